@@ -1,0 +1,145 @@
+//! `lsms list`: the incidents that match, as a table, TSV, CSV, JSON or ids.
+
+use super::{Ctx, emit, finish_scan};
+use crate::cli::FilterArgs;
+use crate::error::{Error, Result};
+use crate::model::{Incident, time::rfc3339};
+use crate::query::{self, DefaultStatus};
+use crate::render::{self, Rows};
+use chrono_tz::Tz;
+use clap::ValueEnum;
+
+const AFTER_HELP: &str = "\
+Open incidents by default, sorted by when they occurred. A table on a terminal;
+TSV (no header, one incident a line) when piped.
+
+Columns: id, status, category, occurred, reported, recorded, recorded-by, site,
+location, assignee, harm, outcome, summary.
+
+Examples:
+  lsms list
+  lsms list --all --category theft --site 'Hollins Park' --since 2026-01-01
+  lsms list --unassigned --sort reported --reverse --limit 10
+  lsms list --format ids | xargs -n1 lsms show
+  lsms list --all --format csv --columns id,category,occurred,site > incidents.csv";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Tsv,
+    Csv,
+    Json,
+    Ids,
+}
+
+/// List incidents
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Sort by: occurred, reported, recorded, id, status, category, site, assignee, harm, summary
+    #[arg(long, value_name = "KEY")]
+    pub sort: Option<String>,
+
+    /// Reverse the order (newest first)
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// The columns to show, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub columns: Vec<String>,
+
+    /// Show at most N incidents
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+pub const COLUMNS: &[&str] = &[
+    "id", "status", "category", "occurred", "reported", "recorded", "recorded-by", "site", "location",
+    "assignee", "harm", "outcome", "summary",
+];
+const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
+
+/// One cell. Times are RFC 3339 for programs, minutes for people.
+fn cell(inc: &Incident, column: &str, tz: Tz, human: bool) -> String {
+    let when = |t: &crate::model::Stamp| {
+        let t = t.with_timezone(&tz);
+        if human { t.format("%Y-%m-%d %H:%M").to_string() } else { rfc3339(&t.fixed_offset()) }
+    };
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    match column {
+        "id" => inc.id.to_string(),
+        "status" => inc.status.to_string(),
+        "category" => inc.category.clone(),
+        "occurred" => when(&inc.occurred_at),
+        "reported" => when(&inc.reported_at),
+        "recorded" => when(&inc.recorded_at),
+        "recorded-by" => inc.recorded_by.clone(),
+        "site" => opt(&inc.site),
+        "location" => opt(&inc.location),
+        "assignee" => opt(&inc.assignee),
+        "harm" => inc.harm.map(|h| h.to_string()).unwrap_or_default(),
+        "outcome" => inc.outcome.map(|h| h.to_string()).unwrap_or_default(),
+        "summary" => inc.summary.clone(),
+        _ => String::new(),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let filter = ctx.filter(&args.filter, DefaultStatus::Open, &store)?;
+    let columns: Vec<String> = if args.columns.is_empty() {
+        DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
+    } else {
+        let mut cols = Vec::new();
+        for c in &args.columns {
+            let c = c.trim().to_ascii_lowercase();
+            if !COLUMNS.contains(&c.as_str()) {
+                return Err(Error::usage(format!("--columns: {}", crate::model::unknown_word("column", &c, COLUMNS)), "for example --columns id,status,summary"));
+            }
+            cols.push(c);
+        }
+        cols
+    };
+    if let Some(k) = &args.sort
+        && !query::SORT_KEYS.contains(&k.as_str())
+    {
+        return Err(Error::usage(format!("--sort: {}", crate::model::unknown_word("sort key", k, query::SORT_KEYS)), "for example --sort reported"));
+    }
+    let scan = store.scan()?;
+    let mut hits: Vec<&Incident> = scan.incidents.iter().map(|l| &l.incident).filter(|i| filter.matches(i)).collect();
+    query::sort(&mut hits, args.sort.as_deref(), args.reverse).map_err(|m| Error::usage(m, "see `lsms list --help`"))?;
+    if let Some(n) = args.limit {
+        hits.truncate(n);
+    }
+    let terminal = ctx.stdout_is_terminal();
+    let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
+    let tz = store.config.tz;
+    let human = format == Format::Table;
+    let rows = Rows {
+        columns: columns.clone(),
+        rows: hits.iter().map(|i| columns.iter().map(|c| cell(i, c, tz, human)).collect()).collect(),
+    };
+    let mut out = ctx.out();
+    emit(&mut out, |o| match format {
+        Format::Ids => hits.iter().try_for_each(|i| writeln!(o, "{}", i.id)),
+        Format::Tsv => render::tsv(o, &rows),
+        Format::Csv => render::csv(o, &rows),
+        Format::Json => render::json(o, &rows),
+        Format::Table if rows.rows.is_empty() => Ok(()),
+        Format::Table => {
+            let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
+            render::table(o, &rows, width, ctx.color)
+        }
+    })?;
+    if format == Format::Table && hits.is_empty() && scan.bad.is_empty() {
+        ctx.say("No incidents match.");
+    }
+    finish_scan(ctx, scan.bad)
+}

@@ -1,0 +1,121 @@
+//! One file per command. Each has its `Args` (clap) and `run`, and reaches
+//! the outside world only through `Ctx`.
+
+pub mod check;
+pub mod init;
+pub mod list;
+pub mod report;
+pub mod show;
+
+use crate::cli::FilterArgs;
+use crate::error::{Error, Result};
+use crate::query::{DefaultStatus, Filter};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// What a command is given: the options every command shares, the clock,
+/// and where it stands.
+pub struct Ctx {
+    pub store_dir: Option<PathBuf>,
+    pub actor: Option<String>,
+    pub now: DateTime<Utc>,
+    pub color: bool,
+    pub quiet: bool,
+    pub cwd: PathBuf,
+}
+
+impl Ctx {
+    pub fn store(&self) -> Result<Store> {
+        Store::discover(self.store_dir.as_deref(), &self.cwd)
+    }
+
+    /// Who is acting: `--as`/$LSMS_USER, else git's user.name, else $USER.
+    pub fn actor(&self, store: &Store) -> Result<String> {
+        let from_git = || {
+            std::process::Command::new("git")
+                .args(["config", "user.name"])
+                .current_dir(&store.root)
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+        };
+        let name = self
+            .actor
+            .clone()
+            .or_else(from_git)
+            .or_else(|| std::env::var("USER").ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        match name {
+            Some(n) if n.contains(['\n', '\r']) => Err(Error::failed("the actor's name should be one line")),
+            Some(n) => Ok(n),
+            None => Err(Error::failed_with(
+                "cannot tell who is acting",
+                "say with --as NAME, or set $LSMS_USER",
+            )),
+        }
+    }
+
+    /// Standard output, buffered. Tables only when it is a terminal.
+    pub fn out(&self) -> BufWriter<std::io::StdoutLock<'static>> {
+        BufWriter::new(std::io::stdout().lock())
+    }
+
+    pub fn stdout_is_terminal(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
+    /// Talk on stderr, unless `--quiet`.
+    pub fn say(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// Prints an error's full diagnostic on stderr.
+    pub fn show_error(&self, e: Error) {
+        eprintln!("{:?}", miette::Report::new(e));
+    }
+
+    pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
+        Filter::new(args, default, &store.config.vocab(), store.config.tz, self.now)
+            .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
+    }
+}
+
+/// Writes through a buffered stdout, then flushes, mapping failures (a
+/// closed pipe among them) to the error type.
+pub fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    f(out).and_then(|_| out.flush()).map_err(crate::error::stdout_err)
+}
+
+/// `TEXT` or `-` (read standard input).
+pub fn text_or_stdin(arg: &str, what: &str) -> Result<String> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Error::failed(format!("cannot read the {what} from standard input: {e}")))?;
+    Ok(s)
+}
+
+/// After a read command printed its good records: the bad files it met
+/// are named on stderr and make the exit code 1.
+pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let n = bad.len();
+    for e in bad {
+        ctx.show_error(e);
+    }
+    Err(Error::Reported(format!(
+        "{n} problem(s) in incident files: the records above are the ones that could be read; run `lsms check`"
+    )))
+}

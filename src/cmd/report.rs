@@ -1,0 +1,229 @@
+//! `lsms report`: record an incident (from flags, or many from YAML).
+
+use super::{Ctx, text_or_stdin};
+use crate::error::{Error, Result};
+use crate::model::Problem;
+use crate::model::draft::{Draft, NewRecord};
+use crate::store::Store;
+use serde::Deserialize;
+use serde_yaml::Value;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  lsms report --category physical-assault --summary 'Visitor struck a nurse at A&E reception' \\
+      --occurred 'today 14:30' --site 'Hollins Park' --location 'A&E reception' \\
+      --person victim:staff --person alleged-offender:visitor --harm low --asset people
+  echo 'Bag taken from the staff room' | lsms report --category theft --summary 'Bag taken' --description -
+  lsms report --from incidents.yaml      # one incident per YAML document, all or nothing
+
+Prints the new incident's id alone on stdout.";
+
+/// Record an incident
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// One of the standard categories, or one lsms.yaml adds
+    #[arg(long, value_name = "C", required_unless_present = "from")]
+    pub category: Option<String>,
+    /// One line that says what happened
+    #[arg(long, value_name = "TEXT", required_unless_present = "from")]
+    pub summary: Option<String>,
+    /// When it happened [default: when reported]
+    #[arg(long, value_name = "WHEN")]
+    pub occurred: Option<String>,
+    /// When it was reported [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub reported: Option<String>,
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    #[arg(long, value_name = "PLACE")]
+    pub location: Option<String>,
+    /// What happened, in the reporter's words (`-` reads standard input)
+    #[arg(long, value_name = "TEXT|-")]
+    pub description: Option<String>,
+    /// The reporter's name (leave out for an anonymous report)
+    #[arg(long, value_name = "NAME")]
+    pub reporter: Option<String>,
+    /// staff, patient, visitor, contractor, volunteer, public, unknown or anonymous
+    #[arg(long, value_name = "P")]
+    pub reporter_party: Option<String>,
+    /// What was at risk: people, property, drugs, prescription-forms, hazardous-materials (repeatable)
+    #[arg(long = "asset", value_name = "A")]
+    pub assets: Vec<String>,
+    /// Someone involved, as ROLE:PARTY[:NAME], e.g. victim:staff:A. Nurse (repeatable)
+    #[arg(long = "person", value_name = "ROLE:PARTY[:NAME]")]
+    pub people: Vec<String>,
+    /// none, low, moderate, severe or death
+    #[arg(long, value_name = "H")]
+    pub harm: Option<String>,
+    /// The police crime reference (marks the police as informed)
+    #[arg(long, value_name = "REF")]
+    pub police_ref: Option<String>,
+    /// The estimated loss in pounds, e.g. 120.50
+    #[arg(long, value_name = "AMOUNT")]
+    pub loss: Option<String>,
+    /// Record one incident per YAML document of FILE (`-`: standard input)
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = [
+        "category", "summary", "occurred", "reported", "site", "location", "description",
+        "reporter", "reporter_party", "assets", "people", "harm", "police_ref", "loss",
+    ])]
+    pub from: Option<PathBuf>,
+}
+
+/// The flag that sets a draft field, for messages.
+fn flag_of(field: &str) -> String {
+    match field {
+        "assets" => "--asset".into(),
+        "people" => "--person".into(),
+        f => format!("--{}", f.replace('_', "-")),
+    }
+}
+
+fn random4() -> [u8; 4] {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    [b[0], b[1], b[2], b[3]]
+}
+
+fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos());
+    uuid::Uuid::new_v7(ts)
+}
+
+/// Checks a draft and writes it under a fresh id (drawing again on a clash).
+fn build(ctx: &Ctx, store: &Store, actor: &str, draft: Draft) -> Result<crate::model::Incident, Vec<Problem>> {
+    let vocab = store.config.vocab();
+    draft.build(&NewRecord { vocab: &vocab, tz: store.config.tz, now: ctx.now, actor, random: random4(), uuid: new_uuid(ctx.now) })
+}
+
+fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
+    for _ in 0..64 {
+        match store.create(&inc) {
+            Ok(p) => return Ok(p),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                let date = inc.recorded_at.date_naive();
+                inc.id = crate::model::Id::new(date, random4());
+            }
+            Err(e) => return Err(Error::io("write", &store.path_of(&inc.id))(e)),
+        }
+    }
+    Err(Error::failed("could not find a free id for today after 64 draws: the day is nearly full"))
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    if let Some(from) = &args.from {
+        return run_from(ctx, &store, &actor, from);
+    }
+    let description = args.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
+    let draft = Draft {
+        category: args.category.clone(),
+        summary: args.summary.clone(),
+        occurred: args.occurred.clone(),
+        reported: args.reported.clone(),
+        site: args.site.clone(),
+        location: args.location.clone(),
+        description,
+        reporter: args.reporter.clone(),
+        reporter_party: args.reporter_party.clone(),
+        assets: args.assets.clone(),
+        people: args.people.clone(),
+        harm: args.harm.clone(),
+        medical_factors: None,
+        police_ref: args.police_ref.clone(),
+        loss: args.loss.clone(),
+    };
+    let inc = build(ctx, &store, &actor, draft).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag_of(&p.field), p.message)).collect();
+        Error::failed_with(
+            format!("the incident was not recorded:\n  {}", lines.join("\n  ")),
+            "correct the options above and run the command again; `lsms report --help` lists them",
+        )
+    })?;
+    let id = inc.id.clone();
+    create(&store, inc)?;
+    super::emit(&mut ctx.out(), |o| writeln!(o, "{id}"))
+}
+
+/// Byte offsets where each YAML document of `src` starts.
+fn doc_starts(src: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut off = 0;
+    for line in src.split_inclusive('\n') {
+        if line.starts_with("---") && off > 0 {
+            starts.push(off);
+        }
+        off += line.len();
+    }
+    starts
+}
+
+fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path) -> Result<()> {
+    let (name, src) = if from.as_os_str() == "-" {
+        ("standard input".to_string(), text_or_stdin("-", "incidents")?)
+    } else {
+        let src = std::fs::read_to_string(from).map_err(Error::io("read", from))?;
+        (from.display().to_string(), src)
+    };
+    let mut values = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(&src) {
+        match Value::deserialize(doc) {
+            Ok(Value::Null) => {}
+            Ok(v) => values.push(v),
+            Err(e) => {
+                let off = e.location().map_or(0, |l| l.index());
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                return Err(Error::in_file(&name, &src, off, format!("not valid YAML: {msg}"), Some("nothing was recorded; fix the file and run again".into())));
+            }
+        }
+    }
+    if values.is_empty() {
+        return Err(Error::failed_with(format!("{name} holds no incidents"), "write one YAML document per incident, separated by ---"));
+    }
+    let starts = doc_starts(&src);
+    let mut incidents = Vec::new();
+    let mut errors = Vec::new();
+    for (n, v) in values.iter().enumerate() {
+        let result = Draft::from_value(v).and_then(|d| build(ctx, store, actor, d));
+        match result {
+            Ok(i) => incidents.push(i),
+            Err(problems) => {
+                let base = if starts.len() == values.len() { starts[n] } else { 0 };
+                let doc = &src[base..];
+                for p in problems {
+                    let off = if p.field.is_empty() { 0 } else { crate::store::locate_key(doc, &p.field) };
+                    errors.push(Error::in_file(&name, &src, base + off, format!("incident {}: {}", n + 1, p.message), None));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let n = errors.len();
+        for e in errors {
+            ctx.show_error(e);
+        }
+        return Err(Error::Reported(format!("nothing was recorded: {n} problem(s) in {name}")));
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    for inc in incidents {
+        match create(store, inc) {
+            Ok(p) => written.push(p),
+            Err(e) => {
+                for p in &written {
+                    let _ = std::fs::remove_file(p);
+                }
+                return Err(e);
+            }
+        }
+    }
+    super::emit(&mut ctx.out(), |o| {
+        for p in &written {
+            let id = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            writeln!(o, "{id}")?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,149 @@
+//! `lsms show`: one incident, as a case file.
+
+use super::{Ctx, emit};
+use crate::error::Result;
+use crate::model::{Incident, Stamp};
+use chrono_tz::Tz;
+use clap::ValueEnum;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Yaml,
+    Json,
+}
+
+/// Show one incident with its history
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  lsms show 20261124-7QF3\n  lsms show 7qf3              # the last four characters, where unique\n  lsms show 7QF3 --format json | jq .history")]
+pub struct Args {
+    /// The incident's id, or its last four characters
+    pub id: String,
+
+    /// text for people; yaml is the file as it is; json for programs
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
+    pub format: Format,
+}
+
+fn when(t: &Stamp, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M").to_string()
+}
+
+/// The record as JSON, with every key the file holds (unknown ones too).
+pub fn to_json(inc: &Incident) -> serde_json::Value {
+    serde_yaml::from_str::<serde_json::Value>(&inc.to_yaml()).unwrap_or(serde_json::Value::Null)
+}
+
+/// The case file as a person reads it.
+pub fn text(inc: &Incident, tz: Tz) -> String {
+    let mut s = String::new();
+    let mut field = |label: &str, value: String| {
+        if !value.is_empty() {
+            let _ = writeln!(s, "{label:<16}{value}");
+        }
+    };
+    field("Incident", format!("{}  {}", inc.id, inc.status));
+    field("Summary", inc.summary.clone());
+    field("Category", inc.category.clone());
+    field("Occurred", when(&inc.occurred_at, tz));
+    field("Reported", when(&inc.reported_at, tz));
+    field("Recorded", format!("{} by {}", when(&inc.recorded_at, tz), inc.recorded_by));
+    if let Some(r) = &inc.reporter {
+        field("Reporter", match &r.name {
+            Some(n) => format!("{n} ({})", r.party),
+            None => r.party.to_string(),
+        });
+    }
+    field("Site", [inc.site.as_deref(), inc.location.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", "));
+    field("Assets", inc.assets.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", "));
+    for p in &inc.people {
+        let who = match &p.name {
+            Some(n) => format!("{}: {n} ({})", p.role, p.party),
+            None => format!("{} ({})", p.role, p.party),
+        };
+        field("Person", who);
+    }
+    field("Harm", inc.harm.map(|h| h.to_string()).unwrap_or_default());
+    field("Medical factors", inc.medical_factors.map(|h| h.to_string()).unwrap_or_default());
+    if let Some(p) = &inc.police {
+        let informed = if p.informed { "informed" } else { "not informed" };
+        field("Police", match &p.crime_ref {
+            Some(r) => format!("{informed}, crime reference {r}"),
+            None => informed.to_string(),
+        });
+    }
+    if let Some(r) = &inc.riddor {
+        let mut v = r.status.to_string();
+        for (label, x) in [("basis", &r.basis), ("HSE ref", &r.hse_ref)] {
+            if let Some(x) = x {
+                let _ = write!(v, ", {label} {x}");
+            }
+        }
+        if let Some(d) = r.reported_on {
+            let _ = write!(v, ", reported {d}");
+        }
+        field("RIDDOR", v);
+    }
+    if let Some(l) = &inc.losses {
+        field("Losses", format!("£{} estimated, £{} recovered", l.estimated, l.recovered));
+    }
+    field("Assignee", inc.assignee.clone().unwrap_or_default());
+    for x in &inc.sanctions {
+        let mut v = format!("{} {}", x.class, x.kind);
+        if let Some(d) = x.date {
+            let _ = write!(v, " on {d}");
+        }
+        if let Some(d) = x.review_on {
+            let _ = write!(v, ", review {d}");
+        }
+        if let Some(n) = &x.note {
+            let _ = write!(v, ": {n}");
+        }
+        field("Sanction", v);
+    }
+    field("Outcome", inc.outcome.map(|o| o.to_string()).unwrap_or_default());
+    if let Some(t) = &inc.closed_at {
+        field("Closed", when(t, tz));
+    }
+    for (title, body) in [("Description", &inc.description), ("Closure note", &inc.closure_note)] {
+        if let Some(b) = body {
+            let _ = writeln!(s, "\n{title}");
+            for line in b.trim_end().lines() {
+                let _ = writeln!(s, "  {line}");
+            }
+        }
+    }
+    let _ = writeln!(s, "\nHistory");
+    for e in &inc.history {
+        let mut line = format!("  {}  {:<10} {}", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), e.by, e.action);
+        if let Some(f) = &e.field {
+            let _ = write!(line, " {f}");
+        }
+        match (&e.from, &e.to) {
+            (Some(a), Some(b)) => { let _ = write!(line, ": {a} → {b}"); }
+            (None, Some(b)) => { let _ = write!(line, ": {b}"); }
+            (Some(a), None) => { let _ = write!(line, ": {a} → (none)"); }
+            (None, None) => {}
+        }
+        if let Some(d) = &e.detail {
+            let _ = write!(line, " — {}", d.trim_end().replace('\n', "\n      "));
+        }
+        let _ = writeln!(s, "{line}");
+    }
+    s
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let loaded = store.load(&args.id)?;
+    let inc = &loaded.incident;
+    emit(&mut ctx.out(), |o| match args.format {
+        Format::Text => o.write_all(text(inc, store.config.tz).as_bytes()),
+        Format::Yaml => o.write_all(loaded.text.as_bytes()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *o, &to_json(inc))?;
+            writeln!(o)
+        }
+    })
+}

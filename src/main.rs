@@ -1,0 +1,83 @@
+//! `lsms`: parse the command line, run the command, map the outcome to an
+//! exit code (0 done, 1 failed, 2 usage). A closed stdout pipe is not an
+//! error.
+
+mod cli;
+mod cmd;
+mod error;
+mod model;
+mod query;
+mod render;
+mod store;
+
+use clap::Parser;
+use cli::{Cli, ColorChoice, Command};
+use error::{Error, Result};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn now() -> Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("LSMS_NOW") {
+        Ok(s) if !s.trim().is_empty() => chrono::DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| t.to_utc())
+            .map_err(|_| Error::failed_with(format!("LSMS_NOW='{s}' is not an RFC 3339 time"), "write it like 2026-11-24T14:30:00+00:00, or unset it")),
+        _ => Ok(chrono::Utc::now()),
+    }
+}
+
+fn color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stream_is_terminal && !no_color,
+    }
+}
+
+fn run(cli: &Cli) -> Result<()> {
+    let cwd = std::env::current_dir().map_err(|e| Error::failed(format!("cannot read the current folder: {e}")))?;
+    let ctx = cmd::Ctx {
+        store_dir: cli.store.clone(),
+        actor: cli.actor.clone(),
+        now: now()?,
+        color: color(cli.color, std::io::stdout().is_terminal()),
+        quiet: cli.quiet,
+        cwd,
+    };
+    match &cli.command {
+        Command::Init(a) => cmd::init::run(&ctx, a),
+        Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::List(a) => cmd::list::run(&ctx, a),
+        Command::Show(a) => cmd::show::run(&ctx, a),
+        Command::Check(a) => cmd::check::run(&ctx, a),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; a closed
+            // pipe there is no failure either.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let err_color = color(cli.color, std::io::stderr().is_terminal());
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().color(err_color).unicode(err_color).wrap_lines(std::io::stderr().is_terminal()).terminal_links(false).build())
+    }));
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(Error::Reported(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            let code = e.exit_code();
+            eprintln!("{:?}", miette::Report::new(e));
+            ExitCode::from(code as u8)
+        }
+    }
+}

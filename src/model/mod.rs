@@ -1,0 +1,63 @@
+//! The domain: the incident record and its vocabularies, ids, money and
+//! time. Nothing here reads files, the environment or the clock.
+
+pub mod draft;
+pub mod enums;
+pub mod id;
+pub mod incident;
+pub mod money;
+pub mod time;
+pub mod write;
+
+pub use enums::*;
+pub use id::{Id, IdQuery};
+pub use incident::*;
+pub use time::Stamp;
+
+/// Levenshtein distance, for "did you mean" hints.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest of `choices` to `word`, if it is close enough to be a typo.
+pub fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
+    let w = word.trim().to_lowercase();
+    choices
+        .iter()
+        .map(|c| (distance(&w, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) || c.starts_with(&w) && w.len() >= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// "unknown party 'stafff' (did you mean 'staff'?): one of staff, patient, …"
+pub fn unknown_word(what: &str, word: &str, choices: &[&str]) -> String {
+    let hint = suggest(word, choices)
+        .map(|s| format!(" (did you mean '{s}'?)"))
+        .unwrap_or_default();
+    format!("unknown {what} '{word}'{hint}: use one of {}", choices.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let c = ["physical-assault", "theft", "harassment"];
+        assert_eq!(suggest("theif", &c), Some("theft"));
+        assert_eq!(suggest("physical", &c), Some("physical-assault"));
+        assert_eq!(suggest("zzzzzz", &c), None);
+    }
+}

@@ -1,0 +1,156 @@
+//! Times as people type them, read in the store's zone. Pure: "now" and the
+//! zone are given, never looked up.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// A point in time as the record keeps it: with the store zone's offset.
+pub type Stamp = DateTime<FixedOffset>;
+
+const FORMS: &str = "write it as 2026-11-24 14:30, 2026-11-24T14:30, RFC 3339 \
+    (2026-11-24T14:30:00+00:00), now, today 14:30 or yesterday 09:00";
+
+/// Formats a time for the file and for JSON: RFC 3339 to the second.
+pub fn rfc3339(t: &Stamp) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The same instant with the zone's offset at that instant.
+pub fn in_zone(t: DateTime<Utc>, tz: Tz) -> Stamp {
+    t.with_timezone(&tz).fixed_offset()
+}
+
+/// Resolves a wall-clock time in `tz`: a time in the spring gap does not
+/// exist and one in the autumn fold happens twice; both are refused.
+pub fn resolve_local(naive: NaiveDateTime, tz: Tz, input: &str) -> Result<Stamp, String> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.fixed_offset()),
+        LocalResult::None => Err(format!(
+            "'{input}' does not exist in {tz}: the clocks went forward over it; \
+             give the time it really was, or an RFC 3339 time with its offset"
+        )),
+        LocalResult::Ambiguous(a, b) => Err(format!(
+            "'{input}' happened twice in {tz} (the clocks went back): say which with an offset, \
+             {} or {}",
+            rfc3339(&a.fixed_offset()),
+            rfc3339(&b.fixed_offset())
+        )),
+    }
+}
+
+fn parse_clock(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .ok()
+}
+
+/// Parses a date `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, like 2026-11-24"))
+}
+
+/// Parses a time as people type it, in the store zone `tz`. A bare date
+/// means the start of that day.
+pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(format!("an empty time: {FORMS}"));
+    }
+    if s.eq_ignore_ascii_case("now") {
+        return Ok(in_zone(now, tz));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&tz).fixed_offset());
+    }
+    let today = now.with_timezone(&tz).date_naive();
+    let lower = s.to_ascii_lowercase();
+    for (word, days) in [("today", 0), ("yesterday", 1)] {
+        if let Some(rest) = lower.strip_prefix(word) {
+            let day = today - chrono::Duration::days(days);
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return resolve_local(day.and_time(NaiveTime::MIN), tz, input);
+            }
+            return match parse_clock(rest) {
+                Some(clock) => resolve_local(day.and_time(clock), tz, input),
+                None => Err(format!("'{input}' has no time of day I can read: {FORMS}")),
+            };
+        }
+    }
+    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return resolve_local(naive, tz, input);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return resolve_local(d.and_time(NaiveTime::MIN), tz, input);
+    }
+    Err(format!("'{input}' is not a time I can read: {FORMS}"))
+}
+
+/// Parses a time kept in a file: RFC 3339 only.
+pub fn parse_stored(s: &str) -> Result<Stamp, String> {
+    DateTime::parse_from_rfc3339(s.trim()).map_err(|_| {
+        format!("'{s}' is not an RFC 3339 time: write it like 2026-11-24T14:30:00+00:00")
+    })
+}
+
+/// The first instant of a calendar day in `tz` (midnight, or the first
+/// instant after a gap).
+pub fn start_of_day(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let mut t = d.and_time(NaiveTime::MIN);
+    for _ in 0..4 {
+        match tz.from_local_datetime(&t) {
+            LocalResult::Single(x) => return x.with_timezone(&Utc),
+            LocalResult::Ambiguous(x, _) => return x.with_timezone(&Utc),
+            LocalResult::None => t += chrono::Duration::minutes(30),
+        }
+    }
+    Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc()
+    }
+    const LON: Tz = chrono_tz::Europe::London;
+
+    #[test]
+    fn reads_every_documented_form() {
+        let want = "2026-11-24T14:30:00+00:00";
+        for s in ["2026-11-24 14:30", "2026-11-24T14:30", "2026-11-24T14:30:00+00:00", "yesterday 14:30", "Yesterday 14:30:00"] {
+            assert_eq!(rfc3339(&parse_when(s, LON, now()).unwrap()), want, "{s}");
+        }
+        assert_eq!(rfc3339(&parse_when("now", LON, now()).unwrap()), "2026-11-25T10:00:00+00:00");
+        assert_eq!(rfc3339(&parse_when("today 09:15", LON, now()).unwrap()), "2026-11-25T09:15:00+00:00");
+        assert_eq!(rfc3339(&parse_when("2026-07-01 12:00", LON, now()).unwrap()), "2026-07-01T12:00:00+01:00");
+        assert_eq!(rfc3339(&parse_when("2026-07-01T11:00:00Z", LON, now()).unwrap()), "2026-07-01T12:00:00+01:00");
+    }
+
+    #[test]
+    fn refuses_the_spring_gap_and_the_autumn_fold() {
+        let gap = parse_when("2026-03-29 01:30", LON, now()).unwrap_err();
+        assert!(gap.contains("does not exist"), "{gap}");
+        let fold = parse_when("2026-10-25 01:30", LON, now()).unwrap_err();
+        assert!(fold.contains("happened twice") && fold.contains("+01:00") && fold.contains("+00:00"), "{fold}");
+        assert!(parse_when("2026-10-25T01:30:00+01:00", LON, now()).is_ok());
+    }
+
+    #[test]
+    fn refuses_nonsense_with_the_forms() {
+        for bad in ["", "tomorrow", "2026-13-01 10:00", "24/11/2026", "today 25:00"] {
+            let e = parse_when(bad, LON, now()).unwrap_err();
+            assert!(e.contains("2026-11-24 14:30") || e.contains("empty"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn start_of_day_is_in_the_zone() {
+        let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(start_of_day(d, LON).to_rfc3339(), "2026-06-30T23:00:00+00:00");
+    }
+}

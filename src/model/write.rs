@@ -1,0 +1,300 @@
+//! Writes an incident as YAML in the design's key order: LF endings, a
+//! final newline, one line per history entry, so that `git diff` shows the
+//! lines that changed and nothing else.
+
+use super::incident::*;
+use super::time::rfc3339;
+use serde_yaml::{Mapping, Value};
+use std::fmt::Write;
+
+/// Words a YAML reader (1.1 or 1.2) could take for something not a string.
+fn is_special_word(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", "-.inf", "+.inf",
+        ".nan",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
+fn looks_numeric(s: &str) -> bool {
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    !t.is_empty()
+        && t.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-' | b':'))
+        && !t.contains(['T', 't'])
+        && t.matches('-').count() != 2
+}
+
+/// Can `s` be written without quotes, in block and in flow context?
+fn is_plain(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    let last = s.chars().last().unwrap_or(first);
+    !first.is_whitespace()
+        && !last.is_whitespace()
+        && last != ':'
+        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && s.chars().all(|c| !c.is_control() && !",[]{}".contains(c))
+        && !is_special_word(s)
+        && !looks_numeric(s)
+}
+
+/// A string as a one-line YAML scalar: plain where safe, else double-quoted
+/// (JSON's escapes are YAML's).
+pub fn scalar(s: &str) -> String {
+    if is_plain(s) {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    }
+}
+
+/// A text that may run over lines: a literal block where it reads well,
+/// else a quoted scalar.
+fn text(out: &mut String, key: &str, s: &str) {
+    let block_ok = s.contains('\n')
+        && !s.starts_with([' ', '\t', '\n'])
+        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
+    if !block_ok {
+        let _ = writeln!(out, "{key}: {}", scalar(s));
+        return;
+    }
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let _ = writeln!(out, "{key}: |{chomp}");
+    for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+}
+
+/// Any YAML value in flow style, for keys the tool does not know that sit
+/// inside a flow mapping. JSON is YAML's flow syntax.
+fn flow_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => scalar(s),
+        Value::Null => "null".into(),
+        other => serde_json::to_string(other).unwrap_or_else(|_| {
+            // Not expressible as JSON (a tagged or non-string-keyed value):
+            // keep its YAML text, quoted.
+            scalar(serde_yaml::to_string(other).unwrap_or_default().trim())
+        }),
+    }
+}
+
+/// `{ a: b, c: d }` from (key, value) pairs, leaving out absent values.
+struct Flow(String);
+
+impl Flow {
+    fn new() -> Flow {
+        Flow(String::new())
+    }
+    fn put(mut self, key: &str, value: Option<String>) -> Flow {
+        if let Some(v) = value {
+            if !self.0.is_empty() {
+                self.0.push_str(", ");
+            }
+            let _ = write!(self.0, "{key}: {v}");
+        }
+        self
+    }
+    fn text(self, key: &str, value: &Option<String>) -> Flow {
+        self.put(key, value.as_deref().map(scalar))
+    }
+    fn extra(mut self, extra: &Mapping) -> Flow {
+        for (k, v) in extra {
+            let key = k.as_str().map(scalar).unwrap_or_else(|| flow_value(k));
+            self = self.put(&key, Some(flow_value(v)));
+        }
+        self
+    }
+    fn done(self) -> String {
+        format!("{{ {} }}", self.0)
+    }
+}
+
+fn some<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|x| scalar(&x.to_string()))
+}
+
+fn reporter(r: &Reporter) -> String {
+    Flow::new().text("name", &r.name).put("party", Some(r.party.to_string())).extra(&r.extra).done()
+}
+
+fn person(p: &Person) -> String {
+    Flow::new()
+        .put("role", Some(p.role.to_string()))
+        .put("party", Some(p.party.to_string()))
+        .text("name", &p.name)
+        .extra(&p.extra)
+        .done()
+}
+
+fn police(p: &Police) -> String {
+    Flow::new().put("informed", Some(p.informed.to_string())).text("crime_ref", &p.crime_ref).extra(&p.extra).done()
+}
+
+fn riddor(r: &Riddor) -> String {
+    Flow::new()
+        .put("status", Some(r.status.to_string()))
+        .text("basis", &r.basis)
+        .text("hse_ref", &r.hse_ref)
+        .put("reported_on", some(&r.reported_on))
+        .extra(&r.extra)
+        .done()
+}
+
+fn losses(l: &Losses) -> String {
+    Flow::new()
+        .put("estimated", Some(scalar(&l.estimated.to_string())))
+        .put("recovered", Some(scalar(&l.recovered.to_string())))
+        .extra(&l.extra)
+        .done()
+}
+
+fn sanction(s: &Sanction) -> String {
+    Flow::new()
+        .put("class", Some(s.class.to_string()))
+        .put("kind", Some(scalar(&s.kind)))
+        .put("date", some(&s.date))
+        .put("review_on", some(&s.review_on))
+        .text("note", &s.note)
+        .extra(&s.extra)
+        .done()
+}
+
+fn entry(e: &Entry) -> String {
+    Flow::new()
+        .put("at", Some(rfc3339(&e.at)))
+        .put("by", Some(scalar(&e.by)))
+        .put("action", Some(scalar(&e.action)))
+        .text("field", &e.field)
+        .text("from", &e.from)
+        .text("to", &e.to)
+        .text("detail", &e.detail)
+        .extra(&e.extra)
+        .done()
+}
+
+fn items<T>(out: &mut String, key: &str, xs: &[T], f: impl Fn(&T) -> String) {
+    if xs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{key}:");
+    for x in xs {
+        let _ = writeln!(out, "  - {}", f(x));
+    }
+}
+
+fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
+    for (a, k, v) in &inc.extra {
+        if a.as_deref() == anchor {
+            let mut one = Mapping::new();
+            one.insert(k.clone(), v.clone());
+            out.push_str(&serde_yaml::to_string(&one).unwrap_or_default());
+        }
+    }
+}
+
+impl Incident {
+    /// The file's text.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::with_capacity(1024);
+        top_extra(&mut out, self, None);
+        for key in KEYS {
+            let o = &mut out;
+            let line = |o: &mut String, v: String| {
+                let _ = writeln!(o, "{key}: {v}");
+            };
+            match *key {
+                "schema" => line(o, SCHEMA.to_string()),
+                "id" => line(o, self.id.to_string()),
+                "uuid" => line(o, self.uuid.to_string()),
+                "status" => line(o, self.status.to_string()),
+                "category" => line(o, scalar(&self.category)),
+                "summary" => line(o, scalar(&self.summary)),
+                "occurred_at" => line(o, rfc3339(&self.occurred_at)),
+                "reported_at" => line(o, rfc3339(&self.reported_at)),
+                "recorded_at" => line(o, rfc3339(&self.recorded_at)),
+                "recorded_by" => line(o, scalar(&self.recorded_by)),
+                "reporter" => self.reporter.iter().for_each(|r| line(o, reporter(r))),
+                "site" => self.site.iter().for_each(|s| line(o, scalar(s))),
+                "location" => self.location.iter().for_each(|s| line(o, scalar(s))),
+                "description" => self.description.iter().for_each(|s| text(o, key, s)),
+                "assets" if !self.assets.is_empty() => {
+                    let names: Vec<&str> = self.assets.iter().map(|a| a.as_str()).collect();
+                    line(o, format!("[{}]", names.join(", ")));
+                }
+                "people" => items(o, key, &self.people, person),
+                "harm" => self.harm.iter().for_each(|h| line(o, h.to_string())),
+                "medical_factors" => self.medical_factors.iter().for_each(|m| line(o, scalar(m.as_str()))),
+                "police" => self.police.iter().for_each(|p| line(o, police(p))),
+                "riddor" => self.riddor.iter().for_each(|r| line(o, riddor(r))),
+                "losses" => self.losses.iter().for_each(|l| line(o, losses(l))),
+                "assignee" => self.assignee.iter().for_each(|s| line(o, scalar(s))),
+                "sanctions" => items(o, key, &self.sanctions, sanction),
+                "outcome" => self.outcome.iter().for_each(|x| line(o, x.to_string())),
+                "closed_at" => self.closed_at.iter().for_each(|t| line(o, rfc3339(t))),
+                "closure_note" => self.closure_note.iter().for_each(|s| text(o, key, s)),
+                "history" => {
+                    let _ = writeln!(o, "history:");
+                    for e in &self.history {
+                        let _ = writeln!(o, "  - {}", entry(e));
+                    }
+                }
+                _ => {}
+            }
+            top_extra(&mut out, self, Some(key));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_where_safe_quoted_where_not() {
+        assert_eq!(scalar("A&E reception"), "A&E reception");
+        assert_eq!(scalar("2026-11-24T14:30:00+00:00"), "2026-11-24T14:30:00+00:00");
+        assert_eq!(scalar("Siân O'Neill"), "Siân O'Neill");
+        for quoted in ["120.00", "no", "Yes", "null", "", " x", "a: b", "x #y", "- dash", "[x]", "a,b", "12", "1e3", "0x1F", "tab\there", "line\nbreak", "@home", "{x}"] {
+            let s = scalar(quoted);
+            assert!(s.starts_with('"'), "{quoted:?} should be quoted, got {s}");
+            let back: String = serde_yaml::from_str(&s).unwrap();
+            assert_eq!(back, quoted);
+        }
+    }
+
+    #[test]
+    fn every_scalar_reads_back_as_the_same_string() {
+        for s in ["plain", "2026-12-01", "20261124-7QF3", "Café ☕", "it's", "a:b", "100%", "x!", "~x", "ends with colon:", "-", "?", "0", ".5", "1_000", "3:30"] {
+            let text = format!("k: {}\n", scalar(s));
+            let v: Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(v["k"].as_str(), Some(s), "{text}");
+            let flow = format!("k: {{ a: {}, b: c }}\n", scalar(s));
+            let v: Value = serde_yaml::from_str(&flow).unwrap();
+            assert_eq!(v["k"]["a"].as_str(), Some(s), "{flow}");
+        }
+    }
+
+    #[test]
+    fn multi_line_text_is_a_literal_block_that_reads_back() {
+        for s in ["one\ntwo\n", "one\ntwo", "one\n\ntwo\n\n", " leading\nspace", "tab\there\nx\n"] {
+            let mut out = String::new();
+            text(&mut out, "description", s);
+            let v: Value = serde_yaml::from_str(&out).unwrap();
+            assert_eq!(v["description"].as_str(), Some(s), "{out}");
+        }
+    }
+}

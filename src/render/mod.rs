@@ -1,0 +1,145 @@
+//! Writers for rows of text: a table for people, TSV and CSV for pipes and
+//! spreadsheets, JSON for programs. Pure: each writes to what it is given.
+
+use std::io::{self, Write};
+
+/// A header and rows of cells, all text.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A cell that a spreadsheet would run as a formula (`= + - @`, tab, CR at
+/// the start) gets a leading `'` (OWASP's advice for CSV injection).
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// One TSV cell: tabs and line breaks become spaces, so a row is a line.
+fn tsv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.contains(['\t', '\n', '\r']) {
+        cell.replace(['\t', '\n', '\r'], " ").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// TSV without a header: one line per row, for `cut`, `sort`, `wc -l`.
+pub fn tsv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    for row in &rows.rows {
+        let cells: Vec<_> = row.iter().map(|c| tsv_cell(c)).collect();
+        writeln!(out, "{}", cells.join("\t"))?;
+    }
+    Ok(())
+}
+
+/// CSV with a header, every cell neutralised.
+pub fn csv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    let to_io = |e: ::csv::Error| match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    };
+    w.write_record(rows.columns.iter().map(|c| neutralise(c).into_owned())).map_err(to_io)?;
+    for row in &rows.rows {
+        w.write_record(row.iter().map(|c| neutralise(c).into_owned())).map_err(to_io)?;
+    }
+    w.flush()
+}
+
+/// A JSON array of objects, one per row, keyed by column.
+pub fn json(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+        .rows
+        .iter()
+        .map(|row| {
+            rows.columns
+                .iter()
+                .zip(row)
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect()
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &objects)?;
+    writeln!(out)
+}
+
+/// A table for a terminal `width` columns wide.
+pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) -> io::Result<()> {
+    use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .remove_style(comfy_table::TableComponent::HorizontalLines)
+        .remove_style(comfy_table::TableComponent::MiddleIntersections)
+        .remove_style(comfy_table::TableComponent::LeftBorderIntersections)
+        .remove_style(comfy_table::TableComponent::RightBorderIntersections)
+        .remove_style(comfy_table::TableComponent::TopBorder)
+        .remove_style(comfy_table::TableComponent::BottomBorder)
+        .remove_style(comfy_table::TableComponent::TopBorderIntersections)
+        .remove_style(comfy_table::TableComponent::BottomBorderIntersections)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    let header = rows.columns.iter().map(|c| {
+        let cell = Cell::new(c);
+        if color { cell.add_attribute(Attribute::Bold) } else { cell }
+    });
+    t.set_header(header);
+    for row in &rows.rows {
+        t.add_row(row.iter().map(|c| tsv_cell(c).into_owned()));
+    }
+    writeln!(out, "{t}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Rows {
+        Rows {
+            columns: vec!["id".into(), "summary".into()],
+            rows: vec![vec!["A".into(), "=HYPERLINK(\"x\")".into()], vec!["B".into(), "tab\there, \"quoted\"\nnext".into()]],
+        }
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_and_quotes() {
+        let mut out = Vec::new();
+        csv(&mut out, &rows()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("id,summary\n"));
+        assert!(text.contains("A,\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
+        for cell in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
+            assert!(neutralise(cell).starts_with('\''), "{cell:?}");
+        }
+        assert_eq!(neutralise("2026-11-24"), "2026-11-24");
+    }
+
+    #[test]
+    fn tsv_keeps_one_row_per_line() {
+        let mut out = Vec::new();
+        tsv(&mut out, &rows()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert_eq!(text.lines().nth(1).unwrap().split('\t').count(), 2);
+    }
+
+    #[test]
+    fn json_is_an_array_of_objects() {
+        let mut out = Vec::new();
+        json(&mut out, &rows()).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[1]["id"], "B");
+    }
+}

@@ -1,0 +1,105 @@
+//! Writes that lose nothing: a temp file in the same folder, fsync, then a
+//! rename (or a link, to create without replacing), then fsync the folder.
+//! Files are made 0600 and folders 0700; a stricter umask wins.
+
+use crate::error::{Error, Result};
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Temp files start with a dot and hold this, so every reader skips them.
+pub const TMP_MARK: &str = ".tmp-";
+
+pub fn mkdirs(dir: &Path) -> Result<()> {
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(Error::io("create the folder", dir))
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}{TMP_MARK}{}-{n}", std::process::id()))
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// How a write treats a file already at the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Never over an existing file: fails with `AlreadyExists`.
+    CreateNew,
+    /// Replace it whole, atomically.
+    Replace,
+}
+
+/// Writes `bytes` to `path` all or nothing. With `Mode::CreateNew` an
+/// existing file makes it fail with an `io::ErrorKind::AlreadyExists`.
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = tmp_path(path);
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        match mode {
+            Mode::CreateNew => {
+                fs::hard_link(&tmp, path)?;
+                fs::remove_file(&tmp)?;
+            }
+            Mode::Replace => fs::rename(&tmp, path)?,
+        }
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The store's lock, held for a read-modify-write until dropped.
+pub struct Lock(#[allow(dead_code)] File);
+
+pub fn lock(dot_dir: &Path) -> Result<Lock> {
+    mkdirs(dot_dir)?;
+    let path = dot_dir.join("lock");
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(Error::io("open the lock", &path))?;
+    f.lock().map_err(Error::io("take the lock", &path))?;
+    Ok(Lock(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn creates_new_once_and_replaces_atomically() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.yaml");
+        write_atomic(&p, b"one\n", Mode::CreateNew).unwrap();
+        let again = write_atomic(&p, b"two\n", Mode::CreateNew).unwrap_err();
+        assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&p).unwrap(), b"one\n");
+        write_atomic(&p, b"three\n", Mode::Replace).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"three\n");
+        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o077, 0);
+        let names: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temp file left behind: {names:?}");
+    }
+}

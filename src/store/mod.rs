@@ -1,0 +1,294 @@
+//! The store on disk: finding it, reading incidents (all, or one by id) and
+//! writing them safely. Everything here is I/O; the rules live in `model`.
+
+pub mod config;
+pub mod fsio;
+mod locate;
+pub use locate::field_offset as locate_key;
+
+use crate::error::{Error, Result};
+use crate::model::{Id, IdQuery, Incident, Problem};
+use config::Config;
+use serde_yaml::Value;
+use std::path::{Path, PathBuf};
+
+pub use fsio::{Lock, Mode};
+
+pub const CONFIG_FILE: &str = "lsms.yaml";
+
+pub struct Store {
+    pub root: PathBuf,
+    pub config: Config,
+    vocab: crate::model::Vocab,
+}
+
+/// One incident as read from its file, with the text it was read from.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub text: String,
+    pub incident: Incident,
+}
+
+/// Everything a read of the whole store found: the good records, and an
+/// error for each file that could not be read.
+#[derive(Default)]
+pub struct Scan {
+    pub incidents: Vec<Loaded>,
+    pub bad: Vec<Error>,
+    /// Files under `incidents/` that are not incident files (named for check).
+    pub strays: Vec<PathBuf>,
+}
+
+fn is_id_dir(name: &str, len: usize) -> bool {
+    name.len() == len && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Store {
+    /// Finds the store: `dir` if given (from `-C` or `$LSMS_STORE`), else the
+    /// nearest ancestor of `cwd` holding `lsms.yaml`.
+    pub fn discover(dir: Option<&Path>, cwd: &Path) -> Result<Store> {
+        let root = match dir {
+            Some(d) => {
+                if d.is_file() {
+                    return Err(Error::failed_with(
+                        format!("{} is a file, not a store folder", d.display()),
+                        "give the folder that holds lsms.yaml with -C/--store or $LSMS_STORE",
+                    ));
+                }
+                if !d.join(CONFIG_FILE).is_file() {
+                    return Err(Error::failed_with(
+                        format!("{} is not an lsms store: it has no {CONFIG_FILE}", d.display()),
+                        format!("make one with `lsms init {}`, or point -C/--store at an existing store", d.display()),
+                    ));
+                }
+                d.to_path_buf()
+            }
+            None => cwd
+                .ancestors()
+                .find(|a| a.join(CONFIG_FILE).is_file())
+                .map(Path::to_path_buf)
+                .ok_or_else(|| {
+                    Error::failed_with(
+                        format!("no lsms store here: neither {} nor any folder above it holds {CONFIG_FILE}", cwd.display()),
+                        "make one with `lsms init`, or name one with -C/--store DIR or $LSMS_STORE",
+                    )
+                })?,
+        };
+        let cfg_path = root.join(CONFIG_FILE);
+        let src = std::fs::read_to_string(&cfg_path).map_err(Error::io("read", &cfg_path))?;
+        let config = Config::parse(&cfg_path.display().to_string(), &src)?;
+        let vocab = config.vocab();
+        Ok(Store { root, config, vocab })
+    }
+
+    pub fn path_of(&self, id: &Id) -> PathBuf {
+        self.root.join(id.rel_path())
+    }
+
+    /// A path as messages show it: relative to the store.
+    pub fn show_path(&self, p: &Path) -> String {
+        p.strip_prefix(&self.root).unwrap_or(p).display().to_string()
+    }
+
+    pub fn lock(&self) -> Result<Lock> {
+        fsio::lock(&self.root.join(".lsms"))
+    }
+
+    /// Every incident file, in id order, and anything else found there.
+    pub fn files(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let top = self.root.join("incidents");
+        let mut files = Vec::new();
+        let mut strays = Vec::new();
+        if !top.exists() {
+            return Ok((files, strays));
+        }
+        let read = |d: &Path| -> Result<Vec<(String, PathBuf)>> {
+            let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(d)
+                .map_err(Error::io("read the folder", d))?
+                .filter_map(|e| e.ok())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .filter(|(n, _)| !n.starts_with('.'))
+                .collect();
+            v.sort();
+            Ok(v)
+        };
+        for (y, ypath) in read(&top)? {
+            if !(is_id_dir(&y, 4) && ypath.is_dir()) {
+                strays.push(ypath);
+                continue;
+            }
+            for (m, mpath) in read(&ypath)? {
+                if !(is_id_dir(&m, 2) && mpath.is_dir()) {
+                    strays.push(mpath);
+                    continue;
+                }
+                for (f, fpath) in read(&mpath)? {
+                    if f.ends_with(".yaml") && fpath.is_file() {
+                        files.push(fpath);
+                    } else {
+                        strays.push(fpath);
+                    }
+                }
+            }
+        }
+        Ok((files, strays))
+    }
+
+    /// Parses one file's text as an incident, checking that its id matches
+    /// its file name and folder.
+    pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
+        let shown = self.show_path(path);
+        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
+            let off = e.location().map_or(0, |l| l.index());
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            vec![Error::in_file(
+                &shown,
+                &text,
+                off,
+                format!("not valid YAML: {msg}"),
+                Some("fix the YAML by hand (a git diff shows what changed), then run `lsms check`".into()),
+            )]
+        })?;
+        // The id is checked against the file's place even when other
+        // fields are wrong, so a moved or copied file is named at once.
+        let misplaced = value
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| Id::parse(s).ok())
+            .filter(|id| self.root.join(id.rel_path()) != path)
+            .map(|id| Problem {
+                field: "id".into(),
+                message: format!("the id {id} belongs at {}, but the file is {shown}", id.rel_path()),
+            });
+        let problems = match Incident::from_value(&value, &self.vocab) {
+            Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
+            Ok(incident) => return Ok(Loaded { path: path.to_path_buf(), text, incident }),
+            Err(mut p) => {
+                p.extend(misplaced);
+                p
+            }
+        };
+        Err(problems
+            .into_iter()
+            .map(|p| {
+                let off = locate::field_offset(&text, &p.field);
+                let help = (p.field == "id").then(|| "move the file back to where its id says, or correct the id".to_string());
+                Error::in_file(&shown, &text, off, p.message, help)
+            })
+            .collect())
+    }
+
+    /// Reads and parses one file.
+    pub fn read(&self, path: &Path) -> Result<Loaded, Vec<Error>> {
+        let text = std::fs::read_to_string(path).map_err(|e| vec![Error::io("read", path)(e)])?;
+        self.parse(path, text)
+    }
+
+    /// Reads every incident. Bad files do not stop the scan: each is an
+    /// error in `bad`, so read commands print the good ones and name these.
+    pub fn scan(&self) -> Result<Scan> {
+        let (files, strays) = self.files()?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let chunk = files.len().div_ceil(threads).max(64);
+        let parts: Vec<Vec<Result<Loaded, Vec<Error>>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .map(|c| s.spawn(move || c.iter().map(|p| self.read(p)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut scan = Scan { strays, ..Scan::default() };
+        for r in parts.into_iter().flatten() {
+            match r {
+                Ok(l) => scan.incidents.push(l),
+                Err(errs) => scan.bad.extend(errs),
+            }
+        }
+        Ok(scan)
+    }
+
+    /// Turns an id argument into the id of an incident that exists.
+    pub fn resolve(&self, arg: &str) -> Result<Id> {
+        let query = IdQuery::parse(arg).map_err(Error::failed)?;
+        match query {
+            IdQuery::Full(id) => {
+                if self.path_of(&id).is_file() {
+                    Ok(id)
+                } else {
+                    Err(Error::failed_with(
+                        format!("no incident {id} in this store"),
+                        "`lsms list --all --format ids` lists every id",
+                    ))
+                }
+            }
+            IdQuery::Suffix(suffix) => {
+                let (files, _) = self.files()?;
+                let found: Vec<Id> = files
+                    .iter()
+                    .filter_map(|p| p.file_stem()?.to_str())
+                    .filter(|stem| stem.len() == 13 && stem[9..].eq_ignore_ascii_case(&suffix))
+                    .filter_map(|stem| Id::parse(stem).ok())
+                    .collect();
+                match found.as_slice() {
+                    [one] => Ok(one.clone()),
+                    [] => Err(Error::failed_with(
+                        format!("no incident ends in {suffix}"),
+                        "`lsms list --all --format ids` lists every id",
+                    )),
+                    many => Err(Error::failed_with(
+                        format!(
+                            "{suffix} is ambiguous: it ends {} incidents: {}",
+                            many.len(),
+                            many.iter().map(Id::as_str).collect::<Vec<_>>().join(", ")
+                        ),
+                        "give the whole id",
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Loads one incident by id argument. A file that does not parse is an
+    /// error naming it.
+    pub fn load(&self, arg: &str) -> Result<Loaded> {
+        let id = self.resolve(arg)?;
+        self.read(&self.path_of(&id)).map_err(first_of)
+    }
+
+    /// Writes a new incident file; fails with `AlreadyExists` on a clash.
+    pub fn create(&self, incident: &Incident) -> std::io::Result<PathBuf> {
+        let path = self.path_of(&incident.id);
+        if let Some(dir) = path.parent() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        fsio::write_atomic(&path, incident.to_yaml().as_bytes(), Mode::CreateNew)?;
+        Ok(path)
+    }
+}
+
+use std::os::unix::fs::DirBuilderExt;
+
+/// Several problems in one file, as one error: the first is shown in full,
+/// the count of the rest said (check shows them all).
+pub fn first_of(mut errs: Vec<Error>) -> Error {
+    let more = errs.len().saturating_sub(1);
+    let first = if errs.is_empty() { Error::failed("unreadable file") } else { errs.swap_remove(0) };
+    if more == 0 {
+        return first;
+    }
+    match first {
+        Error::File(mut f) => {
+            let extra = format!("{more} more problem(s) in this file: `lsms check` lists them all");
+            f.help = Some(match f.help.take() {
+                Some(h) => format!("{h}\n{extra}"),
+                None => extra,
+            });
+            Error::File(f)
+        }
+        other => other,
+    }
+}
