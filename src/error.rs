@@ -85,7 +85,10 @@ impl Error {
             place: format!("{path}:{line}:{col}"),
             message: format!("{path}:{line}:{col}: {message}"),
             src: NamedSource::new(path, src.to_string()),
-            labels: vec![LabeledSpan::new_with_span(Some("here".into()), SourceSpan::new(offset.into(), len))],
+            labels: vec![LabeledSpan::new_with_span(
+                Some("here".into()),
+                SourceSpan::new(offset.into(), len),
+            )],
             help,
         }))
     }

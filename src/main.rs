@@ -18,9 +18,14 @@ use std::process::ExitCode;
 
 fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     match std::env::var("LSMS_NOW") {
-        Ok(s) if !s.trim().is_empty() => chrono::DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.to_utc())
-            .map_err(|_| Error::failed_with(format!("LSMS_NOW='{s}' is not an RFC 3339 time"), "write it like 2026-11-24T14:30:00+00:00, or unset it")),
+        Ok(s) if !s.trim().is_empty() => {
+            chrono::DateTime::parse_from_rfc3339(s.trim()).map(|t| t.to_utc()).map_err(|_| {
+                Error::failed_with(
+                    format!("LSMS_NOW='{s}' is not an RFC 3339 time"),
+                    "write it like 2026-11-24T14:30:00+00:00, or unset it",
+                )
+            })
+        }
         _ => Ok(chrono::Utc::now()),
     }
 }
@@ -35,7 +40,8 @@ fn color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
 }
 
 fn run(cli: &Cli) -> Result<()> {
-    let cwd = std::env::current_dir().map_err(|e| Error::failed(format!("cannot read the current folder: {e}")))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::failed(format!("cannot read the current folder: {e}")))?;
     let ctx = cmd::Ctx {
         store_dir: cli.store.clone(),
         actor: cli.actor.clone(),
@@ -65,7 +71,14 @@ fn main() -> ExitCode {
     };
     let err_color = color(cli.color, std::io::stderr().is_terminal());
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(miette::MietteHandlerOpts::new().color(err_color).unicode(err_color).wrap_lines(std::io::stderr().is_terminal()).terminal_links(false).build())
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(err_color)
+                .unicode(err_color)
+                .wrap_lines(std::io::stderr().is_terminal())
+                .terminal_links(false)
+                .build(),
+        )
     }));
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,7 +32,13 @@ pub enum DefaultStatus {
 impl Filter {
     /// Checks the options against the store's words and zone. Errors name
     /// the option.
-    pub fn new(i: &FilterArgs, default: DefaultStatus, vocab: &Vocab, tz: Tz, now: DateTime<Utc>) -> Result<Filter, String> {
+    pub fn new(
+        i: &FilterArgs,
+        default: DefaultStatus,
+        vocab: &Vocab,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Filter, String> {
         let statuses = if !i.status.is_empty() {
             let parsed: Result<Vec<Status>, String> = i.status.iter().map(|s| Status::parse(s)).collect();
             Some(parsed.map_err(|e| format!("--status: {e}"))?)
@@ -51,7 +57,8 @@ impl Filter {
             .map(|c| vocab.check_category(c))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("--category: {e}"))?;
-        let site = i.site.as_deref().map(|s| vocab.check_site(s)).transpose().map_err(|e| format!("--site: {e}"))?;
+        let site =
+            i.site.as_deref().map(|s| vocab.check_site(s)).transpose().map_err(|e| format!("--site: {e}"))?;
         let since = i
             .since
             .as_deref()
@@ -107,7 +114,8 @@ fn grep(inc: &Incident, needle: &str) -> bool {
 }
 
 /// What `--sort` takes.
-pub const SORT_KEYS: &[&str] = &["occurred", "reported", "recorded", "id", "status", "category", "site", "assignee", "harm", "summary"];
+pub const SORT_KEYS: &[&str] =
+    &["occurred", "reported", "recorded", "id", "status", "category", "site", "assignee", "harm", "summary"];
 
 /// Sorts by `key` (then by id, so the order is total); `None`: by occurred.
 pub fn sort(incidents: &mut [&Incident], key: Option<&str>, reverse: bool) -> Result<(), String> {

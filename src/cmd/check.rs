@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout.\n\nExample:\n  lsms check && git commit -am 'Incidents updated'")]
+#[command(
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout.\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+)]
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {

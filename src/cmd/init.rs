@@ -42,10 +42,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "nothing was changed; edit lsms.yaml to change its settings",
         ));
     }
-    let tz = parse_tz(&args.timezone).map_err(|m| Error::usage(format!("--timezone: {m}"), "for example --timezone Europe/London"))?;
+    let tz = parse_tz(&args.timezone)
+        .map_err(|m| Error::usage(format!("--timezone: {m}"), "for example --timezone Europe/London"))?;
     let trust = args.trust.trim();
     if trust.is_empty() || trust.contains(['\n', '\r']) {
-        return Err(Error::usage("--trust: give the trust's name on one line", "for example --trust '5 Boroughs Partnership NHS Trust'"));
+        return Err(Error::usage(
+            "--trust: give the trust's name on one line",
+            "for example --trust '5 Boroughs Partnership NHS Trust'",
+        ));
     }
     let text = format!(
         "trust: {}\ntimezone: {}\n# sites: [Hollins Park, Peasley Cross]   # when set, an incident's site must be one of these\n# team: [jfowlis, asmith]              # when set, an assignee must be one of these\n# categories: [lone-worker-alarm]      # extra categories beside the standard ones\n",

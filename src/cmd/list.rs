@@ -61,8 +61,19 @@ pub struct Args {
 }
 
 pub const COLUMNS: &[&str] = &[
-    "id", "status", "category", "occurred", "reported", "recorded", "recorded-by", "site", "location",
-    "assignee", "harm", "outcome", "summary",
+    "id",
+    "status",
+    "category",
+    "occurred",
+    "reported",
+    "recorded",
+    "recorded-by",
+    "site",
+    "location",
+    "assignee",
+    "harm",
+    "outcome",
+    "summary",
 ];
 const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
 
@@ -101,7 +112,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         for c in &args.columns {
             let c = c.trim().to_ascii_lowercase();
             if !COLUMNS.contains(&c.as_str()) {
-                return Err(Error::usage(format!("--columns: {}", crate::model::unknown_word("column", &c, COLUMNS)), "for example --columns id,status,summary"));
+                return Err(Error::usage(
+                    format!("--columns: {}", crate::model::unknown_word("column", &c, COLUMNS)),
+                    "for example --columns id,status,summary",
+                ));
             }
             cols.push(c);
         }
@@ -110,11 +124,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(k) = &args.sort
         && !query::SORT_KEYS.contains(&k.as_str())
     {
-        return Err(Error::usage(format!("--sort: {}", crate::model::unknown_word("sort key", k, query::SORT_KEYS)), "for example --sort reported"));
+        return Err(Error::usage(
+            format!("--sort: {}", crate::model::unknown_word("sort key", k, query::SORT_KEYS)),
+            "for example --sort reported",
+        ));
     }
     let scan = store.scan()?;
-    let mut hits: Vec<&Incident> = scan.incidents.iter().map(|l| &l.incident).filter(|i| filter.matches(i)).collect();
-    query::sort(&mut hits, args.sort.as_deref(), args.reverse).map_err(|m| Error::usage(m, "see `lsms list --help`"))?;
+    let mut hits: Vec<&Incident> =
+        scan.incidents.iter().map(|l| &l.incident).filter(|i| filter.matches(i)).collect();
+    query::sort(&mut hits, args.sort.as_deref(), args.reverse)
+        .map_err(|m| Error::usage(m, "see `lsms list --help`"))?;
     if let Some(n) = args.limit {
         hits.truncate(n);
     }

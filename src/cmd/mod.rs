@@ -53,10 +53,9 @@ impl Ctx {
         match name {
             Some(n) if n.contains(['\n', '\r']) => Err(Error::failed("the actor's name should be one line")),
             Some(n) => Ok(n),
-            None => Err(Error::failed_with(
-                "cannot tell who is acting",
-                "say with --as NAME, or set $LSMS_USER",
-            )),
+            None => {
+                Err(Error::failed_with("cannot tell who is acting", "say with --as NAME, or set $LSMS_USER"))
+            }
         }
     }
 

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_name = "C", required_unless_present = "from")]
     pub category: Option<String>,
     /// One line that says what happened
-    #[arg(long, value_name = "TEXT", required_unless_present = "from")]
+    #[arg(long, value_name = "TEXT", required_unless_present = "from", allow_hyphen_values = true)]
     pub summary: Option<String>,
     /// When it happened [default: when reported]
     #[arg(long, value_name = "WHEN")]
@@ -38,13 +38,13 @@ pub struct Args {
     pub reported: Option<String>,
     #[arg(long, value_name = "SITE")]
     pub site: Option<String>,
-    #[arg(long, value_name = "PLACE")]
+    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
     pub location: Option<String>,
     /// What happened, in the reporter's words (`-` reads standard input)
-    #[arg(long, value_name = "TEXT|-")]
+    #[arg(long, value_name = "TEXT|-", allow_hyphen_values = true)]
     pub description: Option<String>,
     /// The reporter's name (leave out for an anonymous report)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub reporter: Option<String>,
     /// staff, patient, visitor, contractor, volunteer, public, unknown or anonymous
     #[arg(long, value_name = "P")]
@@ -59,10 +59,10 @@ pub struct Args {
     #[arg(long, value_name = "H")]
     pub harm: Option<String>,
     /// The police crime reference (marks the police as informed)
-    #[arg(long, value_name = "REF")]
+    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
     pub police_ref: Option<String>,
     /// The estimated loss in pounds, e.g. 120.50
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub loss: Option<String>,
     /// Record one incident per YAML document of FILE (`-`: standard input)
     #[arg(long, value_name = "FILE|-", conflicts_with_all = [
@@ -87,14 +87,30 @@ fn random4() -> [u8; 4] {
 }
 
 fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
-    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos());
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        now.timestamp().max(0) as u64,
+        now.timestamp_subsec_nanos(),
+    );
     uuid::Uuid::new_v7(ts)
 }
 
 /// Checks a draft and writes it under a fresh id (drawing again on a clash).
-fn build(ctx: &Ctx, store: &Store, actor: &str, draft: Draft) -> Result<crate::model::Incident, Vec<Problem>> {
+fn build(
+    ctx: &Ctx,
+    store: &Store,
+    actor: &str,
+    draft: Draft,
+) -> Result<crate::model::Incident, Vec<Problem>> {
     let vocab = store.config.vocab();
-    draft.build(&NewRecord { vocab: &vocab, tz: store.config.tz, now: ctx.now, actor, random: random4(), uuid: new_uuid(ctx.now) })
+    draft.build(&NewRecord {
+        vocab: &vocab,
+        tz: store.config.tz,
+        now: ctx.now,
+        actor,
+        random: random4(),
+        uuid: new_uuid(ctx.now),
+    })
 }
 
 fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
@@ -136,7 +152,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         loss: args.loss.clone(),
     };
     let inc = build(ctx, &store, &actor, draft).map_err(|problems| {
-        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", flag_of(&p.field), p.message)).collect();
+        let lines: Vec<String> =
+            problems.iter().map(|p| format!("{}: {}", flag_of(&p.field), p.message)).collect();
         Error::failed_with(
             format!("the incident was not recorded:\n  {}", lines.join("\n  ")),
             "correct the options above and run the command again; `lsms report --help` lists them",
@@ -176,12 +193,21 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path) -> Re
                 let off = e.location().map_or(0, |l| l.index());
                 let msg = e.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                return Err(Error::in_file(&name, &src, off, format!("not valid YAML: {msg}"), Some("nothing was recorded; fix the file and run again".into())));
+                return Err(Error::in_file(
+                    &name,
+                    &src,
+                    off,
+                    format!("not valid YAML: {msg}"),
+                    Some("nothing was recorded; fix the file and run again".into()),
+                ));
             }
         }
     }
     if values.is_empty() {
-        return Err(Error::failed_with(format!("{name} holds no incidents"), "write one YAML document per incident, separated by ---"));
+        return Err(Error::failed_with(
+            format!("{name} holds no incidents"),
+            "write one YAML document per incident, separated by ---",
+        ));
     }
     let starts = doc_starts(&src);
     let mut incidents = Vec::new();
@@ -195,7 +221,13 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path) -> Re
                 let doc = &src[base..];
                 for p in problems {
                     let off = if p.field.is_empty() { 0 } else { crate::store::locate_key(doc, &p.field) };
-                    errors.push(Error::in_file(&name, &src, base + off, format!("incident {}: {}", n + 1, p.message), None));
+                    errors.push(Error::in_file(
+                        &name,
+                        &src,
+                        base + off,
+                        format!("incident {}: {}", n + 1, p.message),
+                        None,
+                    ));
                 }
             }
         }

@@ -16,7 +16,9 @@ pub enum Format {
 
 /// Show one incident with its history
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  lsms show 20261124-7QF3\n  lsms show 7qf3              # the last four characters, where unique\n  lsms show 7QF3 --format json | jq .history")]
+#[command(
+    after_help = "Examples:\n  lsms show 20261124-7QF3\n  lsms show 7qf3              # the last four characters, where unique\n  lsms show 7QF3 --format json | jq .history"
+)]
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
@@ -50,12 +52,18 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     field("Reported", when(&inc.reported_at, tz));
     field("Recorded", format!("{} by {}", when(&inc.recorded_at, tz), inc.recorded_by));
     if let Some(r) = &inc.reporter {
-        field("Reporter", match &r.name {
-            Some(n) => format!("{n} ({})", r.party),
-            None => r.party.to_string(),
-        });
+        field(
+            "Reporter",
+            match &r.name {
+                Some(n) => format!("{n} ({})", r.party),
+                None => r.party.to_string(),
+            },
+        );
     }
-    field("Site", [inc.site.as_deref(), inc.location.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", "));
+    field(
+        "Site",
+        [inc.site.as_deref(), inc.location.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", "),
+    );
     field("Assets", inc.assets.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", "));
     for p in &inc.people {
         let who = match &p.name {
@@ -68,10 +76,13 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     field("Medical factors", inc.medical_factors.map(|h| h.to_string()).unwrap_or_default());
     if let Some(p) = &inc.police {
         let informed = if p.informed { "informed" } else { "not informed" };
-        field("Police", match &p.crime_ref {
-            Some(r) => format!("{informed}, crime reference {r}"),
-            None => informed.to_string(),
-        });
+        field(
+            "Police",
+            match &p.crime_ref {
+                Some(r) => format!("{informed}, crime reference {r}"),
+                None => informed.to_string(),
+            },
+        );
     }
     if let Some(r) = &inc.riddor {
         let mut v = r.status.to_string();
@@ -116,14 +127,21 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     }
     let _ = writeln!(s, "\nHistory");
     for e in &inc.history {
-        let mut line = format!("  {}  {:<10} {}", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), e.by, e.action);
+        let mut line =
+            format!("  {}  {:<10} {}", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), e.by, e.action);
         if let Some(f) = &e.field {
             let _ = write!(line, " {f}");
         }
         match (&e.from, &e.to) {
-            (Some(a), Some(b)) => { let _ = write!(line, ": {a} → {b}"); }
-            (None, Some(b)) => { let _ = write!(line, ": {b}"); }
-            (Some(a), None) => { let _ = write!(line, ": {a} → (none)"); }
+            (Some(a), Some(b)) => {
+                let _ = write!(line, ": {a} → {b}");
+            }
+            (None, Some(b)) => {
+                let _ = write!(line, ": {b}");
+            }
+            (Some(a), None) => {
+                let _ = write!(line, ": {a} → (none)");
+            }
             (None, None) => {}
         }
         if let Some(d) = &e.detail {

@@ -33,8 +33,21 @@ pub struct Draft {
 
 /// The keys a `report --from` document may use.
 pub const DRAFT_KEYS: &[&str] = &[
-    "category", "summary", "occurred", "reported", "site", "location", "description", "reporter",
-    "reporter_party", "assets", "people", "harm", "medical_factors", "police_ref", "loss",
+    "category",
+    "summary",
+    "occurred",
+    "reported",
+    "site",
+    "location",
+    "description",
+    "reporter",
+    "reporter_party",
+    "assets",
+    "people",
+    "harm",
+    "medical_factors",
+    "police_ref",
+    "loss",
 ];
 
 /// What a new record is made with beside the draft: the store's words and
@@ -80,7 +93,10 @@ impl Draft {
     /// (a typo would otherwise drop a field without a word).
     pub fn from_value(v: &Value) -> Result<Draft, Vec<Problem>> {
         let Value::Mapping(map) = v else {
-            return Err(vec![bad("", "each document should be a mapping of keys to values, like `category: theft`")]);
+            return Err(vec![bad(
+                "",
+                "each document should be a mapping of keys to values, like `category: theft`",
+            )]);
         };
         let mut d = Draft::default();
         let mut problems = Vec::new();
@@ -149,7 +165,10 @@ impl Draft {
                     let hint = super::suggest(other, DRAFT_KEYS)
                         .map(|s| format!(" (did you mean `{s}`?)"))
                         .unwrap_or_default();
-                    problems.push(bad(other, format!("unknown key `{other}`{hint}: the keys are {}", DRAFT_KEYS.join(", "))));
+                    problems.push(bad(
+                        other,
+                        format!("unknown key `{other}`{hint}: the keys are {}", DRAFT_KEYS.join(", ")),
+                    ));
                 }
             }
         }
@@ -162,18 +181,29 @@ impl Draft {
         let p = &mut problems;
 
         let category = match &self.category {
-            None => ok(p, "category", Err(format!("a category is needed: one of {}", n.vocab.categories.join(", ")))),
+            None => ok(
+                p,
+                "category",
+                Err(format!("a category is needed: one of {}", n.vocab.categories.join(", "))),
+            ),
             Some(c) => ok(p, "category", n.vocab.check_category(c)),
         };
         let summary = match self.summary.as_deref().map(str::trim) {
-            None | Some("") => ok(p, "summary", Err("a summary is needed: one line that says what happened".into())),
-            Some(s) if s.contains(['\n', '\r']) => ok(p, "summary", Err("the summary should be one line; put the rest in the description".into())),
+            None | Some("") => {
+                ok(p, "summary", Err("a summary is needed: one line that says what happened".into()))
+            }
+            Some(s) if s.contains(['\n', '\r']) => ok(
+                p,
+                "summary",
+                Err("the summary should be one line; put the rest in the description".into()),
+            ),
             Some(s) => Some(s.to_string()),
         };
         let now = in_zone(n.now, n.tz);
         let when = |s: &Option<String>| s.as_deref().map(|s| parse_when(s, n.tz, n.now)).transpose();
         let reported: Option<Stamp> = ok(p, "reported", when(&self.reported)).map(|r| r.unwrap_or(now));
-        let occurred: Option<Stamp> = ok(p, "occurred", when(&self.occurred)).map(|o| o.or(reported).unwrap_or(now));
+        let occurred: Option<Stamp> =
+            ok(p, "occurred", when(&self.occurred)).map(|o| o.or(reported).unwrap_or(now));
         if let Some(r) = reported
             && r > now
         {
@@ -197,10 +227,13 @@ impl Draft {
         let location = one_line(p, "location", &self.location);
         let reporter_name = one_line(p, "reporter", &self.reporter);
         let description = self.description.filter(|d| !d.trim().is_empty());
-        let reporter_party = self.reporter_party.as_deref().and_then(|x| ok(p, "reporter_party", Party::parse(x)));
+        let reporter_party =
+            self.reporter_party.as_deref().and_then(|x| ok(p, "reporter_party", Party::parse(x)));
         let reporter = match (reporter_name, reporter_party) {
             (None, None) => None,
-            (name, party) => Some(Reporter { name, party: party.unwrap_or(Party::Unknown), extra: Default::default() }),
+            (name, party) => {
+                Some(Reporter { name, party: party.unwrap_or(Party::Unknown), extra: Default::default() })
+            }
         };
         let mut assets = Vec::new();
         for a in &self.assets {
@@ -217,9 +250,13 @@ impl Draft {
             }
         }
         let harm = self.harm.as_deref().and_then(|h| ok(p, "harm", Harm::parse(h)));
-        let medical_factors = self.medical_factors.as_deref().and_then(|m| ok(p, "medical_factors", Tri::parse(m)));
-        let police = one_line(p, "police_ref", &self.police_ref)
-            .map(|r| Police { informed: true, crime_ref: Some(r), extra: Default::default() });
+        let medical_factors =
+            self.medical_factors.as_deref().and_then(|m| ok(p, "medical_factors", Tri::parse(m)));
+        let police = one_line(p, "police_ref", &self.police_ref).map(|r| Police {
+            informed: true,
+            crime_ref: Some(r),
+            extra: Default::default(),
+        });
         let losses = self
             .loss
             .as_deref()
@@ -229,7 +266,9 @@ impl Draft {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let (Some(category), Some(summary), Some(occurred_at), Some(reported_at)) = (category, summary, occurred, reported) else {
+        let (Some(category), Some(summary), Some(occurred_at), Some(reported_at)) =
+            (category, summary, occurred, reported)
+        else {
             return Err(vec![bad("", "a required field is missing")]);
         };
         let id = Id::new(now.date_naive(), n.random);
@@ -279,7 +318,9 @@ pub fn parse_person(s: &str) -> Result<Person, String> {
     let mut parts = s.splitn(3, ':');
     let role = parts.next().unwrap_or("");
     let Some(party) = parts.next() else {
-        return Err(format!("person '{s}' should be ROLE:PARTY or ROLE:PARTY:NAME, like victim:staff:A. Nurse"));
+        return Err(format!(
+            "person '{s}' should be ROLE:PARTY or ROLE:PARTY:NAME, like victim:staff:A. Nurse"
+        ));
     };
     let name = parts.next().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     Ok(Person { role: Role::parse(role)?, party: Party::parse(party)?, name, extra: Default::default() })
@@ -301,7 +342,10 @@ mod tests {
     }
 
     fn vocab() -> Vocab {
-        Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: Some(vec!["Hollins Park".into()]) }
+        Vocab {
+            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            sites: Some(vec!["Hollins Park".into()]),
+        }
     }
 
     #[test]

@@ -26,10 +26,7 @@ fn is_suffix(s: &str) -> bool {
 impl Id {
     /// Makes the id for a recording date and four random values (0..32).
     pub fn new(date: NaiveDate, random: [u8; 4]) -> Id {
-        let suffix: String = random
-            .iter()
-            .map(|r| ALPHABET[(*r % 32) as usize] as char)
-            .collect();
+        let suffix: String = random.iter().map(|r| ALPHABET[(*r % 32) as usize] as char).collect();
         Id(format!("{}-{suffix}", date.format("%Y%m%d")))
     }
 
@@ -75,7 +72,9 @@ impl IdQuery {
     pub fn parse(s: &str) -> Result<IdQuery, String> {
         let t = s.trim();
         if t.is_empty() {
-            return Err("an empty id: give an incident id like 20261124-7QF3, or its last four characters".into());
+            return Err(
+                "an empty id: give an incident id like 20261124-7QF3, or its last four characters".into()
+            );
         }
         let up = t.to_ascii_uppercase();
         if is_suffix(&up) {
@@ -105,7 +104,20 @@ mod tests {
 
     #[test]
     fn refuses_anything_path_like_or_malformed() {
-        for bad in ["", " ", "../x", "a/b", "20261124-7QF", "20261124-7QFI", "20261324-7QF3", "20261124_7QF3", "..", "/etc/passwd", "20261124-7QF3.yaml", "7QFU"] {
+        for bad in [
+            "",
+            " ",
+            "../x",
+            "a/b",
+            "20261124-7QF",
+            "20261124-7QFI",
+            "20261324-7QF3",
+            "20261124_7QF3",
+            "..",
+            "/etc/passwd",
+            "20261124-7QF3.yaml",
+            "7QFU",
+        ] {
             assert!(IdQuery::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

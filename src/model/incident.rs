@@ -106,10 +106,33 @@ pub struct Incident {
 
 /// The top-level keys in the order they are written.
 pub const KEYS: &[&str] = &[
-    "schema", "id", "uuid", "status", "category", "summary", "occurred_at", "reported_at",
-    "recorded_at", "recorded_by", "reporter", "site", "location", "description", "assets",
-    "people", "harm", "medical_factors", "police", "riddor", "losses", "assignee", "sanctions",
-    "outcome", "closed_at", "closure_note", "history",
+    "schema",
+    "id",
+    "uuid",
+    "status",
+    "category",
+    "summary",
+    "occurred_at",
+    "reported_at",
+    "recorded_at",
+    "recorded_by",
+    "reporter",
+    "site",
+    "location",
+    "description",
+    "assets",
+    "people",
+    "harm",
+    "medical_factors",
+    "police",
+    "riddor",
+    "losses",
+    "assignee",
+    "sanctions",
+    "outcome",
+    "closed_at",
+    "closure_note",
+    "history",
 ];
 
 /// What a record may say, beside the fixed vocabularies: the store's
@@ -123,29 +146,20 @@ pub struct Vocab {
 impl Vocab {
     pub fn check_category(&self, c: &str) -> Result<String, String> {
         let t = c.trim();
-        self.categories
-            .iter()
-            .find(|k| k.eq_ignore_ascii_case(t))
-            .cloned()
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.categories.iter().map(String::as_str).collect();
-                super::unknown_word("category", c, &names)
-            })
+        self.categories.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
+            let names: Vec<&str> = self.categories.iter().map(String::as_str).collect();
+            super::unknown_word("category", c, &names)
+        })
     }
 
     pub fn check_site(&self, s: &str) -> Result<String, String> {
         let t = s.trim();
         match &self.sites {
             None => Ok(t.to_string()),
-            Some(sites) => sites
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(t))
-                .cloned()
-                .ok_or_else(|| {
-                    let names: Vec<&str> = sites.iter().map(String::as_str).collect();
-                    super::unknown_word("site", s, &names)
-                        + " (the sites are listed under `sites:` in lsms.yaml)"
-                }),
+            Some(sites) => sites.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
+                let names: Vec<&str> = sites.iter().map(String::as_str).collect();
+                super::unknown_word("site", s, &names) + " (the sites are listed under `sites:` in lsms.yaml)"
+            }),
         }
     }
 }
@@ -299,7 +313,8 @@ fn nested<'m, T>(
             if problems.len() > before { None } else { out }
         }
         _ => {
-            problems.push(Problem { message: format!("`{field}` should be a mapping of keys to values"), field });
+            problems
+                .push(Problem { message: format!("`{field}` should be a mapping of keys to values"), field });
             None
         }
     }
@@ -381,11 +396,7 @@ fn read_entry(f: &mut Fields<'_, '_>) -> Option<Entry> {
     })
 }
 
-fn list<'m, T>(
-    f: &mut Fields<'m, '_>,
-    key: &str,
-    read: impl Fn(&mut Fields<'m, '_>) -> Option<T>,
-) -> Vec<T> {
+fn list<'m, T>(f: &mut Fields<'m, '_>, key: &str, read: impl Fn(&mut Fields<'m, '_>) -> Option<T>) -> Vec<T> {
     let items = f.seq(key);
     let mut out = Vec::with_capacity(items.len());
     for (i, v) in items.iter().enumerate() {
@@ -396,7 +407,11 @@ fn list<'m, T>(
     out
 }
 
-fn one<'m, T>(f: &mut Fields<'m, '_>, key: &str, read: impl FnOnce(&mut Fields<'m, '_>) -> Option<T>) -> Option<T> {
+fn one<'m, T>(
+    f: &mut Fields<'m, '_>,
+    key: &str,
+    read: impl FnOnce(&mut Fields<'m, '_>) -> Option<T>,
+) -> Option<T> {
     let v = f.get(key)?;
     let field = f.at(key);
     nested(v, field, f.problems, read)
@@ -418,14 +433,16 @@ impl Incident {
             Some(Value::Number(n)) if n.as_u64() == Some(SCHEMA) => {}
             Some(other) => {
                 let shown = scalar_text(other).unwrap_or_else(|| "that".into());
-                f.bad("schema", format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"));
+                f.bad(
+                    "schema",
+                    format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"),
+                );
             }
             None => f.bad("schema", "`schema` is missing: the first line of an incident file is `schema: 1`"),
         }
         let id = f.parsed("id", true, Id::parse);
-        let uuid = f.parsed("uuid", true, |s| {
-            Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID"))
-        });
+        let uuid =
+            f.parsed("uuid", true, |s| Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID")));
         let status = f.parsed("status", true, Status::parse);
         let category = f.parsed("category", true, |s| vocab.check_category(s));
         let summary = f.line("summary", true);
@@ -442,7 +459,9 @@ impl Incident {
             .iter()
             .enumerate()
             .filter_map(|(i, a)| {
-                let r = scalar_text(a).ok_or_else(|| "an asset should be a word".to_string()).and_then(|s| Asset::parse(&s));
+                let r = scalar_text(a)
+                    .ok_or_else(|| "an asset should be a word".to_string())
+                    .and_then(|s| Asset::parse(&s));
                 r.map_err(|e| f.bad(&format!("assets[{i}]"), e)).ok()
             })
             .collect();
@@ -488,17 +507,32 @@ impl Incident {
         if let Some(l) = &losses
             && l.recovered > l.estimated
         {
-            f.bad("losses", format!("recovered {} is more than the estimated loss {}", l.recovered, l.estimated));
+            f.bad(
+                "losses",
+                format!("recovered {} is more than the estimated loss {}", l.recovered, l.estimated),
+            );
         }
 
         if !problems.is_empty() {
             return Err(problems);
         }
         // Every required field is Some here: a None would have left a problem.
-        let (Some(id), Some(uuid), Some(status), Some(category), Some(summary), Some(occurred_at), Some(reported_at), Some(recorded_at), Some(recorded_by)) =
-            (id, uuid, status, category, summary, occurred_at, reported_at, recorded_at, recorded_by)
+        let (
+            Some(id),
+            Some(uuid),
+            Some(status),
+            Some(category),
+            Some(summary),
+            Some(occurred_at),
+            Some(reported_at),
+            Some(recorded_at),
+            Some(recorded_by),
+        ) = (id, uuid, status, category, summary, occurred_at, reported_at, recorded_at, recorded_by)
         else {
-            return Err(vec![Problem { field: String::new(), message: "a required field is missing".into() }]);
+            return Err(vec![Problem {
+                field: String::new(),
+                message: "a required field is missing".into(),
+            }]);
         };
         Ok(Incident {
             id,

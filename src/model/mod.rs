@@ -43,9 +43,7 @@ pub fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
 
 /// "unknown party 'stafff' (did you mean 'staff'?): one of staff, patient, …"
 pub fn unknown_word(what: &str, word: &str, choices: &[&str]) -> String {
-    let hint = suggest(word, choices)
-        .map(|s| format!(" (did you mean '{s}'?)"))
-        .unwrap_or_default();
+    let hint = suggest(word, choices).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
     format!("unknown {what} '{word}'{hint}: use one of {}", choices.join(", "))
 }
 

@@ -22,9 +22,7 @@ impl Money {
             return Err(format!("amount '{s}' is negative: amounts are never below 0.00"));
         }
         if t.contains(['£', '$', '€', ',']) || t.starts_with('+') {
-            return Err(format!(
-                "amount '{s}' has a sign, currency symbol or separator: {hint}"
-            ));
+            return Err(format!("amount '{s}' has a sign, currency symbol or separator: {hint}"));
         }
         let (whole, frac) = match t.split_once('.') {
             Some((w, f)) => (w, f),
@@ -35,13 +33,9 @@ impl Money {
             return Err(format!("amount '{s}' is not a number: {hint}"));
         }
         if frac.len() > 2 {
-            return Err(format!(
-                "amount '{s}' has more than two decimal places: money is kept to the penny"
-            ));
+            return Err(format!("amount '{s}' has more than two decimal places: money is kept to the penny"));
         }
-        let pounds: u64 = whole
-            .parse()
-            .map_err(|_| format!("amount '{s}' is too large"))?;
+        let pounds: u64 = whole.parse().map_err(|_| format!("amount '{s}' is too large"))?;
         let pence: u64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<u64>().unwrap_or(0) * 10,
@@ -75,7 +69,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_exact_amount() {
-        for bad in ["", "-5", "12.345", "£1,000", "1,000", "12.", ".5", "abc", "1e3", "+3", "99999999999999999999"] {
+        for bad in
+            ["", "-5", "12.345", "£1,000", "1,000", "12.", ".5", "abc", "1e3", "+3", "99999999999999999999"]
+        {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(Money::parse("-5").unwrap_err().contains("negative"));

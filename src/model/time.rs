@@ -39,9 +39,7 @@ pub fn resolve_local(naive: NaiveDateTime, tz: Tz, input: &str) -> Result<Stamp,
 }
 
 fn parse_clock(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
-        .ok()
+    NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok()
 }
 
 /// Parses a date `YYYY-MM-DD`.
@@ -91,9 +89,8 @@ pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, Stri
 
 /// Parses a time kept in a file: RFC 3339 only.
 pub fn parse_stored(s: &str) -> Result<Stamp, String> {
-    DateTime::parse_from_rfc3339(s.trim()).map_err(|_| {
-        format!("'{s}' is not an RFC 3339 time: write it like 2026-11-24T14:30:00+00:00")
-    })
+    DateTime::parse_from_rfc3339(s.trim())
+        .map_err(|_| format!("'{s}' is not an RFC 3339 time: write it like 2026-11-24T14:30:00+00:00"))
 }
 
 /// The first instant of a calendar day in `tz` (midnight, or the first
@@ -122,13 +119,25 @@ mod tests {
     #[test]
     fn reads_every_documented_form() {
         let want = "2026-11-24T14:30:00+00:00";
-        for s in ["2026-11-24 14:30", "2026-11-24T14:30", "2026-11-24T14:30:00+00:00", "yesterday 14:30", "Yesterday 14:30:00"] {
+        for s in [
+            "2026-11-24 14:30",
+            "2026-11-24T14:30",
+            "2026-11-24T14:30:00+00:00",
+            "yesterday 14:30",
+            "Yesterday 14:30:00",
+        ] {
             assert_eq!(rfc3339(&parse_when(s, LON, now()).unwrap()), want, "{s}");
         }
         assert_eq!(rfc3339(&parse_when("now", LON, now()).unwrap()), "2026-11-25T10:00:00+00:00");
         assert_eq!(rfc3339(&parse_when("today 09:15", LON, now()).unwrap()), "2026-11-25T09:15:00+00:00");
-        assert_eq!(rfc3339(&parse_when("2026-07-01 12:00", LON, now()).unwrap()), "2026-07-01T12:00:00+01:00");
-        assert_eq!(rfc3339(&parse_when("2026-07-01T11:00:00Z", LON, now()).unwrap()), "2026-07-01T12:00:00+01:00");
+        assert_eq!(
+            rfc3339(&parse_when("2026-07-01 12:00", LON, now()).unwrap()),
+            "2026-07-01T12:00:00+01:00"
+        );
+        assert_eq!(
+            rfc3339(&parse_when("2026-07-01T11:00:00Z", LON, now()).unwrap()),
+            "2026-07-01T12:00:00+01:00"
+        );
     }
 
     #[test]
@@ -136,7 +145,10 @@ mod tests {
         let gap = parse_when("2026-03-29 01:30", LON, now()).unwrap_err();
         assert!(gap.contains("does not exist"), "{gap}");
         let fold = parse_when("2026-10-25 01:30", LON, now()).unwrap_err();
-        assert!(fold.contains("happened twice") && fold.contains("+01:00") && fold.contains("+00:00"), "{fold}");
+        assert!(
+            fold.contains("happened twice") && fold.contains("+01:00") && fold.contains("+00:00"),
+            "{fold}"
+        );
         assert!(parse_when("2026-10-25T01:30:00+01:00", LON, now()).is_ok());
     }
 

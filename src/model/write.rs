@@ -9,10 +9,8 @@ use std::fmt::Write;
 
 /// Words a YAML reader (1.1 or 1.2) could take for something not a string.
 fn is_special_word(s: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", "-.inf", "+.inf",
-        ".nan",
-    ];
+    const WORDS: &[&str] =
+        &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", "-.inf", "+.inf", ".nan"];
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
 }
 
@@ -43,11 +41,7 @@ fn is_plain(s: &str) -> bool {
 /// A string as a one-line YAML scalar: plain where safe, else double-quoted
 /// (JSON's escapes are YAML's).
 pub fn scalar(s: &str) -> String {
-    if is_plain(s) {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-    }
+    if is_plain(s) { s.to_string() } else { serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()) }
 }
 
 /// A text that may run over lines: a literal block where it reads well,
@@ -140,7 +134,11 @@ fn person(p: &Person) -> String {
 }
 
 fn police(p: &Police) -> String {
-    Flow::new().put("informed", Some(p.informed.to_string())).text("crime_ref", &p.crime_ref).extra(&p.extra).done()
+    Flow::new()
+        .put("informed", Some(p.informed.to_string()))
+        .text("crime_ref", &p.crime_ref)
+        .extra(&p.extra)
+        .done()
 }
 
 fn riddor(r: &Riddor) -> String {
@@ -268,7 +266,26 @@ mod tests {
         assert_eq!(scalar("A&E reception"), "A&E reception");
         assert_eq!(scalar("2026-11-24T14:30:00+00:00"), "2026-11-24T14:30:00+00:00");
         assert_eq!(scalar("Siân O'Neill"), "Siân O'Neill");
-        for quoted in ["120.00", "no", "Yes", "null", "", " x", "a: b", "x #y", "- dash", "[x]", "a,b", "12", "1e3", "0x1F", "tab\there", "line\nbreak", "@home", "{x}"] {
+        for quoted in [
+            "120.00",
+            "no",
+            "Yes",
+            "null",
+            "",
+            " x",
+            "a: b",
+            "x #y",
+            "- dash",
+            "[x]",
+            "a,b",
+            "12",
+            "1e3",
+            "0x1F",
+            "tab\there",
+            "line\nbreak",
+            "@home",
+            "{x}",
+        ] {
             let s = scalar(quoted);
             assert!(s.starts_with('"'), "{quoted:?} should be quoted, got {s}");
             let back: String = serde_yaml::from_str(&s).unwrap();
@@ -278,7 +295,24 @@ mod tests {
 
     #[test]
     fn every_scalar_reads_back_as_the_same_string() {
-        for s in ["plain", "2026-12-01", "20261124-7QF3", "Café ☕", "it's", "a:b", "100%", "x!", "~x", "ends with colon:", "-", "?", "0", ".5", "1_000", "3:30"] {
+        for s in [
+            "plain",
+            "2026-12-01",
+            "20261124-7QF3",
+            "Café ☕",
+            "it's",
+            "a:b",
+            "100%",
+            "x!",
+            "~x",
+            "ends with colon:",
+            "-",
+            "?",
+            "0",
+            ".5",
+            "1_000",
+            "3:30",
+        ] {
             let text = format!("k: {}\n", scalar(s));
             let v: Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(v["k"].as_str(), Some(s), "{text}");

@@ -13,20 +13,12 @@ pub struct Rows {
 /// A cell that a spreadsheet would run as a formula (`= + - @`, tab, CR at
 /// the start) gets a leading `'` (OWASP's advice for CSV injection).
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
 }
 
 /// One TSV cell: tabs and line breaks become spaces, so a row is a line.
 fn tsv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.contains(['\t', '\n', '\r']) {
-        cell.replace(['\t', '\n', '\r'], " ").into()
-    } else {
-        cell.into()
-    }
+    if cell.contains(['\t', '\n', '\r']) { cell.replace(['\t', '\n', '\r'], " ").into() } else { cell.into() }
 }
 
 /// TSV without a header: one line per row, for `cut`, `sort`, `wc -l`.
@@ -109,7 +101,10 @@ mod tests {
     fn rows() -> Rows {
         Rows {
             columns: vec!["id".into(), "summary".into()],
-            rows: vec![vec!["A".into(), "=HYPERLINK(\"x\")".into()], vec!["B".into(), "tab\there, \"quoted\"\nnext".into()]],
+            rows: vec![
+                vec!["A".into(), "=HYPERLINK(\"x\")".into()],
+                vec!["B".into(), "tab\there, \"quoted\"\nnext".into()],
+            ],
         }
     }
 

@@ -49,9 +49,9 @@ fn key_offset(src: &str, key: &str) -> usize {
 }
 
 pub fn parse_tz(name: &str) -> Result<Tz, String> {
-    name.trim().parse::<Tz>().map_err(|_| {
-        format!("unknown time zone '{name}': use an IANA name such as Europe/London")
-    })
+    name.trim()
+        .parse::<Tz>()
+        .map_err(|_| format!("unknown time zone '{name}': use an IANA name such as Europe/London"))
 }
 
 impl Config {
@@ -75,16 +75,24 @@ impl Config {
         let mut categories: Vec<String> = STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect();
         for c in f.categories.iter().flatten() {
             let c = c.trim();
-            let ok = !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            let ok =
+                !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !ok {
-                return Err(at("categories", format!("category '{c}' should be lower-case words joined by dashes, like lone-worker-alarm")));
+                return Err(at(
+                    "categories",
+                    format!(
+                        "category '{c}' should be lower-case words joined by dashes, like lone-worker-alarm"
+                    ),
+                ));
             }
             if !categories.iter().any(|k| k == c) {
                 categories.push(c.to_string());
             }
         }
         let clean = |xs: Option<Vec<String>>| {
-            xs.map(|v| v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+            xs.map(|v| {
+                v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>()
+            })
         };
         Ok(Config {
             trust: f.trust.trim().to_string(),

@@ -13,11 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub const TMP_MARK: &str = ".tmp-";
 
 pub fn mkdirs(dir: &Path) -> Result<()> {
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(Error::io("create the folder", dir))
+    DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(Error::io("create the folder", dir))
 }
 
 fn tmp_path(path: &Path) -> PathBuf {

@@ -35,7 +35,8 @@ pub fn field_offset(src: &str, field: &str) -> usize {
     let mut from = start;
     let mut upto = end;
     if let Some(i) = index {
-        let items: Vec<usize> = (start + 1..end).filter(|&n| all[n].1.trim_start().starts_with('-')).collect();
+        let items: Vec<usize> =
+            (start + 1..end).filter(|&n| all[n].1.trim_start().starts_with('-')).collect();
         match items.get(i) {
             Some(&n) => {
                 from = n;

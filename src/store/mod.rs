@@ -58,21 +58,27 @@ impl Store {
                 if !d.join(CONFIG_FILE).is_file() {
                     return Err(Error::failed_with(
                         format!("{} is not an lsms store: it has no {CONFIG_FILE}", d.display()),
-                        format!("make one with `lsms init {}`, or point -C/--store at an existing store", d.display()),
+                        format!(
+                            "make one with `lsms init {}`, or point -C/--store at an existing store",
+                            d.display()
+                        ),
                     ));
                 }
                 d.to_path_buf()
             }
-            None => cwd
-                .ancestors()
-                .find(|a| a.join(CONFIG_FILE).is_file())
-                .map(Path::to_path_buf)
-                .ok_or_else(|| {
-                    Error::failed_with(
-                        format!("no lsms store here: neither {} nor any folder above it holds {CONFIG_FILE}", cwd.display()),
-                        "make one with `lsms init`, or name one with -C/--store DIR or $LSMS_STORE",
-                    )
-                })?,
+            None => {
+                cwd.ancestors().find(|a| a.join(CONFIG_FILE).is_file()).map(Path::to_path_buf).ok_or_else(
+                    || {
+                        Error::failed_with(
+                            format!(
+                                "no lsms store here: neither {} nor any folder above it holds {CONFIG_FILE}",
+                                cwd.display()
+                            ),
+                            "make one with `lsms init`, or name one with -C/--store DIR or $LSMS_STORE",
+                        )
+                    },
+                )?
+            }
         };
         let cfg_path = root.join(CONFIG_FILE);
         let src = std::fs::read_to_string(&cfg_path).map_err(Error::io("read", &cfg_path))?;
@@ -173,7 +179,8 @@ impl Store {
             .into_iter()
             .map(|p| {
                 let off = locate::field_offset(&text, &p.field);
-                let help = (p.field == "id").then(|| "move the file back to where its id says, or correct the id".to_string());
+                let help = (p.field == "id")
+                    .then(|| "move the file back to where its id says, or correct the id".to_string());
                 Error::in_file(&shown, &text, off, p.message, help)
             })
             .collect())
@@ -260,10 +267,7 @@ impl Store {
     pub fn create(&self, incident: &Incident) -> std::io::Result<PathBuf> {
         let path = self.path_of(&incident.id);
         if let Some(dir) = path.parent() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)?;
+            std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         }
         fsio::write_atomic(&path, incident.to_yaml().as_bytes(), Mode::CreateNew)?;
         Ok(path)

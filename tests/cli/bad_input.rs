@@ -1,0 +1,179 @@
+//! Bad input of every kind: the exact exit code, a message that helps, and
+//! the store byte for byte as it was.
+
+use crate::harness::*;
+
+const OK: &[&str] = &["--category", "theft", "--summary", "Bike taken"];
+
+/// (what, extra args for `report`, exit code, text the message must hold)
+const REPORT_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("unknown category", &["--category", "theif", "--summary", "x"], 1, "did you mean 'theft'"),
+    ("empty summary", &["--category", "theft", "--summary", "  "], 1, "a summary is needed"),
+    ("two-line summary", &["--category", "theft", "--summary", "a\nb"], 1, "one line"),
+    (
+        "malformed time",
+        &["--category", "theft", "--summary", "x", "--occurred", "24/11/2026"],
+        1,
+        "2026-11-24 14:30",
+    ),
+    (
+        "time in the spring gap",
+        &["--category", "theft", "--summary", "x", "--occurred", "2026-03-29 01:30"],
+        1,
+        "does not exist in Europe/London",
+    ),
+    (
+        "time in the future",
+        &["--category", "theft", "--summary", "x", "--occurred", "2026-11-26 09:00"],
+        1,
+        "in the future",
+    ),
+    (
+        "reported in the future",
+        &["--category", "theft", "--summary", "x", "--reported", "2027-01-01 09:00"],
+        1,
+        "in the future",
+    ),
+    (
+        "occurred after reported",
+        &[
+            "--category",
+            "theft",
+            "--summary",
+            "x",
+            "--occurred",
+            "2026-11-24 10:00",
+            "--reported",
+            "2026-11-23 10:00",
+        ],
+        1,
+        "later than reported",
+    ),
+    ("negative money", &["--category", "theft", "--summary", "x", "--loss", "-5"], 1, "negative"),
+    ("non-numeric money", &["--category", "theft", "--summary", "x", "--loss", "lots"], 1, "not a number"),
+    (
+        "money in pence fractions",
+        &["--category", "theft", "--summary", "x", "--loss", "12.345"],
+        1,
+        "two decimal places",
+    ),
+    (
+        "money with a pound sign",
+        &["--category", "theft", "--summary", "x", "--loss", "£1,000"],
+        1,
+        "currency symbol",
+    ),
+    (
+        "site not in the list",
+        &["--category", "theft", "--summary", "x", "--site", "Elsewhere"],
+        1,
+        "unknown site 'Elsewhere'",
+    ),
+    (
+        "unknown party",
+        &["--category", "theft", "--summary", "x", "--reporter-party", "stafff"],
+        1,
+        "did you mean 'staff'",
+    ),
+    (
+        "person without a party",
+        &["--category", "theft", "--summary", "x", "--person", "victim"],
+        1,
+        "ROLE:PARTY",
+    ),
+    (
+        "unknown role",
+        &["--category", "theft", "--summary", "x", "--person", "bystander:staff"],
+        1,
+        "unknown role",
+    ),
+    ("unknown harm", &["--category", "theft", "--summary", "x", "--harm", "awful"], 1, "unknown harm"),
+    ("unknown asset", &["--category", "theft", "--summary", "x", "--asset", "car"], 1, "unknown asset"),
+    ("no category", &["--summary", "x"], 2, "--category"),
+    ("unknown option", &["--category", "theft", "--summary", "x", "--sumary", "y"], 2, "unexpected argument"),
+    ("--from with flags", &["--category", "theft", "--from", "x.yaml"], 2, "cannot be used with"),
+];
+
+#[test]
+fn bad_report_input_is_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    s.report(OK);
+    let before = s.snapshot();
+    for (what, args, code, text) in REPORT_CASES {
+        let mut all = vec!["report"];
+        all.extend_from_slice(args);
+        let out = s.run(&all);
+        assert_eq!(out.code, *code, "{what}: exit code; stderr:\n{}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should say {text:?}:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{what}: nothing on stdout");
+        assert_eq!(s.snapshot(), before, "{what}: the store changed");
+    }
+}
+
+#[test]
+fn bad_yaml_on_from_is_shown_at_its_line_and_nothing_is_recorded() {
+    let s = Store::new();
+    let before = s.snapshot();
+    for (what, text, place) in [
+        ("unclosed list", "category: theft\nsummary: x\nassets: [people\n", ":4:1"),
+        ("bad indentation", "category: theft\n summary: x\n  - y\n", ":2:"),
+        ("a list, not a mapping", "- category: theft\n", "each document should be a mapping"),
+        ("empty", "", "holds no incidents"),
+    ] {
+        let file = s.tmp.path().join("in.yaml");
+        std::fs::write(&file, text).unwrap();
+        let out = s.run(&["report", "--from", file.to_str().unwrap()]);
+        assert_eq!(out.code, 1, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(place), "{what}: {place:?} in\n{}", out.stderr);
+        assert_eq!(s.snapshot(), before, "{what}");
+    }
+    s.run(&["report", "--from", "/no/such/file.yaml"]).fails(1).says("cannot read /no/such/file.yaml");
+}
+
+#[test]
+fn id_arguments_that_are_not_ids_are_refused_before_any_path_is_built() {
+    let s = Store::new();
+    s.report(OK);
+    for bad in ["../lsms", "a/b", "", "../../etc/passwd", "20261125-ABCI", "2026112-ABCD", "lsms.yaml"] {
+        let out = s.run(&["show", bad]).fails(1);
+        assert!(
+            out.stderr.contains("not an incident id") || out.stderr.contains("empty id"),
+            "{bad:?}:\n{}",
+            out.stderr
+        );
+    }
+    s.run(&["show", "20261125-ZZZZ"]).fails(1).says("no incident 20261125-ZZZZ");
+    s.run(&["show", "ZZZZ"]).fails(1).says("no incident ends in ZZZZ");
+}
+
+#[test]
+fn a_store_that_is_a_file_and_a_bad_clock_are_clear_errors() {
+    let s = Store::new();
+    let f = s.tmp.path().join("plain.txt");
+    std::fs::write(&f, "x").unwrap();
+    let mut c = lsms();
+    c.arg("-C").arg(&f).arg("list");
+    run(c).fails(1).says("is a file");
+    let mut c = s.cmd(&["list"]);
+    c.env("LSMS_NOW", "yesterday");
+    run(c).fails(1).says("LSMS_NOW='yesterday' is not an RFC 3339 time");
+}
+
+#[test]
+fn bad_filters_are_usage_errors() {
+    let s = Store::new();
+    for (args, text) in [
+        (&["list", "--status", "opened"][..], "unknown status 'opened'"),
+        (&["list", "--category", "theif"][..], "did you mean 'theft'"),
+        (&["list", "--since", "last tuesday"][..], "--since"),
+        (&["list", "--since", "2026-11-02", "--until", "2026-11-01"][..], "nothing can match"),
+        (&["list", "--sort", "colour"][..], "unknown sort key"),
+        (&["list", "--columns", "id,nmae"][..], "unknown column 'nmae'"),
+        (&["list", "--open", "--closed"][..], "cannot be used with"),
+        (&["list", "--format", "xml"][..], "invalid value 'xml'"),
+    ] {
+        let out = s.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(text), "{args:?}: {text:?} in\n{}", out.stderr);
+    }
+}

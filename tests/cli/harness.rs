@@ -1,0 +1,168 @@
+//! A temporary store and a builder for `lsms` runs against it, with the
+//! clock fixed (LSMS_NOW) and the actor set, so every run is reproducible.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// "Now" for every test run: a Wednesday.
+pub const NOW: &str = "2026-11-25T12:00:00Z";
+
+pub struct Store {
+    pub tmp: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// `lsms` with a clean environment: no store from the outside, a fixed clock.
+pub fn lsms() -> Command {
+    let mut c = Command::cargo_bin("lsms").expect("the lsms binary");
+    c.env_remove("LSMS_STORE")
+        .env_remove("LSMS_USER")
+        .env("LSMS_NOW", NOW)
+        .env("USER", "tester")
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    c
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn ok(self) -> Out {
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        self
+    }
+    pub fn fails(self, code: i32) -> Out {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}; stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
+        self
+    }
+    pub fn says(self, text: &str) -> Out {
+        assert!(self.stderr.contains(text), "stderr should contain {text:?}:\n{}", self.stderr);
+        self
+    }
+    pub fn prints(self, text: &str) -> Out {
+        assert!(self.stdout.contains(text), "stdout should contain {text:?}:\n{}", self.stdout);
+        self
+    }
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+pub fn run(mut c: Command) -> Out {
+    let o = c.output().expect("run lsms");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+impl Store {
+    /// A new store made by `lsms init`, with sites and a team set.
+    pub fn new() -> Store {
+        Store::with_config(
+            "sites: [Hollins Park, Peasley Cross]\nteam: [jfowlis, asmith]\ncategories: [lone-worker-alarm]\n",
+        )
+    }
+
+    pub fn with_config(extra: &str) -> Store {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("store");
+        run({
+            let mut c = lsms();
+            c.arg("init").arg(&root).args(["--trust", "Test Trust"]);
+            c
+        })
+        .ok();
+        let cfg = root.join("lsms.yaml");
+        let mut text = std::fs::read_to_string(&cfg).unwrap();
+        text.push_str(extra);
+        std::fs::write(&cfg, text).unwrap();
+        Store { tmp, root }
+    }
+
+    /// A copy of the sample store in examples/.
+    pub fn sample() -> Store {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("store");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store"), &root);
+        Store { tmp, root }
+    }
+
+    /// `lsms -C <store> ARGS…` as the actor `tester`.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = lsms();
+        c.arg("-C").arg(&self.root).args(["--as", "tester"]).args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        run(self.cmd(args))
+    }
+
+    /// Records an incident and returns its id.
+    pub fn report(&self, args: &[&str]) -> String {
+        let mut all = vec!["report"];
+        all.extend_from_slice(args);
+        let out = self.run(&all).ok();
+        let id = out.stdout.trim().to_string();
+        assert_eq!(out.stdout, format!("{id}\n"), "report prints the id alone");
+        id
+    }
+
+    pub fn path_of(&self, id: &str) -> PathBuf {
+        self.root.join(format!("incidents/{}/{}/{id}.yaml", &id[..4], &id[4..6]))
+    }
+
+    pub fn read(&self, id: &str) -> String {
+        std::fs::read_to_string(self.path_of(id)).unwrap()
+    }
+
+    /// Every file in the store but the local `.lsms/`, with its bytes.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        walk(&self.root, &self.root, &mut files);
+        files
+    }
+}
+
+fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let rel = p.strip_prefix(root).unwrap().to_path_buf();
+        if rel.starts_with(".lsms") {
+            continue;
+        }
+        if p.is_dir() {
+            files.insert(rel.join(""), Vec::new());
+            walk(root, &p, files);
+        } else {
+            files.insert(rel, std::fs::read(&p).unwrap());
+        }
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The one integration test binary: each module drives the real `lsms`
+//! binary against a temporary store.
+
+mod harness;
+
+mod bad_input;
+mod check;
+mod init;
+mod list;
+mod readme;
+mod report;
+mod show;
