@@ -53,6 +53,13 @@ pub enum Command {
     Report(cmd::report::Args),
     List(cmd::list::Args),
     Show(cmd::show::Args),
+    Assign(cmd::assign::Args),
+    Note(cmd::note::Args),
+    Update(cmd::update::Args),
+    Sanction(cmd::sanction::Args),
+    Loss(cmd::loss::Args),
+    Close(cmd::close::Args),
+    Reopen(cmd::reopen::Args),
     Check(cmd::check::Args),
 }
 

@@ -55,6 +55,13 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Report(a) => cmd::report::run(&ctx, a),
         Command::List(a) => cmd::list::run(&ctx, a),
         Command::Show(a) => cmd::show::run(&ctx, a),
+        Command::Assign(a) => cmd::assign::run(&ctx, a),
+        Command::Note(a) => cmd::note::run(&ctx, a),
+        Command::Update(a) => cmd::update::run(&ctx, a),
+        Command::Sanction(a) => cmd::sanction::run(&ctx, a),
+        Command::Loss(a) => cmd::loss::run(&ctx, a),
+        Command::Close(a) => cmd::close::run(&ctx, a),
+        Command::Reopen(a) => cmd::reopen::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
     }
 }

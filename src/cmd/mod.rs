@@ -1,16 +1,25 @@
 //! One file per command. Each has its `Args` (clap) and `run`, and reaches
 //! the outside world only through `Ctx`.
 
+pub mod assign;
 pub mod check;
+pub mod close;
 pub mod init;
 pub mod list;
+pub mod loss;
+pub mod note;
+pub mod reopen;
 pub mod report;
+pub mod sanction;
 pub mod show;
+pub mod update;
 
 use crate::cli::FilterArgs;
 use crate::error::{Error, Result};
+use crate::model::Incident;
+use crate::model::workflow::{Act, Refusal};
 use crate::query::{DefaultStatus, Filter};
-use crate::store::Store;
+use crate::store::{Store, Updated};
 use chrono::{DateTime, Utc};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -117,4 +126,45 @@ pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {
     Err(Error::Reported(format!(
         "{n} problem(s) in incident files: the records above are the ones that could be read; run `lsms check`"
     )))
+}
+
+/// A guard's refusal as an error (exit 1).
+pub fn refused(r: Refusal) -> Error {
+    Error::Failed { message: r.message, help: r.help }
+}
+
+/// Several refusals at once: each on its own line with its fix.
+pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
+    let lines: Vec<String> = rs
+        .into_iter()
+        .map(|r| match r.help {
+            Some(h) => format!("- {}\n    set it with: {h}", r.message),
+            None => format!("- {}", r.message),
+        })
+        .collect();
+    Error::failed_with(format!("{what}:\n{}", lines.join("\n")), "nothing was changed")
+}
+
+/// Changes one incident: finds it, takes the lock, applies `f` as the
+/// actor at "now", writes it back, and says what happened on stderr.
+pub fn change(
+    ctx: &Ctx,
+    id_arg: &str,
+    f: impl FnOnce(&mut Incident, &Act<'_>, &Store) -> Result<()>,
+) -> Result<Updated> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let id = store.resolve(id_arg)?;
+    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let done = store.update(&id, |inc| f(inc, &act, &store))?;
+    if !done.written {
+        ctx.say(format!("{id}: nothing to change."));
+    }
+    if done.dropped_comments {
+        eprintln!(
+            "warning: {} had YAML comments, which lsms does not keep when it rewrites a file; git has the old text",
+            id.rel_path()
+        );
+    }
+    Ok(done)
 }

@@ -504,14 +504,6 @@ impl Incident {
         if status == Some(Status::Closed) && outcome.is_none() {
             f.bad("status", "the incident is closed but has no `outcome`");
         }
-        if let Some(l) = &losses
-            && l.recovered > l.estimated
-        {
-            f.bad(
-                "losses",
-                format!("recovered {} is more than the estimated loss {}", l.recovered, l.estimated),
-            );
-        }
 
         if !problems.is_empty() {
             return Err(problems);

@@ -7,11 +7,13 @@ pub mod id;
 pub mod incident;
 pub mod money;
 pub mod time;
+pub mod workflow;
 pub mod write;
 
 pub use enums::*;
 pub use id::{Id, IdQuery};
 pub use incident::*;
+pub use money::Money;
 pub use time::Stamp;
 
 /// Levenshtein distance, for "did you mean" hints.

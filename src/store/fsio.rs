@@ -46,6 +46,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
+        // Tests set this to die between the temp file and the rename, as a
+        // power cut or a kill would.
+        if std::env::var_os("LSMS_TEST_ABORT_BEFORE_RENAME").is_some() {
+            std::process::abort();
+        }
         match mode {
             Mode::CreateNew => {
                 fs::hard_link(&tmp, path)?;

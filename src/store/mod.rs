@@ -263,6 +263,44 @@ impl Store {
         self.read(&self.path_of(&id)).map_err(first_of)
     }
 
+    /// Read-modify-write of one incident under the store's lock. A file
+    /// that does not parse is never rewritten; a file changed by someone
+    /// else between the read and the write is not overwritten.
+    pub fn update(&self, id: &Id, change: impl FnOnce(&mut Incident) -> Result<()>) -> Result<Updated> {
+        let _lock = self.lock()?;
+        let path = self.path_of(id);
+        let loaded = self.read(&path).map_err(|errs| {
+            let e = first_of(errs);
+            match e {
+                Error::File(mut f) => {
+                    let h = "the file was not changed: fix it by hand, then run the command again";
+                    f.help = Some(f.help.take().map_or(h.to_string(), |x| format!("{x}\n{h}")));
+                    Error::File(f)
+                }
+                other => other,
+            }
+        })?;
+        let mut incident = loaded.incident;
+        change(&mut incident)?;
+        let text = incident.to_yaml();
+        if text == loaded.text {
+            return Ok(Updated { incident, written: false, dropped_comments: false });
+        }
+        test_hook_pause();
+        let now_on_disk = std::fs::read(&path).map_err(Error::io("read", &path))?;
+        if now_on_disk != loaded.text.as_bytes() {
+            return Err(Error::failed_with(
+                format!(
+                    "{} changed while lsms was working on it: nothing was written",
+                    self.show_path(&path)
+                ),
+                "someone or something else edited it; run the command again",
+            ));
+        }
+        fsio::write_atomic(&path, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
+        Ok(Updated { incident, written: true, dropped_comments: has_comments(&loaded.text) })
+    }
+
     /// Writes a new incident file; fails with `AlreadyExists` on a clash.
     pub fn create(&self, incident: &Incident) -> std::io::Result<PathBuf> {
         let path = self.path_of(&incident.id);
@@ -275,6 +313,42 @@ impl Store {
 }
 
 use std::os::unix::fs::DirBuilderExt;
+
+/// What an update did.
+pub struct Updated {
+    pub incident: Incident,
+    pub written: bool,
+    /// The file had YAML comments, which a rewrite does not keep.
+    pub dropped_comments: bool,
+}
+
+/// Does YAML text hold a comment? (`#` at a line's start, or after a space
+/// outside quotes.)
+pub fn has_comments(text: &str) -> bool {
+    text.lines().any(|line| {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == '#' && prev.is_whitespace() => return true,
+                None => {}
+            }
+            prev = c;
+        }
+        false
+    })
+}
+
+/// Tests set `LSMS_TEST_PAUSE_MS` to widen the window between the read and
+/// the write of an update, to prove a hand edit there is not overwritten.
+fn test_hook_pause() {
+    if let Some(ms) = std::env::var("LSMS_TEST_PAUSE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
 
 /// Several problems in one file, as one error: the first is shown in full,
 /// the count of the rest said (check shows them all).
@@ -294,5 +368,18 @@ pub fn first_of(mut errs: Vec<Error>) -> Error {
             Error::File(f)
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_comments;
+
+    #[test]
+    fn finds_comments_but_not_hashes_in_values() {
+        assert!(has_comments("# top\nschema: 1\n"));
+        assert!(has_comments("harm: low  # was moderate\n"));
+        assert!(!has_comments("summary: \"bed #4\"\nlocation: ward#4\n"));
+        assert!(!has_comments("summary: 'a # b'\n"));
     }
 }

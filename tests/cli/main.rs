@@ -10,3 +10,4 @@ mod list;
 mod readme;
 mod report;
 mod show;
+mod workflow;

@@ -1,0 +1,363 @@
+//! The life of a case: every change to a record, each adding one history
+//! entry that says who, when, what, and from what to what. Pure: the actor
+//! and "now" are given.
+
+use super::enums::*;
+use super::incident::*;
+use super::money::Money;
+use super::time::Stamp;
+use chrono::NaiveDate;
+
+/// Who acts, and when.
+#[derive(Debug, Clone)]
+pub struct Act<'a> {
+    pub by: &'a str,
+    pub at: Stamp,
+}
+
+impl Act<'_> {
+    fn entry(&self, action: &str) -> Entry {
+        Entry {
+            at: self.at,
+            by: self.by.to_string(),
+            action: action.to_string(),
+            field: None,
+            from: None,
+            to: None,
+            detail: None,
+            extra: Default::default(),
+        }
+    }
+}
+
+/// A guard's refusal: what is wrong and the command that puts it right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
+    Refusal { message: message.into(), help: Some(help.into()) }
+}
+
+fn refuse_closed(inc: &Incident, what: &str) -> Result<(), Refusal> {
+    if inc.status == Status::Closed {
+        return Err(refuse(
+            format!("{} is closed: it cannot be {what}", inc.id),
+            format!("reopen it first with `lsms reopen {} --reason TEXT`", inc.id),
+        ));
+    }
+    Ok(())
+}
+
+/// One field's new value, as text for the history (`None`: cleared).
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Incident {
+    /// Adds a field change to the history (nothing if the value is the same).
+    fn record(&mut self, act: &Act<'_>, action: &str, c: FieldChange, detail: Option<String>) -> bool {
+        if c.from == c.to {
+            return false;
+        }
+        let mut e = act.entry(action);
+        e.field = Some(c.field.to_string());
+        e.from = c.from;
+        e.to = c.to;
+        e.detail = detail;
+        self.history.push(e);
+        true
+    }
+
+    fn set_status(&mut self, act: &Act<'_>, to: Status, action: &str, detail: Option<String>) {
+        let from = self.status;
+        self.status = to;
+        self.record(
+            act,
+            action,
+            FieldChange { field: "status", from: Some(from.to_string()), to: Some(to.to_string()) },
+            detail,
+        );
+    }
+
+    /// Sets the assignee; a reported case becomes assigned. `Ok(false)`:
+    /// already assigned to them, nothing changed.
+    pub fn assign(&mut self, act: &Act<'_>, to: &str, note: Option<&str>) -> Result<bool, Refusal> {
+        refuse_closed(self, "assigned")?;
+        let to = to.trim();
+        if self.assignee.as_deref() == Some(to) {
+            return Ok(false);
+        }
+        let from = self.assignee.replace(to.to_string());
+        self.record(
+            act,
+            "assigned",
+            FieldChange { field: "assignee", from, to: Some(to.to_string()) },
+            note.map(str::to_string),
+        );
+        if self.status == Status::Reported {
+            self.set_status(act, Status::Assigned, "updated", None);
+        }
+        Ok(true)
+    }
+
+    /// Adds a note to the case history. Notes go on after a case is closed
+    /// (a court date, a call back): the history of a case never stops.
+    pub fn note(&mut self, act: &Act<'_>, text: &str) -> Result<(), Refusal> {
+        let text = text.trim_end();
+        if text.trim().is_empty() {
+            return Err(refuse(
+                "the note is empty",
+                "give the note's text, or `-` to read it from standard input",
+            ));
+        }
+        let mut e = act.entry("note");
+        e.detail = Some(text.to_string());
+        self.history.push(e);
+        Ok(())
+    }
+
+    /// Moves an open case between investigating and awaiting-external.
+    pub fn set_workflow_status(&mut self, act: &Act<'_>, to: Status) -> Result<bool, Refusal> {
+        refuse_closed(self, "updated")?;
+        if !matches!(to, Status::Investigating | Status::AwaitingExternal) {
+            return Err(refuse(
+                format!("update sets the status to investigating or awaiting-external, not {to}"),
+                "`lsms assign` moves a case to assigned, `lsms close` closes it",
+            ));
+        }
+        if self.status == to {
+            return Ok(false);
+        }
+        if self.status == Status::Reported {
+            return Err(refuse(
+                format!("{} is not assigned yet", self.id),
+                format!("assign it first with `lsms assign {} --to NAME`", self.id),
+            ));
+        }
+        self.set_status(act, to, "updated", None);
+        Ok(true)
+    }
+
+    /// Records a field's change made by `update`. The caller has set it.
+    pub fn changed(&mut self, act: &Act<'_>, c: FieldChange) -> bool {
+        self.record(act, "updated", c, None)
+    }
+
+    /// Records a sanction.
+    pub fn sanction(&mut self, act: &Act<'_>, s: Sanction) -> Result<(), Refusal> {
+        refuse_closed(self, "given a sanction")?;
+        if s.kind.trim().is_empty() {
+            return Err(refuse("the sanction's kind is empty", "for example --kind warning-letter"));
+        }
+        if let (Some(d), Some(r)) = (s.date, s.review_on)
+            && r < d
+        {
+            return Err(refuse(
+                format!("the review date {r} is before the sanction's date {d}"),
+                "give a --review-on after --date",
+            ));
+        }
+        let mut e = act.entry("sanction");
+        e.detail = Some(format!("{} {}", s.class, s.kind));
+        self.history.push(e);
+        self.sanctions.push(s);
+        Ok(())
+    }
+
+    /// Records the loss and what was recovered. Recovering more than the
+    /// estimate must be said (`allow_excess`): costs awarded, say.
+    pub fn set_losses(
+        &mut self,
+        act: &Act<'_>,
+        estimated: Option<Money>,
+        recovered: Option<Money>,
+        note: Option<&str>,
+        allow_excess: bool,
+    ) -> Result<bool, Refusal> {
+        refuse_closed(self, "changed")?;
+        let old = self.losses.clone();
+        let (old_e, old_r) = old.as_ref().map_or((Money::ZERO, Money::ZERO), |l| (l.estimated, l.recovered));
+        let e = estimated.unwrap_or(old_e);
+        let r = recovered.unwrap_or(old_r);
+        if r > e && !allow_excess {
+            return Err(refuse(
+                format!("recovered £{r} is more than the estimated loss £{e}"),
+                "raise the estimate with --estimated, or say it is so with --allow-excess",
+            ));
+        }
+        let extra = old.map(|l| l.extra).unwrap_or_default();
+        self.losses = Some(Losses { estimated: e, recovered: r, extra });
+        let note = note.map(str::to_string);
+        let a = self.record(
+            act,
+            "loss",
+            FieldChange { field: "losses.estimated", from: Some(old_e.to_string()), to: Some(e.to_string()) },
+            note.clone(),
+        );
+        let b = self.record(
+            act,
+            "loss",
+            FieldChange { field: "losses.recovered", from: Some(old_r.to_string()), to: Some(r.to_string()) },
+            if a { None } else { note },
+        );
+        Ok(a || b)
+    }
+
+    /// What stops this case from closing, each with the command that sets it.
+    pub fn close_blockers(&self) -> Vec<Refusal> {
+        let mut out = Vec::new();
+        let id = &self.id;
+        if self.category == "physical-assault" && self.medical_factors.is_none_or(|m| m == Tri::Unknown) {
+            out.push(refuse(
+                "a physical assault needs its medical factors known (yes or no)",
+                format!("lsms update {id} --medical-factors yes|no"),
+            ));
+        }
+        let undecided = self.riddor.as_ref().is_none_or(|r| r.status == RiddorStatus::Undecided);
+        if self.harm.is_some_and(|h| h > Harm::None) && undecided {
+            out.push(refuse(
+                format!(
+                    "harm is {} and the RIDDOR decision is still undecided",
+                    self.harm.unwrap_or(Harm::None)
+                ),
+                format!("lsms update {id} --riddor not-reportable|reportable|reported"),
+            ));
+        }
+        out
+    }
+
+    /// Closes the case with an outcome and a closing note.
+    pub fn close(&mut self, act: &Act<'_>, outcome: Outcome, note: &str) -> Result<(), Vec<Refusal>> {
+        if self.status == Status::Closed {
+            return Err(vec![refuse(
+                format!(
+                    "{} is already closed ({})",
+                    self.id,
+                    self.outcome.map_or("no outcome", |o| o.as_str())
+                ),
+                format!("to change the outcome, `lsms reopen {} --reason TEXT` and close it again", self.id),
+            )]);
+        }
+        let mut blockers = Vec::new();
+        if note.trim().is_empty() {
+            blockers.push(refuse("the closure note is empty", "say how the case ended with --note TEXT"));
+        }
+        blockers.extend(self.close_blockers());
+        if !blockers.is_empty() {
+            return Err(blockers);
+        }
+        self.outcome = Some(outcome);
+        self.closed_at = Some(act.at);
+        self.closure_note = Some(note.trim_end().to_string());
+        self.set_status(act, Status::Closed, "closed", Some(outcome.to_string()));
+        Ok(())
+    }
+
+    /// Reopens a closed case for investigation. The outcome goes; the
+    /// history keeps it.
+    pub fn reopen(&mut self, act: &Act<'_>, reason: &str) -> Result<(), Refusal> {
+        if self.status != Status::Closed {
+            return Err(refuse(
+                format!("{} is not closed: it is {}", self.id, self.status),
+                "only a closed case can be reopened",
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(refuse("the reason is empty", "say why with --reason TEXT"));
+        }
+        self.outcome = None;
+        self.closed_at = None;
+        self.closure_note = None;
+        self.set_status(act, Status::Investigating, "reopened", Some(reason.trim().to_string()));
+        Ok(())
+    }
+}
+
+/// Text for a history entry.
+pub fn show<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(T::to_string)
+}
+
+pub fn show_date(v: &Option<NaiveDate>) -> Option<String> {
+    v.as_ref().map(|d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::{Draft, NewRecord};
+
+    fn inc(category: &str) -> Incident {
+        let vocab =
+            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+        Draft { category: Some(category.into()), summary: Some("x".into()), ..Draft::default() }
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz: chrono_tz::Europe::London,
+                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
+                actor: "a",
+                random: [0; 4],
+                uuid: uuid::Uuid::nil(),
+            })
+            .unwrap()
+    }
+
+    fn act() -> Act<'static> {
+        Act { by: "b", at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap() }
+    }
+
+    #[test]
+    fn assigning_moves_a_reported_case_on_and_says_from_what() {
+        let mut i = inc("theft");
+        assert!(i.assign(&act(), "asmith", Some("urgent")).unwrap());
+        assert_eq!(i.status, Status::Assigned);
+        let e = &i.history[1];
+        assert_eq!(
+            (e.action.as_str(), e.to.as_deref(), e.detail.as_deref()),
+            ("assigned", Some("asmith"), Some("urgent"))
+        );
+        assert_eq!(i.history[2].from.as_deref(), Some("reported"));
+        assert!(!i.assign(&act(), "asmith", None).unwrap(), "the same assignee changes nothing");
+        assert_eq!(i.history.len(), 3);
+    }
+
+    #[test]
+    fn close_names_what_is_missing_and_the_command_that_sets_it() {
+        let mut i = inc("physical-assault");
+        i.harm = Some(Harm::Low);
+        let r = i.close(&act(), Outcome::NoFurtherAction, "done").unwrap_err();
+        assert_eq!(r.len(), 2);
+        assert!(r[0].help.as_deref().unwrap().contains("--medical-factors"));
+        assert!(r[1].help.as_deref().unwrap().contains("--riddor"));
+        i.medical_factors = Some(Tri::No);
+        i.riddor = Some(Riddor {
+            status: RiddorStatus::NotReportable,
+            basis: None,
+            hse_ref: None,
+            reported_on: None,
+            extra: Default::default(),
+        });
+        i.close(&act(), Outcome::NoFurtherAction, "done").unwrap();
+        assert_eq!(i.status, Status::Closed);
+        assert!(i.close(&act(), Outcome::Withdrawn, "again").is_err());
+        assert!(i.note(&act(), "court date set").is_ok(), "notes go on after closing");
+        assert!(i.assign(&act(), "x", None).is_err());
+        i.reopen(&act(), "new evidence").unwrap();
+        assert_eq!((i.status, i.outcome), (Status::Investigating, None));
+        assert!(i.reopen(&act(), "again").is_err());
+    }
+
+    #[test]
+    fn losses_refuse_recovering_more_than_lost_unless_said() {
+        let mut i = inc("theft");
+        i.set_losses(&act(), Some(Money(1000)), None, None, false).unwrap();
+        assert!(i.set_losses(&act(), None, Some(Money(2000)), None, false).is_err());
+        assert!(i.set_losses(&act(), None, Some(Money(2000)), None, true).unwrap());
+        assert_eq!(i.losses.as_ref().unwrap().recovered, Money(2000));
+    }
+}
