@@ -60,6 +60,9 @@ pub enum Command {
     Loss(cmd::loss::Args),
     Close(cmd::close::Args),
     Reopen(cmd::reopen::Args),
+    Export(cmd::export::Args),
+    Summary(cmd::summary::Args),
+    Due(cmd::due::Args),
     Check(cmd::check::Args),
 }
 

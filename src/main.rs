@@ -8,6 +8,7 @@ mod error;
 mod model;
 mod query;
 mod render;
+mod report;
 mod store;
 
 use clap::Parser;
@@ -62,6 +63,9 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Loss(a) => cmd::loss::run(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Reopen(a) => cmd::reopen::run(&ctx, a),
+        Command::Export(a) => cmd::export::run(&ctx, a),
+        Command::Summary(a) => cmd::summary::run(&ctx, a),
+        Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
     }
 }

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{Incident, time::rfc3339};
 use crate::query::{self, DefaultStatus};
 use crate::render::{self, Rows};
+use crate::report::due::{is_late, is_overdue};
 use chrono_tz::Tz;
 use clap::ValueEnum;
 
@@ -14,7 +15,9 @@ Open incidents by default, sorted by when they occurred. A table on a terminal;
 TSV (no header, one incident a line) when piped.
 
 Columns: id, status, category, occurred, reported, recorded, recorded-by, site,
-location, assignee, harm, outcome, summary.
+location, assignee, harm, outcome, summary, overdue (a deadline has passed: see
+`lsms due`), late (reported over 24 hours after it occurred). The table adds the
+overdue column.
 
 Examples:
   lsms list
@@ -74,11 +77,13 @@ pub const COLUMNS: &[&str] = &[
     "harm",
     "outcome",
     "summary",
+    "overdue",
+    "late",
 ];
 const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
 
 /// One cell. Times are RFC 3339 for programs, minutes for people.
-fn cell(inc: &Incident, column: &str, tz: Tz, human: bool) -> String {
+fn cell(inc: &Incident, column: &str, tz: Tz, human: bool, now: chrono::DateTime<chrono::Utc>) -> String {
     let when = |t: &crate::model::Stamp| {
         let t = t.with_timezone(&tz);
         if human { t.format("%Y-%m-%d %H:%M").to_string() } else { rfc3339(&t.fixed_offset()) }
@@ -98,6 +103,8 @@ fn cell(inc: &Incident, column: &str, tz: Tz, human: bool) -> String {
         "harm" => inc.harm.map(|h| h.to_string()).unwrap_or_default(),
         "outcome" => inc.outcome.map(|h| h.to_string()).unwrap_or_default(),
         "summary" => inc.summary.clone(),
+        "overdue" if is_overdue(inc, tz, now) => "overdue".into(),
+        "late" if is_late(inc) => "late".into(),
         _ => String::new(),
     }
 }
@@ -105,8 +112,14 @@ fn cell(inc: &Incident, column: &str, tz: Tz, human: bool) -> String {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let filter = ctx.filter(&args.filter, DefaultStatus::Open, &store)?;
+    let terminal = ctx.stdout_is_terminal();
+    let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
     let columns: Vec<String> = if args.columns.is_empty() {
-        DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
+        let mut c: Vec<String> = DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect();
+        if format == Format::Table {
+            c.push("overdue".into());
+        }
+        c
     } else {
         let mut cols = Vec::new();
         for c in &args.columns {
@@ -137,13 +150,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(n) = args.limit {
         hits.truncate(n);
     }
-    let terminal = ctx.stdout_is_terminal();
-    let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
     let tz = store.config.tz;
     let human = format == Format::Table;
     let rows = Rows {
         columns: columns.clone(),
-        rows: hits.iter().map(|i| columns.iter().map(|c| cell(i, c, tz, human)).collect()).collect(),
+        rows: hits.iter().map(|i| columns.iter().map(|c| cell(i, c, tz, human, ctx.now)).collect()).collect(),
     };
     let mut out = ctx.out();
     emit(&mut out, |o| match format {

@@ -4,6 +4,8 @@
 pub mod assign;
 pub mod check;
 pub mod close;
+pub mod due;
+pub mod export;
 pub mod init;
 pub mod list;
 pub mod loss;
@@ -12,6 +14,7 @@ pub mod reopen;
 pub mod report;
 pub mod sanction;
 pub mod show;
+pub mod summary;
 pub mod update;
 
 use crate::cli::FilterArgs;
@@ -156,6 +159,7 @@ pub fn change(
     let actor = ctx.actor(&store)?;
     let id = store.resolve(id_arg)?;
     let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    warn_no_commit(ctx, &store);
     let done = store.update(&id, |inc| f(inc, &act, &store))?;
     if !done.written {
         ctx.say(format!("{id}: nothing to change."));
@@ -167,4 +171,31 @@ pub fn change(
         );
     }
     Ok(done)
+}
+
+/// Writes a command's output to stdout, or with `--output FILE` to a file,
+/// atomically: a run that fails leaves the last good file in place.
+pub fn output(
+    ctx: &Ctx,
+    file: Option<&std::path::Path>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(file) = file else {
+        return emit(&mut ctx.out(), f);
+    };
+    let path = ctx.cwd.join(file);
+    let mut buf = Vec::new();
+    f(&mut buf).map_err(Error::io("render", &path))?;
+    crate::store::fsio::write_atomic(&path, &buf, crate::store::Mode::Replace)
+        .map_err(Error::io("write", &path))?;
+    ctx.say(format!("Wrote {}.", path.display()));
+    Ok(())
+}
+
+/// `git: { commit: true }` is read but not yet acted on: say so rather
+/// than leave a user to believe each change was committed.
+pub fn warn_no_commit(ctx: &Ctx, store: &Store) {
+    if store.config.git_commit {
+        ctx.say("warning: lsms.yaml sets git.commit, but this lsms does not commit changes yet: commit them with git");
+    }
 }

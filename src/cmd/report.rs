@@ -130,6 +130,7 @@ fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
+    super::warn_no_commit(ctx, &store);
     if let Some(from) = &args.from {
         return run_from(ctx, &store, &actor, from);
     }

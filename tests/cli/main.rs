@@ -9,5 +9,6 @@ mod init;
 mod list;
 mod readme;
 mod report;
+mod reporting;
 mod show;
 mod workflow;

@@ -1,6 +1,7 @@
-//! Every example in README.md is run: each `$ lsms …` line of a ```console
-//! block, against a copy of the sample store, must exit 0 and print what
-//! the block shows after it (`...` stands for any lines).
+//! Every example in README.md is run: the `$ …` lines of each ```console
+//! block run in order in one shell (so a variable set on one line is there
+//! on the next), against a copy of the sample store. Each must exit 0 and
+//! print what the block shows after it (`...` stands for any lines).
 
 use crate::harness::*;
 
@@ -10,25 +11,31 @@ struct Example {
     expected: Vec<String>,
 }
 
-fn examples() -> Vec<Example> {
+fn blocks() -> Vec<Vec<Example>> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let mut out: Vec<Example> = Vec::new();
+    let mut blocks: Vec<Vec<Example>> = Vec::new();
     let mut in_console = false;
     for (n, line) in readme.lines().enumerate() {
         if line.starts_with("```") {
             in_console = line.trim() == "```console";
+            if in_console {
+                blocks.push(Vec::new());
+            }
             continue;
         }
         if !in_console {
             continue;
         }
+        let block = blocks.last_mut().unwrap();
         if let Some(cmd) = line.strip_prefix("$ ") {
-            out.push(Example { line: n + 1, command: cmd.to_string(), expected: Vec::new() });
-        } else if let Some(ex) = out.last_mut() {
+            block.push(Example { line: n + 1, command: cmd.to_string(), expected: Vec::new() });
+        } else if let Some(ex) = block.last_mut()
+            && !line.trim().is_empty()
+        {
             ex.expected.push(line.to_string());
         }
     }
-    out
+    blocks
 }
 
 /// Does `got` match `want`, where a `...` line in `want` matches any run of lines?
@@ -40,24 +47,26 @@ fn matches(want: &[String], got: &[&str]) -> bool {
     }
 }
 
+const MARK: &str = "@@readme-example-done";
+
 #[test]
 fn every_readme_example_runs_and_prints_what_it_shows() {
-    let examples = examples();
-    assert!(examples.len() >= 8, "the README should show its examples in ```console blocks");
-    let s = Store::sample();
+    let blocks = blocks();
+    let count: usize = blocks.iter().map(Vec::len).sum();
+    assert!(count >= 8, "the README should show its examples in ```console blocks");
     let bin = assert_cmd::cargo::cargo_bin("lsms");
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
-    for ex in examples {
-        if ex.command.starts_with("cargo ")
-            || ex.command.starts_with("git clone")
-            || ex.command.starts_with("cd ")
-        {
-            continue;
+    for block in blocks {
+        let s = Store::sample();
+        let mut script = String::from("set -o pipefail\n");
+        for ex in &block {
+            script.push_str(&format!("{}\necho \"{MARK} $?\"\n", ex.command.replace("/tmp/", "$TMPDIR/")));
         }
         let out = std::process::Command::new("bash")
-            .args(["-o", "pipefail", "-c", &ex.command])
+            .args(["-c", &script])
             .current_dir(&s.root)
             .env("PATH", &path)
+            .env("TMPDIR", s.tmp.path())
             .env("LSMS_NOW", NOW)
             .env("LSMS_USER", "jfowlis")
             .env("NO_COLOR", "1")
@@ -66,19 +75,25 @@ fn every_readme_example_runs_and_prints_what_it_shows() {
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "README.md:{}: `{}` failed:\n{stderr}", ex.line, ex.command);
-        if !ex.expected.is_empty() {
-            let got: Vec<&str> = stdout.lines().collect();
-            let want: Vec<String> = ex.expected.iter().filter(|l| !l.is_empty()).cloned().collect();
-            let got: Vec<&str> = got.into_iter().filter(|l| !l.is_empty()).collect();
+        let sep = format!("{MARK} ");
+        let mut parts = stdout.split(sep.as_str());
+        let mut printed = parts.next().unwrap_or_default().to_string();
+        for ex in &block {
+            let rest = parts.next().unwrap_or_else(|| {
+                panic!("README.md:{}: `{}` did not finish:\n{stderr}", ex.line, ex.command)
+            });
+            let (code, next) = rest.split_once('\n').unwrap_or((rest, ""));
+            assert_eq!(code.trim(), "0", "README.md:{}: `{}` failed:\n{stderr}", ex.line, ex.command);
+            let got: Vec<&str> = printed.lines().filter(|l| !l.trim().is_empty()).collect();
             assert!(
-                matches(&want, &got),
+                ex.expected.is_empty() || matches(&ex.expected, &got),
                 "README.md:{}: `{}` printed\n{}\nbut the README shows\n{}",
                 ex.line,
                 ex.command,
                 got.join("\n"),
-                want.join("\n")
+                ex.expected.join("\n")
             );
+            printed = next.to_string();
         }
     }
 }

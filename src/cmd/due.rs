@@ -1,0 +1,98 @@
+//! `lsms due`: deadlines, overdue first.
+
+use super::{Ctx, emit, finish_scan};
+use crate::cli::FilterArgs;
+use crate::error::{Error, Result};
+use crate::query::DefaultStatus;
+use crate::render::{self, Rows};
+use crate::report::due::{deadlines, parse_within};
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Tsv,
+    Csv,
+    Json,
+}
+
+/// Deadlines that are overdue or fall due soon
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Deadlines: an incident not assigned one working day after recording (weekends and England and
+Wales bank holidays skipped); RIDDOR: reportable within 15 days of the incident, 10 for a
+severe injury or death, and a decision due by day 10 for a staff injury; awaiting-external
+with no history entry for 7 days; a sanction's review date; a closed incident's retention
+review 10 years after it occurred (20 for severe harm or death).
+
+Examples:
+  lsms due
+  lsms due --within 7d --assignee asmith
+  lsms due --within 52w --format csv")]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How far ahead to look: 7d, 2w, 12h (overdue ones are always shown)
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub within: String,
+    /// [default: table on a terminal, tsv when piped]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let tz = store.config.tz;
+    let within = parse_within(&args.within)
+        .map_err(|m| Error::usage(format!("--within: {m}"), "for example --within 7d"))?;
+    let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
+    let scan = store.scan()?;
+    let horizon = ctx.now + within;
+    let mut items: Vec<_> = scan
+        .incidents
+        .iter()
+        .map(|l| &l.incident)
+        .filter(|i| filter.matches(i))
+        .flat_map(|i| deadlines(i, tz).into_iter().map(move |d| (d, i)))
+        .filter(|(d, _)| d.due <= horizon)
+        .collect();
+    items.sort_by(|a, b| a.0.due.cmp(&b.0.due).then_with(|| a.1.id.cmp(&b.1.id)));
+    let terminal = ctx.stdout_is_terminal();
+    let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
+    let rows = Rows {
+        columns: ["due", "state", "kind", "id", "assignee", "detail"].map(String::from).to_vec(),
+        rows: items
+            .iter()
+            .map(|(d, i)| {
+                let when = d.due.with_timezone(&tz);
+                let when = if format == Format::Table {
+                    when.format("%Y-%m-%d %H:%M").to_string()
+                } else {
+                    crate::model::time::rfc3339(&when.fixed_offset())
+                };
+                let state = if d.due < ctx.now { "overdue" } else { "due" };
+                vec![
+                    when,
+                    state.into(),
+                    d.kind.into(),
+                    i.id.to_string(),
+                    i.assignee.clone().unwrap_or_default(),
+                    d.detail.clone(),
+                ]
+            })
+            .collect(),
+    };
+    emit(&mut ctx.out(), |o| match format {
+        Format::Tsv => render::tsv(o, &rows),
+        Format::Csv => render::csv(o, &rows),
+        Format::Json => render::json(o, &rows),
+        Format::Table if rows.rows.is_empty() => Ok(()),
+        Format::Table => {
+            render::table(o, &rows, terminal.then(|| comfy_table::Table::new().width()).flatten(), ctx.color)
+        }
+    })?;
+    if format == Format::Table && rows.rows.is_empty() {
+        ctx.say("Nothing due.");
+    }
+    finish_scan(ctx, scan.bad)
+}

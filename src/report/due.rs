@@ -1,0 +1,187 @@
+//! Deadlines: what is due, and what is overdue, for each incident.
+
+use super::calendar::add_working_days;
+use crate::model::*;
+use chrono::{DateTime, Duration, Months, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadline {
+    pub due: DateTime<Utc>,
+    pub kind: &'static str,
+    pub detail: String,
+}
+
+/// A local date and time as an instant, taking the later side of a gap and
+/// the earlier of a fold: a deadline is never made earlier by a clock change.
+fn local(d: chrono::NaiveDate, t: NaiveTime, tz: Tz) -> DateTime<Utc> {
+    let naive = d.and_time(t);
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => x.with_timezone(&Utc),
+        chrono::LocalResult::None => tz
+            .from_local_datetime(&(naive + Duration::hours(1)))
+            .earliest()
+            .map_or(naive.and_utc(), |x| x.with_timezone(&Utc)),
+    }
+}
+
+/// Every deadline of one incident, soonest first.
+pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    let open = inc.status != Status::Closed;
+    if open && inc.assignee.is_none() {
+        let rec = inc.recorded_at.with_timezone(&tz);
+        let day = add_working_days(rec.date_naive(), 1);
+        out.push(Deadline {
+            due: local(day, rec.time(), tz),
+            kind: "assign",
+            detail: "assign an LSMS (one working day after recording)".into(),
+        });
+    }
+    let serious = inc.harm.is_some_and(|h| h >= Harm::Severe);
+    let days = if serious { 10 } else { 15 };
+    let riddor = inc.riddor.as_ref().map(|r| r.status);
+    if open && riddor == Some(RiddorStatus::Reportable) {
+        out.push(Deadline {
+            due: inc.occurred_at.to_utc() + Duration::days(days),
+            kind: "riddor",
+            detail: format!("report to the HSE under RIDDOR ({days} days from the incident)"),
+        });
+    }
+    let staff_hurt = inc.people.iter().any(|p| p.role == Role::Victim && p.party == Party::Staff);
+    if open
+        && staff_hurt
+        && inc.harm.is_some_and(|h| h > Harm::None)
+        && riddor.is_none_or(|r| r == RiddorStatus::Undecided)
+    {
+        out.push(Deadline {
+            due: inc.occurred_at.to_utc() + Duration::days(10),
+            kind: "riddor-decision",
+            detail:
+                "decide whether RIDDOR applies to the staff injury (the earliest HSE deadline is 10 days)"
+                    .into(),
+        });
+    }
+    if inc.status == Status::AwaitingExternal {
+        let last = inc.history.iter().map(|e| e.at).max().unwrap_or(inc.recorded_at);
+        out.push(Deadline {
+            due: last.to_utc() + Duration::days(7),
+            kind: "stale",
+            detail: "awaiting an external party with no entry in the history for 7 days".into(),
+        });
+    }
+    for s in &inc.sanctions {
+        if let Some(r) = s.review_on {
+            out.push(Deadline {
+                due: local(r, NaiveTime::MIN, tz),
+                kind: "review",
+                detail: format!("review the {} {}", s.class, s.kind),
+            });
+        }
+    }
+    if !open {
+        let years = if serious { 20 } else { 10 };
+        let on = inc.occurred_at.with_timezone(&tz).date_naive();
+        let review = on.checked_add_months(Months::new(12 * years)).unwrap_or(on);
+        out.push(Deadline {
+            due: local(review, NaiveTime::MIN, tz),
+            kind: "retention",
+            detail: format!("retention review ({years} years after the incident)"),
+        });
+    }
+    out.sort_by_key(|d| d.due);
+    out
+}
+
+/// Is any deadline of this incident past?
+pub fn is_overdue(inc: &Incident, tz: Tz, now: DateTime<Utc>) -> bool {
+    deadlines(inc, tz).iter().any(|d| d.due < now)
+}
+
+/// Was it reported more than 24 hours after it occurred?
+pub fn is_late(inc: &Incident) -> bool {
+    inc.reported_at - inc.occurred_at > Duration::hours(24)
+}
+
+/// Parses `30d`, `2w`, `12h` (a bare number is days).
+pub fn parse_within(s: &str) -> Result<Duration, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a duration: write it like 7d, 2w or 12h"))?;
+    match unit {
+        "" | "d" | "day" | "days" => Ok(Duration::days(n)),
+        "w" | "week" | "weeks" => Ok(Duration::weeks(n)),
+        "h" | "hour" | "hours" => Ok(Duration::hours(n)),
+        _ => Err(format!("'{s}' is not a duration: write it like 7d, 2w or 12h")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::{Draft, NewRecord};
+    const LON: Tz = chrono_tz::Europe::London;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn new(now: &str, d: Draft) -> Incident {
+        let vocab =
+            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+        d.build(&NewRecord {
+            vocab: &vocab,
+            tz: LON,
+            now: at(now),
+            actor: "a",
+            random: [0; 4],
+            uuid: uuid::Uuid::nil(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_unassigned_case_is_due_one_working_day_later_over_a_bank_holiday() {
+        let d = Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() };
+        let i = new("2026-04-02T15:00:00+01:00", d);
+        let due = &deadlines(&i, LON)[0];
+        assert_eq!(due.kind, "assign");
+        assert_eq!(due.due, at("2026-04-07T15:00:00+01:00"), "Good Friday and Easter Monday skipped");
+        assert!(!is_overdue(&i, LON, at("2026-04-07T14:00:00+01:00")));
+        assert!(is_overdue(&i, LON, at("2026-04-07T16:00:00+01:00")));
+    }
+
+    #[test]
+    fn riddor_deadlines_are_ten_or_fifteen_days() {
+        let d = Draft {
+            category: Some("physical-assault".into()),
+            summary: Some("x".into()),
+            occurred: Some("2026-11-01 10:00".into()),
+            harm: Some("moderate".into()),
+            people: vec!["victim:staff".into()],
+            ..Draft::default()
+        };
+        let mut i = new("2026-11-02T10:00:00Z", d);
+        i.assignee = Some("a".into());
+        let ds = deadlines(&i, LON);
+        assert_eq!((ds[0].kind, ds[0].due), ("riddor-decision", at("2026-11-11T10:00:00Z")));
+        i.riddor = Some(Riddor {
+            status: RiddorStatus::Reportable,
+            basis: None,
+            hse_ref: None,
+            reported_on: None,
+            extra: Default::default(),
+        });
+        assert_eq!(deadlines(&i, LON)[0].due, at("2026-11-16T10:00:00Z"));
+        i.harm = Some(Harm::Severe);
+        assert_eq!(deadlines(&i, LON)[0].due, at("2026-11-11T10:00:00Z"));
+    }
+
+    #[test]
+    fn reads_durations() {
+        assert_eq!(parse_within("7d").unwrap(), Duration::days(7));
+        assert_eq!(parse_within("2w").unwrap(), Duration::days(14));
+        assert_eq!(parse_within("30").unwrap(), Duration::days(30));
+        assert!(parse_within("soon").is_err());
+    }
+}
