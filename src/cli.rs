@@ -36,6 +36,10 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Commit each change to git (as `git: { commit: true }` in lsms.yaml)
+    #[arg(long, global = true)]
+    pub commit: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,6 +68,9 @@ pub enum Command {
     Summary(cmd::summary::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
+    MergeFile(cmd::merge_file::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 /// Which incidents a command reads: one meaning everywhere.

@@ -36,7 +36,7 @@ pub fn team_member(team: Option<&[String]>, name: &str) -> Result<String> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let done = change(ctx, &args.id, |inc, act, store| {
+    let done = change(ctx, &args.id, "assigned", |inc, act, store| {
         let to = team_member(store.config.team.as_deref(), &args.to)?;
         inc.assign(act, &to, args.note.as_deref()).map(|_| ()).map_err(refused)
     })?;

@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let outcome = Outcome::parse(&args.outcome).map_err(|m| Error::failed(format!("--outcome: {m}")))?;
     let note = text_or_stdin(&args.note, "closing note")?;
-    let done = change(ctx, &args.id, |inc, act, _| {
+    let done = change(ctx, &args.id, "closed", |inc, act, _| {
         let id = inc.id.clone();
         inc.close(act, outcome, &note).map_err(|rs| refused_all(&format!("{id} cannot be closed yet"), rs))
     })?;

@@ -9,18 +9,26 @@ use std::path::PathBuf;
 
 /// Make a new store: lsms.yaml, incidents/ and a .gitignore for .lsms/
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust'")]
+#[command(
+    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  git clone host:security && cd security && lsms init --git    # a clone: register the merge driver"
+)]
 pub struct Args {
-    /// Where to make it [default: the current folder]
+    /// Where to make it [default: -C/--store, else the current folder]
     pub dir: Option<PathBuf>,
 
     /// The trust's name, as reports show it
     #[arg(long, value_name = "NAME")]
-    pub trust: String,
+    pub trust: Option<String>,
 
     /// The store's time zone (IANA name)
     #[arg(long, value_name = "TZ", default_value = DEFAULT_TZ.name())]
     pub timezone: String,
+
+    /// Keep the store in git: make it a repository (or use the one around
+    /// it) and register `lsms merge-file` for incident files. On an existing
+    /// store (a fresh clone, say) this registers the merge driver only.
+    #[arg(long)]
+    pub git: bool,
 }
 
 fn yaml_text(s: &str) -> String {
@@ -28,7 +36,7 @@ fn yaml_text(s: &str) -> String {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let dir = match &args.dir {
+    let dir = match args.dir.as_ref().or(ctx.store_dir.as_ref()) {
         Some(d) => ctx.cwd.join(d),
         None => ctx.cwd.clone(),
     };
@@ -36,6 +44,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Err(Error::failed(format!("{} is a file: give a folder for the store", dir.display())));
     }
     let cfg = dir.join(CONFIG_FILE);
+    if cfg.exists() && args.git {
+        crate::store::git::setup(&dir)?;
+        ctx.say(format!(
+            "{} is already a store: registered the lsms merge driver for its git repository.",
+            dir.display()
+        ));
+        return Ok(());
+    }
     if cfg.exists() {
         return Err(Error::failed_with(
             format!("{} is already a store: it has {CONFIG_FILE}", dir.display()),
@@ -44,7 +60,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let tz = parse_tz(&args.timezone)
         .map_err(|m| Error::usage(format!("--timezone: {m}"), "for example --timezone Europe/London"))?;
-    let trust = args.trust.trim();
+    let Some(trust) = args.trust.as_deref().map(str::trim) else {
+        return Err(Error::usage(
+            "--trust is needed to make a store",
+            "for example --trust '5 Boroughs Partnership NHS Trust'",
+        ));
+    };
     if trust.is_empty() || trust.contains(['\n', '\r']) {
         return Err(Error::usage(
             "--trust: give the trust's name on one line",
@@ -70,5 +91,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     })?;
     ctx.say(format!("Made a store for {trust} in {}.", dir.display()));
+    if args.git {
+        let fresh = crate::store::git::setup(&dir)?;
+        let what = if fresh { "made a git repository" } else { "used the git repository around it" };
+        ctx.say(format!("Also {what} and registered the lsms merge driver: commit lsms.yaml, .gitignore and .gitattributes."));
+    }
     Ok(())
 }

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let estimated = money("--estimated", &args.estimated)?;
     let recovered = money("--recovered", &args.recovered)?;
-    let done = change(ctx, &args.id, |inc, act, _| {
+    let done = change(ctx, &args.id, "loss", |inc, act, _| {
         inc.set_losses(act, estimated, recovered, args.note.as_deref(), args.allow_excess)
             .map(|_| ())
             .map_err(refused)

@@ -4,11 +4,14 @@
 pub mod assign;
 pub mod check;
 pub mod close;
+pub mod completions;
 pub mod due;
 pub mod export;
 pub mod init;
 pub mod list;
 pub mod loss;
+pub mod man;
+pub mod merge_file;
 pub mod note;
 pub mod reopen;
 pub mod report;
@@ -35,6 +38,8 @@ pub struct Ctx {
     pub now: DateTime<Utc>,
     pub color: bool,
     pub quiet: bool,
+    /// Commit each change (`--commit`), beside `git.commit` in lsms.yaml.
+    pub commit: bool,
     pub cwd: PathBuf,
 }
 
@@ -90,6 +95,16 @@ impl Ctx {
     /// Prints an error's full diagnostic on stderr.
     pub fn show_error(&self, e: Error) {
         eprintln!("{:?}", miette::Report::new(e));
+    }
+
+    /// Does this run commit each change? Refuses, before any write, a store
+    /// that should but is not in a git work tree.
+    pub fn commits(&self, store: &Store) -> Result<bool> {
+        let on = self.commit || store.config.git_commit;
+        if on {
+            crate::store::git::require_work_tree(&store.root)?;
+        }
+        Ok(on)
     }
 
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
@@ -153,14 +168,18 @@ pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
 pub fn change(
     ctx: &Ctx,
     id_arg: &str,
+    action: &str,
     f: impl FnOnce(&mut Incident, &Act<'_>, &Store) -> Result<()>,
 ) -> Result<Updated> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     let id = store.resolve(id_arg)?;
     let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
-    warn_no_commit(ctx, &store);
+    let commit = ctx.commits(&store)?;
     let done = store.update(&id, |inc| f(inc, &act, &store))?;
+    if done.written && commit {
+        crate::store::git::commit(&store.root, &id.rel_path(), &format!("{id}: {action}"), &actor)?;
+    }
     if !done.written {
         ctx.say(format!("{id}: nothing to change."));
     }
@@ -190,12 +209,4 @@ pub fn output(
         .map_err(Error::io("write", &path))?;
     ctx.say(format!("Wrote {}.", path.display()));
     Ok(())
-}
-
-/// `git: { commit: true }` is read but not yet acted on: say so rather
-/// than leave a user to believe each change was committed.
-pub fn warn_no_commit(ctx: &Ctx, store: &Store) {
-    if store.config.git_commit {
-        ctx.say("warning: lsms.yaml sets git.commit, but this lsms does not commit changes yet: commit them with git");
-    }
 }

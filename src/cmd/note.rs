@@ -18,7 +18,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let text = text_or_stdin(&args.text, "note")?;
-    let done = change(ctx, &args.id, |inc, act, _| inc.note(act, &text).map_err(refused))?;
+    let done = change(ctx, &args.id, "note", |inc, act, _| inc.note(act, &text).map_err(refused))?;
     ctx.say(format!("{}: note added.", done.incident.id));
     Ok(())
 }

@@ -16,7 +16,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let reason = text_or_stdin(&args.reason, "reason")?;
-    let done = change(ctx, &args.id, |inc, act, _| inc.reopen(act, &reason).map_err(refused))?;
+    let done = change(ctx, &args.id, "reopened", |inc, act, _| inc.reopen(act, &reason).map_err(refused))?;
     ctx.say(format!("{}: reopened ({}).", done.incident.id, done.incident.status));
     Ok(())
 }

@@ -130,9 +130,9 @@ fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
-    super::warn_no_commit(ctx, &store);
+    let commit = ctx.commits(&store)?;
     if let Some(from) = &args.from {
-        return run_from(ctx, &store, &actor, from);
+        return run_from(ctx, &store, &actor, from, commit);
     }
     let description = args.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
     let draft = Draft {
@@ -160,8 +160,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "correct the options above and run the command again; `lsms report --help` lists them",
         )
     })?;
-    let id = inc.id.clone();
-    create(&store, inc)?;
+    let path = create(&store, inc)?;
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    if commit {
+        crate::store::git::commit(&store.root, &store.show_path(&path), &format!("{id}: reported"), &actor)?;
+    }
     super::emit(&mut ctx.out(), |o| writeln!(o, "{id}"))
 }
 
@@ -178,7 +181,7 @@ fn doc_starts(src: &str) -> Vec<usize> {
     starts
 }
 
-fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path) -> Result<()> {
+fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commit: bool) -> Result<()> {
     let (name, src) = if from.as_os_str() == "-" {
         ("standard input".to_string(), text_or_stdin("-", "incidents")?)
     } else {
@@ -250,6 +253,12 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path) -> Re
                 }
                 return Err(e);
             }
+        }
+    }
+    if commit {
+        for p in &written {
+            let id = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            crate::store::git::commit(&store.root, &store.show_path(p), &format!("{id}: reported"), actor)?;
         }
     }
     super::emit(&mut ctx.out(), |o| {

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let review_on = date("--review-on", &args.review_on)?;
     let kind = args.kind.trim().to_string();
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
-    let done = change(ctx, &args.id, |inc, act, _| {
+    let done = change(ctx, &args.id, "sanction", |inc, act, _| {
         let s = Sanction {
             class,
             kind,

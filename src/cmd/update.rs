@@ -122,7 +122,7 @@ fn assets_text(a: &[Asset]) -> Option<String> {
 
 pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
     let description = a.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
-    let done = change(ctx, &a.id, |inc, act, store| {
+    let done = change(ctx, &a.id, "updated", |inc, act, store| {
         let tz = store.config.tz;
         let vocab = store.config.vocab();
         let mut changes: Vec<FieldChange> = Vec::new();

@@ -5,6 +5,7 @@ pub mod draft;
 pub mod enums;
 pub mod id;
 pub mod incident;
+pub mod merge;
 pub mod money;
 pub mod time;
 pub mod workflow;

@@ -39,7 +39,10 @@ pub enum Mode {
 /// Writes `bytes` to `path` all or nothing. With `Mode::CreateNew` an
 /// existing file makes it fail with an `io::ErrorKind::AlreadyExists`.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let tmp = tmp_path(path);
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;

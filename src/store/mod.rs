@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod fsio;
+pub mod git;
 mod locate;
 pub use locate::field_offset as locate_key;
 

@@ -5,6 +5,7 @@ mod harness;
 
 mod bad_input;
 mod check;
+mod git;
 mod init;
 mod list;
 mod readme;

@@ -1,0 +1,122 @@
+//! `lsms merge-file`: the git merge driver for incident files.
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::model::merge::merge;
+use crate::model::{Incident, STANDARD_CATEGORIES, Vocab};
+use crate::store::{Mode, fsio::write_atomic};
+use serde_yaml::Value;
+use std::path::PathBuf;
+
+/// Merge three versions of an incident file (git's %O %A %B)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Registered by `lsms init --git` for incidents/**/*.yaml. History entries and sanctions from
+both sides are united and ordered by time; a field changed on one side only is taken; a field
+changed on both sides to different values is left in OURS between conflict markers, and the
+exit code is 1, for a person to resolve (then `lsms check`).")]
+pub struct Args {
+    /// The common ancestor (%O)
+    pub base: PathBuf,
+    /// Our version (%A): the result is written here
+    pub ours: PathBuf,
+    /// Their version (%B)
+    pub theirs: PathBuf,
+    /// The file's path in the repository (%P), for messages
+    pub path: Option<String>,
+}
+
+fn read(p: &std::path::Path) -> Result<(String, Value)> {
+    let text = std::fs::read_to_string(p).map_err(Error::io("read", p))?;
+    let value = serde_yaml::from_str(&text)
+        .map_err(|e| Error::failed(format!("{} is not valid YAML: {e}", p.display())))?;
+    Ok((text, value))
+}
+
+/// Lines of a top-level key's block: from `key:` to the next top-level key.
+fn key_block(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut off = 0;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let top = !line.starts_with([' ', '\t', '-', '#', '\n']);
+        match start {
+            None if top && line.strip_prefix(key).is_some_and(|r| r.starts_with(':')) => start = Some(off),
+            Some(s) if top => return Some((s, off)),
+            _ => {}
+        }
+        off += line.len();
+    }
+    start.map(|s| (s, text.len()))
+}
+
+fn render(v: &Value, vocab: &Vocab) -> String {
+    Incident::from_value(v, vocab)
+        .map(|i| i.to_yaml())
+        .unwrap_or_else(|_| serde_yaml::to_string(v).unwrap_or_default())
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let name = args.path.clone().unwrap_or_else(|| args.ours.display().to_string());
+    let (_, base) = read(&args.base)?;
+    let (_, ours) = read(&args.ours)?;
+    let (_, theirs) = read(&args.theirs)?;
+    let mut categories: Vec<String> = STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect();
+    for v in [&base, &ours, &theirs] {
+        if let Some(c) = v.get("category").and_then(Value::as_str) {
+            categories.push(c.to_string());
+        }
+    }
+    let vocab = Vocab { categories, sites: None };
+    let merged = merge(&base, &ours, &theirs);
+    let mut text = render(&merged.value, &vocab);
+    if merged.conflicts.is_empty() && Incident::from_value(&merged.value, &vocab).is_ok() {
+        write_atomic(&args.ours, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &args.ours))?;
+        return Ok(());
+    }
+    let mut keys = Vec::new();
+    for (k, _, theirs_v) in &merged.conflicts {
+        let key = k.as_str().unwrap_or_default().to_string();
+        let mut one = serde_yaml::Mapping::new();
+        one.insert(k.clone(), theirs_v.clone());
+        let mut theirs_value = merged.value.clone();
+        if let Some(m) = theirs_value.as_mapping_mut() {
+            m.insert(k.clone(), theirs_v.clone());
+        }
+        let theirs_text = render(&theirs_value, &vocab);
+        let theirs_block = key_block(&theirs_text, &key)
+            .map(|(s, e)| theirs_text[s..e].to_string())
+            .unwrap_or_else(|| serde_yaml::to_string(&one).unwrap_or_default());
+        if let Some((s, e)) = key_block(&text, &key) {
+            let ours_block = text[s..e].to_string();
+            text.replace_range(
+                s..e,
+                &format!("<<<<<<< ours\n{ours_block}=======\n{theirs_block}>>>>>>> theirs\n"),
+            );
+        } else {
+            text.push_str(&format!("<<<<<<< ours\n=======\n{theirs_block}>>>>>>> theirs\n"));
+        }
+        keys.push(key);
+    }
+    write_atomic(&args.ours, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &args.ours))?;
+    let what = if keys.is_empty() {
+        "the merged record is not valid".to_string()
+    } else {
+        format!("both sides changed {}", keys.join(", "))
+    };
+    ctx.say(format!("lsms merge-file: {name}: {what}: resolve the conflict markers, then run `lsms check`"));
+    Err(Error::Reported(format!("{name}: merge conflict")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_block;
+
+    #[test]
+    fn finds_a_key_and_its_indented_lines() {
+        let t = "a: 1\npeople:\n  - { x: 1 }\n  - { y: 2 }\nb: 2\n";
+        let (s, e) = key_block(t, "people").unwrap();
+        assert_eq!(&t[s..e], "people:\n  - { x: 1 }\n  - { y: 2 }\n");
+        assert_eq!(key_block(t, "b").map(|(s, e)| &t[s..e]), Some("b: 2\n"));
+        assert_eq!(key_block(t, "c"), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! A three-way merge of one incident, for `lsms merge-file` (a git merge
+//! driver): the histories and sanctions of both sides united, a field
+//! changed on one side taken, a field changed on both sides to different
+//! values left for a person. Works on the parsed YAML so that keys the
+//! tool does not know merge too.
+
+use serde_yaml::{Mapping, Value};
+
+/// Lists that only ever grow: both sides' items are kept.
+const UNITED: &[&str] = &["history", "sanctions"];
+
+/// The merged mapping, and the keys both sides changed differently (with
+/// ours in the mapping for each).
+pub struct Merged {
+    pub value: Value,
+    pub conflicts: Vec<(Value, Value, Value)>,
+}
+
+fn entry_time(v: &Value) -> String {
+    v.get("at").and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// Base's items, then ours', then theirs' new ones, without duplicates;
+/// history ordered by time (stable, so equal times keep that order).
+fn unite(key: &str, base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
+    let items = |v: Option<&Value>| v.and_then(Value::as_sequence).cloned().unwrap_or_default();
+    let mut out: Vec<Value> = Vec::new();
+    for v in items(base).into_iter().chain(items(ours)).chain(items(theirs)) {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    // An item that one side removed from base stays removed.
+    let (o, t) = (items(ours), items(theirs));
+    out.retain(|v| !items(base).contains(v) || (o.contains(v) && t.contains(v)));
+    if key == "history" {
+        out.sort_by_key(entry_time);
+    }
+    Value::Sequence(out)
+}
+
+/// Merges three parsed incident files.
+pub fn merge(base: &Value, ours: &Value, theirs: &Value) -> Merged {
+    let map = |v: &Value| v.as_mapping().cloned().unwrap_or_default();
+    let (b, o, t) = (map(base), map(ours), map(theirs));
+    let mut keys: Vec<Value> = o.keys().cloned().collect();
+    for k in t.keys().chain(b.keys()) {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let mut out = Mapping::new();
+    let mut conflicts = Vec::new();
+    for k in keys {
+        let (bv, ov, tv) = (b.get(&k), o.get(&k), t.get(&k));
+        let name = k.as_str().unwrap_or_default();
+        let merged = if UNITED.contains(&name) {
+            Some(unite(name, bv, ov, tv))
+        } else if ov == tv || tv == bv {
+            ov.cloned()
+        } else if ov == bv {
+            tv.cloned()
+        } else {
+            conflicts.push((
+                k.clone(),
+                ov.cloned().unwrap_or(Value::Null),
+                tv.cloned().unwrap_or(Value::Null),
+            ));
+            ov.cloned()
+        };
+        if let Some(v) = merged {
+            out.insert(k, v);
+        }
+    }
+    Merged { value: Value::Mapping(out), conflicts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn y(s: &str) -> Value {
+        serde_yaml::from_str(s).unwrap()
+    }
+
+    const BASE: &str = "status: reported\nsummary: x\nhistory:\n  - { at: 2026-11-24T10:00:00+00:00, by: a, action: reported }\n";
+
+    #[test]
+    fn unites_histories_in_time_order_and_takes_one_sided_changes() {
+        let ours =
+            y(&format!("{BASE}  - {{ at: 2026-11-24T12:00:00+00:00, by: b, action: note, detail: two }}\n")
+                .replace("summary: x", "summary: x2"));
+        let theirs =
+            y(&format!("{BASE}  - {{ at: 2026-11-24T11:00:00+00:00, by: c, action: note, detail: one }}\n")
+                .replace("status: reported", "status: assigned\nassignee: c"));
+        let m = merge(&y(BASE), &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(m.value["summary"].as_str(), Some("x2"));
+        assert_eq!(m.value["status"].as_str(), Some("assigned"));
+        assert_eq!(m.value["assignee"].as_str(), Some("c"));
+        let details: Vec<&str> =
+            m.value["history"].as_sequence().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
+        assert_eq!(details, ["one", "two"]);
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_no_conflict_but_different_ones_are() {
+        let ours = y(&BASE.replace("summary: x", "summary: same\noutcome: withdrawn"));
+        let theirs = y(&BASE.replace("summary: x", "summary: same\noutcome: duplicate"));
+        let m = merge(&y(BASE), &ours, &theirs);
+        assert_eq!(m.value["summary"].as_str(), Some("same"));
+        assert_eq!(m.conflicts.len(), 1);
+        assert_eq!(m.conflicts[0].0.as_str(), Some("outcome"));
+    }
+}

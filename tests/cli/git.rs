@@ -1,0 +1,212 @@
+//! A team on git: commits, the merge driver across clones, completions.
+
+use crate::harness::*;
+use std::path::Path;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn git_fails(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "git {args:?} should fail");
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// A store made with `init --git`, its setup committed.
+fn git_store() -> Store {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("origin");
+    let mut c = lsms();
+    c.arg("init").arg(&root).args(["--trust", "T", "--git"]);
+    run(c).ok().says("registered the lsms merge driver");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "new store"]);
+    Store { tmp, root }
+}
+
+/// A clone of `from` at `name`, with the merge driver registered.
+fn clone(from: &Store, name: &str) -> Store {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    git(from.tmp.path(), &["clone", "-q", from.root.to_str().unwrap(), root.to_str().unwrap()]);
+    let mut c = lsms();
+    c.arg("-C").arg(&root).args(["init", "--git"]);
+    run(c).ok();
+    Store { tmp, root }
+}
+
+#[test]
+fn each_change_is_committed_alone_with_the_actor_as_author() {
+    let s = git_store();
+    std::fs::write(s.root.join("notes.txt"), "not mine to commit").unwrap();
+    let id = s.report(&["--commit", "--category", "theft", "--summary", "Bike taken from the shelter"]);
+    s.run(&["--commit", "assign", &id, "--to", "asmith"]).ok();
+    let log = git(&s.root, &["log", "--format=%an|%s"]);
+    assert_eq!(
+        log.lines().take(2).collect::<Vec<_>>(),
+        [format!("tester|{id}: assigned"), format!("tester|{id}: reported")]
+    );
+    assert!(!log.contains("Bike"), "no personal data in messages");
+    let status = git(&s.root, &["status", "--porcelain"]);
+    assert_eq!(status, "?? notes.txt\n", "only the incident's own file was committed");
+
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap() + "git: { commit: true }\n";
+    std::fs::write(&cfg, text).unwrap();
+    s.run(&["note", &id, "Seen on CCTV"]).ok();
+    assert!(git(&s.root, &["log", "-1", "--format=%s"]).starts_with(&format!("{id}: note")));
+}
+
+#[test]
+fn committing_outside_git_is_refused_before_anything_is_written() {
+    let s = Store::new();
+    let before = s.snapshot();
+    s.run(&["--commit", "report", "--category", "theft", "--summary", "x"])
+        .fails(1)
+        .says("not in a git work tree")
+        .says("lsms init --git");
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn two_clones_that_record_incidents_merge_without_conflict() {
+    let origin = git_store();
+    let a = clone(&origin, "a");
+    let b = clone(&origin, "b");
+    let ia = a.report(&["--commit", "--category", "theft", "--summary", "From A"]);
+    let ib = b.report(&["--commit", "--category", "harassment", "--summary", "From B"]);
+    git(&a.root, &["pull", "-q", "--no-rebase", b.root.to_str().unwrap(), "HEAD"]);
+    let ids = a.run(&["list", "--format", "ids"]).ok().stdout;
+    assert!(ids.contains(&ia) && ids.contains(&ib), "{ids}");
+    a.run(&["check"]).ok();
+}
+
+#[test]
+fn two_clones_that_work_the_same_incident_merge_with_every_entry_kept() {
+    let origin = git_store();
+    let id = origin.report(&[
+        "--commit",
+        "--category",
+        "physical-assault",
+        "--summary",
+        "Nurse struck",
+        "--occurred",
+        "2026-11-24 10:00",
+    ]);
+    let a = clone(&origin, "a");
+    let b = clone(&origin, "b");
+    let mut c = a.cmd(&["--commit", "note", &id, "A spoke to the witness"]);
+    c.env("LSMS_NOW", "2026-11-25T12:05:00Z");
+    run(c).ok();
+    let mut c = b.cmd(&["--commit", "assign", &id, "--to", "jfowlis"]);
+    c.env("LSMS_NOW", "2026-11-25T12:01:00Z");
+    run(c).ok();
+    let mut c = b.cmd(&["--commit", "note", &id, "B asked estates for CCTV"]);
+    c.env("LSMS_NOW", "2026-11-25T12:10:00Z");
+    run(c).ok();
+    git(&a.root, &["pull", "-q", "--no-rebase", b.root.to_str().unwrap(), "HEAD"]);
+    let text = a.read(&id);
+    let history: Vec<&str> = text.lines().skip_while(|l| *l != "history:").skip(1).collect();
+    assert_eq!(history.len(), 5, "{text}");
+    assert!(history[1].contains("action: assigned") && history[2].contains("from: reported, to: assigned"));
+    assert!(history[3].contains("A spoke to the witness"), "ordered by time:\n{text}");
+    assert!(history[4].contains("B asked estates for CCTV"));
+    assert!(text.contains("assignee: jfowlis\n") && text.contains("status: assigned\n"));
+    a.run(&["check"]).ok();
+}
+
+#[test]
+fn different_outcomes_on_two_clones_stop_for_a_person() {
+    let origin = git_store();
+    let id = origin.report(&["--commit", "--category", "theft", "--summary", "Phone taken"]);
+    let a = clone(&origin, "a");
+    let b = clone(&origin, "b");
+    a.run(&["--commit", "close", &id, "--outcome", "no-further-action", "--note", "No leads"]).ok();
+    b.run(&["--commit", "close", &id, "--outcome", "withdrawn", "--note", "Reporter withdrew"]).ok();
+    let out = git_fails(&a.root, &["pull", "--no-rebase", b.root.to_str().unwrap(), "HEAD"]);
+    assert!(out.contains("CONFLICT"), "{out}");
+    let text = a.read(&id);
+    assert!(
+        text.contains(
+            "<<<<<<< ours\noutcome: no-further-action\n=======\noutcome: withdrawn\n>>>>>>> theirs\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("No leads") && text.contains("Reporter withdrew"), "both sides are shown:\n{text}");
+    a.run(&["check"]).fails(1).says("not valid YAML");
+}
+
+#[test]
+fn a_moved_file_after_a_merge_is_found_by_check() {
+    let s = git_store();
+    let id = s.report(&["--commit", "--category", "theft", "--summary", "x"]);
+    let to = s.root.join("incidents/2025/01");
+    std::fs::create_dir_all(&to).unwrap();
+    git(&s.root, &["mv", &format!("incidents/{}/{}/{id}.yaml", &id[..4], &id[4..6]), "incidents/2025/01/"]);
+    s.run(&["check"]).fails(1).says(&format!("the id {id} belongs at"));
+}
+
+#[test]
+fn completions_and_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let mut c = lsms();
+        c.args(["completions", shell]);
+        let out = run(c).ok();
+        assert!(
+            out.stdout.contains("lsms") && out.stdout.contains("report") && out.stdout.contains("category"),
+            "{shell}"
+        );
+    }
+    let mut c = lsms();
+    c.arg("man");
+    let out = run(c).ok();
+    assert!(
+        out.stdout.starts_with(".ie") || out.stdout.contains(".TH lsms"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    let mut c = lsms();
+    c.arg("--help");
+    let help = run(c).ok().stdout;
+    let commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 18, "{commands:?}");
+    for cmd in commands {
+        let mut c = lsms();
+        c.args([cmd.as_str(), "--help"]);
+        let out = run(c).ok().stdout;
+        assert!(out.contains("Example") || cmd == "merge-file", "`lsms {cmd} --help` has no example");
+    }
+}
