@@ -68,6 +68,7 @@ pub enum Command {
     Summary(cmd::summary::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
+    Import(cmd::import::Args),
     MergeFile(cmd::merge_file::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),

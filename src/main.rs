@@ -68,6 +68,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Summary(a) => cmd::summary::run(&ctx, a),
         Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
+        Command::Import(a) => cmd::import::run(&ctx, a),
         Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(&ctx, a),
         Command::Man(a) => cmd::man::run(&ctx, a),

@@ -7,6 +7,7 @@ pub mod close;
 pub mod completions;
 pub mod due;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod loss;

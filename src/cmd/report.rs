@@ -86,7 +86,7 @@ fn random4() -> [u8; 4] {
     [b[0], b[1], b[2], b[3]]
 }
 
-fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
+pub fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
     let ts = uuid::Timestamp::from_unix(
         uuid::NoContext,
         now.timestamp().max(0) as u64,
@@ -113,7 +113,7 @@ fn build(
     })
 }
 
-fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
+pub fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
     for _ in 0..64 {
         match store.create(&inc) {
             Ok(p) => return Ok(p),

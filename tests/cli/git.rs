@@ -210,3 +210,79 @@ fn every_command_has_an_example_in_its_help() {
         assert!(out.contains("Example") || cmd == "merge-file", "`lsms {cmd} --help` has no example");
     }
 }
+
+const SAMPLE_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/import.csv");
+const SAMPLE_MAP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/import-map.yaml");
+
+fn import_store() -> Store {
+    Store::with_config("")
+}
+
+#[test]
+fn import_records_every_row_of_the_sample_register() {
+    let s = import_store();
+    let before = s.snapshot();
+    s.run(&["import", "--csv", SAMPLE_CSV, "--map-file", SAMPLE_MAP, "--dry-run"])
+        .ok()
+        .says("all 5 row(s) are good")
+        .says("Not mapped, so ignored: Ref");
+    assert_eq!(s.snapshot(), before, "a dry run records nothing");
+    let out = s.run(&["import", "--csv", SAMPLE_CSV, "--map-file", SAMPLE_MAP]).ok();
+    assert_eq!(out.lines().len(), 5);
+    let first = s.read(out.lines()[0]);
+    assert!(first.contains("history:\n  - { at: 2026-11-25T12:00:00+00:00, by: tester, action: reported, detail: imported from row "), "{first}");
+    let csv = s.run(&["export", "--format", "csv", "--include-personal"]).ok().stdout;
+    assert!(
+        csv.contains("physical-assault") && csv.contains("criminal-damage") && csv.contains(",650.00,"),
+        "{csv}"
+    );
+    assert!(csv.contains("2025-02-03T14:10:00+00:00"), "day-first dates: {csv}");
+    assert!(csv.contains("2025-06-05T11:00:00+01:00"), "in summer time: {csv}");
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn import_is_all_or_nothing_and_names_every_refused_row() {
+    let s = import_store();
+    let before = s.snapshot();
+    let out = s
+        .run(&[
+            "import",
+            "--csv",
+            SAMPLE_CSV,
+            "--map",
+            "Date of incident=occurred,Type=category,Description=summary,Estimated cost=loss",
+        ])
+        .fails(1);
+    let out = out
+        .says("import.csv:2: 'Type': unknown category 'Violence and aggression'")
+        .says("nothing was imported: 5 of 5 row(s) refused");
+    assert_eq!(out.stdout, "");
+    assert_eq!(s.snapshot(), before);
+    let file = s.tmp.path().join("one-bad.csv");
+    std::fs::write(
+        &file,
+        "When,What,Type,Cost\n01/02/2025 10:00,Bag taken,theft,12.50\n31/02/2025 10:00,Bad date,theft,x\n",
+    )
+    .unwrap();
+    s.run(&[
+        "import",
+        "--csv",
+        file.to_str().unwrap(),
+        "--map",
+        "When=occurred,What=summary,Type=category,Cost=loss",
+    ])
+    .fails(1)
+    .says("one-bad.csv:3: 'When':")
+    .says("'Cost': amount 'x' is not a number");
+    assert_eq!(s.snapshot(), before);
+    s.run(&["import", "--csv", SAMPLE_CSV, "--map", "Type=category"])
+        .fails(2)
+        .says("no column is mapped to summary");
+    s.run(&["import", "--csv", SAMPLE_CSV, "--map", "Kind=category,Description=summary"])
+        .fails(1)
+        .says("has no column 'Kind'");
+    s.run(&["import", "--csv", SAMPLE_CSV, "--map", "Type=categry,Description=summary"])
+        .fails(2)
+        .says("did you mean 'category'");
+}
