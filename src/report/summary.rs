@@ -44,10 +44,21 @@ fn keys(inc: &Incident, dim: &str, tz: Tz) -> Vec<String> {
     }
 }
 
-/// The values to show on a dimension even at zero, in their natural order.
+/// The values to show on a dimension even at zero, in their natural order,
+/// so that a board's CSV keeps the same columns from month to month. An
+/// optional field always has its `(none)`.
 fn known(dim: &str, k: &Known) -> Vec<String> {
+    let mut v = known_values(dim, k);
+    if matches!(dim, "site" | "assignee" | "outcome" | "reporter-party" | "asset") {
+        v.push(NONE.to_string());
+    }
+    v
+}
+
+fn known_values(dim: &str, k: &Known) -> Vec<String> {
     let all = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
     match dim {
+        "outcome" => all(&Outcome::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
         "category" => k.categories.clone(),
         "site" => k.sites.clone(),
         "status" => all(&Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),

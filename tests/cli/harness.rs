@@ -93,11 +93,11 @@ impl Store {
         Store { tmp, root }
     }
 
-    /// A copy of the sample store in examples/.
+    /// A copy of examples/, standing in its copy of the sample store.
     pub fn sample() -> Store {
         let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("store");
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store"), &root);
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &tmp.path().join("examples"));
+        let root = tmp.path().join("examples/store");
         Store { tmp, root }
     }
 
