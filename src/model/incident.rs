@@ -489,6 +489,21 @@ impl Incident {
                 None => extra.push((anchor, k.clone(), v.clone())),
             }
         }
+        // A key of one's own is kept; one a letter or two from a key the
+        // tool reads is a typo that would silently lose the field.
+        for (_, k, _) in &extra {
+            let Some(k) = k.as_str() else { continue };
+            let near = KEYS.iter().find(|known| k.len() >= 4 && super::distance(k, known) <= 2);
+            if let Some(known) = near {
+                f.problems.retain(|p| p.field != *known);
+                f.bad(
+                    k,
+                    format!(
+                        "unknown key `{k}` (did you mean `{known}`?): a misspelt key is not read; correct it"
+                    ),
+                );
+            }
+        }
 
         if let (Some(o), Some(r)) = (&occurred_at, &reported_at)
             && o > r

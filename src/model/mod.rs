@@ -18,7 +18,7 @@ pub use money::Money;
 pub use time::Stamp;
 
 /// Levenshtein distance, for "did you mean" hints.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

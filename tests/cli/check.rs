@@ -79,3 +79,16 @@ fn temp_files_of_an_interrupted_write_are_not_incidents() {
     s.run(&["check"]).ok();
     assert_eq!(s.run(&["list", "--format", "ids"]).ok().lines().len(), 2);
 }
+
+#[test]
+fn a_misspelt_key_is_named_at_its_line_with_the_key_it_should_be() {
+    let (s, a, _) = two();
+    edit(&s, &a, "category: theft", "catgory: theft");
+    let out = s
+        .run(&["check"])
+        .fails(1)
+        .says(&format!("{a}.yaml:5:1: unknown key `catgory` (did you mean `category`?)"));
+    assert!(!out.stderr.contains("`category` is missing"), "one problem, said once:\n{}", out.stderr);
+    edit(&s, &a, "catgory: theft", "category: theft\nward_code: W3");
+    s.run(&["check"]).ok();
+}
