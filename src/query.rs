@@ -4,7 +4,6 @@ use crate::cli::FilterArgs;
 use crate::model::{Incident, Status, Vocab, time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use std::cmp::Ordering;
 
 /// Which incidents a command reads.
 #[derive(Debug, Clone, Default)]
@@ -117,25 +116,37 @@ fn grep(inc: &Incident, needle: &str) -> bool {
 pub const SORT_KEYS: &[&str] =
     &["occurred", "reported", "recorded", "id", "status", "category", "site", "assignee", "harm", "summary"];
 
-/// Sorts by `key` (then by id, so the order is total); `None`: by occurred.
-pub fn sort(incidents: &mut [&Incident], key: Option<&str>, reverse: bool) -> Result<(), String> {
+/// A value to sort incidents by, taken from each as it is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Time(crate::model::Stamp),
+    Text(Option<String>),
+    Status(Status),
+    Harm(Option<crate::model::Harm>),
+}
+
+/// Checks a `--sort` key (`None`: by occurred).
+pub fn sort_key_name(key: Option<&str>) -> Result<&str, String> {
     let key = key.unwrap_or("occurred");
-    let cmp: fn(&Incident, &Incident) -> Ordering = match key {
-        "occurred" => |a, b| a.occurred_at.cmp(&b.occurred_at),
-        "reported" => |a, b| a.reported_at.cmp(&b.reported_at),
-        "recorded" => |a, b| a.recorded_at.cmp(&b.recorded_at),
-        "id" => |_, _| Ordering::Equal,
-        "status" => |a, b| a.status.cmp(&b.status),
-        "category" => |a, b| a.category.cmp(&b.category),
-        "site" => |a, b| a.site.cmp(&b.site),
-        "assignee" => |a, b| a.assignee.cmp(&b.assignee),
-        "harm" => |a, b| a.harm.cmp(&b.harm),
-        "summary" => |a, b| a.summary.to_lowercase().cmp(&b.summary.to_lowercase()),
-        other => return Err(crate::model::unknown_word("sort key", other, SORT_KEYS)),
-    };
-    incidents.sort_by(|a, b| cmp(a, b).then_with(|| a.id.cmp(&b.id)));
-    if reverse {
-        incidents.reverse();
+    if SORT_KEYS.contains(&key) {
+        Ok(key)
+    } else {
+        Err(crate::model::unknown_word("sort key", key, SORT_KEYS))
     }
-    Ok(())
+}
+
+/// The incident's value for a checked sort key; ties go by id.
+pub fn sort_key(inc: &Incident, key: &str) -> SortKey {
+    match key {
+        "reported" => SortKey::Time(inc.reported_at),
+        "recorded" => SortKey::Time(inc.recorded_at),
+        "id" => SortKey::Text(None),
+        "status" => SortKey::Status(inc.status),
+        "category" => SortKey::Text(Some(inc.category.clone())),
+        "site" => SortKey::Text(inc.site.clone()),
+        "assignee" => SortKey::Text(inc.assignee.clone()),
+        "harm" => SortKey::Harm(inc.harm),
+        "summary" => SortKey::Text(Some(inc.summary.to_lowercase())),
+        _ => SortKey::Time(inc.occurred_at),
+    }
 }

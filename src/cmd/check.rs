@@ -13,17 +13,33 @@ pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let store = ctx.store()?;
-    let scan = store.scan()?;
-    let mut problems = scan.bad;
-    for p in &scan.strays {
+    // Problems are printed as they are found, in file order; only each
+    // good file's uuid is kept, to find duplicates at the end.
+    let mut count = 0usize;
+    let mut good = 0usize;
+    let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
+    let strays = store.stream(
+        |p, r| r.map(|i| (i.uuid, store.show_path(p))),
+        |r| {
+            match r {
+                Ok((uuid, path)) => {
+                    good += 1;
+                    by_uuid.entry(uuid).or_default().push(path);
+                }
+                Err(errs) => {
+                    count += errs.len();
+                    errs.into_iter().for_each(|e| ctx.show_error(e));
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let mut problems = Vec::new();
+    for p in &strays {
         problems.push(Error::failed_with(
             format!("{}: not an incident file", store.show_path(p)),
             "incidents/ holds only incidents/YYYY/MM/<id>.yaml: move or remove it",
         ));
-    }
-    let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
-    for l in &scan.incidents {
-        by_uuid.entry(l.incident.uuid).or_default().push(store.show_path(&l.path));
     }
     let mut dups: Vec<(uuid::Uuid, Vec<String>)> = by_uuid.into_iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort();
@@ -33,14 +49,11 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "each incident has its own uuid: a copied file is a duplicate; remove it or give it a new uuid",
         ));
     }
-    let n = scan.incidents.len();
-    if problems.is_empty() {
-        ctx.say(format!("Checked {n} incident(s): no problems."));
+    count += problems.len();
+    problems.into_iter().for_each(|p| ctx.show_error(p));
+    if count == 0 {
+        ctx.say(format!("Checked {good} incident(s): no problems."));
         return Ok(());
     }
-    let count = problems.len();
-    for p in problems {
-        ctx.show_error(p);
-    }
-    Err(Error::Reported(format!("{count} problem(s) found; {n} incident file(s) are good")))
+    Err(Error::Reported(format!("{count} problem(s) found; {good} incident file(s) are good")))
 }

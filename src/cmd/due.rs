@@ -46,24 +46,35 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let within = parse_within(&args.within)
         .map_err(|m| Error::usage(format!("--within: {m}"), "for example --within 7d"))?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
-    let scan = store.scan()?;
     let horizon = ctx.now + within;
-    let mut items: Vec<_> = scan
-        .incidents
-        .iter()
-        .map(|l| &l.incident)
-        .filter(|i| filter.matches(i))
-        .flat_map(|i| deadlines(i, tz).into_iter().map(move |d| (d, i)))
-        .filter(|(d, _)| d.due <= horizon)
-        .collect();
-    items.sort_by(|a, b| a.0.due.cmp(&b.0.due).then_with(|| a.1.id.cmp(&b.1.id)));
+    let mut bad = Vec::new();
+    let mut items = Vec::new();
+    store.stream(
+        |_, r| match r {
+            Ok(i) if filter.matches(&i) => {
+                let ds: Vec<_> = deadlines(&i, tz).into_iter().filter(|d| d.due <= horizon).collect();
+                Some(Ok(ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()))
+            }
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(ds)) => items.extend(ds),
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
+    items.sort_by(|a, b| a.0.due.cmp(&b.0.due).then_with(|| a.1.cmp(&b.1)));
     let terminal = ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
     let rows = Rows {
         columns: ["due", "state", "kind", "id", "assignee", "detail"].map(String::from).to_vec(),
         rows: items
             .iter()
-            .map(|(d, i)| {
+            .map(|(d, id, assignee)| {
                 let when = d.due.with_timezone(&tz);
                 let when = if format == Format::Table {
                     when.format("%Y-%m-%d %H:%M").to_string()
@@ -75,8 +86,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     when,
                     state.into(),
                     d.kind.into(),
-                    i.id.to_string(),
-                    i.assignee.clone().unwrap_or_default(),
+                    id.to_string(),
+                    assignee.clone().unwrap_or_default(),
                     d.detail.clone(),
                 ]
             })
@@ -94,5 +105,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if format == Format::Table && rows.rows.is_empty() {
         ctx.say("Nothing due.");
     }
-    finish_scan(ctx, scan.bad)
+    finish_scan(ctx, bad)
 }

@@ -2,9 +2,9 @@
 
 use super::{Ctx, finish_scan, output};
 use crate::cli::FilterArgs;
-use crate::error::Result;
+use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
-use crate::render::{self, Rows};
+use crate::render;
 use crate::report::export::{COLUMNS, PERSONAL, cell, row};
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -47,38 +47,56 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
-    let scan = store.scan()?;
-    let rows: Vec<_> = scan
-        .incidents
-        .iter()
-        .map(|l| &l.incident)
-        .filter(|i| filter.matches(i))
-        .map(|i| row(i, args.include_personal))
-        .collect();
-    output(ctx, args.output.as_deref(), |o| match args.format {
-        Format::Csv => {
-            let mut columns: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
-            if args.include_personal {
-                columns.extend(PERSONAL.iter().map(|s| s.to_string()));
+    let personal = args.include_personal;
+    let format = args.format;
+    let mut bad = Vec::new();
+    output(ctx, args.output.as_deref(), |o| {
+        if format == Format::Csv {
+            let mut columns: Vec<&str> = COLUMNS.to_vec();
+            if personal {
+                columns.extend(PERSONAL);
             }
-            let rows = Rows {
-                columns,
-                rows: rows.iter().map(|r| r.iter().map(|(_, v)| cell(v)).collect()).collect(),
-            };
-            render::csv(o, &rows)
+            o.write_all(render::csv_line(&columns).as_bytes()).map_err(stdout_err)?;
         }
-        Format::Json => {
-            let all: Vec<serde_json::Map<String, serde_json::Value>> =
-                rows.into_iter().map(|r| r.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).collect();
-            serde_json::to_writer_pretty(&mut *o, &all)?;
-            writeln!(o)
+        let mut array = render::JsonArray::new();
+        // Each row is rendered on the reading threads and written here in
+        // id order, so the export streams whatever the store's size.
+        store.stream(
+            |_, r| match r {
+                Ok(i) if filter.matches(&i) => {
+                    let row = row(&i, personal);
+                    Some(Ok(match format {
+                        Format::Csv => {
+                            render::csv_line(&row.iter().map(|(_, v)| cell(v)).collect::<Vec<_>>())
+                        }
+                        Format::Json | Format::Ndjson => {
+                            let obj: serde_json::Map<String, serde_json::Value> =
+                                row.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                            serde_json::to_string(&obj).unwrap_or_default()
+                        }
+                    }))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            },
+            |r| {
+                match r {
+                    Some(Ok(text)) => match format {
+                        Format::Csv => o.write_all(text.as_bytes()),
+                        Format::Json => array.item(o, &text),
+                        Format::Ndjson => o.write_all(text.as_bytes()).and_then(|_| o.write_all(b"\n")),
+                    }
+                    .map_err(crate::error::stdout_err)?,
+                    Some(Err(e)) => bad.extend(e),
+                    None => {}
+                }
+                Ok(())
+            },
+        )?;
+        if format == Format::Json {
+            array.end(o).map_err(stdout_err)?;
         }
-        Format::Ndjson => rows.into_iter().try_for_each(|r| {
-            let obj: serde_json::Map<String, serde_json::Value> =
-                r.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            serde_json::to_writer(&mut *o, &obj)?;
-            writeln!(o)
-        }),
+        Ok(())
     })?;
-    finish_scan(ctx, scan.bad)
+    finish_scan(ctx, bad)
 }

@@ -198,14 +198,16 @@ pub fn change(
 pub fn output(
     ctx: &Ctx,
     file: Option<&std::path::Path>,
-    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     let Some(file) = file else {
-        return emit(&mut ctx.out(), f);
+        let mut out = ctx.out();
+        f(&mut out)?;
+        return out.flush().map_err(crate::error::stdout_err);
     };
     let path = ctx.cwd.join(file);
     let mut buf = Vec::new();
-    f(&mut buf).map_err(Error::io("render", &path))?;
+    f(&mut buf)?;
     crate::store::fsio::write_atomic(&path, &buf, crate::store::Mode::Replace)
         .map_err(Error::io("write", &path))?;
     ctx.say(format!("Wrote {}.", path.display()));

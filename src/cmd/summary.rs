@@ -3,7 +3,6 @@
 use super::{Ctx, finish_scan, output};
 use crate::cli::FilterArgs;
 use crate::error::{Error, Result};
-use crate::model::Incident;
 use crate::query::DefaultStatus;
 use crate::render;
 use crate::report::Period;
@@ -85,9 +84,25 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         filter.since = Some(filter.since.map_or(p.start(tz), |s| s.max(p.start(tz))));
         filter.before = Some(filter.before.map_or(p.end(tz), |b| b.min(p.end(tz))));
     }
-    let scan = store.scan()?;
-    let incs: Vec<&Incident> =
-        scan.incidents.iter().map(|l| &l.incident).filter(|i| filter.matches(i)).collect();
+    // Only each incident's values on the dimensions and its figures are
+    // kept: a summary of any size of store sums in little memory.
+    let mut bad = Vec::new();
+    let mut facts = Vec::new();
+    store.stream(
+        |_, r| match r {
+            Ok(i) if filter.matches(&i) => Some(Ok(summary::facts(&i, &by, tz))),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(f)) => facts.push(f),
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
     let known = Known {
         categories: if filter.categories.is_empty() {
             store.config.categories.clone()
@@ -99,21 +114,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         months: period.as_ref().map(Period::months).unwrap_or_default(),
     };
     let rows = match (args.report, by.as_slice()) {
-        (Some(Preset::Annual), _) => summary::annual(&incs),
-        (None, [one]) => summary::by_one(&incs, one, tz, &known),
-        (None, [rows, cols]) => summary::cross(&incs, rows, cols, tz, &known),
+        (Some(Preset::Annual), _) => summary::annual(&facts),
+        (None, [one]) => summary::by_one(&facts, one, &known),
+        (None, [rows, cols]) => summary::cross(&facts, rows, cols, &known),
         _ => unreachable!("--by was checked above"),
     };
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    output(ctx, args.output.as_deref(), |o| match format {
-        Format::Csv => render::csv(o, &rows),
-        Format::Json => render::json(o, &rows),
-        Format::Table => {
-            let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-            writeln!(o, "{}", store.config.trust)?;
-            render::table(o, &rows, width, ctx.color)
+    output(ctx, args.output.as_deref(), |o| {
+        match format {
+            Format::Csv => render::csv(o, &rows),
+            Format::Json => render::json(o, &rows),
+            Format::Table => {
+                let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
+                writeln!(o, "{}", store.config.trust).and_then(|_| render::table(o, &rows, width, ctx.color))
+            }
         }
+        .map_err(crate::error::stdout_err)
     })?;
-    finish_scan(ctx, scan.bad)
+    finish_scan(ctx, bad)
 }

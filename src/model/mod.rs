@@ -3,6 +3,7 @@
 
 pub mod draft;
 pub mod enums;
+pub mod fastyaml;
 pub mod id;
 pub mod incident;
 pub mod merge;

@@ -21,44 +21,85 @@ fn tsv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.contains(['\t', '\n', '\r']) { cell.replace(['\t', '\n', '\r'], " ").into() } else { cell.into() }
 }
 
-/// TSV without a header: one line per row, for `cut`, `sort`, `wc -l`.
-pub fn tsv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
-    for row in &rows.rows {
-        let cells: Vec<_> = row.iter().map(|c| tsv_cell(c)).collect();
-        writeln!(out, "{}", cells.join("\t"))?;
+/// One TSV line (no header): for `cut`, `sort`, `wc -l`.
+pub fn tsv_row<S: AsRef<str>>(out: &mut dyn Write, cells: &[S]) -> io::Result<()> {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\t")?;
+        }
+        out.write_all(tsv_cell(c.as_ref()).as_bytes())?;
     }
-    Ok(())
+    out.write_all(b"\n")
+}
+
+/// One CSV line (RFC 4180), every cell neutralised.
+pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut line = String::with_capacity(128);
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let c = neutralise(c.as_ref());
+        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+            line.push('"');
+            line.push_str(&c.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&c);
+        }
+    }
+    line.push('\n');
+    line
+}
+
+/// One JSON object, keyed by column, on one line.
+pub fn json_object<S: AsRef<str>>(columns: &[String], cells: &[S]) -> String {
+    let obj: serde_json::Map<String, serde_json::Value> = columns
+        .iter()
+        .zip(cells)
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.as_ref().to_string())))
+        .collect();
+    serde_json::to_string(&obj).unwrap_or_default()
+}
+
+/// A JSON array written one element at a time: `[`, then each element on
+/// its own line, then `]`.
+pub struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    pub fn new() -> JsonArray {
+        JsonArray { started: false }
+    }
+    pub fn item(&mut self, out: &mut dyn Write, json: &str) -> io::Result<()> {
+        out.write_all(if self.started { b",\n  " } else { b"[\n  " })?;
+        self.started = true;
+        out.write_all(json.as_bytes())
+    }
+    pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.started { b"\n]\n" } else { b"[]\n" })
+    }
+}
+
+/// TSV without a header: one line per row.
+pub fn tsv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    rows.rows.iter().try_for_each(|r| tsv_row(out, r))
 }
 
 /// CSV with a header, every cell neutralised.
 pub fn csv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
-    let mut w = ::csv::Writer::from_writer(out);
-    let to_io = |e: ::csv::Error| match e.into_kind() {
-        ::csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    };
-    w.write_record(rows.columns.iter().map(|c| neutralise(c).into_owned())).map_err(to_io)?;
-    for row in &rows.rows {
-        w.write_record(row.iter().map(|c| neutralise(c).into_owned())).map_err(to_io)?;
-    }
-    w.flush()
+    out.write_all(csv_line(&rows.columns).as_bytes())?;
+    rows.rows.iter().try_for_each(|r| out.write_all(csv_line(r).as_bytes()))
 }
 
 /// A JSON array of objects, one per row, keyed by column.
 pub fn json(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
-    let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
-        .rows
-        .iter()
-        .map(|row| {
-            rows.columns
-                .iter()
-                .zip(row)
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect()
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &objects)?;
-    writeln!(out)
+    let mut a = JsonArray::new();
+    for r in &rows.rows {
+        a.item(out, &json_object(&rows.columns, r))?;
+    }
+    a.end(out)
 }
 
 /// A table for a terminal `width` columns wide.

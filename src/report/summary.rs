@@ -90,6 +90,43 @@ fn ordered(dim: &str, k: &Known, seen: impl Iterator<Item = String>) -> Vec<Stri
     out
 }
 
+/// What a summary needs of one incident: its values on the dimensions
+/// asked for, and its figures. Small, so a large store sums in little memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// One list of values per dimension asked for (an asset list gives several).
+    pub keys: Vec<Vec<String>>,
+    pub closed: bool,
+    pub estimated: u64,
+    pub recovered: u64,
+    pub sanctions: [u64; 4],
+    pub physical_assault: bool,
+    pub medical_factors: Option<Tri>,
+    pub riddor_reportable: bool,
+    pub days_to_close: Option<i64>,
+}
+
+pub fn facts(inc: &Incident, dims: &[String], tz: Tz) -> Facts {
+    let mut sanctions = [0; 4];
+    for s in &inc.sanctions {
+        sanctions[SanctionClass::ALL.iter().position(|c| *c == s.class).unwrap_or(0)] += 1;
+    }
+    Facts {
+        keys: dims.iter().map(|d| keys(inc, d, tz)).collect(),
+        closed: inc.status == Status::Closed,
+        estimated: inc.losses.as_ref().map_or(0, |l| l.estimated.0),
+        recovered: inc.losses.as_ref().map_or(0, |l| l.recovered.0),
+        sanctions,
+        physical_assault: inc.category == "physical-assault",
+        medical_factors: inc.medical_factors,
+        riddor_reportable: inc
+            .riddor
+            .as_ref()
+            .is_some_and(|r| matches!(r.status, RiddorStatus::Reportable | RiddorStatus::Reported)),
+        days_to_close: inc.closed_at.map(|c| (c - inc.recorded_at).num_days()),
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Totals {
     pub incidents: u64,
@@ -101,19 +138,17 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, inc: &Incident) {
+    fn add(&mut self, f: &Facts) {
         self.incidents += 1;
-        if inc.status == Status::Closed {
+        if f.closed {
             self.closed += 1;
         } else {
             self.open += 1;
         }
-        if let Some(l) = &inc.losses {
-            self.estimated += l.estimated.0;
-            self.recovered += l.recovered.0;
-        }
-        for s in &inc.sanctions {
-            self.sanctions[SanctionClass::ALL.iter().position(|c| *c == s.class).unwrap_or(0)] += 1;
+        self.estimated += f.estimated;
+        self.recovered += f.recovered;
+        for (t, n) in self.sanctions.iter_mut().zip(f.sanctions) {
+            *t += n;
         }
     }
 
@@ -143,13 +178,13 @@ pub const TOTAL_COLUMNS: &[&str] = &[
 ];
 
 /// One row per value of `dim`, with the totals, and a `total` row.
-pub fn by_one(incs: &[&Incident], dim: &str, tz: Tz, k: &Known) -> Rows {
+pub fn by_one(facts: &[Facts], dim: &str, k: &Known) -> Rows {
     let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
     let mut all = Totals::default();
-    for inc in incs {
-        all.add(inc);
-        for key in keys(inc, dim, tz) {
-            groups.entry(key).or_default().add(inc);
+    for f in facts {
+        all.add(f);
+        for key in &f.keys[0] {
+            groups.entry(key.clone()).or_default().add(f);
         }
     }
     let order = ordered(dim, k, groups.keys().cloned().collect::<Vec<_>>().into_iter());
@@ -171,19 +206,17 @@ pub fn by_one(incs: &[&Incident], dim: &str, tz: Tz, k: &Known) -> Rows {
 }
 
 /// Counts of incidents by `rows` × `cols`, with totals both ways.
-pub fn cross(incs: &[&Incident], rows_dim: &str, cols_dim: &str, tz: Tz, k: &Known) -> Rows {
+pub fn cross(facts: &[Facts], rows_dim: &str, cols_dim: &str, k: &Known) -> Rows {
     let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let mut row_keys = Vec::new();
-    let mut col_keys = Vec::new();
-    for inc in incs {
-        for r in keys(inc, rows_dim, tz) {
-            for c in keys(inc, cols_dim, tz) {
+    for f in facts {
+        for r in &f.keys[0] {
+            for c in &f.keys[1] {
                 *counts.entry((r.clone(), c.clone())).or_default() += 1;
-                row_keys.push(r.clone());
-                col_keys.push(c);
             }
         }
     }
+    let row_keys: Vec<String> = counts.keys().map(|(r, _)| r.clone()).collect();
+    let col_keys: Vec<String> = counts.keys().map(|(_, c)| c.clone()).collect();
     let rows_order = ordered(rows_dim, k, row_keys.into_iter());
     let cols_order = ordered(cols_dim, k, col_keys.into_iter());
     let mut columns = vec![format!("{rows_dim}\\{cols_dim}")];
@@ -211,26 +244,15 @@ pub fn cross(incs: &[&Incident], rows_dim: &str, cols_dim: &str, tz: Tz, k: &Kno
 
 /// The figures of a board's annual security report (and the old national
 /// return): one metric a row.
-pub fn annual(incs: &[&Incident]) -> Rows {
-    let pa: Vec<&&Incident> = incs.iter().filter(|i| i.category == "physical-assault").collect();
-    let mf = |t: Tri| pa.iter().filter(|i| i.medical_factors == Some(t)).count();
-    let sanctions = |f: &dyn Fn(SanctionClass) -> bool| {
-        incs.iter().flat_map(|i| i.sanctions.iter()).filter(|s| f(s.class)).count()
-    };
-    let (est, rec) = incs
-        .iter()
-        .filter_map(|i| i.losses.as_ref())
-        .fold((0u64, 0u64), |(e, r), l| (e + l.estimated.0, r + l.recovered.0));
-    let riddor = incs
-        .iter()
-        .filter(|i| {
-            i.riddor
-                .as_ref()
-                .is_some_and(|r| matches!(r.status, RiddorStatus::Reportable | RiddorStatus::Reported))
-        })
-        .count();
-    let mut days: Vec<i64> =
-        incs.iter().filter_map(|i| i.closed_at.map(|c| (c - i.recorded_at).num_days())).collect();
+pub fn annual(facts: &[Facts]) -> Rows {
+    let pa: Vec<&Facts> = facts.iter().filter(|f| f.physical_assault).collect();
+    let mf = |t: Tri| pa.iter().filter(|f| f.medical_factors == Some(t)).count();
+    let criminal: u64 = facts.iter().map(|f| f.sanctions[3]).sum();
+    let other: u64 = facts.iter().map(|f| f.sanctions[..3].iter().sum::<u64>()).sum();
+    let est: u64 = facts.iter().map(|f| f.estimated).sum();
+    let rec: u64 = facts.iter().map(|f| f.recovered).sum();
+    let riddor = facts.iter().filter(|f| f.riddor_reportable).count();
+    let mut days: Vec<i64> = facts.iter().filter_map(|f| f.days_to_close).collect();
     days.sort_unstable();
     let median = match days.len() {
         0 => String::new(),
@@ -244,7 +266,7 @@ pub fn annual(incs: &[&Incident]) -> Rows {
     Rows {
         columns: vec!["metric".into(), "value".into()],
         rows: vec![
-            row("incidents", incs.len().to_string()),
+            row("incidents", facts.len().to_string()),
             row("physical_assaults", pa.len().to_string()),
             row("physical_assaults_with_medical_factors", mf(Tri::Yes).to_string()),
             row("physical_assaults_without_medical_factors", mf(Tri::No).to_string()),
@@ -252,11 +274,8 @@ pub fn annual(incs: &[&Incident]) -> Rows {
                 "physical_assaults_medical_factors_unknown",
                 (pa.len() - mf(Tri::Yes) - mf(Tri::No)).to_string(),
             ),
-            row("sanctions_criminal", sanctions(&|c| c == SanctionClass::Criminal).to_string()),
-            row(
-                "sanctions_civil_or_administrative",
-                sanctions(&|c| c != SanctionClass::Criminal).to_string(),
-            ),
+            row("sanctions_criminal", criminal.to_string()),
+            row("sanctions_civil_or_administrative", other.to_string()),
             row("losses_estimated", Money(est).to_string()),
             row("losses_recovered", Money(rec).to_string()),
             row("riddor_reportable", riddor.to_string()),

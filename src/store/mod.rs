@@ -25,19 +25,8 @@ pub struct Store {
 
 /// One incident as read from its file, with the text it was read from.
 pub struct Loaded {
-    pub path: PathBuf,
     pub text: String,
     pub incident: Incident,
-}
-
-/// Everything a read of the whole store found: the good records, and an
-/// error for each file that could not be read.
-#[derive(Default)]
-pub struct Scan {
-    pub incidents: Vec<Loaded>,
-    pub bad: Vec<Error>,
-    /// Files under `incidents/` that are not incident files (named for check).
-    pub strays: Vec<PathBuf>,
 }
 
 fn is_id_dir(name: &str, len: usize) -> bool {
@@ -109,28 +98,32 @@ impl Store {
         if !top.exists() {
             return Ok((files, strays));
         }
-        let read = |d: &Path| -> Result<Vec<(String, PathBuf)>> {
-            let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(d)
+        // The entry's type comes with the folder listing: no stat per file.
+        let read = |d: &Path| -> Result<Vec<(String, PathBuf, bool)>> {
+            let mut v: Vec<(String, PathBuf, bool)> = std::fs::read_dir(d)
                 .map_err(Error::io("read the folder", d))?
                 .filter_map(|e| e.ok())
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-                .filter(|(n, _)| !n.starts_with('.'))
+                .map(|e| {
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    (e.file_name().to_string_lossy().into_owned(), e.path(), is_dir)
+                })
+                .filter(|(n, _, _)| !n.starts_with('.'))
                 .collect();
-            v.sort();
+            v.sort_unstable();
             Ok(v)
         };
-        for (y, ypath) in read(&top)? {
-            if !(is_id_dir(&y, 4) && ypath.is_dir()) {
+        for (y, ypath, ydir) in read(&top)? {
+            if !(is_id_dir(&y, 4) && ydir) {
                 strays.push(ypath);
                 continue;
             }
-            for (m, mpath) in read(&ypath)? {
-                if !(is_id_dir(&m, 2) && mpath.is_dir()) {
+            for (m, mpath, mdir) in read(&ypath)? {
+                if !(is_id_dir(&m, 2) && mdir) {
                     strays.push(mpath);
                     continue;
                 }
-                for (f, fpath) in read(&mpath)? {
-                    if f.ends_with(".yaml") && fpath.is_file() {
+                for (f, fpath, fdir) in read(&mpath)? {
+                    if f.ends_with(".yaml") && !fdir {
                         files.push(fpath);
                     } else {
                         strays.push(fpath);
@@ -145,7 +138,8 @@ impl Store {
     /// its file name and folder.
     pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
         let shown = self.show_path(path);
-        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
+        let fast = crate::model::fastyaml::parse(&text).map(Ok);
+        let value: Value = fast.unwrap_or_else(|| serde_yaml::from_str(&text)).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -170,7 +164,7 @@ impl Store {
             });
         let problems = match Incident::from_value(&value, &self.vocab) {
             Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
-            Ok(incident) => return Ok(Loaded { path: path.to_path_buf(), text, incident }),
+            Ok(incident) => return Ok(Loaded { text, incident }),
             Err(mut p) => {
                 p.extend(misplaced);
                 p
@@ -193,27 +187,69 @@ impl Store {
         self.parse(path, text)
     }
 
-    /// Reads every incident. Bad files do not stop the scan: each is an
-    /// error in `bad`, so read commands print the good ones and name these.
-    pub fn scan(&self) -> Result<Scan> {
+    /// Reads every incident file, in id order, without holding them all:
+    /// `map` runs on the reading threads and turns each file (a record, or
+    /// its problems) into what the command needs; `sink` gets those in
+    /// file order on this thread. A sink error stops the reading. Returns
+    /// the files under `incidents/` that are not incident files.
+    pub fn stream<T: Send>(
+        &self,
+        map: impl Fn(&Path, Result<Incident, Vec<Error>>) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<()>,
+    ) -> Result<Vec<PathBuf>> {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
         let (files, strays) = self.files()?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        let chunk = files.len().div_ceil(threads).max(64);
-        let parts: Vec<Vec<Result<Loaded, Vec<Error>>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|c| s.spawn(move || c.iter().map(|p| self.read(p)).collect::<Vec<_>>()))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
-        let mut scan = Scan { strays, ..Scan::default() };
-        for r in parts.into_iter().flatten() {
-            match r {
-                Ok(l) => scan.incidents.push(l),
-                Err(errs) => scan.bad.extend(errs),
+        const CHUNK: usize = 256;
+        let chunks = files.len().div_ceil(CHUNK);
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.max(1));
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let mut failed = None;
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<T>)>(threads * 2);
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (files, next, stop, map) = (&files, &next, &stop, &map);
+                s.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let part = &files[i * CHUNK..((i + 1) * CHUNK).min(files.len())];
+                        let out = part.iter().map(|p| map(p, self.read(p).map(|l| l.incident))).collect();
+                        if tx.send((i, out)).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
+            drop(tx);
+            let mut pending = std::collections::BTreeMap::new();
+            let mut want = 0;
+            for (i, out) in rx {
+                pending.insert(i, out);
+                while let Some(out) = pending.remove(&want) {
+                    want += 1;
+                    for t in out {
+                        if failed.is_none()
+                            && let Err(e) = sink(t)
+                        {
+                            failed = Some(e);
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+                if failed.is_some() {
+                    break;
+                }
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(strays),
         }
-        Ok(scan)
     }
 
     /// Turns an id argument into the id of an incident that exists.
