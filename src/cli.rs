@@ -40,6 +40,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub commit: bool,
 
+    /// Read every file, not the cache in .lsms/cache (which is then left as it is)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

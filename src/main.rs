@@ -50,6 +50,7 @@ fn run(cli: &Cli) -> Result<()> {
         color: color(cli.color, std::io::stdout().is_terminal()),
         quiet: cli.quiet,
         commit: cli.commit,
+        no_cache: cli.no_cache,
         cwd,
     };
     match &cli.command {

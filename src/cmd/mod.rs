@@ -41,12 +41,16 @@ pub struct Ctx {
     pub quiet: bool,
     /// Commit each change (`--commit`), beside `git.commit` in lsms.yaml.
     pub commit: bool,
+    /// Read every file, not the cache (`--no-cache`).
+    pub no_cache: bool,
     pub cwd: PathBuf,
 }
 
 impl Ctx {
     pub fn store(&self) -> Result<Store> {
-        Store::discover(self.store_dir.as_deref(), &self.cwd)
+        let mut store = Store::discover(self.store_dir.as_deref(), &self.cwd)?;
+        store.use_cache = !self.no_cache;
+        Ok(store)
     }
 
     /// Who is acting: `--as`/$LSMS_USER, else git's user.name, else $USER.

@@ -1,6 +1,7 @@
 //! The domain: the incident record and its vocabularies, ids, money and
 //! time. Nothing here reads files, the environment or the clock.
 
+pub mod binary;
 pub mod draft;
 pub mod enums;
 pub mod fastyaml;

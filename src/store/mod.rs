@@ -1,6 +1,7 @@
 //! The store on disk: finding it, reading incidents (all, or one by id) and
 //! writing them safely. Everything here is I/O; the rules live in `model`.
 
+pub mod cache;
 pub mod config;
 pub mod fsio;
 pub mod git;
@@ -21,12 +22,58 @@ pub struct Store {
     pub root: PathBuf,
     pub config: Config,
     vocab: crate::model::Vocab,
+    /// Read through the cache in `.lsms/cache/` (off with `--no-cache`).
+    pub use_cache: bool,
+    cache_key: u64,
 }
 
 /// One incident as read from its file, with the text it was read from.
 pub struct Loaded {
     pub text: String,
     pub incident: Incident,
+}
+
+/// A folder's entries but dotfiles (temp files among them), sorted by name,
+/// each with whether it is a folder (from the listing: no stat).
+fn list_dir(d: &Path) -> Result<Vec<(String, PathBuf, bool)>> {
+    let mut v: Vec<(String, PathBuf, bool)> = std::fs::read_dir(d)
+        .map_err(Error::io("read the folder", d))?
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.file_name().to_string_lossy().into_owned(), e.path(), is_dir)
+        })
+        .filter(|(n, _, _)| !n.starts_with('.'))
+        .collect();
+    v.sort_unstable();
+    Ok(v)
+}
+
+/// A month folder's incident files, sorted, each with its stat (taken
+/// through the folder, not by walking its path again), and its strays.
+/// A month folder's incident files with their stats, and its strays.
+type MonthFiles = (Vec<(PathBuf, std::io::Result<cache::Stat>)>, Vec<PathBuf>);
+
+fn month_files(d: &Path) -> std::io::Result<MonthFiles> {
+    let mut files = Vec::new();
+    let mut strays = Vec::new();
+    for e in std::fs::read_dir(d)? {
+        let e = e?;
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if name.ends_with(".yaml") && !is_dir {
+            files.push((e.path(), e.metadata().map(|m| cache::Stat::of(&m))));
+        } else {
+            strays.push(e.path());
+        }
+    }
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    strays.sort_unstable();
+    Ok((files, strays))
 }
 
 fn is_id_dir(name: &str, len: usize) -> bool {
@@ -74,7 +121,8 @@ impl Store {
         let src = std::fs::read_to_string(&cfg_path).map_err(Error::io("read", &cfg_path))?;
         let config = Config::parse(&cfg_path.display().to_string(), &src)?;
         let vocab = config.vocab();
-        Ok(Store { root, config, vocab })
+        let cache_key = cache::settings_key(&src);
+        Ok(Store { root, config, vocab, use_cache: true, cache_key })
     }
 
     pub fn path_of(&self, id: &Id) -> PathBuf {
@@ -90,45 +138,33 @@ impl Store {
         fsio::lock(&self.root.join(".lsms"))
     }
 
-    /// Every incident file, in id order, and anything else found there.
-    pub fn files(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    /// The month folders (`incidents/YYYY/MM`) in order, and anything
+    /// else found at those levels.
+    fn month_dirs(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let top = self.root.join("incidents");
-        let mut files = Vec::new();
-        let mut strays = Vec::new();
+        let (mut months, mut strays) = (Vec::new(), Vec::new());
         if !top.exists() {
-            return Ok((files, strays));
+            return Ok((months, strays));
         }
-        // The entry's type comes with the folder listing: no stat per file.
-        let read = |d: &Path| -> Result<Vec<(String, PathBuf, bool)>> {
-            let mut v: Vec<(String, PathBuf, bool)> = std::fs::read_dir(d)
-                .map_err(Error::io("read the folder", d))?
-                .filter_map(|e| e.ok())
-                .map(|e| {
-                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                    (e.file_name().to_string_lossy().into_owned(), e.path(), is_dir)
-                })
-                .filter(|(n, _, _)| !n.starts_with('.'))
-                .collect();
-            v.sort_unstable();
-            Ok(v)
-        };
-        for (y, ypath, ydir) in read(&top)? {
+        for (y, ypath, ydir) in list_dir(&top)? {
             if !(is_id_dir(&y, 4) && ydir) {
                 strays.push(ypath);
                 continue;
             }
-            for (m, mpath, mdir) in read(&ypath)? {
-                if !(is_id_dir(&m, 2) && mdir) {
-                    strays.push(mpath);
-                    continue;
-                }
-                for (f, fpath, fdir) in read(&mpath)? {
-                    if f.ends_with(".yaml") && !fdir {
-                        files.push(fpath);
-                    } else {
-                        strays.push(fpath);
-                    }
-                }
+            for (m, mpath, mdir) in list_dir(&ypath)? {
+                if is_id_dir(&m, 2) && mdir { months.push(mpath) } else { strays.push(mpath) }
+            }
+        }
+        Ok((months, strays))
+    }
+
+    /// Every incident file, in id order, and anything else found there.
+    pub fn files(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let (months, mut strays) = self.month_dirs()?;
+        let mut files = Vec::new();
+        for m in months {
+            for (f, fpath, fdir) in list_dir(&m)? {
+                if f.ends_with(".yaml") && !fdir { files.push(fpath) } else { strays.push(fpath) }
             }
         }
         Ok((files, strays))
@@ -198,27 +234,25 @@ impl Store {
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<Vec<PathBuf>> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-        let (files, strays) = self.files()?;
-        const CHUNK: usize = 256;
-        let chunks = files.len().div_ceil(CHUNK);
+        let (months, mut strays) = self.month_dirs()?;
+        let chunks = months.len();
         let threads =
             std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.max(1));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let mut failed = None;
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<T>)>(threads * 2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, (Vec<T>, Vec<PathBuf>))>(threads * 2);
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (files, next, stop, map) = (&files, &next, &stop, &map);
+                let (months, next, stop, map) = (&months, &next, &stop, &map);
                 s.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= chunks || stop.load(Ordering::Relaxed) {
                             break;
                         }
-                        let part = &files[i * CHUNK..((i + 1) * CHUNK).min(files.len())];
-                        let out = part.iter().map(|p| map(p, self.read(p).map(|l| l.incident))).collect();
+                        let out = self.read_month(&months[i], map);
                         if tx.send((i, out)).is_err() {
                             break;
                         }
@@ -230,8 +264,9 @@ impl Store {
             let mut want = 0;
             for (i, out) in rx {
                 pending.insert(i, out);
-                while let Some(out) = pending.remove(&want) {
+                while let Some((out, month_strays)) = pending.remove(&want) {
                     want += 1;
+                    strays.extend(month_strays);
                     for t in out {
                         if failed.is_none()
                             && let Err(e) = sink(t)
@@ -250,6 +285,69 @@ impl Store {
             Some(e) => Err(e),
             None => Ok(strays),
         }
+    }
+
+    /// Reads one month folder's files, through its cache where the cache
+    /// holds an unchanged file, and brings the cache up to date. Returns
+    /// what `map` made of each file, and the folder's strays.
+    fn read_month<T>(
+        &self,
+        dir: &Path,
+        map: &impl Fn(&Path, Result<Incident, Vec<Error>>) -> T,
+    ) -> (Vec<T>, Vec<PathBuf>) {
+        let scanned = cache::now_ns();
+        let (files, strays) = match month_files(dir) {
+            Ok(x) => x,
+            Err(e) => return (vec![map(dir, Err(vec![Error::io("read the folder", dir)(e)]))], Vec::new()),
+        };
+        if !self.use_cache {
+            return (files.iter().map(|(p, _)| map(p, self.read(p).map(|l| l.incident))).collect(), strays);
+        }
+        let month =
+            dir.strip_prefix(self.root.join("incidents")).map(|m| m.to_string_lossy().replace('/', "-"));
+        let cache_path = self.root.join(".lsms/cache").join(format!("{}.bin", month.unwrap_or_default()));
+        let cached = cache::Month::load(&cache_path, self.cache_key);
+        let mut entries = Vec::with_capacity(files.len());
+        let mut dirty = cached.as_ref().is_none_or(|c| c.len() != files.len());
+        let mut out = Vec::with_capacity(files.len());
+        for (p, stat) in &files {
+            let stat = match stat {
+                Ok(s) => *s,
+                Err(e) => {
+                    dirty = true;
+                    out.push(map(
+                        p,
+                        Err(vec![Error::io("read", p)(std::io::Error::new(e.kind(), e.to_string()))]),
+                    ));
+                    continue;
+                }
+            };
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let hit = cached
+                .as_ref()
+                .and_then(|c| c.get(name, &stat))
+                .and_then(|b| crate::model::binary::decode(b).map(|i| (i, b)));
+            let result = match hit {
+                Some((incident, bytes)) => {
+                    entries.push((name, stat, std::borrow::Cow::Borrowed(bytes)));
+                    Ok(incident)
+                }
+                None => {
+                    dirty = true;
+                    let r = self.read(p).map(|l| l.incident);
+                    if let Ok(i) = &r {
+                        entries.push((name, stat, std::borrow::Cow::Owned(crate::model::binary::encode(i))));
+                    }
+                    r
+                }
+            };
+            out.push(map(p, result));
+        }
+        if dirty {
+            // A cache that cannot be written (a read-only store) only costs speed.
+            let _ = cache::save(&cache_path, self.cache_key, scanned, &entries);
+        }
+        (out, strays)
     }
 
     /// Turns an id argument into the id of an incident that exists.

@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod cache;
 mod check;
 mod git;
 mod init;

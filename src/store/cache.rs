@@ -1,0 +1,193 @@
+//! The read cache in `.lsms/cache/`: one file per month folder holding each
+//! incident in binary form beside the size, times and inode its file had
+//! when it was read. An entry is used only while its file's stat is the
+//! same and the file is older than the cache's own scan by a safe margin
+//! (a change within the clock's granularity could otherwise hide: git's
+//! "racy" problem). A cache that does not check out whole (magic, version,
+//! settings, checksum) is ignored and rebuilt, never trusted. It is local
+//! and rebuildable: `.lsms/` is git-ignored, and `--no-cache` bypasses it.
+
+use crate::model::binary::{R, VERSION, W};
+use std::fs::Metadata;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+const MAGIC: &[u8] = b"LSMSCACHE\n";
+
+/// How far a file must be older than the scan that cached it (ns).
+const RACY_MARGIN_NS: i64 = 2_000_000_000;
+
+/// What a file's stat says, enough to see any change to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+}
+
+impl Stat {
+    pub fn of(m: &Metadata) -> Stat {
+        Stat {
+            size: m.size(),
+            mtime_ns: m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec()),
+            ctime_ns: m.ctime().saturating_mul(1_000_000_000).saturating_add(m.ctime_nsec()),
+            ino: m.ino(),
+        }
+    }
+}
+
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// A 64-bit checksum, eight bytes at a time (FNV-style mixing): enough to
+/// tell a damaged cache file from a whole one, and quick on megabytes.
+fn checksum(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ b.len() as u64;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        h = (h ^ x).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    for x in words.remainder() {
+        h = (h ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A key for everything a cached record depends on beside its file: the
+/// store's settings (which decide what is valid) and this program.
+pub fn settings_key(config_text: &str) -> u64 {
+    checksum(format!("{}\n{VERSION}\n{config_text}", env!("CARGO_PKG_VERSION")).as_bytes())
+}
+
+/// One month's cache, as read.
+pub struct Month {
+    data: Vec<u8>,
+    scanned_ns: i64,
+    /// (name, stat, record) with ranges into `data`, sorted by name.
+    entries: Vec<(std::ops::Range<usize>, Stat, std::ops::Range<usize>)>,
+}
+
+impl Month {
+    /// Reads a month's cache file; `None` if absent or not whole and right.
+    pub fn load(path: &Path, key: u64) -> Option<Month> {
+        let data = std::fs::read(path).ok()?;
+        let body = data.strip_prefix(MAGIC)?;
+        let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
+        if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
+            return None;
+        }
+        let start = MAGIC.len();
+        let mut r = R { b: &data[..start + body.len()], at: start };
+        if r.u64()? != key {
+            return None;
+        }
+        let scanned_ns = r.i64()?;
+        let n = r.count()?;
+        let mut entries = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name_len = r.str()?.len();
+            let name = r.at - name_len..r.at;
+            let stat = Stat { size: r.u64()?, mtime_ns: r.i64()?, ctime_ns: r.i64()?, ino: r.u64()? };
+            let len = r.count()?;
+            let range = r.at..r.at.checked_add(len)?;
+            r.b.get(range.clone())?;
+            r.at = range.end;
+            entries.push((name, stat, range));
+        }
+        let sorted = entries.windows(2).all(|w| data[w[0].0.clone()] < data[w[1].0.clone()]);
+        (r.at == r.b.len() && sorted).then_some(Month { data, scanned_ns, entries })
+    }
+
+    /// The cached record bytes for a file, if its stat is unchanged and it
+    /// is safely older than the scan that cached it.
+    pub fn get(&self, name: &str, stat: &Stat) -> Option<&[u8]> {
+        let i = self.entries.binary_search_by(|e| self.data[e.0.clone()].cmp(name.as_bytes())).ok()?;
+        let (_, s, range) = &self.entries[i];
+        (s == stat && stat.mtime_ns < self.scanned_ns - RACY_MARGIN_NS).then(|| &self.data[range.clone()])
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// Writes a month's cache atomically. `scanned_ns` is when the scan that
+/// produced these entries began (before any file was looked at).
+/// The entries must be sorted by name.
+pub fn save<N: AsRef<str>, B: AsRef<[u8]>>(
+    path: &Path,
+    key: u64,
+    scanned_ns: i64,
+    entries: &[(N, Stat, B)],
+) -> std::io::Result<()> {
+    let mut w = W(Vec::with_capacity(entries.iter().map(|e| e.2.as_ref().len() + 64).sum::<usize>() + 64));
+    w.0.extend_from_slice(MAGIC);
+    w.u64(key);
+    w.i64(scanned_ns);
+    w.u64(entries.len() as u64);
+    for (name, s, bytes) in entries {
+        let bytes = bytes.as_ref();
+        w.str(name.as_ref());
+        w.u64(s.size);
+        w.i64(s.mtime_ns);
+        w.i64(s.ctime_ns);
+        w.u64(s.ino);
+        w.u64(bytes.len() as u64);
+        w.0.extend_from_slice(bytes);
+    }
+    let sum = checksum(&w.0[MAGIC.len()..]);
+    w.0.extend_from_slice(&sum.to_le_bytes());
+    if let Some(dir) = path.parent() {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    super::fsio::write_atomic(path, &w.0, super::Mode::Replace)
+}
+
+use std::os::unix::fs::DirBuilderExt;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(mtime_ns: i64) -> Stat {
+        Stat { size: 10, mtime_ns, ctime_ns: mtime_ns, ino: 7 }
+    }
+
+    #[test]
+    fn saves_and_loads_and_trusts_only_old_unchanged_files() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("cache/2026-11.bin");
+        let scanned = 100_000_000_000;
+        let old = stat(scanned - 10_000_000_000);
+        let racy = stat(scanned - 1_000_000_000);
+        save(&p, 42, scanned, &[("a.yaml", old, vec![1, 2, 3]), ("b.yaml", racy, vec![4])]).unwrap();
+        let m = Month::load(&p, 42).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get("a.yaml", &old), Some(&[1u8, 2, 3][..]));
+        assert_eq!(m.get("a.yaml", &Stat { size: 11, ..old }), None, "a changed size");
+        assert_eq!(m.get("a.yaml", &Stat { ctime_ns: old.ctime_ns + 1, ..old }), None, "a changed ctime");
+        assert_eq!(m.get("b.yaml", &racy), None, "changed within the margin of the scan: not trusted");
+        assert!(Month::load(&p, 43).is_none(), "other settings");
+    }
+
+    #[test]
+    fn a_damaged_cache_is_not_trusted() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.bin");
+        save(&p, 1, 5_000_000_000_000, &[("a.yaml", stat(1), vec![9; 40])]).unwrap();
+        let whole = std::fs::read(&p).unwrap();
+        for cut in 0..whole.len() {
+            std::fs::write(&p, &whole[..cut]).unwrap();
+            assert!(Month::load(&p, 1).is_none(), "truncated at {cut}");
+        }
+        let mut flipped = whole.clone();
+        flipped[20] ^= 1;
+        std::fs::write(&p, &flipped).unwrap();
+        assert!(Month::load(&p, 1).is_none());
+    }
+}
