@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut good = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
     let strays = store.stream(
+        false,
         |p, r| r.map(|i| (i.uuid, store.show_path(p))),
         |r| {
             match r {

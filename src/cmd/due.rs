@@ -50,6 +50,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut bad = Vec::new();
     let mut items = Vec::new();
     store.stream(
+        true,
         |_, r| match r {
             Ok(i) if filter.matches(&i) => {
                 let ds: Vec<_> = deadlines(&i, tz).into_iter().filter(|d| d.due <= horizon).collect();

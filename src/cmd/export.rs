@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         // Each row is rendered on the reading threads and written here in
         // id order, so the export streams whatever the store's size.
         store.stream(
+            personal || filter.grep.is_some(),
             |_, r| match r {
                 Ok(i) if filter.matches(&i) => {
                     let row = row(&i, personal);

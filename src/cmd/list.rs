@@ -143,6 +143,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut bad = Vec::new();
     let mut hits: Vec<(query::SortKey, crate::model::Id, String)> = Vec::new();
     store.stream(
+        filter.grep.is_some() || columns.iter().any(|c| c == "overdue"),
         |_, r| match r {
             Ok(i) if filter.matches(&i) => {
                 let cells: Vec<String> =

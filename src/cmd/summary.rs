@@ -89,6 +89,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut bad = Vec::new();
     let mut facts = Vec::new();
     store.stream(
+        filter.grep.is_some(),
         |_, r| match r {
             Ok(i) if filter.matches(&i) => Some(Ok(summary::facts(&i, &by, tz))),
             Ok(_) => None,

@@ -245,8 +245,11 @@ pub fn encode(i: &Incident) -> Vec<u8> {
     w.0
 }
 
-/// The record again, or `None` if the bytes are not a whole record.
-pub fn decode(b: &[u8]) -> Option<Incident> {
+/// The record again, or `None` if the bytes are not a whole record. Without
+/// `history` the entries are checked and skipped, not built, and the record
+/// comes back with an empty history (for readers that never look at it:
+/// most of a record's size is its history).
+pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
     let mut r = R { b, at: 0 };
     if r.byte()? != VERSION {
         return None;
@@ -315,20 +318,36 @@ pub fn decode(b: &[u8]) -> Option<Incident> {
     let outcome = r.tag(Outcome::ALL)?;
     let closed_at = r.opt_stamp()?;
     let closure_note = r.opt_str()?;
-    let history = (0..r.count()?)
-        .map(|_| {
-            Some(Entry {
-                at: r.stamp()?,
-                by: r.string()?,
-                action: r.string()?,
-                field: r.opt_str()?,
-                from: r.opt_str()?,
-                to: r.opt_str()?,
-                detail: r.opt_str()?,
-                extra: r.extra()?,
+    let n = r.count()?;
+    let history = if !history {
+        for _ in 0..n {
+            r.stamp()?;
+            r.str()?;
+            r.str()?;
+            for _ in 0..4 {
+                if r.byte()? == 1 {
+                    r.str()?;
+                }
+            }
+            r.str()?;
+        }
+        Vec::new()
+    } else {
+        (0..n)
+            .map(|_| {
+                Some(Entry {
+                    at: r.stamp()?,
+                    by: r.string()?,
+                    action: r.string()?,
+                    field: r.opt_str()?,
+                    from: r.opt_str()?,
+                    to: r.opt_str()?,
+                    detail: r.opt_str()?,
+                    extra: r.extra()?,
+                })
             })
-        })
-        .collect::<Option<Vec<_>>>()?;
+            .collect::<Option<Vec<_>>>()?
+    };
     let extra = (0..r.count()?)
         .map(|_| {
             let anchor = match r.byte()? {
@@ -406,7 +425,16 @@ mod tests {
         let all = sample();
         assert!(all.len() > 20);
         for i in all {
-            assert_eq!(decode(&encode(&i)).as_ref(), Some(&i), "{}", i.id);
+            assert_eq!(decode_with(&encode(&i), true).as_ref(), Some(&i), "{}", i.id);
+        }
+    }
+
+    #[test]
+    fn without_history_the_rest_is_the_same() {
+        for i in sample() {
+            let brief = decode_with(&encode(&i), false).unwrap();
+            assert!(brief.history.is_empty());
+            assert_eq!(Incident { history: i.history.clone(), ..brief }, i);
         }
     }
 
@@ -415,7 +443,7 @@ mod tests {
         let mut i = sample().remove(0);
         i.extra.push((Some("harm"), Value::from("ward_code"), Value::from("W3")));
         i.history[0].extra.insert(Value::from("ext"), Value::from(4021));
-        assert_eq!(decode(&encode(&i)), Some(i));
+        assert_eq!(decode_with(&encode(&i), true), Some(i));
     }
 
     #[test]
@@ -423,13 +451,13 @@ mod tests {
         let i = sample().remove(0);
         let bytes = encode(&i);
         for cut in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+            assert_eq!(decode_with(&bytes[..cut], true), None, "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(decode(&longer), None);
+        assert_eq!(decode_with(&longer, true), None);
         let mut other = bytes;
         other[0] = VERSION + 1;
-        assert_eq!(decode(&other), None);
+        assert_eq!(decode_with(&other, true), None);
     }
 }

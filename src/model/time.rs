@@ -10,9 +10,39 @@ pub type Stamp = DateTime<FixedOffset>;
 const FORMS: &str = "write it as 2026-11-24 14:30, 2026-11-24T14:30, RFC 3339 \
     (2026-11-24T14:30:00+00:00), now, today 14:30 or yesterday 09:00";
 
-/// Formats a time for the file and for JSON: RFC 3339 to the second.
+/// Formats a time for the file and for JSON: RFC 3339 to the second
+/// (by hand: it is written for every record of every export).
 pub fn rfc3339(t: &Stamp) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    use chrono::{Datelike, Timelike};
+    let off = t.offset().local_minus_utc();
+    let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
+    let two = |s: &mut String, n: u32| {
+        s.push(char::from(b'0' + (n / 10 % 10) as u8));
+        s.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let mut s = String::with_capacity(25);
+    let y = t.year();
+    if (0..=9999).contains(&y) {
+        two(&mut s, (y / 100) as u32);
+        two(&mut s, (y % 100) as u32);
+    } else {
+        return t.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    }
+    s.push('-');
+    two(&mut s, t.month());
+    s.push('-');
+    two(&mut s, t.day());
+    s.push('T');
+    two(&mut s, t.hour());
+    s.push(':');
+    two(&mut s, t.minute());
+    s.push(':');
+    two(&mut s, t.second());
+    s.push(sign);
+    two(&mut s, (off / 3600) as u32);
+    s.push(':');
+    two(&mut s, (off % 3600 / 60) as u32);
+    s
 }
 
 /// The same instant with the zone's offset at that instant.
@@ -157,6 +187,20 @@ mod tests {
         for bad in ["", "tomorrow", "2026-13-01 10:00", "24/11/2026", "today 25:00"] {
             let e = parse_when(bad, LON, now()).unwrap_err();
             assert!(e.contains("2026-11-24 14:30") || e.contains("empty"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn formats_exactly_as_chrono_does() {
+        for s in [
+            "2026-11-24T14:30:00+00:00",
+            "2026-07-01T09:05:07+01:00",
+            "0999-01-01T00:00:00-05:30",
+            "2026-03-29T23:59:59+14:00",
+        ] {
+            let t = DateTime::parse_from_rfc3339(s).unwrap();
+            assert_eq!(rfc3339(&t), t.format("%Y-%m-%dT%H:%M:%S%:z").to_string());
+            assert_eq!(rfc3339(&t), s);
         }
     }
 

@@ -71,7 +71,8 @@ fn month_files(d: &Path) -> std::io::Result<MonthFiles> {
             strays.push(e.path());
         }
     }
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // In one folder, the names alone give the order (and cheaply).
+    files.sort_unstable_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
     strays.sort_unstable();
     Ok((files, strays))
 }
@@ -227,9 +228,12 @@ impl Store {
     /// `map` runs on the reading threads and turns each file (a record, or
     /// its problems) into what the command needs; `sink` gets those in
     /// file order on this thread. A sink error stops the reading. Returns
-    /// the files under `incidents/` that are not incident files.
+    /// the files under `incidents/` that are not incident files. Without
+    /// `history`, records read from the cache come with an empty history:
+    /// ask for it wherever notes or deadlines are looked at.
     pub fn stream<T: Send>(
         &self,
+        history: bool,
         map: impl Fn(&Path, Result<Incident, Vec<Error>>) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<Vec<PathBuf>> {
@@ -252,7 +256,7 @@ impl Store {
                         if i >= chunks || stop.load(Ordering::Relaxed) {
                             break;
                         }
-                        let out = self.read_month(&months[i], map);
+                        let out = self.read_month(&months[i], history, map);
                         if tx.send((i, out)).is_err() {
                             break;
                         }
@@ -293,6 +297,7 @@ impl Store {
     fn read_month<T>(
         &self,
         dir: &Path,
+        history: bool,
         map: &impl Fn(&Path, Result<Incident, Vec<Error>>) -> T,
     ) -> (Vec<T>, Vec<PathBuf>) {
         let scanned = cache::now_ns();
@@ -326,7 +331,7 @@ impl Store {
             let hit = cached
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
-                .and_then(|b| crate::model::binary::decode(b).map(|i| (i, b)));
+                .and_then(|b| crate::model::binary::decode_with(b, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
                     entries.push((name, stat, std::borrow::Cow::Borrowed(bytes)));
