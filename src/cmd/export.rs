@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     let row = row(&i, personal);
                     Some(Ok(match format {
                         Format::Csv => {
-                            render::csv_line(&row.iter().map(|(_, v)| cell(v)).collect::<Vec<_>>())
+                            render::csv_line(&row.into_iter().map(|(_, v)| cell(v)).collect::<Vec<_>>())
                         }
                         Format::Json | Format::Ndjson => {
                             let obj: serde_json::Map<String, serde_json::Value> =

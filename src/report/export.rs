@@ -104,10 +104,10 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Value)> {
 }
 
 /// A JSON value as a CSV cell: text as it is, null as empty.
-pub fn cell(v: &Value) -> String {
+pub fn cell(v: Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s,
         other => other.to_string(),
     }
 }

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""The lsms performance benchmark (design section 5, issue 6).
+
+Generates a realistic store of N incidents with a fixed seed, then times,
+side by side in one run, the read commands against `grep -rc status:` over
+the same tree, and report/assign/show on the full store; prints each read
+command's time as a ratio to grep's, and each command's peak memory.
+
+    python3 bench/run.py                       # 10,000 and 100,000 incidents
+    python3 bench/run.py --sizes 20000 --runs 5 --keep /tmp/store
+
+Budgets at 100,000 on the 2-core machine, warm file cache: read commands at
+or under grep (ratio <= 1.0); report, assign, show under 20 ms; peak memory
+under 64 MiB. It exits non-zero only if an lsms command fails.
+"""
+import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time, uuid
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LSMS = os.path.join(ROOT, "target", "release", "lsms")
+LON = ZoneInfo("Europe/London")
+ALPHA = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SITES = ["Hollins Park", "Peasley Cross", "Whiston Lodge", "Newton Road", "St Helens Hub"]
+TEAM = ["jfowlis", "asmith", "rpatel", "kdunn"]
+CATS = ["physical-assault", "non-physical-assault", "harassment", "theft", "criminal-damage",
+        "antisocial-behaviour", "security-concern"]
+OUTCOMES = ["sanction-applied", "no-further-action", "unsubstantiated", "referred", "duplicate", "withdrawn"]
+SUMMARIES = {
+    "physical-assault": ["Patient struck a nurse during observations", "Visitor pushed a receptionist"],
+    "non-physical-assault": ["Relative shouted threats at ward staff", "Abusive phone call to the switchboard"],
+    "harassment": ["Repeated unwanted calls to a staff member", "Former patient waiting outside after shifts"],
+    "theft": ["Laptop taken from an office", "Controlled drugs missing at stock check", "Purse taken from a locker"],
+    "criminal-damage": ["Window smashed in the car park office", "Graffiti on the main entrance"],
+    "antisocial-behaviour": ["Group drinking near the entrance", "Smoking and litter in the staff garden"],
+    "security-concern": ["Keypad door left wedged open", "Badge reader not working on the stairwell"],
+}
+NOTES = ["Statement taken from the witness", "CCTV requested from estates", "Spoke to the ward manager",
+         "Police attended and took details", "Letter sent to the person concerned"]
+
+
+def stamp(t):
+    return t.astimezone(LON).isoformat(timespec="seconds")
+
+
+def v7(t, rnd):
+    ms = int(t.timestamp() * 1000)
+    b = ms.to_bytes(6, "big") + rnd.getrandbits(80).to_bytes(10, "big")
+    b = bytearray(b)
+    b[6] = 0x70 | (b[6] & 0x0F)
+    b[8] = 0x80 | (b[8] & 0x3F)
+    return str(uuid.UUID(bytes=bytes(b)))
+
+
+def record(rnd, ids, now):
+    recorded = datetime(2011, 1, 1, tzinfo=timezone.utc) + timedelta(
+        seconds=rnd.randrange(int((now - datetime(2011, 1, 1, tzinfo=timezone.utc)).total_seconds()) - 86400 * 30))
+    reported = recorded - timedelta(minutes=rnd.randrange(5, 600))
+    occurred = reported - timedelta(minutes=rnd.randrange(0, 3000))
+    while True:
+        iid = recorded.astimezone(LON).strftime("%Y%m%d") + "-" + "".join(rnd.choice(ALPHA) for _ in range(4))
+        if iid not in ids:
+            ids.add(iid)
+            break
+    cat = rnd.choice(CATS)
+    old = recorded < now - timedelta(days=120)
+    status = "closed" if (old and rnd.random() < 0.9) else rnd.choice(["reported", "assigned", "investigating", "awaiting-external", "closed"])
+    if status == "closed" and cat == "physical-assault" and rnd.random() < 0.2:
+        cat = "theft"
+    harm = rnd.choice(["none", "low", "moderate"]) if cat == "physical-assault" else None
+    who = rnd.choice(TEAM)
+    assignee = None if status == "reported" else rnd.choice(TEAM)
+    L = [
+        "schema: 1", f"id: {iid}", f"uuid: {v7(recorded, rnd)}", f"status: {status}", f"category: {cat}",
+        f"summary: {rnd.choice(SUMMARIES[cat])}", f"occurred_at: {stamp(occurred)}", f"reported_at: {stamp(reported)}",
+        f"recorded_at: {stamp(recorded)}", f"recorded_by: {who}",
+        f"reporter: {{ party: {rnd.choice(['staff', 'patient', 'visitor', 'public', 'anonymous'])} }}",
+        f"site: {rnd.choice(SITES)}", f"location: Ward {rnd.randint(1, 12)}",
+    ]
+    if rnd.random() < 0.5:
+        L += ["description: |", "  What happened, in the reporter's words, as given to the LSMS.",
+              "  The reporter was spoken to the next day."]
+    if cat in ("physical-assault", "non-physical-assault", "harassment"):
+        L += ["assets: [people]", "people:", "  - { role: victim, party: staff }",
+              f"  - {{ role: alleged-offender, party: {rnd.choice(['patient', 'visitor', 'public'])} }}"]
+    elif cat == "theft":
+        L += [f"assets: [{rnd.choice(['property', 'drugs', 'prescription-forms'])}]"]
+    if harm:
+        L.append(f"harm: {harm}")
+    if status == "closed" and cat == "physical-assault":
+        L.append(f'medical_factors: "{rnd.choice(["yes", "no"])}"')
+        L.append("riddor: { status: not-reportable }")
+    if rnd.random() < 0.2:
+        L.append(f"police: {{ informed: true, crime_ref: MP/{recorded.year % 100:02d}/{rnd.randint(1, 9999999):07d} }}")
+    if cat in ("theft", "criminal-damage"):
+        est = rnd.randint(5, 2000)
+        L.append(f'losses: {{ estimated: "{est}.00", recovered: "{rnd.randint(0, est)}.00" }}')
+    if assignee:
+        L.append(f"assignee: {assignee}")
+    if status == "closed" and rnd.random() < 0.25:
+        d = (recorded + timedelta(days=10)).date()
+        L += ["sanctions:", f"  - {{ class: {rnd.choice(['procedural', 'civil', 'criminal'])}, kind: warning-letter, date: {d} }}"]
+    closed = recorded + timedelta(days=rnd.randint(1, 90))
+    if status == "closed":
+        L += [f"outcome: {rnd.choice(OUTCOMES)}", f"closed_at: {stamp(closed)}", "closure_note: Case closed by the LSMS."]
+    L.append("history:")
+    t = recorded
+    L.append(f"  - {{ at: {stamp(t)}, by: {who}, action: reported }}")
+    if assignee:
+        t += timedelta(hours=2)
+        L.append(f"  - {{ at: {stamp(t)}, by: {who}, action: assigned, field: assignee, to: {assignee} }}")
+        L.append(f"  - {{ at: {stamp(t)}, by: {who}, action: updated, field: status, from: reported, to: assigned }}")
+    for _ in range(rnd.randint(0, 10) if assignee else 0):
+        t += timedelta(hours=rnd.randint(1, 48))
+        L.append(f"  - {{ at: {stamp(t)}, by: {assignee}, action: note, detail: {rnd.choice(NOTES)} }}")
+    if status == "closed":
+        L.append(f"  - {{ at: {stamp(max(closed, t))}, by: {assignee or who}, action: closed, field: status, from: investigating, to: closed }}")
+    return iid, status, "\n".join(L) + "\n"
+
+
+def generate(store, n, seed=1):
+    rnd = random.Random(seed)
+    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    os.makedirs(os.path.join(store, "incidents"), exist_ok=True)
+    with open(os.path.join(store, "lsms.yaml"), "w") as f:
+        f.write(f"trust: Benchmark NHS Trust\ntimezone: Europe/London\nsites: [{', '.join(SITES)}]\nteam: [{', '.join(TEAM)}]\n")
+    with open(os.path.join(store, ".gitignore"), "w") as f:
+        f.write(".lsms/\n")
+    ids, made, open_ids = set(), set(), []
+    for _ in range(n):
+        iid, status, text = record(rnd, ids, now)
+        if status != "closed":
+            open_ids.append(iid)
+        d = os.path.join(store, "incidents", iid[:4], iid[4:6])
+        if d not in made:
+            os.makedirs(d, exist_ok=True)
+            made.add(d)
+        with open(os.path.join(d, iid + ".yaml"), "w") as f:
+            f.write(text)
+    return sorted(open_ids)
+
+
+ENV = dict(os.environ, LSMS_NOW="2026-11-25T12:00:00Z", LSMS_USER="bench", NO_COLOR="1")
+
+
+def run(cmd, store):
+    t = time.perf_counter()
+    p = subprocess.run(cmd, cwd=store, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr.decode()}")
+    return dt
+
+
+def peak_mib(cmd, store):
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=store, env=ENV,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        return int(p.stderr.decode().strip().splitlines()[-1]) / 1024
+    except (ValueError, IndexError):
+        return float("nan")
+
+
+def bench(n, runs, keep):
+    store = keep or tempfile.mkdtemp(prefix=f"lsms-bench-{n}-")
+    if keep and os.path.exists(store):
+        shutil.rmtree(store)
+    t = time.perf_counter()
+    open_ids = generate(store, n)
+    print(f"\n{n:,} incidents in {store}: generated in {time.perf_counter() - t:.1f} s")
+    time.sleep(2.5)  # files younger than the cache's racy margin would not be cached
+    t = time.perf_counter()
+    run([LSMS, "check"], store)
+    print(f"first `lsms check` (reads every file, builds .lsms/cache): {time.perf_counter() - t:.2f} s")
+    grep = ["grep", "-rc", "status:", "incidents/"]
+    run(grep, store)
+    reads = [
+        ["list", "--all", "--format", "tsv"], ["list", "--open", "--category", "theft"], ["export", "--format", "csv"],
+        ["summary", "--by", "category,month"], ["check"],
+    ]
+    rows, g = [], []
+    for _ in range(runs):
+        g.append(run(grep, store))
+    gmed = statistics.median(g)
+    rows.append(("grep -rc status: incidents/", gmed, 1.0, float("nan"), ""))
+    for r in reads:
+        times = [run([LSMS] + r, store) for _ in range(runs)]
+        m = statistics.median(times)
+        mem = peak_mib([LSMS] + r, store)
+        ok = m <= gmed and mem < 64
+        rows.append(("lsms " + " ".join(r), m, m / gmed, mem, "ok" if ok else "OVER"))
+    some = open_ids[len(open_ids) // 2]
+    writes = [
+        (["report", "--category", "theft", "--summary", "Bench report"], None),
+        (["assign", some, "--to", "asmith"], ["assign", some, "--to", "rpatel"]),
+        (["show", some], None),
+    ]
+    for cmd, alt in writes:
+        times = []
+        for i in range(max(runs, 5)):
+            c = alt if (alt and i % 2) else cmd
+            times.append(run([LSMS] + c, store))
+        m = statistics.median(times)
+        mem = peak_mib([LSMS] + cmd, store)
+        rows.append(("lsms " + " ".join(cmd[:1] + ["…"]), m, float("nan"), mem, "ok" if m < 0.020 and mem < 64 else "OVER"))
+    print(f"{'command':44} {'median ms':>10} {'÷ grep':>7} {'peak MiB':>9}  budget")
+    for name, m, ratio, mem, verdict in rows:
+        r = "" if ratio != ratio else f"{ratio:.2f}"
+        mm = "" if mem != mem else f"{mem:.1f}"
+        print(f"{name:44} {m * 1000:10.1f} {r:>7} {mm:>9}  {verdict}")
+    if not keep:
+        shutil.rmtree(store)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", help="generate the store here and keep it (one size only)")
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    print(f"lsms benchmark on {os.cpu_count()} cores")
+    for n in [int(s) for s in a.sizes.split(",")]:
+        bench(n, a.runs, a.keep)
+
+
+if __name__ == "__main__":
+    main()
