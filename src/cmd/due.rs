@@ -1,6 +1,6 @@
 //! `lsms due`: deadlines, overdue first.
 
-use super::{Ctx, emit, finish_scan};
+use super::{Ctx, emit, finish_scan, gather};
 use crate::cli::FilterArgs;
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
@@ -47,27 +47,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map_err(|m| Error::usage(format!("--within: {m}"), "for example --within 7d"))?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let horizon = ctx.now + within;
-    let mut bad = Vec::new();
-    let mut items = Vec::new();
-    store.stream(
-        true,
-        |_, r| match r {
-            Ok(i) if filter.matches(&i) => {
-                let ds: Vec<_> = deadlines(&i, tz).into_iter().filter(|d| d.due <= horizon).collect();
-                Some(Ok(ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()))
-            }
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        },
-        |r| {
-            match r {
-                Some(Ok(ds)) => items.extend(ds),
-                Some(Err(e)) => bad.extend(e),
-                None => {}
-            }
-            Ok(())
-        },
-    )?;
+    let (items, bad) = gather(&store, true, |i| {
+        filter.matches(&i).then(|| {
+            let ds: Vec<_> = deadlines(&i, tz).into_iter().filter(|d| d.due <= horizon).collect();
+            ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()
+        })
+    })?;
+    let mut items: Vec<_> = items.into_iter().flatten().collect();
     items.sort_by(|a, b| a.0.due.cmp(&b.0.due).then_with(|| a.1.cmp(&b.1)));
     let terminal = ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });

@@ -1,6 +1,6 @@
 //! `lsms list`: the incidents that match, as a table, TSV, CSV, JSON or ids.
 
-use super::{Ctx, emit, finish_scan};
+use super::{Ctx, emit, finish_scan, gather};
 use crate::cli::FilterArgs;
 use crate::error::{Error, Result};
 use crate::model::{Incident, time::rfc3339};
@@ -140,28 +140,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let human = format == Format::Table;
     // Each match is kept as its sort key, id and cells joined by \x1f:
     // small, so a store of 100,000 incidents lists in little memory.
-    let mut bad = Vec::new();
-    let mut hits: Vec<(query::SortKey, crate::model::Id, String)> = Vec::new();
-    store.stream(
-        filter.grep.is_some() || columns.iter().any(|c| c == "overdue"),
-        |_, r| match r {
-            Ok(i) if filter.matches(&i) => {
-                let cells: Vec<String> =
-                    columns.iter().map(|c| cell(&i, c, tz, human, ctx.now).replace('\x1f', " ")).collect();
-                Some(Ok((query::sort_key(&i, sort), i.id, cells.join("\x1f"))))
-            }
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        },
-        |r| {
-            match r {
-                Some(Ok(hit)) => hits.push(hit),
-                Some(Err(e)) => bad.extend(e),
-                None => {}
-            }
-            Ok(())
-        },
-    )?;
+    let history = filter.grep.is_some() || columns.iter().any(|c| c == "overdue");
+    let (mut hits, bad) = gather(&store, history, |i| {
+        filter.matches(&i).then(|| {
+            let cells: Vec<String> =
+                columns.iter().map(|c| cell(&i, c, tz, human, ctx.now).replace('\x1f', " ")).collect();
+            (query::sort_key(&i, sort), i.id, cells.join("\x1f"))
+        })
+    })?;
     hits.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     if args.reverse {
         hits.reverse();

@@ -136,6 +136,33 @@ pub fn text_or_stdin(arg: &str, what: &str) -> Result<String> {
     Ok(s)
 }
 
+/// Reads every incident and keeps what `keep` makes of each (`None`:
+/// not wanted), in id order, with the problems of the files that could not
+/// be read. `keep` runs on the reading threads.
+pub fn gather<T: Send>(
+    store: &Store,
+    history: bool,
+    keep: impl Fn(Incident) -> Option<T> + Sync,
+) -> Result<(Vec<T>, Vec<Error>)> {
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    store.stream(
+        history,
+        |_, r| match r {
+            Ok(i) => keep(i).map(Ok),
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(t)) => good.push(t),
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
+    Ok((good, bad))
+}
+
 /// After a read command printed its good records: the bad files it met
 /// are named on stderr and make the exit code 1.
 pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {

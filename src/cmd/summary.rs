@@ -1,6 +1,6 @@
 //! `lsms summary`: counts and totals for the board.
 
-use super::{Ctx, finish_scan, output};
+use super::{Ctx, finish_scan, gather, output};
 use crate::cli::FilterArgs;
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
@@ -86,24 +86,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     // Only each incident's values on the dimensions and its figures are
     // kept: a summary of any size of store sums in little memory.
-    let mut bad = Vec::new();
-    let mut facts = Vec::new();
-    store.stream(
-        filter.grep.is_some(),
-        |_, r| match r {
-            Ok(i) if filter.matches(&i) => Some(Ok(summary::facts(&i, &by, tz))),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        },
-        |r| {
-            match r {
-                Some(Ok(f)) => facts.push(f),
-                Some(Err(e)) => bad.extend(e),
-                None => {}
-            }
-            Ok(())
-        },
-    )?;
+    let (facts, bad) =
+        gather(&store, filter.grep.is_some(), |i| filter.matches(&i).then(|| summary::facts(&i, &by, tz)))?;
     let known = Known {
         categories: if filter.categories.is_empty() {
             store.config.categories.clone()
