@@ -3,7 +3,9 @@
 use crate::harness::*;
 use std::path::Path;
 
-fn git(dir: &Path, args: &[&str]) -> String {
+/// Runs git with a fixed identity and no user config; returns what it
+/// printed (stdout, then stderr) and whether it succeeded.
+fn git_run(dir: &Path, args: &[&str]) -> (bool, String) {
     let out = std::process::Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -15,23 +17,20 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_COMMITTER_EMAIL", "t@example.org")
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let (ok, text) = git_run(dir, args);
+    assert!(ok, "git {args:?}: {text}");
+    text
 }
 
 fn git_fails(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "git {args:?} should fail");
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    let (ok, text) = git_run(dir, args);
+    assert!(!ok, "git {args:?} should fail: {text}");
+    text
 }
 
 /// A store made with `init --git`, its setup committed.
