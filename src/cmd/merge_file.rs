@@ -14,7 +14,10 @@ use std::path::PathBuf;
 Registered by `lsms init --git` for incidents/**/*.yaml. History entries and sanctions from
 both sides are united and ordered by time; a field changed on one side only is taken; a field
 changed on both sides to different values is left in OURS between conflict markers, and the
-exit code is 1, for a person to resolve (then `lsms check`).")]
+exit code is 1, for a person to resolve (then `lsms check`).
+
+Example (what `lsms init --git` registers in the repository's config):
+  git config merge.lsms.driver \"lsms merge-file %O %A %B %P\"")]
 pub struct Args {
     /// The common ancestor (%O)
     pub base: PathBuf,

@@ -132,7 +132,8 @@ pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) 
     for row in &rows.rows {
         t.add_row(row.iter().map(|c| tsv_cell(c).into_owned()));
     }
-    writeln!(out, "{t}")
+    // comfy-table pads every line to the table's width: trim the tail.
+    t.lines().try_for_each(|line| writeln!(out, "{}", line.trim_end()))
 }
 
 #[cfg(test)]

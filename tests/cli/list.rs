@@ -129,6 +129,7 @@ fn the_table_has_a_header_and_every_incident() {
         assert!(out.stdout.contains(id.as_str()), "{id} missing:\n{}", out.stdout);
     }
     assert!(!out.stdout.contains(v[3].as_str()));
+    assert!(!out.stdout.lines().any(|l| l.ends_with(' ')), "no trailing spaces:\n{}", out.stdout);
 }
 
 #[test]
