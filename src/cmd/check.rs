@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
     let strays = store.stream(
         false,
-        |p, r| r.map(|i| (i.uuid, store.show_path(p))),
+        |r| r.map(|i| (i.uuid, i.id.rel_path())),
         |r| {
             match r {
                 Ok((uuid, path)) => {

@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         // id order, so the export streams whatever the store's size.
         store.stream(
             personal || filter.grep.is_some(),
-            |_, r| match r {
+            |r| match r {
                 Ok(i) if filter.matches(&i) => {
                     let row = row(&i, personal);
                     Some(Ok(match format {

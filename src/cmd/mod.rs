@@ -147,7 +147,7 @@ pub fn gather<T: Send>(
     let (mut good, mut bad) = (Vec::new(), Vec::new());
     store.stream(
         history,
-        |_, r| match r {
+        |r| match r {
             Ok(i) => keep(i).map(Ok),
             Err(e) => Some(Err(e)),
         },

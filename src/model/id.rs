@@ -33,10 +33,14 @@ impl Id {
     /// Parses a whole id, case-insensitively.
     pub fn parse(s: &str) -> Result<Id, String> {
         let up = s.trim().to_ascii_uppercase();
+        let num = |r: std::ops::Range<usize>| up.get(r).and_then(|d| d.parse::<u32>().ok());
         let ok = up.len() == 13
             && up.as_bytes()[8] == b'-'
             && up[..8].bytes().all(|b| b.is_ascii_digit())
-            && NaiveDate::parse_from_str(&up[..8], "%Y%m%d").is_ok()
+            && num(0..4)
+                .zip(num(4..6))
+                .zip(num(6..8))
+                .is_some_and(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d).is_some())
             && is_suffix(&up[9..]);
         if ok {
             Ok(Id(up))

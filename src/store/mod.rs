@@ -51,28 +51,28 @@ fn list_dir(d: &Path) -> Result<Vec<(String, PathBuf, bool)>> {
 
 /// A month folder's incident files, sorted, each with its stat (taken
 /// through the folder, not by walking its path again), and its strays.
-/// A month folder's incident files with their stats, and its strays.
-type MonthFiles = (Vec<(PathBuf, std::io::Result<cache::Stat>)>, Vec<PathBuf>);
+/// A month folder's incident file names with their stats, and its strays.
+type MonthFiles = (Vec<(String, std::io::Result<cache::Stat>)>, Vec<PathBuf>);
 
+/// A month folder's incident files, sorted by name, each with its stat
+/// (taken through the folder, not by walking its path again), and its strays.
 fn month_files(d: &Path) -> std::io::Result<MonthFiles> {
     let mut files = Vec::new();
     let mut strays = Vec::new();
     for e in std::fs::read_dir(d)? {
         let e = e?;
-        let name = e.file_name();
-        let name = name.to_string_lossy();
+        let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
         }
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         if name.ends_with(".yaml") && !is_dir {
-            files.push((e.path(), e.metadata().map(|m| cache::Stat::of(&m))));
+            files.push((name, e.metadata().map(|m| cache::Stat::of(&m))));
         } else {
             strays.push(e.path());
         }
     }
-    // In one folder, the names alone give the order (and cheaply).
-    files.sort_unstable_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     strays.sort_unstable();
     Ok((files, strays))
 }
@@ -234,7 +234,7 @@ impl Store {
     pub fn stream<T: Send>(
         &self,
         history: bool,
-        map: impl Fn(&Path, Result<Incident, Vec<Error>>) -> T + Sync,
+        map: impl Fn(Result<Incident, Vec<Error>>) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<Vec<PathBuf>> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -298,15 +298,18 @@ impl Store {
         &self,
         dir: &Path,
         history: bool,
-        map: &impl Fn(&Path, Result<Incident, Vec<Error>>) -> T,
+        map: &impl Fn(Result<Incident, Vec<Error>>) -> T,
     ) -> (Vec<T>, Vec<PathBuf>) {
         let scanned = cache::now_ns();
         let (files, strays) = match month_files(dir) {
             Ok(x) => x,
-            Err(e) => return (vec![map(dir, Err(vec![Error::io("read the folder", dir)(e)]))], Vec::new()),
+            Err(e) => return (vec![map(Err(vec![Error::io("read the folder", dir)(e)]))], Vec::new()),
         };
         if !self.use_cache {
-            return (files.iter().map(|(p, _)| map(p, self.read(p).map(|l| l.incident))).collect(), strays);
+            return (
+                files.iter().map(|(n, _)| map(self.read(&dir.join(n)).map(|l| l.incident))).collect(),
+                strays,
+            );
         }
         let month =
             dir.strip_prefix(self.root.join("incidents")).map(|m| m.to_string_lossy().replace('/', "-"));
@@ -315,38 +318,42 @@ impl Store {
         let mut entries = Vec::with_capacity(files.len());
         let mut dirty = cached.as_ref().is_none_or(|c| c.len() != files.len());
         let mut out = Vec::with_capacity(files.len());
-        for (p, stat) in &files {
+        for (name, stat) in &files {
             let stat = match stat {
                 Ok(s) => *s,
                 Err(e) => {
                     dirty = true;
-                    out.push(map(
-                        p,
-                        Err(vec![Error::io("read", p)(std::io::Error::new(e.kind(), e.to_string()))]),
-                    ));
+                    let p = dir.join(name);
+                    out.push(map(Err(vec![Error::io("read", &p)(std::io::Error::new(
+                        e.kind(),
+                        e.to_string(),
+                    ))])));
                     continue;
                 }
             };
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let hit = cached
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
                 .and_then(|b| crate::model::binary::decode_with(b, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
-                    entries.push((name, stat, std::borrow::Cow::Borrowed(bytes)));
+                    entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
                     Ok(incident)
                 }
                 None => {
                     dirty = true;
-                    let r = self.read(p).map(|l| l.incident);
+                    let r = self.read(&dir.join(name)).map(|l| l.incident);
                     if let Ok(i) = &r {
-                        entries.push((name, stat, std::borrow::Cow::Owned(crate::model::binary::encode(i))));
+                        entries.push((
+                            name.as_str(),
+                            stat,
+                            std::borrow::Cow::Owned(crate::model::binary::encode(i)),
+                        ));
                     }
                     r
                 }
             };
-            out.push(map(p, result));
+            out.push(map(result));
         }
         if dirty {
             // A cache that cannot be written (a read-only store) only costs speed.
