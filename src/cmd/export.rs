@@ -5,7 +5,7 @@ use crate::cli::FilterArgs;
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
-use crate::report::export::{COLUMNS, PERSONAL, cell, row};
+use crate::report::export::{COLUMNS, PERSONAL, row};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -68,11 +68,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     let row = row(&i, personal);
                     Some(Ok(match format {
                         Format::Csv => {
-                            render::csv_line(&row.into_iter().map(|(_, v)| cell(v)).collect::<Vec<_>>())
+                            render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
                         }
                         Format::Json | Format::Ndjson => {
                             let obj: serde_json::Map<String, serde_json::Value> =
-                                row.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                                row.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
                             serde_json::to_string(&obj).unwrap_or_default()
                         }
                     }))
