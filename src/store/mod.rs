@@ -171,6 +171,22 @@ impl Store {
         Ok((files, strays))
     }
 
+    /// Temp files left in month folders by a write that was killed before
+    /// its rename. Every reader skips them; `check` names them.
+    pub fn leftovers(&self) -> Result<Vec<PathBuf>> {
+        let (months, _) = self.month_dirs()?;
+        let mut out = Vec::new();
+        for m in months {
+            for e in std::fs::read_dir(&m).map_err(Error::io("read the folder", &m))?.flatten() {
+                if e.file_name().to_string_lossy().contains(fsio::TMP_MARK) {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Parses one file's text as an incident, checking that its id matches
     /// its file name and folder.
     pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {

@@ -76,7 +76,7 @@ fn temp_files_of_an_interrupted_write_are_not_incidents() {
     let (s, a, _) = two();
     std::fs::write(s.root.join(format!("incidents/2026/11/.{a}.yaml.tmp-123-0")), "schema: 1\nid: trunc")
         .unwrap();
-    s.run(&["check"]).ok();
+    s.run(&["check"]).ok().says(&format!(".{a}.yaml.tmp-123-0 was left by a write that was interrupted"));
     assert_eq!(s.run(&["list", "--format", "ids"]).ok().lines().len(), 2);
 }
 
