@@ -285,3 +285,22 @@ fn import_is_all_or_nothing_and_names_every_refused_row() {
         .fails(2)
         .says("did you mean 'category'");
 }
+
+#[test]
+fn an_incident_that_arrives_by_git_pull_is_seen_through_the_cache() {
+    let origin = git_store();
+    origin.report(&["--commit", "--category", "theft", "--summary", "Before the clone"]);
+    let a = clone(&origin, "a");
+    let b = clone(&origin, "b");
+    assert_eq!(a.run(&["list", "--format", "ids"]).ok().lines().len(), 1, "a reads, and caches, its store");
+    assert!(a.root.join(".lsms/cache").is_dir());
+    let new = b.report(&["--commit", "--category", "harassment", "--summary", "Recorded on clone b"]);
+    let edited =
+        b.run(&["list", "--format", "ids"]).ok().stdout.lines().find(|l| *l != new).unwrap().to_string();
+    b.run(&["--commit", "assign", &edited, "--to", "asmith"]).ok();
+    git(&a.root, &["pull", "-q", "--no-rebase", b.root.to_str().unwrap(), "HEAD"]);
+    let out = a.run(&["list", "--format", "tsv", "--columns", "id,assignee"]).ok().stdout;
+    assert!(out.contains(&format!("{new}\t\n")), "the pulled incident:\n{out}");
+    assert!(out.contains(&format!("{edited}\tasmith\n")), "the pulled change:\n{out}");
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "", "the cache stays out of git");
+}
