@@ -73,6 +73,8 @@ pub enum Command {
     Due(cmd::due::Args),
     Check(cmd::check::Args),
     Import(cmd::import::Args),
+    Sync(cmd::sync::Args),
+    Resolve(cmd::resolve::Args),
     MergeFile(cmd::merge_file::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),

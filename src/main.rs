@@ -70,6 +70,8 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),
+        Command::Sync(a) => cmd::sync::run(&ctx, a),
+        Command::Resolve(a) => cmd::resolve::run(&ctx, a),
         Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(&ctx, a),
         Command::Man(a) => cmd::man::run(&ctx, a),

@@ -278,7 +278,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         written.iter().filter_map(|p| p.file_stem()?.to_str().and_then(|s| Id::parse(s).ok())).collect();
     if commit {
         for (p, id) in written.iter().zip(&ids) {
-            crate::store::git::commit(&store.root, &store.show_path(p), &format!("{id}: imported"), &actor)?;
+            let who = ctx.ident(&store, &actor);
+            crate::store::git::commit(&store.root, &[store.show_path(p)], &format!("{id}: imported"), &who)?;
         }
     }
     super::emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;

@@ -45,11 +45,29 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let cfg = dir.join(CONFIG_FILE);
     if cfg.exists() && args.git {
-        crate::store::git::setup(&dir)?;
+        let store = crate::store::Store::discover(Some(&dir), &ctx.cwd)?;
+        let done = crate::store::git::setup(&dir)?;
         ctx.say(format!(
             "{} is already a store: registered the lsms merge driver for its git repository.",
             dir.display()
         ));
+        if done.fresh || done.attributes_written {
+            // A store that was not in git, or had no .gitattributes: the
+            // driver's attributes are committed so that every clone has them.
+            let actor = ctx.actor(&store)?;
+            let who = ctx.ident(&store, &actor);
+            let repo = crate::store::git::Repo::open(&dir)?;
+            let mut files = vec![".gitattributes".to_string()];
+            if done.fresh {
+                files.extend([CONFIG_FILE.to_string(), ".gitignore".to_string()]);
+                files.retain(|f| dir.join(f).is_file());
+                let (incidents, _) = store.files()?;
+                files.extend(incidents.iter().map(|p| store.show_path(p)));
+            }
+            repo.commit_files(&files, "lsms: the store kept in git", &who)?;
+            ctx.say(format!("Committed {}.", if done.fresh { "the store" } else { ".gitattributes" }));
+        }
+        warn_path(ctx);
         return Ok(());
     }
     if cfg.exists() {
@@ -92,9 +110,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     })?;
     ctx.say(format!("Made a store for {trust} in {}.", dir.display()));
     if args.git {
-        let fresh = crate::store::git::setup(&dir)?;
-        let what = if fresh { "made a git repository" } else { "used the git repository around it" };
-        ctx.say(format!("Also {what} and registered the lsms merge driver: commit lsms.yaml, .gitignore and .gitattributes."));
+        let done = crate::store::git::setup(&dir)?;
+        let actor = ctx.actor_at(&dir)?;
+        let who = crate::store::git::Ident { name: actor, email: None };
+        let repo = crate::store::git::Repo::open(&dir)?;
+        let files = [CONFIG_FILE, ".gitignore", ".gitattributes"].map(String::from);
+        repo.commit_files(&files, "lsms: a new store", &who)?;
+        let what = if done.fresh { "made a git repository" } else { "used the git repository around it" };
+        ctx.say(format!(
+            "Also {what}, registered the lsms merge driver, and committed lsms.yaml, .gitignore and .gitattributes."
+        ));
+        warn_path(ctx);
     }
     Ok(())
+}
+
+/// git runs the merge driver as `lsms`, found on PATH: say so if it is not.
+fn warn_path(ctx: &Ctx) {
+    if !crate::store::git::lsms_on_path() {
+        ctx.say(
+            "warning: `lsms` is not on PATH, where git looks for the merge driver: put the folder that holds lsms on PATH before `lsms sync`",
+        );
+    }
 }

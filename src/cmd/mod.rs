@@ -16,9 +16,11 @@ pub mod merge_file;
 pub mod note;
 pub mod reopen;
 pub mod report;
+pub mod resolve;
 pub mod sanction;
 pub mod show;
 pub mod summary;
+pub mod sync;
 pub mod update;
 
 use crate::cli::FilterArgs;
@@ -55,10 +57,15 @@ impl Ctx {
 
     /// Who is acting: `--as`/$LSMS_USER, else git's user.name, else $USER.
     pub fn actor(&self, store: &Store) -> Result<String> {
+        self.actor_at(&store.root)
+    }
+
+    /// Who is acting, for a store at `dir` (which may not be made yet).
+    pub fn actor_at(&self, dir: &std::path::Path) -> Result<String> {
         let from_git = || {
             std::process::Command::new("git")
                 .args(["config", "user.name"])
-                .current_dir(&store.root)
+                .current_dir(dir)
                 .stderr(std::process::Stdio::null())
                 .output()
                 .ok()
@@ -78,6 +85,15 @@ impl Ctx {
             None => {
                 Err(Error::failed_with("cannot tell who is acting", "say with --as NAME, or set $LSMS_USER"))
             }
+        }
+    }
+
+    /// The actor as a git identity: with the email `team:` in lsms.yaml
+    /// gives them, else none.
+    pub fn ident(&self, store: &Store, actor: &str) -> crate::store::git::Ident {
+        crate::store::git::Ident {
+            name: actor.to_string(),
+            email: store.config.email_of(actor).map(str::to_string),
         }
     }
 
@@ -210,7 +226,8 @@ pub fn change(
     let commit = ctx.commits(&store)?;
     let done = store.update(&id, |inc| f(inc, &act, &store))?;
     if done.written && commit {
-        crate::store::git::commit(&store.root, &id.rel_path(), &format!("{id}: {action}"), &actor)?;
+        let who = ctx.ident(&store, &actor);
+        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: {action}"), &who)?;
     }
     if !done.written {
         ctx.say(format!("{id}: nothing to change."));

@@ -163,7 +163,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let path = create(&store, inc)?;
     let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     if commit {
-        crate::store::git::commit(&store.root, &store.show_path(&path), &format!("{id}: reported"), &actor)?;
+        let who = ctx.ident(&store, &actor);
+        crate::store::git::commit(&store.root, &[store.show_path(&path)], &format!("{id}: reported"), &who)?;
     }
     super::emit(&mut ctx.out(), |o| writeln!(o, "{id}"))
 }
@@ -258,7 +259,8 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
     if commit {
         for p in &written {
             let id = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            crate::store::git::commit(&store.root, &store.show_path(p), &format!("{id}: reported"), actor)?;
+            let who = ctx.ident(store, actor);
+            crate::store::git::commit(&store.root, &[store.show_path(p)], &format!("{id}: reported"), &who)?;
         }
     }
     super::emit(&mut ctx.out(), |o| {

@@ -11,9 +11,25 @@ struct File {
     trust: String,
     timezone: Option<String>,
     sites: Option<Vec<String>>,
-    team: Option<Vec<String>>,
+    team: Option<Vec<Member>>,
     categories: Option<Vec<String>>,
     git: Option<Git>,
+}
+
+/// A `team:` entry: a name, or `{ name, email }` (the email goes on the
+/// member's git commits).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Member {
+    Name(String),
+    Full(FullMember),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullMember {
+    name: String,
+    email: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,6 +46,8 @@ pub struct Config {
     pub tz: Tz,
     pub sites: Option<Vec<String>>,
     pub team: Option<Vec<String>>,
+    /// Team members' emails, by name, from `team: [{ name, email }]`.
+    pub emails: Vec<(String, String)>,
     pub categories: Vec<String>,
     pub git_commit: bool,
 }
@@ -57,7 +75,7 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team, categories and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories and git: { commit: true|false }";
         let f: File = serde_yaml::from_str(src).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
@@ -94,14 +112,44 @@ impl Config {
                 v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>()
             })
         };
+        let mut emails = Vec::new();
+        let team = f.team.map(|members| {
+            members
+                .into_iter()
+                .map(|m| match m {
+                    Member::Name(n) => Ok(n),
+                    Member::Full(FullMember { name, email }) => {
+                        if let Some(e) = email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) {
+                            if e.contains(['<', '>', '\n', '\r']) || !e.contains('@') {
+                                return Err(at(
+                                    "team",
+                                    format!(
+                                        "team: '{e}' is not an email address: write it like a.smith@nhs.net"
+                                    ),
+                                ));
+                            }
+                            emails.push((name.trim().to_string(), e));
+                        }
+                        Ok(name)
+                    }
+                })
+                .collect::<Result<Vec<String>>>()
+        });
+        let team = team.transpose()?;
         Ok(Config {
             trust: f.trust.trim().to_string(),
             tz,
             sites: clean(f.sites),
-            team: clean(f.team),
+            team: clean(team),
+            emails,
             categories,
             git_commit: f.git.is_some_and(|g| g.commit),
         })
+    }
+
+    /// The email lsms.yaml gives for a team member (any case of the name).
+    pub fn email_of(&self, name: &str) -> Option<&str> {
+        self.emails.iter().find(|(n, _)| n.eq_ignore_ascii_case(name.trim())).map(|(_, e)| e.as_str())
     }
 
     pub fn vocab(&self) -> Vocab {
@@ -120,6 +168,20 @@ mod tests {
         assert!(c.categories.contains(&"theft".to_string()));
         assert!(c.categories.contains(&"lone-worker-alarm".to_string()));
         assert!(!c.git_commit);
+    }
+
+    #[test]
+    fn team_members_are_names_or_name_and_email() {
+        let c = Config::parse(
+            "lsms.yaml",
+            "trust: T\nteam: [jfowlis, { name: asmith, email: a.smith@nhs.net }, { name: kdunn }]\n",
+        )
+        .unwrap();
+        assert_eq!(c.team.as_deref(), Some(&["jfowlis".to_string(), "asmith".into(), "kdunn".into()][..]));
+        assert_eq!(c.email_of("ASmith"), Some("a.smith@nhs.net"));
+        assert_eq!(c.email_of("jfowlis"), None);
+        let e = Config::parse("lsms.yaml", "trust: T\nteam: [{ name: a, email: nope }]\n").unwrap_err();
+        assert!(e.to_string().starts_with("lsms.yaml:2:1: team: 'nope' is not an email"), "{e}");
     }
 
     #[test]

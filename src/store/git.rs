@@ -1,17 +1,30 @@
-//! The `git` program, for stores kept in git: committing each change, and
-//! registering the merge driver. No network: only local commands.
+//! The `git` program, for stores kept in git: committing changes (with
+//! git's plumbing, so that a commit costs the same on a register of
+//! 100,000 files as on one of ten), registering the merge driver, and the
+//! steps of `lsms sync`.
 
 use crate::error::{Error, Result};
-use std::path::Path;
-use std::process::{Command, Output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Who a commit is by: the actor, with the email `team:` gives them, or
+/// none (never the machine's git user.email, which is someone else's).
+#[derive(Debug, Clone)]
+pub struct Ident {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+fn spawn_err(e: std::io::Error) -> Error {
+    Error::failed_with(
+        format!("cannot run git: {e}"),
+        "install git, or set `git: { commit: false }` in lsms.yaml",
+    )
+}
 
 fn git(root: &Path, args: &[&str]) -> Result<Output> {
-    Command::new("git").args(args).current_dir(root).output().map_err(|e| {
-        Error::failed_with(
-            format!("cannot run git: {e}"),
-            "install git, or set `git: { commit: false }` in lsms.yaml",
-        )
-    })
+    Command::new("git").args(args).current_dir(root).output().map_err(spawn_err)
 }
 
 fn ok(out: Output, what: &str) -> Result<String> {
@@ -26,55 +39,382 @@ pub fn in_work_tree(root: &Path) -> bool {
         .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "true")
 }
 
-/// Refuses, before anything is written, a store that should commit but is
-/// not in a git work tree.
-pub fn require_work_tree(root: &Path) -> Result<()> {
-    if in_work_tree(root) {
-        return Ok(());
-    }
-    Err(Error::failed_with(
-        format!("{} is not in a git work tree, but committing is on", root.display()),
-        "make it one with `lsms init --git`, or set `git: { commit: false }` in lsms.yaml",
-    ))
+/// A store's git repository: where its `.git` is, and the store's folder
+/// within the work tree (`prefix`, empty or ending in `/`).
+pub struct Repo {
+    pub root: PathBuf,
+    pub git_dir: PathBuf,
+    pub prefix: String,
 }
 
-/// Commits one file, and only it, as `actor`. The message holds no
-/// personal data: `<id>: <action>`.
-pub fn commit(root: &Path, rel: &str, message: &str, actor: &str) -> Result<()> {
-    ok(git(root, &["add", "--", rel])?, "add")?;
-    let email = git(root, &["config", "user.email"]).ok().filter(|o| o.status.success());
-    let email =
-        email.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).filter(|e| !e.is_empty());
-    let mut c = Command::new("git");
-    c.current_dir(root)
-        .args(["commit", "--quiet", "--no-verify", "-m", message, "--only", "--", rel])
-        .env("GIT_AUTHOR_NAME", actor)
-        .env("GIT_AUTHOR_EMAIL", email.clone().unwrap_or_else(|| format!("{actor}@lsms.invalid")));
-    if email.is_none() {
-        c.env("GIT_COMMITTER_NAME", actor).env("GIT_COMMITTER_EMAIL", format!("{actor}@lsms.invalid"));
+impl Repo {
+    /// The repository around the store at `root`; an error naming
+    /// `lsms init --git` when there is none.
+    pub fn open(root: &Path) -> Result<Repo> {
+        let out = git(root, &["rev-parse", "--absolute-git-dir", "--show-prefix", "--is-inside-work-tree"])?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut lines = text.lines();
+        match (out.status.success(), lines.next(), lines.next(), lines.next()) {
+            (true, Some(dir), Some(prefix), Some("true")) => {
+                Ok(Repo { root: root.to_path_buf(), git_dir: PathBuf::from(dir), prefix: prefix.to_string() })
+            }
+            _ => Err(Error::failed_with(
+                format!("{} is not in a git work tree", root.display()),
+                "make it one with `lsms init --git`, or clone the team's register with `git clone`",
+            )),
+        }
     }
-    let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
-    ok(out, "commit").map(|_| ()).map_err(|e| {
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("git");
+        c.args(args).current_dir(&self.root);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Result<Output> {
+        self.cmd(args).output().map_err(spawn_err)
+    }
+
+    /// Runs git and returns its trimmed stdout, or an error with its stderr.
+    pub fn text(&self, args: &[&str]) -> Result<String> {
+        ok(self.run(args)?, args.first().copied().unwrap_or("git"))
+    }
+
+    /// Is a merge under way (a sync that stopped at a conflict)?
+    pub fn merging(&self) -> bool {
+        self.git_dir.join("MERGE_HEAD").exists()
+    }
+
+    /// A store-relative path as the repository names it.
+    pub fn full(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
+    /// A repository path as the store names it, if it is inside the store.
+    pub fn rel<'a>(&self, full: &'a str) -> Option<&'a str> {
+        full.strip_prefix(self.prefix.as_str())
+    }
+
+    /// Is a committer identity configured for this machine (git's
+    /// user.name and user.email, or GIT_COMMITTER_*)? If not, commits are
+    /// committed as the actor too.
+    fn committer_configured(&self) -> bool {
+        let has = |env: &str, key: &str| {
+            std::env::var_os(env).is_some_and(|v| !v.is_empty())
+                || self
+                    .run(&["config", "--get", key])
+                    .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+        };
+        has("GIT_COMMITTER_NAME", "user.name") && has("GIT_COMMITTER_EMAIL", "user.email")
+    }
+
+    /// Sets a command's author (and, when the machine has no identity of
+    /// its own, its committer) to `who`.
+    pub fn as_ident(&self, c: &mut Command, who: &Ident) {
+        let email = who.email.clone().unwrap_or_default();
+        c.env("GIT_AUTHOR_NAME", &who.name).env("GIT_AUTHOR_EMAIL", &email);
+        if !self.committer_configured() {
+            c.env("GIT_COMMITTER_NAME", &who.name).env("GIT_COMMITTER_EMAIL", &email);
+        }
+    }
+
+    /// The commit HEAD names, if any (none on a new repository).
+    pub fn head(&self) -> Option<String> {
+        self.run(&["rev-parse", "-q", "--verify", "HEAD^{commit}"])
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    }
+
+    /// Commits the store files `rels` (store-relative paths of files as they
+    /// are now in the work tree), and only them, as `who`, with `message`.
+    /// Writes the changed blobs and trees and moves the branch with git's
+    /// plumbing, and sets those files' index entries, so that the cost does
+    /// not grow with the number of files in the repository. Returns false
+    /// when there was nothing to commit.
+    pub fn commit_files(&self, rels: &[String], message: &str, who: &Ident) -> Result<bool> {
+        if rels.is_empty() {
+            return Ok(false);
+        }
+        if self.merging() {
+            return Err(Error::failed_with(
+                "a sync stopped at a merge conflict, so lsms will not commit now",
+                "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
+            ));
+        }
+        let mut c = self.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
+        let blobs = pipe(&mut c, rels.join("\n").as_bytes(), "hash-object")?;
+        let blobs: Vec<&str> = blobs.lines().collect();
+        if blobs.len() != rels.len() {
+            return Err(Error::failed("git hash-object did not hash every file"));
+        }
+        let mut updates: Vec<(String, String)> =
+            rels.iter().zip(&blobs).map(|(r, b)| (self.full(r), b.to_string())).collect();
+        updates.sort();
+        // A lost race with another writer of the branch is tried again.
+        for _ in 0..5 {
+            let head = self.head();
+            let mut trees = self.read_trees(head.as_deref(), &updates)?;
+            let root_tree = trees.remove("").flatten();
+            let new_tree = self.build("", root_tree.as_ref(), &updates, &mut trees)?;
+            if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
+                self.set_index(&updates)?;
+                return Ok(false);
+            }
+            let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
+            if let Some(h) = &head {
+                args.extend(["-p", h.as_str()]);
+            }
+            let mut c = self.cmd(&args);
+            self.as_ident(&mut c, who);
+            let commit = ok(c.output().map_err(spawn_err)?, "commit-tree")?;
+            let reflog = format!("commit: {message}");
+            let old = head.clone().unwrap_or_default();
+            let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
+            if out.status.success() {
+                self.set_index(&updates)?;
+                return Ok(true);
+            }
+        }
+        Err(Error::failed_with(
+            "the branch kept moving while lsms committed: the files are written but not committed",
+            "commit them with `lsms sync`, or by hand with git",
+        ))
+    }
+
+    /// Points the index entries of `updates` at their new blobs.
+    fn set_index(&self, updates: &[(String, String)]) -> Result<()> {
+        let info: String = updates.iter().map(|(p, b)| format!("100644 {b}\t{p}\n")).collect();
+        let mut c = self.cmd(&["update-index", "--add", "--index-info"]);
+        pipe(&mut c, info.as_bytes(), "update-index").map(|_| ())
+    }
+
+    /// The trees on the way to each updated path, as HEAD has them
+    /// (`None`: not there), by folder ("" is the root), read by one git.
+    fn read_trees(
+        &self,
+        head: Option<&str>,
+        updates: &[(String, String)],
+    ) -> Result<std::collections::HashMap<String, Option<Tree>>> {
+        let mut dirs: Vec<String> = vec![String::new()];
+        for (p, _) in updates {
+            let mut at = 0;
+            while let Some(i) = p[at..].find('/') {
+                let d = p[..at + i].to_string();
+                if !dirs.contains(&d) {
+                    dirs.push(d);
+                }
+                at += i + 1;
+            }
+        }
+        let mut trees = std::collections::HashMap::new();
+        let Some(head) = head else {
+            dirs.into_iter().for_each(|d| drop(trees.insert(d, None)));
+            return Ok(trees);
+        };
+        let input: String = dirs.iter().map(|d| format!("{head}:{d}\n")).collect();
+        let mut c = self.cmd(&["cat-file", "--batch"]);
+        let out = pipe_bytes(&mut c, input.as_bytes(), "cat-file")?;
+        let hash_len = head.len() / 2;
+        let mut rest = &out[..];
+        for d in dirs {
+            let nl = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+            rest = &rest[(nl + 1).min(rest.len())..];
+            let parts: Vec<&str> = header.split(' ').collect();
+            if parts.len() == 3 && parts[1] == "tree" {
+                let size: usize = parts[2].parse().unwrap_or(0);
+                let body = &rest[..size.min(rest.len())];
+                rest = &rest[(size + 1).min(rest.len())..];
+                trees
+                    .insert(d, Some(Tree { sha: parts[0].to_string(), entries: parse_tree(body, hash_len) }));
+            } else if parts.len() == 3 {
+                return Err(Error::failed(format!("git: {d} is a {} in HEAD, not a folder", parts[1])));
+            } else {
+                trees.insert(d, None);
+            }
+        }
+        Ok(trees)
+    }
+
+    /// Writes the tree of folder `dir` with `updates` (paths under it)
+    /// applied to `old`, and returns its name.
+    fn build(
+        &self,
+        dir: &str,
+        old: Option<&Tree>,
+        updates: &[(String, String)],
+        trees: &mut std::collections::HashMap<String, Option<Tree>>,
+    ) -> Result<String> {
+        let mut entries: Vec<Entry> = old.map(|t| t.entries.clone()).unwrap_or_default();
+        let base = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let mut i = 0;
+        while i < updates.len() {
+            let rest = &updates[i].0[base.len()..];
+            match rest.split_once('/') {
+                None => {
+                    set_entry(
+                        &mut entries,
+                        Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() },
+                    );
+                    i += 1;
+                }
+                Some((sub, _)) => {
+                    let child = format!("{base}{sub}");
+                    let prefix = format!("{child}/");
+                    let n = updates[i..].iter().take_while(|(p, _)| p.starts_with(&prefix)).count();
+                    let old_child = trees.remove(&child).flatten();
+                    let sha = self.build(&child, old_child.as_ref(), &updates[i..i + n], trees)?;
+                    set_entry(&mut entries, Entry { mode: "040000".into(), sha, name: sub.into() });
+                    i += n;
+                }
+            }
+        }
+        if let Some(t) = old
+            && t.entries == entries
+        {
+            return Ok(t.sha.clone());
+        }
+        let mut input = Vec::new();
+        for e in &entries {
+            let kind = match e.mode.as_str() {
+                "040000" => "tree",
+                "160000" => "commit",
+                _ => "blob",
+            };
+            write!(input, "{} {kind} {}\t{}\0", e.mode, e.sha, e.name).map_err(spawn_err)?;
+        }
+        let mut c = self.cmd(&["mktree", "-z"]);
+        pipe(&mut c, &input, "mktree")
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Tree {
+    sha: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    mode: String,
+    sha: String,
+    name: String,
+}
+
+fn set_entry(entries: &mut Vec<Entry>, e: Entry) {
+    match entries.iter_mut().find(|x| x.name == e.name) {
+        Some(x) => *x = e,
+        None => entries.push(e),
+    }
+}
+
+/// A tree object's entries: `mode SP name NUL hash`, the hash raw.
+fn parse_tree(mut body: &[u8], hash_len: usize) -> Vec<Entry> {
+    let mut out = Vec::new();
+    while let Some(sp) = body.iter().position(|&b| b == b' ') {
+        let Some(nul) = body[sp..].iter().position(|&b| b == 0).map(|n| sp + n) else { break };
+        if body.len() < nul + 1 + hash_len {
+            break;
+        }
+        let mode = String::from_utf8_lossy(&body[..sp]).into_owned();
+        let mode = if mode == "40000" { "040000".to_string() } else { mode };
+        let name = String::from_utf8_lossy(&body[sp + 1..nul]).into_owned();
+        let sha: String = body[nul + 1..nul + 1 + hash_len].iter().map(|b| format!("{b:02x}")).collect();
+        out.push(Entry { mode, sha, name });
+        body = &body[nul + 1 + hash_len..];
+    }
+    out
+}
+
+fn pipe_bytes(c: &mut Command, input: &[u8], what: &str) -> Result<Vec<u8>> {
+    let mut child =
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(spawn_err)?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().map_err(spawn_err)?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "git {what} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out.stdout)
+}
+
+fn pipe(c: &mut Command, input: &[u8], what: &str) -> Result<String> {
+    pipe_bytes(c, input, what).map(|o| String::from_utf8_lossy(&o).trim().to_string())
+}
+
+/// Refuses, before anything is written, a store that should commit but is
+/// not in a git work tree, or is in the middle of a merge.
+pub fn require_work_tree(root: &Path) -> Result<()> {
+    let repo = Repo::open(root).map_err(|_| {
         Error::failed_with(
-            format!("{rel} was written but not committed: {e}"),
-            format!("commit it by hand: git commit -m '{message}' -- {rel}"),
+            format!("{} is not in a git work tree, but committing is on", root.display()),
+            "make it one with `lsms init --git`, or set `git: { commit: false }` in lsms.yaml",
+        )
+    })?;
+    if repo.merging() {
+        return Err(Error::failed_with(
+            "a sync stopped at a merge conflict, so lsms will not commit now",
+            "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
+        ));
+    }
+    Ok(())
+}
+
+/// Commits store files, and only them, as `who`. The message holds no
+/// personal data: `<id>: <action>`.
+pub fn commit(root: &Path, rels: &[String], message: &str, who: &Ident) -> Result<()> {
+    let repo = Repo::open(root)?;
+    repo.commit_files(rels, message, who).map(|_| ()).map_err(|e| {
+        Error::failed_with(
+            format!("{} written but not committed: {e}", rels.join(", ")),
+            "commit with `lsms sync`, or by hand with git",
         )
     })
 }
 
 pub const ATTRIBUTES: &str = "incidents/**/*.yaml merge=lsms\n";
 
-/// Makes `root` a git repository (or uses the one around it) and registers
-/// `lsms merge-file` as the merge driver for incident files. Returns
-/// whether a new repository was made.
-pub fn setup(root: &Path) -> Result<bool> {
+/// The merge driver as registered: by command name, found on PATH when git
+/// runs it, so that it does not point into one build's folder.
+pub const DRIVER: &str = "lsms merge-file %O %A %B %P";
+
+/// Is `lsms` on PATH, where git will look for the merge driver?
+pub fn lsms_on_path() -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|d| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(d.join("lsms"))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
+}
+
+/// What `setup` did.
+pub struct Setup {
+    /// A new repository was made.
+    pub fresh: bool,
+    /// .gitattributes was written (so it wants committing).
+    pub attributes_written: bool,
+}
+
+/// Makes `root` a git repository (or uses the one around it), registers
+/// `lsms merge-file` as the merge driver for incident files, and sets
+/// git's settings for a work tree of many files.
+pub fn setup(root: &Path) -> Result<Setup> {
     let fresh = !in_work_tree(root);
     if fresh {
         ok(git(root, &["init", "--quiet"])?, "init")?;
     }
     let attrs = root.join(".gitattributes");
     let text = std::fs::read_to_string(&attrs).unwrap_or_default();
-    if !text.lines().any(|l| l.trim() == ATTRIBUTES.trim()) {
+    let attributes_written = !text.lines().any(|l| l.trim() == ATTRIBUTES.trim());
+    if attributes_written {
         let mut new = text;
         if !new.is_empty() && !new.ends_with('\n') {
             new.push('\n');
@@ -83,10 +423,26 @@ pub fn setup(root: &Path) -> Result<bool> {
         super::fsio::write_atomic(&attrs, new.as_bytes(), super::Mode::Replace)
             .map_err(Error::io("write", &attrs))?;
     }
-    let exe =
-        std::env::current_exe().map_err(|e| Error::failed(format!("cannot find the lsms program: {e}")))?;
-    let driver = format!("'{}' merge-file %O %A %B %P", exe.display().to_string().replace('\'', "'\\''"));
-    ok(git(root, &["config", "merge.lsms.name", "lsms incident merge"])?, "config")?;
-    ok(git(root, &["config", "merge.lsms.driver", &driver])?, "config")?;
-    Ok(fresh)
+    register(root)?;
+    Ok(Setup { fresh, attributes_written })
+}
+
+/// Registers the merge driver and the many-files settings in the
+/// repository's own config (idempotent, and cheap when already done).
+pub fn register(root: &Path) -> Result<()> {
+    let current = git(root, &["config", "--get", "merge.lsms.driver"])?;
+    if current.status.success() && String::from_utf8_lossy(&current.stdout).trim() == DRIVER {
+        return Ok(());
+    }
+    for (k, v) in [
+        ("merge.lsms.name", "lsms incident merge"),
+        ("merge.lsms.driver", DRIVER),
+        // A register grows to many files: a smaller index that is quicker
+        // to write, and status that skips unchanged folders.
+        ("feature.manyFiles", "true"),
+        ("core.untrackedCache", "true"),
+    ] {
+        ok(git(root, &["config", k, v])?, "config")?;
+    }
+    Ok(())
 }

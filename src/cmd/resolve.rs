@@ -1,0 +1,128 @@
+//! `lsms resolve`: settle an incident that `lsms sync` stopped at, by
+//! taking one side's values for the fields both sides changed.
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::model::incident::Entry;
+use crate::model::merge::merge;
+use crate::store::git::Repo;
+use crate::store::{Mode, fsio::write_atomic};
+use serde_yaml::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Side {
+    /// This clone's values
+    Ours,
+    /// The remote's values
+    Theirs,
+}
+
+/// Resolve an incident's merge conflict by taking one side's values
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+After `lsms sync` stopped at a conflict. Only the fields both sides changed take the chosen
+side's value; every other change of both sides, and every history entry, is kept. The choice is
+written in the history. Then `lsms sync --continue`.
+
+Examples:
+  lsms resolve 7QF3 --take theirs
+  lsms resolve 20261124-7QF3 --take ours && lsms sync --continue")]
+pub struct Args {
+    /// The incident's id, or its last four characters
+    pub id: String,
+    /// Whose values to take where both sides changed a field
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub take: Side,
+}
+
+/// One stage of a conflicted file in git's index (1 base, 2 ours, 3
+/// theirs), parsed; a stage that is not there is an empty mapping.
+fn stage(repo: &Repo, n: u8, full: &str) -> Result<Value> {
+    let out = repo.run(&["cat-file", "blob", &format!(":{n}:{full}")])?;
+    if !out.status.success() {
+        return Ok(Value::Mapping(Default::default()));
+    }
+    serde_yaml::from_slice(&out.stdout).map_err(|e| {
+        Error::failed_with(
+            format!("{full}: {} side is not valid YAML: {e}", ["", "the base", "our", "their"][n as usize]),
+            "edit the file by hand, run `lsms check`, then `lsms sync --continue`",
+        )
+    })
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let repo = Repo::open(&store.root)?;
+    let id = store.resolve(&args.id)?;
+    let actor = ctx.actor(&store)?;
+    let _lock = store.lock()?;
+    let rel = id.rel_path();
+    let full = repo.full(&rel);
+    let staged = repo.text(&["ls-files", "-u", "-z", "--", &rel])?;
+    if !repo.merging() || staged.is_empty() {
+        let others = repo.text(&["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+        let help = if !repo.merging() {
+            "resolve is for an incident that `lsms sync` stopped at; there is no stopped sync now".to_string()
+        } else if others.is_empty() {
+            "no conflict is left: run `lsms sync --continue`".to_string()
+        } else {
+            format!("the conflicts are in: {}", others.lines().collect::<Vec<_>>().join(", "))
+        };
+        return Err(Error::failed_with(format!("{id} has no merge conflict to resolve"), help));
+    }
+    let (base, ours, theirs) = (stage(&repo, 1, &full)?, stage(&repo, 2, &full)?, stage(&repo, 3, &full)?);
+    let mut merged = merge(&base, &ours, &theirs);
+    let mut keys = Vec::new();
+    for (k, _, _) in &merged.conflicts {
+        keys.push(k.as_str().unwrap_or_default().to_string());
+        if args.take == Side::Theirs
+            && let Some(m) = merged.value.as_mapping_mut()
+        {
+            match theirs.get(k) {
+                Some(v) => drop(m.insert(k.clone(), v.clone())),
+                None => drop(m.remove(k)),
+            }
+        }
+    }
+    let side = match args.take {
+        Side::Ours => "ours",
+        Side::Theirs => "theirs",
+    };
+    let mut inc = crate::model::Incident::from_value(&merged.value, &store.config.vocab()).map_err(|ps| {
+        let lines: Vec<String> = ps.iter().map(|p| format!("  {}: {}", p.field, p.message)).collect();
+        Error::failed_with(
+            format!(
+                "taking {side} for {} gives a record that is not valid:\n{}",
+                keys.join(", "),
+                lines.join("\n")
+            ),
+            "nothing was changed: take the other side, or edit the file by hand and run `lsms check`",
+        )
+    })?;
+    let detail = if keys.is_empty() {
+        "merge conflict resolved".to_string()
+    } else {
+        format!("merge conflict resolved: took {side} for {}", keys.join(", "))
+    };
+    inc.history.push(Entry {
+        at: crate::model::time::in_zone(ctx.now, store.config.tz),
+        by: actor,
+        action: "resolved".into(),
+        field: None,
+        from: None,
+        to: None,
+        detail: Some(detail.clone()),
+        extra: Default::default(),
+    });
+    let path = store.path_of(&id);
+    write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
+    repo.text(&["add", "--", &rel])?;
+    let left = repo.text(&["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+    let next = if left.is_empty() {
+        "no conflict is left: run `lsms sync --continue`".to_string()
+    } else {
+        format!("{} conflict(s) left", left.lines().count())
+    };
+    ctx.say(format!("{id}: {detail}; {next}."));
+    Ok(())
+}

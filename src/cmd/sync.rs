@@ -1,0 +1,424 @@
+//! `lsms sync`: keep a clone of the team's register level with the shared
+//! repository: commit lsms's own changes, pull (a merge, through the merge
+//! driver), push, and try again when another clone pushed first.
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::model::Id;
+use crate::store::Store;
+use crate::store::git::{Ident, Repo};
+use std::time::Duration;
+
+/// How many times a push that lost the race to another clone is tried again.
+pub const PUSH_TRIES: u32 = 6;
+
+/// Commit lsms's changes, pull the team's, push ours
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+In order: refuses (naming them) changes in the work tree that are not lsms's own; commits the
+incident files lsms changed and did not commit; fetches and merges the upstream branch (never a
+rebase; incident files merge through `lsms merge-file`); pushes; and when another clone pushed
+first, pulls and pushes again (up to 6 times).
+
+When both sides changed the same field of an incident, sync stops with exit 1 and names each
+one. Then, for each: `lsms resolve ID --take ours|theirs`, or edit the file between its
+<<<<<<< and >>>>>>> lines and run `lsms check`; and then `lsms sync --continue`.
+
+Needs a branch with an upstream (`git push -u origin main` once), and `lsms` on PATH, where
+git finds the merge driver.
+
+Examples:
+  lsms sync
+  */15 * * * * PATH=/usr/local/bin:/usr/bin:/bin lsms -C /srv/security sync -q    # cron
+  lsms resolve 7QF3 --take theirs && lsms sync --continue")]
+pub struct Args {
+    /// Finish a sync that stopped at a conflict, once every conflict is resolved
+    #[arg(long = "continue")]
+    pub cont: bool,
+}
+
+/// What a sync did, for the closing line.
+#[derive(Default)]
+struct Done {
+    committed: usize,
+    pulled: usize,
+    pushed: usize,
+    merged: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let repo = Repo::open(&store.root).map_err(|_| {
+        Error::failed_with(
+            format!("{} is not in a git repository, so there is nothing to sync with", store.root.display()),
+            "a team keeps one register in a shared git repository: `git clone URL` it and run `lsms init --git` there, or make this store one with `lsms init --git` and `git remote add origin URL`",
+        )
+    })?;
+    let actor = ctx.actor(&store)?;
+    let who = ctx.ident(&store, &actor);
+    let _lock = store.lock()?;
+    if !crate::store::git::lsms_on_path() {
+        return Err(Error::failed_with(
+            "`lsms` is not on PATH, where git looks for the merge driver (`lsms merge-file`)",
+            "put the folder that holds lsms on PATH (in a crontab too: PATH=/usr/local/bin:/usr/bin:/bin), then run `lsms sync` again",
+        ));
+    }
+    let up = upstream(&repo)?;
+    crate::store::git::setup(&store.root)?;
+    let mut done = Done::default();
+    if repo.merging() {
+        if !args.cont {
+            let left = unmerged(&repo)?;
+            return Err(stopped(&repo, &left, &[], "an earlier sync stopped at a conflict"));
+        }
+        finish_merge(&repo, &store, &who)?;
+        done.merged = true;
+    } else if args.cont {
+        return Err(Error::failed_with(
+            "there is no stopped sync to continue",
+            "run `lsms sync` (without --continue)",
+        ));
+    }
+    let own = own_changes(&repo, &store)?;
+    if !own.is_empty() {
+        let ids: Vec<&str> = own.iter().filter_map(|p| p.rsplit('/').next()?.strip_suffix(".yaml")).collect();
+        let message = format!("lsms sync: {} changed incident file(s)\n\n{}", own.len(), ids.join("\n"));
+        if repo.commit_files(&own, &message, &who)? {
+            done.committed = own.len();
+        }
+    }
+    for attempt in 1..=PUSH_TRIES {
+        let fetched = fetch(&repo, &up)?;
+        if fetched {
+            done.pulled += merge(&repo, &who)?;
+        }
+        let ahead = if fetched { count(&repo, "@{u}..HEAD")? } else { count(&repo, "HEAD")? };
+        if ahead == 0 {
+            break;
+        }
+        match push(&repo, &up)? {
+            Pushed::Yes => {
+                done.pushed = ahead;
+                break;
+            }
+            Pushed::LostRace if attempt < PUSH_TRIES => {
+                // Someone pushed first: pull theirs and try again, after a
+                // pause that grows, so that clones in step fall out of it.
+                let ms = 50 * u64::from(attempt) + u64::from(std::process::id() % 50);
+                std::thread::sleep(Duration::from_millis(ms));
+            }
+            Pushed::LostRace => {
+                return Err(Error::failed_with(
+                    format!(
+                        "the push to {} lost the race to other clones {PUSH_TRIES} times; everything is committed here",
+                        up.remote
+                    ),
+                    "run `lsms sync` again in a moment",
+                ));
+            }
+        }
+    }
+    let mut said = Vec::new();
+    if done.merged {
+        said.push("finished the merge".to_string());
+    }
+    if done.committed > 0 {
+        said.push(format!("committed {} changed incident file(s)", done.committed));
+    }
+    if done.pulled > 0 {
+        said.push(format!("pulled {} commit(s)", done.pulled));
+    }
+    if done.pushed > 0 {
+        said.push(format!("pushed {} commit(s)", done.pushed));
+    }
+    if said.is_empty() {
+        ctx.say(format!("Up to date with {}/{}: nothing to pull or push.", up.remote, up.branch));
+    } else {
+        let mut line = said.join(", ");
+        line[..1].make_ascii_uppercase();
+        ctx.say(format!("{line}: up to date with {}/{}.", up.remote, up.branch));
+    }
+    Ok(())
+}
+
+/// The remote and branch this clone syncs with.
+struct Upstream {
+    remote: String,
+    /// The remote's branch, as `refs/heads/…`.
+    merge: String,
+    branch: String,
+}
+
+fn config(repo: &Repo, key: &str) -> Option<String> {
+    repo.run(&["config", "--get", key])
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn upstream(repo: &Repo) -> Result<Upstream> {
+    let branch = repo.text(&["symbolic-ref", "-q", "--short", "HEAD"]).map_err(|_| {
+        Error::failed_with(
+            "HEAD is not on a branch (a detached HEAD), so there is nothing to sync",
+            "check out the register's branch, for example `git switch main`",
+        )
+    })?;
+    let remotes = repo.text(&["remote"])?;
+    let remote = config(repo, &format!("branch.{branch}.remote"));
+    let merge = config(repo, &format!("branch.{branch}.merge"));
+    match (remote, merge) {
+        (Some(remote), Some(merge)) if remote != "." => Ok(Upstream { remote, merge, branch }),
+        _ if remotes.is_empty() => Err(Error::failed_with(
+            "this store's git repository has no remote to sync with",
+            format!(
+                "add the team's shared repository and push to it once: `git remote add origin URL` then `git push -u origin {branch}` (README: a team on one remote)"
+            ),
+        )),
+        _ => {
+            let first = remotes.lines().next().unwrap_or("origin");
+            Err(Error::failed_with(
+                format!(
+                    "the branch {branch} has no upstream, so sync does not know where to pull from and push to"
+                ),
+                format!(
+                    "set it once: `git push -u {first} {branch}` (a new shared repository), or `git branch --set-upstream-to {first}/{branch}`"
+                ),
+            ))
+        }
+    }
+}
+
+/// Fetches the remote; returns whether the upstream branch exists there
+/// (it does not yet in a shared repository nobody has pushed to).
+fn fetch(repo: &Repo, up: &Upstream) -> Result<bool> {
+    let out = repo.run(&["fetch", "--quiet", "--no-tags", &up.remote])?;
+    if !out.status.success() {
+        return Err(Error::failed_with(
+            format!("cannot fetch from {}: {}", up.remote, String::from_utf8_lossy(&out.stderr).trim()),
+            "check the network and the remote's address (`git remote -v`); nothing was pulled or pushed",
+        ));
+    }
+    Ok(repo.run(&["rev-parse", "-q", "--verify", "@{u}"])?.status.success())
+}
+
+fn count(repo: &Repo, range: &str) -> Result<usize> {
+    if range == "HEAD" && repo.head().is_none() {
+        return Ok(0);
+    }
+    Ok(repo.text(&["rev-list", "--count", range])?.parse().unwrap_or(0))
+}
+
+/// Merges the fetched upstream (never a rebase, so each incident's file
+/// keeps its history); incident files merge through `lsms merge-file`.
+/// Returns how many commits came in; on a conflict, the error names them.
+fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
+    let incoming = count(repo, "HEAD..@{u}")?;
+    if incoming == 0 {
+        return Ok(0);
+    }
+    let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
+    c.env("GIT_MERGE_AUTOEDIT", "no");
+    repo.as_ident(&mut c, who);
+    if repo.head().is_none() {
+        // A clone of an empty repository that recorded nothing yet.
+        c = repo.cmd(&["reset", "--quiet", "--keep", "@{u}"]);
+    }
+    let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
+    if out.status.success() {
+        return Ok(incoming);
+    }
+    let talk = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let left = unmerged(repo)?;
+    if left.is_empty() {
+        return Err(Error::failed_with(
+            format!("git could not merge the remote's changes: {}", talk.trim()),
+            "nothing of yours is lost (it is committed); see `git status`",
+        ));
+    }
+    let fields: Vec<(String, String)> = talk
+        .lines()
+        .filter_map(|l| l.strip_prefix("lsms merge-file: "))
+        .filter_map(|l| {
+            let (path, rest) = l.split_once(": both sides changed ")?;
+            let (keys, _) = rest.split_once(": ")?;
+            Some((path.to_string(), keys.to_string()))
+        })
+        .collect();
+    Err(stopped(repo, &left, &fields, "sync stopped at a conflict"))
+}
+
+/// Paths (relative to the repository's top) with a merge conflict.
+fn unmerged(repo: &Repo) -> Result<Vec<String>> {
+    let text = repo.text(&["diff", "--name-only", "--diff-filter=U", "-z"])?;
+    let mut v: Vec<String> = text.split('\0').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    v.dedup();
+    Ok(v)
+}
+
+/// The id an incident file's path names, if it is one.
+fn incident_id(rel: &str) -> Option<Id> {
+    let stem = rel.strip_prefix("incidents/")?.strip_suffix(".yaml")?;
+    let id = Id::parse(stem.rsplit('/').next()?).ok()?;
+    (id.rel_path() == rel).then_some(id)
+}
+
+/// The error for a merge that stopped: each incident with its fields, and
+/// how to go on.
+fn stopped(repo: &Repo, left: &[String], fields: &[(String, String)], what: &str) -> Error {
+    let mut lines = Vec::new();
+    let mut other = false;
+    for p in left {
+        let id = repo.rel(p).and_then(incident_id);
+        let changed = fields.iter().find(|(f, _)| f == p).map(|(_, k)| format!(": both changed {k}"));
+        match id {
+            Some(id) => lines.push(format!("  {id}{}", changed.unwrap_or_default())),
+            None => {
+                other = true;
+                lines.push(format!("  {p} (not an incident: resolve it with git, then `git add {p}`)"));
+            }
+        }
+    }
+    let example = left.iter().find_map(|p| repo.rel(p).and_then(incident_id));
+    let mut help = String::new();
+    if let Some(id) = example {
+        help.push_str(&format!(
+            "for each incident: `lsms resolve {id} --take ours` (this clone's value) or `--take theirs` (the remote's), \
+             or edit the file between its <<<<<<< and >>>>>>> lines and run `lsms check`; "
+        ));
+    } else if other {
+        help.push_str("resolve each file with git; ");
+    }
+    help.push_str("then `lsms sync --continue`. Every history entry of both sides is kept either way.");
+    Error::failed_with(format!("{what}: both sides changed:\n{}", lines.join("\n")), help)
+}
+
+/// `--continue`: every conflict resolved, the merge is committed.
+fn finish_merge(repo: &Repo, store: &Store, who: &Ident) -> Result<()> {
+    let left = unmerged(repo)?;
+    let mut bad = Vec::new();
+    let mut fixed = Vec::new();
+    for p in &left {
+        let Some(rel) = repo.rel(p) else {
+            bad.push(format!("  {p}: outside the store; resolve it with git, then `git add {p}`"));
+            continue;
+        };
+        if incident_id(rel).is_none() {
+            bad.push(format!("  {p}: not an incident; resolve it with git, then `git add {p}`"));
+            continue;
+        }
+        match store.read(&store.root.join(rel)) {
+            Ok(_) => fixed.push(rel.to_string()),
+            Err(errs) => {
+                let first = errs.into_iter().next().map(|e| e.to_string()).unwrap_or_default();
+                bad.push(format!("  {first}"));
+            }
+        }
+    }
+    if !bad.is_empty() {
+        return Err(Error::failed_with(
+            format!("the merge still has conflicts, so nothing was committed:\n{}", bad.join("\n")),
+            "for an incident: `lsms resolve ID --take ours|theirs`, or edit the file and run `lsms check`; then `lsms sync --continue` again",
+        ));
+    }
+    if !fixed.is_empty() {
+        let mut args = vec!["add", "--"];
+        args.extend(fixed.iter().map(String::as_str));
+        repo.text(&args)?;
+    }
+    let mut c = repo.cmd(&["commit", "--quiet", "--no-edit", "--no-verify"]);
+    c.env("GIT_EDITOR", "true");
+    repo.as_ident(&mut c, who);
+    let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "git could not commit the merge: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+/// The store's changed files, if every change is lsms's own: incident
+/// files in their place that parse. Anything else is refused by name.
+fn own_changes(repo: &Repo, store: &Store) -> Result<Vec<String>> {
+    let out = repo.run(&["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"])?;
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "git status failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut own = Vec::new();
+    let mut foreign = Vec::new();
+    for entry in text.split('\0').filter(|s| s.len() > 3) {
+        let (xy, path) = entry.split_at(3);
+        let xy = xy.trim_end();
+        let rel = repo.rel(path);
+        let is_own = match rel {
+            Some(rel) if !xy.contains(['D', 'U']) && xy != "AA" => match incident_id(rel) {
+                Some(_) => match store.read(&store.root.join(rel)) {
+                    Ok(_) => true,
+                    Err(errs) => {
+                        let why = errs.into_iter().next().map(|e| e.to_string()).unwrap_or_default();
+                        foreign.push(format!("  {xy:>2} {path}: {why}"));
+                        continue;
+                    }
+                },
+                None => rel == ".gitattributes" && (xy == "M" || xy == "??") && only_driver_added(repo, rel),
+            },
+            _ => false,
+        };
+        if is_own {
+            own.push(rel.unwrap_or(path).to_string());
+        } else {
+            foreign.push(format!("  {xy:>2} {path}"));
+        }
+    }
+    if !foreign.is_empty() {
+        return Err(Error::failed_with(
+            format!(
+                "the work tree has changes that are not lsms's own, so sync did nothing:\n{}",
+                foreign.join("\n")
+            ),
+            "commit them with git (or set them aside: `git stash -u`); for an incident file, fix it and run `lsms check`; then run `lsms sync` again",
+        ));
+    }
+    Ok(own)
+}
+
+/// Is a changed .gitattributes the committed one plus the driver's line?
+fn only_driver_added(repo: &Repo, rel: &str) -> bool {
+    let committed = repo.text(&["show", &format!("HEAD:{}", repo.full(rel))]).unwrap_or_default();
+    let now = std::fs::read_to_string(repo.root.join(rel)).unwrap_or_default();
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| l.trim() != crate::store::git::ATTRIBUTES.trim())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    strip(&committed) == strip(&now)
+}
+
+enum Pushed {
+    Yes,
+    LostRace,
+}
+
+fn push(repo: &Repo, up: &Upstream) -> Result<Pushed> {
+    let target = format!("HEAD:{}", up.merge);
+    let out = repo.run(&["push", "--quiet", "--no-verify", &up.remote, &target])?;
+    if out.status.success() {
+        return Ok(Pushed::Yes);
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let race = ["rejected", "fetch first", "non-fast-forward", "cannot lock ref", "failed to update ref"];
+    if race.iter().any(|r| err.contains(r)) {
+        return Ok(Pushed::LostRace);
+    }
+    Err(Error::failed_with(
+        format!("cannot push to {}: {}", up.remote, err.trim()),
+        "check access to the shared repository (`git push` by hand shows the same); your changes are committed here and go with the next sync",
+    ))
+}
