@@ -142,8 +142,9 @@ impl Repo {
                 "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
             ));
         }
+        let paths: Vec<String> = rels.iter().map(|r| self.root.join(r).display().to_string()).collect();
         let mut c = self.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
-        let blobs = pipe(&mut c, rels.join("\n").as_bytes(), "hash-object")?;
+        let blobs = pipe(&mut c, paths.join("\n").as_bytes(), "hash-object")?;
         let blobs: Vec<&str> = blobs.lines().collect();
         if blobs.len() != rels.len() {
             return Err(Error::failed("git hash-object did not hash every file"));

@@ -3,12 +3,14 @@
 use crate::harness::*;
 use std::path::Path;
 
-/// Runs git with a fixed identity and no user config; returns what it
-/// printed (stdout, then stderr) and whether it succeeded.
-fn git_run(dir: &Path, args: &[&str]) -> (bool, String) {
+/// Runs git with a fixed identity, no user config, and the built lsms on
+/// PATH (for the merge driver); returns what it printed (stdout, then
+/// stderr) and whether it succeeded.
+pub fn git_run(dir: &Path, args: &[&str]) -> (bool, String) {
     let out = std::process::Command::new("git")
         .args(args)
         .current_dir(dir)
+        .env("PATH", path_with_lsms())
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "t")
@@ -21,32 +23,30 @@ fn git_run(dir: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub fn git(dir: &Path, args: &[&str]) -> String {
     let (ok, text) = git_run(dir, args);
     assert!(ok, "git {args:?}: {text}");
     text
 }
 
-fn git_fails(dir: &Path, args: &[&str]) -> String {
+pub fn git_fails(dir: &Path, args: &[&str]) -> String {
     let (ok, text) = git_run(dir, args);
     assert!(!ok, "git {args:?} should fail: {text}");
     text
 }
 
-/// A store made with `init --git`, its setup committed.
-fn git_store() -> Store {
+/// A store made with `init --git`, which commits it.
+pub fn git_store() -> Store {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("origin");
     let mut c = lsms();
     c.arg("init").arg(&root).args(["--trust", "T", "--git"]);
     run(c).ok().says("registered the lsms merge driver");
-    git(&root, &["add", "-A"]);
-    git(&root, &["commit", "-qm", "new store"]);
     Store { tmp, root }
 }
 
 /// A clone of `from` at `name`, with the merge driver registered.
-fn clone(from: &Store, name: &str) -> Store {
+pub fn clone(from: &Store, name: &str) -> Store {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join(name);
     git(from.tmp.path(), &["clone", "-q", from.root.to_str().unwrap(), root.to_str().unwrap()]);

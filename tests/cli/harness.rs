@@ -15,10 +15,19 @@ pub struct Store {
     pub root: PathBuf,
 }
 
+/// PATH with the built binary's folder first: git runs the merge driver as
+/// `lsms merge-file`, found on PATH, as it would be once installed.
+pub fn path_with_lsms() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_lsms")).parent().unwrap().to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
+
 /// `lsms` with a clean environment: no store from the outside, a fixed clock.
 pub fn lsms() -> Command {
     let mut c = Command::cargo_bin("lsms").expect("the lsms binary");
-    c.env_remove("LSMS_STORE")
+    c.env("PATH", path_with_lsms())
+        .env_remove("LSMS_STORE")
         .env_remove("LSMS_USER")
         .env("LSMS_NOW", NOW)
         .env("USER", "tester")

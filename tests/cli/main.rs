@@ -13,4 +13,5 @@ mod readme;
 mod report;
 mod reporting;
 mod show;
+mod sync;
 mod workflow;
