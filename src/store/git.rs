@@ -99,13 +99,14 @@ impl Repo {
     /// user.name and user.email, or GIT_COMMITTER_*)? If not, commits are
     /// committed as the actor too.
     fn committer_configured(&self) -> bool {
-        let has = |env: &str, key: &str| {
-            std::env::var_os(env).is_some_and(|v| !v.is_empty())
-                || self
-                    .run(&["config", "--get", key])
-                    .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
-        };
-        has("GIT_COMMITTER_NAME", "user.name") && has("GIT_COMMITTER_EMAIL", "user.email")
+        let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        if env("GIT_COMMITTER_NAME") && env("GIT_COMMITTER_EMAIL") {
+            return true;
+        }
+        let Ok(out) = self.run(&["config", "--get-regexp", r"^user\.(name|email)$"]) else { return false };
+        let text = String::from_utf8_lossy(&out.stdout);
+        let set = |k: &str| text.lines().any(|l| l.strip_prefix(k).is_some_and(|v| !v.trim().is_empty()));
+        (env("GIT_COMMITTER_NAME") || set("user.name ")) && (env("GIT_COMMITTER_EMAIL") || set("user.email "))
     }
 
     /// Sets a command's author (and, when the machine has no identity of
@@ -154,8 +155,7 @@ impl Repo {
         updates.sort();
         // A lost race with another writer of the branch is tried again.
         for _ in 0..5 {
-            let head = self.head();
-            let mut trees = self.read_trees(head.as_deref(), &updates)?;
+            let (head, mut trees) = self.read_trees(&updates)?;
             let root_tree = trees.remove("").flatten();
             let new_tree = self.build("", root_tree.as_ref(), &updates, &mut trees)?;
             if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
@@ -190,13 +190,14 @@ impl Repo {
         pipe(&mut c, info.as_bytes(), "update-index").map(|_| ())
     }
 
-    /// The trees on the way to each updated path, as HEAD has them
-    /// (`None`: not there), by folder ("" is the root), read by one git.
+    /// The commit HEAD names (none on a new repository), and the trees on
+    /// the way to each updated path as it has them (`None`: not there), by
+    /// folder ("" is the root): all read by one git.
+    #[allow(clippy::type_complexity)]
     fn read_trees(
         &self,
-        head: Option<&str>,
         updates: &[(String, String)],
-    ) -> Result<std::collections::HashMap<String, Option<Tree>>> {
+    ) -> Result<(Option<String>, std::collections::HashMap<String, Option<Tree>>)> {
         let mut dirs: Vec<String> = vec![String::new()];
         for (p, _) in updates {
             let mut at = 0;
@@ -209,15 +210,28 @@ impl Repo {
             }
         }
         let mut trees = std::collections::HashMap::new();
-        let Some(head) = head else {
-            dirs.into_iter().for_each(|d| drop(trees.insert(d, None)));
-            return Ok(trees);
-        };
-        let input: String = dirs.iter().map(|d| format!("{head}:{d}\n")).collect();
+        let input: String =
+            std::iter::once("HEAD\n".to_string()).chain(dirs.iter().map(|d| format!("HEAD:{d}\n"))).collect();
         let mut c = self.cmd(&["cat-file", "--batch"]);
         let out = pipe_bytes(&mut c, input.as_bytes(), "cat-file")?;
+        let nl = out.iter().position(|&b| b == b'\n').unwrap_or(out.len());
+        let header = String::from_utf8_lossy(&out[..nl]).into_owned();
+        let parts: Vec<&str> = header.split(' ').collect();
+        let head = match parts[..] {
+            [sha, "commit", size] => {
+                let size: usize = size.parse().unwrap_or(0);
+                let sha = sha.to_string();
+                (Some(sha), (nl + 1 + size + 1).min(out.len()))
+            }
+            _ => (None, (nl + 1).min(out.len())),
+        };
+        let (head, start) = head;
+        let Some(head) = head else {
+            dirs.into_iter().for_each(|d| drop(trees.insert(d, None)));
+            return Ok((None, trees));
+        };
         let hash_len = head.len() / 2;
-        let mut rest = &out[..];
+        let mut rest = &out[start..];
         for d in dirs {
             let nl = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
             let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
@@ -235,7 +249,7 @@ impl Repo {
                 trees.insert(d, None);
             }
         }
-        Ok(trees)
+        Ok((Some(head), trees))
     }
 
     /// Writes the tree of folder `dir` with `updates` (paths under it)
@@ -276,18 +290,36 @@ impl Repo {
         {
             return Ok(t.sha.clone());
         }
+        // Git's order: by name, a folder's name as if it ended in '/'.
+        let key = |e: &Entry| {
+            let mut k = e.name.as_bytes().to_vec();
+            if e.mode == "040000" {
+                k.push(b'/');
+            }
+            k
+        };
+        entries.sort_by_key(key);
+        // The tree object itself, written by hash-object (which checks its
+        // form): mktree would look up every entry, a cost that grows with
+        // the folder and the number of loose objects.
         let mut input = Vec::new();
         for e in &entries {
-            let kind = match e.mode.as_str() {
-                "040000" => "tree",
-                "160000" => "commit",
-                _ => "blob",
-            };
-            write!(input, "{} {kind} {}\t{}\0", e.mode, e.sha, e.name).map_err(spawn_err)?;
+            input.extend_from_slice(e.mode.trim_start_matches('0').as_bytes());
+            input.push(b' ');
+            input.extend_from_slice(e.name.as_bytes());
+            input.push(0);
+            input.extend(
+                unhex(&e.sha)
+                    .ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?,
+            );
         }
-        let mut c = self.cmd(&["mktree", "-z"]);
-        pipe(&mut c, &input, "mktree")
+        let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin"]);
+        pipe(&mut c, &input, "hash-object")
     }
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
 
 #[derive(Debug, Clone)]
