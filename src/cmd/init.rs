@@ -57,14 +57,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             let actor = ctx.actor(&store)?;
             let who = ctx.ident(&store, &actor);
             let repo = crate::store::git::Repo::open(&dir)?;
-            let mut files = vec![".gitattributes".to_string()];
             if done.fresh {
-                files.extend([CONFIG_FILE.to_string(), ".gitignore".to_string()]);
-                files.retain(|f| dir.join(f).is_file());
-                let (incidents, _) = store.files()?;
-                files.extend(incidents.iter().map(|p| store.show_path(p)));
+                // The whole store, by git's own add, which records each
+                // file's stat in the index (so that status stays quick).
+                let mut files = vec![".gitattributes", CONFIG_FILE, ".gitignore", "incidents"];
+                files.retain(|f| dir.join(f).exists());
+                let mut args = vec!["add", "--"];
+                args.extend(files);
+                repo.text(&args)?;
+                let mut c = repo.cmd(&["commit", "--quiet", "--no-verify", "-m", "lsms: the store kept in git"]);
+                repo.as_ident(&mut c, &who);
+                let out = c.output().map_err(Error::io("run", std::path::Path::new("git")))?;
+                if !out.status.success() {
+                    return Err(Error::failed(format!(
+                        "git commit failed: {}",
+                        String::from_utf8_lossy(&out.stderr).trim()
+                    )));
+                }
+            } else {
+                repo.commit_files(&[".gitattributes".to_string()], "lsms: register the merge driver", &who)?;
             }
-            repo.commit_files(&files, "lsms: the store kept in git", &who)?;
             ctx.say(format!("Committed {}.", if done.fresh { "the store" } else { ".gitattributes" }));
         }
         warn_path(ctx);

@@ -41,23 +41,45 @@ pub fn in_work_tree(root: &Path) -> bool {
 
 /// A store's git repository: where its `.git` is, and the store's folder
 /// within the work tree (`prefix`, empty or ending in `/`).
+#[derive(Debug, Clone)]
 pub struct Repo {
     pub root: PathBuf,
     pub git_dir: PathBuf,
     pub prefix: String,
+    /// Objects are named by SHA-1 (git's default), which lsms can compute
+    /// itself; otherwise (SHA-256) each tree is hashed by git.
+    sha1: bool,
 }
 
 impl Repo {
     /// The repository around the store at `root`; an error naming
     /// `lsms init --git` when there is none.
     pub fn open(root: &Path) -> Result<Repo> {
-        let out = git(root, &["rev-parse", "--absolute-git-dir", "--show-prefix", "--is-inside-work-tree"])?;
+        // A run asks once (a commit first checks, then commits).
+        static OPENED: std::sync::Mutex<Option<Repo>> = std::sync::Mutex::new(None);
+        let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = opened.as_ref().filter(|r| r.root == root) {
+            return Ok(r.clone());
+        }
+        let repo = Repo::ask(root)?;
+        *opened = Some(repo.clone());
+        Ok(repo)
+    }
+
+    fn ask(root: &Path) -> Result<Repo> {
+        let out = git(
+            root,
+            &["rev-parse", "--absolute-git-dir", "--show-prefix", "--is-inside-work-tree", "--show-object-format"],
+        )?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut lines = text.lines();
-        match (out.status.success(), lines.next(), lines.next(), lines.next()) {
-            (true, Some(dir), Some(prefix), Some("true")) => {
-                Ok(Repo { root: root.to_path_buf(), git_dir: PathBuf::from(dir), prefix: prefix.to_string() })
-            }
+        match (out.status.success(), lines.next(), lines.next(), lines.next(), lines.next()) {
+            (true, Some(dir), Some(prefix), Some("true"), format) => Ok(Repo {
+                root: root.to_path_buf(),
+                git_dir: PathBuf::from(dir),
+                prefix: prefix.to_string(),
+                sha1: format == Some("sha1"),
+            }),
             _ => Err(Error::failed_with(
                 format!("{} is not in a git work tree", root.display()),
                 "make it one with `lsms init --git`, or clone the team's register with `git clone`",
@@ -143,6 +165,9 @@ impl Repo {
                 "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
             ));
         }
+        if self.sha1 {
+            return self.commit_files_sha1(rels, message, who);
+        }
         let paths: Vec<String> = rels.iter().map(|r| self.root.join(r).display().to_string()).collect();
         let mut c = self.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
         let blobs = pipe(&mut c, paths.join("\n").as_bytes(), "hash-object")?;
@@ -153,27 +178,120 @@ impl Repo {
         let mut updates: Vec<(String, String)> =
             rels.iter().zip(&blobs).map(|(r, b)| (self.full(r), b.to_string())).collect();
         updates.sort();
+        let committed = self.commit_tree_of(&updates, message, who)?;
+        self.set_index(&updates)?;
+        Ok(committed)
+    }
+
+    /// `commit_files` where objects are SHA-1: lsms names the blobs and
+    /// trees itself, so that git writes the blobs and the index entries
+    /// (the one step whose cost grows with the register) while the trees
+    /// and the commit are written beside them, and every tree in one go.
+    fn commit_files_sha1(&self, rels: &[String], message: &str, who: &Ident) -> Result<bool> {
+        let mut updates = Vec::new();
+        let mut paths = Vec::new();
+        for r in rels {
+            let p = self.root.join(r);
+            let bytes = std::fs::read(&p).map_err(Error::io("read", &p))?;
+            updates.push((self.full(r), object_name("blob", &bytes)));
+            paths.push(p.display().to_string());
+        }
+        // Git writes the blobs (checked below to be the ones named here) and
+        // points the index entries at them.
+        let stored = {
+            let repo = self.clone();
+            let (paths, mut index) = (paths.join("\n"), updates.clone());
+            std::thread::spawn(move || -> Result<Vec<String>> {
+                let mut c = repo.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
+                let blobs: Vec<String> =
+                    pipe(&mut c, paths.as_bytes(), "hash-object")?.lines().map(str::to_string).collect();
+                for (u, b) in index.iter_mut().zip(&blobs) {
+                    u.1 = b.clone();
+                }
+                repo.set_index(&index)?;
+                Ok(blobs)
+            })
+        };
+        let mut sorted = updates.clone();
+        sorted.sort();
+        let result = (|| -> Result<Option<(String, Option<String>)>> {
+            let (head, mut trees) = self.read_trees(&sorted)?;
+            let root_tree = trees.remove("").flatten();
+            let mut written = Vec::new();
+            let new_tree = build_local("", root_tree.as_ref(), &sorted, &mut trees, &mut written)?;
+            if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
+                return Ok(None);
+            }
+            self.write_trees(&written)?;
+            let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
+            if let Some(h) = &head {
+                args.extend(["-p", h.as_str()]);
+            }
+            Ok(Some((self.commit_tree(&args, who)?, head)))
+        })();
+        let blobs = stored.join().unwrap_or_else(|_| Err(Error::failed("git hash-object failed")))?;
+        let Some((commit, head)) = result? else { return Ok(false) };
+        if blobs.iter().ne(updates.iter().map(|u| &u.1)) {
+            // A file changed between lsms's read and git's: commit nothing
+            // that names a blob git did not store.
+            return Err(Error::failed("an incident file changed while it was being committed"));
+        }
+        let reflog = format!("commit: {message}");
+        let old = head.clone().unwrap_or_default();
+        let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
+        if out.status.success() {
+            return Ok(true);
+        }
+        // Another writer moved the branch: the slower way, which retries.
+        self.commit_tree_of(&sorted, message, who)
+    }
+
+    /// Stores tree objects that lsms made and named, with one git, and
+    /// checks that git names them the same.
+    fn write_trees(&self, trees: &[(String, Vec<u8>)]) -> Result<()> {
+        let dir = self.root.join(".lsms");
+        super::fsio::mkdirs(&dir)?;
+        let mut files = Vec::new();
+        let result = (|| {
+            for (i, (_, bytes)) in trees.iter().enumerate() {
+                let f = dir.join(format!("tree-{}-{i}", std::process::id()));
+                std::fs::write(&f, bytes).map_err(Error::io("write", &f))?;
+                files.push(f);
+            }
+            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin-paths"]);
+            let names = pipe(&mut c, list.join("\n").as_bytes(), "hash-object")?;
+            if names.lines().ne(trees.iter().map(|(n, _)| n.as_str())) {
+                return Err(Error::failed("git named a tree differently from lsms: nothing was committed"));
+            }
+            Ok(())
+        })();
+        for f in files {
+            let _ = std::fs::remove_file(f);
+        }
+        result
+    }
+
+    /// Writes the trees of HEAD with `updates`, commits them, and moves
+    /// the branch; false when the tree is HEAD's already.
+    fn commit_tree_of(&self, updates: &[(String, String)], message: &str, who: &Ident) -> Result<bool> {
         // A lost race with another writer of the branch is tried again.
         for _ in 0..5 {
-            let (head, mut trees) = self.read_trees(&updates)?;
+            let (head, mut trees) = self.read_trees(updates)?;
             let root_tree = trees.remove("").flatten();
-            let new_tree = self.build("", root_tree.as_ref(), &updates, &mut trees)?;
+            let new_tree = self.build("", root_tree.as_ref(), updates, &mut trees)?;
             if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
-                self.set_index(&updates)?;
                 return Ok(false);
             }
             let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
             if let Some(h) = &head {
                 args.extend(["-p", h.as_str()]);
             }
-            let mut c = self.cmd(&args);
-            self.as_ident(&mut c, who);
-            let commit = ok(c.output().map_err(spawn_err)?, "commit-tree")?;
+            let commit = self.commit_tree(&args, who)?;
             let reflog = format!("commit: {message}");
             let old = head.clone().unwrap_or_default();
             let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
             if out.status.success() {
-                self.set_index(&updates)?;
                 return Ok(true);
             }
         }
@@ -181,6 +299,27 @@ impl Repo {
             "the branch kept moving while lsms committed: the files are written but not committed",
             "commit them with `lsms sync`, or by hand with git",
         ))
+    }
+
+    /// Runs commit-tree as `who`: committed by this machine's identity where
+    /// one is configured (never guessed), else by `who` too.
+    fn commit_tree(&self, args: &[&str], who: &Ident) -> Result<String> {
+        let email = who.email.clone().unwrap_or_default();
+        let env = |c: &mut Command| {
+            c.env("GIT_AUTHOR_NAME", &who.name).env("GIT_AUTHOR_EMAIL", &email);
+        };
+        let mut first = vec!["-c", "user.useConfigOnly=true"];
+        first.extend_from_slice(args);
+        let mut c = self.cmd(&first);
+        env(&mut c);
+        let out = c.output().map_err(spawn_err)?;
+        if out.status.success() {
+            return ok(out, "commit-tree");
+        }
+        let mut c = self.cmd(args);
+        env(&mut c);
+        c.env("GIT_COMMITTER_NAME", &who.name).env("GIT_COMMITTER_EMAIL", &email);
+        ok(c.output().map_err(spawn_err)?, "commit-tree")
     }
 
     /// Points the index entries of `updates` at their new blobs.
@@ -315,6 +454,141 @@ impl Repo {
         }
         let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin"]);
         pipe(&mut c, &input, "hash-object")
+    }
+}
+
+/// A tree's content in git's form: entries by name (a folder's name as if
+/// it ended in '/'), each `mode SP name NUL hash`.
+fn tree_bytes(entries: &mut [Entry]) -> Result<Vec<u8>> {
+    entries.sort_by_key(|e| {
+        let mut k = e.name.as_bytes().to_vec();
+        if e.mode == "040000" {
+            k.push(b'/');
+        }
+        k
+    });
+    let mut out = Vec::new();
+    for e in entries.iter() {
+        out.extend_from_slice(e.mode.trim_start_matches('0').as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(e.name.as_bytes());
+        out.push(0);
+        out.extend(unhex(&e.sha).ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?);
+    }
+    Ok(out)
+}
+
+/// The tree of folder `dir` with `updates` applied to `old`, named by
+/// lsms; each new tree's name and content is pushed to `written`.
+fn build_local(
+    dir: &str,
+    old: Option<&Tree>,
+    updates: &[(String, String)],
+    trees: &mut std::collections::HashMap<String, Option<Tree>>,
+    written: &mut Vec<(String, Vec<u8>)>,
+) -> Result<String> {
+    let mut entries: Vec<Entry> = old.map(|t| t.entries.clone()).unwrap_or_default();
+    let base = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    let mut i = 0;
+    while i < updates.len() {
+        let rest = &updates[i].0[base.len()..];
+        match rest.split_once('/') {
+            None => {
+                set_entry(&mut entries, Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() });
+                i += 1;
+            }
+            Some((sub, _)) => {
+                let child = format!("{base}{sub}");
+                let prefix = format!("{child}/");
+                let n = updates[i..].iter().take_while(|(p, _)| p.starts_with(&prefix)).count();
+                let old_child = trees.remove(&child).flatten();
+                let sha = build_local(&child, old_child.as_ref(), &updates[i..i + n], trees, written)?;
+                set_entry(&mut entries, Entry { mode: "040000".into(), sha, name: sub.into() });
+                i += n;
+            }
+        }
+    }
+    if let Some(t) = old
+        && t.entries == entries
+    {
+        return Ok(t.sha.clone());
+    }
+    let bytes = tree_bytes(&mut entries)?;
+    let name = object_name("tree", &bytes);
+    written.push((name.clone(), bytes));
+    Ok(name)
+}
+
+/// Git's SHA-1 name of an object: of `<kind> <size>\0<content>`.
+pub fn object_name(kind: &str, content: &[u8]) -> String {
+    let mut data = format!("{kind} {}\0", content.len()).into_bytes();
+    data.extend_from_slice(content);
+    sha1(&data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-1 (FIPS 180-4), for naming git objects; not for security.
+fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for chunk in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in chunk.chunks(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (i, x) in h.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_objects_as_git_does() {
+        assert_eq!(sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(object_name("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(object_name("tree", b""), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        let long = vec![b'x'; 1000];
+        assert_eq!(object_name("blob", &long).len(), 40);
+    }
+
+    #[test]
+    fn orders_tree_entries_as_git_does() {
+        let e = |mode: &str, name: &str| Entry { mode: mode.into(), sha: "00".repeat(20), name: name.into() };
+        let mut v = vec![e("100644", "a.yaml"), e("040000", "a"), e("100644", "a-b")];
+        tree_bytes(&mut v).unwrap();
+        let names: Vec<&str> = v.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a-b", "a.yaml", "a"], "a folder sorts as 'a/'");
     }
 }
 

@@ -13,5 +13,6 @@ mod readme;
 mod report;
 mod reporting;
 mod show;
+mod soak;
 mod sync;
 mod workflow;
