@@ -128,6 +128,8 @@ def main():
     if mine != theirs:
         sys.exit("the clones did not end at the same commit")
 
+    load = os.getloadavg()
+    print(f"\nload average during the run: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
     print(f"\n{'command':52} {'median ms':>10}")
     for name, m in rows:
         print(f"{name:52} {m:10.1f}  {'ok' if m < 100 or 'before' in name else 'OVER'}")

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Make a new store: lsms.yaml, incidents/ and a .gitignore for .lsms/
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  git clone host:security && cd security && lsms init --git    # a clone: register the merge driver"
+    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  git clone host:security && cd security && lsms init --git    # a clone: register the merge driver\n\nThe merge driver is registered by name (`lsms merge-file %O %A %B %P`): git finds lsms on PATH."
 )]
 pub struct Args {
     /// Where to make it [default: -C/--store, else the current folder]
@@ -25,8 +25,9 @@ pub struct Args {
     pub timezone: String,
 
     /// Keep the store in git: make it a repository (or use the one around
-    /// it) and register `lsms merge-file` for incident files. On an existing
-    /// store (a fresh clone, say) this registers the merge driver only.
+    /// it), register `lsms merge-file` for incident files, and commit the
+    /// store. On an existing store (a fresh clone, say) this registers the
+    /// merge driver (and commits the store if it was not in git)
     #[arg(long)]
     pub git: bool,
 }

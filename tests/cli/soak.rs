@@ -193,9 +193,10 @@ impl Soak {
         if self.rng.below(2) == 1 {
             first.reverse();
         }
-        // Read the merged text only for its history (the markers are in
-        // other fields); the resolve's own entry is recorded after.
-        let before: Vec<String> = history_lines(&self.clones[i].read(id));
+        // The conflicted file may not be in lsms's layout; what is already
+        // known is every entry made so far.
+        let before: Vec<String> =
+            self.made.iter().filter(|(j, _)| j == id).map(|(_, line)| line.clone()).collect();
         for side in first {
             let out = self.lsms(i, &["resolve", id, "--take", side]);
             if out.code == 0 {
