@@ -5,6 +5,7 @@ pub mod cache;
 pub mod config;
 pub mod fsio;
 pub mod git;
+pub mod lint;
 mod locate;
 mod scan;
 pub use locate::field_offset as locate_key;
@@ -29,12 +30,17 @@ pub struct Store {
     /// Read through the cache in `.lsms/cache/` (off with `--no-cache`).
     pub use_cache: bool,
     cache_key: u64,
+    /// Collect warnings about hand-edited files while reading (`check`).
+    pub lint: bool,
+    warnings: std::sync::Mutex<Vec<(String, Error)>>,
 }
 
 /// One incident as read from its file, with the text it was read from.
 pub struct Loaded {
     pub text: String,
     pub incident: Incident,
+    /// Is the file exactly what lsms writes for this record?
+    pub canonical: bool,
 }
 
 impl Store {
@@ -80,7 +86,16 @@ impl Store {
         let vocab = config.vocab();
         let cache_key = cache::settings_key(&src);
         let real_root = std::fs::canonicalize(&root).map_err(Error::io("read", &root))?;
-        Ok(Store { root, real_root, config, vocab, use_cache: true, cache_key })
+        Ok(Store {
+            root,
+            real_root,
+            config,
+            vocab,
+            use_cache: true,
+            cache_key,
+            lint: false,
+            warnings: Default::default(),
+        })
     }
 
     pub fn path_of(&self, id: &Id) -> PathBuf {
@@ -108,7 +123,16 @@ impl Store {
             .and_then(|v| Incident::from_value(&v, &self.vocab).ok())
             .filter(|i| self.root.join(i.id.rel_path()) == path && i.to_yaml() == text)
         {
-            return Ok(Loaded { text, incident });
+            return Ok(Loaded { text, incident, canonical: true });
+        }
+        if let Some((line, off)) = lint::conflict_marker(&text) {
+            return Err(vec![Error::in_file(
+                &shown,
+                &text,
+                off,
+                format!("an unresolved merge conflict (a conflict marker at line {line})"),
+                Some("keep the right lines, remove the <<<<<<<, ======= and >>>>>>> lines, then run `lsms check`".into()),
+            )]);
         }
         let value: Value = serde_yaml::from_str(&text).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
@@ -137,7 +161,8 @@ impl Store {
             Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
             Ok(mut incident) => {
                 incident.keep_raw_extras(&text);
-                return Ok(Loaded { text, incident });
+                let canonical = incident.to_yaml() == text;
+                return Ok(Loaded { text, incident, canonical });
             }
             Err(mut p) => {
                 p.extend(misplaced);

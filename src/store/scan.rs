@@ -134,6 +134,31 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
     Ok((files, strays))
 }
 
+impl Store {
+    /// Keeps `check`'s warnings for a file not in lsms's form.
+    fn note_warnings(&self, path: &Path, text: &str) {
+        let shown = self.show_path(path);
+        let found: Vec<(String, Error)> = super::lint::lint(text)
+            .into_iter()
+            .map(|w| {
+                let e =
+                    Error::in_file(&shown, text, w.offset, format!("warning: {}", w.message), Some(w.help));
+                (shown.clone(), e)
+            })
+            .collect();
+        if let Ok(mut all) = self.warnings.lock() {
+            all.extend(found);
+        }
+    }
+
+    /// The warnings met by the last read, in file order.
+    pub fn take_warnings(&self) -> Vec<Error> {
+        let mut all = self.warnings.lock().map(|mut w| std::mem::take(&mut *w)).unwrap_or_default();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
 fn out_of_place(store: &Store, path: &Path, what: &str) -> Error {
     Error::failed_with(
         format!("{}: {what} out of place under incidents/: what it holds is not read", store.show_path(path)),
@@ -307,7 +332,15 @@ impl Store {
                 files
                     .into_iter()
                     .map(|(n, stat)| match stat {
-                        Ok(_) => map(self.read(&dir.join(n)).map(|l| l.incident)),
+                        Ok(_) => {
+                            let path = dir.join(n);
+                            map(self.read(&path).map(|l| {
+                                if self.lint && !l.canonical {
+                                    self.note_warnings(&path, &l.text);
+                                }
+                                l.incident
+                            }))
+                        }
                         Err(e) => map(Err(vec![e])),
                     })
                     .collect(),
@@ -332,10 +365,14 @@ impl Store {
                     continue;
                 }
             };
+            // Each cache entry is a byte saying whether the file is in
+            // lsms's own form, then the record. `check` looks again at a
+            // file that is not, for its warnings.
             let hit = cached
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
-                .and_then(|b| crate::model::binary::decode_with(b, history).map(|i| (i, b)));
+                .filter(|b| !self.lint || b.first() == Some(&1))
+                .and_then(|b| crate::model::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
                     entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
@@ -343,15 +380,16 @@ impl Store {
                 }
                 None => {
                     dirty = true;
-                    let r = self.read(&dir.join(name)).map(|l| l.incident);
-                    if let Ok(i) = &r {
-                        entries.push((
-                            name.as_str(),
-                            stat,
-                            std::borrow::Cow::Owned(crate::model::binary::encode(i)),
-                        ));
-                    }
-                    r
+                    let path = dir.join(name);
+                    self.read(&path).map(|l| {
+                        if self.lint && !l.canonical {
+                            self.note_warnings(&path, &l.text);
+                        }
+                        let mut bytes = vec![u8::from(l.canonical)];
+                        bytes.extend(crate::model::binary::encode(&l.incident));
+                        entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
+                        l.incident
+                    })
                 }
             };
             out.push(map(result));
