@@ -72,6 +72,7 @@ pub enum Command {
     Summary(cmd::summary::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
+    Fmt(cmd::fmt::Args),
     Import(cmd::import::Args),
     Sync(cmd::sync::Args),
     Resolve(cmd::resolve::Args),

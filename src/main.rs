@@ -69,6 +69,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Summary(a) => cmd::summary::run(&ctx, a),
         Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
+        Command::Fmt(a) => cmd::fmt::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Resolve(a) => cmd::resolve::run(&ctx, a),
@@ -103,12 +104,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Error::Reported(msg)) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", model::text::for_terminal(&msg, true));
             ExitCode::from(1)
         }
         Err(e) => {
             let code = e.exit_code();
-            eprintln!("{:?}", miette::Report::new(e));
+            eprintln!("{:?}", miette::Report::new(e.for_terminal()));
             ExitCode::from(code as u8)
         }
     }

@@ -9,9 +9,13 @@ pub mod id;
 pub mod incident;
 pub mod merge;
 pub mod money;
+pub mod text;
 pub mod time;
 pub mod workflow;
 pub mod write;
+
+#[cfg(test)]
+mod proptests;
 
 pub use enums::*;
 pub use id::{Id, IdQuery};
