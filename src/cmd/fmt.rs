@@ -76,7 +76,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if done.written {
             ctx.say(format!("{id}: rewritten in lsms's form."));
             if ctx.commits(&store)? {
-                crate::store::git::commit(&store.root, &id.rel_path(), &format!("{id}: formatted"), &actor)?;
+                let who = ctx.ident(&store, &actor);
+                crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: formatted"), &who)?;
             }
         }
     }

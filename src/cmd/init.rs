@@ -66,7 +66,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 let mut args = vec!["add", "--"];
                 args.extend(files);
                 repo.text(&args)?;
-                let mut c = repo.cmd(&["commit", "--quiet", "--no-verify", "-m", "lsms: the store kept in git"]);
+                let mut c =
+                    repo.cmd(&["commit", "--quiet", "--no-verify", "-m", "lsms: the store kept in git"]);
                 repo.as_ident(&mut c, &who);
                 let out = c.output().map_err(Error::io("run", std::path::Path::new("git")))?;
                 if !out.status.success() {

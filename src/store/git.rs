@@ -69,7 +69,13 @@ impl Repo {
     fn ask(root: &Path) -> Result<Repo> {
         let out = git(
             root,
-            &["rev-parse", "--absolute-git-dir", "--show-prefix", "--is-inside-work-tree", "--show-object-format"],
+            &[
+                "rev-parse",
+                "--absolute-git-dir",
+                "--show-prefix",
+                "--is-inside-work-tree",
+                "--show-object-format",
+            ],
         )?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut lines = text.lines();
@@ -473,7 +479,9 @@ fn tree_bytes(entries: &mut [Entry]) -> Result<Vec<u8>> {
         out.push(b' ');
         out.extend_from_slice(e.name.as_bytes());
         out.push(0);
-        out.extend(unhex(&e.sha).ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?);
+        out.extend(
+            unhex(&e.sha).ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?,
+        );
     }
     Ok(out)
 }
@@ -494,7 +502,10 @@ fn build_local(
         let rest = &updates[i].0[base.len()..];
         match rest.split_once('/') {
             None => {
-                set_entry(&mut entries, Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() });
+                set_entry(
+                    &mut entries,
+                    Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() },
+                );
                 i += 1;
             }
             Some((sub, _)) => {
@@ -575,7 +586,10 @@ mod tests {
 
     #[test]
     fn names_objects_as_git_does() {
-        assert_eq!(sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(object_name("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
         assert_eq!(object_name("tree", b""), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
         let long = vec![b'x'; 1000];

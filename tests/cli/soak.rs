@@ -73,10 +73,7 @@ impl Soak {
     fn note_new_entries(&mut self, i: usize, id: &str, before: &[String]) {
         for line in history_lines(&self.clones[i].read(id)) {
             if !before.contains(&line) {
-                assert!(
-                    self.made.insert((id.to_string(), line.clone())),
-                    "an entry was made twice: {line}"
-                );
+                assert!(self.made.insert((id.to_string(), line.clone())), "an entry was made twice: {line}");
             }
         }
     }
@@ -86,14 +83,19 @@ impl Soak {
         let ids = self.ids(i);
         let k = self.minute;
         if ids.is_empty() || self.rng.below(8) == 0 {
-            let out = self.lsms(i, &["report", "--category", "theft", "--summary", &format!("Taken {k}")]).ok();
+            let out =
+                self.lsms(i, &["report", "--category", "theft", "--summary", &format!("Taken {k}")]).ok();
             let id = out.stdout.trim().to_string();
             self.note_new_entries(i, &id, &[]);
             return;
         }
         // Mostly the oldest few incidents, so that clones meet on them.
         let pool = ids.len().min(3);
-        let id = if self.rng.below(4) == 0 { ids[self.rng.below(ids.len())].clone() } else { ids[self.rng.below(pool)].clone() };
+        let id = if self.rng.below(4) == 0 {
+            ids[self.rng.below(ids.len())].clone()
+        } else {
+            ids[self.rng.below(pool)].clone()
+        };
         let before = history_lines(&self.clones[i].read(&id));
         let to = Self::who(self.rng.below(CLONES));
         let text = format!("by {} at {k}", Self::who(i));
@@ -104,7 +106,9 @@ impl Soak {
             0 => vec!["note".into(), id.clone(), format!("Note {text}")],
             1 => vec!["assign".into(), id.clone(), "--to".into(), to],
             2 => vec!["update".into(), id.clone(), "--summary".into(), format!("Summary {text}")],
-            3 => vec!["update".into(), id.clone(), "--location".into(), format!("Ward {}", self.rng.below(5))],
+            3 => {
+                vec!["update".into(), id.clone(), "--location".into(), format!("Ward {}", self.rng.below(5))]
+            }
             4 => vec![
                 "sanction".into(),
                 id.clone(),
@@ -115,8 +119,20 @@ impl Soak {
                 "--note".into(),
                 text,
             ],
-            5 => vec!["loss".into(), id.clone(), "--estimated".into(), format!("{}.50", self.rng.below(90) + 10)],
-            6 => vec!["close".into(), id.clone(), "--outcome".into(), "no-further-action".into(), "--note".into(), text],
+            5 => vec![
+                "loss".into(),
+                id.clone(),
+                "--estimated".into(),
+                format!("{}.50", self.rng.below(90) + 10),
+            ],
+            6 => vec![
+                "close".into(),
+                id.clone(),
+                "--outcome".into(),
+                "no-further-action".into(),
+                "--note".into(),
+                text,
+            ],
             _ => vec!["reopen".into(), id.clone(), "--reason".into(), text],
         };
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -142,7 +158,8 @@ impl Soak {
                 return;
             }
             assert_eq!(out.code, 1, "{}", out.stderr);
-            if !out.stderr.contains("sync stopped at a conflict") && !out.stderr.contains("still has conflicts")
+            if !out.stderr.contains("sync stopped at a conflict")
+                && !out.stderr.contains("still has conflicts")
             {
                 panic!("sync failed: {}", out.stderr);
             }
@@ -224,7 +241,8 @@ fn four_clones_making_random_changes_end_with_the_same_register_and_every_entry_
     };
     // bench/soak.py is the full-size run; this variable only lets a person
     // try other sizes of this one.
-    let per_clone = std::env::var("LSMS_SOAK_CHANGES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHANGES_PER_CLONE);
+    let per_clone =
+        std::env::var("LSMS_SOAK_CHANGES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHANGES_PER_CLONE);
     let mut left = [per_clone; CLONES];
     while left.iter().any(|&n| n > 0) {
         let i = s.rng.below(CLONES);
