@@ -19,7 +19,7 @@ Budget (issue 13): a change with commit under 100 ms at 100,000 incidents;
 sync in seconds. It exits non-zero if a command fails or leaves the work
 tree unclean.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as base  # noqa: E402  (the generator and the release build)
@@ -29,10 +29,16 @@ ENV = dict(os.environ, LSMS_NOW="2026-11-25T12:00:00Z", LSMS_USER="bench", NO_CO
            PATH=os.path.dirname(base.LSMS) + os.pathsep + os.environ.get("PATH", ""))
 
 
+CPU = []  # CPU seconds (user + system) of each run, with the gits it waited for
+
+
 def sh(cmd, cwd, env=ENV, check=True):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     dt = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if check and p.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)} in {cwd}\n{p.stdout.decode()}{p.stderr.decode()}")
     return dt, p.stdout.decode()
@@ -69,7 +75,7 @@ def main():
     rows = []
 
     # The reference: what `--commit` cost before, git's porcelain over the whole index.
-    ref = []
+    ref, ref_cpu = [], []
     for i in range(3):
         iid = open_ids[i]
         sh([lsms, "note", iid, f"reference {i}"], store)
@@ -79,11 +85,15 @@ def main():
         sh(["git", "add", "--", rel], store, env)
         sh(["git", "commit", "--quiet", "--no-verify", "-m", f"{iid}: note", "--only", "--", rel], store, env)
         ref.append(time.perf_counter() - t0)
-    rows.append(("git add + git commit --only (before)", median_ms(ref)))
+        ref_cpu.append(CPU[-1] + CPU[-2])
+    rows.append(("git add + git commit --only (before)", median_ms(ref), median_ms(ref_cpu)))
 
     def timed(name, make_cmd):
-        ts = [sh(make_cmd(i), store)[0] for i in range(a.runs)]
-        rows.append((name, median_ms(ts)))
+        ts, cpu = [], []
+        for i in range(a.runs):
+            ts.append(sh(make_cmd(i), store)[0])
+            cpu.append(CPU[-1])
+        rows.append((name, median_ms(ts), median_ms(cpu)))
 
     some = open_ids[len(open_ids) // 3: len(open_ids) // 3 + a.runs]
     timed("lsms note (no commit)", lambda i: [lsms, "note", some[i], f"plain {i}"])
@@ -130,9 +140,9 @@ def main():
 
     load = os.getloadavg()
     print(f"\nload average during the run: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
-    print(f"\n{'command':52} {'median ms':>10}")
-    for name, m in rows:
-        print(f"{name:52} {m:10.1f}  {'ok' if m < 100 or 'before' in name else 'OVER'}")
+    print(f"\n{'command':52} {'median ms':>10} {'CPU ms':>8}")
+    for name, m, c in rows:
+        print(f"{name:52} {m:10.1f} {c:8.1f}  {'ok' if m < 100 or 'before' in name else 'OVER'}")
     print(f"\n{'sync (one run each)':52} {'s':>10}")
     for name, s in syncs:
         print(f"{name:52} {s:10.2f}")
