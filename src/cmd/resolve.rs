@@ -52,8 +52,8 @@ fn stage(repo: &Repo, n: u8, full: &str) -> Result<Value> {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
-    let repo = Repo::open(&store.root)?;
     let id = store.resolve(&args.id)?;
+    let repo = Repo::open(&store.root)?;
     let actor = ctx.actor(&store)?;
     let _lock = store.lock()?;
     let rel = id.rel_path();

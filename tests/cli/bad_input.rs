@@ -177,3 +177,35 @@ fn bad_filters_are_usage_errors() {
         assert!(out.stderr.contains(text), "{args:?}: {text:?} in\n{}", out.stderr);
     }
 }
+
+/// (what, args, exit code, text the message must hold): a team's commands
+/// on a store that is not in git, or with nothing to act on.
+const TEAM_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("sync outside git", &["sync"], 1, "not in a git repository"),
+    ("sync -q outside git", &["sync", "-q"], 1, "git clone"),
+    ("sync --continue outside git", &["sync", "--continue"], 1, "not in a git repository"),
+    ("resolve outside git", &["resolve", "@ID", "--take", "ours"], 1, "not in a git work tree"),
+    ("resolve without --take", &["resolve", "@ID"], 2, "--take"),
+    ("resolve with an unknown side", &["resolve", "@ID", "--take", "mine"], 2, "ours"),
+    ("resolve of a malformed id", &["resolve", "../x", "--take", "ours"], 1, "is not an incident id"),
+    (
+        "resolve of no incident",
+        &["resolve", "20261125-ZZZZ", "--take", "ours"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+];
+
+#[test]
+fn team_commands_on_a_store_outside_git_are_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let id = s.report(OK);
+    let before = s.snapshot();
+    for (what, args, code, text) in TEAM_CASES {
+        let args: Vec<&str> = args.iter().map(|a| if *a == "@ID" { id.as_str() } else { a }).collect();
+        let out = s.run(&args);
+        assert_eq!(out.code, *code, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should hold {text:?}:\n{}", out.stderr);
+        assert!(s.snapshot() == before, "{what}: the store changed");
+    }
+}
