@@ -49,6 +49,8 @@ pub struct Repo {
     /// Objects are named by SHA-1 (git's default), which lsms can compute
     /// itself; otherwise (SHA-256) each tree is hashed by git.
     sha1: bool,
+    /// Where git keeps its objects (`git rev-parse --git-path objects`).
+    objects: PathBuf,
 }
 
 impl Repo {
@@ -75,16 +77,19 @@ impl Repo {
                 "--show-prefix",
                 "--is-inside-work-tree",
                 "--show-object-format",
+                "--git-path",
+                "objects",
             ],
         )?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut lines = text.lines();
-        match (out.status.success(), lines.next(), lines.next(), lines.next(), lines.next()) {
-            (true, Some(dir), Some(prefix), Some("true"), format) => Ok(Repo {
+        match (out.status.success(), lines.next(), lines.next(), lines.next(), lines.next(), lines.next()) {
+            (true, Some(dir), Some(prefix), Some("true"), format, Some(objects)) => Ok(Repo {
                 root: root.to_path_buf(),
                 git_dir: PathBuf::from(dir),
                 prefix: prefix.to_string(),
                 sha1: format == Some("sha1"),
+                objects: root.join(objects),
             }),
             _ => Err(Error::failed_with(
                 format!("{} is not in a git work tree", root.display()),
@@ -189,59 +194,44 @@ impl Repo {
         Ok(committed)
     }
 
-    /// `commit_files` where objects are SHA-1: lsms names the blobs and
-    /// trees itself, so that git writes the blobs and the index entries
-    /// (the one step whose cost grows with the register) while the trees
-    /// and the commit are written beside them, and every tree in one go.
+    /// `commit_files` where objects are SHA-1: lsms names and stores the
+    /// blobs and trees itself (loose objects, as git writes them), so that
+    /// the only git beside the commit is the index update, the one step
+    /// whose cost grows with the register, and it runs while the commit is
+    /// written.
     fn commit_files_sha1(&self, rels: &[String], message: &str, who: &Ident) -> Result<bool> {
         let mut updates = Vec::new();
-        let mut paths = Vec::new();
         for r in rels {
             let p = self.root.join(r);
             let bytes = std::fs::read(&p).map_err(Error::io("read", &p))?;
-            updates.push((self.full(r), object_name("blob", &bytes)));
-            paths.push(p.display().to_string());
+            updates.push((self.full(r), self.store_object("blob", &bytes)?));
         }
-        // Git writes the blobs (checked below to be the ones named here) and
-        // points the index entries at them.
-        let stored = {
-            let repo = self.clone();
-            let (paths, mut index) = (paths.join("\n"), updates.clone());
-            std::thread::spawn(move || -> Result<Vec<String>> {
-                let mut c = repo.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
-                let blobs: Vec<String> =
-                    pipe(&mut c, paths.as_bytes(), "hash-object")?.lines().map(str::to_string).collect();
-                for (u, b) in index.iter_mut().zip(&blobs) {
-                    u.1 = b.clone();
-                }
-                repo.set_index(&index)?;
-                Ok(blobs)
-            })
+        let index = {
+            let (repo, updates) = (self.clone(), updates.clone());
+            std::thread::spawn(move || repo.set_index(&updates))
         };
-        let mut sorted = updates.clone();
-        sorted.sort();
+        updates.sort();
         let result = (|| -> Result<Option<(String, Option<String>)>> {
-            let (head, mut trees) = self.read_trees(&sorted)?;
+            let (head, mut trees) = self.read_trees(&updates)?;
             let root_tree = trees.remove("").flatten();
             let mut written = Vec::new();
-            let new_tree = build_local("", root_tree.as_ref(), &sorted, &mut trees, &mut written)?;
+            let new_tree = build_local("", root_tree.as_ref(), &updates, &mut trees, &mut written)?;
             if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
                 return Ok(None);
             }
-            self.write_trees(&written)?;
+            for (name, bytes) in &written {
+                if &self.store_object("tree", bytes)? != name {
+                    return Err(Error::failed("a tree was named two ways: nothing was committed"));
+                }
+            }
             let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
             if let Some(h) = &head {
                 args.extend(["-p", h.as_str()]);
             }
             Ok(Some((self.commit_tree(&args, who)?, head)))
         })();
-        let blobs = stored.join().unwrap_or_else(|_| Err(Error::failed("git hash-object failed")))?;
+        index.join().unwrap_or_else(|_| Err(Error::failed("git update-index failed")))?;
         let Some((commit, head)) = result? else { return Ok(false) };
-        if blobs.iter().ne(updates.iter().map(|u| &u.1)) {
-            // A file changed between lsms's read and git's: commit nothing
-            // that names a blob git did not store.
-            return Err(Error::failed("an incident file changed while it was being committed"));
-        }
         let reflog = format!("commit: {message}");
         let old = head.clone().unwrap_or_default();
         let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
@@ -249,33 +239,38 @@ impl Repo {
             return Ok(true);
         }
         // Another writer moved the branch: the slower way, which retries.
-        self.commit_tree_of(&sorted, message, who)
+        self.commit_tree_of(&updates, message, who)
     }
 
-    /// Stores tree objects that lsms made and named, with one git, and
-    /// checks that git names them the same.
-    fn write_trees(&self, trees: &[(String, Vec<u8>)]) -> Result<()> {
-        let dir = self.root.join(".lsms");
-        super::fsio::mkdirs(&dir)?;
-        let mut files = Vec::new();
-        let result = (|| {
-            for (i, (_, bytes)) in trees.iter().enumerate() {
-                let f = dir.join(format!("tree-{}-{i}", std::process::id()));
-                std::fs::write(&f, bytes).map_err(Error::io("write", &f))?;
-                files.push(f);
-            }
-            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin-paths"]);
-            let names = pipe(&mut c, list.join("\n").as_bytes(), "hash-object")?;
-            if names.lines().ne(trees.iter().map(|(n, _)| n.as_str())) {
-                return Err(Error::failed("git named a tree differently from lsms: nothing was committed"));
-            }
-            Ok(())
-        })();
-        for f in files {
-            let _ = std::fs::remove_file(f);
+    /// Stores an object as git does a loose one (`objects/ab/cdef…`, its
+    /// header and content compressed with zlib, written whole then renamed
+    /// into place) and returns its name. An object already there is kept.
+    fn store_object(&self, kind: &str, content: &[u8]) -> Result<String> {
+        let name = object_name(kind, content);
+        let dir = self.objects.join(&name[..2]);
+        let path = dir.join(&name[2..]);
+        if path.exists() {
+            return Ok(name);
         }
-        result
+        std::fs::create_dir_all(&dir).map_err(Error::io("create the folder", &dir))?;
+        let mut data = format!("{kind} {}\0", content.len()).into_bytes();
+        data.extend_from_slice(content);
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // git's own prefix for temporary objects, which gc clears if left.
+        let tmp = dir.join(format!("tmp_obj_lsms_{}_{n}", std::process::id()));
+        let written = (|| {
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o444).open(&tmp)?;
+            f.write_all(&zlib_stored(&data))?;
+            drop(f);
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io("write", &path)(e));
+        }
+        Ok(name)
     }
 
     /// Writes the trees of HEAD with `updates`, commits them, and moves
@@ -535,6 +530,28 @@ pub fn object_name(kind: &str, content: &[u8]) -> String {
     let mut data = format!("{kind} {}\0", content.len()).into_bytes();
     data.extend_from_slice(content);
     sha1(&data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A zlib stream (RFC 1950) of `data` in stored (uncompressed) deflate
+/// blocks: what git reads for any loose object, and quick to make.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 65535 * 5 + 11);
+    out.extend_from_slice(&[0x78, 0x01]);
+    let chunks: Vec<&[u8]> = if data.is_empty() { vec![&[][..]] } else { data.chunks(65535).collect() };
+    for (i, c) in chunks.iter().enumerate() {
+        out.push(u8::from(i + 1 == chunks.len()));
+        let len = c.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in data {
+        a = (a + u32::from(x)) % 65521;
+        b = (b + a) % 65521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
 }
 
 /// SHA-1 (FIPS 180-4), for naming git objects; not for security.

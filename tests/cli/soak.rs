@@ -265,6 +265,7 @@ fn four_clones_making_random_changes_end_with_the_same_register_and_every_entry_
         assert!(c.snapshot_without_git() == first, "clone {i} holds the same files as clone 0");
         run(c.cmd(&["check"])).ok();
         assert_eq!(git(&c.root, &["status", "--porcelain"]), "", "clone {i} has nothing uncommitted");
+        git(&c.root, &["fsck", "--strict", "--no-dangling"]);
     }
     let mut found = BTreeSet::new();
     for (p, bytes) in &first {

@@ -125,6 +125,10 @@ fn commits_carry_the_actors_email_from_the_team_or_none_never_the_machines() {
         ]
     );
     assert_eq!(status(&s.root), "", "the index agrees with the commits");
+    git(&s.root, &["fsck", "--strict", "--no-dangling"]);
+    let committed =
+        git(&s.root, &["show", &format!("HEAD:{}", s.path_of(&id).strip_prefix(&s.root).unwrap().display())]);
+    assert_eq!(committed, s.read(&id), "the commit holds the file as it is");
 }
 
 #[test]
