@@ -71,6 +71,9 @@ def main():
     open_ids = base.generate(store, a.size)
     dt, _ = sh([lsms, "init", "--git"], store)
     print(f"`lsms init --git` over the generated store (hashes and commits every file): {dt:.1f} s")
+    # A machine set up for git has an identity of its own (the committer).
+    sh(["git", "config", "user.name", "Bench PC"], store)
+    sh(["git", "config", "user.email", "bench-pc@trust.example"], store)
     clean(store)
     rows = []
 
