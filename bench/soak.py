@@ -230,6 +230,7 @@ def main():
             fail(f"clone {i} does not hold the same files as clone 0")
         if git(d, "status", "--porcelain"):
             fail(f"clone {i} has uncommitted changes")
+        git(d, "fsck", "--strict", "--no-dangling")
         p = s.lsms(i, ["check"])
         if p.returncode != 0:
             fail(f"lsms check in clone {i}: {p.stderr}")

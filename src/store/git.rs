@@ -597,32 +597,6 @@ fn sha1(data: &[u8]) -> [u8; 20] {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_objects_as_git_does() {
-        assert_eq!(
-            sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(object_name("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
-        assert_eq!(object_name("tree", b""), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-        let long = vec![b'x'; 1000];
-        assert_eq!(object_name("blob", &long).len(), 40);
-    }
-
-    #[test]
-    fn orders_tree_entries_as_git_does() {
-        let e = |mode: &str, name: &str| Entry { mode: mode.into(), sha: "00".repeat(20), name: name.into() };
-        let mut v = vec![e("100644", "a.yaml"), e("040000", "a"), e("100644", "a-b")];
-        tree_bytes(&mut v).unwrap();
-        let names: Vec<&str> = v.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["a-b", "a.yaml", "a"], "a folder sorts as 'a/'");
-    }
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
@@ -783,4 +757,30 @@ pub fn register(root: &Path) -> Result<()> {
         ok(git(root, &["config", k, v])?, "config")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_objects_as_git_does() {
+        assert_eq!(
+            sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(object_name("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(object_name("tree", b""), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        let long = vec![b'x'; 1000];
+        assert_eq!(object_name("blob", &long).len(), 40);
+    }
+
+    #[test]
+    fn orders_tree_entries_as_git_does() {
+        let e = |mode: &str, name: &str| Entry { mode: mode.into(), sha: "00".repeat(20), name: name.into() };
+        let mut v = vec![e("100644", "a.yaml"), e("040000", "a"), e("100644", "a-b")];
+        tree_bytes(&mut v).unwrap();
+        let names: Vec<&str> = v.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a-b", "a.yaml", "a"], "a folder sorts as 'a/'");
+    }
 }

@@ -382,3 +382,17 @@ impl Store {
             .collect()
     }
 }
+
+#[test]
+fn sync_registers_the_merge_driver_in_a_clone_on_first_use() {
+    let team = Team::new("");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("plain");
+    git(tmp.path(), &["clone", "-q", team.remote.to_str().unwrap(), root.to_str().unwrap()]);
+    let (had, _) = git_run(&root, &["config", "merge.lsms.driver"]);
+    assert!(!had);
+    let s = Store { tmp, root };
+    s.run(&["sync", "-q"]).ok();
+    assert_eq!(git(&s.root, &["config", "merge.lsms.driver"]), "lsms merge-file %O %A %B %P\n");
+    assert_eq!(status(&s.root), "");
+}
