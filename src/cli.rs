@@ -125,3 +125,22 @@ pub struct FilterArgs {
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
 }
+
+impl FilterArgs {
+    /// The filter as plain words, for `query::Filter::new`.
+    pub fn spec(&self) -> crate::query::FilterSpec {
+        crate::query::FilterSpec {
+            statuses: self.status.clone(),
+            open: self.open,
+            closed: self.closed,
+            all: self.all,
+            categories: self.category.clone(),
+            site: self.site.clone(),
+            assignee: self.assignee.clone(),
+            unassigned: self.unassigned,
+            since: self.since.clone(),
+            until: self.until.clone(),
+            grep: self.grep.clone(),
+        }
+    }
+}

@@ -113,7 +113,7 @@ impl Ctx {
     }
 
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
-        Filter::new(args, default, &store.config.vocab(), store.config.tz, self.now)
+        Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
             .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
     }
 }
