@@ -22,7 +22,8 @@ Mapping file (YAML):
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
 
 Examples:
-  lsms import --csv datix.csv --map 'Date of incident=occurred,Type=category,Description=summary' --dry-run
+  lsms import --csv datix.csv --dry-run \\
+      --map 'Date of incident=occurred,Type=category,Description=summary'
   lsms import --csv datix.csv --map-file examples/import-map.yaml";
 
 /// Import incidents from a CSV file (a historical register)

@@ -7,6 +7,7 @@ mod bad_input;
 mod cache;
 mod check;
 mod git;
+mod help;
 mod init;
 mod list;
 mod readme;
