@@ -10,6 +10,7 @@ mod git;
 mod help;
 mod init;
 mod list;
+mod man;
 mod readme;
 mod report;
 mod reporting;
