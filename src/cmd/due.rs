@@ -74,7 +74,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     emit(&mut ctx.out(), |o| match format {
         Format::Table if rows.rows.is_empty() => Ok(()),
-        Format::Table => render::table(o, &rows, ctx.width(), ctx.color),
+        Format::Table => {
+            let overdue = |row: &[String], _: usize| row[1] == "overdue";
+            render::table_look(
+                o,
+                &rows,
+                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&overdue) },
+            )
+        }
         _ => super::write_rows(o, format, &rows),
     })?;
     if format == Format::Table && rows.rows.is_empty() {

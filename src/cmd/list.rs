@@ -174,8 +174,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Format::Table => {
             let rows =
                 Rows { columns: columns.clone(), rows: hits.iter().map(|(_, _, r)| cells(r)).collect() };
-            let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-            render::table(o, &rows, width, ctx.color)
+            let overdue = columns.iter().position(|c| c == "overdue");
+            let alert = |row: &[String], i: usize| Some(i) == overdue && !row[i].is_empty();
+            render::table_look(
+                o,
+                &rows,
+                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&alert) },
+            )
         }
     })?;
     if format == Format::Table && hits.is_empty() && bad.is_empty() {

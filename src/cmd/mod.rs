@@ -89,7 +89,7 @@ impl Ctx {
     /// How wide a table may be: the terminal's width, else $COLUMNS (so a
     /// table asked for in a pipe can still be fitted), else unbounded.
     pub fn width(&self) -> Option<u16> {
-        let terminal = self.stdout_is_terminal().then(|| comfy_table::Table::new().width()).flatten();
+        let terminal = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
         terminal.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0))
     }
 

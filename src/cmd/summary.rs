@@ -104,8 +104,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     output(ctx, args.output.as_deref(), |o| {
         match format {
             Format::Table => {
-                let width = if terminal { ctx.width() } else { None };
-                writeln!(o, "{}", store.config.trust).and_then(|_| render::table(o, &rows, width, ctx.color))
+                let width = if args.output.is_none() { ctx.width() } else { None };
+                let span = crate::report::span_label(filter.since, filter.before, tz);
+                let period = match args.period.as_deref() {
+                    Some(p) => format!("Period: {} ({span})", p.trim()),
+                    None => format!("Period: {span}"),
+                };
+                writeln!(o, "{}\n{period}\n", store.config.trust)
+                    .and_then(|_| render::table(o, &rows, width, ctx.color))
             }
             _ => super::write_rows(o, format, &rows),
         }

@@ -15,4 +15,5 @@ mod readme;
 mod report;
 mod reporting;
 mod show;
+mod tables;
 mod workflow;

@@ -53,10 +53,13 @@ fn dir_writes_a_page_per_command_and_every_see_also_exists() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("share/man/man1");
     man(&["--dir", dir.to_str().unwrap()]).ok();
-    let mut names: Vec<String> =
-        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
-    for page in ["lsms.1", "lsms-report.1", "lsms-list.1", "lsms-man.1", "lsms-completions.1", "lsms-check.1"] {
+    for page in ["lsms.1", "lsms-report.1", "lsms-list.1", "lsms-man.1", "lsms-completions.1", "lsms-check.1"]
+    {
         assert!(names.iter().any(|n| n == page), "{page} missing from {names:?}");
     }
     assert!(!names.iter().any(|n| n == "lsms-help.1"), "{names:?}");
