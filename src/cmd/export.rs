@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                         Format::Ndjson => o.write_all(text.as_bytes()).and_then(|_| o.write_all(b"\n")),
                         _ => o.write_all(text.as_bytes()),
                     }
-                    .map_err(crate::error::stdout_err)?,
+                    .map_err(stdout_err)?,
                     Some(Err(e)) => bad.extend(e),
                     None => {}
                 }

@@ -151,7 +151,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 rfc3339(&inc.reported_at)
             )));
         }
-        let now = crate::model::time::in_zone(ctx.now, tz);
+        let now = time::in_zone(ctx.now, tz);
         if inc.occurred_at > now || inc.reported_at > now {
             return Err(Error::failed("--occurred/--reported: a time in the future"));
         }
