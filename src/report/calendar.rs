@@ -6,8 +6,11 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+/// A date as year, month, day.
+type Ymd = (i32, u32, u32);
+
 /// Holidays that no rule gives: proclaimed for one year only.
-const EXTRA: &[(i32, u32, u32)] = &[
+const EXTRA: &[Ymd] = &[
     (1999, 12, 31), // the millennium
     (2002, 6, 3),   // the Golden Jubilee
     (2011, 4, 29),  // a royal wedding
@@ -18,7 +21,7 @@ const EXTRA: &[(i32, u32, u32)] = &[
 ];
 
 /// Holidays moved from the day their rule gives, for one year only.
-const MOVED: &[((i32, u32, u32), (i32, u32, u32))] = &[
+const MOVED: &[(Ymd, Ymd)] = &[
     ((1995, 5, 1), (1995, 5, 8)),  // early May, to VE Day's 50th anniversary
     ((2002, 5, 27), (2002, 6, 4)), // spring, to the Golden Jubilee
     ((2012, 5, 28), (2012, 6, 4)), // spring, to the Diamond Jubilee
@@ -26,7 +29,7 @@ const MOVED: &[((i32, u32, u32), (i32, u32, u32))] = &[
     ((2022, 5, 30), (2022, 6, 2)), // spring, to the Platinum Jubilee
 ];
 
-fn ymd((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
+fn ymd((y, m, d): Ymd) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
