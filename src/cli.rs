@@ -78,6 +78,7 @@ pub enum Command {
     Summary(cmd::summary::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
+    Fmt(cmd::fmt::Args),
     Import(cmd::import::Args),
     MergeFile(cmd::merge_file::Args),
     Completions(cmd::completions::Args),

@@ -5,7 +5,7 @@ use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
-use crate::report::export::{COLUMNS, PERSONAL, row};
+use crate::report::export::{COLUMNS, PERSONAL, json_row, row};
 use std::path::PathBuf;
 
 /// Export incidents as CSV, JSON or NDJSON (all statuses by default)
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let personal = args.include_personal;
     let format = args.format;
     let mut bad = Vec::new();
-    output(ctx, args.output.as_deref(), |o| {
+    output(ctx, &store, args.output.as_deref(), |o| {
         if format == Format::Csv {
             let mut columns: Vec<&str> = COLUMNS.to_vec();
             if personal {
@@ -59,18 +59,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.stream(
             personal || filter.grep.is_some(),
             |r| match r {
-                Ok(i) if filter.matches(&i) => {
-                    let row = row(&i, personal);
-                    // --format takes csv, json and ndjson only.
-                    Some(Ok(match format {
-                        Format::Json | Format::Ndjson => {
-                            let obj: serde_json::Map<String, serde_json::Value> =
-                                row.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
-                            serde_json::to_string(&obj).unwrap_or_default()
-                        }
-                        _ => render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>()),
-                    }))
-                }
+                // --format takes csv, json and ndjson only.
+                Ok(i) if filter.matches(&i) => Some(Ok(match format {
+                    Format::Json | Format::Ndjson => {
+                        serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
+                    }
+                    _ => {
+                        let row = row(&i, personal);
+                        render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
+                    }
+                })),
                 Ok(_) => None,
                 Err(e) => Some(Err(e)),
             },

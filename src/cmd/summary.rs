@@ -101,7 +101,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    output(ctx, args.output.as_deref(), |o| {
+    output(ctx, &store, args.output.as_deref(), |o| {
         match format {
             Format::Table => {
                 let width = if args.output.is_none() { ctx.width() } else { None };

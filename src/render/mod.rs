@@ -10,10 +10,16 @@ pub struct Rows {
     pub rows: Vec<Vec<String>>,
 }
 
-/// A cell that a spreadsheet would run as a formula (`= + - @`, tab, CR at
-/// the start) gets a leading `'` (OWASP's advice for CSV injection).
+/// A cell that a spreadsheet could run as a formula gets a leading `'`
+/// (OWASP's advice for CSV injection): one whose first character after any
+/// leading white space (space, tab, CR, LF, VT, FF, no-break and the other
+/// Unicode spaces) is `= + - @` or their full-width forms `＝ ＋ － ＠`, or
+/// that starts with a tab or CR. Spreadsheets trim such space before they
+/// look for a formula.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+    let first = cell.chars().find(|c| !(c.is_whitespace() || *c == '\u{FEFF}' || *c == '\u{200B}'));
+    let formula = first.is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠'));
+    if formula || cell.starts_with(['\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
 }
 
 /// One TSV cell: tabs and line breaks become spaces, so a row is a line.
@@ -212,8 +218,15 @@ pub fn table_look(out: &mut dyn Write, rows: &Rows, look: &Look<'_>) -> io::Resu
     const BOLD: &str = "\x1b[1m";
     const RED: &str = "\x1b[38;5;9m";
     const RESET: &str = "\x1b[0m";
-    let cells: Vec<Vec<String>> =
-        rows.rows.iter().map(|r| r.iter().map(|c| tsv_cell(c).into_owned()).collect()).collect();
+    // Control characters (escape sequences among them) are shown, never
+    // sent raw: a hand-edited file cannot drive the terminal.
+    let cells: Vec<Vec<String>> = rows
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter().map(|c| crate::model::text::for_terminal(&tsv_cell(c), false).into_owned()).collect()
+        })
+        .collect();
     let numeric: Vec<bool> = (0..rows.columns.len())
         .map(|i| {
             let mut filled = cells.iter().filter_map(|r| r.get(i)).filter(|c| !c.is_empty()).peekable();
@@ -270,8 +283,30 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("id,summary\n"));
         assert!(text.contains("A,\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
-        for cell in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
+        for cell in [
+            "=1",
+            "+1",
+            "-1",
+            "@x",
+            "\tx",
+            "\rx",
+            " =1",
+            "\n=1",
+            "\u{0B}+1",
+            "\u{0C}-1",
+            "\u{A0}=1",
+            "\u{3000}@x",
+            "\u{2003}=1",
+            "＝1",
+            " ＋1",
+            "－1",
+            "＠x",
+            "\u{FEFF}=1",
+        ] {
             assert!(neutralise(cell).starts_with('\''), "{cell:?}");
+        }
+        for cell in ["x=1", "", "  ", "a@b", "2026-11-24", "£1,250"] {
+            assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
         assert_eq!(neutralise("2026-11-24"), "2026-11-24");
     }
