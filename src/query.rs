@@ -74,8 +74,12 @@ impl Filter {
             .map(|c| vocab.check_category(c))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("--category: {e}"))?;
-        let site =
-            i.site.as_deref().map(|s| vocab.check_site(s)).transpose().map_err(|e| format!("--site: {e}"))?;
+        let site = i
+            .site
+            .as_deref()
+            .map(|s| vocab.check_site(s.trim()))
+            .transpose()
+            .map_err(|e| format!("--site: {e}"))?;
         let since = i
             .since
             .as_deref()

@@ -167,7 +167,8 @@ impl Vocab {
     pub fn check_site(&self, s: &str) -> Result<String, String> {
         let t = s.trim();
         match &self.sites {
-            None => super::text::one_line("the site", t).map(|_| t.to_string()),
+            // No list: the site is as given (input trims it before).
+            None => super::text::one_line("the site", s).map(|_| s.to_string()),
             Some(sites) => sites.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
                 let names: Vec<&str> = sites.iter().map(String::as_str).collect();
                 super::unknown_word("site", s, &names) + " (the sites are listed under `sites:` in lsms.yaml)"

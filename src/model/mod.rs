@@ -14,6 +14,9 @@ pub mod time;
 pub mod workflow;
 pub mod write;
 
+#[cfg(test)]
+mod proptests;
+
 pub use enums::*;
 pub use id::{Id, IdQuery};
 pub use incident::*;
