@@ -1,20 +1,12 @@
 //! `lsms export`: every matching incident, for other systems.
 
 use super::{Ctx, finish_scan, output};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
 use crate::report::export::{COLUMNS, PERSONAL, json_row, row};
-use clap::ValueEnum;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Csv,
-    Json,
-    Ndjson,
-}
 
 /// Export incidents as CSV, JSON or NDJSON (all statuses by default)
 #[derive(Debug, clap::Args)]
@@ -30,11 +22,14 @@ CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet ca
 
 Examples:
   lsms export --format csv --output incidents.csv
-  lsms export --since 2026-04-01 --category theft --format ndjson | jq .losses_estimated")]
+  lsms export --since 2026-04-01 --category theft --format ndjson \\
+      | jq .losses_estimated")]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
-    #[arg(long, value_enum, default_value_t = Format::Csv, value_name = "FORMAT")]
+    /// csv (a header, one row per incident), json (one array) or ndjson (one object a line)
+    #[arg(long, default_value = "csv", value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Csv, Format::Json, Format::Ndjson]))]
     pub format: Format,
     /// Add names, summaries, descriptions and notes
     #[arg(long)]
@@ -64,13 +59,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.stream(
             personal || filter.grep.is_some(),
             |r| match r {
+                // --format takes csv, json and ndjson only.
                 Ok(i) if filter.matches(&i) => Some(Ok(match format {
-                    Format::Csv => {
-                        let row = row(&i, personal);
-                        render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
-                    }
                     Format::Json | Format::Ndjson => {
                         serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
+                    }
+                    _ => {
+                        let row = row(&i, personal);
+                        render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
                     }
                 })),
                 Ok(_) => None,
@@ -79,11 +75,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             |r| {
                 match r {
                     Some(Ok(text)) => match format {
-                        Format::Csv => o.write_all(text.as_bytes()),
                         Format::Json => array.item(o, &text),
                         Format::Ndjson => o.write_all(text.as_bytes()).and_then(|_| o.write_all(b"\n")),
+                        _ => o.write_all(text.as_bytes()),
                     }
-                    .map_err(crate::error::stdout_err)?,
+                    .map_err(stdout_err)?,
                     Some(Err(e)) => bad.extend(e),
                     None => {}
                 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Make a new store: lsms.yaml, incidents/ and a .gitignore for .lsms/
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  git clone host:security && cd security && lsms init --git    # a clone: register the merge driver\n\nThe merge driver is registered by name (`lsms merge-file %O %A %B %P`): git finds lsms on PATH."
+    after_help = "The merge driver is registered by name (`lsms merge-file %O %A %B %P`): git finds lsms on PATH.\n\nExamples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  # in a clone: register the merge driver\n  git clone host:security && cd security && lsms init --git"
 )]
 pub struct Args {
     /// Where to make it [default: -C/--store, else the current folder]
@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 fn yaml_text(s: &str) -> String {
-    crate::model::write::scalar(s)
+    crate::codec::yaml_write::scalar(s)
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {

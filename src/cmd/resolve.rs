@@ -20,8 +20,8 @@ pub enum Side {
 /// Resolve an incident's merge conflict by taking one side's values
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-After `lsms sync` stopped at a conflict. Only the fields both sides changed take the chosen
-side's value; every other change of both sides, and every history entry, is kept. The choice is
+After `lsms sync` stopped at a conflict. Only the fields both sides changed take the chosen \
+side's value; every other change of both sides, and every history entry, is kept. The choice is \
 written in the history. Then `lsms sync --continue`.
 
 Examples:

@@ -1,7 +1,7 @@
 //! `lsms summary`: counts and totals for the board.
 
 use super::{Ctx, finish_scan, gather, output};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render;
@@ -9,13 +9,6 @@ use crate::report::Period;
 use crate::report::summary::{self, DIMS, Known};
 use clap::ValueEnum;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -32,7 +25,8 @@ recovered, and sanctions by class; two give a cross-tab of counts. Every month o
 has a row, zero or not. All statuses are counted unless a filter says otherwise.
 
 Examples:
-  lsms summary --period last-month --by category,site --format csv --output board.csv
+  lsms summary --period last-month --by category,site --format csv \\
+      --output board.csv
   lsms summary --period 2026-Q3 --by month
   lsms summary --period 2026 --report annual")]
 pub struct Args {
@@ -47,8 +41,9 @@ pub struct Args {
     /// A preset report instead of --by
     #[arg(long, value_enum, value_name = "NAME")]
     pub report: Option<Preset>,
-    /// [default: table on a terminal, csv when piped]
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Output format [default: table on a terminal, csv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson]))]
     pub format: Option<Format>,
     /// Write to FILE (atomically) instead of stdout
     #[arg(long, short, value_name = "FILE")]
@@ -108,12 +103,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
     output(ctx, &store, args.output.as_deref(), |o| {
         match format {
-            Format::Csv => render::csv(o, &rows),
-            Format::Json => render::json(o, &rows),
             Format::Table => {
-                let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-                writeln!(o, "{}", store.config.trust).and_then(|_| render::table(o, &rows, width, ctx.color))
+                let width = if args.output.is_none() { ctx.width() } else { None };
+                let span = crate::report::span_label(filter.since, filter.before, tz);
+                let period = match args.period.as_deref() {
+                    Some(p) => format!("Period: {} ({span})", p.trim()),
+                    None => format!("Period: {span}"),
+                };
+                writeln!(o, "{}\n{period}\n", store.config.trust)
+                    .and_then(|_| render::table(o, &rows, width, ctx.color))
             }
+            _ => super::write_rows(o, format, &rows),
         }
         .map_err(crate::error::stdout_err)
     })?;

@@ -15,21 +15,21 @@ pub const PUSH_TRIES: u32 = 6;
 /// Commit lsms's changes, pull the team's, push ours
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-In order: refuses (naming them) changes in the work tree that are not lsms's own; commits the
-incident files lsms changed and did not commit; fetches and merges the upstream branch (never a
-rebase; incident files merge through `lsms merge-file`); pushes; and when another clone pushed
+In order: refuses (naming them) changes in the work tree that are not lsms's own; commits the \
+incident files lsms changed and did not commit; fetches and merges the upstream branch (never a \
+rebase; incident files merge through `lsms merge-file`); pushes; and when another clone pushed \
 first, pulls and pushes again (up to 6 times).
 
-When both sides changed the same field of an incident, sync stops with exit 1 and names each
-one. Then, for each: `lsms resolve ID --take ours|theirs`, or edit the file between its
+When both sides changed the same field of an incident, sync stops with exit 1 and names each \
+one. Then, for each: `lsms resolve ID --take ours|theirs`, or edit the file between its \
 <<<<<<< and >>>>>>> lines and run `lsms check`; and then `lsms sync --continue`.
 
-Needs a branch with an upstream (`git push -u origin main` once), and `lsms` on PATH, where
-git finds the merge driver.
+Needs a branch with an upstream (`git push -u origin main` once), and `lsms` on PATH, where \
+git finds the merge driver (in a crontab too).
 
 Examples:
   lsms sync
-  */15 * * * * PATH=/usr/local/bin:/usr/bin:/bin lsms -C /srv/security sync -q    # cron
+  lsms -C /srv/security sync -q          # from cron: silent when all went well
   lsms resolve 7QF3 --take theirs && lsms sync --continue")]
 pub struct Args {
     /// Finish a sync that stopped at a conflict, once every conflict is resolved

@@ -527,7 +527,7 @@ impl Incident {
         // tool reads is a typo that would silently lose the field.
         for x in &extra {
             let Some(k) = x.key.as_str() else { continue };
-            let near = KEYS.iter().find(|known| k.len() >= 4 && super::distance(k, known) <= 2);
+            let near = KEYS.iter().find(|known| k.len() >= 4 && strsim::levenshtein(k, known) <= 2);
             if let Some(known) = near {
                 f.problems.retain(|p| p.field != *known);
                 f.bad(

@@ -137,6 +137,7 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
 impl Store {
     /// Keeps `check`'s warnings for a file not in lsms's form.
     fn note_warnings(&self, path: &Path, text: &str) {
+        self.unformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let shown = self.show_path(path);
         let found: Vec<(String, Error)> = super::lint::lint(text)
             .into_iter()
@@ -372,7 +373,7 @@ impl Store {
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
                 .filter(|b| !self.lint || b.first() == Some(&1))
-                .and_then(|b| crate::model::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
+                .and_then(|b| crate::codec::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
                     entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
@@ -386,7 +387,7 @@ impl Store {
                             self.note_warnings(&path, &l.text);
                         }
                         let mut bytes = vec![u8::from(l.canonical)];
-                        bytes.extend(crate::model::binary::encode(&l.incident));
+                        bytes.extend(crate::codec::binary::encode(&l.incident));
                         entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
                         l.incident
                     })

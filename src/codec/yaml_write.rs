@@ -2,21 +2,21 @@
 //! final newline, one line per history entry, so that `git diff` shows the
 //! lines that changed and nothing else.
 
-use super::incident::*;
-use super::time::rfc3339;
+use crate::model::incident::*;
+use crate::model::time::rfc3339;
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
 
 /// A string as a one-line YAML scalar: plain where every reader reads it
 /// back as the same string, else double-quoted.
 pub fn scalar(s: &str) -> String {
-    super::text::scalar(s).into_owned()
+    crate::model::text::scalar(s).into_owned()
 }
 
 /// A text that may run over lines: a literal block where it reads well,
 /// else a quoted scalar.
 fn text(out: &mut String, key: &str, s: &str) {
-    if !super::text::can_be_literal(s) {
+    if !crate::model::text::can_be_literal(s) {
         let _ = writeln!(out, "{key}: {}", scalar(s));
         return;
     }
@@ -88,8 +88,10 @@ impl Flow {
     }
 }
 
+/// A date as the file writes it: `2026-12-01`, plain (a YAML 1.1 reader
+/// such as PyYAML reads it as the date it is).
 fn some<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|x| scalar(&x.to_string()))
+    v.as_ref().map(|x| x.to_string())
 }
 
 fn reporter(r: &Reporter) -> String {
