@@ -231,6 +231,27 @@ pub fn output(
     file: Option<&std::path::Path>,
     f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    output_with(ctx, file, Sink::default(), f)
+}
+
+/// How a file written with `--output` is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sink {
+    /// It holds no personal data (a summary, the board's report): made
+    /// with the umask like any file a person makes, not owner-only.
+    pub public: bool,
+    /// It is CSV: a `.csv` file (never stdout) starts with the UTF-8 byte
+    /// order mark, so that a spreadsheet reads `£` as `£`.
+    pub csv: bool,
+}
+
+/// `output`, with how the file is made.
+pub fn output_with(
+    ctx: &Ctx,
+    file: Option<&std::path::Path>,
+    sink: Sink,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let Some(file) = file else {
         let mut out = ctx.out();
         f(&mut out)?;
@@ -238,8 +259,13 @@ pub fn output(
     };
     let path = ctx.cwd.join(file);
     let mut buf = Vec::new();
+    let csv_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if sink.csv && csv_file {
+        buf.extend_from_slice(crate::render::BOM);
+    }
     f(&mut buf)?;
-    crate::store::fsio::write_atomic(&path, &buf, crate::store::Mode::Replace)
+    let perm = if sink.public { 0o666 } else { 0o600 };
+    crate::store::fsio::write_atomic_perm(&path, &buf, crate::store::Mode::Replace, perm)
         .map_err(Error::io("write", &path))?;
     ctx.say(format!("Wrote {}.", path.display()));
     Ok(())

@@ -1,0 +1,1 @@
+//! The board pack as HTML (to come).
