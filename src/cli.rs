@@ -70,6 +70,7 @@ pub enum Command {
     Reopen(cmd::reopen::Args),
     Export(cmd::export::Args),
     Summary(cmd::summary::Args),
+    Board(cmd::board::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
     Import(cmd::import::Args),

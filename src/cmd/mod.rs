@@ -2,6 +2,7 @@
 //! the outside world only through `Ctx`.
 
 pub mod assign;
+pub mod board;
 pub mod check;
 pub mod close;
 pub mod completions;

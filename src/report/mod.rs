@@ -1,6 +1,7 @@
 //! Figures from records: periods, summaries, deadlines, export rows. Pure:
 //! given the records, the store's zone and "now".
 
+pub mod board;
 pub mod calendar;
 pub mod due;
 pub mod export;

@@ -406,7 +406,7 @@ pub fn compare(now: &Rows, before: &Rows, prior: Prior, blank: &[String]) -> Row
     let name = &now.columns[fig];
     let mut columns = now.columns.clone();
     columns.push(format!("{name}_{}", prior.column()));
-    columns.push(format!("{name}_change"));
+    columns.push(format!("{name}_change_vs_{}", prior.column()));
     let mut rows = now.rows.clone();
     for r in &before.rows {
         if !rows.iter().any(|n| n[0] == r[0]) {
@@ -464,7 +464,10 @@ mod tests {
         let now = rows(&[("theft", "3"), ("total", "3")]);
         let before = rows(&[("theft", "1"), ("harassment", "2"), ("total", "3")]);
         let c = compare(&now, &before, Prior::LastYear, &zero_row(&now));
-        assert_eq!(c.columns, ["category", "incidents", "incidents_last_year", "incidents_change"]);
+        assert_eq!(
+            c.columns,
+            ["category", "incidents", "incidents_last_year", "incidents_change_vs_last_year"]
+        );
         assert_eq!(c.rows[0], ["theft", "3", "1", "+2"]);
         assert_eq!(c.rows[1], ["harassment", "0", "2", "-2"]);
         assert_eq!(c.rows[2], ["total", "3", "3", "0"]);
