@@ -184,7 +184,7 @@ fn stacked(
             r#"<text x="{}" y="{}" text-anchor="middle" class="a">{}</text>"#,
             cx + bar / 2,
             top + plot_h + 16,
-            escape(short)
+            escape(&short)
         );
     }
     for (s, (name, _)) in series.iter().enumerate() {
