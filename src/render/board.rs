@@ -149,13 +149,15 @@ fn stacked(
     // Axis with its top figure.
     let _ = write!(
         out,
-        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/><line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" text-anchor="end" class="v">{max}</text><text x="{}" y="{}" text-anchor="end" class="v">0</text>"##,
+        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/><line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" text-anchor="end" class="v">{}</text><text x="{}" y="{}" text-anchor="end" class="v">0</text>"##,
         top + plot_h,
         top + plot_h,
         w - 10,
         top + plot_h,
         left - 4,
         top + 10,
+        // The scale's top, unless small counts are hidden (it may be one).
+        if show.suppress { String::new() } else { max.to_string() },
         left - 4,
         top + plot_h
     );
