@@ -29,9 +29,14 @@ Lists are joined with ';'. Times are RFC 3339, money is exact pounds ('120.00').
 --include-personal adds: summary location description reporter_name people_names recorded_by
   assignee closure_note notes
 CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
+A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
+--format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,
+money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
+--include-personal. The file is readable by its owner only.
 
 Examples:
   lsms export --format csv --output incidents.csv
+  lsms export --since 2026-04-01 --format xlsx --output incidents.xlsx
   lsms export --since 2026-04-01 --category theft --format ndjson | jq .losses_estimated")]
 pub struct Args {
     #[command(flatten)]

@@ -66,7 +66,7 @@ fn pounds(text: &str) -> String {
     let digits: Vec<char> = w.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -396,7 +396,7 @@ caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #e8edf4; vertical-align: bottom; }
-tbody th { text-align: left; font-weight: normal; }
+tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
 tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big { display: flex; flex-wrap: wrap; gap: 3mm; margin: 4mm 0; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
@@ -456,9 +456,8 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
             show.suppress && [a, c].iter().any(|v| v.parse::<u64>().is_ok_and(|n| (1..=4).contains(&n)))
         };
         let change = |now: &str, then: &str, ch: &str| {
-            if hide_change(now, then) && !m.starts_with("losses_") && m != "median_days_to_close" {
-                "–".to_string()
-            } else if ch.is_empty() {
+            let counts = !m.starts_with("losses_") && m != "median_days_to_close";
+            if (hide_change(now, then) && counts) || ch.is_empty() {
                 "–".to_string()
             } else if m.starts_with("losses_") {
                 let (sign, rest) = ch.split_at(if ch.starts_with(['+', '-']) { 1 } else { 0 });

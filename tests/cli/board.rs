@@ -93,12 +93,21 @@ fn the_annual_report_defaults_to_the_last_complete_financial_year() {
 fn compare_sets_the_earlier_figure_and_the_change_beside_each_row() {
     let s = Store::sample();
     let csv = |p: &str, cmp: &str| -> BTreeMap<String, Vec<String>> {
-        let out = s.run(&["summary", "--by", "category", "--period", p, "--compare", cmp, "--format", "csv"]).ok();
-        out.stdout.lines().map(|l| l.split(',').map(String::from).collect::<Vec<_>>()).map(|r| (r[0].clone(), r)).collect()
+        let out =
+            s.run(&["summary", "--by", "category", "--period", p, "--compare", cmp, "--format", "csv"]).ok();
+        out.stdout
+            .lines()
+            .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+            .map(|r| (r[0].clone(), r))
+            .collect()
     };
     let plain = |p: &str| -> BTreeMap<String, String> {
         let out = s.run(&["summary", "--by", "category", "--period", p, "--format", "csv"]).ok();
-        out.stdout.lines().filter_map(|l| l.split_once(',')).map(|(k, v)| (k.into(), v.split(',').next().unwrap().into())).collect()
+        out.stdout
+            .lines()
+            .filter_map(|l| l.split_once(','))
+            .map(|(k, v)| (k.into(), v.split(',').next().unwrap().into()))
+            .collect()
     };
     let (now, before, year) = (plain("2026/27-Q3"), plain("2026/27-Q2"), plain("2025/26-Q3"));
     let prev = csv("2026/27-Q3", "previous");
@@ -118,7 +127,19 @@ fn compare_sets_the_earlier_figure_and_the_change_beside_each_row() {
     let prev_total = &prev["total"];
     assert!(!prev_total[11].starts_with('\''), "{prev_total:?}");
 
-    let j = s.run(&["summary", "--by", "month", "--period", "2026-11", "--compare", "last-year", "--format", "json"]).ok();
+    let j = s
+        .run(&[
+            "summary",
+            "--by",
+            "month",
+            "--period",
+            "2026-11",
+            "--compare",
+            "last-year",
+            "--format",
+            "json",
+        ])
+        .ok();
     let rows = json(&j);
     assert_eq!(rows[0]["month"], "2026-11");
     assert!(rows[0].get("incidents_last_year").is_some(), "{rows:?}");
@@ -174,7 +195,9 @@ fn the_board_is_one_page_with_nothing_fetched_and_the_figures_of_summary() {
     // Counts only: no name, summary, description or note reaches the page.
     let export = s.run(&["export", "--include-personal", "--format", "json"]).ok();
     for r in json(&export) {
-        for k in ["summary", "description", "reporter_name", "people_names", "notes", "closure_note", "location"] {
+        for k in
+            ["summary", "description", "reporter_name", "people_names", "notes", "closure_note", "location"]
+        {
             if let Some(text) = r[k].as_str().filter(|t| t.len() > 6) {
                 assert!(!html.contains(text), "{k} {text:?} is on the board's page");
             }
@@ -186,10 +209,22 @@ fn the_board_is_one_page_with_nothing_fetched_and_the_figures_of_summary() {
 fn the_board_escapes_every_string_and_can_hide_small_counts() {
     let s = Store::with_config("sites: [\"<img src=x onerror=alert(1)>\", Peasley Cross]\n");
     let cfg = s.root.join("lsms.yaml");
-    let text = std::fs::read_to_string(&cfg).unwrap().replace("Test Trust", "Trust <script>alert(1)</script> & Co");
+    let text =
+        std::fs::read_to_string(&cfg).unwrap().replace("Test Trust", "Trust <script>alert(1)</script> & Co");
     std::fs::write(&cfg, text).unwrap();
-    for (when, cat) in [("2026-10-03 10:00", "theft"), ("2026-10-04 11:00", "theft"), ("2026-11-05 12:00", "harassment")] {
-        s.report(&["--category", cat, "--summary", "x", "--occurred", when, "--site", "<img src=x onerror=alert(1)>"]);
+    for (when, cat) in
+        [("2026-10-03 10:00", "theft"), ("2026-10-04 11:00", "theft"), ("2026-11-05 12:00", "harassment")]
+    {
+        s.report(&[
+            "--category",
+            cat,
+            "--summary",
+            "x",
+            "--occurred",
+            when,
+            "--site",
+            "<img src=x onerror=alert(1)>",
+        ]);
     }
     let html = board(&s, &["--period", "2026/27-Q3"]);
     assert!(!html.contains("<script") && !html.contains("<img"), "strings are escaped");
@@ -243,7 +278,8 @@ fn a_real_browser_prints_the_board_to_a4_pages() {
     let line = text
         .lines()
         .find(|l| {
-            l.trim_start().starts_with("Incidents ") && l.split_whitespace().nth(1).is_some_and(|w| w.parse::<u64>().is_ok())
+            l.trim_start().starts_with("Incidents ")
+                && l.split_whitespace().nth(1).is_some_and(|w| w.parse::<u64>().is_ok())
         })
         .unwrap_or_default();
     assert!(line.split_whitespace().nth(1) == Some(incidents.as_str()), "incidents {incidents} in {line:?}");
@@ -301,7 +337,16 @@ fn spreadsheets_hold_typed_cells_that_match_the_json_export() {
     assert!(probe.status.success(), "openpyxl is needed: `pip install openpyxl` (bash .ci/run installs it)");
     let s = Store::sample();
     // Text that a spreadsheet would run or misread stays text.
-    s.report(&["--category", "theft", "--summary", "=HYPERLINK(\"http://x\",\"y\")", "--loss", "1250.5", "--occurred", "2026-07-01 09:30"]);
+    s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "--loss",
+        "1250.5",
+        "--occurred",
+        "2026-07-01 09:30",
+    ]);
     let dir = s.tmp.path();
     for personal in [true, false] {
         let x = dir.join("x.xlsx");
@@ -317,13 +362,42 @@ fn spreadsheets_hold_typed_cells_that_match_the_json_export() {
         let trust = "Northshire Community Health NHS Trust (fictional)";
         let cells = python(XLSX_CHECK, &[x.to_str().unwrap(), j.to_str().unwrap(), marking, trust]);
         assert!(cells.trim().parse::<u32>().unwrap() > 500, "{cells}");
-        assert_eq!(std::fs::metadata(&x).unwrap().permissions().mode() & 0o777, 0o600, "an export stays owner-only");
+        assert_eq!(
+            std::fs::metadata(&x).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "an export stays owner-only"
+        );
     }
 
     // A summary's spreadsheet holds the CSV's figures, as numbers.
     let x = dir.join("s.xlsx");
-    s.run(&["summary", "--by", "category", "--period", "2026/27", "--compare", "previous", "--format", "xlsx", "--output", x.to_str().unwrap()]).ok();
-    let csv = s.run(&["summary", "--by", "category", "--period", "2026/27", "--compare", "previous", "--format", "csv"]).ok();
+    s.run(&[
+        "summary",
+        "--by",
+        "category",
+        "--period",
+        "2026/27",
+        "--compare",
+        "previous",
+        "--format",
+        "xlsx",
+        "--output",
+        x.to_str().unwrap(),
+    ])
+    .ok();
+    let csv = s
+        .run(&[
+            "summary",
+            "--by",
+            "category",
+            "--period",
+            "2026/27",
+            "--compare",
+            "previous",
+            "--format",
+            "csv",
+        ])
+        .ok();
     let script = r#"
 import openpyxl, sys, csv, io
 ws = openpyxl.load_workbook(sys.argv[1]).active
@@ -354,7 +428,18 @@ print('ok')
 fn csv_files_open_cleanly_and_pipes_stay_plain() {
     let s = Store::sample();
     let f = s.tmp.path().join("figures.csv");
-    s.run(&["summary", "--report", "annual", "--period", "2026", "--format", "csv", "--output", f.to_str().unwrap()]).ok();
+    s.run(&[
+        "summary",
+        "--report",
+        "annual",
+        "--period",
+        "2026",
+        "--format",
+        "csv",
+        "--output",
+        f.to_str().unwrap(),
+    ])
+    .ok();
     let bytes = std::fs::read(&f).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFmetric,label,value\n"), "a BOM, then the header");
     let text = String::from_utf8(bytes).unwrap();
@@ -406,7 +491,10 @@ fn the_readme_cron_lines_work_as_written() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.stdout.is_empty() && out.stderr.is_empty(), "cron mails any output: a good run is silent");
+        assert!(
+            out.stdout.is_empty() && out.stderr.is_empty(),
+            "cron mails any output: a good run is silent"
+        );
         jobs += 1;
     }
     assert!(jobs >= 1);
