@@ -73,6 +73,7 @@ pub enum Command {
     Board(cmd::board::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
+    Fmt(cmd::fmt::Args),
     Import(cmd::import::Args),
     MergeFile(cmd::merge_file::Args),
     Completions(cmd::completions::Args),

@@ -84,13 +84,39 @@ impl Error {
         Error::File(Box::new(FileProblem {
             place: format!("{path}:{line}:{col}"),
             message: format!("{path}:{line}:{col}: {message}"),
-            src: NamedSource::new(path, src.to_string()),
+            // The file's lines are shown under the message: nothing in
+            // them may act on the terminal (same byte length, so the span
+            // still fits).
+            src: NamedSource::new(path, crate::model::text::inert_same_length(src).into_owned()),
             labels: vec![LabeledSpan::new_with_span(
                 Some("here".into()),
                 SourceSpan::new(offset.into(), len),
             )],
             help,
         }))
+    }
+
+    /// The same error with every text a person gave shown inert on a
+    /// terminal: control characters and escape sequences escaped, never
+    /// sent raw (a value quoted in a message may hold anything).
+    pub fn for_terminal(self) -> Error {
+        let clean = |s: String| crate::model::text::for_terminal(&s, true).into_owned();
+        match self {
+            Error::Failed { message, help } => {
+                Error::Failed { message: clean(message), help: help.map(clean) }
+            }
+            Error::Usage { message, help } => Error::Usage { message: clean(message), help: help.map(clean) },
+            Error::File(mut f) => {
+                f.message = clean(f.message);
+                f.help = f.help.map(clean);
+                Error::File(f)
+            }
+            Error::Reported(m) => Error::Reported(clean(m)),
+            io @ Error::Io { .. } => {
+                let text = clean(io.to_string());
+                Error::Failed { message: text, help: None }
+            }
+        }
     }
 
     pub fn exit_code(&self) -> i32 {

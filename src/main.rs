@@ -70,6 +70,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Board(a) => cmd::board::run(&ctx, a),
         Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
+        Command::Fmt(a) => cmd::fmt::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),
         Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),
         Command::Completions(a) => cmd::completions::run(&ctx, a),
@@ -102,12 +103,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Error::Reported(msg)) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", model::text::for_terminal(&msg, true));
             ExitCode::from(1)
         }
         Err(e) => {
             let code = e.exit_code();
-            eprintln!("{:?}", miette::Report::new(e));
+            eprintln!("{:?}", miette::Report::new(e.for_terminal()));
             ExitCode::from(code as u8)
         }
     }

@@ -22,7 +22,7 @@ pub struct Args {
 /// The team member's name as lsms.yaml spells it, or a refusal.
 pub fn team_member(team: Option<&[String]>, name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() || name.contains(['\n', '\r']) {
+    if name.is_empty() || name.contains(crate::model::text::LINE_BREAKS) {
         return Err(Error::failed("--to: give a name on one line"));
     }
     let Some(team) = team else { return Ok(name.to_string()) };

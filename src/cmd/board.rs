@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let b = board::build(&items, periods, &known, &store.config.trust, made);
     let page = html(&b, &store.config.categories, Show { suppress: args.suppress_small });
     let file = super::summary::name_for(args.output.as_deref(), Some(&period));
-    output_with(ctx, file.as_deref(), Sink { public: true, csv: false }, |o| {
+    output_with(ctx, &store, file.as_deref(), Sink { public: true, csv: false }, |o| {
         o.write_all(page.as_bytes()).map_err(crate::error::stdout_err)
     })?;
     finish_scan(ctx, bad)

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
-    let store = ctx.store()?;
+    let mut store = ctx.store()?;
+    store.lint = true;
     // Problems are printed as they are found, in file order; only each
     // good file's uuid is kept, to find duplicates at the end.
     let mut count = 0usize;
@@ -56,8 +57,17 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             store.show_path(&p)
         ));
     }
+    let warnings = store.take_warnings();
+    let warned = warnings.len();
+    warnings.into_iter().for_each(|w| ctx.show_error(w));
     count += problems.len();
     problems.into_iter().for_each(|p| ctx.show_error(p));
+    if count == 0 && warned > 0 {
+        ctx.say(format!(
+            "Checked {good} incident(s): no problems; {warned} warning(s) where YAML may read a hand edit otherwise than meant."
+        ));
+        return Ok(());
+    }
     if count == 0 {
         ctx.say(format!("Checked {good} incident(s): no problems."));
         return Ok(());

@@ -5,7 +5,7 @@ use crate::cli::FilterArgs;
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
-use crate::report::export::{COLUMNS, PERSONAL, row};
+use crate::report::export::{COLUMNS, PERSONAL, json_row, row};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let mut bad = Vec::new();
     let sink = Sink { public: false, csv: format == Format::Csv };
-    output_with(ctx, args.output.as_deref(), sink, |o| {
+    output_with(ctx, &store, args.output.as_deref(), sink, |o| {
         if format == Format::Csv {
             let mut columns: Vec<&str> = COLUMNS.to_vec();
             if personal {
@@ -75,19 +75,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.stream(
             personal || filter.grep.is_some(),
             |r| match r {
-                Ok(i) if filter.matches(&i) => {
-                    let row = row(&i, personal);
-                    Some(Ok(match format {
-                        Format::Csv => {
-                            render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
-                        }
-                        Format::Json | Format::Ndjson | Format::Xlsx => {
-                            let obj: serde_json::Map<String, serde_json::Value> =
-                                row.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
-                            serde_json::to_string(&obj).unwrap_or_default()
-                        }
-                    }))
-                }
+                Ok(i) if filter.matches(&i) => Some(Ok(match format {
+                    Format::Csv => {
+                        let row = row(&i, personal);
+                        render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
+                    }
+                    Format::Json | Format::Ndjson | Format::Xlsx => {
+                        serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
+                    }
+                })),
                 Ok(_) => None,
                 Err(e) => Some(Err(e)),
             },
@@ -163,6 +159,6 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     };
     let bytes = xlsx::workbook("Incidents", &title, &columns, &rows)
         .map_err(|e| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}")))?;
-    output(ctx, args.output.as_deref(), |o| o.write_all(&bytes).map_err(stdout_err))?;
+    output(ctx, store, args.output.as_deref(), |o| o.write_all(&bytes).map_err(stdout_err))?;
     finish_scan(ctx, bad)
 }

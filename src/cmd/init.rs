@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "for example --trust '5 Boroughs Partnership NHS Trust'",
         ));
     };
-    if trust.is_empty() || trust.contains(['\n', '\r']) {
+    if trust.is_empty() || trust.contains(crate::model::text::LINE_BREAKS) {
         return Err(Error::usage(
             "--trust: give the trust's name on one line",
             "for example --trust '5 Boroughs Partnership NHS Trust'",

@@ -38,18 +38,10 @@ fn read(p: &std::path::Path) -> Result<(String, Value)> {
 
 /// Lines of a top-level key's block: from `key:` to the next top-level key.
 fn key_block(text: &str, key: &str) -> Option<(usize, usize)> {
-    let mut off = 0;
-    let mut start = None;
-    for line in text.split_inclusive('\n') {
-        let top = !line.starts_with([' ', '\t', '-', '#', '\n']);
-        match start {
-            None if top && line.strip_prefix(key).is_some_and(|r| r.starts_with(':')) => start = Some(off),
-            Some(s) if top => return Some((s, off)),
-            _ => {}
-        }
-        off += line.len();
-    }
-    start.map(|s| (s, text.len()))
+    crate::model::text::top_level_blocks(text)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, r)| (r.start, r.end))
 }
 
 fn render(v: &Value, vocab: &Vocab) -> String {
@@ -58,11 +50,46 @@ fn render(v: &Value, vocab: &Vocab) -> String {
         .unwrap_or_else(|_| serde_yaml::to_string(v).unwrap_or_default())
 }
 
+/// Is this parsed file an incident at all (a mapping with a schema and an
+/// id)? An empty base (a file both sides added) counts as one.
+fn looks_like_incident(v: &Value) -> bool {
+    v.as_mapping().is_some_and(|m| m.contains_key("schema") && m.contains_key("id"))
+}
+
+/// git's own line merge, for a file that is not an incident: what git
+/// would have done without the driver.
+fn git_merge_file(ctx: &Ctx, args: &Args, name: &str, why: &str) -> Result<()> {
+    ctx.say(format!("lsms merge-file: {name}: {why}: merged line by line as git does"));
+    let out = std::process::Command::new("git")
+        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "--"])
+        .arg(&args.ours)
+        .arg(&args.base)
+        .arg(&args.theirs)
+        .output()
+        .map_err(|e| Error::failed(format!("cannot run git merge-file: {e}")))?;
+    match out.status.code() {
+        Some(0) => Ok(()),
+        Some(n) if n > 0 => Err(Error::Reported(format!("{name}: merge conflict (line by line)"))),
+        _ => Err(Error::failed(format!(
+            "git merge-file failed on {name}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let name = args.path.clone().unwrap_or_else(|| args.ours.display().to_string());
-    let (_, base) = read(&args.base)?;
-    let (_, ours) = read(&args.ours)?;
-    let (_, theirs) = read(&args.theirs)?;
+    let parsed = (read(&args.base), read(&args.ours), read(&args.theirs));
+    let (Ok((base_text, base)), Ok((_, ours)), Ok((_, theirs))) = parsed else {
+        return git_merge_file(ctx, args, &name, "a side is not valid YAML");
+    };
+    let base_empty = base_text.trim().is_empty();
+    if !(looks_like_incident(&ours)
+        && looks_like_incident(&theirs)
+        && (base_empty || looks_like_incident(&base)))
+    {
+        return git_merge_file(ctx, args, &name, "not an incident on every side");
+    }
     let mut categories: Vec<String> = STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect();
     for v in [&base, &ours, &theirs] {
         if let Some(c) = v.get("category").and_then(Value::as_str) {

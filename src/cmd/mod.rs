@@ -8,6 +8,7 @@ pub mod close;
 pub mod completions;
 pub mod due;
 pub mod export;
+pub mod fmt;
 pub mod import;
 pub mod init;
 pub mod list;
@@ -74,7 +75,9 @@ impl Ctx {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
         match name {
-            Some(n) if n.contains(['\n', '\r']) => Err(Error::failed("the actor's name should be one line")),
+            Some(n) if n.contains(crate::model::text::LINE_BREAKS) => {
+                Err(Error::failed("the actor's name should be one line"))
+            }
             Some(n) => Ok(n),
             None => {
                 Err(Error::failed_with("cannot tell who is acting", "say with --as NAME, or set $LSMS_USER"))
@@ -100,7 +103,7 @@ impl Ctx {
 
     /// Prints an error's full diagnostic on stderr.
     pub fn show_error(&self, e: Error) {
-        eprintln!("{:?}", miette::Report::new(e));
+        eprintln!("{:?}", miette::Report::new(e.for_terminal()));
     }
 
     /// Does this run commit each change? Refuses, before any write, a store
@@ -216,23 +219,20 @@ pub fn change(
     if !done.written {
         ctx.say(format!("{id}: nothing to change."));
     }
-    if done.dropped_comments {
-        eprintln!(
-            "warning: {} had YAML comments, which lsms does not keep when it rewrites a file; git has the old text",
-            id.rel_path()
-        );
-    }
     Ok(done)
 }
 
-/// Writes a command's output to stdout, or with `--output FILE` to a file,
-/// atomically: a run that fails leaves the last good file in place.
+/// Writes a command's output to stdout (also for `--output -`), or with
+/// `--output FILE` to a file, atomically: a run that fails leaves the last
+/// good file in place. Only a regular file is written, never one of the
+/// store's own files: see [`output_target`].
 pub fn output(
     ctx: &Ctx,
+    store: &Store,
     file: Option<&std::path::Path>,
     f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
-    output_with(ctx, file, Sink::default(), f)
+    output_with(ctx, store, file, Sink::default(), f)
 }
 
 /// How a file written with `--output` is made.
@@ -249,16 +249,17 @@ pub struct Sink {
 /// `output`, with how the file is made.
 pub fn output_with(
     ctx: &Ctx,
+    store: &Store,
     file: Option<&std::path::Path>,
     sink: Sink,
     f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
-    let Some(file) = file else {
+    let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
         let mut out = ctx.out();
         f(&mut out)?;
         return out.flush().map_err(crate::error::stdout_err);
     };
-    let path = ctx.cwd.join(file);
+    let path = output_target(store, &ctx.cwd.join(file))?;
     let mut buf = Vec::new();
     let csv_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if sink.csv && csv_file {
@@ -270,4 +271,46 @@ pub fn output_with(
         .map_err(Error::io("write", &path))?;
     ctx.say(format!("Wrote {}.", path.display()));
     Ok(())
+}
+
+/// Where `--output PATH` may write: a regular file (or a new one) outside
+/// the store's own files. A FIFO, device, socket or folder, a link to one
+/// or to nothing, and anything under the store's `incidents/`,
+/// `evidence/` or `.lsms/`, or its `lsms.yaml`, is refused before anything
+/// is written. A link to a regular file is written through: the file it
+/// points to is replaced, the link stays.
+pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
+    let refuse = |why: &str| {
+        Error::failed_with(
+            format!("--output {}: {why}: nothing was written", path.display()),
+            "give the path of a regular file, outside the store's incidents/, evidence/, .lsms/ and lsms.yaml, or - for standard output",
+        )
+    };
+    let target = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let name = path.file_name().ok_or_else(|| refuse("not a file name"))?;
+            let dir =
+                path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let dir = std::fs::canonicalize(dir).map_err(|_| refuse("its folder does not exist"))?;
+            dir.join(name)
+        }
+        Err(e) => return Err(Error::io("look at", path)(e)),
+        Ok(_) => {
+            let real = std::fs::canonicalize(path).map_err(|_| refuse("a link that leads nowhere"))?;
+            let meta = std::fs::metadata(&real).map_err(Error::io("look at", path))?;
+            if meta.is_dir() {
+                return Err(refuse("a folder"));
+            }
+            if !meta.is_file() {
+                return Err(refuse("not a regular file (a FIFO, device or socket)"));
+            }
+            real
+        }
+    };
+    let own = ["incidents", "evidence", ".lsms"].iter().any(|d| target.starts_with(store.real_root.join(d)))
+        || target == store.real_root.join(crate::store::CONFIG_FILE);
+    if own {
+        return Err(refuse("one of the store's own files"));
+    }
+    Ok(target)
 }

@@ -1,7 +1,8 @@
 //! `lsms show`: one incident, as a case file.
 
 use super::{Ctx, emit};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::text::for_terminal;
 use crate::model::{Incident, Stamp};
 use chrono_tz::Tz;
 use clap::ValueEnum;
@@ -33,8 +34,15 @@ fn when(t: &Stamp, tz: Tz) -> String {
 }
 
 /// The record as JSON, with every key the file holds (unknown ones too).
-pub fn to_json(inc: &Incident) -> serde_json::Value {
-    serde_yaml::from_str::<serde_json::Value>(&inc.to_yaml()).unwrap_or(serde_json::Value::Null)
+/// A record that cannot be put as JSON (a key that is not text, say) is an
+/// error naming its file, never `null`.
+pub fn to_json(inc: &Incident) -> Result<serde_json::Value> {
+    serde_yaml::from_str::<serde_json::Value>(&inc.to_yaml()).map_err(|e| {
+        Error::failed_with(
+            format!("{} cannot be shown as JSON: {e}", inc.id.rel_path()),
+            "`lsms show ID --format yaml` shows the file as it is; `lsms check` names what is wrong",
+        )
+    })
 }
 
 /// The case file as a person reads it.
@@ -147,6 +155,18 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
         if let Some(d) = &e.detail {
             let _ = write!(line, " — {}", d.trim_end().replace('\n', "\n      "));
         }
+        // A reopen keeps how the case had ended.
+        let kept = |k: &str| e.extra.get(k).and_then(|v| v.as_str());
+        if let Some(o) = kept("outcome") {
+            let _ = write!(line, "\n      was closed");
+            if let Some(t) = kept("closed_at").and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+                let _ = write!(line, " {}", when(&t, tz));
+            }
+            let _ = write!(line, " as {o}");
+            if let Some(n) = kept("closure_note") {
+                let _ = write!(line, ": {}", n.trim_end().replace('\n', "\n        "));
+            }
+        }
         let _ = writeln!(s, "{line}");
     }
     s
@@ -156,11 +176,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let loaded = store.load(&args.id)?;
     let inc = &loaded.incident;
+    let json = match args.format {
+        Format::Json => Some(to_json(inc)?),
+        _ => None,
+    };
     emit(&mut ctx.out(), |o| match args.format {
-        Format::Text => o.write_all(text(inc, store.config.tz).as_bytes()),
+        Format::Text => o.write_all(for_terminal(&text(inc, store.config.tz), true).as_bytes()),
         Format::Yaml => o.write_all(loaded.text.as_bytes()),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *o, &to_json(inc))?;
+            serde_json::to_writer_pretty(&mut *o, &json)?;
             writeln!(o)
         }
     })

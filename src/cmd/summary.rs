@@ -89,7 +89,7 @@ pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf>
 /// `--format xlsx` needs a file: a spreadsheet on a terminal or in a pipe
 /// helps nobody.
 pub fn need_file_for_xlsx(output: Option<&Path>) -> Result<()> {
-    if output.is_none() {
+    if output.is_none_or(|f| f.as_os_str() == "-") {
         return Err(Error::usage(
             "--format xlsx writes a spreadsheet file, not text for a terminal or a pipe",
             "add --output FILE.xlsx",
@@ -213,7 +213,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         (Some(p), None) => format!("{} ({})", p.label(), p.dates()),
         (None, _) => "every incident in the register".to_string(),
     };
-    output_with(ctx, file.as_deref(), sink, |o| {
+    output_with(ctx, &store, file.as_deref(), sink, |o| {
         match format {
             Format::Csv => render::csv_figures(o, &rows),
             Format::Json => render::json(o, &rows),

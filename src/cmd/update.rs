@@ -92,7 +92,9 @@ fn opt_line(flag: &str, v: &Option<String>) -> Result<Option<Option<String>>> {
     match v.as_deref().map(str::trim) {
         None => Ok(None),
         Some("") => Ok(Some(None)),
-        Some(s) if s.contains(['\n', '\r']) => Err(Error::failed(format!("--{flag}: give one line"))),
+        Some(s) if s.contains(crate::model::text::LINE_BREAKS) => {
+            Err(Error::failed(format!("--{flag}: give one line")))
+        }
         Some(s) => Ok(Some(Some(s.to_string()))),
     }
 }
@@ -151,7 +153,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
         }
         if let Some(s) = &a.summary {
             let s = s.trim();
-            if s.is_empty() || s.contains(['\n', '\r']) {
+            if s.is_empty() || s.contains(crate::model::text::LINE_BREAKS) {
                 return Err(Error::failed("--summary: give one line that says what happened"));
             }
             put!(inc.summary, s.to_string(), "summary", text);

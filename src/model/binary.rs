@@ -8,11 +8,11 @@ use super::incident::*;
 use super::money::Money;
 use super::time::Stamp;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Mapping;
 use uuid::Uuid;
 
 /// Bumped whenever the encoding changes: an old cache is then rebuilt.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Appends values to bytes (also used for the cache's own framing).
 pub(crate) struct W(pub(crate) Vec<u8>);
@@ -236,11 +236,17 @@ pub fn encode(i: &Incident) -> Vec<u8> {
         w.extra(&e.extra);
     }
     w.u64(i.extra.len() as u64);
-    for (anchor, k, v) in &i.extra {
-        w.0.push(anchor.and_then(|a| KEYS.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
-        let mut one = Mapping::new();
-        one.insert(k.clone(), v.clone());
-        w.str(&serde_yaml::to_string(&one).unwrap_or_default());
+    for x in &i.extra {
+        w.0.push(x.after.and_then(|a| KEYS.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
+        w.0.push(u8::from(x.raw.is_some()));
+        match &x.raw {
+            Some(raw) => w.str(raw),
+            None => {
+                let mut one = Mapping::new();
+                one.insert(x.key.clone(), x.value.clone());
+                w.str(&serde_yaml::to_string(&one).unwrap_or_default());
+            }
+        }
     }
     w.0
 }
@@ -354,11 +360,17 @@ pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
                 0 => None,
                 i => Some(*KEYS.get(usize::from(i) - 1)?),
             };
-            let one: Mapping = serde_yaml::from_str(r.str()?).ok()?;
-            let (k, v) = one.into_iter().next()?;
-            Some((anchor, k, v))
+            let is_raw = match r.byte()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+            let text = r.str()?;
+            let one: Mapping = serde_yaml::from_str(text).ok()?;
+            let (key, value) = one.into_iter().next()?;
+            Some(Extra { after: anchor, key, value, raw: is_raw.then(|| text.to_string()) })
         })
-        .collect::<Option<Vec<(Option<&'static str>, Value, Value)>>>()?;
+        .collect::<Option<Vec<Extra>>>()?;
     if r.at != b.len() {
         return None;
     }
@@ -396,6 +408,7 @@ pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_yaml::Value;
 
     fn sample() -> Vec<Incident> {
         let vocab = Vocab {
@@ -441,7 +454,18 @@ mod tests {
     #[test]
     fn keys_of_ones_own_round_trip_too() {
         let mut i = sample().remove(0);
-        i.extra.push((Some("harm"), Value::from("ward_code"), Value::from("W3")));
+        i.extra.push(Extra {
+            after: Some("harm"),
+            key: Value::from("ward_code"),
+            value: Value::from("W3"),
+            raw: None,
+        });
+        i.extra.push(Extra {
+            after: None,
+            key: Value::from("links"),
+            value: serde_yaml::from_str("{datix: X}").unwrap(),
+            raw: Some("links:\n  datix: X  # kept\n".into()),
+        });
         i.history[0].extra.insert(Value::from("ext"), Value::from(4021));
         assert_eq!(decode_with(&encode(&i), true), Some(i));
     }

@@ -82,7 +82,7 @@ fn ok<T>(problems: &mut Vec<Problem>, field: &str, r: Result<T, String>) -> Opti
 /// A trimmed one-line text; empty is absent.
 fn one_line(problems: &mut Vec<Problem>, field: &str, s: &Option<String>) -> Option<String> {
     let s = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    if s.contains(['\n', '\r']) {
+    if s.contains(super::text::LINE_BREAKS) {
         return ok(problems, field, Err(format!("the {} should be one line", field.replace('_', " "))));
     }
     Some(s.to_string())
@@ -192,7 +192,7 @@ impl Draft {
             None | Some("") => {
                 ok(p, "summary", Err("a summary is needed: one line that says what happened".into()))
             }
-            Some(s) if s.contains(['\n', '\r']) => ok(
+            Some(s) if s.contains(super::text::LINE_BREAKS) => ok(
                 p,
                 "summary",
                 Err("the summary should be one line; put the rest in the description".into()),
@@ -323,6 +323,9 @@ pub fn parse_person(s: &str) -> Result<Person, String> {
         ));
     };
     let name = parts.next().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+    if let Some(n) = &name {
+        super::text::one_line("a person's name", n)?;
+    }
     Ok(Person { role: Role::parse(role)?, party: Party::parse(party)?, name, extra: Default::default() })
 }
 

@@ -101,7 +101,19 @@ pub struct Incident {
     pub closed_at: Option<Stamp>,
     pub closure_note: Option<String>,
     pub history: Vec<Entry>,
-    pub extra: Vec<(Option<&'static str>, Value, Value)>,
+    pub extra: Vec<Extra>,
+}
+
+/// A top-level key the tool does not know, kept as it is: after the known
+/// key it followed in the file (`None`: at the top), and, where the file
+/// held it in a form that reads back as the same value, its lines as
+/// written (so a rewrite keeps the person's layout and comments there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra {
+    pub after: Option<&'static str>,
+    pub key: Value,
+    pub value: Value,
+    pub raw: Option<String>,
 }
 
 /// The top-level keys in the order they are written.
@@ -155,7 +167,7 @@ impl Vocab {
     pub fn check_site(&self, s: &str) -> Result<String, String> {
         let t = s.trim();
         match &self.sites {
-            None => Ok(t.to_string()),
+            None => super::text::one_line("the site", t).map(|_| t.to_string()),
             Some(sites) => sites.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
                 let names: Vec<&str> = sites.iter().map(String::as_str).collect();
                 super::unknown_word("site", s, &names) + " (the sites are listed under `sites:` in lsms.yaml)"
@@ -229,7 +241,7 @@ impl<'m> Fields<'m, '_> {
 
     fn line(&mut self, key: &str, required: bool) -> Option<String> {
         let s = self.text(key, required)?;
-        if s.contains(['\n', '\r']) {
+        if s.contains(super::text::LINE_BREAKS) {
             self.bad(key, format!("`{}` should be one line", self.at(key)));
             return None;
         }
@@ -418,6 +430,27 @@ fn one<'m, T>(
 }
 
 impl Incident {
+    /// Takes the text of each unknown top-level key from the file it was
+    /// read from, where that text alone reads back as the same key and
+    /// value: a rewrite then keeps it exactly as the person wrote it.
+    pub fn keep_raw_extras(&mut self, text: &str) {
+        if self.extra.is_empty() {
+            return;
+        }
+        let blocks = super::text::top_level_blocks(text);
+        for x in &mut self.extra {
+            let Some(key) = x.key.as_str() else { continue };
+            let Some((_, range)) = blocks.iter().find(|(k, _)| *k == key) else { continue };
+            let raw = &text[range.clone()];
+            let raw = if raw.ends_with('\n') { raw.to_string() } else { format!("{raw}\n") };
+            let same = serde_yaml::from_str::<Mapping>(&raw)
+                .is_ok_and(|m| m.len() == 1 && m.get(key) == Some(&x.value));
+            if same {
+                x.raw = Some(raw);
+            }
+        }
+    }
+
     /// Reads a parsed YAML document as an incident, naming every problem.
     pub fn from_value(v: &Value, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
         let Value::Mapping(map) = v else {
@@ -486,13 +519,13 @@ impl Incident {
         for (k, v) in map {
             match k.as_str().and_then(|k| KEYS.iter().find(|x| **x == k)) {
                 Some(known) => anchor = Some(known),
-                None => extra.push((anchor, k.clone(), v.clone())),
+                None => extra.push(Extra { after: anchor, key: k.clone(), value: v.clone(), raw: None }),
             }
         }
         // A key of one's own is kept; one a letter or two from a key the
         // tool reads is a typo that would silently lose the field.
-        for (_, k, _) in &extra {
-            let Some(k) = k.as_str() else { continue };
+        for x in &extra {
+            let Some(k) = x.key.as_str() else { continue };
             let near = KEYS.iter().find(|known| k.len() >= 4 && super::distance(k, known) <= 2);
             if let Some(known) = near {
                 f.problems.retain(|p| p.field != *known);

@@ -16,8 +16,12 @@ pub struct Merged {
     pub conflicts: Vec<(Value, Value, Value)>,
 }
 
-fn entry_time(v: &Value) -> String {
-    v.get("at").and_then(Value::as_str).unwrap_or_default().to_string()
+/// An entry's instant, so that entries written with different offsets
+/// (either side of the October clock change) sort in time order; an entry
+/// without a readable time sorts first, as it stood.
+fn entry_time(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    let at = v.get("at").and_then(Value::as_str)?;
+    chrono::DateTime::parse_from_rfc3339(at).ok().map(|t| t.to_utc())
 }
 
 /// Base's items, then ours', then theirs' new ones, without duplicates;
@@ -101,6 +105,21 @@ mod tests {
         let details: Vec<&str> =
             m.value["history"].as_sequence().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
         assert_eq!(details, ["one", "two"]);
+    }
+
+    #[test]
+    fn history_is_ordered_by_instant_across_the_clock_change() {
+        // 01:30+00:00 (after the clocks went back) is later than 01:45+01:00.
+        let ours = y(&format!(
+            "{BASE}  - {{ at: 2026-10-25T01:30:00+00:00, by: b, action: note, detail: later }}\n"
+        ));
+        let theirs = y(&format!(
+            "{BASE}  - {{ at: 2026-10-25T01:45:00+01:00, by: c, action: note, detail: earlier }}\n"
+        ));
+        let m = merge(&y(BASE), &ours, &theirs);
+        let details: Vec<&str> =
+            m.value["history"].as_sequence().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
+        assert_eq!(details, ["earlier", "later"]);
     }
 
     #[test]

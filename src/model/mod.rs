@@ -9,6 +9,7 @@ pub mod id;
 pub mod incident;
 pub mod merge;
 pub mod money;
+pub mod text;
 pub mod time;
 pub mod workflow;
 pub mod write;

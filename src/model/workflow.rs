@@ -90,7 +90,8 @@ impl Incident {
         refuse_closed(self, "assigned")?;
         let to = to.trim();
         if self.assignee.as_deref() == Some(to) {
-            return Ok(false);
+            // Nothing to change, but what the person wrote is kept.
+            return Ok(self.note_if_given(act, note));
         }
         let from = self.assignee.replace(to.to_string());
         self.record(
@@ -103,6 +104,33 @@ impl Incident {
             self.set_status(act, Status::Assigned, "updated", None);
         }
         Ok(true)
+    }
+
+    /// Keeps a `--note` given with a change that changed nothing: as a note
+    /// in the history. Whether anything was added.
+    fn note_if_given(&mut self, act: &Act<'_>, note: Option<&str>) -> bool {
+        match note.map(str::trim_end).filter(|n| !n.trim().is_empty()) {
+            Some(n) => {
+                let mut e = act.entry("note");
+                e.detail = Some(n.to_string());
+                self.history.push(e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Records a rewrite into lsms's form: a `formatted` entry holding each
+    /// comment the rewrite dropped, so that nothing a person wrote is lost.
+    /// Nothing is added when no comment was dropped (the values are as they
+    /// were).
+    pub fn formatted(&mut self, act: &Act<'_>, dropped_comments: &[&str]) {
+        if dropped_comments.is_empty() {
+            return;
+        }
+        let mut e = act.entry("formatted");
+        e.detail = Some(format!("comments kept from the hand-edited file:\n{}", dropped_comments.join("\n")));
+        self.history.push(e);
     }
 
     /// Adds a note to the case history. Notes go on after a case is closed
@@ -154,6 +182,8 @@ impl Incident {
         if s.kind.trim().is_empty() {
             return Err(refuse("the sanction's kind is empty", "for example --kind warning-letter"));
         }
+        super::text::one_line("the sanction's kind", &s.kind)
+            .map_err(|m| refuse(m, "give the kind as one line, for example --kind warning-letter"))?;
         if let (Some(d), Some(r)) = (s.date, s.review_on)
             && r < d
         {
@@ -203,9 +233,9 @@ impl Incident {
             act,
             "loss",
             FieldChange { field: "losses.recovered", from: Some(old_r.to_string()), to: Some(r.to_string()) },
-            if a { None } else { note },
+            if a { None } else { note.clone() },
         );
-        Ok(a || b)
+        Ok(a || b || self.note_if_given(act, note.as_deref()))
     }
 
     /// What stops this case from closing, each with the command that sets it.
@@ -219,6 +249,12 @@ impl Incident {
             ));
         }
         let undecided = self.riddor.as_ref().is_none_or(|r| r.status == RiddorStatus::Undecided);
+        if self.riddor.as_ref().is_some_and(|r| r.status == RiddorStatus::Reportable) {
+            out.push(refuse(
+                "RIDDOR says reportable, but the report to the HSE is not recorded yet",
+                format!("lsms update {id} --riddor reported --hse-ref REF --riddor-reported-on YYYY-MM-DD"),
+            ));
+        }
         if self.harm.is_some_and(|h| h > Harm::None) && undecided {
             out.push(refuse(
                 format!(
@@ -258,8 +294,10 @@ impl Incident {
         Ok(())
     }
 
-    /// Reopens a closed case for investigation. The outcome goes; the
-    /// history keeps it.
+    /// Reopens a closed case for investigation. The outcome, closing time
+    /// and closure note leave the record's fields, and the reopen entry of
+    /// the history keeps all three whole (`outcome`, `closed_at`,
+    /// `closure_note`), so `show` still tells how the case had ended.
     pub fn reopen(&mut self, act: &Act<'_>, reason: &str) -> Result<(), Refusal> {
         if self.status != Status::Closed {
             return Err(refuse(
@@ -270,10 +308,22 @@ impl Incident {
         if reason.trim().is_empty() {
             return Err(refuse("the reason is empty", "say why with --reason TEXT"));
         }
-        self.outcome = None;
-        self.closed_at = None;
-        self.closure_note = None;
+        let outcome = self.outcome.take();
+        let closed_at = self.closed_at.take();
+        let note = self.closure_note.take();
         self.set_status(act, Status::Investigating, "reopened", Some(reason.trim().to_string()));
+        if let Some(e) = self.history.last_mut() {
+            let s = |v: String| serde_yaml::Value::String(v);
+            for (k, v) in [
+                ("outcome", outcome.map(|o| o.to_string())),
+                ("closed_at", closed_at.map(|t| super::time::rfc3339(&t))),
+                ("closure_note", note),
+            ] {
+                if let Some(v) = v {
+                    e.extra.insert(s(k.into()), s(v));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -349,6 +399,10 @@ mod tests {
         assert!(i.assign(&act(), "x", None).is_err());
         i.reopen(&act(), "new evidence").unwrap();
         assert_eq!((i.status, i.outcome), (Status::Investigating, None));
+        let e = i.history.last().unwrap();
+        assert_eq!(e.extra.get("outcome").and_then(|v| v.as_str()), Some("no-further-action"));
+        assert_eq!(e.extra.get("closure_note").and_then(|v| v.as_str()), Some("done"));
+        assert!(e.extra.get("closed_at").is_some());
         assert!(i.reopen(&act(), "again").is_err());
     }
 

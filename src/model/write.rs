@@ -7,50 +7,16 @@ use super::time::rfc3339;
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
 
-/// Words a YAML reader (1.1 or 1.2) could take for something not a string.
-fn is_special_word(s: &str) -> bool {
-    const WORDS: &[&str] =
-        &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", "-.inf", "+.inf", ".nan"];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
-}
-
-fn looks_numeric(s: &str) -> bool {
-    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-    !t.is_empty()
-        && t.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
-        && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-' | b':'))
-        && !t.contains(['T', 't'])
-        && t.matches('-').count() != 2
-}
-
-/// Can `s` be written without quotes, in block and in flow context?
-fn is_plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
-    let last = s.chars().last().unwrap_or(first);
-    !first.is_whitespace()
-        && !last.is_whitespace()
-        && last != ':'
-        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && s.chars().all(|c| !c.is_control() && !",[]{}".contains(c))
-        && !is_special_word(s)
-        && !looks_numeric(s)
-}
-
-/// A string as a one-line YAML scalar: plain where safe, else double-quoted
-/// (JSON's escapes are YAML's).
+/// A string as a one-line YAML scalar: plain where every reader reads it
+/// back as the same string, else double-quoted.
 pub fn scalar(s: &str) -> String {
-    if is_plain(s) { s.to_string() } else { serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()) }
+    super::text::scalar(s).into_owned()
 }
 
 /// A text that may run over lines: a literal block where it reads well,
 /// else a quoted scalar.
 fn text(out: &mut String, key: &str, s: &str) {
-    let block_ok = s.contains('\n')
-        && !s.starts_with([' ', '\t', '\n'])
-        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
-    if !block_ok {
+    if !super::text::can_be_literal(s) {
         let _ = writeln!(out, "{key}: {}", scalar(s));
         return;
     }
@@ -71,17 +37,24 @@ fn text(out: &mut String, key: &str, s: &str) {
     }
 }
 
-/// Any YAML value in flow style, for keys the tool does not know that sit
-/// inside a flow mapping. JSON is YAML's flow syntax.
+/// Any YAML value in flow style, on one line: for keys the tool does not
+/// know. Strings go through the same quoting as every other string.
 fn flow_value(v: &Value) -> String {
     match v {
         Value::String(s) => scalar(s),
         Value::Null => "null".into(),
-        other => serde_json::to_string(other).unwrap_or_else(|_| {
-            // Not expressible as JSON (a tagged or non-string-keyed value):
-            // keep its YAML text, quoted.
-            scalar(serde_yaml::to_string(other).unwrap_or_default().trim())
-        }),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(flow_value).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Mapping(m) => {
+            let pairs: Vec<String> =
+                m.iter().map(|(k, v)| format!("{}: {}", flow_value(k), flow_value(v))).collect();
+            if pairs.is_empty() { "{}".into() } else { format!("{{ {} }}", pairs.join(", ")) }
+        }
+        Value::Tagged(t) => format!("{} {}", t.tag, flow_value(&t.value)),
     }
 }
 
@@ -106,8 +79,7 @@ impl Flow {
     }
     fn extra(mut self, extra: &Mapping) -> Flow {
         for (k, v) in extra {
-            let key = k.as_str().map(scalar).unwrap_or_else(|| flow_value(k));
-            self = self.put(&key, Some(flow_value(v)));
+            self = self.put(&flow_value(k), Some(flow_value(v)));
         }
         self
     }
@@ -194,11 +166,14 @@ fn items<T>(out: &mut String, key: &str, xs: &[T], f: impl Fn(&T) -> String) {
 }
 
 fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
-    for (a, k, v) in &inc.extra {
-        if a.as_deref() == anchor {
-            let mut one = Mapping::new();
-            one.insert(k.clone(), v.clone());
-            out.push_str(&serde_yaml::to_string(&one).unwrap_or_default());
+    for x in &inc.extra {
+        if x.after == anchor {
+            match &x.raw {
+                Some(raw) => out.push_str(raw),
+                None => {
+                    let _ = writeln!(out, "{}: {}", flow_value(&x.key), flow_value(&x.value));
+                }
+            }
         }
     }
 }
@@ -264,7 +239,12 @@ mod tests {
     #[test]
     fn plain_where_safe_quoted_where_not() {
         assert_eq!(scalar("A&E reception"), "A&E reception");
-        assert_eq!(scalar("2026-11-24T14:30:00+00:00"), "2026-11-24T14:30:00+00:00");
+        assert_eq!(
+            scalar("2026-11-24T14:30:00+00:00"),
+            "\"2026-11-24T14:30:00+00:00\"",
+            "PyYAML would read a time"
+        );
+        assert_eq!(scalar("5 Boroughs Partnership NHS Trust"), "5 Boroughs Partnership NHS Trust");
         assert_eq!(scalar("Siân O'Neill"), "Siân O'Neill");
         for quoted in [
             "120.00",

@@ -17,10 +17,16 @@ pub struct Rows {
     pub rows: Vec<Vec<String>>,
 }
 
-/// A cell that a spreadsheet would run as a formula (`= + - @`, tab, CR at
-/// the start) gets a leading `'` (OWASP's advice for CSV injection).
+/// A cell that a spreadsheet could run as a formula gets a leading `'`
+/// (OWASP's advice for CSV injection): one whose first character after any
+/// leading white space (space, tab, CR, LF, VT, FF, no-break and the other
+/// Unicode spaces) is `= + - @` or their full-width forms `＝ ＋ － ＠`, or
+/// that starts with a tab or CR. Spreadsheets trim such space before they
+/// look for a formula.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+    let first = cell.chars().find(|c| !(c.is_whitespace() || *c == '\u{FEFF}' || *c == '\u{200B}'));
+    let formula = first.is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠'));
+    if formula || cell.starts_with(['\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
 }
 
 /// One TSV cell: tabs and line breaks become spaces, so a row is a line.
@@ -173,7 +179,7 @@ pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) 
     });
     t.set_header(header);
     for row in &rows.rows {
-        t.add_row(row.iter().map(|c| tsv_cell(c).into_owned()));
+        t.add_row(row.iter().map(|c| crate::model::text::for_terminal(&tsv_cell(c), false).into_owned()));
     }
     // comfy-table pads every line to the table's width: trim the tail.
     t.lines().try_for_each(|line| writeln!(out, "{}", line.trim_end()))
@@ -200,8 +206,30 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("id,summary\n"));
         assert!(text.contains("A,\"'=HYPERLINK(\"\"x\"\")\""), "{text}");
-        for cell in ["=1", "+1", "-1", "@x", "\tx", "\rx"] {
+        for cell in [
+            "=1",
+            "+1",
+            "-1",
+            "@x",
+            "\tx",
+            "\rx",
+            " =1",
+            "\n=1",
+            "\u{0B}+1",
+            "\u{0C}-1",
+            "\u{A0}=1",
+            "\u{3000}@x",
+            "\u{2003}=1",
+            "＝1",
+            " ＋1",
+            "－1",
+            "＠x",
+            "\u{FEFF}=1",
+        ] {
             assert!(neutralise(cell).starts_with('\''), "{cell:?}");
+        }
+        for cell in ["x=1", "", "  ", "a@b", "2026-11-24", "£1,250"] {
+            assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
         assert_eq!(neutralise("2026-11-24"), "2026-11-24");
     }

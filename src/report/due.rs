@@ -41,7 +41,8 @@ pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
     let serious = inc.harm.is_some_and(|h| h >= Harm::Severe);
     let days = if serious { 10 } else { 15 };
     let riddor = inc.riddor.as_ref().map(|r| r.status);
-    if open && riddor == Some(RiddorStatus::Reportable) {
+    // RIDDOR deadlines stand until the report is made, closed case or not.
+    if riddor == Some(RiddorStatus::Reportable) {
         out.push(Deadline {
             due: inc.occurred_at.to_utc() + Duration::days(days),
             kind: "riddor",
@@ -49,8 +50,7 @@ pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
         });
     }
     let staff_hurt = inc.people.iter().any(|p| p.role == Role::Victim && p.party == Party::Staff);
-    if open
-        && staff_hurt
+    if staff_hurt
         && inc.harm.is_some_and(|h| h > Harm::None)
         && riddor.is_none_or(|r| r == RiddorStatus::Undecided)
     {
@@ -103,16 +103,22 @@ pub fn is_late(inc: &Incident) -> bool {
     inc.reported_at - inc.occurred_at > Duration::hours(24)
 }
 
-/// Parses `30d`, `2w`, `12h` (a bare number is days).
+/// Parses `30d`, `2w`, `12h` (a bare number is days), up to 100 years.
 pub fn parse_within(s: &str) -> Result<Duration, String> {
     let t = s.trim().to_ascii_lowercase();
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: i64 = num.parse().map_err(|_| format!("'{s}' is not a duration: write it like 7d, 2w or 12h"))?;
-    match unit {
-        "" | "d" | "day" | "days" => Ok(Duration::days(n)),
-        "w" | "week" | "weeks" => Ok(Duration::weeks(n)),
-        "h" | "hour" | "hours" => Ok(Duration::hours(n)),
-        _ => Err(format!("'{s}' is not a duration: write it like 7d, 2w or 12h")),
+    let bad = || format!("'{s}' is not a duration: write it like 7d, 2w or 12h");
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let hours = match unit {
+        "" | "d" | "day" | "days" => n.checked_mul(24),
+        "w" | "week" | "weeks" => n.checked_mul(24 * 7),
+        "h" | "hour" | "hours" => Some(n),
+        _ => return Err(bad()),
+    };
+    const MAX_HOURS: i64 = 100 * 366 * 24;
+    match hours {
+        Some(h) if h <= MAX_HOURS => Ok(Duration::hours(h)),
+        _ => Err(format!("'{s}' is too far ahead: look at most 100 years ahead (5200w)")),
     }
 }
 
@@ -183,5 +189,8 @@ mod tests {
         assert_eq!(parse_within("2w").unwrap(), Duration::days(14));
         assert_eq!(parse_within("30").unwrap(), Duration::days(30));
         assert!(parse_within("soon").is_err());
+        for huge in ["99999999999d", "9223372036854775807h", "99999999999999999999w", "36600w"] {
+            assert!(parse_within(huge).is_err(), "{huge}");
+        }
     }
 }

@@ -48,8 +48,42 @@ pub const PERSONAL: &[&str] = &[
     "notes",
 ];
 
-fn join<T: ToString>(xs: impl Iterator<Item = T>) -> String {
-    xs.map(|x| x.to_string()).collect::<Vec<_>>().join(";")
+/// A list in one CSV cell: items joined by `;`, with a `\` or `;` inside an
+/// item written `\\` or `\;`, so the cell splits back into exactly its
+/// items (an empty item stands for an absent value, keeping lists that
+/// run side by side, like `people_roles` and `people_names`, aligned).
+pub fn join<T: ToString>(xs: impl Iterator<Item = T>) -> String {
+    let mut out = String::new();
+    for (i, x) in xs.enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        let x = x.to_string();
+        if x.contains(['\\', ';']) {
+            out.push_str(&x.replace('\\', "\\\\").replace(';', "\\;"));
+        } else {
+            out.push_str(&x);
+        }
+    }
+    out
+}
+
+/// Splits a list cell made by [`join`] back into its items.
+#[cfg(test)]
+pub fn split(cell: &str) -> Vec<String> {
+    if cell.is_empty() {
+        return Vec::new();
+    }
+    let mut items = vec![String::new()];
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => items.last_mut().unwrap_or(&mut String::new()).extend(chars.next()),
+            ';' => items.push(String::new()),
+            c => items.last_mut().unwrap_or(&mut String::new()).push(c),
+        }
+    }
+    items
 }
 
 /// One exported value: text borrowed from the record where it can be, so a
@@ -102,6 +136,71 @@ fn opt_word(s: Option<&'static str>) -> Cell<'static> {
     s.map_or(Cell::Null, word)
 }
 
+/// One incident as a JSON object: the columns of [`row`] in their order,
+/// with lists kept as lists: `assets` and `notes` as arrays, `people` as
+/// `{role, party, name}` objects in place of `people_roles` and
+/// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
+/// in place of `sanction_classes` and `sanction_kinds`. Names and notes
+/// only with `personal`, as in every export.
+pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in row(inc, personal) {
+        let value = match k {
+            "assets" => json!(inc.assets.iter().map(|a| a.as_str()).collect::<Vec<_>>()),
+            "people_roles" => {
+                let people: Vec<Value> = inc
+                    .people
+                    .iter()
+                    .map(|p| {
+                        let mut o = json!({ "role": p.role.as_str(), "party": p.party.as_str() });
+                        if personal {
+                            o["name"] = p.name.as_deref().map_or(Value::Null, |n| json!(n));
+                        }
+                        o
+                    })
+                    .collect();
+                out.insert("people".into(), Value::Array(people));
+                continue;
+            }
+            "sanction_classes" => {
+                let sanctions: Vec<Value> = inc
+                    .sanctions
+                    .iter()
+                    .map(|x| {
+                        let mut o = json!({
+                            "class": x.class.as_str(),
+                            "kind": x.kind,
+                            "date": x.date.map(|d| d.to_string()),
+                            "review_on": x.review_on.map(|d| d.to_string()),
+                        });
+                        if personal {
+                            o["note"] = x.note.as_deref().map_or(Value::Null, |n| json!(n));
+                        }
+                        o
+                    })
+                    .collect();
+                out.insert("sanctions".into(), Value::Array(sanctions));
+                continue;
+            }
+            "people_names" | "sanction_kinds" => continue,
+            "notes" => Value::Array(
+                notes(inc)
+                    .map(|e| {
+                        json!({ "at": rfc3339(&e.at), "by": e.by, "text": e.detail.as_deref().unwrap_or_default() })
+                    })
+                    .collect(),
+            ),
+            _ => v.to_json(),
+        };
+        out.insert(k.to_string(), value);
+    }
+    out
+}
+
+fn notes(inc: &Incident) -> impl Iterator<Item = &Entry> {
+    inc.history.iter().filter(|e| e.action == "note")
+}
+
 /// One incident as (column, value) pairs, in the documented order.
 pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
     let losses = inc.losses.as_ref();
@@ -133,13 +232,13 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("closed_at", inc.closed_at.as_ref().map_or(Cell::Null, |t| owned(rfc3339(t)))),
     ];
     if personal {
-        let notes = join(inc.history.iter().filter(|e| e.action == "note").filter_map(|e| e.detail.clone()));
+        let notes = join(notes(inc).map(|e| e.detail.clone().unwrap_or_default()));
         v.extend([
             ("summary", Cell::Text(Cow::Borrowed(&inc.summary))),
             ("location", text(&inc.location)),
             ("description", text(&inc.description)),
             ("reporter_name", inc.reporter.as_ref().map_or(Cell::Null, |r| text(&r.name))),
-            ("people_names", owned(join(inc.people.iter().filter_map(|p| p.name.clone())))),
+            ("people_names", owned(join(inc.people.iter().map(|p| p.name.clone().unwrap_or_default())))),
             ("recorded_by", Cell::Text(Cow::Borrowed(&inc.recorded_by))),
             ("assignee", text(&inc.assignee)),
             ("closure_note", text(&inc.closure_note)),
@@ -147,4 +246,28 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ]);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_cell_splits_back_into_exactly_its_items() {
+        for items in [
+            vec![],
+            vec!["a"],
+            vec!["a", "b"],
+            vec!["", "b", ""],
+            vec!["semi;colon", "back\\slash", "\\;", ";;", "\\"],
+            vec!["Siân", "☕;☕"],
+        ] {
+            let cell = join(items.iter());
+            let back = split(&cell);
+            if items.len() == 1 && items[0].is_empty() {
+                continue;
+            }
+            assert_eq!(back, items, "{cell}");
+        }
+    }
 }

@@ -108,7 +108,12 @@ impl Month {
     pub fn get(&self, name: &str, stat: &Stat) -> Option<&[u8]> {
         let i = self.entries.binary_search_by(|e| self.data[e.0.clone()].cmp(name.as_bytes())).ok()?;
         let (_, s, range) = &self.entries[i];
-        (s == stat && stat.mtime_ns < self.scanned_ns - RACY_MARGIN_NS).then(|| &self.data[range.clone()])
+        // Racy by the later of mtime and ctime: a file whose mtime was set
+        // back (`touch -d`, a tool keeping times) still had its ctime moved
+        // by the change, and on a filesystem with coarse times a change
+        // within the same tick leaves the stat as it was.
+        let changed = stat.mtime_ns.max(stat.ctime_ns);
+        (s == stat && changed < self.scanned_ns - RACY_MARGIN_NS).then(|| &self.data[range.clone()])
     }
 
     pub fn len(&self) -> usize {
@@ -172,6 +177,14 @@ mod tests {
         assert_eq!(m.get("a.yaml", &Stat { size: 11, ..old }), None, "a changed size");
         assert_eq!(m.get("a.yaml", &Stat { ctime_ns: old.ctime_ns + 1, ..old }), None, "a changed ctime");
         assert_eq!(m.get("b.yaml", &racy), None, "changed within the margin of the scan: not trusted");
+        let old_mtime_new_ctime = Stat { ctime_ns: scanned - 1_000_000_000, ..old };
+        save(&p, 42, scanned, &[("c.yaml", old_mtime_new_ctime, vec![5])]).unwrap();
+        let m = Month::load(&p, 42).unwrap();
+        assert_eq!(
+            m.get("c.yaml", &old_mtime_new_ctime),
+            None,
+            "an old mtime does not make a recent change trusted: the ctime counts too"
+        );
         assert!(Month::load(&p, 43).is_none(), "other settings");
     }
 

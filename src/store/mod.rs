@@ -5,6 +5,7 @@ pub mod cache;
 pub mod config;
 pub mod fsio;
 pub mod git;
+pub mod lint;
 mod locate;
 mod scan;
 pub use locate::field_offset as locate_key;
@@ -21,17 +22,25 @@ pub const CONFIG_FILE: &str = "lsms.yaml";
 
 pub struct Store {
     pub root: PathBuf,
+    /// The root with every symlink resolved: links inside the store are
+    /// followed only while they resolve under it.
+    pub real_root: PathBuf,
     pub config: Config,
     vocab: crate::model::Vocab,
     /// Read through the cache in `.lsms/cache/` (off with `--no-cache`).
     pub use_cache: bool,
     cache_key: u64,
+    /// Collect warnings about hand-edited files while reading (`check`).
+    pub lint: bool,
+    warnings: std::sync::Mutex<Vec<(String, Error)>>,
 }
 
 /// One incident as read from its file, with the text it was read from.
 pub struct Loaded {
     pub text: String,
     pub incident: Incident,
+    /// Is the file exactly what lsms writes for this record?
+    pub canonical: bool,
 }
 
 impl Store {
@@ -76,7 +85,17 @@ impl Store {
         let config = Config::parse(&cfg_path.display().to_string(), &src)?;
         let vocab = config.vocab();
         let cache_key = cache::settings_key(&src);
-        Ok(Store { root, config, vocab, use_cache: true, cache_key })
+        let real_root = std::fs::canonicalize(&root).map_err(Error::io("read", &root))?;
+        Ok(Store {
+            root,
+            real_root,
+            config,
+            vocab,
+            use_cache: true,
+            cache_key,
+            lint: false,
+            warnings: Default::default(),
+        })
     }
 
     pub fn path_of(&self, id: &Id) -> PathBuf {
@@ -96,8 +115,26 @@ impl Store {
     /// its file name and folder.
     pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
         let shown = self.show_path(path);
-        let fast = crate::model::fastyaml::parse(&text).map(Ok);
-        let value: Value = fast.unwrap_or_else(|| serde_yaml::from_str(&text)).map_err(|e| {
+        // The fast reader is trusted only where the record it gives, written
+        // again, is the file byte for byte: the file is then exactly what
+        // lsms writes, which serde_yaml and PyYAML read alike (the property
+        // tests hold the writer to that). Anything else goes to serde_yaml.
+        if let Some(incident) = crate::model::fastyaml::parse(&text)
+            .and_then(|v| Incident::from_value(&v, &self.vocab).ok())
+            .filter(|i| self.root.join(i.id.rel_path()) == path && i.to_yaml() == text)
+        {
+            return Ok(Loaded { text, incident, canonical: true });
+        }
+        if let Some((line, off)) = lint::conflict_marker(&text) {
+            return Err(vec![Error::in_file(
+                &shown,
+                &text,
+                off,
+                format!("an unresolved merge conflict (a conflict marker at line {line})"),
+                Some("keep the right lines, remove the <<<<<<<, ======= and >>>>>>> lines, then run `lsms check`".into()),
+            )]);
+        }
+        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -122,7 +159,11 @@ impl Store {
             });
         let problems = match Incident::from_value(&value, &self.vocab) {
             Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
-            Ok(incident) => return Ok(Loaded { text, incident }),
+            Ok(mut incident) => {
+                incident.keep_raw_extras(&text);
+                let canonical = incident.to_yaml() == text;
+                return Ok(Loaded { text, incident, canonical });
+            }
             Err(mut p) => {
                 p.extend(misplaced);
                 p
@@ -139,10 +180,64 @@ impl Store {
             .collect())
     }
 
-    /// Reads and parses one file.
+    /// Reads and parses one file: a regular file, inside the store, of a
+    /// size worth reading; a FIFO or device is never waited on.
     pub fn read(&self, path: &Path) -> Result<Loaded, Vec<Error>> {
-        let text = std::fs::read_to_string(path).map_err(|e| vec![Error::io("read", path)(e)])?;
-        self.parse(path, text)
+        self.read_text(path).map_err(|e| vec![e]).and_then(|text| self.parse(path, text))
+    }
+
+    fn read_text(&self, path: &Path) -> Result<String> {
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let no_follow = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?.file_type();
+        let kind = self.kind_of(path, no_follow)?;
+        if let Some(e) = self.unreadable(path, &kind) {
+            return Err(e);
+        }
+        // O_NONBLOCK: should the file have become a FIFO since, opening it
+        // does not wait for a writer; the stat of what was opened decides.
+        const O_NONBLOCK: i32 = 0o4000;
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(path)
+            .map_err(Error::io("read", path))?;
+        let meta = f.metadata().map_err(Error::io("read", path))?;
+        if let Some(e) = self.unreadable(path, &scan::Kind::from_meta(&meta)) {
+            return Err(e);
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        f.take(scan::MAX_FILE + 1).read_to_end(&mut bytes).map_err(Error::io("read", path))?;
+        if bytes.len() as u64 > scan::MAX_FILE {
+            return Err(Error::failed(format!(
+                "{}: grew past the size limit while read",
+                self.show_path(path)
+            )));
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Error::in_file(
+                &self.show_path(path),
+                &text,
+                at,
+                "not UTF-8 text: an incident file is UTF-8".into(),
+                Some("save the file as UTF-8 (a git diff shows what changed)".into()),
+            )
+        })
+    }
+
+    /// Where a write to an incident's file goes: the file itself, or, for a
+    /// symbolic link inside the store, the file it points to (replacing the
+    /// link would leave the real file stale).
+    fn write_target(&self, path: &Path) -> Result<PathBuf> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                self.kind_of(path, m.file_type())?;
+                std::fs::canonicalize(path).map_err(Error::io("read", path))
+            }
+            _ => Ok(path.to_path_buf()),
+        }
     }
 
     /// Turns an id argument into the id of an incident that exists.
@@ -150,7 +245,7 @@ impl Store {
         let query = IdQuery::parse(arg).map_err(Error::failed)?;
         match query {
             IdQuery::Full(id) => {
-                if self.path_of(&id).is_file() {
+                if std::fs::symlink_metadata(self.path_of(&id)).is_ok() {
                     Ok(id)
                 } else {
                     Err(Error::failed_with(
@@ -164,7 +259,9 @@ impl Store {
                 let found: Vec<Id> = files
                     .iter()
                     .filter_map(|p| p.file_stem()?.to_str())
-                    .filter(|stem| stem.len() == 13 && stem[9..].eq_ignore_ascii_case(&suffix))
+                    .filter(|stem| {
+                        stem.len() == 13 && stem.get(9..).is_some_and(|s| s.eq_ignore_ascii_case(&suffix))
+                    })
                     .filter_map(|stem| Id::parse(stem).ok())
                     .collect();
                 match found.as_slice() {
@@ -195,8 +292,22 @@ impl Store {
 
     /// Read-modify-write of one incident under the store's lock. A file
     /// that does not parse is never rewritten; a file changed by someone
-    /// else between the read and the write is not overwritten.
+    /// else between the read and the write is not overwritten; a file that
+    /// is not in the form lsms writes (a hand edit with comments or another
+    /// layout) is not rewritten either, since that would change lines other
+    /// than this change's: `lsms fmt` puts it in form first.
     pub fn update(&self, id: &Id, change: impl FnOnce(&mut Incident) -> Result<()>) -> Result<Updated> {
+        self.update_with(id, false, |inc, _| change(inc))
+    }
+
+    /// [`Store::update`], with the text the record was read from given to
+    /// `change`; `reformat` lets a file not in lsms's form be rewritten.
+    pub fn update_with(
+        &self,
+        id: &Id,
+        reformat: bool,
+        change: impl FnOnce(&mut Incident, &str) -> Result<()>,
+    ) -> Result<Updated> {
         let _lock = self.lock()?;
         let path = self.path_of(id);
         let loaded = self.read(&path).map_err(|errs| {
@@ -211,10 +322,29 @@ impl Store {
             }
         })?;
         let mut incident = loaded.incident;
-        change(&mut incident)?;
+        if !reformat {
+            let canonical = incident.to_yaml();
+            if canonical != loaded.text {
+                let (line, off) = first_difference(&loaded.text, &canonical);
+                return Err(Error::in_file(
+                    &self.show_path(&path),
+                    &loaded.text,
+                    off,
+                    format!(
+                        "{id} was edited by hand into a form lsms does not write (from line {line}): \
+                         writing this change would also rewrite lines it does not touch, so nothing was written"
+                    ),
+                    Some(format!(
+                        "run `lsms fmt {id}` to put it in lsms's form (comments go into its history; \
+                         `lsms fmt --check` lists such files), then run the command again"
+                    )),
+                ));
+            }
+        }
+        change(&mut incident, &loaded.text)?;
         let text = incident.to_yaml();
         if text == loaded.text {
-            return Ok(Updated { incident, written: false, dropped_comments: false });
+            return Ok(Updated { incident, written: false });
         }
         test_hook_pause();
         let now_on_disk = std::fs::read(&path).map_err(Error::io("read", &path))?;
@@ -227,8 +357,9 @@ impl Store {
                 "someone or something else edited it; run the command again",
             ));
         }
-        fsio::write_atomic(&path, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
-        Ok(Updated { incident, written: true, dropped_comments: has_comments(&loaded.text) })
+        let target = self.write_target(&path)?;
+        fsio::write_atomic(&target, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
+        Ok(Updated { incident, written: true })
     }
 
     /// Writes a new incident file; fails with `AlreadyExists` on a clash.
@@ -248,28 +379,13 @@ use std::os::unix::fs::DirBuilderExt;
 pub struct Updated {
     pub incident: Incident,
     pub written: bool,
-    /// The file had YAML comments, which a rewrite does not keep.
-    pub dropped_comments: bool,
 }
 
-/// Does YAML text hold a comment? (`#` at a line's start, or after a space
-/// outside quotes.)
-pub fn has_comments(text: &str) -> bool {
-    text.lines().any(|line| {
-        let mut quote: Option<char> = None;
-        let mut prev = ' ';
-        for c in line.chars() {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == '"' || c == '\'' => quote = Some(c),
-                None if c == '#' && prev.is_whitespace() => return true,
-                None => {}
-            }
-            prev = c;
-        }
-        false
-    })
+/// The 1-based line, and byte offset, where two texts first differ.
+fn first_difference(a: &str, b: &str) -> (usize, usize) {
+    let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let start = a[..same].rfind('\n').map_or(0, |p| p + 1);
+    (a[..start].matches('\n').count() + 1, start)
 }
 
 /// Tests set `LSMS_TEST_PAUSE_MS` to widen the window between the read and
@@ -298,18 +414,5 @@ pub fn first_of(mut errs: Vec<Error>) -> Error {
             Error::File(f)
         }
         other => other,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_comments;
-
-    #[test]
-    fn finds_comments_but_not_hashes_in_values() {
-        assert!(has_comments("# top\nschema: 1\n"));
-        assert!(has_comments("harm: low  # was moderate\n"));
-        assert!(!has_comments("summary: \"bed #4\"\nlocation: ward#4\n"));
-        assert!(!has_comments("summary: 'a # b'\n"));
     }
 }

@@ -6,48 +6,164 @@ use crate::error::{Error, Result};
 use crate::model::Incident;
 use std::path::{Path, PathBuf};
 
-/// A folder's entries but dotfiles (temp files among them), sorted by name,
-/// each with whether it is a folder (from the listing: no stat).
-pub(super) fn list_dir(d: &Path) -> Result<Vec<(String, PathBuf, bool)>> {
-    let mut v: Vec<(String, PathBuf, bool)> = std::fs::read_dir(d)
-        .map_err(Error::io("read the folder", d))?
-        .filter_map(|e| e.ok())
-        .map(|e| {
-            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-            (e.file_name().to_string_lossy().into_owned(), e.path(), is_dir)
-        })
-        .filter(|(n, _, _)| !n.starts_with('.'))
-        .collect();
-    v.sort_unstable();
-    Ok(v)
+/// What an entry of the store's folders is, symlinks followed where they
+/// stay inside the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Dir,
+    /// A regular file, with its stat (of the file a link points to).
+    File(cache::Stat),
+    /// A FIFO, device or socket: never opened.
+    Special,
 }
 
-/// A month folder's incident files, sorted, each with its stat (taken
-/// through the folder, not by walking its path again), and its strays.
-/// A month folder's incident file names with their stats, and its strays.
-type MonthFiles = (Vec<(String, std::io::Result<cache::Stat>)>, Vec<PathBuf>);
-
-/// A month folder's incident files, sorted by name, each with its stat
-/// (taken through the folder, not by walking its path again), and its strays.
-fn month_files(d: &Path) -> std::io::Result<MonthFiles> {
-    let mut files = Vec::new();
-    let mut strays = Vec::new();
-    for e in std::fs::read_dir(d)? {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        if name.ends_with(".yaml") && !is_dir {
-            files.push((name, e.metadata().map(|m| cache::Stat::of(&m))));
+impl Kind {
+    pub(super) fn from_meta(meta: &std::fs::Metadata) -> Kind {
+        let t = meta.file_type();
+        if t.is_dir() {
+            Kind::Dir
+        } else if t.is_file() {
+            Kind::File(cache::Stat::of(meta))
         } else {
-            strays.push(e.path());
+            Kind::Special
         }
     }
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    strays.sort_unstable();
+}
+
+/// The largest incident file that is read (a record is a few kilobytes;
+/// a larger file is named, not read into memory).
+pub const MAX_FILE: u64 = 4 << 20;
+
+impl Store {
+    /// What `path` (an entry of a store folder) is. A symlink is followed
+    /// only when it resolves inside the store; one that leads out, or
+    /// nowhere, is a problem.
+    pub(super) fn kind_of(&self, path: &Path, no_follow: std::fs::FileType) -> Result<Kind> {
+        let meta = if no_follow.is_symlink() {
+            let target = std::fs::canonicalize(path).map_err(|e| {
+                Error::failed_with(
+                    format!("{}: a symbolic link that leads nowhere ({e})", self.show_path(path)),
+                    "restore what it points to, or remove the link",
+                )
+            })?;
+            if !target.starts_with(&self.real_root) {
+                return Err(Error::failed_with(
+                    format!(
+                        "{}: a symbolic link that leads out of the store, to {}: not read",
+                        self.show_path(path),
+                        target.display()
+                    ),
+                    "keep incidents inside the store: move the files in and remove the link",
+                ));
+            }
+            std::fs::metadata(path).map_err(Error::io("read", path))?
+        } else {
+            std::fs::symlink_metadata(path).map_err(Error::io("read", path))?
+        };
+        Ok(Kind::from_meta(&meta))
+    }
+
+    /// A folder's entries but dotfiles (temp files among them), sorted by
+    /// name, each with what it is, or the problem with it.
+    pub(super) fn list_dir(&self, d: &Path) -> Result<Vec<(String, PathBuf, Result<Kind>)>> {
+        let mut v: Vec<(String, PathBuf, Result<Kind>)> = std::fs::read_dir(d)
+            .map_err(Error::io("read the folder", d))?
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+            .map(|e| {
+                let path = e.path();
+                let kind = match e.file_type() {
+                    Ok(t) if t.is_dir() => Ok(Kind::Dir),
+                    Ok(t) => self.kind_of(&path, t),
+                    Err(err) => Err(Error::io("read", &path)(err)),
+                };
+                (e.file_name().to_string_lossy().into_owned(), path, kind)
+            })
+            .collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(v)
+    }
+
+    /// The problem with an incident file that is not a regular file of a
+    /// size worth reading, if any.
+    pub(super) fn unreadable(&self, path: &Path, kind: &Kind) -> Option<Error> {
+        match kind {
+            Kind::File(stat) if stat.size > MAX_FILE => Some(Error::failed_with(
+                format!(
+                    "{}: {} bytes, over the {} MiB an incident file may hold: not read",
+                    self.show_path(path),
+                    stat.size,
+                    MAX_FILE >> 20
+                ),
+                "an incident file is a few kilobytes: look at what made it so large (git log -p)",
+            )),
+            Kind::File(_) => None,
+            Kind::Dir => Some(Error::failed_with(
+                format!("{}: a folder where an incident file should be", self.show_path(path)),
+                "incidents/YYYY/MM/ holds only <id>.yaml files: move it out",
+            )),
+            Kind::Special => Some(Error::failed_with(
+                format!("{}: not a regular file (a FIFO, device or socket): not read", self.show_path(path)),
+                "remove it: an incident is a regular YAML file",
+            )),
+        }
+    }
+}
+
+/// A month folder's incident files, sorted by name, each with its stat or
+/// the problem that stops it being read, and its strays.
+type MonthFiles = (Vec<(String, Result<cache::Stat>)>, Vec<PathBuf>);
+
+fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
+    let mut files = Vec::new();
+    let mut strays = Vec::new();
+    for (name, path, kind) in store.list_dir(d)? {
+        if !name.ends_with(".yaml") {
+            strays.push(path);
+            continue;
+        }
+        let stat = kind.and_then(|k| match store.unreadable(&path, &k) {
+            Some(e) => Err(e),
+            None => match k {
+                Kind::File(s) => Ok(s),
+                _ => Err(Error::failed("not a file")),
+            },
+        });
+        files.push((name, stat));
+    }
     Ok((files, strays))
+}
+
+impl Store {
+    /// Keeps `check`'s warnings for a file not in lsms's form.
+    fn note_warnings(&self, path: &Path, text: &str) {
+        let shown = self.show_path(path);
+        let found: Vec<(String, Error)> = super::lint::lint(text)
+            .into_iter()
+            .map(|w| {
+                let e =
+                    Error::in_file(&shown, text, w.offset, format!("warning: {}", w.message), Some(w.help));
+                (shown.clone(), e)
+            })
+            .collect();
+        if let Ok(mut all) = self.warnings.lock() {
+            all.extend(found);
+        }
+    }
+
+    /// The warnings met by the last read, in file order.
+    pub fn take_warnings(&self) -> Vec<Error> {
+        let mut all = self.warnings.lock().map(|mut w| std::mem::take(&mut *w)).unwrap_or_default();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+fn out_of_place(store: &Store, path: &Path, what: &str) -> Error {
+    Error::failed_with(
+        format!("{}: {what} out of place under incidents/: what it holds is not read", store.show_path(path)),
+        "incidents are incidents/YYYY/MM/<id>.yaml: move it there, or out of incidents/",
+    )
 }
 
 pub(super) fn is_id_dir(name: &str, len: usize) -> bool {
@@ -55,33 +171,57 @@ pub(super) fn is_id_dir(name: &str, len: usize) -> bool {
 }
 
 impl Store {
-    /// The month folders (`incidents/YYYY/MM`) in order, and anything
-    /// else found at those levels.
-    pub(super) fn month_dirs(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    /// The month folders (`incidents/YYYY/MM`) in order, anything else
+    /// found at those levels, and the problems that hide incidents from a
+    /// reader (a link out of the store, a folder or YAML file out of place).
+    pub(super) fn month_dirs(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>, Vec<Error>)> {
         let top = self.root.join("incidents");
-        let (mut months, mut strays) = (Vec::new(), Vec::new());
-        if !top.exists() {
-            return Ok((months, strays));
+        let (mut months, mut strays, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+        match std::fs::symlink_metadata(&top) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((months, strays, problems)),
+            Err(e) => return Err(Error::io("read", &top)(e)),
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => match self.kind_of(&top, m.file_type()) {
+                Ok(Kind::Dir) => {}
+                Ok(_) => {
+                    return Err(Error::failed_with(
+                        format!("{}: not a folder", self.show_path(&top)),
+                        "incidents/ is the folder that holds the incident files",
+                    ));
+                }
+                Err(e) => return Err(e),
+            },
         }
-        for (y, ypath, ydir) in list_dir(&top)? {
-            if !(is_id_dir(&y, 4) && ydir) {
-                strays.push(ypath);
-                continue;
+        let mut level = |name: &str, path: PathBuf, kind: Result<Kind>, len: usize| -> Option<PathBuf> {
+            match kind {
+                Ok(Kind::Dir) if is_id_dir(name, len) => return Some(path),
+                Err(e) => problems.push(e),
+                Ok(Kind::Dir) => problems.push(out_of_place(self, &path, "a folder")),
+                Ok(_) if name.ends_with(".yaml") => problems.push(out_of_place(self, &path, "a YAML file")),
+                Ok(_) => {}
             }
-            for (m, mpath, mdir) in list_dir(&ypath)? {
-                if is_id_dir(&m, 2) && mdir { months.push(mpath) } else { strays.push(mpath) }
+            strays.push(path);
+            None
+        };
+        let mut years = Vec::new();
+        for (y, ypath, ykind) in self.list_dir(&top)? {
+            years.extend(level(&y, ypath, ykind, 4));
+        }
+        for ypath in years {
+            for (m, mpath, mkind) in self.list_dir(&ypath)? {
+                months.extend(level(&m, mpath, mkind, 2));
             }
         }
-        Ok((months, strays))
+        Ok((months, strays, problems))
     }
 
     /// Every incident file, in id order, and anything else found there.
     pub fn files(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-        let (months, mut strays) = self.month_dirs()?;
+        let (months, mut strays, _) = self.month_dirs()?;
         let mut files = Vec::new();
         for m in months {
-            for (f, fpath, fdir) in list_dir(&m)? {
-                if f.ends_with(".yaml") && !fdir { files.push(fpath) } else { strays.push(fpath) }
+            for (f, fpath, _) in self.list_dir(&m)? {
+                if f.ends_with(".yaml") { files.push(fpath) } else { strays.push(fpath) }
             }
         }
         Ok((files, strays))
@@ -90,7 +230,7 @@ impl Store {
     /// Temp files left in month folders by a write that was killed before
     /// its rename. Every reader skips them; `check` names them.
     pub fn leftovers(&self) -> Result<Vec<PathBuf>> {
-        let (months, _) = self.month_dirs()?;
+        let (months, _, _) = self.month_dirs()?;
         let mut out = Vec::new();
         for m in months {
             for e in std::fs::read_dir(&m).map_err(Error::io("read the folder", &m))?.flatten() {
@@ -117,7 +257,10 @@ impl Store {
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<Vec<PathBuf>> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-        let (months, mut strays) = self.month_dirs()?;
+        let (months, mut strays, problems) = self.month_dirs()?;
+        for e in problems {
+            sink(map(Err(vec![e])))?;
+        }
         let chunks = months.len();
         let threads =
             std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(chunks.max(1));
@@ -180,13 +323,27 @@ impl Store {
         map: &impl Fn(Result<Incident, Vec<Error>>) -> T,
     ) -> (Vec<T>, Vec<PathBuf>) {
         let scanned = cache::now_ns();
-        let (files, strays) = match month_files(dir) {
+        let (files, strays) = match month_files(self, dir) {
             Ok(x) => x,
-            Err(e) => return (vec![map(Err(vec![Error::io("read the folder", dir)(e)]))], Vec::new()),
+            Err(e) => return (vec![map(Err(vec![e]))], Vec::new()),
         };
         if !self.use_cache {
             return (
-                files.iter().map(|(n, _)| map(self.read(&dir.join(n)).map(|l| l.incident))).collect(),
+                files
+                    .into_iter()
+                    .map(|(n, stat)| match stat {
+                        Ok(_) => {
+                            let path = dir.join(n);
+                            map(self.read(&path).map(|l| {
+                                if self.lint && !l.canonical {
+                                    self.note_warnings(&path, &l.text);
+                                }
+                                l.incident
+                            }))
+                        }
+                        Err(e) => map(Err(vec![e])),
+                    })
+                    .collect(),
                 strays,
             );
         }
@@ -195,25 +352,27 @@ impl Store {
         let cache_path = self.root.join(".lsms/cache").join(format!("{}.bin", month.unwrap_or_default()));
         let cached = cache::Month::load(&cache_path, self.cache_key);
         let mut entries = Vec::with_capacity(files.len());
-        let mut dirty = cached.as_ref().is_none_or(|c| c.len() != files.len());
-        let mut out = Vec::with_capacity(files.len());
-        for (name, stat) in &files {
+        let n_files = files.len();
+        let mut dirty = cached.as_ref().is_none_or(|c| c.len() != n_files);
+        let mut out = Vec::with_capacity(n_files);
+        let (names, stats): (Vec<String>, Vec<Result<cache::Stat>>) = files.into_iter().unzip();
+        for (name, stat) in names.iter().zip(stats) {
             let stat = match stat {
-                Ok(s) => *s,
+                Ok(s) => s,
                 Err(e) => {
                     dirty = true;
-                    let p = dir.join(name);
-                    out.push(map(Err(vec![Error::io("read", &p)(std::io::Error::new(
-                        e.kind(),
-                        e.to_string(),
-                    ))])));
+                    out.push(map(Err(vec![e])));
                     continue;
                 }
             };
+            // Each cache entry is a byte saying whether the file is in
+            // lsms's own form, then the record. `check` looks again at a
+            // file that is not, for its warnings.
             let hit = cached
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
-                .and_then(|b| crate::model::binary::decode_with(b, history).map(|i| (i, b)));
+                .filter(|b| !self.lint || b.first() == Some(&1))
+                .and_then(|b| crate::model::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
                     entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
@@ -221,15 +380,16 @@ impl Store {
                 }
                 None => {
                     dirty = true;
-                    let r = self.read(&dir.join(name)).map(|l| l.incident);
-                    if let Ok(i) = &r {
-                        entries.push((
-                            name.as_str(),
-                            stat,
-                            std::borrow::Cow::Owned(crate::model::binary::encode(i)),
-                        ));
-                    }
-                    r
+                    let path = dir.join(name);
+                    self.read(&path).map(|l| {
+                        if self.lint && !l.canonical {
+                            self.note_warnings(&path, &l.text);
+                        }
+                        let mut bytes = vec![u8::from(l.canonical)];
+                        bytes.extend(crate::model::binary::encode(&l.incident));
+                        entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
+                        l.incident
+                    })
                 }
             };
             out.push(map(result));

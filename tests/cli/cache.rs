@@ -156,3 +156,24 @@ fn two_processes_building_the_cache_at_once_both_see_the_truth() {
     assert_eq!(s.run(&["list", "--format", "ids"]).ok().stdout, want);
     s.run(&["check"]).ok();
 }
+
+#[test]
+fn an_edit_with_the_mtime_set_back_is_seen_on_a_filesystem_with_coarse_times() {
+    // A same-size rewrite in place (same inode), its mtime put back to what
+    // it was, as `touch -d` or a tool keeping times would: only the ctime
+    // moved, and the cache must count it.
+    let (s, ids) = store();
+    let p = s.path_of(&ids[2]);
+    let old = std::fs::metadata(&p).unwrap().modified().unwrap();
+    listing(&s);
+    let ino = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&p).unwrap());
+    let text = std::fs::read_to_string(&p).unwrap();
+    let edited = text.replace("summary: Phone taken", "summary: Phone found");
+    assert_eq!(text.len(), edited.len());
+    std::fs::write(&p, &edited).unwrap();
+    let f = std::fs::File::options().write(true).open(&p).unwrap();
+    f.set_modified(old).unwrap();
+    assert_eq!(std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&p).unwrap()), ino, "same inode");
+    assert_eq!(std::fs::metadata(&p).unwrap().modified().unwrap(), old, "same mtime");
+    assert!(listing(&s).contains("Phone found"));
+}

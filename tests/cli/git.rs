@@ -154,7 +154,7 @@ fn different_outcomes_on_two_clones_stop_for_a_person() {
         "{text}"
     );
     assert!(text.contains("No leads") && text.contains("Reporter withdrew"), "both sides are shown:\n{text}");
-    a.run(&["check"]).fails(1).says("not valid YAML");
+    a.run(&["check"]).fails(1).says("an unresolved merge conflict (a conflict marker at line 11)");
 }
 
 #[test]

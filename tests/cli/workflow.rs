@@ -61,7 +61,13 @@ fn a_case_goes_from_report_to_close_and_back_with_every_step_in_its_history() {
 
     s.run(&["reopen", &id, "--reason", "New CCTV footage"]).ok();
     let text = s.read(&id);
-    assert!(text.contains("status: investigating\n") && !text.contains("outcome:"), "{text}");
+    assert!(text.contains("status: investigating\n") && !text.contains("\noutcome:"), "{text}");
+    assert!(
+        text.contains("detail: New CCTV footage, outcome: sanction-applied, closed_at: \"2026-11-25T12:00:00+00:00\", closure_note: Letter sent }"),
+        "the reopen entry keeps the closure whole:\n{text}"
+    );
+    let shown = s.run(&["show", &id]).ok().stdout;
+    assert!(shown.contains("was closed Wed 2026-11-25 12:00 as sanction-applied: Letter sent"), "{shown}");
 
     let h = history(&s, &id);
     let actions: Vec<&str> =
@@ -147,13 +153,26 @@ fn keys_the_tool_does_not_know_are_kept_in_place() {
 }
 
 #[test]
-fn comments_are_not_kept_and_the_user_is_told() {
+fn a_hand_edited_file_is_not_rewritten_until_fmt_keeps_its_comments_in_the_history() {
     let s = Store::new();
     let id = assault(&s);
     let p = s.path_of(&id);
-    std::fs::write(&p, s.read(&id).replace("harm: low\n", "harm: low  # was moderate\n")).unwrap();
-    s.run(&["note", &id, "x"]).ok().says("had YAML comments");
-    assert!(!s.read(&id).contains('#'));
+    let edited =
+        s.read(&id).replace("harm: low\n", "# checked with ward manager\nharm: low  # was moderate\n");
+    std::fs::write(&p, &edited).unwrap();
+    s.run(&["note", &id, "x"]).fails(1).says("edited by hand").says(&format!("lsms fmt {id}"));
+    assert_eq!(s.read(&id), edited, "nothing written");
+    let listed = s.run(&["fmt", "--check"]).fails(1);
+    assert_eq!(listed.stdout.trim(), s.path_of(&id).strip_prefix(&s.root).unwrap().to_str().unwrap());
+    s.run(&["fmt", &id]).ok().says("rewritten");
+    let text = s.read(&id);
+    assert!(text.contains("harm: low\n"), "{text}");
+    assert!(
+        text.contains("action: formatted, detail: \"comments kept from the hand-edited file:\\n# checked with ward manager\\n# was moderate\""),
+        "{text}"
+    );
+    s.run(&["fmt", "--check"]).ok();
+    s.run(&["note", &id, "x"]).ok();
 }
 
 #[test]
