@@ -124,25 +124,6 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     if personal {
         columns.extend(PERSONAL.iter().map(|s| s.to_string()));
     }
-    let (rows, bad) = super::gather(store, personal || filter.grep.is_some(), |i| {
-        filter.matches(&i).then(|| {
-            row(&i, personal)
-                .iter()
-                .map(|(k, v)| match v {
-                    Cell::Null => XCell::Empty,
-                    Cell::Bool(b) => XCell::Bool(*b),
-                    Cell::Count(n) => XCell::Number(*n as f64),
-                    Cell::Text(t) if k.ends_with("_at") => {
-                        xlsx::local_time(t, tz).map_or_else(|| XCell::Text(t.to_string()), XCell::Time)
-                    }
-                    Cell::Text(t) if k.starts_with("losses_") => {
-                        xlsx::pounds(t).map_or_else(|| XCell::Text(t.to_string()), XCell::Money)
-                    }
-                    Cell::Text(t) => XCell::Text(t.to_string()),
-                })
-                .collect::<Vec<_>>()
-        })
-    })?;
     let mut period = Vec::new();
     if let Some(s) = &args.filter.since {
         period.push(format!("since {s}"));
@@ -157,8 +138,42 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
         made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
         marking: if personal { "OFFICIAL-SENSITIVE" } else { "OFFICIAL" },
     };
-    let bytes = xlsx::workbook("Incidents", &title, &columns, &rows)
-        .map_err(|e| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}")))?;
+    let failed = |e: String| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}"));
+    let mut sheet = xlsx::Writer::new("Incidents", &title, &columns).map_err(failed)?;
+    let mut bad = Vec::new();
+    // Rows are typed on the reading threads and written in id order, a row
+    // at a time: the sheet holds one row in memory, whatever the store's size.
+    store.stream(
+        personal || filter.grep.is_some(),
+        |r| match r {
+            Ok(i) if filter.matches(&i) => Some(Ok(row(&i, personal)
+                .iter()
+                .map(|(k, v)| match v {
+                    Cell::Null => XCell::Empty,
+                    Cell::Bool(b) => XCell::Bool(*b),
+                    Cell::Count(n) => XCell::Number(*n as f64),
+                    Cell::Text(t) if k.ends_with("_at") => {
+                        xlsx::local_time(t, tz).map_or_else(|| XCell::Text(t.to_string()), XCell::Time)
+                    }
+                    Cell::Text(t) if k.starts_with("losses_") => {
+                        xlsx::pounds(t).map_or_else(|| XCell::Text(t.to_string()), XCell::Money)
+                    }
+                    Cell::Text(t) => XCell::Text(t.to_string()),
+                })
+                .collect::<Vec<_>>())),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(cells)) => sheet.row(cells).map_err(failed)?,
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
+    let bytes = sheet.finish().map_err(failed)?;
     output(ctx, store, args.output.as_deref(), |o| o.write_all(&bytes).map_err(stdout_err))?;
     finish_scan(ctx, bad)
 }

@@ -82,6 +82,132 @@ fn width(header: &str, rows: &[Vec<XCell>], col: usize) -> f64 {
     (w as f64 + 2.0).clamp(8.0, 60.0)
 }
 
+/// How many rows are looked at to size the columns before any is written.
+const SAMPLE: usize = 500;
+
+/// A sheet written a row at a time, in constant memory (rust_xlsxwriter
+/// keeps only the current row), so an export of any size fits: the first
+/// rows are held back only to size the columns.
+pub struct Writer {
+    wb: Workbook,
+    ws: Worksheet,
+    headers: Vec<String>,
+    held: Vec<Vec<XCell>>,
+    /// The next row to write.
+    next: u32,
+    sized: bool,
+    money: Format,
+    time: Format,
+}
+
+/// The header's row: five lines of title above it, one blank.
+const HEAD_ROW: u32 = 6;
+
+fn err(e: XlsxError) -> String {
+    match e {
+        XlsxError::MaxStringLengthExceeded => {
+            format!(
+                "a text is longer than a spreadsheet cell holds ({CELL_MAX} characters): use --format csv or json"
+            )
+        }
+        e => e.to_string(),
+    }
+}
+
+impl Writer {
+    /// Starts a sheet named `sheet` with its title block and header row.
+    pub fn new(sheet: &str, title: &Title, headers: &[String]) -> Result<Writer, String> {
+        let mut wb = Workbook::new();
+        let mut ws = wb.new_worksheet_with_constant_memory().map_err(err)?;
+        ws.set_name(sheet).map_err(err)?;
+        let bold = Format::new().set_bold();
+        let big = Format::new().set_bold().set_font_size(14);
+        let marking = Format::new().set_bold().set_font_color("#B00020");
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_background_color("#DDE8F0");
+        (|| {
+            ws.write_string_with_format(0, 0, title.marking, &marking)?;
+            ws.write_string_with_format(1, 0, &title.what, &big)?;
+            ws.write_string_with_format(2, 0, &title.trust, &bold)?;
+            ws.write_string(3, 0, format!("Period: {}", title.period))?;
+            ws.write_string(4, 0, format!("Made: {}", title.made))?;
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(HEAD_ROW, c as u16, h, &header)?;
+            }
+            Ok(())
+        })()
+        .map_err(err)?;
+        Ok(Writer {
+            wb,
+            ws,
+            headers: headers.to_vec(),
+            held: Vec::new(),
+            next: HEAD_ROW + 1,
+            sized: false,
+            money: Format::new().set_num_format(MONEY_FORMAT),
+            time: Format::new().set_num_format(TIME_FORMAT),
+        })
+    }
+
+    /// Adds a row under the last.
+    pub fn row(&mut self, cells: Vec<XCell>) -> Result<(), String> {
+        if self.sized {
+            return self.write(&cells);
+        }
+        self.held.push(cells);
+        if self.held.len() >= SAMPLE { self.size() } else { Ok(()) }
+    }
+
+    /// Sizes the columns from the rows held back, then writes them.
+    fn size(&mut self) -> Result<(), String> {
+        for (c, h) in self.headers.iter().enumerate() {
+            self.ws.set_column_width(c as u16, width(h, &self.held, c)).map_err(err)?;
+        }
+        self.sized = true;
+        for cells in std::mem::take(&mut self.held) {
+            self.write(&cells)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, row: &[XCell]) -> Result<(), String> {
+        let (r, ws) = (self.next, &mut self.ws);
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                XCell::Text(t) if t.chars().count() > CELL_MAX => Err(XlsxError::MaxStringLengthExceeded),
+                // Text is written as text: never parsed as a formula or a number.
+                XCell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
+                XCell::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                XCell::Money(m) => ws.write_number_with_format(r, c, *m, &self.money).map(|_| ()),
+                XCell::Time(t) => excel_time(*t)
+                    .and_then(|t| ws.write_datetime_with_format(r, c, t, &self.time).map(|_| ())),
+                XCell::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                XCell::Empty => Ok(()),
+            }
+            .map_err(err)?;
+        }
+        self.next += 1;
+        Ok(())
+    }
+
+    /// The header row stays in view with filters on it; the file's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+        if !self.sized {
+            self.size()?;
+        }
+        if !self.headers.is_empty() {
+            self.ws.autofilter(HEAD_ROW, 0, self.next - 1, self.headers.len() as u16 - 1).map_err(err)?;
+        }
+        self.ws.set_freeze_panes(HEAD_ROW + 1, 0).map_err(err)?;
+        self.wb.push_worksheet(self.ws);
+        self.wb.save_to_buffer().map_err(err)
+    }
+}
+
 /// One sheet named `sheet`, as the bytes of an .xlsx file.
 pub fn workbook(
     sheet: &str,
@@ -89,61 +215,11 @@ pub fn workbook(
     headers: &[String],
     rows: &[Vec<XCell>],
 ) -> Result<Vec<u8>, String> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    fill(ws, sheet, title, headers, rows).map_err(|e| e.to_string())?;
-    wb.save_to_buffer().map_err(|e| e.to_string())
-}
-
-fn fill(
-    ws: &mut Worksheet,
-    sheet: &str,
-    title: &Title,
-    headers: &[String],
-    rows: &[Vec<XCell>],
-) -> Result<(), XlsxError> {
-    ws.set_name(sheet)?;
-    let bold = Format::new().set_bold();
-    let big = Format::new().set_bold().set_font_size(14);
-    let marking = Format::new().set_bold().set_font_color("#B00020");
-    let header =
-        Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_background_color("#DDE8F0");
-    let money = Format::new().set_num_format(MONEY_FORMAT);
-    let time = Format::new().set_num_format(TIME_FORMAT);
-    ws.write_string_with_format(0, 0, title.marking, &marking)?;
-    ws.write_string_with_format(1, 0, &title.what, &big)?;
-    ws.write_string_with_format(2, 0, &title.trust, &bold)?;
-    ws.write_string(3, 0, format!("Period: {}", title.period))?;
-    ws.write_string(4, 0, format!("Made: {}", title.made))?;
-    let head_row = 6;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(head_row, c as u16, h, &header)?;
-        ws.set_column_width(c as u16, width(h, rows, c))?;
+    let mut w = Writer::new(sheet, title, headers)?;
+    for r in rows {
+        w.row(r.clone())?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        let r = head_row + 1 + r as u32;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                XCell::Text(t) if t.chars().count() > CELL_MAX => {
-                    return Err(XlsxError::MaxStringLengthExceeded);
-                }
-                // Text is written as text: never parsed as a formula or a number.
-                XCell::Text(t) => ws.write_string(r, c, t)?,
-                XCell::Number(n) => ws.write_number(r, c, *n)?,
-                XCell::Money(m) => ws.write_number_with_format(r, c, *m, &money)?,
-                XCell::Time(t) => ws.write_datetime_with_format(r, c, excel_time(*t)?, &time)?,
-                XCell::Bool(b) => ws.write_boolean(r, c, *b)?,
-                XCell::Empty => ws,
-            };
-        }
-    }
-    if !headers.is_empty() {
-        let last_row = head_row + rows.len() as u32;
-        ws.autofilter(head_row, 0, last_row, headers.len() as u16 - 1)?;
-    }
-    ws.set_freeze_panes(head_row + 1, 0)?;
-    Ok(())
+    w.finish()
 }
 
 /// A summary's text cell as a typed one: counts as numbers, money as

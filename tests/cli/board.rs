@@ -311,6 +311,8 @@ header = [c.value for c in ws[7]]
 assert header == list(flat[0].keys()), (header, list(flat[0].keys()))
 for c in range(1, len(header) + 1):
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 8
+assert ws.column_dimensions['A'].width >= 14, 'an id column fits an id'
+assert ws.column_dimensions['B'].width >= 36, 'a uuid column fits a uuid'
 assert ws.max_row == 7 + len(objs) == 7 + len(flat), (ws.max_row, len(objs), len(flat))
 n = 0
 for r, obj, text in zip(ws.iter_rows(min_row=8), objs, flat):
