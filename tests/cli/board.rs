@@ -546,3 +546,18 @@ fn reports_follow_the_umask_and_personal_data_stays_owner_only() {
     assert_eq!(mode("s.csv"), 0o644, "a summary follows the umask");
     assert_eq!(mode("e.csv"), 0o600, "personal data stays owner-only");
 }
+
+#[test]
+fn the_board_refuses_bad_input_and_leaves_the_store_as_it_was() {
+    let s = Store::sample();
+    let before = s.snapshot();
+    s.run(&["board", "--period", "2026/2028"]).fails(2).says("not a financial year");
+    s.run(&["board", "--period", "fortnight"]).fails(2).says("2026/27-Q1");
+    let inside = s.root.join("lsms.yaml");
+    s.run(&["board", "--output", inside.to_str().unwrap()]).fails(1).says("nothing was written");
+    assert_eq!(before, s.snapshot());
+    // With no --output the page goes to stdout, for a pipe.
+    let out = s.run(&["board", "--period", "last-fy"]).ok();
+    assert!(out.stdout.starts_with("<!DOCTYPE html>") && out.stdout.contains("2025/26"));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
