@@ -229,7 +229,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
                     marking: "OFFICIAL",
                 };
-                let bytes = xlsx::workbook("Summary", &title, &rows.columns, &xlsx_rows(&rows))
+                let headers: Vec<String> = rows.columns.iter().map(|c| summary::column_label(c)).collect();
+                let bytes = xlsx::workbook("Summary", &title, &headers, &xlsx_rows(&rows))
                     .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
                 return o.write_all(&bytes).map_err(crate::error::stdout_err);
             }

@@ -336,6 +336,50 @@ pub fn metric_label(metric: &str) -> &'static str {
     }
 }
 
+/// A summary's column in plain English, for a spreadsheet's header:
+/// `losses_estimated` is `Losses estimated (£)`, `category\\site` is
+/// `Category by site`.
+pub fn column_label(column: &str) -> String {
+    let base = |c: &str| -> String {
+        match c {
+            "fy" => "Financial year".into(),
+            "reporter-party" => "Reporter".into(),
+            "metric" => "Metric".into(),
+            "label" => "Figure".into(),
+            "value" => "Value".into(),
+            "incidents" => "Incidents".into(),
+            "open" => "Open".into(),
+            "closed" => "Closed".into(),
+            "total" => "Total".into(),
+            "losses_estimated" => "Losses estimated (£)".into(),
+            "losses_recovered" => "Losses recovered (£)".into(),
+            c if c.starts_with("sanctions_") => {
+                let class = &c["sanctions_".len()..];
+                let mut ch = class.chars();
+                let first: String = ch.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
+                format!("{first}{} sanctions", ch.as_str())
+            }
+            c => {
+                let mut ch = c.chars();
+                let first: String = ch.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
+                format!("{first}{}", ch.as_str().replace('-', " "))
+            }
+        }
+    };
+    if let Some((r, c)) = column.split_once('\\') {
+        return format!("{} by {}", base(r), base(c).to_lowercase());
+    }
+    for (prior, words) in [("previous", "previous period"), ("last_year", "same period a year earlier")] {
+        if let Some(fig) = column.strip_suffix(&format!("_change_vs_{prior}")) {
+            return format!("{}: change on the {words}", base(fig));
+        }
+        if let Some(fig) = column.strip_suffix(&format!("_{prior}")) {
+            return format!("{}, {words}", base(fig));
+        }
+    }
+    base(column)
+}
+
 /// Which earlier period a summary is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prior {
@@ -453,6 +497,17 @@ mod tests {
         assert_eq!(change("0.00", "12.05"), "-12.05");
         assert_eq!(change("8.5", "10"), "-1.5");
         assert_eq!(change("", "10"), "");
+    }
+
+    #[test]
+    fn columns_in_plain_english() {
+        assert_eq!(column_label("losses_estimated"), "Losses estimated (£)");
+        assert_eq!(column_label("sanctions_criminal"), "Criminal sanctions");
+        assert_eq!(column_label("incidents_last_year"), "Incidents, same period a year earlier");
+        assert_eq!(column_label("value_change_vs_previous"), "Value: change on the previous period");
+        assert_eq!(column_label("month\\site"), "Month by site");
+        assert_eq!(column_label("reporter-party"), "Reporter");
+        assert_eq!(column_label("Hollins Park"), "Hollins Park");
     }
 
     #[test]

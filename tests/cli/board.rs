@@ -422,6 +422,10 @@ ws = openpyxl.load_workbook(sys.argv[1]).active
 assert ws['A1'].value == 'OFFICIAL'
 want = list(csv.reader(io.StringIO(sys.argv[2])))
 got = [[c.value for c in r] for r in ws.iter_rows(min_row=7)]
+assert got[0][:6] == ['Category', 'Incidents', 'Open', 'Closed', 'Losses estimated (£)', 'Losses recovered (£)'], got[0]
+assert got[0][-2:] == ['Incidents, previous period', 'Incidents: change on the previous period'], got[0]
+assert len(got[0]) == len(want[0])
+got, want = got[1:], want[1:]
 assert len(got) == len(want), (len(got), len(want))
 for g, w in zip(got, want):
     for a, b in zip(g, w):
