@@ -219,7 +219,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Format::Json => render::json(o, &rows),
             Format::Table => {
                 let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-                writeln!(o, "{}", store.config.trust).and_then(|_| render::table(o, &rows, width, ctx.color))
+                let heading = match &period {
+                    Some(_) => format!("{} · {period_text}", store.config.trust),
+                    None => store.config.trust.clone(),
+                };
+                writeln!(o, "{}", crate::model::text::for_terminal(&heading, false))
+                    .and_then(|_| render::table(o, &rows, width, ctx.color))
             }
             Format::Xlsx => {
                 let title = xlsx::Title {
