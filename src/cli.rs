@@ -8,40 +8,46 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Examples:
   lsms init --trust '5 Boroughs Partnership NHS Trust'
-  lsms report --category theft --summary 'Laptop taken from ward office' --occurred 'yesterday 22:00'
+  lsms report --category theft --summary 'Laptop taken from ward office' \\
+      --occurred 'yesterday 22:00'
   lsms list --category physical-assault,non-physical-assault --since 2026-10-01
   lsms list --format ids | xargs -n1 lsms show
   lsms check
 
-The store is -C/--store DIR, else $LSMS_STORE, else the nearest folder upwards holding lsms.yaml.";
+The store is -C/--store DIR, else $LSMS_STORE, else the nearest folder
+upwards holding lsms.yaml. `lsms help COMMAND` or `lsms COMMAND --help` says
+more about each; `lsms man --dir ~/.local/share/man/man1` installs the manual.";
+
+/// The heading of the options every command takes, in every command's help.
+const GLOBAL: &str = "Global options";
 
 /// The security incident register of an NHS trust's Local Security
 /// Management Specialists: one YAML file per incident, kept in git.
 #[derive(Debug, Parser)]
-#[command(name = "lsms", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "lsms", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The store's folder [default: the nearest folder upwards holding lsms.yaml]
-    #[arg(short = 'C', long = "store", env = "LSMS_STORE", global = true, value_name = "DIR")]
+    #[arg(short = 'C', long = "store", env = "LSMS_STORE", hide_env_values = true, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub store: Option<PathBuf>,
 
     /// Who is acting, as written in the case history [default: $LSMS_USER, git's user.name, $USER]
-    #[arg(long = "as", env = "LSMS_USER", global = true, value_name = "NAME")]
+    #[arg(long = "as", env = "LSMS_USER", hide_env_values = true, global = true, help_heading = GLOBAL, value_name = "NAME")]
     pub actor: Option<String>,
 
     /// When to colour the output (NO_COLOR is honoured)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = GLOBAL, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Say nothing on stderr but errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Commit each change to git (as `git: { commit: true }` in lsms.yaml)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub commit: bool,
 
     /// Read every file, not the cache in .lsms/cache (which is then left as it is)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_cache: bool,
 
     #[command(subcommand)]
@@ -78,6 +84,36 @@ pub enum Command {
     MergeFile(cmd::merge_file::Args),
     Completions(cmd::completions::Args),
     Man(cmd::man::Args),
+}
+
+/// How a command writes rows: one set of names for every command. Each
+/// command takes the ones that make sense for it (`Format::only`), and its
+/// `--help` lists just those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a person at a terminal
+    Table,
+    /// Tab-separated, no header, one row a line: for cut, sort, awk
+    Tsv,
+    /// A header and rows (RFC 4180), formulas neutralised
+    Csv,
+    /// One JSON array of objects
+    Json,
+    /// One JSON object a line
+    Ndjson,
+    /// Incident ids alone, one a line: for xargs
+    Ids,
+    /// A spreadsheet file (needs --output FILE)
+    Xlsx,
+}
+
+impl Format {
+    /// A value parser that takes only `allowed`.
+    pub fn only(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+        use clap::builder::TypedValueParser;
+        clap::builder::PossibleValuesParser::new(allowed.iter().filter_map(ValueEnum::to_possible_value))
+            .map(|s| Format::from_str(&s, true).unwrap_or(Format::Table))
+    }
 }
 
 /// Which incidents a command reads: one meaning everywhere.
@@ -126,4 +162,94 @@ pub struct FilterArgs {
     /// Only incidents whose summary, description, location or notes contain TEXT (any case)
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
+}
+
+/// The fields of an incident that `report` sets and `update` changes:
+/// declared once, flattened into both.
+#[derive(Debug, Clone, Default, Args)]
+pub struct IncidentFields {
+    /// One of the standard categories, or one lsms.yaml adds
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// One line that says what happened
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub summary: Option<String>,
+    /// When it happened
+    #[arg(long, value_name = "WHEN")]
+    pub occurred: Option<String>,
+    /// When it was reported
+    #[arg(long, value_name = "WHEN")]
+    pub reported: Option<String>,
+    /// The site (one of lsms.yaml's `sites` when it lists them)
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Where at the site, e.g. A&E reception
+    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
+    pub location: Option<String>,
+    /// What happened, in the reporter's words (`-` reads standard input)
+    #[arg(long, value_name = "TEXT|-", allow_hyphen_values = true)]
+    pub description: Option<String>,
+    /// The reporter's name (leave out for an anonymous report)
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub reporter: Option<String>,
+    /// staff, patient, visitor, contractor, volunteer, public, unknown or anonymous
+    #[arg(long, value_name = "P")]
+    pub reporter_party: Option<String>,
+    /// What was at risk: people, property, drugs, prescription-forms, hazardous-materials (repeatable)
+    #[arg(long = "asset", value_name = "A")]
+    pub assets: Vec<String>,
+    /// Someone involved, as ROLE:PARTY[:NAME], e.g. victim:staff:A. Nurse (repeatable)
+    #[arg(long = "person", value_name = "ROLE:PARTY[:NAME]")]
+    pub people: Vec<String>,
+    /// none, low, moderate, severe or death
+    #[arg(long, value_name = "H")]
+    pub harm: Option<String>,
+    /// The police crime reference (marks the police as informed)
+    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
+    pub police_ref: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filter as plain words, for `query::Filter::new`.
+    pub fn spec(&self) -> crate::query::FilterSpec {
+        crate::query::FilterSpec {
+            statuses: self.status.clone(),
+            open: self.open,
+            closed: self.closed,
+            all: self.all,
+            categories: self.category.clone(),
+            site: self.site.clone(),
+            assignee: self.assignee.clone(),
+            unassigned: self.unassigned,
+            since: self.since.clone(),
+            until: self.until.clone(),
+            grep: self.grep.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option and positional of every command says what it is for.
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "lsms", &mut missing);
+        assert!(missing.is_empty(), "arguments without help:\n{}", missing.join("\n"));
+    }
 }

@@ -11,7 +11,7 @@ mod render;
 mod report;
 mod store;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, ColorChoice, Command};
 use error::{Error, Result};
 use std::io::IsTerminal;
@@ -37,6 +37,29 @@ fn color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => stream_is_terminal && !no_color,
+    }
+}
+
+/// The colour choice for clap's own output (help, usage errors), read from
+/// the arguments before they are parsed: the last `--color WHEN` before
+/// `--`, else NO_COLOR, else auto.
+fn help_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut when = None;
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        } else if let Some(v) = a.strip_prefix("--color=") {
+            when = Some(v);
+        } else if a == "--color" {
+            when = it.next();
+        }
+    }
+    match when {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
     }
 }
 
@@ -79,7 +102,12 @@ fn run(cli: &Cli) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = Cli::command()
+        .color(help_color(&args))
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version print to stdout and succeed; a closed

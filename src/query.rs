@@ -1,6 +1,5 @@
 //! Filters and sorting over records: pure, given the store's zone and "now".
 
-use crate::cli::FilterArgs;
 use crate::model::{Incident, Status, Vocab, time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -21,6 +20,25 @@ pub struct Filter {
     pub grep: Option<String>,
 }
 
+/// A filter as the user gave it, words not yet checked: what the command
+/// line (or any other front end) hands to [`Filter::new`].
+#[derive(Debug, Clone, Default)]
+pub struct FilterSpec {
+    /// Status words; empty: decided by `open`, `closed`, `all` or the default.
+    pub statuses: Vec<String>,
+    pub open: bool,
+    pub closed: bool,
+    pub all: bool,
+    pub categories: Vec<String>,
+    pub site: Option<String>,
+    pub assignee: Option<String>,
+    pub unassigned: bool,
+    pub since: Option<String>,
+    /// A date means the whole day.
+    pub until: Option<String>,
+    pub grep: Option<String>,
+}
+
 /// What a command reads when no status filter is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefaultStatus {
@@ -32,14 +50,14 @@ impl Filter {
     /// Checks the options against the store's words and zone. Errors name
     /// the option.
     pub fn new(
-        i: &FilterArgs,
+        i: &FilterSpec,
         default: DefaultStatus,
         vocab: &Vocab,
         tz: Tz,
         now: DateTime<Utc>,
     ) -> Result<Filter, String> {
-        let statuses = if !i.status.is_empty() {
-            let parsed: Result<Vec<Status>, String> = i.status.iter().map(|s| Status::parse(s)).collect();
+        let statuses = if !i.statuses.is_empty() {
+            let parsed: Result<Vec<Status>, String> = i.statuses.iter().map(|s| Status::parse(s)).collect();
             Some(parsed.map_err(|e| format!("--status: {e}"))?)
         } else if i.all {
             None
@@ -51,13 +69,17 @@ impl Filter {
             None
         };
         let categories = i
-            .category
+            .categories
             .iter()
             .map(|c| vocab.check_category(c))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("--category: {e}"))?;
-        let site =
-            i.site.as_deref().map(|s| vocab.check_site(s)).transpose().map_err(|e| format!("--site: {e}"))?;
+        let site = i
+            .site
+            .as_deref()
+            .map(|s| vocab.check_site(s.trim()))
+            .transpose()
+            .map_err(|e| format!("--site: {e}"))?;
         let since = i
             .since
             .as_deref()

@@ -22,7 +22,8 @@ category, day by hour). Counts only: never a name or free text. Its figures are 
 Examples:
   lsms board --period last-quarter --output board.html
   lsms board --period 2026/27 --suppress-small --output 'board-{period}.html'
-  lsms -q -C /srv/security board --period last-month --output '/srv/board/board-{period}.html'")]
+  lsms -q -C /srv/security board --period last-month \\
+      --output '/srv/board/board-{period}.html'")]
 pub struct Args {
     /// The period [default: last-quarter]: 2026/27, 2026/27-Q1, 2026-10, last-month, last-fy, …
     #[arg(long, value_name = "P")]

@@ -57,6 +57,13 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             store.show_path(&p)
         ));
     }
+    let unformed = store.unformed.load(std::sync::atomic::Ordering::Relaxed);
+    if unformed > 0 {
+        ctx.say(format!(
+            "note: {unformed} file(s) are not in the form lsms writes (hand edits, or an older lsms): \
+             lsms changes them only after `lsms fmt` (`lsms fmt --check` lists them)"
+        ));
+    }
     let warnings = store.take_warnings();
     let warned = warnings.len();
     warnings.into_iter().for_each(|w| ctx.show_error(w));

@@ -7,9 +7,11 @@ use clap_complete::Shell;
 
 /// Print a completion script for a shell
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  lsms completions bash > ~/.local/share/bash-completion/completions/lsms\n  lsms completions zsh > ~/.zfunc/_lsms\n  lsms completions fish > ~/.config/fish/completions/lsms.fish"
-)]
+#[command(after_help = "\
+Examples:
+  lsms completions bash > ~/.local/share/bash-completion/completions/lsms
+  lsms completions zsh > ~/.zfunc/_lsms
+  lsms completions fish > ~/.config/fish/completions/lsms.fish")]
 pub struct Args {
     /// bash, zsh, fish, elvish or powershell
     pub shell: Shell,
@@ -17,8 +19,9 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut cmd = crate::cli::Cli::command();
-    emit(&mut ctx.out(), |o| {
-        clap_complete::generate(args.shell, &mut cmd, "lsms", o);
-        Ok(())
-    })
+    // clap_complete panics when its writer fails (a closed pipe): it writes
+    // into memory, and the bytes go out with the usual error handling.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "lsms", &mut script);
+    emit(&mut ctx.out(), |o| o.write_all(&script))
 }

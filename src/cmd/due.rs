@@ -1,20 +1,11 @@
 //! `lsms due`: deadlines, overdue first.
 
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
 use crate::report::due::{deadlines, parse_within};
-use clap::ValueEnum;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Tsv,
-    Csv,
-    Json,
-}
 
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
@@ -35,8 +26,9 @@ pub struct Args {
     /// How far ahead to look: 7d, 2w, 12h (overdue ones are always shown)
     #[arg(long, value_name = "DURATION", default_value = "30d")]
     pub within: String,
-    /// [default: table on a terminal, tsv when piped]
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson, Format::Ids]))]
     pub format: Option<Format>,
 }
 
@@ -81,13 +73,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             .collect(),
     };
     emit(&mut ctx.out(), |o| match format {
-        Format::Tsv => render::tsv(o, &rows),
-        Format::Csv => render::csv(o, &rows),
-        Format::Json => render::json(o, &rows),
         Format::Table if rows.rows.is_empty() => Ok(()),
         Format::Table => {
-            render::table(o, &rows, terminal.then(|| comfy_table::Table::new().width()).flatten(), ctx.color)
+            let overdue = |row: &[String], _: usize| row[1] == "overdue";
+            render::table_look(
+                o,
+                &rows,
+                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&overdue) },
+            )
         }
+        _ => super::write_rows(o, format, &rows),
     })?;
     if format == Format::Table && rows.rows.is_empty() {
         ctx.say("Nothing due.");

@@ -1,22 +1,12 @@
 //! `lsms export`: every matching incident, for other systems.
 
 use super::{Ctx, Sink, finish_scan, output, output_with};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
 use crate::report::export::{COLUMNS, PERSONAL, json_row, row};
-use clap::ValueEnum;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Csv,
-    Json,
-    Ndjson,
-    /// A spreadsheet (needs --output FILE)
-    Xlsx,
-}
 
 /// Export incidents as CSV, JSON or NDJSON (all statuses by default)
 #[derive(Debug, clap::Args)]
@@ -37,11 +27,14 @@ money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE wi
 Examples:
   lsms export --format csv --output incidents.csv
   lsms export --since 2026-04-01 --format xlsx --output incidents.xlsx
-  lsms export --since 2026-04-01 --category theft --format ndjson | jq .losses_estimated")]
+  lsms export --since 2026-04-01 --category theft --format ndjson \\
+      | jq .losses_estimated")]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
-    #[arg(long, value_enum, default_value_t = Format::Csv, value_name = "FORMAT")]
+    /// csv (a header, one row per incident), json (one array), ndjson (one object a line) or xlsx (a spreadsheet file)
+    #[arg(long, default_value = "csv", value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Csv, Format::Json, Format::Ndjson, Format::Xlsx]))]
     pub format: Format,
     /// Add names, summaries, descriptions and notes
     #[arg(long)]
@@ -75,13 +68,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.stream(
             personal || filter.grep.is_some(),
             |r| match r {
+                // --format takes csv, json and ndjson here (xlsx went above).
                 Ok(i) if filter.matches(&i) => Some(Ok(match format {
-                    Format::Csv => {
+                    Format::Json | Format::Ndjson => {
+                        serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
+                    }
+                    _ => {
                         let row = row(&i, personal);
                         render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
-                    }
-                    Format::Json | Format::Ndjson | Format::Xlsx => {
-                        serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
                     }
                 })),
                 Ok(_) => None,
@@ -90,13 +84,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             |r| {
                 match r {
                     Some(Ok(text)) => match format {
-                        Format::Csv => o.write_all(text.as_bytes()),
                         Format::Json => array.item(o, &text),
-                        Format::Ndjson | Format::Xlsx => {
-                            o.write_all(text.as_bytes()).and_then(|_| o.write_all(b"\n"))
-                        }
+                        Format::Ndjson => o.write_all(text.as_bytes()).and_then(|_| o.write_all(b"\n")),
+                        _ => o.write_all(text.as_bytes()),
                     }
-                    .map_err(crate::error::stdout_err)?,
+                    .map_err(stdout_err)?,
                     Some(Err(e)) => bad.extend(e),
                     None => {}
                 }

@@ -16,9 +16,9 @@ their own lines, and each comment that the rewrite drops is kept in the case his
 `formatted` entry.
 
 Examples:
-  lsms fmt --check                 # list the files not in lsms's form (exit 1 if any)
-  lsms fmt 7QF3                    # rewrite one incident
-  lsms fmt                         # rewrite every incident that needs it")]
+  lsms fmt --check    # list the files not in lsms's form (exit 1 if any)
+  lsms fmt 7QF3       # rewrite one incident
+  lsms fmt            # rewrite every incident that needs it")]
 pub struct Args {
     /// Incident ids (or their last four characters) [default: every incident]
     pub ids: Vec<String>,

@@ -22,7 +22,8 @@ Mapping file (YAML):
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
 
 Examples:
-  lsms import --csv datix.csv --map 'Date of incident=occurred,Type=category,Description=summary' --dry-run
+  lsms import --csv datix.csv --dry-run \\
+      --map 'Date of incident=occurred,Type=category,Description=summary'
   lsms import --csv datix.csv --map-file examples/import-map.yaml";
 
 /// Import incidents from a CSV file (a historical register)
@@ -133,7 +134,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(m) = &args.category_map {
         categories.extend(pairs(m, "--category-map")?);
     }
-    for (col, field) in columns.iter_mut() {
+    for (col, field) in &mut columns {
         *field = field.replace('-', "_");
         let f = match field.as_str() {
             "occurred_at" => "occurred",
@@ -227,7 +228,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     "imported from row {line} of {}",
                     args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV")
                 ));
-                good.push(inc)
+                good.push(inc);
             }
             Err(problems) => {
                 let why: Vec<String> = problems

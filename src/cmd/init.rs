@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// Make a new store: lsms.yaml, incidents/ and a .gitignore for .lsms/
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  git clone host:security && cd security && lsms init --git    # a clone: register the merge driver"
+    after_help = "Examples:\n  lsms init /srv/security --trust '5 Boroughs Partnership NHS Trust' --git\n  # in a clone: register the merge driver\n  git clone host:security && cd security && lsms init --git"
 )]
 pub struct Args {
     /// Where to make it [default: -C/--store, else the current folder]

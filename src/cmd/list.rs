@@ -1,14 +1,13 @@
 //! `lsms list`: the incidents that match, as a table, TSV, CSV, JSON or ids.
 
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::model::{Incident, time::rfc3339};
 use crate::query::{self, DefaultStatus};
 use crate::render::{self, Rows};
 use crate::report::due::{is_late, is_overdue};
 use chrono_tz::Tz;
-use clap::ValueEnum;
 
 const AFTER_HELP: &str = "\
 Open incidents by default, sorted by when they occurred. A table on a terminal;
@@ -24,16 +23,8 @@ Examples:
   lsms list --all --category theft --site 'Hollins Park' --since 2026-01-01
   lsms list --unassigned --sort reported --reverse --limit 10
   lsms list --format ids | xargs -n1 lsms show
-  lsms list --all --format csv --columns id,category,occurred,site > incidents.csv";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Tsv,
-    Csv,
-    Json,
-    Ids,
-}
+  lsms list --all --format csv --columns id,category,occurred,site \\
+      > incidents.csv";
 
 /// List incidents
 #[derive(Debug, clap::Args)]
@@ -43,7 +34,8 @@ pub struct Args {
     pub filter: FilterArgs,
 
     /// Output format [default: table on a terminal, tsv when piped]
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson, Format::Ids]))]
     pub format: Option<Format>,
 
     /// Sort by: occurred, reported, recorded, id, status, category, site, assignee, harm, summary
@@ -175,12 +167,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
             a.end(o)
         }
-        Format::Table if hits.is_empty() => Ok(()),
-        Format::Table => {
+        Format::Ndjson => hits.iter().try_for_each(|(_, _, row)| {
+            writeln!(o, "{}", render::json_object(&columns, &row.split('\x1f').collect::<Vec<_>>()))
+        }),
+        // --format does not take xlsx here.
+        Format::Table | Format::Xlsx if hits.is_empty() => Ok(()),
+        Format::Table | Format::Xlsx => {
             let rows =
                 Rows { columns: columns.clone(), rows: hits.iter().map(|(_, _, r)| cells(r)).collect() };
-            let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-            render::table(o, &rows, width, ctx.color)
+            let overdue = columns.iter().position(|c| c == "overdue");
+            let alert = |row: &[String], i: usize| Some(i) == overdue && !row[i].is_empty();
+            render::table_look(
+                o,
+                &rows,
+                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&alert) },
+            )
         }
     })?;
     if format == Format::Table && hits.is_empty() && bad.is_empty() {

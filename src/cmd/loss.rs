@@ -21,6 +21,7 @@ pub struct Args {
     /// Allow recovering more than the estimate (costs awarded, say)
     #[arg(long)]
     pub allow_excess: bool,
+    /// A line for the case history about the loss or its recovery
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
 }

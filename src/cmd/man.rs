@@ -1,15 +1,102 @@
-//! `lsms man`: the manual page.
+//! `lsms man`: the manual pages, built from the same definitions as
+//! `--help`, so every command (however recently added) has its page.
 
 use super::{Ctx, emit};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use clap::CommandFactory;
+use std::path::PathBuf;
 
-/// Print the manual page (roff)
+/// Print a manual page (roff), or write them all to a folder
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  lsms man > /usr/local/share/man/man1/lsms.1 && man lsms")]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  lsms man --dir ~/.local/share/man/man1 && man lsms
+  lsms man report | man -l -")]
+pub struct Args {
+    /// The command whose page to print [default: the top page, lsms(1)]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write lsms.1 and lsms-COMMAND.1 for every command into DIR (made if missing)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
 
-pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
-    let cmd = crate::cli::Cli::command();
-    emit(&mut ctx.out(), |o| clap_mangen::Man::new(cmd).render(o))
+/// The command tree as the pages show it: built (so subcommands know
+/// their full names and inherit the global options), without `help`.
+fn tree() -> clap::Command {
+    let mut cmd = crate::cli::Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    cmd
+}
+
+/// One page. The text after the options (examples, notes) is set as it is
+/// written, not filled, so that no example is broken; SEE ALSO names only
+/// pages that `--dir` writes.
+fn page(cmd: &clap::Command, top: &clap::Command) -> std::io::Result<(String, Vec<u8>)> {
+    use clap_mangen::roff::{Roff, roman};
+    let notes = cmd.get_after_long_help().or_else(|| cmd.get_after_help()).map(|t| t.to_string());
+    let man = clap_mangen::Man::new(cmd.clone().after_help(None::<&str>).after_long_help(None::<&str>))
+        .source(format!("lsms {}", env!("CARGO_PKG_VERSION")))
+        .manual("LSMS incident register");
+    let name = man.get_filename();
+    let mut buf = Vec::new();
+    man.render(&mut buf)?;
+    let mut roff = Roff::default();
+    if let Some(notes) = notes {
+        roff.control("SH", ["NOTES"]).control("nf", []);
+        for line in notes.lines() {
+            roff.text([roman(line)]);
+        }
+        roff.control("fi", []);
+    }
+    let see: Vec<String> = if cmd.get_name() == top.get_name() {
+        top.get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .map(|s| format!("{}-{}", top.get_name(), s.get_name()))
+            .collect()
+    } else {
+        vec![top.get_name().to_string()]
+    };
+    roff.control("SH", ["SEE ALSO"]);
+    let refs: Vec<String> = see.iter().map(|p| format!("{p}(1)")).collect();
+    roff.text([roman(refs.join(", "))]);
+    roff.to_writer(&mut buf)?;
+    Ok((name, buf))
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let top = tree();
+    let mut pages: Vec<&clap::Command> = match &args.command {
+        Some(name) => {
+            let Some(sub) = top.find_subcommand(name) else {
+                let names: Vec<&str> = top.get_subcommands().map(|s| s.get_name()).collect();
+                return Err(Error::usage(
+                    crate::model::unknown_word("command", name, &names),
+                    "`lsms man` alone prints the top page",
+                ));
+            };
+            vec![sub]
+        }
+        None if args.dir.is_some() => top.get_subcommands().filter(|s| !s.is_hide_set()).collect(),
+        None => vec![],
+    };
+    if args.command.is_none() {
+        pages.insert(0, &top);
+    }
+    let rendered = pages
+        .iter()
+        .map(|c| page(c, &top))
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| Error::failed(format!("cannot render the manual: {e}")))?;
+    let Some(dir) = &args.dir else {
+        return emit(&mut ctx.out(), |o| rendered.iter().try_for_each(|(_, text)| o.write_all(text)));
+    };
+    let dir = ctx.cwd.join(dir);
+    std::fs::create_dir_all(&dir).map_err(Error::io("create", &dir))?;
+    for (name, text) in &rendered {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(Error::io("write", &path))?;
+    }
+    ctx.say(format!("Wrote {} manual page(s) to {}.", rendered.len(), dir.display()));
+    Ok(())
 }

@@ -79,6 +79,12 @@ fn git_merge_file(ctx: &Ctx, args: &Args, name: &str, why: &str) -> Result<()> {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let name = args.path.clone().unwrap_or_else(|| args.ours.display().to_string());
+    if !std::fs::symlink_metadata(&args.ours).is_ok_and(|m| m.is_file()) {
+        return Err(Error::failed_with(
+            format!("{}: not a regular file: nothing was merged", args.ours.display()),
+            "merge-file is run by git with the paths of three temporary files (%O %A %B)",
+        ));
+    }
     let parsed = (read(&args.base), read(&args.ours), read(&args.theirs));
     let (Ok((base_text, base)), Ok((_, ours)), Ok((_, theirs))) = parsed else {
         return git_merge_file(ctx, args, &name, "a side is not valid YAML");

@@ -23,7 +23,7 @@ pub mod show;
 pub mod summary;
 pub mod update;
 
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::model::Incident;
 use crate::model::workflow::{Act, Refusal};
@@ -90,6 +90,13 @@ impl Ctx {
         BufWriter::new(std::io::stdout().lock())
     }
 
+    /// How wide a table may be: the terminal's width, else $COLUMNS (so a
+    /// table asked for in a pipe can still be fitted), else unbounded.
+    pub fn width(&self) -> Option<u16> {
+        let terminal = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
+        terminal.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0))
+    }
+
     pub fn stdout_is_terminal(&self) -> bool {
         std::io::stdout().is_terminal()
     }
@@ -117,8 +124,34 @@ impl Ctx {
     }
 
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
-        Filter::new(args, default, &store.config.vocab(), store.config.tz, self.now)
+        Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
             .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
+    }
+}
+
+/// Rows in a machine format, or ids: the column `id`, each id once.
+/// (Tables are the command's own: it knows the width and the colours.)
+pub fn write_rows(out: &mut dyn Write, format: Format, rows: &crate::render::Rows) -> std::io::Result<()> {
+    use crate::render;
+    match format {
+        Format::Tsv => render::tsv(out, rows),
+        Format::Csv => render::csv(out, rows),
+        Format::Json => render::json(out, rows),
+        Format::Ndjson => {
+            rows.rows.iter().try_for_each(|r| writeln!(out, "{}", render::json_object(&rows.columns, r)))
+        }
+        Format::Ids => {
+            let Some(col) = rows.columns.iter().position(|c| c == "id") else { return Ok(()) };
+            let mut seen = std::collections::HashSet::new();
+            rows.rows
+                .iter()
+                .filter_map(|r| r.get(col))
+                .filter(|id| seen.insert(*id))
+                .try_for_each(|id| writeln!(out, "{id}"))
+        }
+        Format::Table => render::table(out, rows, None, false),
+        // A spreadsheet is written by the command that offers it.
+        Format::Xlsx => Err(std::io::Error::other("xlsx is not text: the command writes it")),
     }
 }
 

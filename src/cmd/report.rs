@@ -1,6 +1,7 @@
 //! `lsms report`: record an incident (from flags, or many from YAML).
 
 use super::{Ctx, text_or_stdin};
+use crate::cli::IncidentFields;
 use crate::error::{Error, Result};
 use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
@@ -12,55 +13,30 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Examples:
-  lsms report --category physical-assault --summary 'Visitor struck a nurse at A&E reception' \\
-      --occurred 'today 14:30' --site 'Hollins Park' --location 'A&E reception' \\
-      --person victim:staff --person alleged-offender:visitor --harm low --asset people
-  echo 'Bag taken from the staff room' | lsms report --category theft --summary 'Bag taken' --description -
-  lsms report --from incidents.yaml      # one incident per YAML document, all or nothing
+  lsms report --category physical-assault \\
+      --summary 'Visitor struck a nurse at A&E reception' \\
+      --occurred 'today 14:30' --site 'Hollins Park' \\
+      --location 'A&E reception' --harm low --asset people \\
+      --person victim:staff --person alleged-offender:visitor
+  echo 'Bag taken from the staff room' \\
+      | lsms report --category theft --summary 'Bag taken' --description -
+  # one incident per YAML document, all or nothing:
+  lsms report --from incidents.yaml
 
 Prints the new incident's id alone on stdout.";
 
 /// Record an incident
 #[derive(Debug, clap::Args)]
-#[command(after_help = AFTER_HELP)]
+#[command(
+    after_help = AFTER_HELP,
+    mut_arg("category", |a| a.required_unless_present("from")),
+    mut_arg("summary", |a| a.required_unless_present("from")),
+    mut_arg("occurred", |a| a.help("When it happened [default: when reported]")),
+    mut_arg("reported", |a| a.help("When it was reported [default: now]")),
+)]
 pub struct Args {
-    /// One of the standard categories, or one lsms.yaml adds
-    #[arg(long, value_name = "C", required_unless_present = "from")]
-    pub category: Option<String>,
-    /// One line that says what happened
-    #[arg(long, value_name = "TEXT", required_unless_present = "from", allow_hyphen_values = true)]
-    pub summary: Option<String>,
-    /// When it happened [default: when reported]
-    #[arg(long, value_name = "WHEN")]
-    pub occurred: Option<String>,
-    /// When it was reported [default: now]
-    #[arg(long, value_name = "WHEN")]
-    pub reported: Option<String>,
-    #[arg(long, value_name = "SITE")]
-    pub site: Option<String>,
-    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
-    pub location: Option<String>,
-    /// What happened, in the reporter's words (`-` reads standard input)
-    #[arg(long, value_name = "TEXT|-", allow_hyphen_values = true)]
-    pub description: Option<String>,
-    /// The reporter's name (leave out for an anonymous report)
-    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-    pub reporter: Option<String>,
-    /// staff, patient, visitor, contractor, volunteer, public, unknown or anonymous
-    #[arg(long, value_name = "P")]
-    pub reporter_party: Option<String>,
-    /// What was at risk: people, property, drugs, prescription-forms, hazardous-materials (repeatable)
-    #[arg(long = "asset", value_name = "A")]
-    pub assets: Vec<String>,
-    /// Someone involved, as ROLE:PARTY[:NAME], e.g. victim:staff:A. Nurse (repeatable)
-    #[arg(long = "person", value_name = "ROLE:PARTY[:NAME]")]
-    pub people: Vec<String>,
-    /// none, low, moderate, severe or death
-    #[arg(long, value_name = "H")]
-    pub harm: Option<String>,
-    /// The police crime reference (marks the police as informed)
-    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
-    pub police_ref: Option<String>,
+    #[command(flatten)]
+    pub fields: IncidentFields,
     /// The estimated loss in pounds, e.g. 120.50
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub loss: Option<String>,
@@ -134,22 +110,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(from) = &args.from {
         return run_from(ctx, &store, &actor, from, commit);
     }
-    let description = args.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
+    let f = &args.fields;
+    let description = f.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
     let draft = Draft {
-        category: args.category.clone(),
-        summary: args.summary.clone(),
-        occurred: args.occurred.clone(),
-        reported: args.reported.clone(),
-        site: args.site.clone(),
-        location: args.location.clone(),
+        category: f.category.clone(),
+        summary: f.summary.clone(),
+        occurred: f.occurred.clone(),
+        reported: f.reported.clone(),
+        site: f.site.clone(),
+        location: f.location.clone(),
         description,
-        reporter: args.reporter.clone(),
-        reporter_party: args.reporter_party.clone(),
-        assets: args.assets.clone(),
-        people: args.people.clone(),
-        harm: args.harm.clone(),
+        reporter: f.reporter.clone(),
+        reporter_party: f.reporter_party.clone(),
+        assets: f.assets.clone(),
+        people: f.people.clone(),
+        harm: f.harm.clone(),
         medical_factors: None,
-        police_ref: args.police_ref.clone(),
+        police_ref: f.police_ref.clone(),
         loss: args.loss.clone(),
     };
     let inc = build(ctx, &store, &actor, draft).map_err(|problems| {

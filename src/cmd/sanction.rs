@@ -8,7 +8,8 @@ use crate::model::{Sanction, SanctionClass};
 /// Record a sanction: procedural, disciplinary, civil or criminal
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Kinds include verbal-warning, warning-letter, acceptable-behaviour-agreement, exclusion,\nalternative-provider, civil-injunction, caution, conditional-caution, fixed-penalty, fine,\ncommunity-order, conditional-discharge, custody, restorative-justice, staff-disciplinary,\nprocess-change; other text is allowed.\n\nExample:\n  lsms sanction 7QF3 --class civil --kind warning-letter --date 2026-12-01 --review-on 2027-06-01"
+    after_help = "Kinds include verbal-warning, warning-letter, acceptable-behaviour-agreement, exclusion,\nalternative-provider, civil-injunction, caution, conditional-caution, fixed-penalty, fine,\ncommunity-order, conditional-discharge, custody, restorative-justice, staff-disciplinary,\nprocess-change; other text is allowed.\n\nExample:\n  lsms sanction 7QF3 --class civil --kind warning-letter \\
+      --date 2026-12-01 --review-on 2027-06-01"
 )]
 pub struct Args {
     /// The incident's id, or its last four characters
@@ -25,6 +26,7 @@ pub struct Args {
     /// When it is due for review (an acceptable behaviour agreement, say)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub review_on: Option<String>,
+    /// A note kept with the sanction, e.g. its terms
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! `lsms summary`: counts and totals for the board.
 
 use super::{Ctx, Sink, finish_scan, gather, output_with};
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, xlsx};
@@ -9,15 +9,6 @@ use crate::report::Period;
 use crate::report::summary::{self, DIMS, Known};
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-    /// A spreadsheet (needs --output FILE)
-    Xlsx,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -39,10 +30,11 @@ earlier period and the change. CSV written to a file starts with a UTF-8 byte or
 spreadsheets read £ correctly.
 
 Examples:
-  lsms summary --period last-month --by category,site --format csv --output board.csv
+  lsms summary --period last-month --by category,site --format csv \\
+      --output board.csv
   lsms summary --period 2026/27-Q2 --by category --compare last-year
   lsms summary --period this-fy --by quarter
-  lsms summary --report annual --format xlsx --output annual-{period}.xlsx")]
+  lsms summary --report annual --format xlsx --output 'annual-{period}.xlsx'")]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -59,8 +51,9 @@ pub struct Args {
     /// A preset report instead of --by
     #[arg(long, value_enum, value_name = "NAME")]
     pub report: Option<Preset>,
-    /// [default: table on a terminal, csv when piped]
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Output format [default: table on a terminal, csv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson, Format::Xlsx]))]
     pub format: Option<Format>,
     /// Write to FILE (atomically) instead of stdout; `{period}` in it becomes the period (2026-27-Q1)
     #[arg(long, short, value_name = "FILE")]
@@ -216,14 +209,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     output_with(ctx, &store, file.as_deref(), sink, |o| {
         match format {
             Format::Csv => render::csv_figures(o, &rows),
-            Format::Json => render::json(o, &rows),
             Format::Table => {
-                let width = terminal.then(|| comfy_table::Table::new().width()).flatten();
-                let heading = match &period {
-                    Some(_) => format!("{} · {period_text}", store.config.trust),
-                    None => store.config.trust.clone(),
+                let width = if args.output.is_none() { ctx.width() } else { None };
+                let span = crate::report::span_label(filter.since, filter.before, tz);
+                let mut line = match (args.period.as_deref(), &period) {
+                    (Some(p), _) => format!("Period: {} ({span})", p.trim()),
+                    (None, Some(p)) => format!("Period: {} ({span})", p.label()),
+                    (None, None) => format!("Period: {span}"),
                 };
-                writeln!(o, "{}", crate::model::text::for_terminal(&heading, false))
+                if let Some((_, e, _)) = &prior {
+                    line.push_str(&format!(", compared with {} ({})", e.label(), e.dates()));
+                }
+                writeln!(o, "{}\n{line}\n", store.config.trust)
                     .and_then(|_| render::table(o, &rows, width, ctx.color))
             }
             Format::Xlsx => {
@@ -239,6 +236,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
                 return o.write_all(&bytes).map_err(crate::error::stdout_err);
             }
+            _ => super::write_rows(o, format, &rows),
         }
         .map_err(crate::error::stdout_err)
     })?;

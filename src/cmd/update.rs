@@ -1,6 +1,7 @@
 //! `lsms update`: change an incident's fields, each change in the history.
 
 use super::{Ctx, change, refused, text_or_stdin};
+use crate::cli::IncidentFields;
 use crate::error::{Error, Result};
 use crate::model::draft::parse_person;
 use crate::model::time::{parse_date, parse_when, rfc3339};
@@ -23,37 +24,14 @@ Examples:
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
-    #[arg(long, value_name = "C")]
-    pub category: Option<String>,
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
-    pub summary: Option<String>,
-    #[arg(long, value_name = "WHEN")]
-    pub occurred: Option<String>,
-    #[arg(long, value_name = "WHEN")]
-    pub reported: Option<String>,
-    #[arg(long, value_name = "SITE")]
-    pub site: Option<String>,
-    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
-    pub location: Option<String>,
-    /// The description (`-` reads standard input)
-    #[arg(long, value_name = "TEXT|-", allow_hyphen_values = true)]
-    pub description: Option<String>,
-    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-    pub reporter: Option<String>,
-    #[arg(long, value_name = "P")]
-    pub reporter_party: Option<String>,
-    /// none, low, moderate, severe or death
-    #[arg(long, value_name = "H")]
-    pub harm: Option<String>,
+    #[command(flatten)]
+    pub fields: IncidentFields,
     /// yes, no or unknown
     #[arg(long, value_name = "Y/N")]
     pub medical_factors: Option<String>,
     /// Were the police told? yes or no
     #[arg(long, value_name = "Y/N")]
     pub police_informed: Option<String>,
-    /// The police crime reference (marks the police as informed)
-    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
-    pub police_ref: Option<String>,
     /// not-reportable, reportable, reported or undecided
     #[arg(long, value_name = "S")]
     pub riddor: Option<String>,
@@ -69,15 +47,9 @@ pub struct Args {
     /// investigating or awaiting-external
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
-    /// Add someone involved, as ROLE:PARTY[:NAME] (repeatable)
-    #[arg(long = "person", value_name = "ROLE:PARTY[:NAME]")]
-    pub people: Vec<String>,
     /// Empty the list of people first
     #[arg(long)]
     pub no_people: bool,
-    /// Add what was at risk (repeatable)
-    #[arg(long = "asset", value_name = "A")]
-    pub assets: Vec<String>,
     /// Empty the list of assets first
     #[arg(long)]
     pub no_assets: bool,
@@ -123,7 +95,7 @@ fn assets_text(a: &[Asset]) -> Option<String> {
 }
 
 pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
-    let description = a.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
+    let description = a.fields.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
     let done = change(ctx, &a.id, "updated", |inc, act, store| {
         let tz = store.config.tz;
         let vocab = store.config.vocab();
@@ -148,17 +120,17 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
         let text = |s: &String| Some(s.clone());
         let stamp = |s: &Stamp| Some(rfc3339(s));
 
-        if let Some(c) = &a.category {
+        if let Some(c) = &a.fields.category {
             put!(inc.category, vocab.check_category(c).map_err(fail("category"))?, "category", text);
         }
-        if let Some(s) = &a.summary {
+        if let Some(s) = &a.fields.summary {
             let s = s.trim();
             if s.is_empty() || s.contains(crate::model::text::LINE_BREAKS) {
                 return Err(Error::failed("--summary: give one line that says what happened"));
             }
             put!(inc.summary, s.to_string(), "summary", text);
         }
-        if let Some(w) = &a.occurred {
+        if let Some(w) = &a.fields.occurred {
             put!(
                 inc.occurred_at,
                 parse_when(w, tz, ctx.now).map_err(fail("occurred"))?,
@@ -166,7 +138,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 stamp
             );
         }
-        if let Some(w) = &a.reported {
+        if let Some(w) = &a.fields.reported {
             put!(
                 inc.reported_at,
                 parse_when(w, tz, ctx.now).map_err(fail("reported"))?,
@@ -181,32 +153,32 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 rfc3339(&inc.reported_at)
             )));
         }
-        let now = crate::model::time::in_zone(ctx.now, tz);
+        let now = time::in_zone(ctx.now, tz);
         if inc.occurred_at > now || inc.reported_at > now {
             return Err(Error::failed("--occurred/--reported: a time in the future"));
         }
-        if let Some(site) = opt_line("site", &a.site)? {
+        if let Some(site) = opt_line("site", &a.fields.site)? {
             let site = site.map(|s| vocab.check_site(&s).map_err(fail("site"))).transpose()?;
             put!(inc.site, site, "site", show);
         }
-        if let Some(l) = opt_line("location", &a.location)? {
+        if let Some(l) = opt_line("location", &a.fields.location)? {
             put!(inc.location, l, "location", show);
         }
         if let Some(d) = description {
             let d = Some(d).filter(|d| !d.trim().is_empty());
             put!(inc.description, d, "description", show);
         }
-        if a.reporter.is_some() || a.reporter_party.is_some() {
+        if a.fields.reporter.is_some() || a.fields.reporter_party.is_some() {
             let old = inc.reporter.clone();
             let mut r = old.clone().unwrap_or(Reporter {
                 name: None,
                 party: Party::Unknown,
                 extra: Default::default(),
             });
-            if let Some(n) = opt_line("reporter", &a.reporter)? {
+            if let Some(n) = opt_line("reporter", &a.fields.reporter)? {
                 r.name = n;
             }
-            if let Some(p) = &a.reporter_party {
+            if let Some(p) = &a.fields.reporter_party {
                 r.party = Party::parse(p).map_err(fail("reporter-party"))?;
             }
             let (on, op) = (old.as_ref().and_then(|o| o.name.clone()), old.as_ref().map(|o| o.party));
@@ -222,7 +194,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
             }
             inc.reporter = Some(r);
         }
-        if let Some(h) = &a.harm {
+        if let Some(h) = &a.fields.harm {
             put!(inc.harm, Some(Harm::parse(h).map_err(fail("harm"))?), "harm", show);
         }
         if let Some(m) = &a.medical_factors {
@@ -233,7 +205,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 show
             );
         }
-        if a.police_informed.is_some() || a.police_ref.is_some() {
+        if a.police_informed.is_some() || a.fields.police_ref.is_some() {
             let mut p = inc.police.clone().unwrap_or(Police {
                 informed: false,
                 crime_ref: None,
@@ -242,7 +214,7 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
             if let Some(i) = &a.police_informed {
                 p.informed = yes_no("police-informed", i)?;
             }
-            if let Some(r) = opt_line("police-ref", &a.police_ref)? {
+            if let Some(r) = opt_line("police-ref", &a.fields.police_ref)? {
                 if r.is_some() {
                     p.informed = true;
                 }
@@ -289,9 +261,9 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
             diff!(old.as_ref().and_then(|o| o.reported_on), r.reported_on, "riddor.reported_on", show_date);
             inc.riddor = Some(r);
         }
-        if a.no_people || !a.people.is_empty() {
+        if a.no_people || !a.fields.people.is_empty() {
             let mut people = if a.no_people { Vec::new() } else { inc.people.clone() };
-            for p in &a.people {
+            for p in &a.fields.people {
                 people.push(parse_person(p).map_err(fail("person"))?);
             }
             let old = people_text(&inc.people);
@@ -300,9 +272,9 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
             }
             inc.people = people;
         }
-        if a.no_assets || !a.assets.is_empty() {
+        if a.no_assets || !a.fields.assets.is_empty() {
             let mut assets = if a.no_assets { Vec::new() } else { inc.assets.clone() };
-            for x in &a.assets {
+            for x in &a.fields.assets {
                 let x = Asset::parse(x).map_err(fail("asset"))?;
                 if !assets.contains(&x) {
                     assets.push(x);

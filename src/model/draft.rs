@@ -223,7 +223,7 @@ impl Draft {
                 super::time::rfc3339(&r)
             )));
         }
-        let site = self.site.as_deref().and_then(|s| ok(p, "site", n.vocab.check_site(s)));
+        let site = self.site.as_deref().and_then(|s| ok(p, "site", n.vocab.check_site(s.trim())));
         let location = one_line(p, "location", &self.location);
         let reporter_name = one_line(p, "reporter", &self.reporter);
         let description = self.description.filter(|d| !d.trim().is_empty());

@@ -167,7 +167,8 @@ impl Vocab {
     pub fn check_site(&self, s: &str) -> Result<String, String> {
         let t = s.trim();
         match &self.sites {
-            None => super::text::one_line("the site", t).map(|_| t.to_string()),
+            // No list: the site is as given (input trims it before).
+            None => super::text::one_line("the site", s).map(|_| s.to_string()),
             Some(sites) => sites.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
                 let names: Vec<&str> = sites.iter().map(String::as_str).collect();
                 super::unknown_word("site", s, &names) + " (the sites are listed under `sites:` in lsms.yaml)"
@@ -526,7 +527,7 @@ impl Incident {
         // tool reads is a typo that would silently lose the field.
         for x in &extra {
             let Some(k) = x.key.as_str() else { continue };
-            let near = KEYS.iter().find(|known| k.len() >= 4 && super::distance(k, known) <= 2);
+            let near = KEYS.iter().find(|known| k.len() >= 4 && strsim::levenshtein(k, known) <= 2);
             if let Some(known) = near {
                 f.problems.retain(|p| p.field != *known);
                 f.bad(

@@ -14,34 +14,21 @@ pub mod time;
 pub mod workflow;
 pub mod write;
 
+#[cfg(test)]
+mod proptests;
+
 pub use enums::*;
 pub use id::{Id, IdQuery};
 pub use incident::*;
 pub use money::Money;
 pub use time::Stamp;
 
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// The closest of `choices` to `word`, if it is close enough to be a typo.
 pub fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
     let w = word.trim().to_lowercase();
     choices
         .iter()
-        .map(|c| (distance(&w, &c.to_lowercase()), *c))
+        .map(|c| (strsim::levenshtein(&w, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) || c.starts_with(&w) && w.len() >= 3)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

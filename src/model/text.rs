@@ -65,7 +65,7 @@ fn is_special_word(s: &str) -> bool {
 /// Would a YAML reader (1.1 or 1.2) read this plain scalar as anything but
 /// the string it spells? Numbers (`12`, `1_000`, `0x1F`, `1e3`, `3:30`,
 /// `.inf`), dates and times (`2026-12-01`, `2026-12-01 10:00:00`),
-/// booleans (`yes`, `Off`), null (`~`), the merge key and `=`. A string
+/// booleans (`yes`, `Off`), null (`~`), the merge key `<<` and `=`. A string
 /// that starts with a digit, a sign or a dot is counted in unless it holds
 /// a character no number or time can hold: wider than any one reader's
 /// rules, never narrower.
@@ -73,9 +73,7 @@ pub fn plain_is_not_string(s: &str) -> bool {
     const NUMERIC: &str = "0123456789abcdefABCDEFxXoOinINtTzZ+-._: ";
     let Some(first) = s.chars().next() else { return true };
     let numeric_start = first.is_ascii_digit() || matches!(first, '+' | '-' | '.');
-    numeric_start && s.chars().all(|c| NUMERIC.contains(c))
-        || matches!(first, '~' | '=' | '<')
-        || is_special_word(s)
+    numeric_start && s.chars().all(|c| NUMERIC.contains(c)) || matches!(s, "=" | "<<") || is_special_word(s)
 }
 
 /// Can `s` be written as a plain scalar, in block and in flow context, and

@@ -88,8 +88,10 @@ impl Flow {
     }
 }
 
+/// A date as the file writes it: `2026-12-01`, plain (a YAML 1.1 reader
+/// such as PyYAML reads it as the date it is).
 fn some<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|x| scalar(&x.to_string()))
+    v.as_ref().map(|x| x.to_string())
 }
 
 fn reporter(r: &Reporter) -> String {

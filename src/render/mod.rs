@@ -151,38 +151,158 @@ pub fn json(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
     a.end(out)
 }
 
-/// A table for a terminal `width` columns wide.
+/// Is the cell of this row (all its cells) at this column an alert?
+pub type Alert<'a> = &'a dyn Fn(&[String], usize) -> bool;
+
+/// How a table is shown: how wide it may be, whether in colour, and which
+/// cells are alerts (overdue), shown in red when colour is on.
+#[derive(Default)]
+pub struct Look<'a> {
+    /// The terminal's width: long text columns are cut with `…` to fit.
+    pub width: Option<u16>,
+    pub color: bool,
+    /// `alert(row, column)`: is this cell an alert?
+    pub alert: Option<Alert<'a>>,
+}
+
+/// A cell that is a number (a count or an amount): right-aligned.
+fn is_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// A column never cut narrower than this (nor than its header).
+const CUT_FLOOR: usize = 12;
+
+/// `cell` cut to `width` display columns, ending in `…` when cut.
+pub fn cut(cell: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(cell) <= width {
+        return cell.into();
+    }
+    let mut used = 0;
+    let mut out = String::new();
+    for c in cell.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out.into()
+}
+
+/// Cells this wide or narrower are never cut: ids, dates, statuses,
+/// numbers.
+const SHORT: usize = 16;
+
+/// The width of each column so the table fits `width`. Free text (columns
+/// whose cells hold spaces: summary, location, detail) gives way first,
+/// widest first, then long single words (categories); neither below
+/// [`CUT_FLOOR`] or its header, and words only when that makes the table
+/// fit. Columns of short cells are never cut, so a terminal too narrow
+/// even for those wraps as it must.
+fn fit(cells: &[Vec<String>], header: &[String], numeric: &[bool], width: Option<u16>) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut spaced = vec![false; header.len()];
+    for row in cells {
+        for ((w, c), sp) in widths.iter_mut().zip(row).zip(spaced.iter_mut()) {
+            *w = (*w).max(c.width());
+            *sp |= c.contains(' ');
+        }
+    }
+    let Some(limit) = width.map(usize::from) else { return widths };
+    // One space before each column and two after it but the last, and a
+    // rule under the header that reaches one past the last column.
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len().saturating_sub(1) + 2;
+    let floors: Vec<usize> = header
+        .iter()
+        .zip(&widths)
+        .zip(numeric)
+        .map(|((h, w), num)| if *num || *w <= SHORT { *w } else { h.width().max(CUT_FLOOR).min(*w) })
+        .collect();
+    let mut over = total(&widths).saturating_sub(limit);
+    for text in [true, false] {
+        // Long words (category names) are cut only when that makes the
+        // table fit: cut in vain, they only lose what they say.
+        let can_give: usize =
+            (0..widths.len()).filter(|i| spaced[*i] == text).map(|i| widths[i] - floors[i]).sum();
+        if !text && can_give < over {
+            break;
+        }
+        while over > 0 {
+            let widest = (0..widths.len())
+                .filter(|i| spaced[*i] == text && widths[*i] > floors[*i])
+                .max_by_key(|i| widths[*i]);
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+            over -= 1;
+        }
+    }
+    widths
+}
+
+/// A table for a terminal: a header, a rule, then one line per row.
 pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) -> io::Result<()> {
-    use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
-        .remove_style(comfy_table::TableComponent::HorizontalLines)
-        .remove_style(comfy_table::TableComponent::MiddleIntersections)
-        .remove_style(comfy_table::TableComponent::LeftBorderIntersections)
-        .remove_style(comfy_table::TableComponent::RightBorderIntersections)
-        .remove_style(comfy_table::TableComponent::TopBorder)
-        .remove_style(comfy_table::TableComponent::BottomBorder)
-        .remove_style(comfy_table::TableComponent::TopBorderIntersections)
-        .remove_style(comfy_table::TableComponent::BottomBorderIntersections)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = width {
-        t.set_width(w);
+    table_look(out, rows, &Look { width, color, alert: None })
+}
+
+/// A table with its look: numbers right-aligned, text cut to fit the
+/// width, alerts in red when colour is on. One space before each column,
+/// three between them, a rule under the header; no trailing spaces.
+pub fn table_look(out: &mut dyn Write, rows: &Rows, look: &Look<'_>) -> io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    const BOLD: &str = "\x1b[1m";
+    const RED: &str = "\x1b[38;5;9m";
+    const RESET: &str = "\x1b[0m";
+    // Control characters (escape sequences among them) are shown, never
+    // sent raw: a hand-edited file cannot drive the terminal.
+    let cells: Vec<Vec<String>> = rows
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter().map(|c| crate::model::text::for_terminal(&tsv_cell(c), false).into_owned()).collect()
+        })
+        .collect();
+    let numeric: Vec<bool> = (0..rows.columns.len())
+        .map(|i| {
+            let mut filled = cells.iter().filter_map(|r| r.get(i)).filter(|c| !c.is_empty()).peekable();
+            filled.peek().is_some() && filled.all(|c| is_number(c))
+        })
+        .collect();
+    let widths = fit(&cells, &rows.columns, &numeric, look.width);
+    let line = |out: &mut dyn Write, row: &[String], style: &dyn Fn(usize) -> Option<&'static str>| {
+        let mut text = String::new();
+        for (i, w) in widths.iter().enumerate() {
+            let cell = cut(row.get(i).map_or("", String::as_str), *w);
+            let pad = " ".repeat(w - cell.width());
+            let last = i + 1 == widths.len();
+            let (before, after) = match (numeric[i], last) {
+                (true, _) => (pad.as_str(), ""),
+                (false, true) => ("", ""),
+                (false, false) => ("", pad.as_str()),
+            };
+            text.push_str(if i == 0 { " " } else { "   " });
+            match style(i).filter(|_| look.color) {
+                Some(on) => text.push_str(&format!("{on}{before}{cell}{after}{RESET}")),
+                None => text.push_str(&format!("{before}{cell}{after}")),
+            }
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(out, &rows.columns, &|_| Some(BOLD))?;
+    let rule = widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1) + 2;
+    writeln!(out, "{}", "═".repeat(rule))?;
+    for (raw, row) in rows.rows.iter().zip(&cells) {
+        line(out, row, &|i| look.alert.filter(|alert| alert(raw, i)).map(|_| RED))?;
     }
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    let header = rows.columns.iter().map(|c| {
-        let cell = Cell::new(c);
-        if color { cell.add_attribute(Attribute::Bold) } else { cell }
-    });
-    t.set_header(header);
-    for row in &rows.rows {
-        t.add_row(row.iter().map(|c| crate::model::text::for_terminal(&tsv_cell(c), false).into_owned()));
-    }
-    // comfy-table pads every line to the table's width: trim the tail.
-    t.lines().try_for_each(|line| writeln!(out, "{}", line.trim_end()))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -256,6 +376,15 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 2);
         assert_eq!(text.lines().nth(1).unwrap().split('\t').count(), 2);
+    }
+
+    #[test]
+    fn cut_keeps_to_the_width_in_display_columns() {
+        assert_eq!(cut("Window smashed", 8), "Window …");
+        assert_eq!(cut("short", 8), "short");
+        assert_eq!(cut("🚨🚨🚨🚨", 5), "🚨🚨…");
+        assert!(is_number("1272.20") && is_number("0") && is_number("-3"));
+        assert!(!is_number("2026-11-24") && !is_number("") && !is_number("1.2.3") && !is_number("."));
     }
 
     #[test]

@@ -263,6 +263,20 @@ impl Period {
     }
 }
 
+/// The span a summary covers, for the line under its title: `1 July 2026
+/// to 30 September 2026`, from the bounds on when incidents occurred
+/// (`before` exclusive), in the store's zone.
+pub fn span_label(since: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>, tz: Tz) -> String {
+    let day = |t: DateTime<Utc>| t.with_timezone(&tz).format("%-d %B %Y").to_string();
+    let last = |t: DateTime<Utc>| day(t - chrono::Duration::seconds(1));
+    match (since, before) {
+        (Some(s), Some(b)) => format!("{} to {}", day(s), last(b)),
+        (Some(s), None) => format!("from {}", day(s)),
+        (None, Some(b)) => format!("up to {}", last(b)),
+        (None, None) => "every incident on record".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +339,13 @@ mod tests {
         assert_eq!(p("2026-Q1").previous(), p("2025-Q4"));
         assert_eq!(add_months((2026, 1), -13), (2024, 12));
         assert_eq!(fy_quarter_label((2027, 3)), "2026/27 Q4");
+    }
+
+    #[test]
+    fn a_span_names_its_first_and_last_day() {
+        let p = Period::parse("2026-Q3", LON, now()).unwrap();
+        assert_eq!(span_label(Some(p.start(LON)), Some(p.end(LON)), LON), "1 July 2026 to 30 September 2026");
+        assert_eq!(span_label(None, None, LON), "every incident on record");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn lint(text: &str) -> Vec<Warning> {
             out.push(Warning {
                 offset: range.start + key.len() + 2,
                 message: format!(
-                    "`{key}: {value}`: YAML readers may take `{value}` for a number, a date or true/false, not the text as written"
+                    "`{key}: {value}`: YAML readers may take `{value}` for a number, a date, true/false or null, not the text as written"
                 ),
                 help: format!("put it in double quotes: {key}: {}", crate::model::text::double_quoted(value)),
             });

@@ -33,6 +33,8 @@ pub struct Store {
     /// Collect warnings about hand-edited files while reading (`check`).
     pub lint: bool,
     warnings: std::sync::Mutex<Vec<(String, Error)>>,
+    /// How many files the last read with `lint` found not in lsms's form.
+    pub unformed: std::sync::atomic::AtomicUsize,
 }
 
 /// One incident as read from its file, with the text it was read from.
@@ -95,6 +97,7 @@ impl Store {
             cache_key,
             lint: false,
             warnings: Default::default(),
+            unformed: Default::default(),
         })
     }
 

@@ -137,6 +137,7 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
 impl Store {
     /// Keeps `check`'s warnings for a file not in lsms's form.
     fn note_warnings(&self, path: &Path, text: &str) {
+        self.unformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let shown = self.show_path(path);
         let found: Vec<(String, Error)> = super::lint::lint(text)
             .into_iter()

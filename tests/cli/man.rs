@@ -1,0 +1,116 @@
+//! `lsms man` and `lsms completions`: pages for every command, SEE ALSO
+//! naming only pages that exist, and quiet on a closed pipe.
+
+use crate::harness::{NOW, lsms, run};
+use std::io::Read;
+use std::process::Stdio;
+
+fn man(args: &[&str]) -> crate::harness::Out {
+    run({
+        let mut c = lsms();
+        c.arg("man").args(args);
+        c
+    })
+}
+
+/// Every `name(1)` a page refers to in its SEE ALSO section.
+fn see_also(page: &str) -> Vec<String> {
+    let Some((_, tail)) = page.split_once(".SH \"SEE ALSO\"\n") else { return Vec::new() };
+    let section = tail.split("\n.SH").next().unwrap_or_default();
+    section.split(',').map(|r| r.trim().trim_end_matches("(1)").replace("\\-", "-")).collect()
+}
+
+#[test]
+fn the_top_page_names_every_command_page_and_nothing_else() {
+    let out = man(&[]).ok();
+    assert!(out.stdout.contains(".TH lsms 1"), "{}", out.stdout);
+    let refs = see_also(&out.stdout);
+    assert!(refs.contains(&"lsms-report".to_string()), "{refs:?}");
+    assert!(refs.contains(&"lsms-man".to_string()), "{refs:?}");
+    assert!(!refs.iter().any(|r| r == "lsms-help"), "there is no page for help: {refs:?}");
+    assert!(!out.stdout.contains("lsms\\-help"), "no help page is named anywhere");
+}
+
+#[test]
+fn one_command_s_page() {
+    let out = man(&["report"]).ok();
+    assert!(out.stdout.contains(".TH lsms-report 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("\\-\\-category"), "its options");
+    assert!(out.stdout.contains("\\-\\-store"), "and the global ones");
+    assert_eq!(see_also(&out.stdout), ["lsms"]);
+    // Examples are set as written: no-fill, so a man reader never breaks one.
+    let notes = out.stdout.split(".SH NOTES\n").nth(1).expect("a NOTES section");
+    assert!(notes.starts_with(".nf\n"), "{notes}");
+    assert!(notes.contains("lsms report \\-\\-from incidents.yaml"), "{notes}");
+
+    let out = man(&["reprot"]).fails(2);
+    assert!(out.stderr.contains("did you mean 'report'"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn dir_writes_a_page_per_command_and_every_see_also_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("share/man/man1");
+    man(&["--dir", dir.to_str().unwrap()]).ok();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for page in ["lsms.1", "lsms-report.1", "lsms-list.1", "lsms-man.1", "lsms-completions.1", "lsms-check.1"]
+    {
+        assert!(names.iter().any(|n| n == page), "{page} missing from {names:?}");
+    }
+    assert!(!names.iter().any(|n| n == "lsms-help.1"), "{names:?}");
+    // One page per command that `lsms --help` lists (but help), and lsms.1.
+    let help = run({
+        let mut c = lsms();
+        c.arg("--help");
+        c
+    })
+    .ok()
+    .stdout;
+    let commands = help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .count();
+    assert_eq!(names.len(), commands + 1, "{names:?}");
+    for name in &names {
+        let page = std::fs::read_to_string(dir.join(name)).unwrap();
+        let refs = see_also(&page);
+        assert!(!refs.is_empty(), "{name} has no SEE ALSO");
+        for r in refs {
+            assert!(dir.join(format!("{r}.1")).is_file(), "{name} names {r}(1), which was not written");
+        }
+    }
+}
+
+/// Runs lsms with its stdout closed before it writes: what `| head -1`
+/// does to a long output.
+fn into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lsms"))
+        .args(args)
+        .env("LSMS_NOW", NOW)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (child.wait().unwrap().code(), err)
+}
+
+#[test]
+fn completions_and_man_are_quiet_into_a_closed_pipe() {
+    for args in [&["completions", "bash"][..], &["man"], &["man", "report"], &["--help"]] {
+        let (code, err) = into_closed_pipe(args);
+        assert_eq!(code, Some(0), "lsms {args:?}: stderr {err}");
+        assert_eq!(err, "", "lsms {args:?} says nothing of the closed pipe");
+    }
+}
