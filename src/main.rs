@@ -4,6 +4,7 @@
 
 mod cli;
 mod cmd;
+mod codec;
 mod error;
 mod model;
 mod query;

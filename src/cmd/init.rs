@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 fn yaml_text(s: &str) -> String {
-    crate::model::write::scalar(s)
+    crate::codec::yaml_write::scalar(s)
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {

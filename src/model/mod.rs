@@ -1,10 +1,9 @@
-//! The domain: the incident record and its vocabularies, ids, money and
-//! time. Nothing here reads files, the environment or the clock.
+//! The domain: the incident record and its vocabularies, ids, money,
+//! time, workflow and merge rules. Nothing here reads files, the
+//! environment or the clock; how a record is stored is in `codec`.
 
-pub mod binary;
 pub mod draft;
 pub mod enums;
-pub mod fastyaml;
 pub mod id;
 pub mod incident;
 pub mod merge;
@@ -12,7 +11,6 @@ pub mod money;
 pub mod text;
 pub mod time;
 pub mod workflow;
-pub mod write;
 
 #[cfg(test)]
 mod proptests;

@@ -174,7 +174,9 @@ fn vocab() -> Vocab {
 /// What the store reads from a file: the fast path where it is taken (the
 /// fast reader's record, written again, is the file), else serde_yaml.
 fn fast_path(text: &str, v: &Vocab) -> Option<Incident> {
-    fastyaml::parse(text).and_then(|x| Incident::from_value(&x, v).ok()).filter(|i| i.to_yaml() == text)
+    crate::codec::yaml_read::parse(text)
+        .and_then(|x| Incident::from_value(&x, v).ok())
+        .filter(|i| i.to_yaml() == text)
 }
 
 fn slow_path(text: &str, v: &Vocab) -> Option<Incident> {
@@ -197,7 +199,7 @@ proptest! {
         if let Some(fast) = fast_path(&text, &v) {
             prop_assert_eq!(&fast, &inc);
         }
-        let cached = binary::decode_with(&binary::encode(&inc), true);
+        let cached = crate::codec::binary::decode_with(&crate::codec::binary::encode(&inc), true);
         prop_assert_eq!(cached.as_ref(), Some(&inc));
         prop_assert!(text.ends_with('\n') && !text.contains('\r'));
     }

@@ -7,7 +7,7 @@
 //! settings, checksum) is ignored and rebuilt, never trusted. It is local
 //! and rebuildable: `.lsms/` is git-ignored, and `--no-cache` bypasses it.
 
-use crate::model::binary::{R, VERSION, W};
+use crate::codec::binary::{R, VERSION, W};
 use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;

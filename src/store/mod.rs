@@ -122,7 +122,7 @@ impl Store {
         // again, is the file byte for byte: the file is then exactly what
         // lsms writes, which serde_yaml and PyYAML read alike (the property
         // tests hold the writer to that). Anything else goes to serde_yaml.
-        if let Some(incident) = crate::model::fastyaml::parse(&text)
+        if let Some(incident) = crate::codec::yaml_read::parse(&text)
             .and_then(|v| Incident::from_value(&v, &self.vocab).ok())
             .filter(|i| self.root.join(i.id.rel_path()) == path && i.to_yaml() == text)
         {

@@ -373,7 +373,7 @@ impl Store {
                 .as_ref()
                 .and_then(|c| c.get(name, &stat))
                 .filter(|b| !self.lint || b.first() == Some(&1))
-                .and_then(|b| crate::model::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
+                .and_then(|b| crate::codec::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
             let result = match hit {
                 Some((incident, bytes)) => {
                     entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
@@ -387,7 +387,7 @@ impl Store {
                             self.note_warnings(&path, &l.text);
                         }
                         let mut bytes = vec![u8::from(l.canonical)];
-                        bytes.extend(crate::model::binary::encode(&l.incident));
+                        bytes.extend(crate::codec::binary::encode(&l.incident));
                         entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
                         l.incident
                     })

@@ -2,21 +2,21 @@
 //! final newline, one line per history entry, so that `git diff` shows the
 //! lines that changed and nothing else.
 
-use super::incident::*;
-use super::time::rfc3339;
+use crate::model::incident::*;
+use crate::model::time::rfc3339;
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
 
 /// A string as a one-line YAML scalar: plain where every reader reads it
 /// back as the same string, else double-quoted.
 pub fn scalar(s: &str) -> String {
-    super::text::scalar(s).into_owned()
+    crate::model::text::scalar(s).into_owned()
 }
 
 /// A text that may run over lines: a literal block where it reads well,
 /// else a quoted scalar.
 fn text(out: &mut String, key: &str, s: &str) {
-    if !super::text::can_be_literal(s) {
+    if !crate::model::text::can_be_literal(s) {
         let _ = writeln!(out, "{key}: {}", scalar(s));
         return;
     }

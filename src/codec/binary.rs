@@ -2,11 +2,11 @@
 //! back is a few allocations, no parsing. Pure: bytes in, bytes out. Any
 //! malformed input decodes to `None`, never to a wrong record.
 
-use super::enums::*;
-use super::id::Id;
-use super::incident::*;
-use super::money::Money;
-use super::time::Stamp;
+use crate::model::enums::*;
+use crate::model::id::Id;
+use crate::model::incident::*;
+use crate::model::money::Money;
+use crate::model::time::Stamp;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_yaml::Mapping;
 use uuid::Uuid;
