@@ -76,6 +76,7 @@ pub enum Command {
     Reopen(cmd::reopen::Args),
     Export(cmd::export::Args),
     Summary(cmd::summary::Args),
+    Board(cmd::board::Args),
     Due(cmd::due::Args),
     Check(cmd::check::Args),
     Fmt(cmd::fmt::Args),
@@ -104,6 +105,8 @@ pub enum Format {
     Ndjson,
     /// Incident ids alone, one a line: for xargs
     Ids,
+    /// A spreadsheet file (needs --output FILE)
+    Xlsx,
 }
 
 impl Format {

@@ -37,6 +37,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Something in a file that is probably not what was meant (`check`'s
+    /// warnings): shown like a file problem, marked as a warning.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Warning(Box<FileWarning>),
+
     /// Problems already printed one by one (bad files met by a read command).
     #[error("{0}")]
     Reported(String),
@@ -57,7 +63,32 @@ pub struct FileProblem {
     pub place: String,
 }
 
+/// A warning in one file, with the place shown as for a problem.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("warning: {message}")]
+#[diagnostic(severity(Warning))]
+pub struct FileWarning {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label(collection)]
+    pub labels: Vec<LabeledSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
 impl Error {
+    /// A warning at byte `offset` of the file `path` whose text is `src`.
+    pub fn warning_in_file(path: &str, src: &str, offset: usize, message: String, help: String) -> Error {
+        match Error::in_file(path, src, offset, message, Some(help)) {
+            Error::File(f) => {
+                let FileProblem { message, src, labels, help, .. } = *f;
+                Error::Warning(Box::new(FileWarning { message, src, labels, help }))
+            }
+            other => other,
+        }
+    }
+
     pub fn failed(message: impl Into<String>) -> Error {
         Error::Failed { message: message.into(), help: None }
     }
@@ -110,6 +141,11 @@ impl Error {
                 f.message = clean(f.message);
                 f.help = f.help.map(clean);
                 Error::File(f)
+            }
+            Error::Warning(mut w) => {
+                w.message = clean(std::mem::take(&mut w.message));
+                w.help = w.help.take().map(clean);
+                Error::Warning(w)
             }
             Error::Reported(m) => Error::Reported(clean(m)),
             io @ Error::Io { .. } => {

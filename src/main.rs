@@ -91,6 +91,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Reopen(a) => cmd::reopen::run(&ctx, a),
         Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Summary(a) => cmd::summary::run(&ctx, a),
+        Command::Board(a) => cmd::board::run(&ctx, a),
         Command::Due(a) => cmd::due::run(&ctx, a),
         Command::Check(a) => cmd::check::run(&ctx, a),
         Command::Fmt(a) => cmd::fmt::run(&ctx, a),

@@ -1,6 +1,6 @@
 //! `lsms export`: every matching incident, for other systems.
 
-use super::{Ctx, finish_scan, output};
+use super::{Ctx, Sink, finish_scan, output, output_with};
 use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
@@ -19,17 +19,22 @@ Lists are joined with ';'. Times are RFC 3339, money is exact pounds ('120.00').
 --include-personal adds: summary location description reporter_name people_names recorded_by
   assignee closure_note notes
 CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
+A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
+--format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,
+money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
+--include-personal. The file is readable by its owner only.
 
 Examples:
   lsms export --format csv --output incidents.csv
+  lsms export --since 2026-04-01 --format xlsx --output incidents.xlsx
   lsms export --since 2026-04-01 --category theft --format ndjson \\
       | jq .losses_estimated")]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// csv (a header, one row per incident), json (one array) or ndjson (one object a line)
+    /// csv (a header, one row per incident), json (one array), ndjson (one object a line) or xlsx (a spreadsheet file)
     #[arg(long, default_value = "csv", value_name = "FORMAT",
-          value_parser = Format::only(&[Format::Csv, Format::Json, Format::Ndjson]))]
+          value_parser = Format::only(&[Format::Csv, Format::Json, Format::Ndjson, Format::Xlsx]))]
     pub format: Format,
     /// Add names, summaries, descriptions and notes
     #[arg(long)]
@@ -44,8 +49,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let personal = args.include_personal;
     let format = args.format;
+    if format == Format::Xlsx {
+        return xlsx(ctx, args, &store, &filter);
+    }
     let mut bad = Vec::new();
-    output(ctx, &store, args.output.as_deref(), |o| {
+    let sink = Sink { public: false, csv: format == Format::Csv };
+    output_with(ctx, &store, args.output.as_deref(), sink, |o| {
         if format == Format::Csv {
             let mut columns: Vec<&str> = COLUMNS.to_vec();
             if personal {
@@ -59,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.stream(
             personal || filter.grep.is_some(),
             |r| match r {
-                // --format takes csv, json and ndjson only.
+                // --format takes csv, json and ndjson here (xlsx went above).
                 Ok(i) if filter.matches(&i) => Some(Ok(match format {
                     Format::Json | Format::Ndjson => {
                         serde_json::to_string(&json_row(&i, personal)).unwrap_or_default()
@@ -91,5 +100,72 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         Ok(())
     })?;
+    finish_scan(ctx, bad)
+}
+
+/// `--format xlsx`: the same rows as the CSV and JSON export, typed (dates
+/// as dates in the store's zone, money in pounds), under a title that
+/// says OFFICIAL-SENSITIVE when it holds personal data.
+fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::query::Filter) -> Result<()> {
+    use crate::render::xlsx::{self, XCell};
+    use crate::report::export::Cell;
+    super::summary::need_file_for_xlsx(args.output.as_deref())?;
+    let tz = store.config.tz;
+    let personal = args.include_personal;
+    let mut columns: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
+    if personal {
+        columns.extend(PERSONAL.iter().map(|s| s.to_string()));
+    }
+    let mut period = Vec::new();
+    if let Some(s) = &args.filter.since {
+        period.push(format!("since {s}"));
+    }
+    if let Some(u) = &args.filter.until {
+        period.push(format!("until {u}"));
+    }
+    let title = xlsx::Title {
+        what: "Security incidents".to_string(),
+        trust: store.config.trust.clone(),
+        period: if period.is_empty() { "every incident that matches".to_string() } else { period.join(", ") },
+        made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
+        marking: if personal { "OFFICIAL-SENSITIVE" } else { "OFFICIAL" },
+    };
+    let failed = |e: String| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}"));
+    let mut sheet = xlsx::Writer::new("Incidents", &title, &columns).map_err(failed)?;
+    let mut bad = Vec::new();
+    // Rows are typed on the reading threads and written in id order, a row
+    // at a time: the sheet holds one row in memory, whatever the store's size.
+    store.stream(
+        personal || filter.grep.is_some(),
+        |r| match r {
+            Ok(i) if filter.matches(&i) => Some(Ok(row(&i, personal)
+                .iter()
+                .map(|(k, v)| match v {
+                    Cell::Null => XCell::Empty,
+                    Cell::Bool(b) => XCell::Bool(*b),
+                    Cell::Count(n) => XCell::Number(*n as f64),
+                    Cell::Text(t) if k.ends_with("_at") => {
+                        xlsx::local_time(t, tz).map_or_else(|| XCell::Text(t.to_string()), XCell::Time)
+                    }
+                    Cell::Text(t) if k.starts_with("losses_") => {
+                        xlsx::pounds(t).map_or_else(|| XCell::Text(t.to_string()), XCell::Money)
+                    }
+                    Cell::Text(t) => XCell::Text(t.to_string()),
+                })
+                .collect::<Vec<_>>())),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(cells)) => sheet.row(cells).map_err(failed)?,
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
+    let bytes = sheet.finish().map_err(failed)?;
+    output(ctx, store, args.output.as_deref(), |o| o.write_all(&bytes).map_err(stdout_err))?;
     finish_scan(ctx, bad)
 }

@@ -170,8 +170,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Format::Ndjson => hits.iter().try_for_each(|(_, _, row)| {
             writeln!(o, "{}", render::json_object(&columns, &row.split('\x1f').collect::<Vec<_>>()))
         }),
-        Format::Table if hits.is_empty() => Ok(()),
-        Format::Table => {
+        // --format does not take xlsx here.
+        Format::Table | Format::Xlsx if hits.is_empty() => Ok(()),
+        Format::Table | Format::Xlsx => {
             let rows =
                 Rows { columns: columns.clone(), rows: hits.iter().map(|(_, _, r)| cells(r)).collect() };
             let overdue = columns.iter().position(|c| c == "overdue");

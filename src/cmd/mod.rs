@@ -2,6 +2,7 @@
 //! the outside world only through `Ctx`.
 
 pub mod assign;
+pub mod board;
 pub mod check;
 pub mod close;
 pub mod completions;
@@ -165,6 +166,8 @@ pub fn write_rows(out: &mut dyn Write, format: Format, rows: &crate::render::Row
                 .try_for_each(|id| writeln!(out, "{id}"))
         }
         Format::Table => render::table(out, rows, None, false),
+        // A spreadsheet is written by the command that offers it.
+        Format::Xlsx => Err(std::io::Error::other("xlsx is not text: the command writes it")),
     }
 }
 
@@ -279,6 +282,28 @@ pub fn output(
     file: Option<&std::path::Path>,
     f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    output_with(ctx, store, file, Sink::default(), f)
+}
+
+/// How a file written with `--output` is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sink {
+    /// It holds no personal data (a summary, the board's report): made
+    /// with the umask like any file a person makes, not owner-only.
+    pub public: bool,
+    /// It is CSV: a `.csv` file (never stdout) starts with the UTF-8 byte
+    /// order mark, so that a spreadsheet reads `£` as `£`.
+    pub csv: bool,
+}
+
+/// `output`, with how the file is made.
+pub fn output_with(
+    ctx: &Ctx,
+    store: &Store,
+    file: Option<&std::path::Path>,
+    sink: Sink,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
         let mut out = ctx.out();
         f(&mut out)?;
@@ -286,8 +311,13 @@ pub fn output(
     };
     let path = output_target(store, &ctx.cwd.join(file))?;
     let mut buf = Vec::new();
+    let csv_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if sink.csv && csv_file {
+        buf.extend_from_slice(crate::render::BOM);
+    }
     f(&mut buf)?;
-    crate::store::fsio::write_atomic(&path, &buf, crate::store::Mode::Replace)
+    let perm = if sink.public { 0o666 } else { 0o600 };
+    crate::store::fsio::write_atomic_perm(&path, &buf, crate::store::Mode::Replace, perm)
         .map_err(Error::io("write", &path))?;
     ctx.say(format!("Wrote {}.", path.display()));
     Ok(())

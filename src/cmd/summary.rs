@@ -1,14 +1,14 @@
 //! `lsms summary`: counts and totals for the board.
 
-use super::{Ctx, finish_scan, gather, output};
+use super::{Ctx, Sink, finish_scan, gather, output_with};
 use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
-use crate::render;
+use crate::render::{self, xlsx};
 use crate::report::Period;
 use crate::report::summary::{self, DIMS, Known};
 use clap::ValueEnum;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -19,35 +19,88 @@ pub enum Preset {
 /// Counts and totals by one dimension, or a cross-tab of two
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Dimensions: category, site, status, month, year, assignee, outcome, reporter-party, asset.
-One dimension gives a row per value with: incidents, open, closed, losses estimated and
-recovered, and sanctions by class; two give a cross-tab of counts. Every month of --period
-has a row, zero or not. All statuses are counted unless a filter says otherwise.
+Dimensions: category, site, status, month, quarter (financial: 2026/27 Q1), fy (2026/27),
+year, assignee, outcome, reporter-party, asset. One dimension gives a row per value with:
+incidents, open, closed, losses estimated and recovered, and sanctions by class; two give a
+cross-tab of counts. Every month of --period has a row, zero or not. All statuses are counted
+unless a filter says otherwise. The NHS year runs 1 April to 31 March: 2026/27-Q1 is April to
+June; 2026-Q3 is the calendar quarter July to September. --report annual is of the last
+complete financial year unless --period says otherwise. --compare adds the row's figure in the
+earlier period and the change. CSV written to a file starts with a UTF-8 byte order mark, so
+spreadsheets read £ correctly.
 
 Examples:
   lsms summary --period last-month --by category,site --format csv \\
       --output board.csv
-  lsms summary --period 2026-Q3 --by month
-  lsms summary --period 2026 --report annual")]
+  lsms summary --period 2026/27-Q2 --by category --compare last-year
+  lsms summary --period this-fy --by quarter
+  lsms summary --report annual --format xlsx --output 'annual-{period}.xlsx'")]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// One dimension, or two for a cross-tab
     #[arg(long, value_delimiter = ',', value_name = "DIM[,DIM]", default_value = "category")]
     pub by: Vec<String>,
-    /// 2026, 2026-10, 2026-Q3, this-month, last-month, this-year, last-year (on when it occurred)
+    /// 2026, 2026-10, 2026-Q3, 2026/27, 2026/27-Q1, this-month, last-month, this-quarter,
+    /// last-quarter, this-year, last-year, this-fy, last-fy (on when it occurred)
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
+    /// Set beside each row the previous period of the same length, or the same period a year earlier, and the change
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub compare: Option<Compare>,
     /// A preset report instead of --by
     #[arg(long, value_enum, value_name = "NAME")]
     pub report: Option<Preset>,
     /// Output format [default: table on a terminal, csv when piped]
     #[arg(long, value_name = "FORMAT",
-          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson]))]
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson, Format::Xlsx]))]
     pub format: Option<Format>,
-    /// Write to FILE (atomically) instead of stdout
+    /// Write to FILE (atomically) instead of stdout; `{period}` in it becomes the period (2026-27-Q1)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Which earlier period `--compare` sets beside this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Compare {
+    /// The period of the same length just before
+    Previous,
+    /// The same period a year earlier
+    LastYear,
+}
+
+/// Puts the period's name for files (`2026-27`, `2026-10`) where an
+/// `--output` path says `{period}`.
+pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf> {
+    let file = file?;
+    match (file.to_str(), period) {
+        (Some(s), Some(p)) if s.contains("{period}") => Some(PathBuf::from(s.replace("{period}", &p.slug()))),
+        _ => Some(file.to_path_buf()),
+    }
+}
+
+/// `--format xlsx` needs a file: a spreadsheet on a terminal or in a pipe
+/// helps nobody.
+pub fn need_file_for_xlsx(output: Option<&Path>) -> Result<()> {
+    if output.is_none_or(|f| f.as_os_str() == "-") {
+        return Err(Error::usage(
+            "--format xlsx writes a spreadsheet file, not text for a terminal or a pipe",
+            "add --output FILE.xlsx",
+        ));
+    }
+    Ok(())
+}
+
+/// What the summary's rows are of, for a title.
+fn what(args: &Args, by: &[String]) -> String {
+    match (args.report, by) {
+        (Some(Preset::Annual), _) => "Annual security report figures".to_string(),
+        (None, [one]) => format!("Security incidents by {}", one.replace('-', " ")),
+        (None, [r, c]) => {
+            format!("Security incidents by {} and {}", r.replace('-', " "), c.replace('-', " "))
+        }
+        _ => "Security incidents".to_string(),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -75,14 +128,53 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map(|p| Period::parse(p, tz, ctx.now))
         .transpose()
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms summary --help`"))?;
+    // The annual report is of the last complete financial year unless told.
+    let period = period
+        .or_else(|| (args.report == Some(Preset::Annual)).then(|| Period::last_complete_fy(tz, ctx.now)));
+    if args.format == Some(Format::Xlsx) {
+        need_file_for_xlsx(args.output.as_deref())?;
+    }
+    let prior = match (args.compare, &period) {
+        (None, _) => None,
+        (Some(_), None) => {
+            return Err(Error::usage(
+                "--compare compares one period with another: say which with --period",
+                "for example --period 2026/27-Q2 --compare last-year",
+            ));
+        }
+        (Some(_), Some(_)) if args.filter.since.is_some() || args.filter.until.is_some() => {
+            return Err(Error::usage(
+                "--compare works on whole periods, not on --since or --until",
+                "leave out --since and --until, and give --period",
+            ));
+        }
+        (Some(Compare::Previous), Some(p)) => Some((summary::Prior::Previous, p.previous(), p.span.months())),
+        (Some(Compare::LastYear), Some(p)) => Some((summary::Prior::LastYear, p.year_earlier(), 12)),
+    };
+    let mut earlier = filter.clone();
     if let Some(p) = &period {
         filter.since = Some(filter.since.map_or(p.start(tz), |s| s.max(p.start(tz))));
         filter.before = Some(filter.before.map_or(p.end(tz), |b| b.min(p.end(tz))));
     }
+    if let Some((_, p, _)) = &prior {
+        earlier.since = Some(p.start(tz));
+        earlier.before = Some(p.end(tz));
+    }
+    let shift = prior.as_ref().map_or(0, |(_, _, n)| *n);
     // Only each incident's values on the dimensions and its figures are
-    // kept: a summary of any size of store sums in little memory.
-    let (facts, bad) =
-        gather(&store, filter.grep.is_some(), |i| filter.matches(&i).then(|| summary::facts(&i, &by, tz)))?;
+    // kept: a summary of any size of store sums in little memory. An
+    // earlier period's incidents have their times moved on to line up.
+    let (tagged, bad) = gather(&store, filter.grep.is_some(), |i| {
+        if filter.matches(&i) {
+            Some((false, summary::facts(&i, &by, tz)))
+        } else if prior.is_some() && earlier.matches(&i) {
+            Some((true, summary::facts_shifted(&i, &by, tz, shift)))
+        } else {
+            None
+        }
+    })?;
+    let (before, facts): (Vec<_>, Vec<_>) = tagged.into_iter().partition(|(e, _)| *e);
+    let facts: Vec<_> = facts.into_iter().map(|(_, f)| f).collect();
     let known = Known {
         categories: if filter.categories.is_empty() {
             store.config.categories.clone()
@@ -91,31 +183,84 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         },
         sites: store.config.sites.clone().unwrap_or_default(),
         team: store.config.team.clone().unwrap_or_default(),
-        months: period.as_ref().map(Period::months).unwrap_or_default(),
+        months: period.as_ref().map(Period::month_list).unwrap_or_default(),
     };
-    let rows = match (args.report, by.as_slice()) {
-        (Some(Preset::Annual), _) => summary::annual(&facts),
-        (None, [one]) => summary::by_one(&facts, one, &known),
-        (None, [rows, cols]) => summary::cross(&facts, rows, cols, &known),
+    let make = |facts: &[summary::Facts]| match (args.report, by.as_slice()) {
+        (Some(Preset::Annual), _) => summary::annual(facts),
+        (None, [one]) => summary::by_one(facts, one, &known),
+        (None, [rows, cols]) => summary::cross(facts, rows, cols, &known),
         _ => unreachable!("--by was checked above"),
     };
+    let mut rows = make(&facts);
+    if let Some((which, _, _)) = &prior {
+        let before: Vec<_> = before.into_iter().map(|(_, f)| f).collect();
+        let blank = summary::zero_row(&make(&[]));
+        rows = summary::compare(&rows, &make(&before), *which, &blank);
+    }
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    output(ctx, &store, args.output.as_deref(), |o| {
+    let file = name_for(args.output.as_deref(), period.as_ref());
+    let sink = Sink { public: true, csv: format == Format::Csv };
+    let period_text = match (&period, &prior) {
+        (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.label(), p.dates(), e.label()),
+        (Some(p), None) => format!("{} ({})", p.label(), p.dates()),
+        (None, _) => "every incident in the register".to_string(),
+    };
+    output_with(ctx, &store, file.as_deref(), sink, |o| {
         match format {
+            Format::Csv => render::csv_figures(o, &rows),
             Format::Table => {
                 let width = if args.output.is_none() { ctx.width() } else { None };
                 let span = crate::report::span_label(filter.since, filter.before, tz);
-                let period = match args.period.as_deref() {
-                    Some(p) => format!("Period: {} ({span})", p.trim()),
-                    None => format!("Period: {span}"),
+                let mut line = match (args.period.as_deref(), &period) {
+                    (Some(p), _) => format!("Period: {} ({span})", p.trim()),
+                    (None, Some(p)) => format!("Period: {} ({span})", p.label()),
+                    (None, None) => format!("Period: {span}"),
                 };
-                writeln!(o, "{}\n{period}\n", store.config.trust)
+                if let Some((_, e, _)) = &prior {
+                    line.push_str(&format!(", compared with {} ({})", e.label(), e.dates()));
+                }
+                writeln!(o, "{}\n{line}\n", store.config.trust)
                     .and_then(|_| render::table(o, &rows, width, ctx.color))
+            }
+            Format::Xlsx => {
+                let title = xlsx::Title {
+                    what: what(args, &by),
+                    trust: store.config.trust.clone(),
+                    period: period_text.clone(),
+                    made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
+                    marking: "OFFICIAL",
+                };
+                let headers: Vec<String> = rows.columns.iter().map(|c| summary::column_label(c)).collect();
+                let bytes = xlsx::workbook("Summary", &title, &headers, &xlsx_rows(&rows))
+                    .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
+                return o.write_all(&bytes).map_err(crate::error::stdout_err);
             }
             _ => super::write_rows(o, format, &rows),
         }
         .map_err(crate::error::stdout_err)
     })?;
     finish_scan(ctx, bad)
+}
+
+/// A summary's cells typed for a spreadsheet: money in pounds (a losses
+/// column, or a losses row of the annual report), figures as numbers.
+fn xlsx_rows(rows: &render::Rows) -> Vec<Vec<xlsx::XCell>> {
+    rows.rows
+        .iter()
+        .map(|r| {
+            let money_row = r.first().is_some_and(|k| k.starts_with("losses_"));
+            r.iter()
+                .zip(&rows.columns)
+                .enumerate()
+                .map(|(i, (cell, col))| {
+                    if i == 0 || col == "label" {
+                        xlsx::XCell::Text(cell.clone())
+                    } else {
+                        xlsx::figure_cell(money_row || col.contains("losses_"), cell)
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }

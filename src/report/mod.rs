@@ -1,6 +1,7 @@
 //! Figures from records: periods, summaries, deadlines, export rows. Pure:
 //! given the records, the store's zone and "now".
 
+pub mod board;
 pub mod calendar;
 pub mod due;
 pub mod export;
@@ -9,12 +10,36 @@ pub mod summary;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+/// What kind of span a period is: how it is named and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Month,
+    /// January to March, April to June, … (`2026-Q3`).
+    CalendarQuarter,
+    Year,
+    /// A quarter of the NHS financial year (`2026/27-Q1`, April to June).
+    FyQuarter,
+    /// The NHS financial year, 1 April to 31 March (`2026/27`).
+    Fy,
+}
+
+impl Span {
+    pub fn months(self) -> i32 {
+        match self {
+            Span::Month => 1,
+            Span::CalendarQuarter | Span::FyQuarter => 3,
+            Span::Year | Span::Fy => 12,
+        }
+    }
+}
+
 /// A span of calendar months in the store's zone, `[start, end)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
     pub first: (i32, u32),
     /// The month after the last one.
     pub after: (i32, u32),
+    pub span: Span,
 }
 
 fn next_month((y, m): (i32, u32)) -> (i32, u32) {
@@ -23,6 +48,32 @@ fn next_month((y, m): (i32, u32)) -> (i32, u32) {
 
 fn prev_month((y, m): (i32, u32)) -> (i32, u32) {
     if m == 1 { (y - 1, 12) } else { (y, m - 1) }
+}
+
+/// `(y, m)` moved by `n` months, forwards or back.
+pub fn add_months((y, m): (i32, u32), n: i32) -> (i32, u32) {
+    let i = y * 12 + (m as i32 - 1) + n;
+    (i.div_euclid(12), (i.rem_euclid(12) + 1) as u32)
+}
+
+/// The financial year a month falls in, by the year it starts in.
+pub fn fy_of((y, m): (i32, u32)) -> i32 {
+    if m >= 4 { y } else { y - 1 }
+}
+
+/// `2026/27`.
+pub fn fy_label(fy: i32) -> String {
+    format!("{fy}/{:02}", (fy + 1).rem_euclid(100))
+}
+
+/// The financial quarter of a month: April to June is 1, January to March 4.
+pub fn fy_quarter((_, m): (i32, u32)) -> u32 {
+    (m + 8) % 12 / 3 + 1
+}
+
+/// `2026/27 Q1`: the financial year and quarter a month falls in.
+pub fn fy_quarter_label(month: (i32, u32)) -> String {
+    format!("{} Q{}", fy_label(fy_of(month)), fy_quarter(month))
 }
 
 pub fn month_start((y, m): (i32, u32), tz: Tz) -> DateTime<Utc> {
@@ -36,41 +87,154 @@ pub fn month_of(t: &crate::model::Stamp, tz: Tz) -> (i32, u32) {
     (l.year(), l.month())
 }
 
-pub const PERIOD_FORMS: &str = "2026, 2026-10, 2026-Q3, this-month, last-month, this-year or last-year";
+pub const PERIOD_FORMS: &str = "2026, 2026-10, 2026-Q3 (calendar), 2026/27 (April to March), 2026/27-Q1 (April to June), \
+this-month, last-month, this-quarter, last-quarter, this-year, last-year, this-fy or last-fy";
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 impl Period {
-    /// Parses `2026`, `2026-10`, `2026-Q3`, `this-month`, `last-month`,
-    /// `this-year`, `last-year` (months counted in the store's zone).
+    fn new(first: (i32, u32), span: Span) -> Period {
+        Period { first, after: add_months(first, span.months()), span }
+    }
+
+    /// Parses the calendar forms `2026`, `2026-10`, `2026-Q3`, the NHS
+    /// financial forms `2026/27`, `2026/27-Q1` (Q1 = April to June), and
+    /// `this-month`, `last-month`, `this-quarter`, `last-quarter`,
+    /// `this-year`, `last-year`, `this-fy`, `last-fy` (months counted in the
+    /// store's zone; a quarter of "this" or "last" is the financial one).
     pub fn parse(s: &str, tz: Tz, now: DateTime<Utc>) -> Result<Period, String> {
         let t = s.trim().to_ascii_lowercase();
         let today = now.with_timezone(&tz);
         let this = (today.year(), today.month());
-        let year = |y: i32| Period { first: (y, 1), after: (y + 1, 1) };
+        let this_q = add_months(this, -(((this.1 as i32) - 1) % 3));
         let bad = || format!("'{s}' is not a period: use {PERIOD_FORMS}");
+        let year_ok = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
         let p = match t.as_str() {
-            "this-month" => Period { first: this, after: next_month(this) },
-            "last-month" => Period { first: prev_month(this), after: this },
-            "this-year" => year(this.0),
-            "last-year" => year(this.0 - 1),
+            "this-month" => Period::new(this, Span::Month),
+            "last-month" => Period::new(prev_month(this), Span::Month),
+            "this-quarter" => Period::new(this_q, Span::FyQuarter),
+            "last-quarter" => Period::new(add_months(this_q, -3), Span::FyQuarter),
+            "this-year" => Period::new((this.0, 1), Span::Year),
+            "last-year" => Period::new((this.0 - 1, 1), Span::Year),
+            "this-fy" => Period::new((fy_of(this), 4), Span::Fy),
+            "last-fy" => Period::new((fy_of(this) - 1, 4), Span::Fy),
+            _ if t.contains('/') => {
+                // 2026/27 or 2026/2027, then -Q1 … -Q4 (or a space before Q).
+                let (fy, q) = match t.split_once(['-', ' ']) {
+                    Some((a, b)) => (a, Some(b.trim())),
+                    None => (t.as_str(), None),
+                };
+                let (a, b) = fy.split_once('/').ok_or_else(bad)?;
+                if !year_ok(a) || !(b.len() == 2 || b.len() == 4) || !b.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                let y: i32 = a.parse().map_err(|_| bad())?;
+                let end: i32 = b.parse().map_err(|_| bad())?;
+                let follows = if b.len() == 2 { end == (y + 1) % 100 } else { end == y + 1 };
+                if !follows || !(1900..=9998).contains(&y) {
+                    return Err(format!(
+                        "'{s}' is not a financial year: the second year follows the first, as in {}",
+                        fy_label(y.clamp(1900, 9998))
+                    ));
+                }
+                match q {
+                    None => Period::new((y, 4), Span::Fy),
+                    Some(q) => {
+                        let n: i32 = q
+                            .strip_prefix('q')
+                            .and_then(|n| n.parse().ok())
+                            .filter(|n| (1..=4).contains(n))
+                            .ok_or_else(bad)?;
+                        Period::new(add_months((y, 4), 3 * (n - 1)), Span::FyQuarter)
+                    }
+                }
+            }
             _ => {
                 let (y, rest) = t.split_once('-').map_or((t.as_str(), None), |(a, b)| (a, Some(b)));
-                let y: i32 =
-                    y.parse().ok().filter(|y| (1900..=9999).contains(y) && t.len() >= 4).ok_or_else(bad)?;
+                if !year_ok(y) {
+                    return Err(bad());
+                }
+                let y: i32 = y.parse().ok().filter(|y| (1900..=9999).contains(y)).ok_or_else(bad)?;
                 match rest {
-                    None => year(y),
+                    None => Period::new((y, 1), Span::Year),
                     Some(q) if q.starts_with('q') => {
                         let q: u32 = q[1..].parse().ok().filter(|q| (1..=4).contains(q)).ok_or_else(bad)?;
-                        let first = (y, 3 * q - 2);
-                        Period { first, after: next_month(next_month(next_month(first))) }
+                        Period::new((y, 3 * q - 2), Span::CalendarQuarter)
                     }
                     Some(m) => {
                         let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(bad)?;
-                        Period { first: (y, m), after: next_month((y, m)) }
+                        Period::new((y, m), Span::Month)
                     }
                 }
             }
         };
         Ok(p)
+    }
+
+    /// The last financial year that has ended by `now`.
+    pub fn last_complete_fy(tz: Tz, now: DateTime<Utc>) -> Period {
+        let today = now.with_timezone(&tz);
+        Period::new((fy_of((today.year(), today.month())) - 1, 4), Span::Fy)
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> Period {
+        Period::new(add_months(self.first, -self.span.months()), self.span)
+    }
+
+    /// The same period a year earlier.
+    pub fn year_earlier(&self) -> Period {
+        Period::new(add_months(self.first, -12), self.span)
+    }
+
+    /// How people name it: `October 2026`, `2026 Q3`, `2026`, `2026/27 Q1`,
+    /// `2026/27`.
+    pub fn label(&self) -> String {
+        let (y, m) = self.first;
+        match self.span {
+            Span::Month => format!("{} {y}", MONTH_NAMES[(m as usize + 11) % 12]),
+            Span::CalendarQuarter => format!("{y} Q{}", m.div_ceil(3)),
+            Span::Year => y.to_string(),
+            Span::FyQuarter => fy_quarter_label(self.first),
+            Span::Fy => fy_label(y),
+        }
+    }
+
+    /// For a file name: `2026-10`, `2026-Q3`, `2026`, `2026-27-Q1`, `2026-27`.
+    pub fn slug(&self) -> String {
+        let (y, m) = self.first;
+        match self.span {
+            Span::Month => format!("{y:04}-{m:02}"),
+            Span::CalendarQuarter => format!("{y}-Q{}", m.div_ceil(3)),
+            Span::Year => y.to_string(),
+            Span::FyQuarter => {
+                format!("{}-Q{}", fy_label(fy_of(self.first)).replace('/', "-"), fy_quarter(self.first))
+            }
+            Span::Fy => fy_label(y).replace('/', "-"),
+        }
+    }
+
+    /// The first and last day, as people write them: `1 April 2026 to 31 March 2027`.
+    pub fn dates(&self) -> String {
+        let first = NaiveDate::from_ymd_opt(self.first.0, self.first.1, 1).unwrap_or_default();
+        let last = NaiveDate::from_ymd_opt(self.after.0, self.after.1, 1)
+            .unwrap_or_default()
+            .pred_opt()
+            .unwrap_or(first);
+        format!("{} to {}", first.format("%-d %B %Y"), last.format("%-d %B %Y"))
     }
 
     pub fn start(&self, tz: Tz) -> DateTime<Utc> {
@@ -81,15 +245,21 @@ impl Period {
         month_start(self.after, tz)
     }
 
-    /// Every month in the period, as `YYYY-MM`.
-    pub fn months(&self) -> Vec<String> {
+    /// Every month in the period, as `(year, month)`.
+    pub fn month_list(&self) -> Vec<(i32, u32)> {
         let mut out = Vec::new();
         let mut m = self.first;
         while m != self.after && out.len() < 1200 {
-            out.push(format!("{:04}-{:02}", m.0, m.1));
+            out.push(m);
             m = next_month(m);
         }
         out
+    }
+
+    /// Every month in the period, as `YYYY-MM`.
+    #[cfg(test)]
+    pub fn months(&self) -> Vec<String> {
+        self.month_list().into_iter().map(|(y, m)| format!("{y:04}-{m:02}")).collect()
     }
 }
 
@@ -125,9 +295,50 @@ mod tests {
         assert_eq!(p("last-month").months(), ["2025-12"], "across the new year");
         assert_eq!(p("this-year").months()[0], "2026-01");
         assert_eq!(p("last-year").months()[11], "2025-12");
-        for bad in ["", "26", "2026-13", "2026-Q5", "lastmonth", "2026-1x"] {
+        for bad in
+            ["", "26", "2026-13", "2026-Q5", "lastmonth", "2026-1x", "2026/28", "2026/27-Q5", "2026/", "/27"]
+        {
             assert!(Period::parse(bad, LON, now()).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn reads_the_nhs_year_and_its_quarters() {
+        let p = |s: &str| Period::parse(s, LON, now()).unwrap();
+        let fy = p("2026/27");
+        assert_eq!((fy.months()[0].as_str(), fy.months()[11].as_str()), ("2026-04", "2027-03"));
+        assert_eq!(fy.label(), "2026/27");
+        assert_eq!(fy.dates(), "1 April 2026 to 31 March 2027");
+        assert_eq!(p("2026/2027"), fy);
+        assert_eq!(p("2026/27-Q1").months(), ["2026-04", "2026-05", "2026-06"]);
+        assert_eq!(p("2026/27-Q4").months(), ["2027-01", "2027-02", "2027-03"]);
+        assert_eq!(p("2026/27-q4").label(), "2026/27 Q4");
+        assert_eq!(p("2026/27-Q4").slug(), "2026-27-Q4");
+        assert_eq!(p("1999/00").months()[11], "2000-03", "across a century");
+        // "Now" is 15 January 2026: Q4 of 2025/26.
+        assert_eq!(p("this-fy").label(), "2025/26");
+        assert_eq!(p("last-fy").label(), "2024/25");
+        assert_eq!(p("this-quarter").months(), ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!(p("this-quarter").label(), "2025/26 Q4");
+        assert_eq!(p("last-quarter").months(), ["2025-10", "2025-11", "2025-12"]);
+        assert_eq!(p("2026-Q3").months(), p("2026/27-Q2").months(), "a calendar Q3 is the financial Q2");
+        assert_eq!(p("2026-Q3").label(), "2026 Q3");
+        assert_eq!(p("2026-10").label(), "October 2026");
+        assert_eq!(Period::last_complete_fy(LON, now()).label(), "2024/25");
+        let april = DateTime::parse_from_rfc3339("2026-04-01T00:30:00+01:00").unwrap().to_utc();
+        assert_eq!(Period::last_complete_fy(LON, april).label(), "2025/26", "just after the year ends");
+    }
+
+    #[test]
+    fn earlier_periods_keep_the_same_length() {
+        let p = |s: &str| Period::parse(s, LON, now()).unwrap();
+        assert_eq!(p("2026/27-Q1").previous().label(), "2025/26 Q4");
+        assert_eq!(p("2026/27-Q1").year_earlier().label(), "2025/26 Q1");
+        assert_eq!(p("2026-01").previous().label(), "December 2025");
+        assert_eq!(p("2026/27").previous(), p("2025/26"));
+        assert_eq!(p("2026-Q1").previous(), p("2025-Q4"));
+        assert_eq!(add_months((2026, 1), -13), (2024, 12));
+        assert_eq!(fy_quarter_label((2027, 3)), "2026/27 Q4");
     }
 
     #[test]

@@ -38,14 +38,22 @@ pub enum Mode {
 
 /// Writes `bytes` to `path` all or nothing. With `Mode::CreateNew` an
 /// existing file makes it fail with an `io::ErrorKind::AlreadyExists`.
+/// The file is owner-only (0600).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> io::Result<()> {
+    write_atomic_perm(path, bytes, mode, 0o600)
+}
+
+/// As `write_atomic`, the file made with the permissions `perm` less the
+/// umask: 0o600 for anything with personal data, 0o666 for a report that
+/// follows the umask like any other file a person makes.
+pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let tmp = tmp_path(path);
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).mode(perm).open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);

@@ -142,8 +142,7 @@ impl Store {
         let found: Vec<(String, Error)> = super::lint::lint(text)
             .into_iter()
             .map(|w| {
-                let e =
-                    Error::in_file(&shown, text, w.offset, format!("warning: {}", w.message), Some(w.help));
+                let e = Error::warning_in_file(&shown, text, w.offset, w.message, w.help);
                 (shown.clone(), e)
             })
             .collect();

@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod board;
 mod cache;
 mod check;
 mod git;

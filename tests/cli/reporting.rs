@@ -90,7 +90,7 @@ fn the_csv_export_read_by_python_matches_the_json_export_field_by_field() {
     s.run(&["export", "--include-personal", "--format", "json", "--output", json.to_str().unwrap()]).ok();
     let script = r#"
 import csv, json, sys, unicodedata
-rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
 objs = json.load(open(sys.argv[2]))
 assert len(rows) == len(objs), (len(rows), len(objs))
 def split(cell):
@@ -305,8 +305,16 @@ fn months_are_counted_in_the_store_zone_across_clock_changes() {
 #[test]
 fn the_annual_report_gives_the_board_figures() {
     let (s, _) = store();
-    let out = s.run(&["summary", "--period", "2026", "--report", "annual", "--format", "csv"]).ok();
-    let m: BTreeMap<&str, &str> = out.stdout.lines().skip(1).filter_map(|l| l.split_once(',')).collect();
+    let out = s.run(&["summary", "--period", "2026", "--report", "annual", "--format", "json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let m: BTreeMap<&str, &str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["metric"].as_str().unwrap(), r["value"].as_str().unwrap()))
+        .collect();
+    let labels: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"Physical assaults without medical factors"), "{labels:?}");
     assert_eq!(m["incidents"], "5");
     assert_eq!(m["physical_assaults"], "1");
     assert_eq!(m["physical_assaults_with_medical_factors"], "1");
@@ -336,6 +344,7 @@ fn the_cron_line_writes_a_board_file() {
     c.env("LSMS_NOW", "2026-11-02T06:00:00Z");
     run(c).ok();
     let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a CSV file starts with the UTF-8 byte order mark");
     assert!(text.starts_with("category\\site,Hollins Park,Peasley Cross,(none),total\n"), "{text}");
     assert!(text.contains("\ntheft,1,0,0,1\n"), "{text}");
     assert!(text.ends_with("total,1,1,1,3\n"), "{text}");

@@ -1,0 +1,60 @@
+//! `lsms board`: the board's security report as one HTML file.
+
+use super::{Ctx, Sink, finish_scan, gather, output_with};
+use crate::error::{Error, Result};
+use crate::render::board::{Show, html};
+use crate::report::Period;
+use crate::report::board::{self, Periods};
+use crate::report::summary::Known;
+use std::path::PathBuf;
+
+/// The board's security report: one self-contained HTML file to open or print
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+One HTML file with its styles and charts inside it (no script, nothing fetched): it opens
+offline in any browser and prints to A4, a section a page. It holds the headline figures
+with their change on the previous period and on the same period a year earlier, the monthly
+trend by category, physical assaults with and without medical factors, sanctions by class,
+losses, the open caseload by age, time to close, overdue deadlines and hotspots (site by
+category, day by hour). Counts only: never a name or free text. Its figures are those of
+`lsms summary` for the same period.
+
+Examples:
+  lsms board --period last-quarter --output board.html
+  lsms board --period 2026/27 --suppress-small --output 'board-{period}.html'
+  lsms -q -C /srv/security board --period last-month \\
+      --output '/srv/board/board-{period}.html'")]
+pub struct Args {
+    /// The period [default: last-quarter]: 2026/27, 2026/27-Q1, 2026-10, last-month, last-fy, …
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// Write to FILE (atomically) instead of stdout; `{period}` in it becomes the period (2026-27-Q1)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show counts from 1 to 4 as "<5", for a report that is published
+    #[arg(long)]
+    pub suppress_small: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let tz = store.config.tz;
+    let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
+        .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
+    let periods = Periods::of(period.clone());
+    let (items, bad) = gather(&store, false, |i| board::item(&i, &periods, tz, ctx.now))?;
+    let known = Known {
+        categories: store.config.categories.clone(),
+        sites: store.config.sites.clone().unwrap_or_default(),
+        team: Vec::new(),
+        months: period.month_list(),
+    };
+    let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
+    let b = board::build(&items, periods, &known, &store.config.trust, made);
+    let page = html(&b, &store.config.categories, Show { suppress: args.suppress_small });
+    let file = super::summary::name_for(args.output.as_deref(), Some(&period));
+    output_with(ctx, &store, file.as_deref(), Sink { public: true, csv: false }, |o| {
+        o.write_all(page.as_bytes()).map_err(crate::error::stdout_err)
+    })?;
+    finish_scan(ctx, bad)
+}

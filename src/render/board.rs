@@ -1,0 +1,749 @@
+//! The board's security report as one self-contained HTML page: inline CSS
+//! and SVG, no script, nothing fetched, so it opens offline in any browser
+//! and prints to A4 a section a page. The SVG is written here directly: the
+//! charts are bars, stacked columns and grids, and writing them by hand
+//! gives each its <title>, <desc> and role="img" for screen readers, which
+//! plotters' SVG backend does not. Every chart has its figures as a table
+//! beneath it. Every string is escaped.
+
+use crate::render::Rows;
+use crate::report::board::{AGE_BANDS, Board, category_label, deadline_label, sentence};
+use crate::report::summary::metric_label;
+use std::fmt::Write;
+
+/// The Okabe–Ito palette, which people with any common colour blindness
+/// can tell apart (black last, grey beyond).
+const PALETTE: [&str; 8] =
+    ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+const MORE: &str = "#999999";
+
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// How counts are shown: as they are, or 1 to 4 as "<5" for publication.
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    pub suppress: bool,
+}
+
+impl Show {
+    fn hidden(self, n: u64) -> bool {
+        self.suppress && (1..=4).contains(&n)
+    }
+    /// A count as text (not yet escaped).
+    pub fn count(self, n: u64) -> String {
+        if self.hidden(n) { "<5".into() } else { n.to_string() }
+    }
+    /// A count as drawn: a hidden one at its ceiling, so that its size
+    /// tells no more than "<5".
+    fn drawn(self, n: u64) -> u64 {
+        if self.hidden(n) { 4 } else { n }
+    }
+    /// A text cell of the summary's rows: counts may be hidden.
+    fn cell(self, s: &str) -> String {
+        match s.parse::<u64>() {
+            Ok(n) => self.count(n),
+            Err(_) => s.to_string(),
+        }
+    }
+}
+
+fn pounds(text: &str) -> String {
+    let (w, f) = text.split_once('.').unwrap_or((text, "00"));
+    let digits: Vec<char> = w.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    format!("£{out}.{f:0<2}")
+}
+
+/// An id for an element, unique on the page.
+fn id(prefix: &str, n: &mut u32) -> String {
+    *n += 1;
+    format!("{prefix}{n}")
+}
+
+/// The opening of an accessible SVG: its title and description, which a
+/// screen reader announces.
+fn svg_open(out: &mut String, ids: &mut u32, w: u32, h: u32, title: &str, desc: &str) {
+    let t = id("t", ids);
+    let d = id("d", ids);
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{t} {d}" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{t}">{}</title><desc id="{d}">{}</desc>"#,
+        escape(title),
+        escape(desc)
+    );
+}
+
+/// Horizontal bars, one per item, with its figure at the end.
+fn bars(out: &mut String, ids: &mut u32, title: &str, items: &[(String, u64, String)], show: Show) {
+    let row = 30;
+    let (w, label_w, h) = (680u32, 250u32, 20 + row * items.len() as u32);
+    let max = items.iter().map(|i| show.drawn(i.1)).max().unwrap_or(0).max(1);
+    let desc = format!(
+        "Bar chart. {}.",
+        items.iter().map(|(l, _, v)| format!("{l}: {v}")).collect::<Vec<_>>().join("; ")
+    );
+    svg_open(out, ids, w, h, title, &desc);
+    for (i, (label, n, shown)) in items.iter().enumerate() {
+        let y = 10 + row * i as u32;
+        let len = (show.drawn(*n) as f64 / max as f64 * (w - label_w - 90) as f64).round() as u32;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end" class="l">{}</text><rect x="{label_w}" y="{}" width="{len}" height="20" fill="{}"/><text x="{}" y="{}" class="v">{}</text>"#,
+            label_w - 8,
+            y + 15,
+            escape(label),
+            y,
+            PALETTE[0],
+            label_w + len + 6,
+            y + 15,
+            escape(shown)
+        );
+    }
+    out.push_str("</svg>");
+}
+
+/// Columns of stacked series, one column per x value, with a legend.
+fn stacked(
+    out: &mut String,
+    ids: &mut u32,
+    title: &str,
+    xs: &[String],
+    series: &[(String, Vec<u64>)],
+    show: Show,
+) {
+    let (w, left, top, plot_h) = (700u32, 40u32, 10u32, 220u32);
+    let legend_rows = series.len().div_ceil(3) as u32;
+    let h = top + plot_h + 40 + 22 * legend_rows;
+    let totals: Vec<u64> = (0..xs.len())
+        .map(|x| series.iter().map(|(_, v)| show.drawn(v.get(x).copied().unwrap_or(0))).sum())
+        .collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1);
+    let step = (w - left - 10) / xs.len().max(1) as u32;
+    let bar = (step as f64 * 0.7) as u32;
+    let desc = format!(
+        "Stacked column chart, one column for each of {} to {}; the table below has every figure.",
+        xs.first().map_or("", |s| s.as_str()),
+        xs.last().map_or("", |s| s.as_str())
+    );
+    svg_open(out, ids, w, h, title, &desc);
+    // Axis with its top figure.
+    let _ = write!(
+        out,
+        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/><line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" text-anchor="end" class="v">{}</text><text x="{}" y="{}" text-anchor="end" class="v">0</text>"##,
+        top + plot_h,
+        top + plot_h,
+        w - 10,
+        top + plot_h,
+        left - 4,
+        top + 10,
+        // The scale's top, unless small counts are hidden (it may be one).
+        if show.suppress { String::new() } else { max.to_string() },
+        left - 4,
+        top + plot_h
+    );
+    for (x, label) in xs.iter().enumerate() {
+        let cx = left + 5 + step * x as u32;
+        let mut y = top + plot_h;
+        for (s, (name, v)) in series.iter().enumerate() {
+            let n = show.drawn(v.get(x).copied().unwrap_or(0));
+            if n == 0 {
+                continue;
+            }
+            let hgt = (n as f64 / max as f64 * plot_h as f64).round().max(1.0) as u32;
+            y = y.saturating_sub(hgt);
+            let _ = write!(
+                out,
+                r##"<rect x="{cx}" y="{y}" width="{bar}" height="{hgt}" fill="{}" stroke="#fff" stroke-width="0.5"><title>{}, {}: {}</title></rect>"##,
+                PALETTE.get(s).copied().unwrap_or(MORE),
+                escape(label),
+                escape(name),
+                escape(&show.count(v.get(x).copied().unwrap_or(0)))
+            );
+        }
+        let short = month_short(label);
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="middle" class="a">{}</text>"#,
+            cx + bar / 2,
+            top + plot_h + 16,
+            escape(&short)
+        );
+    }
+    for (s, (name, _)) in series.iter().enumerate() {
+        let (lx, ly) = (left + 220 * (s as u32 % 3), top + plot_h + 34 + 22 * (s as u32 / 3));
+        let _ = write!(
+            out,
+            r#"<rect x="{lx}" y="{}" width="14" height="14" fill="{}"/><text x="{}" y="{}" class="l">{}</text>"#,
+            ly - 11,
+            PALETTE.get(s).copied().unwrap_or(MORE),
+            lx + 20,
+            ly,
+            escape(name)
+        );
+    }
+    out.push_str("</svg>");
+}
+
+/// A grid whose cells are shaded by their count (light to dark blue, a
+/// scale that reads without colour vision), each with its figure.
+fn heatmap(
+    out: &mut String,
+    ids: &mut u32,
+    title: &str,
+    rows: &[String],
+    cols: &[String],
+    values: &[Vec<u64>],
+    show: Show,
+) {
+    let label_w = 150u32;
+    let cell_w = ((700 - label_w) / cols.len().max(1) as u32).min(90);
+    let longest = cols.iter().map(|c| c.chars().count()).max().unwrap_or(0) as u32;
+    let (cell_h, top) = (24u32, 20 + longest * 5);
+    let (w, h) =
+        (label_w + cell_w * cols.len() as u32 + 10 + longest * 6, top + cell_h * rows.len() as u32 + 10);
+    let max = values.iter().flatten().map(|n| show.drawn(*n)).max().unwrap_or(0).max(1);
+    let busiest = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, rl)| cols.iter().enumerate().map(move |(c, cl)| (r, c, rl, cl)))
+        .max_by_key(|(r, c, _, _)| values[*r][*c]);
+    let desc = match busiest {
+        Some((r, c, rl, cl)) if values[r][c] > 0 => format!(
+            "Grid of counts, {} rows by {} columns; the most is {}, {}: {}. The table below has every figure.",
+            rows.len(),
+            cols.len(),
+            rl,
+            cl,
+            show.count(values[r][c])
+        ),
+        _ => "Grid of counts: none in the period.".to_string(),
+    };
+    svg_open(out, ids, w, h, title, &desc);
+    for (c, label) in cols.iter().enumerate() {
+        let x = label_w + cell_w * c as u32 + cell_w / 2;
+        let _ = write!(
+            out,
+            r#"<text transform="translate({x},{}) rotate(-40)" class="a">{}</text>"#,
+            top - 6,
+            escape(label)
+        );
+    }
+    for (r, label) in rows.iter().enumerate() {
+        let y = top + cell_h * r as u32;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end" class="l">{}</text>"#,
+            label_w - 6,
+            y + 16,
+            escape(label)
+        );
+        for (c, n) in values[r].iter().enumerate() {
+            let x = label_w + cell_w * c as u32;
+            let f = show.drawn(*n) as f64 / max as f64;
+            // From #f2f7fb to #08306b.
+            let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+            let fill = format!("#{:02x}{:02x}{:02x}", mix(0xf2, 0x08), mix(0xf7, 0x30), mix(0xfb, 0x6b));
+            let ink = if f > 0.5 { "#fff" } else { "#000" };
+            let _ = write!(
+                out,
+                r##"<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{fill}" stroke="#fff"/>"##
+            );
+            if *n > 0 {
+                let _ = write!(
+                    out,
+                    r#"<text x="{}" y="{}" text-anchor="middle" class="c" fill="{ink}">{}</text>"#,
+                    x + cell_w / 2,
+                    y + 16,
+                    escape(&show.count(*n))
+                );
+            }
+        }
+    }
+    out.push_str("</svg>");
+}
+
+/// A table of a summary's rows, with column and row heads in plain English.
+fn table(out: &mut String, caption: &str, rows: &Rows, head: &dyn Fn(&str) -> String, show: Show) {
+    let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(caption));
+    for (i, c) in rows.columns.iter().enumerate() {
+        let text = if i == 0 { String::new() } else { head(c) };
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&text));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in &rows.rows {
+        let key = &r[0];
+        let total = key == "total";
+        let _ = write!(
+            out,
+            r#"<tr data-key="{}"{}><th scope="row">{}</th>"#,
+            escape(key),
+            if total { r#" class="total""# } else { "" },
+            escape(&if total { "Total".to_string() } else { head(key) })
+        );
+        for c in &r[1..] {
+            let _ = write!(out, "<td>{}</td>", escape(&show.cell(c)));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// A simple two-column table.
+fn pairs(out: &mut String, caption: &str, head: (&str, &str), items: &[(String, String)]) {
+    let _ = write!(out, r#"<table class="narrow"><caption>{}</caption>"#, escape(caption));
+    if !head.0.is_empty() || !head.1.is_empty() {
+        let _ = write!(
+            out,
+            r#"<thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead>"#,
+            escape(head.0),
+            escape(head.1)
+        );
+    }
+    out.push_str("<tbody>");
+    for (k, v) in items {
+        let _ = write!(out, r#"<tr><th scope="row">{}</th><td>{}</td></tr>"#, escape(k), escape(v));
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// `2026-04` as `Apr 26`, for an axis.
+fn month_short(key: &str) -> String {
+    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match key.split_once('-') {
+        Some((y, m)) => match m.parse::<usize>() {
+            Ok(m @ 1..=12) => format!("{} {}", names[m - 1], y.get(2..).unwrap_or(y)),
+            _ => key.to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
+fn month_label(key: &str) -> String {
+    let names = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match key.split_once('-') {
+        Some((y, m)) => match m.parse::<usize>() {
+            Ok(m @ 1..=12) => format!("{} {y}", names[m - 1]),
+            _ => key.to_string(),
+        },
+        None => key.to_string(),
+    }
+}
+
+/// A value of the headline table, as shown.
+fn figure(metric: &str, v: &str, show: Show) -> String {
+    if v.is_empty() {
+        "–".into()
+    } else if metric.starts_with("losses_") {
+        pounds(v)
+    } else if metric == "median_days_to_close" {
+        v.to_string()
+    } else {
+        show.cell(v)
+    }
+}
+
+const CSS: &str = r#"
+@page { size: A4; margin: 14mm 14mm 16mm 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto; max-width: 190mm; font-size: 10.5pt; line-height: 1.35; }
+.marking { text-align: center; font-weight: bold; letter-spacing: 0.1em; font-size: 10pt; margin: 0 0 4mm; }
+header h1 { font-size: 20pt; margin: 0 0 2mm; color: #003087; }
+header p { margin: 0.5mm 0; }
+h2 { font-size: 14pt; color: #003087; border-bottom: 2px solid #003087; padding-bottom: 1mm; margin: 0 0 3mm; }
+h3 { font-size: 11.5pt; margin: 5mm 0 2mm; }
+section { break-before: page; page-break-before: always; }
+section.first { break-before: auto; page-break-before: auto; }
+figure { margin: 0 0 2mm; break-inside: avoid; page-break-inside: avoid; }
+svg { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg .l { font-size: 13px; } svg .v { font-size: 12px; } svg .a { font-size: 11px; } svg .c { font-size: 11px; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; break-inside: avoid; page-break-inside: avoid; }
+table.narrow { width: auto; min-width: 60%; }
+table.tiny { font-size: 7pt; }
+caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
+th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; }
+td { text-align: right; font-variant-numeric: tabular-nums; }
+thead th { background: #e8edf4; vertical-align: bottom; }
+tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
+.big { display: flex; flex-wrap: wrap; gap: 3mm; margin: 4mm 0; }
+.big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
+.big b { display: block; font-size: 18pt; }
+.note { font-size: 9pt; color: #333; }
+footer { margin-top: 6mm; font-size: 8.5pt; color: #333; }
+"#;
+
+/// The whole page.
+pub fn html(b: &Board, categories: &[String], show: Show) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    let mut ids = 0u32;
+    let p = &b.periods;
+    let title = format!("Security incidents: report to the Board, {}", p.now.label());
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}</style></head><body>"#,
+        escape(&format!("{} — {title}", b.trust))
+    );
+    let marking = r#"<p class="marking">OFFICIAL</p>"#;
+
+    // 1. Title and headline figures.
+    let _ = write!(
+        o,
+        r#"<section class="first">{marking}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {} and with {}</p><p>Made {}</p></header>"#,
+        escape(&b.trust),
+        escape("Security incidents: report to the Board"),
+        escape(&p.now.label()),
+        escape(&p.now.dates()),
+        escape(&p.previous.label()),
+        escape(&p.last_year.label()),
+        escape(&b.made)
+    );
+    let value =
+        |m: &str| b.headline.rows.iter().find(|r| r[0] == m).map(|r| r[2].clone()).unwrap_or_default();
+    o.push_str(r#"<h2>Headline figures</h2><div class="big">"#);
+    for (m, l) in [
+        ("incidents", "Incidents"),
+        ("physical_assaults", "Physical assaults"),
+        ("losses_estimated", "Losses estimated"),
+        ("closed", "Closed"),
+    ] {
+        let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&figure(m, &value(m), show)), escape(l));
+    }
+    o.push_str("</div>");
+    let _ = write!(
+        o,
+        r#"<table><caption>Headline figures, with the change on the previous period and on the same period a year earlier</caption><thead><tr><th scope="col">Figure</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">Change</th><th scope="col">{}</th><th scope="col">Change</th></tr></thead><tbody>"#,
+        escape(&p.now.label()),
+        escape(&p.previous.label()),
+        escape(&p.last_year.label())
+    );
+    for r in &b.headline.rows {
+        // metric, label, value, previous, change, last year, change
+        let m = r[0].as_str();
+        let hide_change = |a: &str, c: &str| {
+            show.suppress && [a, c].iter().any(|v| v.parse::<u64>().is_ok_and(|n| (1..=4).contains(&n)))
+        };
+        let change = |now: &str, then: &str, ch: &str| {
+            let counts = !m.starts_with("losses_") && m != "median_days_to_close";
+            if (hide_change(now, then) && counts) || ch.is_empty() {
+                "–".to_string()
+            } else if m.starts_with("losses_") {
+                let (sign, rest) = ch.split_at(if ch.starts_with(['+', '-']) { 1 } else { 0 });
+                format!("{sign}{}", pounds(rest))
+            } else {
+                ch.to_string()
+            }
+        };
+        let _ = write!(
+            o,
+            r#"<tr data-metric="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            escape(m),
+            escape(metric_label(m)),
+            escape(&figure(m, &r[2], show)),
+            escape(&figure(m, &r[3], show)),
+            escape(&change(&r[2], &r[3], &r[4])),
+            escape(&figure(m, &r[5], show)),
+            escape(&change(&r[2], &r[5], &r[6]))
+        );
+    }
+    o.push_str("</tbody></table>");
+    o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from recording to closing. "#);
+    if show.suppress {
+        o.push_str("Counts from 1 to 4 are shown as &lt;5.");
+    }
+    o.push_str("</p></section>");
+
+    // 2. Monthly trend by category.
+    o.push_str(r#"<section>"#);
+    o.push_str(marking);
+    o.push_str("<h2>Incidents by month and category</h2><figure>");
+    let months: Vec<String> = b.trend.rows.iter().map(|r| r[0].clone()).filter(|k| k != "total").collect();
+    let cats: Vec<String> = b.trend.columns[1..b.trend.columns.len() - 1].to_vec();
+    let series: Vec<(String, Vec<u64>)> = cats
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            (
+                category_label(c),
+                months
+                    .iter()
+                    .enumerate()
+                    .map(|(mi, _)| b.trend.rows[mi][ci + 1].parse().unwrap_or(0))
+                    .collect(),
+            )
+        })
+        .collect();
+    stacked(
+        &mut o,
+        &mut ids,
+        &format!("Incidents by month and category, {}", p.now.label()),
+        &months,
+        &series,
+        show,
+    );
+    o.push_str("</figure>");
+    let head = |k: &str| {
+        if cats.iter().any(|c| c == k) {
+            category_label(k)
+        } else if k == "total" {
+            "Total".into()
+        } else {
+            month_label(k)
+        }
+    };
+    table(&mut o, "Incidents by month (rows) and category (columns)", &b.trend, &head, show);
+    o.push_str("</section>");
+
+    // 3. Physical assaults, sanctions, losses.
+    o.push_str("<section>");
+    o.push_str(marking);
+    o.push_str("<h2>Physical assaults, sanctions and losses</h2>");
+    let mf: Vec<(String, u64, String)> = [
+        ("physical_assaults_with_medical_factors", "With medical factors"),
+        ("physical_assaults_without_medical_factors", "Without medical factors"),
+        ("physical_assaults_medical_factors_unknown", "Not yet known"),
+    ]
+    .iter()
+    .map(|(m, l)| {
+        let n: u64 = value(m).parse().unwrap_or(0);
+        (l.to_string(), n, show.count(n))
+    })
+    .collect();
+    o.push_str("<h3>Physical assaults, with and without medical factors</h3><figure>");
+    bars(&mut o, &mut ids, "Physical assaults by whether medical factors played a part", &mf, show);
+    o.push_str("</figure>");
+    pairs(
+        &mut o,
+        "Physical assaults",
+        ("Medical factors", "Physical assaults"),
+        &mf.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+    );
+    let total = b.by_category.rows.last().cloned().unwrap_or_default();
+    let classes = ["procedural", "disciplinary", "civil", "criminal"];
+    let sanctions: Vec<(String, u64, String)> = classes
+        .iter()
+        .map(|c| {
+            let col = b.by_category.columns.iter().position(|k| k == &format!("sanctions_{c}"));
+            let n: u64 = col.and_then(|i| total.get(i)).and_then(|v| v.parse().ok()).unwrap_or(0);
+            (sentence(c), n, show.count(n))
+        })
+        .collect();
+    o.push_str("<h3>Sanctions by class</h3><figure>");
+    bars(&mut o, &mut ids, "Sanctions applied, by class", &sanctions, show);
+    o.push_str("</figure>");
+    pairs(
+        &mut o,
+        "Sanctions by class",
+        ("Class", "Sanctions"),
+        &sanctions.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+    );
+    let money = |m: &str| -> (u64, String) {
+        let v = value(m);
+        let pence = crate::model::Money::parse(&v).map(|m| m.0).unwrap_or(0);
+        (pence, pounds(&v))
+    };
+    let losses: Vec<(String, u64, String)> =
+        [("losses_estimated", "Estimated"), ("losses_recovered", "Recovered")]
+            .iter()
+            .map(|(m, l)| {
+                let (p, t) = money(m);
+                (l.to_string(), p, t)
+            })
+            .collect();
+    o.push_str("<h3>Losses, estimated and recovered</h3><figure>");
+    bars(&mut o, &mut ids, "Losses estimated and recovered, in pounds", &losses, Show { suppress: false });
+    o.push_str("</figure>");
+    pairs(
+        &mut o,
+        "Losses",
+        ("", "Pounds"),
+        &losses.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+    );
+    o.push_str("</section>");
+
+    // 4. Caseload, time to close, overdue.
+    o.push_str("<section>");
+    o.push_str(marking);
+    let _ = write!(o, "<h2>Open cases and deadlines, as at {}</h2>", escape(&b.made));
+    let ages: Vec<(String, u64, String)> =
+        AGE_BANDS.iter().zip(b.caseload).map(|(l, n)| (l.to_string(), n, show.count(n))).collect();
+    o.push_str("<h3>Open caseload by age (days since recorded)</h3><figure>");
+    bars(&mut o, &mut ids, "Open cases by age", &ages, show);
+    o.push_str("</figure>");
+    let mut age_rows: Vec<(String, String)> = ages.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect();
+    age_rows.push(("Total open".into(), show.count(b.caseload.iter().sum())));
+    pairs(&mut o, "Open caseload by age", ("Age", "Open cases"), &age_rows);
+    o.push_str("<h3>Time to close</h3>");
+    let days = |d: Option<String>| d.map_or("–".to_string(), |d| format!("{d} days"));
+    pairs(
+        &mut o,
+        &format!("Time to close, incidents of {} closed so far", p.now.label()),
+        ("", ""),
+        &[
+            ("Closed".into(), show.count(b.closed as u64)),
+            (
+                "Median".into(),
+                days(
+                    b.median_days
+                        .map(|m| if m.fract() == 0.0 { format!("{m:.0}") } else { format!("{m:.1}") }),
+                ),
+            ),
+            ("90th percentile".into(), days(b.p90_days.map(|d| d.to_string()))),
+        ],
+    );
+    let overdue: Vec<(String, u64, String)> =
+        b.overdue.iter().map(|(k, n)| (deadline_label(k), *n, show.count(*n))).collect();
+    o.push_str("<h3>Overdue deadlines by kind</h3><figure>");
+    bars(&mut o, &mut ids, "Deadlines now past, by kind", &overdue, show);
+    o.push_str("</figure>");
+    pairs(
+        &mut o,
+        "Overdue deadlines",
+        ("Deadline", "Overdue"),
+        &overdue.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+    );
+    o.push_str("</section>");
+
+    // 5. Hotspots: where.
+    o.push_str("<section>");
+    o.push_str(marking);
+    o.push_str("<h2>Hotspots: where</h2><figure>");
+    let site_rows: Vec<String> = b.sites.rows.iter().map(|r| r[0].clone()).filter(|k| k != "total").collect();
+    let site_cols: Vec<String> = b.sites.columns[1..b.sites.columns.len() - 1].to_vec();
+    let grid: Vec<Vec<u64>> = b.sites.rows[..site_rows.len()]
+        .iter()
+        .map(|r| r[1..r.len() - 1].iter().map(|v| v.parse().unwrap_or(0)).collect())
+        .collect();
+    let site_label = |s: &str| if s == "(none)" { "No site recorded".to_string() } else { s.to_string() };
+    heatmap(
+        &mut o,
+        &mut ids,
+        &format!("Incidents by site and category, {}", p.now.label()),
+        &site_rows.iter().map(|s| site_label(s)).collect::<Vec<_>>(),
+        &site_cols.iter().map(|c| category_label(c)).collect::<Vec<_>>(),
+        &grid,
+        show,
+    );
+    o.push_str("</figure>");
+    let head = |k: &str| {
+        if site_cols.iter().any(|c| c == k) {
+            category_label(k)
+        } else if k == "total" {
+            "Total".into()
+        } else {
+            site_label(k)
+        }
+    };
+    table(&mut o, "Incidents by site (rows) and category (columns)", &b.sites, &head, show);
+    let _ = categories;
+    o.push_str("</section>");
+
+    // 6. Hotspots: when.
+    o.push_str("<section>");
+    o.push_str(marking);
+    o.push_str("<h2>Hotspots: when</h2><figure>");
+    let days_of_week = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    let hours: Vec<String> = (0..24).map(|h| format!("{h:02}")).collect();
+    let clock: Vec<Vec<u64>> = b.clock.iter().map(|r| r.to_vec()).collect();
+    heatmap(
+        &mut o,
+        &mut ids,
+        &format!("Incidents by day of the week and hour of the day they occurred, {}", p.now.label()),
+        &days_of_week.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        &hours.iter().map(|h| format!("{h}:00")).collect::<Vec<_>>(),
+        &clock,
+        show,
+    );
+    o.push_str("</figure>");
+    let mut columns = vec!["day".to_string()];
+    columns.extend(hours.iter().cloned());
+    columns.push("total".into());
+    let mut rows: Vec<Vec<String>> = days_of_week
+        .iter()
+        .zip(&b.clock)
+        .map(|(d, r)| {
+            let mut v = vec![d.to_string()];
+            v.extend(r.iter().map(u64::to_string));
+            v.push(r.iter().sum::<u64>().to_string());
+            v
+        })
+        .collect();
+    let mut total = vec!["total".to_string()];
+    total.extend((0..24).map(|h| b.clock.iter().map(|r| r[h]).sum::<u64>().to_string()));
+    total.push(b.clock.iter().flatten().sum::<u64>().to_string());
+    rows.push(total);
+    o.push_str(r#"<div class="tiny-wrap">"#);
+    let clock_rows = Rows { columns, rows };
+    let mut t = String::new();
+    table(
+        &mut t,
+        "Incidents by day (rows) and hour they began (columns, 24-hour clock)",
+        &clock_rows,
+        &|k: &str| if k == "total" { "Total".into() } else { k.to_string() },
+        show,
+    );
+    o.push_str(&t.replacen("<table>", r#"<table class="tiny">"#, 1));
+    o.push_str("</div>");
+    let _ = write!(
+        o,
+        r#"<footer>{} · {} · Made {} by lsms · Counts only: no names or other personal data. OFFICIAL</footer>"#,
+        escape(&b.trust),
+        escape(&p.now.label()),
+        escape(&b.made)
+    );
+    o.push_str("</section></body></html>\n");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_suppresses() {
+        assert_eq!(escape(r#"<b>&"x'"#), "&lt;b&gt;&amp;&quot;x&#39;");
+        let s = Show { suppress: true };
+        assert_eq!(
+            (s.count(0), s.count(1), s.count(4), s.count(5)),
+            ("0".into(), "<5".into(), "<5".into(), "5".into())
+        );
+        assert_eq!(Show { suppress: false }.count(3), "3");
+        assert_eq!(pounds("1527.70"), "£1,527.70");
+        assert_eq!(pounds("0.00"), "£0.00");
+        assert_eq!(pounds("123456.5"), "£123,456.50");
+        assert_eq!(month_label("2026-04"), "April 2026");
+        assert_eq!(month_short("2027-01"), "Jan 27");
+    }
+}

@@ -1,0 +1,276 @@
+//! Spreadsheets (.xlsx) through rust_xlsxwriter: a title block (what, the
+//! trust, the period, when made, the marking), then a header row that stays
+//! in view with filters on it, then the rows. Dates are dates in the
+//! store's zone, money is a number shown as pounds, and text is always
+//! written as text, so a spreadsheet never evaluates it. Pure: builds the
+//! file's bytes.
+
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
+use chrono_tz::Tz;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+/// One typed cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XCell {
+    Text(String),
+    /// A count or other plain number.
+    Number(f64),
+    /// Pounds, shown `£#,##0.00`.
+    Money(f64),
+    /// A local date and time in the store's zone.
+    Time(NaiveDateTime),
+    Bool(bool),
+    Empty,
+}
+
+/// What heads the sheet.
+#[derive(Debug, Clone)]
+pub struct Title {
+    /// `Security incidents by category`
+    pub what: String,
+    pub trust: String,
+    /// `2026/27 (1 April 2026 to 31 March 2027)`, or what the rows cover.
+    pub period: String,
+    /// When it was made, in the store's zone.
+    pub made: String,
+    /// `OFFICIAL` or `OFFICIAL-SENSITIVE`.
+    pub marking: &'static str,
+}
+
+/// The largest text a spreadsheet cell holds.
+const CELL_MAX: usize = 32_767;
+
+pub const MONEY_FORMAT: &str = "£#,##0.00";
+pub const TIME_FORMAT: &str = "yyyy-mm-dd hh:mm";
+
+/// An RFC 3339 time as the wall-clock time in `tz`, for a date cell.
+pub fn local_time(rfc3339: &str, tz: Tz) -> Option<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(rfc3339).ok().map(|t| t.with_timezone(&tz).naive_local())
+}
+
+/// Pounds and pence (`"120.50"`) as a number of pounds.
+pub fn pounds(text: &str) -> Option<f64> {
+    crate::model::Money::parse(text).ok().map(|m| m.0 as f64 / 100.0)
+}
+
+fn excel_time(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    let year = u16::try_from(t.year()).map_err(|_| XlsxError::DateTimeRangeError(t.to_string()))?;
+    ExcelDateTime::from_ymd(year, t.month() as u8, t.day() as u8)?.and_hms(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second(),
+    )
+}
+
+/// A rough width for a column, in characters: its widest cell, within limits.
+fn width(header: &str, rows: &[Vec<XCell>], col: usize) -> f64 {
+    let w = rows
+        .iter()
+        .take(2000)
+        .filter_map(|r| r.get(col))
+        .map(|c| match c {
+            XCell::Text(t) => t.chars().count(),
+            XCell::Number(n) => n.to_string().len(),
+            XCell::Money(m) => format!("{m:.2}").len() + 3,
+            XCell::Time(_) => 16,
+            XCell::Bool(_) => 5,
+            XCell::Empty => 0,
+        })
+        .chain(std::iter::once(header.chars().count()))
+        .max()
+        .unwrap_or(8);
+    (w as f64 + 2.0).clamp(8.0, 60.0)
+}
+
+/// How many rows are looked at to size the columns before any is written.
+const SAMPLE: usize = 500;
+
+/// A sheet written a row at a time, in constant memory (rust_xlsxwriter
+/// keeps only the current row), so an export of any size fits: the first
+/// rows are held back only to size the columns.
+pub struct Writer {
+    wb: Workbook,
+    ws: Worksheet,
+    headers: Vec<String>,
+    held: Vec<Vec<XCell>>,
+    /// The next row to write.
+    next: u32,
+    sized: bool,
+    money: Format,
+    time: Format,
+}
+
+/// The header's row: five lines of title above it, one blank.
+const HEAD_ROW: u32 = 6;
+
+fn err(e: XlsxError) -> String {
+    match e {
+        XlsxError::MaxStringLengthExceeded => {
+            format!(
+                "a text is longer than a spreadsheet cell holds ({CELL_MAX} characters): use --format csv or json"
+            )
+        }
+        e => e.to_string(),
+    }
+}
+
+impl Writer {
+    /// Starts a sheet named `sheet` with its title block and header row.
+    pub fn new(sheet: &str, title: &Title, headers: &[String]) -> Result<Writer, String> {
+        let mut wb = Workbook::new();
+        let mut ws = wb.new_worksheet_with_constant_memory().map_err(err)?;
+        ws.set_name(sheet).map_err(err)?;
+        let bold = Format::new().set_bold();
+        let big = Format::new().set_bold().set_font_size(14);
+        let marking = Format::new().set_bold().set_font_color("#B00020");
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_background_color("#DDE8F0");
+        (|| {
+            ws.write_string_with_format(0, 0, title.marking, &marking)?;
+            ws.write_string_with_format(1, 0, &title.what, &big)?;
+            ws.write_string_with_format(2, 0, &title.trust, &bold)?;
+            ws.write_string(3, 0, format!("Period: {}", title.period))?;
+            ws.write_string(4, 0, format!("Made: {}", title.made))?;
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(HEAD_ROW, c as u16, h, &header)?;
+            }
+            Ok(())
+        })()
+        .map_err(err)?;
+        Ok(Writer {
+            wb,
+            ws,
+            headers: headers.to_vec(),
+            held: Vec::new(),
+            next: HEAD_ROW + 1,
+            sized: false,
+            money: Format::new().set_num_format(MONEY_FORMAT),
+            time: Format::new().set_num_format(TIME_FORMAT),
+        })
+    }
+
+    /// Adds a row under the last.
+    pub fn row(&mut self, cells: Vec<XCell>) -> Result<(), String> {
+        if self.sized {
+            return self.write(&cells);
+        }
+        self.held.push(cells);
+        if self.held.len() >= SAMPLE { self.size() } else { Ok(()) }
+    }
+
+    /// Sizes the columns from the rows held back, then writes them.
+    fn size(&mut self) -> Result<(), String> {
+        for (c, h) in self.headers.iter().enumerate() {
+            self.ws.set_column_width(c as u16, width(h, &self.held, c)).map_err(err)?;
+        }
+        self.sized = true;
+        for cells in std::mem::take(&mut self.held) {
+            self.write(&cells)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, row: &[XCell]) -> Result<(), String> {
+        let (r, ws) = (self.next, &mut self.ws);
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                XCell::Text(t) if t.chars().count() > CELL_MAX => Err(XlsxError::MaxStringLengthExceeded),
+                // Text is written as text: never parsed as a formula or a number.
+                XCell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
+                XCell::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                XCell::Money(m) => ws.write_number_with_format(r, c, *m, &self.money).map(|_| ()),
+                XCell::Time(t) => excel_time(*t)
+                    .and_then(|t| ws.write_datetime_with_format(r, c, t, &self.time).map(|_| ())),
+                XCell::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                XCell::Empty => Ok(()),
+            }
+            .map_err(err)?;
+        }
+        self.next += 1;
+        Ok(())
+    }
+
+    /// The header row stays in view with filters on it; the file's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+        if !self.sized {
+            self.size()?;
+        }
+        if !self.headers.is_empty() {
+            self.ws.autofilter(HEAD_ROW, 0, self.next - 1, self.headers.len() as u16 - 1).map_err(err)?;
+        }
+        self.ws.set_freeze_panes(HEAD_ROW + 1, 0).map_err(err)?;
+        self.wb.push_worksheet(self.ws);
+        self.wb.save_to_buffer().map_err(err)
+    }
+}
+
+/// One sheet named `sheet`, as the bytes of an .xlsx file.
+pub fn workbook(
+    sheet: &str,
+    title: &Title,
+    headers: &[String],
+    rows: &[Vec<XCell>],
+) -> Result<Vec<u8>, String> {
+    let mut w = Writer::new(sheet, title, headers)?;
+    for r in rows {
+        w.row(r.clone())?;
+    }
+    w.finish()
+}
+
+/// A summary's text cell as a typed one: counts as numbers, money as
+/// pounds, the rest (names of categories, months, labels) as text.
+pub fn figure_cell(money: bool, text: &str) -> XCell {
+    if text.is_empty() {
+        return XCell::Empty;
+    }
+    let plain = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if !plain.is_empty()
+        && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && plain.matches('.').count() <= 1
+        && let Ok(n) = text.parse::<f64>()
+    {
+        return if money { XCell::Money(n) } else { XCell::Number(n) };
+    }
+    XCell::Text(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_typed_and_text_stays_text() {
+        assert_eq!(figure_cell(false, "12"), XCell::Number(12.0));
+        assert_eq!(figure_cell(true, "850.50"), XCell::Money(850.5));
+        assert_eq!(figure_cell(false, "-2"), XCell::Number(-2.0));
+        assert_eq!(figure_cell(false, "=1+1"), XCell::Text("=1+1".into()));
+        assert_eq!(figure_cell(false, "2026-10"), XCell::Text("2026-10".into()));
+        assert_eq!(figure_cell(false, "1.2.3"), XCell::Text("1.2.3".into()));
+        assert_eq!(figure_cell(false, ""), XCell::Empty);
+    }
+
+    #[test]
+    fn makes_a_workbook() {
+        let title = Title {
+            what: "x".into(),
+            trust: "T".into(),
+            period: "2026".into(),
+            made: "now".into(),
+            marking: "OFFICIAL",
+        };
+        let t = local_time("2026-07-01T10:00:00+01:00", chrono_tz::Europe::London).unwrap();
+        let bytes = workbook(
+            "Summary",
+            &title,
+            &["a".into(), "b".into()],
+            &[vec![XCell::Time(t), XCell::Money(1.5)], vec![XCell::Text("=2".into()), XCell::Empty]],
+        )
+        .unwrap();
+        assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip");
+    }
+}

@@ -1,0 +1,244 @@
+//! The board's security report: its figures, from the same code as
+//! `summary` (the annual figures, the cross-tabs), and the few it adds
+//! (open caseload by age, time to close, overdue deadlines, hotspots).
+//! Counts only: nothing here holds a name or free text. Pure: given the
+//! records, the store's zone and "now".
+
+use super::Period;
+use super::due::deadlines;
+use super::summary::{self, Facts, Known, Prior};
+use crate::model::*;
+use crate::render::Rows;
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// What the board needs of one incident.
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    /// Occurred in the period, the period before, the same period a year
+    /// earlier (an incident may be in both earlier ones).
+    pub now: bool,
+    pub previous: bool,
+    pub last_year: bool,
+    /// Keys month, category.
+    pub by_month: Facts,
+    /// Keys site, category.
+    pub by_site: Facts,
+    /// Open now: days since it was recorded.
+    pub open_days: Option<i64>,
+    /// The kinds of its deadlines that are past.
+    pub overdue: Vec<&'static str>,
+    /// When it occurred, in the store's zone: Monday is 0.
+    pub weekday: u32,
+    pub hour: u32,
+}
+
+/// The three periods a board report looks at.
+#[derive(Debug, Clone)]
+pub struct Periods {
+    pub now: Period,
+    pub previous: Period,
+    pub last_year: Period,
+}
+
+impl Periods {
+    pub fn of(p: Period) -> Periods {
+        Periods { previous: p.previous(), last_year: p.year_earlier(), now: p }
+    }
+}
+
+fn within(t: DateTime<Utc>, p: &Period, tz: Tz) -> bool {
+    p.start(tz) <= t && t < p.end(tz)
+}
+
+/// What the board needs of `inc`, or `None` when it counts nowhere.
+pub fn item(inc: &Incident, ps: &Periods, tz: Tz, now: DateTime<Utc>) -> Option<Item> {
+    let at = inc.occurred_at.to_utc();
+    let open = inc.status != Status::Closed;
+    let overdue: Vec<&'static str> =
+        deadlines(inc, tz).into_iter().filter(|d| d.due < now).map(|d| d.kind).collect();
+    let (n, p, l) = (within(at, &ps.now, tz), within(at, &ps.previous, tz), within(at, &ps.last_year, tz));
+    if !(n || p || l || open || !overdue.is_empty()) {
+        return None;
+    }
+    let local = inc.occurred_at.with_timezone(&tz);
+    let dims = |a: &str, b: &str| [a.to_string(), b.to_string()];
+    Some(Item {
+        now: n,
+        previous: p,
+        last_year: l,
+        by_month: summary::facts(inc, &dims("month", "category"), tz),
+        by_site: summary::facts(inc, &dims("site", "category"), tz),
+        open_days: open.then(|| (now - inc.recorded_at.to_utc()).num_days()),
+        overdue,
+        weekday: local.weekday().num_days_from_monday(),
+        hour: local.hour(),
+    })
+}
+
+/// The board's figures.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub trust: String,
+    pub periods: Periods,
+    /// When it was made, in the store's zone.
+    pub made: String,
+    /// `summary --report annual` for the period, with the previous period
+    /// and the same period a year earlier beside it (`summary --compare`).
+    pub headline: Rows,
+    /// `summary --by month,category` for the period.
+    pub trend: Rows,
+    /// `summary --by category` for the period (its total row has the
+    /// sanctions by class).
+    pub by_category: Rows,
+    /// `summary --by site,category` for the period.
+    pub sites: Rows,
+    /// Open now, by days since recorded: 0–7, 8–30, 31–90, over 90.
+    pub caseload: [u64; 4],
+    /// Days from recording to closing of the period's closed incidents:
+    /// how many, the median and the 90th percentile.
+    pub closed: usize,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<i64>,
+    /// Past deadlines now, by kind, in a fixed order.
+    pub overdue: Vec<(&'static str, u64)>,
+    /// The period's incidents by day of week (Monday first) and hour.
+    pub clock: [[u64; 24]; 7],
+}
+
+pub const AGE_BANDS: [&str; 4] = ["0 to 7 days", "8 to 30 days", "31 to 90 days", "Over 90 days"];
+
+/// The deadline kinds of `due`, in the order a board reads them.
+pub const DEADLINE_KINDS: [&str; 6] = ["assign", "riddor-decision", "riddor", "stale", "review", "retention"];
+
+/// The median, as `summary --report annual` gives it, and the 90th
+/// percentile (nearest rank) of some days.
+fn median_p90(mut days: Vec<i64>) -> (Option<f64>, Option<i64>) {
+    days.sort_unstable();
+    let n = days.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let median = if n % 2 == 1 { days[n / 2] as f64 } else { (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0 };
+    let rank = (n * 9).div_ceil(10).max(1);
+    (Some(median), Some(days[rank - 1]))
+}
+
+/// Adds up the board's figures from what `item` kept of each incident.
+pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: String) -> Board {
+    let facts = |pick: fn(&Item) -> bool, site: bool| -> Vec<Facts> {
+        items
+            .iter()
+            .filter(|i| pick(i))
+            .map(|i| if site { i.by_site.clone() } else { i.by_month.clone() })
+            .collect()
+    };
+    let now = facts(|i| i.now, false);
+    let annual = summary::annual(&now);
+    let blank = |rows: &Rows| summary::zero_row(rows);
+    let with_prev = summary::compare(
+        &annual,
+        &summary::annual(&facts(|i| i.previous, false)),
+        Prior::Previous,
+        &blank(&annual),
+    );
+    let headline = summary::compare(
+        &with_prev,
+        &summary::annual(&facts(|i| i.last_year, false)),
+        Prior::LastYear,
+        &blank(&annual),
+    );
+    let trend = summary::cross(&now, "month", "category", known);
+    let by_category = summary::by_one(&now, "category", known);
+    // The site × category cross-tab reads its keys from the site facts.
+    let sites = summary::cross(&facts(|i| i.now, true), "site", "category", known);
+    let mut caseload = [0; 4];
+    for d in items.iter().filter_map(|i| i.open_days) {
+        caseload[match d {
+            ..=7 => 0,
+            8..=30 => 1,
+            31..=90 => 2,
+            _ => 3,
+        }] += 1;
+    }
+    let days: Vec<i64> = now.iter().filter_map(|f| f.days_to_close).collect();
+    let closed = days.len();
+    let (median_days, p90_days) = median_p90(days);
+    let overdue = DEADLINE_KINDS
+        .iter()
+        .map(|k| (*k, items.iter().map(|i| i.overdue.iter().filter(|o| *o == k).count() as u64).sum()))
+        .collect();
+    let mut clock = [[0; 24]; 7];
+    for i in items.iter().filter(|i| i.now) {
+        clock[i.weekday.min(6) as usize][i.hour.min(23) as usize] += 1;
+    }
+    Board {
+        trust: trust.to_string(),
+        periods: ps,
+        made,
+        headline,
+        trend,
+        by_category,
+        sites,
+        caseload,
+        closed,
+        median_days,
+        p90_days,
+        overdue,
+        clock,
+    }
+}
+
+/// A category in plain English: `Non-physical assault`.
+pub fn category_label(c: &str) -> String {
+    match c {
+        "physical-assault" => "Physical assault".into(),
+        "non-physical-assault" => "Non-physical assault".into(),
+        "antisocial-behaviour" => "Antisocial behaviour".into(),
+        other => sentence(other),
+    }
+}
+
+/// `lone-worker-alarm` as `Lone worker alarm`.
+pub fn sentence(word: &str) -> String {
+    let s = word.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+/// A deadline kind in plain English.
+pub fn deadline_label(kind: &str) -> String {
+    match kind {
+        "assign" => "Not yet assigned (one working day)".into(),
+        "riddor-decision" => "RIDDOR decision (10 days)".into(),
+        "riddor" => "RIDDOR report to the HSE".into(),
+        "stale" => "Awaiting others, no news for 7 days".into(),
+        "review" => "Sanction review".into(),
+        "retention" => "Retention review".into(),
+        other => sentence(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_ninetieth_percentile() {
+        assert_eq!(median_p90(vec![]), (None, None));
+        assert_eq!(median_p90(vec![4]), (Some(4.0), Some(4)));
+        assert_eq!(median_p90(vec![1, 2, 3, 10]), (Some(2.5), Some(10)));
+        let v: Vec<i64> = (1..=20).collect();
+        assert_eq!(median_p90(v), (Some(10.5), Some(18)));
+    }
+
+    #[test]
+    fn labels_are_plain_english() {
+        assert_eq!(category_label("non-physical-assault"), "Non-physical assault");
+        assert_eq!(category_label("lone-worker-alarm"), "Lone worker alarm");
+        assert_eq!(deadline_label("assign"), "Not yet assigned (one working day)");
+    }
+}

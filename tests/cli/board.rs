@@ -1,0 +1,567 @@
+//! The NHS year and the board pack: financial periods, comparisons, the
+//! board's HTML report (printed by a real browser), spreadsheets read back
+//! by openpyxl, and the cron line of the README.
+
+use crate::harness::*;
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+/// A tool the tests need beside cargo; `.ci/run` installs them all.
+fn need(tool: &str, package: &str) {
+    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap();
+    assert!(
+        found.status.success(),
+        "{tool} is needed for this test: `apt-get install {package}` (bash .ci/run installs it)"
+    );
+}
+
+fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3");
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of each `<td>` of the table row `<tr data-KIND="key"`.
+fn row_cells(html: &str, attr: &str, key: &str) -> Vec<String> {
+    let start = html.find(&format!(r#"<tr {attr}="{key}""#)).unwrap_or_else(|| panic!("no row {key}"));
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<td>").skip(1).map(|c| c.split("</td>").next().unwrap().to_string()).collect()
+}
+
+fn json(out: &Out) -> Vec<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+}
+
+fn board(s: &Store, args: &[&str]) -> String {
+    let file = s.tmp.path().join("board.html");
+    let mut all = vec!["board", "--output", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    s.run(&all).ok();
+    std::fs::read_to_string(file).unwrap()
+}
+
+#[test]
+fn financial_periods_and_dimensions() {
+    let s = Store::sample();
+    let months = |p: &str| -> Vec<String> {
+        let out = s.run(&["summary", "--by", "month", "--period", p, "--format", "json"]).ok();
+        json(&out).iter().map(|r| r["month"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(months("2026/27-Q1"), ["2026-04", "2026-05", "2026-06", "total"]);
+    assert_eq!(months("2026/27-Q4"), ["2027-01", "2027-02", "2027-03", "total"]);
+    assert_eq!(months("2026-Q3"), months("2026/27-Q2"), "calendar Q3 is financial Q2");
+    assert_eq!(months("this-quarter"), ["2026-10", "2026-11", "2026-12", "total"]);
+    assert_eq!(months("last-quarter"), ["2026-07", "2026-08", "2026-09", "total"]);
+    assert_eq!(months("this-fy").len(), 13);
+    assert_eq!(months("last-fy")[0], "2025-04");
+
+    let out = s.run(&["summary", "--by", "quarter", "--period", "2026/27", "--format", "json"]).ok();
+    let rows = json(&out);
+    let quarters: Vec<&str> = rows.iter().map(|r| r["quarter"].as_str().unwrap()).collect();
+    assert_eq!(quarters, ["2026/27 Q1", "2026/27 Q2", "2026/27 Q3", "2026/27 Q4", "total"]);
+    // The quarters add up to the year, and the year to the months.
+    let by_month = s.run(&["summary", "--by", "month", "--period", "2026/27", "--format", "json"]).ok();
+    let total = |rows: &[serde_json::Value]| rows.last().unwrap()["incidents"].as_str().unwrap().to_string();
+    assert_eq!(total(&rows), total(&json(&by_month)));
+    let q_sum: u64 = rows[..4].iter().map(|r| r["incidents"].as_str().unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!(q_sum.to_string(), total(&rows));
+    let fy = s.run(&["summary", "--by", "fy", "--format", "json"]).ok();
+    let fys: Vec<String> = json(&fy).iter().map(|r| r["fy"].as_str().unwrap().to_string()).collect();
+    let fys: Vec<&str> = fys.iter().map(String::as_str).collect();
+    assert!(fys.contains(&"2026/27") && fys.contains(&"2025/26"), "{fys:?}");
+
+    s.run(&["summary", "--period", "2026/28"]).fails(2).says("second year follows the first");
+    s.run(&["summary", "--period", "2026/27-Q5"]).fails(2).says("is not a period");
+}
+
+#[test]
+fn the_annual_report_defaults_to_the_last_complete_financial_year() {
+    let s = Store::sample();
+    let mut c = s.cmd(&["summary", "--report", "annual", "--format", "csv"]);
+    c.env("LSMS_NOW", "2027-05-01T09:00:00+01:00");
+    let default = run(c).ok().stdout;
+    let mut c = s.cmd(&["summary", "--report", "annual", "--period", "2026/27", "--format", "csv"]);
+    c.env("LSMS_NOW", "2027-05-01T09:00:00+01:00");
+    let named = run(c).ok().stdout;
+    assert_eq!(default, named);
+    assert!(!default.contains("incidents,Incidents,0\n"), "the year has incidents:\n{default}");
+}
+
+#[test]
+fn compare_sets_the_earlier_figure_and_the_change_beside_each_row() {
+    let s = Store::sample();
+    let csv = |p: &str, cmp: &str| -> BTreeMap<String, Vec<String>> {
+        let out =
+            s.run(&["summary", "--by", "category", "--period", p, "--compare", cmp, "--format", "csv"]).ok();
+        out.stdout
+            .lines()
+            .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+            .map(|r| (r[0].clone(), r))
+            .collect()
+    };
+    let plain = |p: &str| -> BTreeMap<String, String> {
+        let out = s.run(&["summary", "--by", "category", "--period", p, "--format", "csv"]).ok();
+        out.stdout
+            .lines()
+            .filter_map(|l| l.split_once(','))
+            .map(|(k, v)| (k.into(), v.split(',').next().unwrap().into()))
+            .collect()
+    };
+    let (now, before, year) = (plain("2026/27-Q3"), plain("2026/27-Q2"), plain("2025/26-Q3"));
+    let prev = csv("2026/27-Q3", "previous");
+    assert_eq!(prev["category"][10..], ["incidents_previous", "incidents_change_vs_previous"]);
+    for (cat, n) in now.iter().filter(|(k, _)| *k != "category") {
+        let row = &prev[cat];
+        assert_eq!(&row[1], n, "{cat}");
+        assert_eq!(&row[10], &before[cat], "{cat}: the previous quarter's figure");
+        let d = n.parse::<i64>().unwrap() - before[cat].parse::<i64>().unwrap();
+        let want = if d > 0 { format!("+{d}") } else { d.to_string() };
+        assert_eq!(row[11], want, "{cat}");
+    }
+    let ly = csv("2026/27-Q3", "last-year");
+    assert_eq!(ly["total"][10], year["total"]);
+    assert!(ly["total"][11].starts_with('+'), "a fall is shown signed too: {:?}", ly["total"]);
+    // A fall stays a number in CSV (no leading ').
+    let prev_total = &prev["total"];
+    assert!(!prev_total[11].starts_with('\''), "{prev_total:?}");
+
+    let j = s
+        .run(&[
+            "summary",
+            "--by",
+            "month",
+            "--period",
+            "2026-11",
+            "--compare",
+            "last-year",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let rows = json(&j);
+    assert_eq!(rows[0]["month"], "2026-11");
+    assert!(rows[0].get("incidents_last_year").is_some(), "{rows:?}");
+    let table = s.run(&["summary", "--period", "2026-11", "--compare", "previous", "--format", "table"]).ok();
+    assert!(table.stdout.contains("incidents_change_vs_previous"), "{}", table.stdout);
+    s.run(&["summary", "--compare", "previous"]).fails(2).says("--period");
+    s.run(&["summary", "--compare", "previous", "--period", "2026", "--since", "2026-02-01"]).fails(2);
+}
+
+#[test]
+fn the_board_is_one_page_with_nothing_fetched_and_the_figures_of_summary() {
+    let s = Store::sample();
+    let html = board(&s, &["--period", "2026/27"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for bad in ["<script", "src=", "href=", "url(", "@import", "https:"] {
+        assert!(!html.contains(bad), "the page should fetch and run nothing, yet has {bad:?}");
+    }
+    assert!(html.contains("Northshire Community Health NHS Trust (fictional)"));
+    assert!(html.contains("2026/27") && html.contains("1 April 2026 to 31 March 2027"));
+    assert!(html.contains("OFFICIAL"));
+    assert!(html.contains("Non-physical assault"), "plain English labels");
+    assert!(!html.contains("non-physical-assault<"), "no raw keys as labels");
+    // Every chart is an image with a title and a description a screen reader reads.
+    let svgs: Vec<&str> = html.split("<svg").skip(1).collect();
+    assert!(svgs.len() >= 8, "{} charts", svgs.len());
+    for svg in &svgs {
+        assert!(svg.contains(r#"role="img""#) && svg.contains("aria-labelledby="), "{svg:.200}");
+        assert!(svg.contains("<title id=") && svg.contains("<desc id="), "{svg:.200}");
+    }
+    assert!(html.matches("break-before: page").count() >= 1, "sections start on a new page");
+
+    // The headline figures are summary's annual figures for the period.
+    let annual = s.run(&["summary", "--report", "annual", "--period", "2026/27", "--format", "json"]).ok();
+    for r in json(&annual) {
+        let metric = r["metric"].as_str().unwrap();
+        let value = r["value"].as_str().unwrap();
+        let cells = row_cells(&html, "data-metric", metric);
+        let shown = cells[0].replace(['£', ','], "");
+        assert_eq!(shown, if value.is_empty() { "–" } else { value }, "{metric}");
+    }
+    let last_year = s.run(&["summary", "--report", "annual", "--period", "2025/26", "--format", "json"]).ok();
+    let incidents = &json(&last_year)[0];
+    assert_eq!(row_cells(&html, "data-metric", "incidents")[3], incidents["value"].as_str().unwrap());
+    // The monthly trend is summary's cross-tab of month by category.
+    let trend = s.run(&["summary", "--by", "month,category", "--period", "2026/27", "--format", "json"]).ok();
+    for r in json(&trend) {
+        let obj = r.as_object().unwrap();
+        let key = obj["month\\category"].as_str().unwrap();
+        let want: Vec<&str> = obj.values().skip(1).map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(row_cells(&html, "data-key", key), want, "{key}");
+    }
+
+    // Counts only: no name, summary, description or note reaches the page.
+    let export = s.run(&["export", "--include-personal", "--format", "json"]).ok();
+    for r in json(&export) {
+        for k in
+            ["summary", "description", "reporter_name", "people_names", "notes", "closure_note", "location"]
+        {
+            if let Some(text) = r[k].as_str().filter(|t| t.len() > 6) {
+                assert!(!html.contains(text), "{k} {text:?} is on the board's page");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_board_escapes_every_string_and_can_hide_small_counts() {
+    let s = Store::with_config("sites: [\"<img src=x onerror=alert(1)>\", Peasley Cross]\n");
+    let cfg = s.root.join("lsms.yaml");
+    let text =
+        std::fs::read_to_string(&cfg).unwrap().replace("Test Trust", "Trust <script>alert(1)</script> & Co");
+    std::fs::write(&cfg, text).unwrap();
+    for (when, cat) in
+        [("2026-10-03 10:00", "theft"), ("2026-10-04 11:00", "theft"), ("2026-11-05 12:00", "harassment")]
+    {
+        s.report(&[
+            "--category",
+            cat,
+            "--summary",
+            "x",
+            "--occurred",
+            when,
+            "--site",
+            "<img src=x onerror=alert(1)>",
+        ]);
+    }
+    let html = board(&s, &["--period", "2026/27-Q3"]);
+    assert!(!html.contains("<script") && !html.contains("<img"), "strings are escaped");
+    assert!(html.contains("Trust &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(row_cells(&html, "data-metric", "incidents")[0] == "3");
+
+    let html = board(&s, &["--period", "2026/27-Q3", "--suppress-small"]);
+    assert_eq!(row_cells(&html, "data-metric", "incidents")[0], "&lt;5");
+    for n in 1..=4 {
+        assert!(!html.contains(&format!("<td>{n}</td>")), "a count of {n} is shown");
+        assert!(!html.contains(&format!(">{n}</text>")), "a chart shows a count of {n}");
+    }
+    assert!(html.contains("Counts from 1 to 4 are shown as &lt;5"));
+}
+
+#[test]
+fn a_real_browser_prints_the_board_to_a4_pages() {
+    need("chromium", "chromium");
+    need("pdftotext", "poppler-utils");
+    let s = Store::sample();
+    let dir = s.tmp.path();
+    let html = dir.join("board.html");
+    s.run(&["board", "--period", "2026/27", "--output", html.to_str().unwrap()]).ok();
+    let pdf = dir.join("board.pdf");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Northshire Community Health NHS Trust"), "{text}");
+    assert!(text.contains("2026/27") && text.contains("Headline figures"), "{text}");
+    let annual = s.run(&["summary", "--report", "annual", "--period", "2026/27", "--format", "json"]).ok();
+    let incidents = json(&annual)[0]["value"].as_str().unwrap().to_string();
+    // The headline table's row (the cards above it have the word alone).
+    let line = text
+        .lines()
+        .find(|l| {
+            l.trim_start().starts_with("Incidents ")
+                && l.split_whitespace().nth(1).is_some_and(|w| w.parse::<u64>().is_ok())
+        })
+        .unwrap_or_default();
+    assert!(line.split_whitespace().nth(1) == Some(incidents.as_str()), "incidents {incidents} in {line:?}");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let pages: u32 = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!((5..=10).contains(&pages), "{pages} pages: one a section, none spilling far");
+    assert!(info.lines().any(|l| l.starts_with("Page size:") && l.contains("(A4)")), "A4 pages: {info}");
+}
+
+/// Reads an .xlsx export back with openpyxl and compares every cell: the
+/// columns and rows are the CSV export's (a spreadsheet row is flat), each
+/// scalar is the JSON export's value with its type (dates as dates in the
+/// store's zone, money as pounds, counts, booleans), and the list columns
+/// are the CSV's text (without the ' that CSV puts before a formula).
+const XLSX_CHECK: &str = r#"
+import csv, json, sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+objs = json.load(open(sys.argv[2]))
+flat = list(csv.DictReader(open(sys.argv[3], newline='', encoding='utf-8-sig')))
+marking, trust = sys.argv[4], sys.argv[5]
+assert ws['A1'].value == marking, ws['A1'].value
+assert ws['A3'].value == trust, ws['A3'].value
+assert ws['A4'].value.startswith('Period:') and ws['A5'].value.startswith('Made:')
+assert ws.freeze_panes == 'A8', ws.freeze_panes
+assert ws.auto_filter.ref.startswith('A7:'), ws.auto_filter.ref
+header = [c.value for c in ws[7]]
+assert header == list(flat[0].keys()), (header, list(flat[0].keys()))
+for c in range(1, len(header) + 1):
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 8
+assert ws.column_dimensions['A'].width >= 14, 'an id column fits an id'
+assert ws.column_dimensions['B'].width >= 36, 'a uuid column fits a uuid'
+assert ws.max_row == 7 + len(objs) == 7 + len(flat), (ws.max_row, len(objs), len(flat))
+n = 0
+for r, obj, text in zip(ws.iter_rows(min_row=8), objs, flat):
+    assert r[0].value == obj['id'] == text['id']
+    for cell, key in zip(r, header):
+        got = cell.value
+        want = obj.get(key, 'LIST')
+        if isinstance(want, (list, dict)) or want == 'LIST':
+            t = text[key]
+            assert got == t or (got or '') == t or "'" + str(got) == t, (key, got, t)
+        elif want is None or want == '':
+            assert got is None or got == '', (key, got, want)
+        elif key.endswith('_at'):
+            assert isinstance(got, datetime.datetime), (key, got)
+            assert got.isoformat() == want[:19], (key, got, want)
+            assert cell.number_format == 'yyyy-mm-dd hh:mm', cell.number_format
+        elif key.startswith('losses_'):
+            assert isinstance(got, (int, float)) and abs(got - float(want)) < 1e-9, (key, got, want)
+            assert cell.number_format == '£#,##0.00', cell.number_format
+        elif isinstance(want, bool):
+            assert got is want, (key, got, want)
+        elif isinstance(want, int):
+            assert got == want, (key, got, want)
+        else:
+            assert cell.data_type == 's' and got == want, (key, cell.data_type, got, want)
+        n += 1
+print(n)
+"#;
+
+#[test]
+fn spreadsheets_hold_typed_cells_that_match_the_json_export() {
+    need("python3", "python3");
+    let probe = Command::new("python3").args(["-c", "import openpyxl"]).output().unwrap();
+    assert!(probe.status.success(), "openpyxl is needed: `pip install openpyxl` (bash .ci/run installs it)");
+    let s = Store::sample();
+    // Text that a spreadsheet would run or misread stays text.
+    s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "--loss",
+        "1250.5",
+        "--occurred",
+        "2026-07-01 09:30",
+    ]);
+    let dir = s.tmp.path();
+    for personal in [true, false] {
+        let x = dir.join("x.xlsx");
+        let j = dir.join("x.json");
+        let c = dir.join("x.csv");
+        let p: &[&str] = if personal { &["--include-personal"] } else { &[] };
+        let mut a = vec!["export", "--format", "xlsx", "--output", x.to_str().unwrap()];
+        a.extend_from_slice(p);
+        s.run(&a).ok();
+        for (f, file) in [("json", &j), ("csv", &c)] {
+            let mut a = vec!["export", "--format", f, "--output", file.to_str().unwrap()];
+            a.extend_from_slice(p);
+            s.run(&a).ok();
+        }
+        let marking = if personal { "OFFICIAL-SENSITIVE" } else { "OFFICIAL" };
+        let trust = "Northshire Community Health NHS Trust (fictional)";
+        let cells = python(
+            XLSX_CHECK,
+            &[x.to_str().unwrap(), j.to_str().unwrap(), c.to_str().unwrap(), marking, trust],
+        );
+        assert!(cells.trim().parse::<u32>().unwrap() > 500, "{cells}");
+        assert_eq!(
+            std::fs::metadata(&x).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "an export stays owner-only"
+        );
+    }
+
+    // A summary's spreadsheet holds the CSV's figures, as numbers.
+    let x = dir.join("s.xlsx");
+    s.run(&[
+        "summary",
+        "--by",
+        "category",
+        "--period",
+        "2026/27",
+        "--compare",
+        "previous",
+        "--format",
+        "xlsx",
+        "--output",
+        x.to_str().unwrap(),
+    ])
+    .ok();
+    let csv = s
+        .run(&[
+            "summary",
+            "--by",
+            "category",
+            "--period",
+            "2026/27",
+            "--compare",
+            "previous",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let script = r#"
+import openpyxl, sys, csv, io
+ws = openpyxl.load_workbook(sys.argv[1]).active
+assert ws['A1'].value == 'OFFICIAL'
+want = list(csv.reader(io.StringIO(sys.argv[2])))
+got = [[c.value for c in r] for r in ws.iter_rows(min_row=7)]
+assert got[0][:6] == ['Category', 'Incidents', 'Open', 'Closed', 'Losses estimated (£)', 'Losses recovered (£)'], got[0]
+assert got[0][-2:] == ['Incidents, previous period', 'Incidents: change on the previous period'], got[0]
+assert len(got[0]) == len(want[0])
+got, want = got[1:], want[1:]
+assert len(got) == len(want), (len(got), len(want))
+for g, w in zip(got, want):
+    for a, b in zip(g, w):
+        if isinstance(a, (int, float)):
+            assert abs(a - float(b)) < 1e-9, (a, b)
+        else:
+            assert a == b, (a, b)
+money = [c for c in ws[8] if c.number_format == '£#,##0.00']
+assert len(money) == 2, [c.number_format for c in ws[8]]
+print('ok')
+"#;
+    assert_eq!(python(script, &[x.to_str().unwrap(), &csv.stdout]).trim(), "ok");
+
+    // Never to a terminal or a pipe.
+    let before = s.snapshot();
+    s.run(&["export", "--format", "xlsx"]).fails(2).says("--output");
+    s.run(&["summary", "--format", "xlsx"]).fails(2).says("--output");
+    assert_eq!(before, s.snapshot());
+}
+
+#[test]
+fn csv_files_open_cleanly_and_pipes_stay_plain() {
+    let s = Store::sample();
+    let f = s.tmp.path().join("figures.csv");
+    s.run(&[
+        "summary",
+        "--report",
+        "annual",
+        "--period",
+        "2026",
+        "--format",
+        "csv",
+        "--output",
+        f.to_str().unwrap(),
+    ])
+    .ok();
+    let bytes = std::fs::read(&f).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFmetric,label,value\n"), "a BOM, then the header");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("Losses estimated (£),1527.70"), "{text}");
+    let piped = s.run(&["summary", "--report", "annual", "--period", "2026", "--format", "csv"]).ok();
+    assert!(piped.stdout.starts_with("metric,"), "no BOM on stdout");
+    let j = s.tmp.path().join("figures.json");
+    s.run(&["summary", "--format", "json", "--output", j.to_str().unwrap()]).ok();
+    assert!(std::fs::read(&j).unwrap().starts_with(b"["), "no BOM in JSON");
+}
+
+/// The README's crontab lines, run as cron would: `\%` read as `%`, the
+/// environment cut to the PATH line, the paths of /srv moved to a temp dir.
+#[test]
+fn the_readme_cron_lines_work_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme.split("```crontab\n").nth(1).expect("a ```crontab block").split("```").next().unwrap();
+    let s = Store::sample();
+    let bin = assert_cmd::cargo::cargo_bin("lsms");
+    let bindir = s.tmp.path().join("bin");
+    std::fs::create_dir(&bindir).unwrap();
+    std::os::unix::fs::symlink(&bin, bindir.join("lsms")).unwrap();
+    let out_dir = s.tmp.path().join("board");
+    std::fs::create_dir(&out_dir).unwrap();
+    let mut path = String::new();
+    let mut jobs = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        if let Some(p) = line.strip_prefix("PATH=") {
+            path = p.replace("/usr/local/bin", bindir.to_str().unwrap());
+            continue;
+        }
+        let fields: Vec<&str> = line.splitn(6, ' ').collect();
+        assert_eq!(fields.len(), 6, "minute hour day month weekday command: {line}");
+        let command = fields[5];
+        let unescaped = command.replace("\\%", "");
+        assert!(!unescaped.contains('%'), "cron would end the command at an unescaped %: {command}");
+        let command = command
+            .replace("\\%", "%")
+            .replace("/srv/security", s.root.to_str().unwrap())
+            .replace("/srv/board", out_dir.to_str().unwrap());
+        assert!(!path.is_empty(), "the block sets PATH, as cron's is minimal");
+        let out = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(&command)
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", s.tmp.path())
+            .env("LSMS_NOW", "2026-11-01T06:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stdout.is_empty() && out.stderr.is_empty(),
+            "cron mails any output: a good run is silent"
+        );
+        jobs += 1;
+    }
+    assert!(jobs >= 1);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert!(names.contains(&"board-2026-10.html".to_string()), "named for the month it holds: {names:?}");
+    assert!(names.contains(&"figures-2026-10.csv".to_string()), "{names:?}");
+}
+
+#[test]
+fn reports_follow_the_umask_and_personal_data_stays_owner_only() {
+    let s = Store::sample();
+    let dir = s.tmp.path();
+    let bin = assert_cmd::cargo::cargo_bin("lsms");
+    let sh = |cmd: &str| {
+        let out = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!("umask 022; cd '{}' && '{}' -q {cmd}", s.root.display(), bin.display()))
+            .env("LSMS_NOW", NOW)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let mode = |name: &str| std::fs::metadata(dir.join(name)).unwrap().permissions().mode() & 0o777;
+    let at = |name: &str| Path::new(dir).join(name).display().to_string();
+    sh(&format!("board --period 2026/27 --output '{}'", at("b.html")));
+    sh(&format!("summary --format csv --output '{}'", at("s.csv")));
+    sh(&format!("export --include-personal --output '{}'", at("e.csv")));
+    assert_eq!(mode("b.html"), 0o644, "the board's report follows the umask");
+    assert_eq!(mode("s.csv"), 0o644, "a summary follows the umask");
+    assert_eq!(mode("e.csv"), 0o600, "personal data stays owner-only");
+}
+
+#[test]
+fn the_board_refuses_bad_input_and_leaves_the_store_as_it_was() {
+    let s = Store::sample();
+    let before = s.snapshot();
+    s.run(&["board", "--period", "2026/2028"]).fails(2).says("not a financial year");
+    s.run(&["board", "--period", "fortnight"]).fails(2).says("2026/27-Q1");
+    let inside = s.root.join("lsms.yaml");
+    s.run(&["board", "--output", inside.to_str().unwrap()]).fails(1).says("nothing was written");
+    assert_eq!(before, s.snapshot());
+    // With no --output the page goes to stdout, for a pipe.
+    let out = s.run(&["board", "--period", "last-fy"]).ok();
+    assert!(out.stdout.starts_with("<!DOCTYPE html>") && out.stdout.contains("2025/26"));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
