@@ -81,6 +81,7 @@ pub enum Command {
     Check(cmd::check::Args),
     Fmt(cmd::fmt::Args),
     Import(cmd::import::Args),
+    Person(cmd::person::Args),
     Sync(cmd::sync::Args),
     Resolve(cmd::resolve::Args),
     MergeFile(cmd::merge_file::Args),
@@ -153,7 +154,7 @@ pub struct FilterArgs {
     #[arg(long, help_heading = "Filters")]
     pub unassigned: bool,
 
-    /// Only incidents that occurred at or after WHEN (a date or a time)
+    /// Only incidents that occurred at or after WHEN (a date or a time; 24/11/2026 is day first)
     #[arg(long, value_name = "WHEN", help_heading = "Filters")]
     pub since: Option<String>,
 
@@ -161,7 +162,8 @@ pub struct FilterArgs {
     #[arg(long, value_name = "WHEN", help_heading = "Filters")]
     pub until: Option<String>,
 
-    /// Only incidents whose summary, description, location or notes contain TEXT (any case)
+    /// Only incidents whose summary, description, location, notes, reporter or people's names,
+    /// crime reference, HSE reference or sanctions contain TEXT (any case)
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
 }
@@ -176,7 +178,7 @@ pub struct IncidentFields {
     /// One line that says what happened
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub summary: Option<String>,
-    /// When it happened
+    /// When it happened: 24/11/2026 14:30 (day first), 2026-11-24 14:30, today 14:30, …
     #[arg(long, value_name = "WHEN")]
     pub occurred: Option<String>,
     /// When it was reported

@@ -1,7 +1,7 @@
 //! Filters and sorting over records: pure, given the store's zone and "now".
 
 use crate::model::{Incident, Status, Vocab, time};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 /// Which incidents a command reads.
@@ -89,7 +89,7 @@ impl Filter {
         let before = i
             .until
             .as_deref()
-            .map(|s| match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+            .map(|s| match time::parse_date(s) {
                 Ok(d) => Ok(time::start_of_day(d + Duration::days(1), tz)),
                 Err(_) => time::parse_when(s, tz, now).map(|t| t.to_utc() + Duration::seconds(1)),
             })
@@ -132,6 +132,11 @@ fn grep(inc: &Incident, needle: &str) -> bool {
         || inc.location.as_deref().is_some_and(has)
         || inc.closure_note.as_deref().is_some_and(has)
         || inc.history.iter().any(|e| e.action == "note" && e.detail.as_deref().is_some_and(has))
+        || inc.reporter.as_ref().and_then(|r| r.name.as_deref()).is_some_and(has)
+        || inc.people.iter().any(|p| p.name.as_deref().is_some_and(has))
+        || inc.police.as_ref().and_then(|p| p.crime_ref.as_deref()).is_some_and(has)
+        || inc.riddor.as_ref().and_then(|r| r.hse_ref.as_deref()).is_some_and(has)
+        || inc.sanctions.iter().any(|s| has(&s.kind) || s.note.as_deref().is_some_and(has))
 }
 
 /// What `--sort` takes.

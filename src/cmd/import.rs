@@ -11,7 +11,8 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
-police_ref, loss. Dates may also be written 24/11/2026 or 24/11/2026 14:30 (day first).
+police_ref, loss. Dates are read day first as people in England write them (24/11/2026 or
+24/11/2026 14:30; 11/24/2026 is refused), or as 2026-11-24 14:30; money as 1,250.50 or £1,250.50.
 Values of the category column are mapped through --category-map (or `categories:` in the
 mapping file) before they are checked. Columns not mapped are ignored, and named.
 
@@ -70,29 +71,13 @@ fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-/// `24/11/2026 14:30` → `2026-11-24 14:30`; anything else as it is.
-fn uk_date(s: &str) -> String {
-    let t = s.trim();
-    let (date, time) = t.split_once(' ').unwrap_or((t, ""));
-    let parts: Vec<&str> = date.split('/').collect();
-    if let [d, m, y] = parts.as_slice()
-        && y.len() == 4
-        && d.len() <= 2
-        && m.len() <= 2
-        && [d, m, y].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return format!("{y}-{m:0>2}-{d:0>2} {time}").trim().to_string();
-    }
-    t.to_string()
-}
-
 fn set(d: &mut Draft, field: &str, v: String) {
     let v = Some(v).filter(|v| !v.trim().is_empty());
     match field {
         "category" => d.category = v,
         "summary" => d.summary = v,
-        "occurred" => d.occurred = v.map(|s| uk_date(&s)),
-        "reported" => d.reported = v.map(|s| uk_date(&s)),
+        "occurred" => d.occurred = v,
+        "reported" => d.reported = v,
         "site" => d.site = v,
         "location" => d.location = v,
         "description" => d.description = v,
@@ -286,16 +271,4 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     super::emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
     ctx.say(format!("Imported {} incident(s).", ids.len()));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::uk_date;
-
-    #[test]
-    fn reads_day_first_dates() {
-        assert_eq!(uk_date("24/11/2026 14:30"), "2026-11-24 14:30");
-        assert_eq!(uk_date("4/1/2026"), "2026-01-04");
-        assert_eq!(uk_date("2026-01-04 10:00"), "2026-01-04 10:00");
-    }
 }

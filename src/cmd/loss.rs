@@ -7,7 +7,7 @@ use crate::model::Money;
 /// Record the estimated loss and the amount recovered (redress)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Amounts are pounds and pence as digits: 120, 120.5, 1000.00.\n\nExamples:\n  lsms loss 7QF3 --estimated 850\n  lsms loss 7QF3 --recovered 200 --note 'Compensation order paid'"
+    after_help = "Amounts are pounds and pence as people write them: 120, 120.5, 1250.50, 1,250.50, £1,250.50, £60\n(commas only between thousands; never negative).\n\nExamples:\n  lsms loss 7QF3 --estimated '£1,250.50'\n  lsms loss 7QF3 --recovered 200 --note 'Compensation order paid'"
 )]
 pub struct Args {
     /// The incident's id, or its last four characters

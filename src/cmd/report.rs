@@ -20,8 +20,15 @@ Examples:
       --person victim:staff --person alleged-offender:visitor
   echo 'Bag taken from the staff room' \\
       | lsms report --category theft --summary 'Bag taken' --description -
+  lsms report --category theft --summary 'Purse taken from locker' \\
+      --occurred '24/11/2026 14:30' --loss '£1,250.50'
   # one incident per YAML document, all or nothing:
   lsms report --from incidents.yaml
+
+Times are read day first, as people in England write them: 24/11/2026 14:30,
+24/11/2026 (midnight), 1/2/2026 is 1 February (11/24/2026 is refused); also
+2026-11-24 14:30, RFC 3339, now, today 14:30, yesterday 09:00, in the store's zone.
+Money: 120, 1250.50, 1,250.50, £1,250.50 or £60. The same forms hold in --from documents.
 
 Prints the new incident's id alone on stdout.";
 
@@ -37,7 +44,7 @@ Prints the new incident's id alone on stdout.";
 pub struct Args {
     #[command(flatten)]
     pub fields: IncidentFields,
-    /// The estimated loss in pounds, e.g. 120.50
+    /// The estimated loss in pounds, e.g. 120.50, 1,250.50 or £1,250.50
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub loss: Option<String>,
     /// Record one incident per YAML document of FILE (`-`: standard input)

@@ -20,11 +20,11 @@ pub struct Args {
     /// What was applied, e.g. warning-letter
     #[arg(long, value_name = "KIND")]
     pub kind: String,
-    /// When it was applied [default: today]
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// When it was applied, day first (24/11/2026) or 2026-11-24 [default: today]
+    #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// When it is due for review (an acceptable behaviour agreement, say)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// When it is due for review (an acceptable behaviour agreement, say), e.g. 1/6/2027
+    #[arg(long, value_name = "DATE")]
     pub review_on: Option<String>,
     /// A note kept with the sanction, e.g. its terms
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]

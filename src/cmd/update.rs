@@ -41,8 +41,8 @@ pub struct Args {
     /// The HSE's reference for a RIDDOR report
     #[arg(long, value_name = "REF")]
     pub hse_ref: Option<String>,
-    /// When it was reported to the HSE
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// When it was reported to the HSE, day first (24/11/2026) or 2026-11-24
+    #[arg(long, value_name = "DATE")]
     pub riddor_reported_on: Option<String>,
     /// investigating or awaiting-external
     #[arg(long, value_name = "S")]

@@ -4,7 +4,7 @@
 use super::enums::*;
 use super::id::Id;
 use super::money::Money;
-use super::time::{Stamp, parse_date, parse_stored};
+use super::time::{Stamp, parse_stored, parse_stored_date};
 use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 use uuid::Uuid;
@@ -265,11 +265,11 @@ impl<'m> Fields<'m, '_> {
     }
 
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
-        self.parsed(key, false, parse_date)
+        self.parsed(key, false, parse_stored_date)
     }
 
     fn money(&mut self, key: &str) -> Option<Money> {
-        self.parsed(key, false, Money::parse)
+        self.parsed(key, false, Money::parse_stored)
     }
 
     fn bool(&mut self, key: &str) -> Option<bool> {

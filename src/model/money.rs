@@ -9,12 +9,52 @@ pub struct Money(pub u64);
 impl Money {
     pub const ZERO: Money = Money(0);
 
-    /// Parses `120`, `120.5` or `120.50` (pounds). Refuses signs, currency
-    /// symbols, thousands separators and more than two decimal places, each
-    /// with a message that says what to write instead.
+    /// Parses an amount as people in England write it: `120`, `120.5`,
+    /// `1250.50`, `1,250.50`, `£1,250.50` or `£60` (pounds). Commas must
+    /// separate thousands (`1,25.00` is refused); signs, other currencies
+    /// and more than two decimal places are refused, each with a message
+    /// that says what to write instead.
     pub fn parse(s: &str) -> Result<Money, String> {
         let t = s.trim();
-        let hint = "write pounds and pence as digits, like 120 or 1000.50";
+        let hint = "write pounds and pence like 120, 1250.50, 1,250.50 or £1,250.50";
+        if t.is_empty() {
+            return Err(format!("empty amount: {hint}"));
+        }
+        let body = t.strip_prefix('£').map(str::trim_start).unwrap_or(t);
+        if body.starts_with('-') || body.starts_with("-£") || t.starts_with('-') {
+            return Err(format!("amount '{s}' is negative: amounts are never below £0.00"));
+        }
+        if body.contains(['£', '$', '€']) || body.starts_with('+') {
+            return Err(format!("amount '{s}' has a sign or a currency other than a leading £: {hint}"));
+        }
+        let (whole, frac) = match body.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (body, ""),
+        };
+        if frac.contains(',') {
+            return Err(format!("amount '{s}' has a comma in the pence: {hint}"));
+        }
+        let whole = if whole.contains(',') {
+            let groups: Vec<&str> = whole.split(',').collect();
+            let lead_ok = (1..=3).contains(&groups[0].len());
+            if !lead_ok || groups[1..].iter().any(|g| g.len() != 3) {
+                return Err(format!(
+                    "amount '{s}' has a misplaced comma: commas go between thousands, like 1,250.50 \
+                     (or leave them out: 1250.50)"
+                ));
+            }
+            groups.concat()
+        } else {
+            whole.to_string()
+        };
+        Self::parse_plain(&whole, frac, body.contains('.'), s, hint)
+    }
+
+    /// Parses an amount kept in a file: digits and up to two decimal
+    /// places only (`1250.50`), as lsms writes it.
+    pub fn parse_stored(s: &str) -> Result<Money, String> {
+        let t = s.trim();
+        let hint = "a file keeps pounds and pence as digits, like 120 or 1000.50";
         if t.is_empty() {
             return Err(format!("empty amount: {hint}"));
         }
@@ -24,12 +64,13 @@ impl Money {
         if t.contains(['£', '$', '€', ',']) || t.starts_with('+') {
             return Err(format!("amount '{s}' has a sign, currency symbol or separator: {hint}"));
         }
-        let (whole, frac) = match t.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (t, ""),
-        };
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        Self::parse_plain(whole, frac, t.contains('.'), s, hint)
+    }
+
+    fn parse_plain(whole: &str, frac: &str, has_point: bool, s: &str, hint: &str) -> Result<Money, String> {
         let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !digits(whole) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
+        if whole.is_empty() || !digits(whole) || !digits(frac) || (has_point && frac.is_empty()) {
             return Err(format!("amount '{s}' is not a number: {hint}"));
         }
         if frac.len() > 2 {
@@ -68,13 +109,55 @@ mod tests {
     }
 
     #[test]
+    fn reads_money_as_people_in_england_write_it() {
+        assert_eq!(Money::parse("£1,250.50").unwrap(), Money(125050));
+        assert_eq!(Money::parse("1,250.50").unwrap(), Money(125050));
+        assert_eq!(Money::parse("£60").unwrap(), Money(6000));
+        assert_eq!(Money::parse("£ 60.5").unwrap(), Money(6050));
+        assert_eq!(Money::parse("£1,000").unwrap(), Money(100000));
+        assert_eq!(Money::parse("1,234,567.89").unwrap(), Money(123456789));
+        assert_eq!(Money::parse("999").unwrap(), Money(99900));
+    }
+
+    #[test]
+    fn a_file_keeps_plain_digits_only() {
+        assert_eq!(Money::parse_stored("1250.50").unwrap(), Money(125050));
+        for bad in ["£1,250.50", "1,250.50", "£60", "-5"] {
+            assert!(Money::parse_stored(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn refuses_what_is_not_an_exact_amount() {
-        for bad in
-            ["", "-5", "12.345", "£1,000", "1,000", "12.", ".5", "abc", "1e3", "+3", "99999999999999999999"]
-        {
+        for bad in [
+            "",
+            "-5",
+            "12.345",
+            "12.",
+            ".5",
+            "abc",
+            "1e3",
+            "+3",
+            "99999999999999999999",
+            "1,25.00",
+            "1,2500",
+            ",250",
+            "1,250,",
+            "1250,00",
+            "1.250,00",
+            "£-5",
+            "-£5",
+            "££5",
+            "$5",
+            "€5",
+            "5£",
+            "£",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(Money::parse("-5").unwrap_err().contains("negative"));
+        assert!(Money::parse("£-5").unwrap_err().contains("negative"));
+        assert!(Money::parse("1,25.00").unwrap_err().contains("misplaced comma"));
         assert!(Money::parse("12.345").unwrap_err().contains("two decimal places"));
     }
 }

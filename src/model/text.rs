@@ -247,9 +247,74 @@ pub fn inert_same_length(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A name folded for matching: lower case, the accents of Latin letters
+/// taken off (é → e, ŵ → w, ß → ss, æ → ae), apostrophes dropped (O'Brien,
+/// O’Brien and OBrien are one name) and runs of white space made one space. A small table rather
+/// than full Unicode decomposition: the names a trust records are in Latin
+/// script, and letters outside the table are kept as they are (lower case).
+pub fn fold_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+            'ď' | 'đ' | 'ð' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+            'ĥ' | 'ħ' => "h",
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+            'ĵ' => "j",
+            'ķ' => "k",
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+            'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+            'œ' => "oe",
+            'ŕ' | 'ŗ' | 'ř' => "r",
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+            'ß' => "ss",
+            'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+            'ŵ' => "w",
+            'ý' | 'ÿ' | 'ŷ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            'þ' => "th",
+            '\'' | '\u{2019}' | '\u{2018}' | '`' => "",
+            // A combining accent (a name typed decomposed) is dropped.
+            '\u{300}'..='\u{36F}' => "",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(plain);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_fold_case_accents_and_spacing() {
+        assert_eq!(fold_name("  Zoë   O\u{2019}Brien "), "zoe obrien");
+        assert_eq!(fold_name("SIÔN ŵyn"), "sion wyn");
+        assert_eq!(fold_name("Renée"), fold_name("renee"));
+        assert_eq!(fold_name("Rene\u{301}e"), "renee");
+        assert_eq!(fold_name("Straße"), "strasse");
+        assert_eq!(fold_name("Łukasz Żółć"), "lukasz zolc");
+        assert_ne!(fold_name("Jo Smith"), fold_name("Jon Smith"));
+    }
 
     #[test]
     fn every_kind_of_line_break_is_refused_in_a_one_line_field() {

@@ -7,8 +7,55 @@ use chrono_tz::Tz;
 /// A point in time as the record keeps it: with the store zone's offset.
 pub type Stamp = DateTime<FixedOffset>;
 
-const FORMS: &str = "write it as 2026-11-24 14:30, 2026-11-24T14:30, RFC 3339 \
-    (2026-11-24T14:30:00+00:00), now, today 14:30 or yesterday 09:00";
+const FORMS: &str = "write it as 24/11/2026 14:30 or 24/11/2026 (day first), 2026-11-24 14:30, \
+    2026-11-24T14:30, RFC 3339 (2026-11-24T14:30:00+00:00), now, today 14:30 or yesterday 09:00";
+
+/// The forms a date is read in, for messages.
+const DATE_FORMS: &str = "write it day first as 24/11/2026, or as 2026-11-24";
+
+/// Reads a day-first date `D/M/YYYY` (one or two digits for day and month).
+/// `None`: not in that shape at all; `Some(Err)`: in that shape but not a
+/// date, such as a month-first date (`11/24/2026`), said so with a hint.
+fn day_first(s: &str) -> Option<Result<NaiveDate, String>> {
+    let parts: Vec<&str> = s.split('/').collect();
+    let [d, m, y] = parts.as_slice() else { return None };
+    let digits =
+        |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(d, 2) && digits(m, 2) && digits(y, 4)) {
+        return None;
+    }
+    if y.len() != 4 {
+        return Some(Err(format!("'{s}' has a two-digit year: write the year in full, like 24/11/2026")));
+    }
+    let (dn, mn, yn): (u32, u32, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+    if mn > 12 && (1..=12).contains(&dn) {
+        return Some(Err(format!(
+            "'{s}' has no month {mn}: lsms reads dates day first (day/month/year), \
+             so write {mn}/{dn}/{yn} for day {mn} of month {dn}"
+        )));
+    }
+    Some(NaiveDate::from_ymd_opt(yn, mn, dn).ok_or_else(|| {
+        format!(
+            "'{s}' is not a date: there is no day {dn} in month {mn} of {yn} (lsms reads dates day first)"
+        )
+    }))
+}
+
+/// Parses a date as people in England write it: `24/11/2026` (day first,
+/// always; `1/2/2026` is 1 February) or `2026-11-24`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    if let Some(r) = day_first(t) {
+        return r;
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date: {DATE_FORMS}"))
+}
+
+/// Parses a date kept in a file: `YYYY-MM-DD` only.
+pub fn parse_stored_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, like 2026-11-24"))
+}
 
 /// Formats a time for the file and for JSON: RFC 3339 to the second.
 /// chrono's own formatter: measured at 165-172 ns a stamp against 236-283
@@ -44,12 +91,6 @@ fn parse_clock(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok()
 }
 
-/// Parses a date `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, like 2026-11-24"))
-}
-
 /// Parses a time as people type it, in the store zone `tz`. A bare date
 /// means the start of that day.
 pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, String> {
@@ -77,6 +118,18 @@ pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, Stri
                 None => Err(format!("'{input}' has no time of day I can read: {FORMS}")),
             };
         }
+    }
+    let (date, clock) = match s.split_once([' ', 'T']) {
+        Some((d, c)) => (d, Some(c.trim())),
+        None => (s, None),
+    };
+    if let Some(day) = day_first(date) {
+        let day = day?;
+        return match clock.map(parse_clock) {
+            None => resolve_local(day.and_time(NaiveTime::MIN), tz, input),
+            Some(Some(c)) => resolve_local(day.and_time(c), tz, input),
+            Some(None) => Err(format!("'{input}' has no time of day I can read: {FORMS}")),
+        };
     }
     for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
@@ -143,6 +196,33 @@ mod tests {
     }
 
     #[test]
+    fn reads_dates_day_first_as_people_in_england_write_them() {
+        let at = |s: &str| rfc3339(&parse_when(s, LON, now()).unwrap());
+        assert_eq!(at("24/11/2026 14:30"), "2026-11-24T14:30:00+00:00");
+        assert_eq!(at("24/11/2026 14:30:15"), "2026-11-24T14:30:15+00:00");
+        assert_eq!(at("24/11/2026"), "2026-11-24T00:00:00+00:00");
+        assert_eq!(at("1/2/2026"), "2026-02-01T00:00:00+00:00");
+        assert_eq!(at("01/07/2026 09:00"), "2026-07-01T09:00:00+01:00");
+        assert_eq!(parse_date("1/2/2026").unwrap(), NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
+        assert_eq!(parse_date(" 24/11/2026 ").unwrap(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(parse_date("2026-11-24").unwrap(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    }
+
+    #[test]
+    fn refuses_month_first_dates_with_a_hint() {
+        let e = parse_when("11/24/2026 14:30", LON, now()).unwrap_err();
+        assert!(e.contains("day first") && e.contains("24/11/2026"), "{e}");
+        let e = parse_date("11/24/2026").unwrap_err();
+        assert!(e.contains("day first") && e.contains("24/11/2026"), "{e}");
+        for bad in ["24/11/26", "32/1/2026", "29/02/2026", "24-11-2026", "24/11", "2026/11/24"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+            assert!(parse_when(bad, LON, now()).is_err(), "{bad}");
+        }
+        assert!(parse_date("24/11/26").unwrap_err().contains("year in full"));
+        assert!(parse_stored_date("24/11/2026").is_err(), "a file keeps ISO dates only");
+    }
+
+    #[test]
     fn refuses_the_spring_gap_and_the_autumn_fold() {
         let gap = parse_when("2026-03-29 01:30", LON, now()).unwrap_err();
         assert!(gap.contains("does not exist"), "{gap}");
@@ -156,7 +236,7 @@ mod tests {
 
     #[test]
     fn refuses_nonsense_with_the_forms() {
-        for bad in ["", "tomorrow", "2026-13-01 10:00", "24/11/2026", "today 25:00"] {
+        for bad in ["", "tomorrow", "2026-13-01 10:00", "31/02/2026", "today 25:00", "24/11/2026 25:00"] {
             let e = parse_when(bad, LON, now()).unwrap_err();
             assert!(e.contains("2026-11-24 14:30") || e.contains("empty"), "{bad}: {e}");
         }

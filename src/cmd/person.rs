@@ -1,0 +1,144 @@
+//! `lsms person`: every incident naming one person, for spotting a repeat
+//! offender and for answering a subject access request.
+
+use super::{Ctx, emit, finish_scan, gather};
+use crate::cli::{FilterArgs, Format};
+use crate::error::{Error, Result};
+use crate::model::Incident;
+use crate::model::text::fold_name;
+use crate::query::DefaultStatus;
+use crate::render::{self, Rows};
+
+const AFTER_HELP: &str = "\
+NAME matches any part of a recorded name, ignoring case, accents and extra spaces:
+`smith` finds 'J. Smith' and 'Anna Smithson', `zoe` finds 'Zoë'. The reporter and
+everyone under `people` are searched; incidents of every status by default.
+
+Each row is one place the person is named: id, occurred (date), category, status,
+role (reporter, victim, alleged-offender, …) and party. A table at a terminal also
+shows the name as recorded, so you can tell 'J. Smith' from 'Anna Smithson'.
+TSV, CSV and JSON are for files and other programs: they leave the name out unless
+--include-personal, as `export` does.
+
+For a subject access request, `--format json --include-personal` prints every
+record naming the person whole, each as `lsms show ID --format json` gives it.
+
+Examples:
+  lsms person 'smith'
+  lsms person 'Zoe Brown' --since 1/4/2026 --category physical-assault
+  lsms person 'Zoë Brown' --format json --include-personal > sar-zoe-brown.json";
+
+/// Every incident naming a person (reporter or in people)
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// The name, or part of it (any case, accents optional)
+    pub name: String,
+
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json]))]
+    pub format: Option<Format>,
+
+    /// Add the name as recorded to TSV, CSV and JSON; with --format json, every record whole
+    #[arg(long)]
+    pub include_personal: bool,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// One place a person is named in an incident.
+struct Hit {
+    role: String,
+    party: String,
+    name: String,
+}
+
+/// Where `needle` (already folded) names someone in `inc`.
+fn hits(inc: &Incident, needle: &str) -> Vec<Hit> {
+    let named = |n: &Option<String>| n.as_deref().is_some_and(|n| fold_name(n).contains(needle));
+    let mut out = Vec::new();
+    if let Some(r) = &inc.reporter
+        && named(&r.name)
+    {
+        out.push(Hit {
+            role: "reporter".into(),
+            party: r.party.to_string(),
+            name: r.name.clone().unwrap_or_default(),
+        });
+    }
+    for p in &inc.people {
+        if named(&p.name) {
+            out.push(Hit {
+                role: p.role.to_string(),
+                party: p.party.to_string(),
+                name: p.name.clone().unwrap_or_default(),
+            });
+        }
+    }
+    out
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let needle = fold_name(&args.name);
+    if needle.is_empty() {
+        return Err(Error::usage(
+            "the name is empty",
+            "give a name or part of one, like lsms person 'smith'",
+        ));
+    }
+    let store = ctx.store()?;
+    let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
+    let tz = store.config.tz;
+    let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
+    let whole = format == Format::Json && args.include_personal;
+    let history = whole || filter.grep.is_some();
+    let (found, bad) = gather(&store, history, |i| {
+        if !filter.matches(&i) {
+            return None;
+        }
+        let h = hits(&i, &needle);
+        (!h.is_empty()).then_some((i, h))
+    })?;
+    let mut out = ctx.out();
+    if whole {
+        let records = found.iter().map(|(i, _)| super::show::to_json(i)).collect::<Result<Vec<_>>>()?;
+        let text = serde_json::to_string_pretty(&records).map_err(|e| Error::failed(e.to_string()))?;
+        emit(&mut out, |o| writeln!(o, "{text}"))?;
+    } else {
+        let show_name = format == Format::Table || args.include_personal;
+        let mut columns: Vec<String> =
+            ["id", "occurred", "category", "status", "role", "party"].iter().map(|s| s.to_string()).collect();
+        if show_name {
+            columns.push("name".into());
+        }
+        let mut rows = Vec::new();
+        for (inc, hs) in &found {
+            for h in hs {
+                let mut row = vec![
+                    inc.id.to_string(),
+                    inc.occurred_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+                    inc.category.clone(),
+                    inc.status.to_string(),
+                    h.role.clone(),
+                    h.party.clone(),
+                ];
+                if show_name {
+                    row.push(h.name.clone());
+                }
+                rows.push(row);
+            }
+        }
+        let rows = Rows { columns, rows };
+        emit(&mut out, |o| match format {
+            Format::Table if rows.rows.is_empty() => Ok(()),
+            Format::Table => render::table(o, &rows, ctx.width(), ctx.color),
+            other => super::write_rows(o, other, &rows),
+        })?;
+    }
+    if found.is_empty() && bad.is_empty() {
+        ctx.say(format!("no incident names {}", args.name.trim()));
+    }
+    finish_scan(ctx, bad)
+}
