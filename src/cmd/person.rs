@@ -14,7 +14,7 @@ NAME matches any part of a recorded name, ignoring case, accents and extra space
 `smith` finds 'J. Smith' and 'Anna Smithson', `zoe` finds 'Zoë'. The reporter and
 everyone under `people` are searched; incidents of every status by default.
 
-Each row is one place the person is named: id, occurred (date), category, status,
+Oldest first. Each row is one place the person is named: id, occurred (date), category, status,
 role (reporter, victim, alleged-offender, …) and party. A table at a terminal also
 shows the name as recorded, so you can tell 'J. Smith' from 'Anna Smithson'.
 TSV, CSV and JSON are for files and other programs: they leave the name out unless
@@ -94,13 +94,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
     let whole = format == Format::Json && args.include_personal;
     let history = whole || filter.grep.is_some();
-    let (found, bad) = gather(&store, history, |i| {
+    let (mut found, bad) = gather(&store, history, |i| {
         if !filter.matches(&i) {
             return None;
         }
         let h = hits(&i, &needle);
         (!h.is_empty()).then_some((i, h))
     })?;
+    // A person's record reads as a timeline: oldest first.
+    found.sort_by(|(a, _), (b, _)| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
     let mut out = ctx.out();
     if whole {
         let records = found.iter().map(|(i, _)| super::show::to_json(i)).collect::<Result<Vec<_>>>()?;

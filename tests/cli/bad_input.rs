@@ -12,9 +12,27 @@ const REPORT_CASES: &[(&str, &[&str], i32, &str)] = &[
     ("two-line summary", &["--category", "theft", "--summary", "a\nb"], 1, "one line"),
     (
         "malformed time",
-        &["--category", "theft", "--summary", "x", "--occurred", "24/11/2026"],
+        &["--category", "theft", "--summary", "x", "--occurred", "24 Nov 2026"],
         1,
-        "2026-11-24 14:30",
+        "24/11/2026 14:30",
+    ),
+    (
+        "month-first date",
+        &["--category", "theft", "--summary", "x", "--occurred", "11/24/2026 14:30"],
+        1,
+        "lsms reads dates day first",
+    ),
+    (
+        "no such day",
+        &["--category", "theft", "--summary", "x", "--occurred", "31/9/2026"],
+        1,
+        "no day 31 in month 9",
+    ),
+    (
+        "two-digit year",
+        &["--category", "theft", "--summary", "x", "--occurred", "24/11/26"],
+        1,
+        "year in full",
     ),
     (
         "time in the spring gap",
@@ -58,11 +76,18 @@ const REPORT_CASES: &[(&str, &[&str], i32, &str)] = &[
         "two decimal places",
     ),
     (
-        "money with a pound sign",
-        &["--category", "theft", "--summary", "x", "--loss", "£1,000"],
+        "money in dollars",
+        &["--category", "theft", "--summary", "x", "--loss", "$1,000"],
         1,
-        "currency symbol",
+        "currency other than a leading £",
     ),
+    (
+        "money with a misplaced comma",
+        &["--category", "theft", "--summary", "x", "--loss", "1,25.00"],
+        1,
+        "misplaced comma",
+    ),
+    ("money below nothing", &["--category", "theft", "--summary", "x", "--loss", "£-5"], 1, "negative"),
     (
         "site not in the list",
         &["--category", "theft", "--summary", "x", "--site", "Elsewhere"],

@@ -228,9 +228,9 @@ fn bad_cases(id: &str) -> Vec<(&'static str, Vec<String>, i32, &'static str)> {
         ),
         (
             "bad sanction date",
-            v(&["sanction", "ID", "--class", "civil", "--kind", "x", "--date", "1/12/2026"]),
+            v(&["sanction", "ID", "--class", "civil", "--kind", "x", "--date", "12/31/2026"]),
             1,
-            "YYYY-MM-DD",
+            "day first",
         ),
         (
             "review before date",
@@ -251,7 +251,8 @@ fn bad_cases(id: &str) -> Vec<(&'static str, Vec<String>, i32, &'static str)> {
         ),
         ("money with three decimals", v(&["loss", "ID", "--estimated", "12.345"]), 1, "two decimal places"),
         ("negative money", v(&["loss", "ID", "--estimated", "-5"]), 1, "negative"),
-        ("money with a pound sign", v(&["loss", "ID", "--estimated", "£1,000"]), 1, "currency symbol"),
+        ("money with a misplaced comma", v(&["loss", "ID", "--estimated", "£1,25.00"]), 1, "misplaced comma"),
+        ("money below nothing", v(&["loss", "ID", "--estimated", "£-5"]), 1, "negative"),
         (
             "recovered more than lost",
             v(&["loss", "ID", "--estimated", "10", "--recovered", "20"]),
