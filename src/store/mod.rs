@@ -192,8 +192,12 @@ impl Store {
     fn read_text(&self, path: &Path) -> Result<String> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
-        let no_follow = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?.file_type();
-        let kind = self.kind_of(path, no_follow)?;
+        let meta = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?;
+        let kind = if meta.file_type().is_symlink() {
+            self.kind_of(path, meta.file_type())?
+        } else {
+            scan::Kind::from_meta(&meta)
+        };
         if let Some(e) = self.unreadable(path, &kind) {
             return Err(e);
         }
