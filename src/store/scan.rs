@@ -334,7 +334,7 @@ impl Store {
                     .map(|(n, stat)| match stat {
                         Ok(_) => {
                             let path = dir.join(n);
-                            map(self.read(&path).map(|l| {
+                            map(self.read_listed(&path).map(|l| {
                                 if self.lint && !l.canonical {
                                     self.note_warnings(&path, &l.text);
                                 }
@@ -381,7 +381,7 @@ impl Store {
                 None => {
                     dirty = true;
                     let path = dir.join(name);
-                    self.read(&path).map(|l| {
+                    self.read_listed(&path).map(|l| {
                         if self.lint && !l.canonical {
                             self.note_warnings(&path, &l.text);
                         }
