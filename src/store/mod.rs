@@ -35,6 +35,8 @@ pub struct Store {
     warnings: std::sync::Mutex<Vec<(String, Error)>>,
     /// How many files the last read with `lint` found not in lsms's form.
     pub unformed: std::sync::atomic::AtomicUsize,
+    /// Temp files of killed writes met while reading.
+    leftovers: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 /// One incident as read from its file, with the text it was read from.
@@ -98,6 +100,7 @@ impl Store {
             lint: false,
             warnings: Default::default(),
             unformed: Default::default(),
+            leftovers: Default::default(),
         })
     }
 
