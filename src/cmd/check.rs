@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "each incident has its own uuid: a copied file is a duplicate; remove it or give it a new uuid",
         ));
     }
-    for p in store.leftovers()? {
+    for p in store.take_leftovers() {
         ctx.say(format!(
             "note: {} was left by a write that was interrupted (the incident itself is whole); delete it",
             store.show_path(&p)

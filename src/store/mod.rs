@@ -35,6 +35,8 @@ pub struct Store {
     warnings: std::sync::Mutex<Vec<(String, Error)>>,
     /// How many files the last read with `lint` found not in lsms's form.
     pub unformed: std::sync::atomic::AtomicUsize,
+    /// Temp files of killed writes met while reading.
+    leftovers: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 /// One incident as read from its file, with the text it was read from.
@@ -98,6 +100,7 @@ impl Store {
             lint: false,
             warnings: Default::default(),
             unformed: Default::default(),
+            leftovers: Default::default(),
         })
     }
 
@@ -186,16 +189,28 @@ impl Store {
     /// Reads and parses one file: a regular file, inside the store, of a
     /// size worth reading; a FIFO or device is never waited on.
     pub fn read(&self, path: &Path) -> Result<Loaded, Vec<Error>> {
-        self.read_text(path).map_err(|e| vec![e]).and_then(|text| self.parse(path, text))
+        self.read_text(path, true).map_err(|e| vec![e]).and_then(|text| self.parse(path, text))
     }
 
-    fn read_text(&self, path: &Path) -> Result<String> {
+    /// [`Store::read`] of a file the scan has just listed and found to be a
+    /// regular file: it is not looked at again before it is opened.
+    pub(crate) fn read_listed(&self, path: &Path) -> Result<Loaded, Vec<Error>> {
+        self.read_text(path, false).map_err(|e| vec![e]).and_then(|text| self.parse(path, text))
+    }
+
+    fn read_text(&self, path: &Path, look_first: bool) -> Result<String> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
-        let no_follow = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?.file_type();
-        let kind = self.kind_of(path, no_follow)?;
-        if let Some(e) = self.unreadable(path, &kind) {
-            return Err(e);
+        if look_first {
+            let meta = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?;
+            let kind = if meta.file_type().is_symlink() {
+                self.kind_of(path, meta.file_type())?
+            } else {
+                scan::Kind::from_meta(&meta)
+            };
+            if let Some(e) = self.unreadable(path, &kind) {
+                return Err(e);
+            }
         }
         // O_NONBLOCK: should the file have become a FIFO since, opening it
         // does not wait for a writer; the stat of what was opened decides.

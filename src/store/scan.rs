@@ -69,7 +69,21 @@ impl Store {
         let mut v: Vec<(String, PathBuf, Result<Kind>)> = std::fs::read_dir(d)
             .map_err(Error::io("read the folder", d))?
             .filter_map(|e| e.ok())
-            .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.as_encoded_bytes();
+                if !name.starts_with(b".") {
+                    return true;
+                }
+                // A temp file left by a killed write: every reader skips it,
+                // `check` names it (noted here, so no second listing).
+                if name.windows(fsio::TMP_MARK.len()).any(|w| w == fsio::TMP_MARK.as_bytes())
+                    && let Ok(mut l) = self.leftovers.lock()
+                {
+                    l.push(e.path());
+                }
+                false
+            })
             .map(|e| {
                 let path = e.path();
                 let kind = match e.file_type() {
@@ -227,20 +241,13 @@ impl Store {
         Ok((files, strays))
     }
 
-    /// Temp files left in month folders by a write that was killed before
-    /// its rename. Every reader skips them; `check` names them.
-    pub fn leftovers(&self) -> Result<Vec<PathBuf>> {
-        let (months, _, _) = self.month_dirs()?;
-        let mut out = Vec::new();
-        for m in months {
-            for e in std::fs::read_dir(&m).map_err(Error::io("read the folder", &m))?.flatten() {
-                if e.file_name().to_string_lossy().contains(fsio::TMP_MARK) {
-                    out.push(e.path());
-                }
-            }
-        }
+    /// Temp files left in the store's folders by a write that was killed
+    /// before its rename, met by the last read. Every reader skips them;
+    /// `check` names them.
+    pub fn take_leftovers(&self) -> Vec<PathBuf> {
+        let mut out = self.leftovers.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
         out.sort();
-        Ok(out)
+        out
     }
 
     /// Reads every incident file, in id order, without holding them all:
@@ -334,7 +341,7 @@ impl Store {
                     .map(|(n, stat)| match stat {
                         Ok(_) => {
                             let path = dir.join(n);
-                            map(self.read(&path).map(|l| {
+                            map(self.read_listed(&path).map(|l| {
                                 if self.lint && !l.canonical {
                                     self.note_warnings(&path, &l.text);
                                 }
@@ -381,7 +388,7 @@ impl Store {
                 None => {
                     dirty = true;
                     let path = dir.join(name);
-                    self.read(&path).map(|l| {
+                    self.read_listed(&path).map(|l| {
                         if self.lint && !l.canonical {
                             self.note_warnings(&path, &l.text);
                         }
