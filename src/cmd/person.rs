@@ -10,15 +10,16 @@ use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
 
 const AFTER_HELP: &str = "\
-NAME matches any part of a recorded name, ignoring case, accents and extra spaces:
-`smith` finds 'J. Smith' and 'Anna Smithson', `zoe` finds 'Zoë'. The reporter and
-everyone under `people` are searched; incidents of every status by default.
+NAME matches any part of a recorded name, ignoring case, accents, apostrophes
+and extra spaces: `smith` finds 'J. Smith' and 'Anna Smithson', `zoe` finds
+'Zoë'. The reporter and everyone under `people` are searched; incidents of
+every status by default, oldest first.
 
-Oldest first. Each row is one place the person is named: id, occurred (date), category, status,
-role (reporter, victim, alleged-offender, …) and party. A table at a terminal also
-shows the name as recorded, so you can tell 'J. Smith' from 'Anna Smithson'.
-TSV, CSV and JSON are for files and other programs: they leave the name out unless
---include-personal, as `export` does.
+Each row is one place the person is named: id, occurred (date), category,
+status, role (reporter, victim, alleged-offender, …) and party. A table at a
+terminal also shows the name as recorded, so the LSMS who typed it can tell
+'J. Smith' from 'Anna Smithson'. TSV, CSV and JSON go to files and other
+programs: they leave the name out unless --include-personal, as `export` does.
 
 For a subject access request, `--format json --include-personal` prints every
 record naming the person whole, each as `lsms show ID --format json` gives it.
@@ -26,7 +27,7 @@ record naming the person whole, each as `lsms show ID --format json` gives it.
 Examples:
   lsms person 'smith'
   lsms person 'Zoe Brown' --since 1/4/2026 --category physical-assault
-  lsms person 'Zoë Brown' --format json --include-personal > sar-zoe-brown.json";
+  lsms person 'Zoë Brown' --format json --include-personal > sar.json";
 
 /// Every incident naming a person (reporter or in people)
 #[derive(Debug, clap::Args)]

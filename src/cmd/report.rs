@@ -27,8 +27,9 @@ Examples:
 
 Times are read day first, as people in England write them: 24/11/2026 14:30,
 24/11/2026 (midnight), 1/2/2026 is 1 February (11/24/2026 is refused); also
-2026-11-24 14:30, RFC 3339, now, today 14:30, yesterday 09:00, in the store's zone.
-Money: 120, 1250.50, 1,250.50, £1,250.50 or £60. The same forms hold in --from documents.
+2026-11-24 14:30, RFC 3339, now, today 14:30, yesterday 09:00, in the store's
+zone. Money: 120, 1250.50, 1,250.50, £1,250.50 or £60. The same forms hold in
+--from documents.
 
 Prints the new incident's id alone on stdout.";
 

@@ -219,6 +219,8 @@ mod tests {
             assert!(parse_when(bad, LON, now()).is_err(), "{bad}");
         }
         assert!(parse_date("24/11/26").unwrap_err().contains("year in full"));
+        let e = parse_when("31/02/2026 10:00", LON, now()).unwrap_err();
+        assert!(e.contains("no day 31 in month 2") && e.contains("day first"), "{e}");
         assert!(parse_stored_date("24/11/2026").is_err(), "a file keeps ISO dates only");
     }
 
@@ -236,7 +238,7 @@ mod tests {
 
     #[test]
     fn refuses_nonsense_with_the_forms() {
-        for bad in ["", "tomorrow", "2026-13-01 10:00", "31/02/2026", "today 25:00", "24/11/2026 25:00"] {
+        for bad in ["", "tomorrow", "2026-13-01 10:00", "today 25:00", "24/11/2026 25:00"] {
             let e = parse_when(bad, LON, now()).unwrap_err();
             assert!(e.contains("2026-11-24 14:30") || e.contains("empty"), "{bad}: {e}");
         }
