@@ -339,20 +339,7 @@ fn month_short(key: &str) -> String {
 }
 
 fn month_label(key: &str) -> String {
-    let names = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    let names = crate::report::MONTH_NAMES;
     match key.split_once('-') {
         Some((y, m)) => match m.parse::<usize>() {
             Ok(m @ 1..=12) => format!("{} {y}", names[m - 1]),

@@ -90,7 +90,7 @@ pub fn month_of(t: &crate::model::Stamp, tz: Tz) -> (i32, u32) {
 pub const PERIOD_FORMS: &str = "2026, 2026-10, 2026-Q3 (calendar), 2026/27 (April to March), 2026/27-Q1 (April to June), \
 this-month, last-month, this-quarter, last-quarter, this-year, last-year, this-fy or last-fy";
 
-const MONTH_NAMES: [&str; 12] = [
+pub const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

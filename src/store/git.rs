@@ -393,7 +393,9 @@ impl Repo {
     }
 
     /// Writes the tree of folder `dir` with `updates` (paths under it)
-    /// applied to `old`, and returns its name.
+    /// applied to `old` through `git hash-object` (which checks its form:
+    /// mktree would look up every entry, a cost that grows with the folder
+    /// and the number of loose objects), and returns its name.
     fn build(
         &self,
         dir: &str,
@@ -401,60 +403,10 @@ impl Repo {
         updates: &[(String, String)],
         trees: &mut std::collections::HashMap<String, Option<Tree>>,
     ) -> Result<String> {
-        let mut entries: Vec<Entry> = old.map(|t| t.entries.clone()).unwrap_or_default();
-        let base = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-        let mut i = 0;
-        while i < updates.len() {
-            let rest = &updates[i].0[base.len()..];
-            match rest.split_once('/') {
-                None => {
-                    set_entry(
-                        &mut entries,
-                        Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() },
-                    );
-                    i += 1;
-                }
-                Some((sub, _)) => {
-                    let child = format!("{base}{sub}");
-                    let prefix = format!("{child}/");
-                    let n = updates[i..].iter().take_while(|(p, _)| p.starts_with(&prefix)).count();
-                    let old_child = trees.remove(&child).flatten();
-                    let sha = self.build(&child, old_child.as_ref(), &updates[i..i + n], trees)?;
-                    set_entry(&mut entries, Entry { mode: "040000".into(), sha, name: sub.into() });
-                    i += n;
-                }
-            }
-        }
-        if let Some(t) = old
-            && t.entries == entries
-        {
-            return Ok(t.sha.clone());
-        }
-        // Git's order: by name, a folder's name as if it ended in '/'.
-        let key = |e: &Entry| {
-            let mut k = e.name.as_bytes().to_vec();
-            if e.mode == "040000" {
-                k.push(b'/');
-            }
-            k
-        };
-        entries.sort_by_key(key);
-        // The tree object itself, written by hash-object (which checks its
-        // form): mktree would look up every entry, a cost that grows with
-        // the folder and the number of loose objects.
-        let mut input = Vec::new();
-        for e in &entries {
-            input.extend_from_slice(e.mode.trim_start_matches('0').as_bytes());
-            input.push(b' ');
-            input.extend_from_slice(e.name.as_bytes());
-            input.push(0);
-            input.extend(
-                unhex(&e.sha)
-                    .ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?,
-            );
-        }
-        let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin"]);
-        pipe(&mut c, &input, "hash-object")
+        build_tree(dir, old, updates, trees, &mut |bytes| {
+            let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin"]);
+            pipe(&mut c, &bytes, "hash-object")
+        })
     }
 }
 
@@ -490,6 +442,23 @@ fn build_local(
     trees: &mut std::collections::HashMap<String, Option<Tree>>,
     written: &mut Vec<(String, Vec<u8>)>,
 ) -> Result<String> {
+    build_tree(dir, old, updates, trees, &mut |bytes| {
+        let name = object_name("tree", &bytes);
+        written.push((name.clone(), bytes));
+        Ok(name)
+    })
+}
+
+/// The tree of folder `dir` with `updates` (paths under it) applied to
+/// `old`, its subfolders first; `write` stores each new tree's content in
+/// git's form and gives its name. An unchanged tree keeps its name.
+fn build_tree(
+    dir: &str,
+    old: Option<&Tree>,
+    updates: &[(String, String)],
+    trees: &mut std::collections::HashMap<String, Option<Tree>>,
+    write: &mut dyn FnMut(Vec<u8>) -> Result<String>,
+) -> Result<String> {
     let mut entries: Vec<Entry> = old.map(|t| t.entries.clone()).unwrap_or_default();
     let base = if dir.is_empty() { String::new() } else { format!("{dir}/") };
     let mut i = 0;
@@ -508,7 +477,7 @@ fn build_local(
                 let prefix = format!("{child}/");
                 let n = updates[i..].iter().take_while(|(p, _)| p.starts_with(&prefix)).count();
                 let old_child = trees.remove(&child).flatten();
-                let sha = build_local(&child, old_child.as_ref(), &updates[i..i + n], trees, written)?;
+                let sha = build_tree(&child, old_child.as_ref(), &updates[i..i + n], trees, write)?;
                 set_entry(&mut entries, Entry { mode: "040000".into(), sha, name: sub.into() });
                 i += n;
             }
@@ -519,10 +488,7 @@ fn build_local(
     {
         return Ok(t.sha.clone());
     }
-    let bytes = tree_bytes(&mut entries)?;
-    let name = object_name("tree", &bytes);
-    written.push((name.clone(), bytes));
-    Ok(name)
+    write(tree_bytes(&mut entries)?)
 }
 
 /// Git's SHA-1 name of an object: of `<kind> <size>\0<content>`.
