@@ -37,47 +37,44 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let mut out = ctx.out();
     let (mut unformed, mut bad) = (0usize, Vec::new());
-    let actor = if args.check { String::new() } else { ctx.actor(&store)? };
-    for id in ids {
-        let path = store.path_of(&id);
-        let loaded = match store.read(&path) {
-            Ok(l) => l,
-            Err(errs) => {
-                bad.extend(errs);
-                continue;
+    if args.check {
+        for id in ids {
+            match store.read(&store.path_of(&id)) {
+                Ok(l) if l.canonical => {}
+                Ok(_) => {
+                    unformed += 1;
+                    writeln!(out, "{}", id.rel_path()).map_err(crate::error::stdout_err)?;
+                }
+                Err(errs) => bad.extend(errs),
             }
-        };
-        if loaded.incident.to_yaml() == loaded.text {
-            continue;
         }
-        unformed += 1;
-        if args.check {
-            writeln!(out, "{}", id.rel_path()).map_err(crate::error::stdout_err)?;
-            continue;
-        }
+    } else {
+        let actor = ctx.actor(&store)?;
+        let commit = ctx.commits(&store)?;
         let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
-        let done = store.update_with(&id, true, |inc, text| {
-            let before: Vec<&str> = comments(text).into_iter().map(|(_, c)| c).collect();
-            let kept = inc.to_yaml();
-            let mut after: Vec<&str> = comments(&kept).into_iter().map(|(_, c)| c).collect();
-            let dropped: Vec<&str> = before
-                .into_iter()
-                .filter(|c| match after.iter().position(|a| a == c) {
-                    Some(i) => {
-                        after.remove(i);
-                        false
+        // One read of each file, under the lock: one already in form comes
+        // back unchanged and is not written.
+        for id in ids {
+            let done = store.update_with(&id, true, |inc, text| {
+                inc.formatted(&act, &dropped_comments(text, &inc.to_yaml()));
+                Ok(())
+            });
+            match done {
+                Ok(done) if done.written => {
+                    unformed += 1;
+                    ctx.say(format!("{id}: rewritten in lsms's form."));
+                    if commit {
+                        let who = ctx.ident(&store, &actor);
+                        crate::store::git::commit(
+                            &store.root,
+                            &[id.rel_path()],
+                            &format!("{id}: formatted"),
+                            &who,
+                        )?;
                     }
-                    None => true,
-                })
-                .collect();
-            inc.formatted(&act, &dropped);
-            Ok(())
-        })?;
-        if done.written {
-            ctx.say(format!("{id}: rewritten in lsms's form."));
-            if ctx.commits(&store)? {
-                let who = ctx.ident(&store, &actor);
-                crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: formatted"), &who)?;
+                }
+                Ok(_) => {}
+                Err(e) => bad.push(e),
             }
         }
     }
@@ -100,4 +97,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ctx.say("Every file is in lsms's form.");
     }
     Ok(())
+}
+
+/// The comments of `before` that `after` does not hold (each counted as
+/// often as it stands).
+fn dropped_comments<'a>(before: &'a str, after: &str) -> Vec<&'a str> {
+    let mut kept: Vec<&str> = comments(after).into_iter().map(|(_, c)| c).collect();
+    comments(before)
+        .into_iter()
+        .map(|(_, c)| c)
+        .filter(|c| match kept.iter().position(|k| k == c) {
+            Some(i) => {
+                kept.remove(i);
+                false
+            }
+            None => true,
+        })
+        .collect()
 }

@@ -9,10 +9,6 @@ fn lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-fn is_top_key(line: &str, key: &str) -> bool {
-    line.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
-}
-
 /// Byte offset of a field like `summary`, `people[1]` or `people[1].party`
 /// (0 when it cannot be found: the message still names the field).
 pub fn field_offset(src: &str, field: &str) -> usize {
@@ -24,14 +20,16 @@ pub fn field_offset(src: &str, field: &str) -> usize {
         Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
         None => (head, None),
     };
-    let all: Vec<(usize, &str)> = lines(src).collect();
-    let Some(start) = all.iter().position(|(_, l)| is_top_key(l, key)) else {
+    // The key's lines, found by the one scanner for top-level keys.
+    let Some((_, block)) = crate::model::text::top_level_blocks(src).into_iter().find(|(k, _)| *k == key)
+    else {
         return 0;
     };
-    let end = all[start + 1..]
-        .iter()
-        .position(|(_, l)| l.starts_with(|c: char| !c.is_whitespace() && c != '-' && c != '#'))
-        .map_or(all.len(), |p| start + 1 + p);
+    let all: Vec<(usize, &str)> = lines(src).collect();
+    let Some(start) = all.iter().position(|(off, _)| *off == block.start) else {
+        return 0;
+    };
+    let end = all.iter().position(|(off, _)| *off >= block.end).unwrap_or(all.len());
     let mut from = start;
     let mut upto = end;
     if let Some(i) = index {
