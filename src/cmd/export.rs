@@ -5,30 +5,12 @@ use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
-use crate::report::export::{COLUMNS, PERSONAL, json_row, row};
+use crate::report::export::{Cell, columns, json_row, row};
 use std::path::PathBuf;
 
 /// Export incidents as CSV, JSON or NDJSON (all statuses by default)
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
-One row per incident, in id order, columns in this order:
-  id uuid status category occurred_at reported_at recorded_at late_report site reporter_party
-  assets people_count people_roles harm medical_factors police_informed crime_ref riddor_status
-  losses_estimated losses_recovered sanctions_count sanction_classes sanction_kinds outcome closed_at
-Lists are joined with ';'. Times are RFC 3339, money is exact pounds ('120.00').
---include-personal adds: summary location description reporter_name people_names recorded_by
-  assignee closure_note notes
-CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
-A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
---format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,
-money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
---include-personal. The file is readable by its owner only.
-
-Examples:
-  lsms export --format csv --output incidents.csv
-  lsms export --since 2026-04-01 --format xlsx --output incidents.xlsx
-  lsms export --since 2026-04-01 --category theft --format ndjson \\
-      | jq .losses_estimated")]
+#[command(after_help = crate::report::export::help())]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -56,11 +38,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let sink = Sink { public: false, csv: format == Format::Csv };
     output_with(ctx, &store, args.output.as_deref(), sink, |o| {
         if format == Format::Csv {
-            let mut columns: Vec<&str> = COLUMNS.to_vec();
-            if personal {
-                columns.extend(PERSONAL);
-            }
-            o.write_all(render::csv_line(&columns).as_bytes()).map_err(stdout_err)?;
+            o.write_all(render::csv_line(&columns(personal)).as_bytes()).map_err(stdout_err)?;
         }
         let mut array = render::JsonArray::new();
         // Each row is rendered on the reading threads and written here in
@@ -75,7 +53,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     }
                     _ => {
                         let row = row(&i, personal);
-                        render::csv_line(&row.iter().map(|(_, v)| v.as_csv()).collect::<Vec<_>>())
+                        render::csv_line(&row.iter().map(Cell::as_csv).collect::<Vec<_>>())
                     }
                 })),
                 Ok(_) => None,
@@ -108,14 +86,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// says OFFICIAL-SENSITIVE when it holds personal data.
 fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::query::Filter) -> Result<()> {
     use crate::render::xlsx::{self, XCell};
-    use crate::report::export::Cell;
     super::summary::need_file_for_xlsx(args.output.as_deref())?;
     let tz = store.config.tz;
     let personal = args.include_personal;
-    let mut columns: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
-    if personal {
-        columns.extend(PERSONAL.iter().map(|s| s.to_string()));
-    }
+    let columns = columns(personal);
     let mut period = Vec::new();
     if let Some(s) = &args.filter.since {
         period.push(format!("since {s}"));
@@ -140,7 +114,8 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
         |r| match r {
             Ok(i) if filter.matches(&i) => Some(Ok(row(&i, personal)
                 .iter()
-                .map(|(k, v)| match v {
+                .zip(&columns)
+                .map(|(v, k)| match v {
                     Cell::Null => XCell::Empty,
                     Cell::Bool(b) => XCell::Bool(*b),
                     Cell::Count(n) => XCell::Number(*n as f64),

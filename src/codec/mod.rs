@@ -4,5 +4,8 @@
 //! bytes in and out, no files.
 
 pub mod binary;
+pub mod cell;
+pub mod node;
+pub mod schema;
 pub mod yaml_read;
 pub mod yaml_write;

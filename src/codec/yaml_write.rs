@@ -3,8 +3,8 @@
 //! lines that changed and nothing else.
 
 use crate::model::incident::*;
-use crate::model::time::rfc3339;
-use serde_yaml::{Mapping, Value};
+use super::schema::Record;
+use serde_yaml::Value;
 use std::fmt::Write;
 
 /// A string as a one-line YAML scalar: plain where every reader reads it
@@ -15,7 +15,7 @@ pub fn scalar(s: &str) -> String {
 
 /// A text that may run over lines: a literal block where it reads well,
 /// else a quoted scalar.
-fn text(out: &mut String, key: &str, s: &str) {
+pub fn literal(out: &mut String, key: &str, s: &str) {
     if !crate::model::text::can_be_literal(s) {
         let _ = writeln!(out, "{key}: {}", scalar(s));
         return;
@@ -39,7 +39,7 @@ fn text(out: &mut String, key: &str, s: &str) {
 
 /// Any YAML value in flow style, on one line: for keys the tool does not
 /// know. Strings go through the same quoting as every other string.
-fn flow_value(v: &Value) -> String {
+pub fn flow_value(v: &Value) -> String {
     match v {
         Value::String(s) => scalar(s),
         Value::Null => "null".into(),
@@ -58,115 +58,6 @@ fn flow_value(v: &Value) -> String {
     }
 }
 
-/// `{ a: b, c: d }` from (key, value) pairs, leaving out absent values.
-struct Flow(String);
-
-impl Flow {
-    fn new() -> Flow {
-        Flow(String::new())
-    }
-    fn put(mut self, key: &str, value: Option<String>) -> Flow {
-        if let Some(v) = value {
-            if !self.0.is_empty() {
-                self.0.push_str(", ");
-            }
-            let _ = write!(self.0, "{key}: {v}");
-        }
-        self
-    }
-    fn text(self, key: &str, value: &Option<String>) -> Flow {
-        self.put(key, value.as_deref().map(scalar))
-    }
-    fn extra(mut self, extra: &Mapping) -> Flow {
-        for (k, v) in extra {
-            self = self.put(&flow_value(k), Some(flow_value(v)));
-        }
-        self
-    }
-    fn done(self) -> String {
-        format!("{{ {} }}", self.0)
-    }
-}
-
-/// A date as the file writes it: `2026-12-01`, plain (a YAML 1.1 reader
-/// such as PyYAML reads it as the date it is).
-fn some<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|x| x.to_string())
-}
-
-fn reporter(r: &Reporter) -> String {
-    Flow::new().text("name", &r.name).put("party", Some(r.party.to_string())).extra(&r.extra).done()
-}
-
-fn person(p: &Person) -> String {
-    Flow::new()
-        .put("role", Some(p.role.to_string()))
-        .put("party", Some(p.party.to_string()))
-        .text("name", &p.name)
-        .extra(&p.extra)
-        .done()
-}
-
-fn police(p: &Police) -> String {
-    Flow::new()
-        .put("informed", Some(p.informed.to_string()))
-        .text("crime_ref", &p.crime_ref)
-        .extra(&p.extra)
-        .done()
-}
-
-fn riddor(r: &Riddor) -> String {
-    Flow::new()
-        .put("status", Some(r.status.to_string()))
-        .text("basis", &r.basis)
-        .text("hse_ref", &r.hse_ref)
-        .put("reported_on", some(&r.reported_on))
-        .extra(&r.extra)
-        .done()
-}
-
-fn losses(l: &Losses) -> String {
-    Flow::new()
-        .put("estimated", Some(scalar(&l.estimated.to_string())))
-        .put("recovered", Some(scalar(&l.recovered.to_string())))
-        .extra(&l.extra)
-        .done()
-}
-
-fn sanction(s: &Sanction) -> String {
-    Flow::new()
-        .put("class", Some(s.class.to_string()))
-        .put("kind", Some(scalar(&s.kind)))
-        .put("date", some(&s.date))
-        .put("review_on", some(&s.review_on))
-        .text("note", &s.note)
-        .extra(&s.extra)
-        .done()
-}
-
-fn entry(e: &Entry) -> String {
-    Flow::new()
-        .put("at", Some(rfc3339(&e.at)))
-        .put("by", Some(scalar(&e.by)))
-        .put("action", Some(scalar(&e.action)))
-        .text("field", &e.field)
-        .text("from", &e.from)
-        .text("to", &e.to)
-        .text("detail", &e.detail)
-        .extra(&e.extra)
-        .done()
-}
-
-fn items<T>(out: &mut String, key: &str, xs: &[T], f: impl Fn(&T) -> String) {
-    if xs.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "{key}:");
-    for x in xs {
-        let _ = writeln!(out, "  - {}", f(x));
-    }
-}
-
 fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
     for x in &inc.extra {
         if x.after == anchor {
@@ -181,56 +72,23 @@ fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
 }
 
 impl Incident {
-    /// The file's text.
+    /// The file's text: the fields in their declared order, each key of
+    /// one's own after the key it followed.
     pub fn to_yaml(&self) -> String {
         let mut out = String::with_capacity(1024);
-        top_extra(&mut out, self, None);
-        for key in KEYS {
-            let o = &mut out;
-            let line = |o: &mut String, v: String| {
-                let _ = writeln!(o, "{key}: {v}");
-            };
-            match *key {
-                "schema" => line(o, SCHEMA.to_string()),
-                "id" => line(o, self.id.to_string()),
-                "uuid" => line(o, self.uuid.to_string()),
-                "status" => line(o, self.status.to_string()),
-                "category" => line(o, scalar(&self.category)),
-                "summary" => line(o, scalar(&self.summary)),
-                "occurred_at" => line(o, rfc3339(&self.occurred_at)),
-                "reported_at" => line(o, rfc3339(&self.reported_at)),
-                "recorded_at" => line(o, rfc3339(&self.recorded_at)),
-                "recorded_by" => line(o, scalar(&self.recorded_by)),
-                "reporter" => self.reporter.iter().for_each(|r| line(o, reporter(r))),
-                "site" => self.site.iter().for_each(|s| line(o, scalar(s))),
-                "location" => self.location.iter().for_each(|s| line(o, scalar(s))),
-                "description" => self.description.iter().for_each(|s| text(o, key, s)),
-                "assets" if !self.assets.is_empty() => {
-                    let names: Vec<&str> = self.assets.iter().map(|a| a.as_str()).collect();
-                    line(o, format!("[{}]", names.join(", ")));
-                }
-                "people" => items(o, key, &self.people, person),
-                "harm" => self.harm.iter().for_each(|h| line(o, h.to_string())),
-                "medical_factors" => self.medical_factors.iter().for_each(|m| line(o, scalar(m.as_str()))),
-                "police" => self.police.iter().for_each(|p| line(o, police(p))),
-                "riddor" => self.riddor.iter().for_each(|r| line(o, riddor(r))),
-                "losses" => self.losses.iter().for_each(|l| line(o, losses(l))),
-                "assignee" => self.assignee.iter().for_each(|s| line(o, scalar(s))),
-                "sanctions" => items(o, key, &self.sanctions, sanction),
-                "outcome" => self.outcome.iter().for_each(|x| line(o, x.to_string())),
-                "closed_at" => self.closed_at.iter().for_each(|t| line(o, rfc3339(t))),
-                "closure_note" => self.closure_note.iter().for_each(|s| text(o, key, s)),
-                "history" => {
-                    let _ = writeln!(o, "history:");
-                    for e in &self.history {
-                        let _ = writeln!(o, "  - {}", entry(e));
-                    }
-                }
-                _ => {}
-            }
-            top_extra(&mut out, self, Some(key));
-        }
+        self.write_yaml(&mut out);
         out
+    }
+
+    /// The file's text, into `out` (cleared first).
+    pub fn write_yaml(&self, out: &mut String) {
+        out.clear();
+        top_extra(out, self, None);
+        if self.extra.is_empty() {
+            self.write_fields(out, &mut |_, _| {});
+        } else {
+            self.write_fields(out, &mut |key, out| top_extra(out, self, Some(key)));
+        }
     }
 }
 
@@ -308,7 +166,7 @@ mod tests {
     fn multi_line_text_is_a_literal_block_that_reads_back() {
         for s in ["one\ntwo\n", "one\ntwo", "one\n\ntwo\n\n", " leading\nspace", "tab\there\nx\n"] {
             let mut out = String::new();
-            text(&mut out, "description", s);
+            literal(&mut out, "description", s);
             let v: Value = serde_yaml::from_str(&out).unwrap();
             assert_eq!(v["description"].as_str(), Some(s), "{out}");
         }

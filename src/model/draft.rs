@@ -273,6 +273,7 @@ impl Draft {
         };
         let id = Id::new(now.date_naive(), n.random);
         Ok(Incident {
+            schema: Schema1,
             id,
             uuid: n.uuid,
             status: Status::Reported,
@@ -290,10 +291,16 @@ impl Draft {
             people,
             harm,
             medical_factors,
+            flags: Vec::new(),
+            weapon: None,
             police,
             riddor: None,
             losses,
+            refs: Vec::new(),
             assignee: None,
+            links: Vec::new(),
+            notified: Vec::new(),
+            evidence: Vec::new(),
             sanctions: Vec::new(),
             outcome: None,
             closed_at: None,
@@ -345,10 +352,7 @@ mod tests {
     }
 
     fn vocab() -> Vocab {
-        Vocab {
-            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
-            sites: Some(vec!["Hollins Park".into()]),
-        }
+        Vocab { sites: Some(vec!["Hollins Park".into()]), ..Vocab::standard() }
     }
 
     #[test]

@@ -3,6 +3,13 @@
 
 use std::fmt;
 
+/// A closed vocabulary: written as its word, read case-insensitively.
+pub trait Word: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn word(self) -> &'static str;
+    fn parse_word(s: &str) -> Result<Self, String>;
+}
+
 /// Declares a string-backed enum with `ALL`, `as_str`, `parse` and `Display`.
 macro_rules! vocab {
     ($(#[$m:meta])* $name:ident, $what:literal { $($var:ident = $s:literal),+ $(,)? }) => {
@@ -23,6 +30,16 @@ macro_rules! vocab {
                 let t = s.trim();
                 $(if t.eq_ignore_ascii_case($s) { return Ok($name::$var); })+
                 Err(crate::model::unknown_word($what, s, &[$($s),+]))
+            }
+        }
+
+        impl Word for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+            fn parse_word(s: &str) -> Result<Self, String> {
+                $name::parse(s)
             }
         }
 
@@ -137,6 +154,33 @@ vocab!(
         Withdrawn = "withdrawn",
     }
 );
+
+vocab!(
+    /// How one incident relates to another.
+    LinkKind, "link" {
+        Related = "related",
+        DuplicateOf = "duplicate-of",
+        SameOffender = "same-offender",
+        RepeatVictim = "repeat-victim",
+    }
+);
+
+vocab!(
+    /// Who outside the trust was told.
+    Authority, "notified party" {
+        Cdao = "cdao",
+        Police = "police",
+        Hse = "hse",
+        Nhsbsa = "nhsbsa",
+        Ico = "ico",
+        Safeguarding = "safeguarding",
+        Other = "other",
+    }
+);
+
+/// The flags every store knows; a trust adds its own in `lsms.yaml`.
+pub const STANDARD_FLAGS: &[&str] =
+    &["hate-motivated", "weapon", "lone-worker", "restraint", "alcohol", "drugs", "sexual"];
 
 /// The NHS categories every store knows; a trust adds its own in `lsms.yaml`.
 pub const STANDARD_CATEGORIES: &[&str] = &[

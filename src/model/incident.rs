@@ -1,108 +1,178 @@
-//! The incident record (schema 1): reading it from YAML with every problem
-//! named by field, and writing it back in the design's key order.
+//! The incident record (schema 1), declared once: each field with its key,
+//! whether it must be there, and its kind (`record!`, in `codec::schema`,
+//! makes from this the reader, the writer, the cache codec and the export
+//! columns). Adding a field is a line here, its checks in its kind, and
+//! the commands that set it.
 
 use super::enums::*;
 use super::id::Id;
 use super::money::Money;
-use super::time::{Stamp, parse_stored, parse_stored_date};
+use super::time::Stamp;
+use crate::codec::binary::{R, W};
+use crate::codec::node::Node;
+use crate::codec::schema::*;
 use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 use uuid::Uuid;
 
-pub const SCHEMA: u64 = 1;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reporter {
-    pub name: Option<String>,
-    pub party: Party,
-    pub extra: Mapping,
+crate::record! {
+    /// Who reported it (a name is optional; the party may be anonymous).
+    pub struct Reporter {
+        name: Option<String> = Opt(Line) [personal],
+        party: Party = Req(Of<Party>),
+    }
+    extra: Mapping
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Person {
-    pub role: Role,
-    pub party: Party,
-    pub name: Option<String>,
-    pub extra: Mapping,
+crate::record! {
+    /// Someone involved, and how.
+    pub struct Person {
+        role: Role = Req(Of<Role>),
+        party: Party = Req(Of<Party>),
+        name: Option<String> = Opt(Line) [personal],
+    }
+    extra: Mapping
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Police {
-    pub informed: bool,
-    pub crime_ref: Option<String>,
-    pub extra: Mapping,
+crate::record! {
+    pub struct Police {
+        informed: bool = Dflt(Flag),
+        crime_ref: Option<String> = Opt(Line),
+    }
+    extra: Mapping,
+    finish: informed_by_crime_ref
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Riddor {
-    pub status: RiddorStatus,
-    pub basis: Option<String>,
-    pub hse_ref: Option<String>,
-    pub reported_on: Option<NaiveDate>,
-    pub extra: Mapping,
+/// A hand-written `police: { crime_ref: X }` says the police were told.
+fn informed_by_crime_ref(p: &mut Police, n: &Node<'_>) {
+    if n.get("informed").is_none_or(Node::is_null) {
+        p.informed = p.crime_ref.is_some();
+    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Losses {
-    pub estimated: Money,
-    pub recovered: Money,
-    pub extra: Mapping,
+crate::record! {
+    pub struct Riddor {
+        status: RiddorStatus = Req(Of<RiddorStatus>),
+        basis: Option<String> = Opt(Line) [personal],
+        hse_ref: Option<String> = Opt(Line),
+        reported_on: Option<NaiveDate> = Opt(Date),
+    }
+    extra: Mapping
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sanction {
-    pub class: SanctionClass,
-    pub kind: String,
-    pub date: Option<NaiveDate>,
-    pub review_on: Option<NaiveDate>,
-    pub note: Option<String>,
-    pub extra: Mapping,
+crate::record! {
+    /// Pounds lost and got back: exact decimals, never floats.
+    pub struct Losses {
+        estimated: Money = Dflt(Pounds),
+        recovered: Money = Dflt(Pounds),
+    }
+    extra: Mapping
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub at: Stamp,
-    pub by: String,
-    pub action: String,
-    pub field: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub detail: Option<String>,
-    pub extra: Mapping,
+crate::record! {
+    pub struct Sanction {
+        class: SanctionClass = Req(Of<SanctionClass>),
+        kind: String = Req(Line),
+        date: Option<NaiveDate> = Opt(Date),
+        review_on: Option<NaiveDate> = Opt(Date),
+        note: Option<String> = Opt(Text) [personal],
+    }
+    extra: Mapping
 }
 
-/// One incident. `extra` holds the keys the tool does not know, each with
-/// the known key it followed in the file, so a rewrite keeps them in place.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Incident {
-    pub id: Id,
-    pub uuid: Uuid,
-    pub status: Status,
-    pub category: String,
-    pub summary: String,
-    pub occurred_at: Stamp,
-    pub reported_at: Stamp,
-    pub recorded_at: Stamp,
-    pub recorded_by: String,
-    pub reporter: Option<Reporter>,
-    pub site: Option<String>,
-    pub location: Option<String>,
-    pub description: Option<String>,
-    pub assets: Vec<Asset>,
-    pub people: Vec<Person>,
-    pub harm: Option<Harm>,
-    pub medical_factors: Option<Tri>,
-    pub police: Option<Police>,
-    pub riddor: Option<Riddor>,
-    pub losses: Option<Losses>,
-    pub assignee: Option<String>,
-    pub sanctions: Vec<Sanction>,
-    pub outcome: Option<Outcome>,
-    pub closed_at: Option<Stamp>,
-    pub closure_note: Option<String>,
-    pub history: Vec<Entry>,
-    pub extra: Vec<Extra>,
+crate::record! {
+    /// Another incident this one is linked to, and how.
+    pub struct Link {
+        id: Id = Req(IdCodec),
+        kind as "as": LinkKind = Req(Of<LinkKind>),
+        note: Option<String> = Opt(Text) [personal],
+    }
+    extra: Mapping
 }
+
+crate::record! {
+    /// Someone outside who was told (the CDAO, the police, the HSE…).
+    pub struct Notice {
+        to: Authority = Req(Of<Authority>),
+        date: NaiveDate = Req(Date),
+        reference as "ref": Option<String> = Opt(Line),
+        note: Option<String> = Opt(Text) [personal],
+    }
+    extra: Mapping
+}
+
+crate::record! {
+    /// A file held as evidence, by the SHA-256 of its content.
+    pub struct Evidence {
+        sha256: String = Req(Sha256),
+        name: String = Req(FileName) [personal],
+        size: u64 = Req(Count),
+        added_at: Stamp = Req(Time),
+        added_by: String = Req(Line) [personal],
+        source: Option<String> = Opt(Line) [personal],
+        note: Option<String> = Opt(Text) [personal],
+    }
+    extra: Mapping
+}
+
+crate::record! {
+    /// One line of the case history.
+    pub struct Entry {
+        at: Stamp = Req(Time),
+        by: String = Req(Line),
+        action: String = Req(Line),
+        field: Option<String> = Opt(Line),
+        from: Option<String> = Opt(Text),
+        to: Option<String> = Opt(Text),
+        detail: Option<String> = Opt(Text),
+    }
+    extra: Mapping
+}
+
+crate::record! {
+    /// One incident (schema 1), its fields in the order they are written.
+    /// `extra` holds the keys the tool does not know, each with the known
+    /// key it followed in the file, so a rewrite keeps them in place.
+    pub struct Incident {
+        schema: Schema1 = Req(SchemaCodec),
+        id: Id = Req(IdCodec),
+        uuid: Uuid = Req(UuidCodec),
+        status: Status = Req(Of<Status>),
+        category: String = Req(Category),
+        summary: String = Req(Line) [personal],
+        occurred_at: Stamp = Req(Time),
+        reported_at: Stamp = Req(Time),
+        recorded_at: Stamp = Req(Time),
+        recorded_by: String = Req(Line) [personal],
+        reporter: Option<Reporter> = Opt(Nested<Reporter>),
+        site: Option<String> = Opt(Site),
+        location: Option<String> = Opt(Line) [personal],
+        description: Option<String> = Opt(Text) [personal],
+        assets: Vec<Asset> = List(Of<Asset>),
+        people: Vec<Person> = List(Nested<Person>),
+        harm: Option<Harm> = Opt(Of<Harm>),
+        medical_factors: Option<Tri> = Opt(Answer),
+        flags: Vec<String> = List(FlagWord),
+        weapon: Option<String> = Opt(Line) [personal],
+        police: Option<Police> = Opt(Nested<Police>),
+        riddor: Option<Riddor> = Opt(Nested<Riddor>),
+        losses: Option<Losses> = Opt(Nested<Losses>),
+        refs: Vec<(String, String)> = Dflt(Refs),
+        assignee: Option<String> = Opt(Line) [personal],
+        links: Vec<Link> = List(Nested<Link>),
+        notified: Vec<Notice> = List(Nested<Notice>),
+        evidence: Vec<Evidence> = List(Nested<Evidence>),
+        sanctions: Vec<Sanction> = List(Nested<Sanction>),
+        outcome: Option<Outcome> = Opt(Of<Outcome>),
+        closed_at: Option<Stamp> = Opt(Time),
+        closure_note: Option<String> = Opt(Text) [personal],
+        history: Vec<Entry> = Log(Nested<Entry>),
+    }
+    extra: Vec<Extra>
+}
+
+/// The top-level keys in the order they are written.
+pub const KEYS: &[&str] = <Incident as Record>::KEYS;
 
 /// A top-level key the tool does not know, kept as it is: after the known
 /// key it followed in the file (`None`: at the top), and, where the file
@@ -116,46 +186,31 @@ pub struct Extra {
     pub raw: Option<String>,
 }
 
-/// The top-level keys in the order they are written.
-pub const KEYS: &[&str] = &[
-    "schema",
-    "id",
-    "uuid",
-    "status",
-    "category",
-    "summary",
-    "occurred_at",
-    "reported_at",
-    "recorded_at",
-    "recorded_by",
-    "reporter",
-    "site",
-    "location",
-    "description",
-    "assets",
-    "people",
-    "harm",
-    "medical_factors",
-    "police",
-    "riddor",
-    "losses",
-    "assignee",
-    "sanctions",
-    "outcome",
-    "closed_at",
-    "closure_note",
-    "history",
-];
-
 /// What a record may say, beside the fixed vocabularies: the store's
 /// categories and, where it lists them, its sites.
 #[derive(Debug, Clone, Default)]
 pub struct Vocab {
     pub categories: Vec<String>,
     pub sites: Option<Vec<String>>,
+    /// The standard flags and the store's own (`flags:` in lsms.yaml).
+    pub flags: Vec<String>,
 }
 
 impl Vocab {
+    /// The standard words only: no sites list, no words of the store's own.
+    pub fn standard() -> Vocab {
+        let own = |words: &[&str]| words.iter().map(|s| s.to_string()).collect();
+        Vocab { categories: own(STANDARD_CATEGORIES), sites: None, flags: own(STANDARD_FLAGS) }
+    }
+
+    pub fn check_flag(&self, f: &str) -> Result<String, String> {
+        let t = f.trim();
+        self.flags.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
+            let names: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+            super::unknown_word("flag", f, &names) + " (a store adds its own under `flags:` in lsms.yaml)"
+        })
+    }
+
     pub fn check_category(&self, c: &str) -> Result<String, String> {
         let t = c.trim();
         self.categories.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
@@ -184,252 +239,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Reads the fields of one mapping, gathering every problem rather than
-/// stopping at the first, and remembering which keys it knew.
-struct Fields<'m, 'p> {
-    map: &'m Mapping,
-    prefix: String,
-    problems: &'p mut Vec<Problem>,
-}
-
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-impl<'m> Fields<'m, '_> {
-    fn at(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-
-    fn bad(&mut self, key: &str, message: impl Into<String>) {
-        let field = self.at(key);
-        self.problems.push(Problem { field, message: message.into() });
-    }
-
-    fn get(&self, key: &str) -> Option<&'m Value> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(v),
-        }
-    }
-
-    fn text(&mut self, key: &str, required: bool) -> Option<String> {
-        match self.get(key) {
-            None => {
-                if required {
-                    self.bad(key, format!("`{}` is missing", self.at(key)));
-                }
-                None
-            }
-            Some(v) => match scalar_text(v) {
-                Some(s) if required && s.trim().is_empty() => {
-                    self.bad(key, format!("`{}` is empty", self.at(key)));
-                    None
-                }
-                Some(s) => Some(s),
-                None => {
-                    self.bad(key, format!("`{}` should be text", self.at(key)));
-                    None
-                }
-            },
-        }
-    }
-
-    fn line(&mut self, key: &str, required: bool) -> Option<String> {
-        let s = self.text(key, required)?;
-        if s.contains(super::text::LINE_BREAKS) {
-            self.bad(key, format!("`{}` should be one line", self.at(key)));
-            return None;
-        }
-        Some(s)
-    }
-
-    fn parsed<T>(&mut self, key: &str, required: bool, f: impl Fn(&str) -> Result<T, String>) -> Option<T> {
-        let s = self.text(key, required)?;
-        match f(&s) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.bad(key, e);
-                None
-            }
-        }
-    }
-
-    fn stamp(&mut self, key: &str, required: bool) -> Option<Stamp> {
-        self.parsed(key, required, parse_stored)
-    }
-
-    fn date(&mut self, key: &str) -> Option<NaiveDate> {
-        self.parsed(key, false, parse_stored_date)
-    }
-
-    fn money(&mut self, key: &str) -> Option<Money> {
-        self.parsed(key, false, Money::parse_stored)
-    }
-
-    fn bool(&mut self, key: &str) -> Option<bool> {
-        match self.get(key)? {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) if matches!(s.as_str(), "true" | "yes") => Some(true),
-            Value::String(s) if matches!(s.as_str(), "false" | "no") => Some(false),
-            _ => {
-                self.bad(key, format!("`{}` should be true or false", self.at(key)));
-                None
-            }
-        }
-    }
-
-    fn tri(&mut self, key: &str) -> Option<Tri> {
-        match self.get(key)? {
-            Value::Bool(true) => Some(Tri::Yes),
-            Value::Bool(false) => Some(Tri::No),
-            _ => self.parsed(key, false, Tri::parse),
-        }
-    }
-
-    fn seq(&mut self, key: &str) -> &'m [Value] {
-        match self.get(key) {
-            None => &[],
-            Some(Value::Sequence(s)) => s,
-            Some(_) => {
-                self.bad(key, format!("`{}` should be a list", self.at(key)));
-                &[]
-            }
-        }
-    }
-
-    fn extra(&self, known: &[&str]) -> Mapping {
-        self.map
-            .iter()
-            .filter(|(k, _)| !k.as_str().is_some_and(|k| known.contains(&k)))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-}
-
-/// Reads a nested mapping at `field`, or records that it is not one.
-fn nested<'m, T>(
-    v: &'m Value,
-    field: String,
-    problems: &mut Vec<Problem>,
-    read: impl FnOnce(&mut Fields<'m, '_>) -> Option<T>,
-) -> Option<T> {
-    match v {
-        Value::Mapping(map) => {
-            let before = problems.len();
-            let out = read(&mut Fields { map, prefix: format!("{field}."), problems: &mut *problems });
-            if problems.len() > before { None } else { out }
-        }
-        _ => {
-            problems
-                .push(Problem { message: format!("`{field}` should be a mapping of keys to values"), field });
-            None
-        }
-    }
-}
-
-fn read_reporter(f: &mut Fields<'_, '_>) -> Option<Reporter> {
-    let name = f.line("name", false);
-    let party = f.parsed("party", true, Party::parse)?;
-    Some(Reporter { name, party, extra: f.extra(&["name", "party"]) })
-}
-
-fn read_person(f: &mut Fields<'_, '_>) -> Option<Person> {
-    let role = f.parsed("role", true, Role::parse);
-    let party = f.parsed("party", true, Party::parse);
-    let name = f.line("name", false);
-    Some(Person { role: role?, party: party?, name, extra: f.extra(&["role", "party", "name"]) })
-}
-
-fn read_police(f: &mut Fields<'_, '_>) -> Option<Police> {
-    let informed = f.bool("informed");
-    let crime_ref = f.line("crime_ref", false);
-    let informed = informed.unwrap_or(crime_ref.is_some());
-    Some(Police { informed, crime_ref, extra: f.extra(&["informed", "crime_ref"]) })
-}
-
-fn read_riddor(f: &mut Fields<'_, '_>) -> Option<Riddor> {
-    let status = f.parsed("status", true, RiddorStatus::parse);
-    let basis = f.line("basis", false);
-    let hse_ref = f.line("hse_ref", false);
-    let reported_on = f.date("reported_on");
-    Some(Riddor {
-        status: status?,
-        basis,
-        hse_ref,
-        reported_on,
-        extra: f.extra(&["status", "basis", "hse_ref", "reported_on"]),
-    })
-}
-
-fn read_losses(f: &mut Fields<'_, '_>) -> Option<Losses> {
-    let estimated = f.money("estimated").unwrap_or_default();
-    let recovered = f.money("recovered").unwrap_or_default();
-    Some(Losses { estimated, recovered, extra: f.extra(&["estimated", "recovered"]) })
-}
-
-fn read_sanction(f: &mut Fields<'_, '_>) -> Option<Sanction> {
-    let class = f.parsed("class", true, SanctionClass::parse);
-    let kind = f.line("kind", true);
-    let date = f.date("date");
-    let review_on = f.date("review_on");
-    let note = f.text("note", false);
-    Some(Sanction {
-        class: class?,
-        kind: kind?,
-        date,
-        review_on,
-        note,
-        extra: f.extra(&["class", "kind", "date", "review_on", "note"]),
-    })
-}
-
-fn read_entry(f: &mut Fields<'_, '_>) -> Option<Entry> {
-    let at = f.stamp("at", true);
-    let by = f.line("by", true);
-    let action = f.line("action", true);
-    let field = f.line("field", false);
-    let from = f.text("from", false);
-    let to = f.text("to", false);
-    let detail = f.text("detail", false);
-    Some(Entry {
-        at: at?,
-        by: by?,
-        action: action?,
-        field,
-        from,
-        to,
-        detail,
-        extra: f.extra(&["at", "by", "action", "field", "from", "to", "detail"]),
-    })
-}
-
-fn list<'m, T>(f: &mut Fields<'m, '_>, key: &str, read: impl Fn(&mut Fields<'m, '_>) -> Option<T>) -> Vec<T> {
-    let items = f.seq(key);
-    let mut out = Vec::with_capacity(items.len());
-    for (i, v) in items.iter().enumerate() {
-        if let Some(x) = nested(v, format!("{key}[{i}]"), f.problems, &read) {
-            out.push(x);
-        }
-    }
-    out
-}
-
-fn one<'m, T>(
-    f: &mut Fields<'m, '_>,
-    key: &str,
-    read: impl FnOnce(&mut Fields<'m, '_>) -> Option<T>,
-) -> Option<T> {
-    let v = f.get(key)?;
-    let field = f.at(key);
-    nested(v, field, f.problems, read)
-}
-
 impl Incident {
     /// Takes the text of each unknown top-level key from the file it was
     /// read from, where that text alone reads back as the same key and
@@ -454,155 +263,135 @@ impl Incident {
 
     /// Reads a parsed YAML document as an incident, naming every problem.
     pub fn from_value(v: &Value, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
-        let Value::Mapping(map) = v else {
+        Incident::read(&Node::of(v), vocab)
+    }
+
+    /// Reads a parsed document as an incident, naming every problem: each
+    /// field's own, a misspelt key, and what the fields say together.
+    pub fn read(n: &Node<'_>, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
+        if !matches!(n, Node::Map(_)) {
             return Err(vec![Problem {
                 field: String::new(),
                 message: "an incident file should be a mapping of keys to values".into(),
             }]);
-        };
-        let mut problems = Vec::new();
-        let mut f = Fields { map, prefix: String::new(), problems: &mut problems };
-
-        match f.get("schema") {
-            Some(Value::Number(n)) if n.as_u64() == Some(SCHEMA) => {}
-            Some(other) => {
-                let shown = scalar_text(other).unwrap_or_else(|| "that".into());
-                f.bad(
-                    "schema",
-                    format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"),
-                );
-            }
-            None => f.bad("schema", "`schema` is missing: the first line of an incident file is `schema: 1`"),
         }
-        let id = f.parsed("id", true, Id::parse);
-        let uuid =
-            f.parsed("uuid", true, |s| Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID")));
-        let status = f.parsed("status", true, Status::parse);
-        let category = f.parsed("category", true, |s| vocab.check_category(s));
-        let summary = f.line("summary", true);
-        let occurred_at = f.stamp("occurred_at", true);
-        let reported_at = f.stamp("reported_at", true);
-        let recorded_at = f.stamp("recorded_at", true);
-        let recorded_by = f.line("recorded_by", true);
-        let reporter = one(&mut f, "reporter", read_reporter);
-        let site = f.parsed("site", false, |s| vocab.check_site(s));
-        let location = f.line("location", false);
-        let description = f.text("description", false);
-        let assets: Vec<Asset> = f
-            .seq("assets")
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let r = scalar_text(a)
-                    .ok_or_else(|| "an asset should be a word".to_string())
-                    .and_then(|s| Asset::parse(&s));
-                r.map_err(|e| f.bad(&format!("assets[{i}]"), e)).ok()
-            })
-            .collect();
-        let people = list(&mut f, "people", read_person);
-        let harm = f.parsed("harm", false, Harm::parse);
-        let medical_factors = f.tri("medical_factors");
-        let police = one(&mut f, "police", read_police);
-        let riddor = one(&mut f, "riddor", read_riddor);
-        let losses = one(&mut f, "losses", read_losses);
-        let assignee = f.line("assignee", false);
-        let sanctions = list(&mut f, "sanctions", read_sanction);
-        let outcome = f.parsed("outcome", false, Outcome::parse);
-        let closed_at = f.stamp("closed_at", false);
-        let closure_note = f.text("closure_note", false);
-        let history = list(&mut f, "history", read_entry);
-        if f.get("history").is_none() {
-            f.bad("history", "`history` is missing: every incident keeps its case history");
-        }
-
-        let mut extra = Vec::new();
-        let mut anchor: Option<&'static str> = None;
-        for (k, v) in map {
-            match k.as_str().and_then(|k| KEYS.iter().find(|x| **x == k)) {
-                Some(known) => anchor = Some(known),
-                None => extra.push(Extra { after: anchor, key: k.clone(), value: v.clone(), raw: None }),
+        let mut cx = Cx { vocab, problems: Vec::new() };
+        let inc = Incident::read_fields(n, &At::TOP, &mut cx);
+        let mut problems = cx.problems;
+        for p in &mut problems {
+            if p.field == "schema" && p.message.ends_with("is missing") {
+                p.message = "`schema` is missing: the first line of an incident file is `schema: 1`".into();
             }
+        }
+        if n.get("history").is_none_or(Node::is_null) {
+            problems.push(Problem {
+                field: "history".into(),
+                message: "`history` is missing: every incident keeps its case history".into(),
+            });
         }
         // A key of one's own is kept; one a letter or two from a key the
         // tool reads is a typo that would silently lose the field.
-        for x in &extra {
+        for x in <Vec<Extra> as Extras>::read(n, KEYS) {
             let Some(k) = x.key.as_str() else { continue };
             let near = KEYS.iter().find(|known| k.len() >= 4 && strsim::levenshtein(k, known) <= 2);
             if let Some(known) = near {
-                f.problems.retain(|p| p.field != *known);
-                f.bad(
-                    k,
-                    format!(
+                problems.retain(|p| p.field != *known);
+                problems.push(Problem {
+                    field: k.to_string(),
+                    message: format!(
                         "unknown key `{k}` (did you mean `{known}`?): a misspelt key is not read; correct it"
                     ),
-                );
+                });
             }
         }
+        match inc {
+            Some(inc) if problems.is_empty() => {
+                let together = inc.problems_together();
+                if together.is_empty() { Ok(inc) } else { Err(together) }
+            }
+            _ if problems.is_empty() => {
+                Err(vec![Problem { field: String::new(), message: "a required field is missing".into() }])
+            }
+            _ => Err(problems),
+        }
+    }
 
-        if let (Some(o), Some(r)) = (&occurred_at, &reported_at)
-            && o > r
-        {
-            f.bad("occurred_at", "`occurred_at` is later than `reported_at`");
+    /// What the fields, each valid alone, say wrongly together.
+    fn problems_together(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut bad = |field: &str, message: String| out.push(Problem { field: field.into(), message });
+        if self.occurred_at > self.reported_at {
+            bad("occurred_at", "`occurred_at` is later than `reported_at`".into());
         }
-        if let (Some(s), true) = (status, outcome.is_some() || closed_at.is_some())
-            && s != Status::Closed
-        {
-            let key = if outcome.is_some() { "outcome" } else { "closed_at" };
-            f.bad(key, format!("the incident is {s} but has `{key}`: only a closed incident has an outcome and a closing time"));
+        if self.status != Status::Closed && (self.outcome.is_some() || self.closed_at.is_some()) {
+            let key = if self.outcome.is_some() { "outcome" } else { "closed_at" };
+            bad(
+                key,
+                format!(
+                    "the incident is {} but has `{key}`: only a closed incident has an outcome and a closing time",
+                    self.status
+                ),
+            );
         }
-        if status == Some(Status::Closed) && outcome.is_none() {
-            f.bad("status", "the incident is closed but has no `outcome`");
+        if self.status == Status::Closed && self.outcome.is_none() {
+            bad("status", "the incident is closed but has no `outcome`".into());
         }
+        out
+    }
+}
 
-        if !problems.is_empty() {
-            return Err(problems);
+/// The record's schema number: a file of another is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Schema1;
+
+/// Keys of one's own at the top, each after the known key it followed.
+impl Extras for Vec<Extra> {
+    fn read(n: &Node<'_>, known: &'static [&'static str]) -> Vec<Extra> {
+        let Node::Map(pairs) = n else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut anchor: Option<&'static str> = None;
+        for (k, v) in pairs {
+            match k.as_str().and_then(|k| known.iter().find(|x| **x == k)) {
+                Some(key) => anchor = Some(key),
+                None => out.push(Extra { after: anchor, key: k.to_value(), value: v.to_value(), raw: None }),
+            }
         }
-        // Every required field is Some here: a None would have left a problem.
-        let (
-            Some(id),
-            Some(uuid),
-            Some(status),
-            Some(category),
-            Some(summary),
-            Some(occurred_at),
-            Some(reported_at),
-            Some(recorded_at),
-            Some(recorded_by),
-        ) = (id, uuid, status, category, summary, occurred_at, reported_at, recorded_at, recorded_by)
-        else {
-            return Err(vec![Problem {
-                field: String::new(),
-                message: "a required field is missing".into(),
-            }]);
-        };
-        Ok(Incident {
-            id,
-            uuid,
-            status,
-            category,
-            summary,
-            occurred_at,
-            reported_at,
-            recorded_at,
-            recorded_by,
-            reporter,
-            site,
-            location,
-            description,
-            assets,
-            people,
-            harm,
-            medical_factors,
-            police,
-            riddor,
-            losses,
-            assignee,
-            sanctions,
-            outcome,
-            closed_at,
-            closure_note,
-            history,
-            extra,
-        })
+        out
+    }
+    /// Written by the file writer, each in its place.
+    fn flow(&self, _: &mut String) {}
+    fn encode(&self, w: &mut W) {
+        w.u64(self.len() as u64);
+        for x in self {
+            w.0.push(x.after.and_then(|a| KEYS.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
+            w.0.push(u8::from(x.raw.is_some()));
+            match &x.raw {
+                Some(raw) => w.str(raw),
+                None => {
+                    let mut one = Mapping::new();
+                    one.insert(x.key.clone(), x.value.clone());
+                    w.str(&serde_yaml::to_string(&one).unwrap_or_default());
+                }
+            }
+        }
+    }
+    fn decode(r: &mut R<'_>, known: &'static [&'static str]) -> Option<Vec<Extra>> {
+        (0..r.count()?)
+            .map(|_| {
+                let after = match r.byte()? {
+                    0 => None,
+                    i => Some(*known.get(usize::from(i) - 1)?),
+                };
+                let is_raw = match r.byte()? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                };
+                let text = r.str()?;
+                let one: Mapping = serde_yaml::from_str(text).ok()?;
+                let (key, value) = one.into_iter().next()?;
+                Some(Extra { after, key, value, raw: is_raw.then(|| text.to_string()) })
+            })
+            .collect()
     }
 }

@@ -81,7 +81,7 @@ fn sanction() -> impl Strategy<Value = Sanction> {
         })
 }
 
-fn incident() -> impl Strategy<Value = Incident> {
+fn base() -> impl Strategy<Value = Incident> {
     let texts = (
         required_line(),
         proptest::option::of(one_line()),
@@ -109,6 +109,7 @@ fn incident() -> impl Strategy<Value = Incident> {
         )| {
             let closed = closure_note.is_some();
             Incident {
+                schema: Schema1,
                 id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(), [1, 2, 3, 4]),
                 uuid: uuid::Uuid::from_u128(uuid),
                 status: if closed { Status::Closed } else { Status::Investigating },
@@ -130,6 +131,8 @@ fn incident() -> impl Strategy<Value = Incident> {
                 people,
                 harm: Some(Harm::Low),
                 medical_factors: Some(Tri::No),
+                flags: Vec::new(),
+                weapon: None,
                 police: crime_ref.map(|r| Police {
                     informed: true,
                     crime_ref: Some(r),
@@ -147,7 +150,11 @@ fn incident() -> impl Strategy<Value = Incident> {
                     recovered: Money::ZERO,
                     extra: Default::default(),
                 }),
+                refs: Vec::new(),
                 assignee,
+                links: Vec::new(),
+                notified: Vec::new(),
+                evidence: Vec::new(),
                 sanctions,
                 outcome: closed.then_some(Outcome::Referred),
                 closed_at: closed.then(|| stamp(300)),
@@ -167,15 +174,65 @@ fn incident() -> impl Strategy<Value = Incident> {
     )
 }
 
+/// The investigation's fields: arbitrary text in each, beside the rest.
+fn incident() -> impl Strategy<Value = Incident> {
+    let file_name =
+        required_line().prop_map(|s| if crate::model::text::file_name(&s).is_ok() { s } else { "cctv.mp4".into() });
+    let link = (proptest::sample::select(LinkKind::ALL), proptest::option::of(any_text()))
+        .prop_map(|(kind, note)| Link { id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(), [9, 9, 9, 9]), kind, note, extra: Default::default() });
+    let notice = (proptest::sample::select(Authority::ALL), proptest::option::of(one_line()), proptest::option::of(any_text()))
+        .prop_map(|(to, reference, note)| Notice {
+            to,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
+            reference,
+            note,
+            extra: Default::default(),
+        });
+    let evidence = (file_name, any::<u64>(), required_line(), proptest::option::of(one_line()), proptest::option::of(any_text()))
+        .prop_map(|(name, size, added_by, source, note)| Evidence {
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            name,
+            size,
+            added_at: stamp(400),
+            added_by,
+            source,
+            note,
+            extra: Default::default(),
+        });
+    let refs = proptest::collection::vec((required_line(), required_line()), 0..3).prop_map(|mut v| {
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|(k, _)| seen.insert(k.clone()));
+        v
+    });
+    (
+        base(),
+        proptest::option::of(one_line()),
+        refs,
+        proptest::collection::vec(link, 0..2),
+        proptest::collection::vec(notice, 0..2),
+        proptest::collection::vec(evidence, 0..2),
+        proptest::sample::subsequence(STANDARD_FLAGS, 0..3),
+    )
+        .prop_map(|(mut i, weapon, refs, links, notified, evidence, flags)| {
+            i.weapon = weapon;
+            i.refs = refs;
+            i.links = links;
+            i.notified = notified;
+            i.evidence = evidence;
+            i.flags = flags.iter().map(|f| f.to_string()).collect();
+            i
+        })
+}
+
 fn vocab() -> Vocab {
-    Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None }
+    Vocab::standard()
 }
 
 /// What the store reads from a file: the fast path where it is taken (the
 /// fast reader's record, written again, is the file), else serde_yaml.
 fn fast_path(text: &str, v: &Vocab) -> Option<Incident> {
     crate::codec::yaml_read::parse(text)
-        .and_then(|x| Incident::from_value(&x, v).ok())
+        .and_then(|x| Incident::read(&x, v).ok())
         .filter(|i| i.to_yaml() == text)
 }
 

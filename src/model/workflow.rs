@@ -344,7 +344,7 @@ mod tests {
 
     fn inc(category: &str) -> Incident {
         let vocab =
-            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+            Vocab::standard();
         Draft { category: Some(category.into()), summary: Some("x".into()), ..Draft::default() }
             .build(&NewRecord {
                 vocab: &vocab,

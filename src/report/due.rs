@@ -134,7 +134,7 @@ mod tests {
 
     fn new(now: &str, d: Draft) -> Incident {
         let vocab =
-            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+            Vocab::standard();
         d.build(&NewRecord {
             vocab: &vocab,
             tz: LON,

@@ -1,251 +1,109 @@
 //! The export's columns: one row per incident, a stable documented order.
-//! Personal data (names and free text) only when asked for.
+//! The columns come from the record's declaration (`model::incident`): a
+//! field is a column, a record inside a record is a column per field
+//! (`reporter_party`), a list of records is a count and a column per field
+//! with its items joined (`people_role`). Then what is worked out rather
+//! than stored (`late_report`, `notes`). Personal data (names and free
+//! text) only when asked for, after the rest.
 
 use super::due::is_late;
+use crate::codec::schema::{Pass, Record};
 use crate::model::time::rfc3339;
 use crate::model::*;
 use serde_json::{Value, json};
-
-/// The columns every export has, in order.
-pub const COLUMNS: &[&str] = &[
-    "id",
-    "uuid",
-    "status",
-    "category",
-    "occurred_at",
-    "reported_at",
-    "recorded_at",
-    "late_report",
-    "site",
-    "reporter_party",
-    "assets",
-    "people_count",
-    "people_roles",
-    "harm",
-    "medical_factors",
-    "police_informed",
-    "crime_ref",
-    "riddor_status",
-    "losses_estimated",
-    "losses_recovered",
-    "sanctions_count",
-    "sanction_classes",
-    "sanction_kinds",
-    "outcome",
-    "closed_at",
-];
-
-/// The columns `--include-personal` adds: names and free text.
-pub const PERSONAL: &[&str] = &[
-    "summary",
-    "location",
-    "description",
-    "reporter_name",
-    "people_names",
-    "recorded_by",
-    "assignee",
-    "closure_note",
-    "notes",
-];
-
-/// A list in one CSV cell: items joined by `;`, with a `\` or `;` inside an
-/// item written `\\` or `\;`, so the cell splits back into exactly its
-/// items (an empty item stands for an absent value, keeping lists that
-/// run side by side, like `people_roles` and `people_names`, aligned).
-pub fn join<T: ToString>(xs: impl Iterator<Item = T>) -> String {
-    let mut out = String::new();
-    for (i, x) in xs.enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        let x = x.to_string();
-        if x.contains(['\\', ';']) {
-            out.push_str(&x.replace('\\', "\\\\").replace(';', "\\;"));
-        } else {
-            out.push_str(&x);
-        }
-    }
-    out
-}
-
-/// Splits a list cell made by [`join`] back into its items.
-#[cfg(test)]
-pub fn split(cell: &str) -> Vec<String> {
-    if cell.is_empty() {
-        return Vec::new();
-    }
-    let mut items = vec![String::new()];
-    let mut chars = cell.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => items.last_mut().unwrap_or(&mut String::new()).extend(chars.next()),
-            ';' => items.push(String::new()),
-            c => items.last_mut().unwrap_or(&mut String::new()).push(c),
-        }
-    }
-    items
-}
-
-/// One exported value: text borrowed from the record where it can be, so a
-/// CSV row is built without copying every field first.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell<'a> {
-    Text(Cow<'a, str>),
-    Null,
-    Bool(bool),
-    Count(usize),
-}
-
 use std::borrow::Cow;
 
-impl Cell<'_> {
-    /// As a CSV cell: text as it is, absent as empty.
-    pub fn as_csv(&self) -> Cow<'_, str> {
-        match self {
-            Cell::Text(t) => Cow::Borrowed(t),
-            Cell::Null => Cow::Borrowed(""),
-            Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            Cell::Count(n) => Cow::Owned(n.to_string()),
-        }
-    }
+pub use crate::codec::cell::{Cell, join};
+#[cfg(test)]
+pub use crate::codec::cell::split;
 
-    /// As JSON: typed.
-    pub fn to_json(&self) -> Value {
-        match self {
-            Cell::Text(t) => Value::String(t.to_string()),
-            Cell::Null => Value::Null,
-            Cell::Bool(b) => Value::Bool(*b),
-            Cell::Count(n) => json!(n),
-        }
-    }
-}
-
-fn text(o: &Option<String>) -> Cell<'_> {
-    o.as_deref().map_or(Cell::Null, |s| Cell::Text(Cow::Borrowed(s)))
-}
-
-fn word(s: &'static str) -> Cell<'static> {
-    Cell::Text(Cow::Borrowed(s))
-}
-
-fn owned<'a>(s: String) -> Cell<'a> {
-    Cell::Text(Cow::Owned(s))
-}
-
-fn opt_word(s: Option<&'static str>) -> Cell<'static> {
-    s.map_or(Cell::Null, word)
-}
-
-/// One incident as a JSON object: the columns of [`row`] in their order,
-/// with lists kept as lists: `assets` and `notes` as arrays, `people` as
-/// `{role, party, name}` objects in place of `people_roles` and
-/// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
-/// in place of `sanction_classes` and `sanction_kinds`. Names and notes
-/// only with `personal`, as in every export.
-pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
-    let mut out = serde_json::Map::new();
-    for (k, v) in row(inc, personal) {
-        let value = match k {
-            "assets" => json!(inc.assets.iter().map(|a| a.as_str()).collect::<Vec<_>>()),
-            "people_roles" => {
-                let people: Vec<Value> = inc
-                    .people
-                    .iter()
-                    .map(|p| {
-                        let mut o = json!({ "role": p.role.as_str(), "party": p.party.as_str() });
-                        if personal {
-                            o["name"] = p.name.as_deref().map_or(Value::Null, |n| json!(n));
-                        }
-                        o
-                    })
-                    .collect();
-                out.insert("people".into(), Value::Array(people));
-                continue;
-            }
-            "sanction_classes" => {
-                let sanctions: Vec<Value> = inc
-                    .sanctions
-                    .iter()
-                    .map(|x| {
-                        let mut o = json!({
-                            "class": x.class.as_str(),
-                            "kind": x.kind,
-                            "date": x.date.map(|d| d.to_string()),
-                            "review_on": x.review_on.map(|d| d.to_string()),
-                        });
-                        if personal {
-                            o["note"] = x.note.as_deref().map_or(Value::Null, |n| json!(n));
-                        }
-                        o
-                    })
-                    .collect();
-                out.insert("sanctions".into(), Value::Array(sanctions));
-                continue;
-            }
-            "people_names" | "sanction_kinds" => continue,
-            "notes" => Value::Array(
-                notes(inc)
-                    .map(|e| {
-                        json!({ "at": rfc3339(&e.at), "by": e.by, "text": e.detail.as_deref().unwrap_or_default() })
-                    })
-                    .collect(),
-            ),
-            _ => v.to_json(),
-        };
-        out.insert(k.to_string(), value);
+/// The columns, in order: every export has the public ones; `personal`
+/// adds names and free text after them.
+pub fn columns(personal: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    Incident::columns("", Pass::Public, &mut out);
+    out.push("late_report".into());
+    if personal {
+        Incident::columns("", Pass::Personal, &mut out);
+        out.push("notes".into());
     }
     out
 }
 
+/// The notes of the history (personal: free text).
 fn notes(inc: &Incident) -> impl Iterator<Item = &Entry> {
     inc.history.iter().filter(|e| e.action == "note")
 }
 
-/// One incident as (column, value) pairs, in the documented order.
-pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
-    let losses = inc.losses.as_ref();
-    let mut v: Vec<(&'static str, Cell<'_>)> = vec![
-        ("id", Cell::Text(Cow::Borrowed(inc.id.as_str()))),
-        ("uuid", owned(inc.uuid.to_string())),
-        ("status", word(inc.status.as_str())),
-        ("category", Cell::Text(Cow::Borrowed(&inc.category))),
-        ("occurred_at", owned(rfc3339(&inc.occurred_at))),
-        ("reported_at", owned(rfc3339(&inc.reported_at))),
-        ("recorded_at", owned(rfc3339(&inc.recorded_at))),
-        ("late_report", Cell::Bool(is_late(inc))),
-        ("site", text(&inc.site)),
-        ("reporter_party", opt_word(inc.reporter.as_ref().map(|r| r.party.as_str()))),
-        ("assets", owned(join(inc.assets.iter()))),
-        ("people_count", Cell::Count(inc.people.len())),
-        ("people_roles", owned(join(inc.people.iter().map(|p| format!("{}:{}", p.role, p.party))))),
-        ("harm", opt_word(inc.harm.map(|h| h.as_str()))),
-        ("medical_factors", opt_word(inc.medical_factors.map(|m| m.as_str()))),
-        ("police_informed", Cell::Bool(inc.police.as_ref().is_some_and(|p| p.informed))),
-        ("crime_ref", inc.police.as_ref().map_or(Cell::Null, |p| text(&p.crime_ref))),
-        ("riddor_status", opt_word(inc.riddor.as_ref().map(|r| r.status.as_str()))),
-        ("losses_estimated", owned(losses.map_or(Money::ZERO, |l| l.estimated).to_string())),
-        ("losses_recovered", owned(losses.map_or(Money::ZERO, |l| l.recovered).to_string())),
-        ("sanctions_count", Cell::Count(inc.sanctions.len())),
-        ("sanction_classes", owned(join(inc.sanctions.iter().map(|s| s.class)))),
-        ("sanction_kinds", owned(join(inc.sanctions.iter().map(|s| s.kind.clone())))),
-        ("outcome", opt_word(inc.outcome.map(|o| o.as_str()))),
-        ("closed_at", inc.closed_at.as_ref().map_or(Cell::Null, |t| owned(rfc3339(t)))),
-    ];
+/// One incident's cells, lined up with [`columns`].
+pub fn row(inc: &Incident, personal: bool) -> Vec<Cell<'_>> {
+    let mut out = Vec::with_capacity(64);
+    Incident::cells(Some(inc), Pass::Public, &mut out);
+    out.push(Cell::Bool(is_late(inc)));
     if personal {
-        let notes = join(notes(inc).map(|e| e.detail.clone().unwrap_or_default()));
-        v.extend([
-            ("summary", Cell::Text(Cow::Borrowed(&inc.summary))),
-            ("location", text(&inc.location)),
-            ("description", text(&inc.description)),
-            ("reporter_name", inc.reporter.as_ref().map_or(Cell::Null, |r| text(&r.name))),
-            ("people_names", owned(join(inc.people.iter().map(|p| p.name.clone().unwrap_or_default())))),
-            ("recorded_by", Cell::Text(Cow::Borrowed(&inc.recorded_by))),
-            ("assignee", text(&inc.assignee)),
-            ("closure_note", text(&inc.closure_note)),
-            ("notes", owned(notes)),
-        ]);
+        Incident::cells(Some(inc), Pass::Personal, &mut out);
+        out.push(Cell::Text(Cow::Owned(join(notes(inc).map(|e| e.detail.clone().unwrap_or_default())))));
     }
-    v
+    out
+}
+
+/// One incident as a JSON object: the record's fields as the CSV has them,
+/// but lists kept as lists (`assets`, `flags`), lists of records as lists
+/// of objects (`people`: `{role, party, name}`), `refs` as an object, and
+/// `notes` as `{at, by, text}` objects. Names and notes only with
+/// `personal`, as in every export.
+pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    inc.json_fields(personal, &mut out);
+    out.insert("late_report".into(), Value::Bool(is_late(inc)));
+    if personal {
+        let notes = notes(inc)
+            .map(|e| json!({ "at": rfc3339(&e.at), "by": e.by, "text": e.detail.as_deref().unwrap_or_default() }))
+            .collect();
+        out.insert("notes".into(), Value::Array(notes));
+    }
+    out
+}
+
+/// `export --help`: the columns as they are, wrapped for a terminal.
+pub fn help() -> String {
+    let wrap = |words: Vec<String>| {
+        let mut lines = vec![String::from(" ")];
+        for w in words {
+            if lines.last().is_some_and(|l| l.len() + w.len() + 1 > 78) {
+                lines.push(String::from(" "));
+            }
+            if let Some(l) = lines.last_mut() {
+                l.push(' ');
+                l.push_str(&w);
+            }
+        }
+        lines.join("\n")
+    };
+    let public = columns(false);
+    let personal: Vec<String> = columns(true).split_off(public.len());
+    format!(
+        "\
+One row per incident, in id order, columns in this order:
+{}
+Lists are joined with ';' (a list of records gives a count and a column per field, items
+lined up). Times are RFC 3339, money is exact pounds ('120.00').
+--include-personal adds names and free text:
+{}
+CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
+A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
+--format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,
+money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
+--include-personal. The file is readable by its owner only.
+
+Examples:
+  lsms export --format csv --output incidents.csv
+  lsms export --since 2026-04-01 --format xlsx --output incidents.xlsx
+  lsms export --since 2026-04-01 --category theft --format ndjson \\
+      | jq .losses_estimated",
+        wrap(public),
+        wrap(personal)
+    )
 }
 
 #[cfg(test)]

@@ -126,7 +126,7 @@ impl Store {
         // lsms writes, which serde_yaml and PyYAML read alike (the property
         // tests hold the writer to that). Anything else goes to serde_yaml.
         if let Some(incident) = crate::codec::yaml_read::parse(&text)
-            .and_then(|v| Incident::from_value(&v, &self.vocab).ok())
+            .and_then(|v| Incident::read(&v, &self.vocab).ok())
             .filter(|i| self.root.join(i.id.rel_path()) == path && i.to_yaml() == text)
         {
             return Ok(Loaded { text, incident, canonical: true });
