@@ -5,7 +5,7 @@
 use super::schema::Record;
 use crate::model::incident::*;
 use crate::model::time::Stamp;
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde_yaml::Mapping;
 
 /// Bumped whenever the encoding changes: an old cache is then rebuilt.

@@ -403,8 +403,13 @@ impl Slot for List {
     fn cells<'a, C: Codec>(v: Option<&'a Vec<C::T>>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>) {
         C::list_cells(v.map_or(&[], Vec::as_slice), pass, personal, out);
     }
+    /// A list in JSON: an array; a list of records also keeps the CSV's
+    /// `_count`, so every CSV column but the per-field ones is there.
     fn json<C: Codec>(key: &str, vs: &Vec<C::T>, personal: bool, with: bool, out: &mut JsonRow) {
         if !personal || with {
+            if C::BLOCK {
+                out.insert(format!("{key}_count"), json!(vs.len()));
+            }
             out.insert(key.to_string(), Json::Array(vs.iter().map(|v| C::json(v, with)).collect()));
         }
     }

@@ -1,7 +1,7 @@
 //! `lsms.yaml`: the store's settings.
 
 use crate::error::{Error, Result};
-use crate::model::{STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
+use crate::model::{STANDARD_CATEGORIES, Vocab};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -156,7 +156,7 @@ impl Config {
         Vocab {
             categories: self.categories.clone(),
             sites: self.sites.clone(),
-            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
+            ..Vocab::standard()
         }
     }
 }
