@@ -156,7 +156,7 @@ pub trait Record: Sized {
 }
 
 /// Keys the tool does not know, kept as they were.
-pub trait Extras: Sized {
+pub trait Extras: Sized + Default {
     fn read(n: &Node<'_>, known: &'static [&'static str]) -> Self;
     fn flow(&self, out: &mut String);
     fn encode(&self, w: &mut W);
@@ -191,7 +191,7 @@ impl Extras for Mapping {
 /// empty) or a `Log` (a list that brief reads of the cache skip).
 pub trait Slot {
     type Of<T>;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::Of<C::T>>;
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::Of<C::T>>;
     fn top<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn flow<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn encode<C: Codec>(v: &Self::Of<C::T>, w: &mut W);
@@ -203,7 +203,42 @@ pub trait Slot {
     fn json<C: Codec>(key: &str, v: &Self::Of<C::T>, personal: bool, with_personal: bool, out: &mut JsonRow);
 }
 
-fn present<'n, 'a>(map: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+/// The pairs of a mapping being read field by field. Files list keys in
+/// the declared order, so the next key is looked for where the last was
+/// found first; the count of keys found tells whether any are left over.
+pub struct Fields<'n, 'a> {
+    pairs: &'n [(Node<'a>, Node<'a>)],
+    next: usize,
+    found: usize,
+}
+
+impl<'n, 'a> Fields<'n, 'a> {
+    pub fn of(n: &'n Node<'a>) -> Fields<'n, 'a> {
+        let pairs = match n {
+            Node::Map(p) => p.as_slice(),
+            _ => &[],
+        };
+        Fields { pairs, next: 0, found: 0 }
+    }
+
+    fn get(&mut self, key: &str) -> Option<&'n Node<'a>> {
+        let hit = |(k, _): &(Node<'a>, Node<'a>)| k.as_str() == Some(key);
+        let i = match self.pairs.get(self.next) {
+            Some(p) if hit(p) => self.next,
+            _ => self.pairs.iter().position(hit)?,
+        };
+        self.next = i + 1;
+        self.found += 1;
+        Some(&self.pairs[i].1)
+    }
+
+    /// Every key of the mapping was a declared one.
+    pub fn all_known(&self) -> bool {
+        self.found == self.pairs.len()
+    }
+}
+
+fn present<'n, 'a>(map: &mut Fields<'n, 'a>, key: &str) -> Option<&'n Node<'a>> {
     map.get(key).filter(|v| !v.is_null())
 }
 
@@ -235,7 +270,7 @@ pub struct Log;
 
 impl Slot for Req {
     type Of<T> = T;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
         let at = at.key(key);
         match present(map, key) {
             None => {
@@ -272,7 +307,7 @@ impl Slot for Req {
 
 impl Slot for Opt {
     type Of<T> = Option<T>;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Option<C::T>> {
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Option<C::T>> {
         match present(map, key) {
             None => Some(None),
             Some(v) => C::read(v, &at.key(key), cx).map(Some),
@@ -311,7 +346,7 @@ impl Slot for Opt {
 
 impl Slot for Dflt {
     type Of<T> = T;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
         match present(map, key) {
             None => C::default(),
             Some(v) => C::read(v, &at.key(key), cx),
@@ -343,7 +378,7 @@ impl Slot for Dflt {
 
 impl Slot for List {
     type Of<T> = Vec<T>;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
         let at = at.key(key);
         match present(map, key) {
             None => Some(Vec::new()),
@@ -419,7 +454,7 @@ impl Slot for List {
 /// steps over it. It is no export column: exports derive what they show.
 impl Slot for Log {
     type Of<T> = Vec<T>;
-    fn read<C: Codec>(map: &Node<'_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
         List::read::<C>(map, key, at, cx)
     }
     fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
@@ -489,12 +524,14 @@ macro_rules! record {
             ) -> Option<Self> {
                 use $crate::codec::schema::{Extras, Slot};
                 let before = cx.problems.len();
-                $( let $f = $crate::codec::schema::$slot::read::<$codec>(n, $crate::record!(@key $f $($key)?), at, cx); )+
+                let mut m = $crate::codec::schema::Fields::of(n);
+                $( let $f = $crate::codec::schema::$slot::read::<$codec>(&mut m, $crate::record!(@key $f $($key)?), at, cx); )+
                 if cx.problems.len() > before {
                     return None;
                 }
+                let extra = if m.all_known() { Default::default() } else { <$extra as Extras>::read(n, Self::KEYS) };
                 #[allow(unused_mut)]
-                let mut v = $name { $( $f: $f?, )+ extra: <$extra as Extras>::read(n, Self::KEYS) };
+                let mut v = $name { $( $f: $f?, )+ extra };
                 $( $finish(&mut v, n); )?
                 Some(v)
             }
@@ -802,7 +839,7 @@ impl Codec for Time {
         parsed(n, at, cx, parse_stored)
     }
     fn flow(v: &Stamp, out: &mut String) {
-        out.push_str(&rfc3339(v));
+        crate::model::time::push_rfc3339(out, v);
     }
     fn encode(v: &Stamp, w: &mut W) {
         w.stamp(v);

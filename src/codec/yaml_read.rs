@@ -46,6 +46,16 @@ fn plain(s: &str) -> Option<Node<'_>> {
         return None;
     }
     if maybe_not_string(s) {
+        // The forms lsms writes, resolved without asking serde_yaml.
+        match s {
+            "true" => return Some(Node::Scalar(Value::Bool(true))),
+            "false" => return Some(Node::Scalar(Value::Bool(false))),
+            "null" | "~" => return Some(Node::NULL),
+            _ => {}
+        }
+        if s.len() < 19 && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0')) {
+            return s.parse::<u64>().ok().map(|n| Node::Scalar(Value::from(n)));
+        }
         let v: Value = serde_yaml::from_str(s).ok()?;
         return match v {
             Value::String(_) => Some(Node::Str(Cow::Borrowed(s))),
@@ -315,6 +325,10 @@ history:
             "2026-12-01",
             "20261124-7QF3",
             "1e-3",
+            "0",
+            "007",
+            "123456789012345678",
+            "1234567890123456789012",
             "1-2",
             "-1-2",
             "0x-1",

@@ -64,6 +64,39 @@ pub fn rfc3339(t: &Stamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// [`rfc3339`] onto the end of `out`, without a String of its own for the
+/// common case (every record holds a dozen instants).
+pub fn push_rfc3339(out: &mut String, t: &Stamp) {
+    use chrono::{Datelike, Timelike};
+    let off = t.offset().local_minus_utc();
+    if !(0..=9999).contains(&t.year()) || off % 60 != 0 {
+        out.push_str(&rfc3339(t));
+        return;
+    }
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let y = t.year() as u32;
+    two(out, y / 100);
+    two(out, y % 100);
+    out.push('-');
+    two(out, t.month());
+    out.push('-');
+    two(out, t.day());
+    out.push('T');
+    two(out, t.hour());
+    out.push(':');
+    two(out, t.minute());
+    out.push(':');
+    two(out, t.second().min(59) + u32::from(t.nanosecond() >= 1_000_000_000));
+    out.push(if off < 0 { '-' } else { '+' });
+    let m = off.unsigned_abs() / 60;
+    two(out, m / 60);
+    out.push(':');
+    two(out, m % 60);
+}
+
 /// The same instant with the zone's offset at that instant.
 pub fn in_zone(t: DateTime<Utc>, tz: Tz) -> Stamp {
     t.with_timezone(&tz).fixed_offset()
@@ -165,6 +198,23 @@ pub fn start_of_day(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_are_written_as_chrono_writes_them() {
+        for s in [
+            "2026-11-24T14:30:00+00:00",
+            "2026-06-01T09:05:07+01:00",
+            "1999-12-31T23:59:59-05:30",
+            "0001-01-01T00:00:00+14:00",
+            "2016-12-31T23:59:60+00:00",
+            "2026-03-29T01:00:00.123456789+00:00",
+        ] {
+            let t = DateTime::parse_from_rfc3339(s).unwrap();
+            let mut out = String::from("x");
+            push_rfc3339(&mut out, &t);
+            assert_eq!(out[1..], rfc3339(&t), "{s}");
+        }
+    }
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc()
