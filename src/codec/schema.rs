@@ -83,6 +83,9 @@ pub trait Codec {
     /// A list of these is written one item a line (records) rather than
     /// as a flow list on the key's line.
     const BLOCK: bool = false;
+    /// Its values are text (so `check` warns where YAML would read a
+    /// hand-written one as a number, a date or a boolean).
+    const TEXT: bool = false;
     /// Reads a present, non-null value.
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T>;
     /// The value in flow style: after `key: ` or inside `{ }`.
@@ -143,6 +146,8 @@ pub type JsonRow = serde_json::Map<String, Json>;
 /// A record: a mapping of declared fields, plus keys of one's own.
 pub trait Record: Sized {
     const KEYS: &'static [&'static str];
+    /// Which of [`Record::KEYS`] hold text.
+    const TEXT: &'static [bool];
     fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
     /// Each field as the top of a file writes it, calling `after` with each
     /// key (where keys of one's own that followed it go).
@@ -183,6 +188,59 @@ impl Extras for Mapping {
     }
     fn decode(r: &mut R<'_>, _: &'static [&'static str]) -> Option<Mapping> {
         r.extra()
+    }
+}
+
+/// Keys of one's own at the top, each after the known key it followed.
+impl Extras for Vec<crate::model::incident::Extra> {
+    fn read(n: &Node<'_>, known: &'static [&'static str]) -> Vec<crate::model::incident::Extra> {
+        let Node::Map(pairs) = n else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut anchor: Option<&'static str> = None;
+        for (k, v) in pairs {
+            match k.as_str().and_then(|k| known.iter().find(|x| **x == k)) {
+                Some(key) => anchor = Some(key),
+                None => out.push(crate::model::incident::Extra { after: anchor, key: k.to_value(), value: v.to_value(), raw: None }),
+            }
+        }
+        out
+    }
+    /// Written by the file writer, each in its place.
+    fn flow(&self, _: &mut String) {}
+    fn encode(&self, w: &mut W) {
+        let known = crate::model::incident::KEYS;
+        w.u64(self.len() as u64);
+        for x in self {
+            w.0.push(x.after.and_then(|a| known.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
+            w.0.push(u8::from(x.raw.is_some()));
+            match &x.raw {
+                Some(raw) => w.str(raw),
+                None => {
+                    let mut one = Mapping::new();
+                    one.insert(x.key.clone(), x.value.clone());
+                    w.str(&serde_yaml::to_string(&one).unwrap_or_default());
+                }
+            }
+        }
+    }
+    fn decode(r: &mut R<'_>, known: &'static [&'static str]) -> Option<Vec<crate::model::incident::Extra>> {
+        (0..r.count()?)
+            .map(|_| {
+                let after = match r.byte()? {
+                    0 => None,
+                    i => Some(*known.get(usize::from(i) - 1)?),
+                };
+                let is_raw = match r.byte()? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                };
+                let text = r.str()?;
+                let one: Mapping = serde_yaml::from_str(text).ok()?;
+                let (key, value) = one.into_iter().next()?;
+                Some(crate::model::incident::Extra { after, key, value, raw: is_raw.then(|| text.to_string()) })
+            })
+            .collect()
     }
 }
 
@@ -516,6 +574,7 @@ macro_rules! record {
 
         impl $crate::codec::schema::Record for $name {
             const KEYS: &'static [&'static str] = &[$($crate::record!(@key $f $($key)?)),+];
+            const TEXT: &'static [bool] = &[$(<$codec as $crate::codec::schema::Codec>::TEXT),+];
 
             fn read_fields(
                 n: &$crate::codec::node::Node<'_>,
@@ -644,6 +703,7 @@ pub struct Line;
 
 impl Codec for Line {
     type T = String;
+    const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         let s = text_of(n, at, cx)?;
         if s.contains(crate::model::text::LINE_BREAKS) {
@@ -671,6 +731,7 @@ pub struct Text;
 
 impl Codec for Text {
     type T = String;
+    const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         text_of(n, at, cx)
     }
@@ -745,6 +806,7 @@ pub struct Category;
 
 impl Codec for Category {
     type T = String;
+    const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         let vocab = cx.vocab;
         parsed(n, at, cx, |s| vocab.check_category(s))
@@ -768,6 +830,7 @@ pub struct Site;
 
 impl Codec for Site {
     type T = String;
+    const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         let vocab = cx.vocab;
         parsed(n, at, cx, |s| vocab.check_site(s))
@@ -1170,6 +1233,7 @@ pub struct FileName;
 
 impl Codec for FileName {
     type T = String;
+    const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         let s = Line::read(n, at, cx)?;
         match crate::model::text::file_name(&s) {

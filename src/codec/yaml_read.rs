@@ -10,6 +10,13 @@ use super::node::Node;
 use serde_yaml::Value;
 use std::borrow::Cow;
 
+/// Where the first `: ` is (a byte scan: the generic substring search
+/// costs more than the short lines it looks through).
+fn colon_space(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(1)).find(|&i| b[i] == b':' && b[i + 1] == b' ')
+}
+
 /// Could a plain scalar be anything but a string? Then serde_yaml decides.
 fn maybe_not_string(s: &str) -> bool {
     const WORDS: &[&str] = &["null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE"];
@@ -37,7 +44,7 @@ fn plain(s: &str) -> Option<Node<'_>> {
     {
         return None;
     }
-    if s.contains(" #") || s.contains('\t') {
+    if s.as_bytes().windows(2).any(|w| w == b" #") || s.contains('\t') {
         return None;
     }
     // A ':' inside a plain scalar is only safe before a letter or digit.
@@ -118,7 +125,7 @@ fn flow_map(s: &str) -> Option<Node<'_>> {
         return r.trim().is_empty().then_some(Node::Map(map));
     }
     loop {
-        let colon = rest.find(": ")?;
+        let colon = colon_space(rest)?;
         let key = &rest[..colon];
         if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
             return None;
@@ -198,8 +205,8 @@ pub fn parse(text: &str) -> Option<Node<'_>> {
         if line.is_empty() || line.starts_with(' ') || line.starts_with('-') {
             return None;
         }
-        let (key, rest) = match line.split_once(": ") {
-            Some((k, r)) => (k, r),
+        let (key, rest) = match colon_space(line) {
+            Some(i) => (&line[..i], &line[i + 2..]),
             None => (line.strip_suffix(':')?, ""),
         };
         if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {

@@ -80,6 +80,18 @@ impl Incident {
         out
     }
 
+    /// Whether `text` is exactly what lsms writes for this record (written
+    /// into a buffer each reading thread keeps, so no allocation).
+    pub fn is_written_as(&self, text: &str) -> bool {
+        thread_local! {
+            static BUF: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(4096));
+        }
+        BUF.with_borrow_mut(|buf| {
+            self.write_yaml(buf);
+            *buf == text
+        })
+    }
+
     /// The file's text, into `out` (cleared first).
     pub fn write_yaml(&self, out: &mut String) {
         out.clear();

@@ -8,7 +8,6 @@ use super::enums::*;
 use super::id::Id;
 use super::money::Money;
 use super::time::Stamp;
-use crate::codec::binary::{R, W};
 use crate::codec::node::Node;
 use crate::codec::schema::*;
 use chrono::NaiveDate;
@@ -344,54 +343,3 @@ impl Incident {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Schema1;
 
-/// Keys of one's own at the top, each after the known key it followed.
-impl Extras for Vec<Extra> {
-    fn read(n: &Node<'_>, known: &'static [&'static str]) -> Vec<Extra> {
-        let Node::Map(pairs) = n else { return Vec::new() };
-        let mut out = Vec::new();
-        let mut anchor: Option<&'static str> = None;
-        for (k, v) in pairs {
-            match k.as_str().and_then(|k| known.iter().find(|x| **x == k)) {
-                Some(key) => anchor = Some(key),
-                None => out.push(Extra { after: anchor, key: k.to_value(), value: v.to_value(), raw: None }),
-            }
-        }
-        out
-    }
-    /// Written by the file writer, each in its place.
-    fn flow(&self, _: &mut String) {}
-    fn encode(&self, w: &mut W) {
-        w.u64(self.len() as u64);
-        for x in self {
-            w.0.push(x.after.and_then(|a| KEYS.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
-            w.0.push(u8::from(x.raw.is_some()));
-            match &x.raw {
-                Some(raw) => w.str(raw),
-                None => {
-                    let mut one = Mapping::new();
-                    one.insert(x.key.clone(), x.value.clone());
-                    w.str(&serde_yaml::to_string(&one).unwrap_or_default());
-                }
-            }
-        }
-    }
-    fn decode(r: &mut R<'_>, known: &'static [&'static str]) -> Option<Vec<Extra>> {
-        (0..r.count()?)
-            .map(|_| {
-                let after = match r.byte()? {
-                    0 => None,
-                    i => Some(*known.get(usize::from(i) - 1)?),
-                };
-                let is_raw = match r.byte()? {
-                    0 => false,
-                    1 => true,
-                    _ => return None,
-                };
-                let text = r.str()?;
-                let one: Mapping = serde_yaml::from_str(text).ok()?;
-                let (key, value) = one.into_iter().next()?;
-                Some(Extra { after, key, value, raw: is_raw.then(|| text.to_string()) })
-            })
-            .collect()
-    }
-}

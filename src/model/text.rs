@@ -98,9 +98,27 @@ pub fn can_be_plain(s: &str) -> bool {
         && last != ':'
         && !"-?:,[]{}#&*!|>'\"%@`\\".contains(first)
         && !plain_is_not_string(s)
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && s.chars().all(|c| yaml_printable(c) && !",[]{}?#".contains(c) && !c.is_whitespace() || c == ' ')
+        && plain_chars(s)
+}
+
+/// Every character may stand in a plain scalar, and no `: ` ends a key
+/// (`#` is refused anywhere, so ` #` never starts a comment).
+fn plain_chars(s: &str) -> bool {
+    let mut prev = '\0';
+    for c in s.chars() {
+        let ok = if c == ' ' {
+            prev != ':'
+        } else if c.is_ascii() {
+            c.is_ascii_graphic() && !matches!(c, ',' | '[' | ']' | '{' | '}' | '?' | '#')
+        } else {
+            yaml_printable(c) && !c.is_whitespace()
+        };
+        if !ok {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 /// A YAML double-quoted scalar: `"` and `\` escaped, and every character

@@ -12,9 +12,12 @@ pub struct Warning {
     pub help: String,
 }
 
-/// The top-level keys whose values are text.
-const TEXT_KEYS: &[&str] =
-    &["summary", "location", "site", "assignee", "recorded_by", "category", "description", "closure_note"];
+/// Whether a top-level key's value is text, as the record declares it.
+fn is_text(key: &str) -> bool {
+    use crate::codec::schema::Record;
+    use crate::model::Incident;
+    Incident::KEYS.iter().zip(Incident::TEXT).any(|(k, text)| *k == key && *text)
+}
 
 /// Where a line starts, by 1-based line number.
 fn line_start(text: &str, line: usize) -> usize {
@@ -46,7 +49,7 @@ pub fn lint(text: &str) -> Vec<Warning> {
         }
     }
     for (key, range) in top_level_blocks(text) {
-        if !TEXT_KEYS.contains(&key) {
+        if !is_text(key) {
             continue;
         }
         let line = text[range.clone()].lines().next().unwrap_or("");

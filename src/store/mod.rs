@@ -127,7 +127,7 @@ impl Store {
         // tests hold the writer to that). Anything else goes to serde_yaml.
         if let Some(incident) = crate::codec::yaml_read::parse(&text)
             .and_then(|v| Incident::read(&v, &self.vocab).ok())
-            .filter(|i| self.root.join(i.id.rel_path()) == path && i.to_yaml() == text)
+            .filter(|i| i.is_written_as(&text) && self.root.join(i.id.rel_path()) == path)
         {
             return Ok(Loaded { text, incident, canonical: true });
         }
@@ -167,7 +167,7 @@ impl Store {
             Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
             Ok(mut incident) => {
                 incident.keep_raw_extras(&text);
-                let canonical = incident.to_yaml() == text;
+                let canonical = incident.is_written_as(&text);
                 return Ok(Loaded { text, incident, canonical });
             }
             Err(mut p) => {
