@@ -19,14 +19,25 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut count = 0usize;
     let mut good = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
+    // Each incident's evidence files, checked by a stat each at the end.
+    let mut evidence = Vec::new();
     let strays = store.stream(
         false,
-        |r| r.map(|i| (i.uuid, i.id.rel_path())),
+        |r| {
+            r.map(|i| {
+                let files: Vec<(String, String, u64)> =
+                    i.evidence.iter().map(|e| (e.sha256.clone(), e.name.clone(), e.size)).collect();
+                (i.uuid, i.id.rel_path(), i.id, files)
+            })
+        },
         |r| {
             match r {
-                Ok((uuid, path)) => {
+                Ok((uuid, path, id, files)) => {
                     good += 1;
                     by_uuid.entry(uuid).or_default().push(path);
+                    if !files.is_empty() {
+                        evidence.push((id, files));
+                    }
                 }
                 Err(errs) => {
                     count += errs.len();
@@ -42,6 +53,9 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             format!("{}: not an incident file", store.show_path(p)),
             "incidents/ holds only incidents/YYYY/MM/<id>.yaml: move or remove it",
         ));
+    }
+    for (id, files) in &evidence {
+        problems.extend(super::evidence::stat_problems(&store, id, files));
     }
     let mut dups: Vec<(uuid::Uuid, Vec<String>)> = by_uuid.into_iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort();
