@@ -23,7 +23,8 @@ with its size; `lsms evidence verify` re-hashes them all.
 Examples:
   lsms evidence add 7QF3 cctv-ae-1430.mp4 still-1.jpg --source 'Estates CCTV'
   lsms evidence list 7QF3
-  lsms evidence export 7QF3 --to /media/usb/MP-26-0012345 --recipient 'Merseyside Police'
+  lsms evidence export 7QF3 --to /media/usb/for-police \\
+      --recipient 'Merseyside Police'
   lsms evidence verify";
 
 /// Evidence files with their chain of custody: add, list, export, verify
@@ -55,7 +56,8 @@ skipped with a message (adding it again restores a missing copy). Closed
 incidents take evidence too: it can arrive late.
 
 Examples:
-  lsms evidence add 7QF3 cctv-ae-1430.mp4 --source 'Estates CCTV' --note 'Camera 4, 14:25-14:40'
+  lsms evidence add 7QF3 cctv-ae-1430.mp4 --source 'Estates CCTV' \\
+      --note 'Camera 4, 14:25-14:40'
   lsms evidence add 7QF3 statements/*.pdf")]
 pub struct AddArgs {
     /// The incident's id, or its last four characters
@@ -100,8 +102,9 @@ must be empty. Only once every file is out is the disclosure recorded in the
 history (`evidence-disclosed`: who, when, to whom, which files by hash).
 
 Examples:
-  lsms evidence export 7QF3 --to /media/usb/MP-26-0012345 --recipient 'Merseyside Police'
-  lsms evidence export 7QF3 --to out --recipient 'Insurer' --only 9f86d0a1 --only 2c26b46b")]
+  lsms evidence export 7QF3 --to /media/usb/for-police \\
+      --recipient 'Merseyside Police'
+  lsms evidence export 7QF3 --to out --recipient Insurer --only 9f86d0a1")]
 pub struct ExportArgs {
     /// The incident's id, or its last four characters
     pub id: String,

@@ -31,9 +31,9 @@ pub const COLUMNS: &[&str] = &[
     "sanctions_count",
     "sanction_classes",
     "sanction_kinds",
-    "evidence_count",
     "outcome",
     "closed_at",
+    "evidence_count",
 ];
 
 /// The columns `--include-personal` adds: names and free text.
@@ -229,9 +229,9 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("sanctions_count", Cell::Count(inc.sanctions.len())),
         ("sanction_classes", owned(join(inc.sanctions.iter().map(|s| s.class)))),
         ("sanction_kinds", owned(join(inc.sanctions.iter().map(|s| s.kind.clone())))),
-        ("evidence_count", Cell::Count(inc.evidence.len())),
         ("outcome", opt_word(inc.outcome.map(|o| o.as_str()))),
         ("closed_at", inc.closed_at.as_ref().map_or(Cell::Null, |t| owned(rfc3339(t)))),
+        ("evidence_count", Cell::Count(inc.evidence.len())),
     ];
     if personal {
         let notes = join(notes(inc).map(|e| e.detail.clone().unwrap_or_default()));

@@ -222,11 +222,11 @@ pub fn store_file(root: &Path, src: &Path) -> Result<Stored> {
 pub fn remove_new(root: &Path, stored: &[Stored]) {
     for s in stored.iter().filter(|s| s.new) {
         let p = root.join(rel_path(&s.sha256));
-        if fs::remove_file(&p).is_ok() {
-            if let Some(dir) = p.parent() {
-                // The folder goes too if this was its only file.
-                let _ = fs::remove_dir(dir);
-            }
+        // The folder goes too if this was its only file.
+        if fs::remove_file(&p).is_ok()
+            && let Some(dir) = p.parent()
+        {
+            let _ = fs::remove_dir(dir);
         }
     }
     let _ = fs::remove_dir(root.join(DIR));
