@@ -363,3 +363,28 @@ fn init_git_says_what_it_does_with_evidence_and_a_commit_includes_the_file() {
     }
     assert_eq!(git(&["status", "--porcelain"]), "", "the work tree is clean");
 }
+
+#[test]
+fn evidence_added_in_one_clone_reaches_another_through_sync() {
+    let team = crate::sync::Team::new("");
+    let (a, b) = (team.clone("a"), team.clone("b"));
+    let id = a.report(&["--category", "theft", "--summary", "Laptop taken"]);
+    let file = a.tmp.path().join("cctv.mp4");
+    std::fs::write(&file, b"camera 4, 14:25 to 14:40").unwrap();
+    a.run(&["evidence", "add", &id, p(&file)]).ok();
+    // sync takes a new evidence file as lsms's own and commits it with the incident.
+    crate::sync::as_who(&a, "a", &["sync"]).ok();
+    crate::sync::as_who(&b, "b", &["sync"]).ok();
+    let h = sha256sum(&file);
+    assert_eq!(std::fs::read(object(&b, &h)).unwrap(), std::fs::read(&file).unwrap());
+    b.run(&["evidence", "verify"]).ok().says("Verified 1 evidence file(s)");
+    b.run(&["check"]).ok();
+    for s in [&a, &b] {
+        assert_eq!(crate::git::git(&s.root, &["status", "--porcelain"]), "", "clean");
+    }
+    // A changed evidence file is not lsms's own: sync refuses it by name.
+    let obj = object(&a, &h);
+    std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&obj, b"camera 4, 14:25 to 14:41").unwrap();
+    crate::sync::as_who(&a, "a", &["sync"]).fails(1).says("not lsms's own").says(&h);
+}
