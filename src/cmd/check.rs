@@ -7,7 +7,7 @@ use std::collections::HashMap;
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its recorded size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
 )]
 pub struct Args {}
 
@@ -56,6 +56,20 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     }
     for (id, files) in &evidence {
         problems.extend(super::evidence::stat_problems(&store, id, files));
+    }
+    let recorded = evidence.iter().flat_map(|(_, f)| f.iter().map(|(sha, _, _)| sha.as_str())).collect();
+    let (leftovers, unrecorded) = crate::store::evidence::survey(&store.root, &recorded);
+    for p in leftovers {
+        ctx.say(format!(
+            "note: {p} was left by an `evidence add` that was interrupted (nothing recorded it); delete it"
+        ));
+    }
+    if !unrecorded.is_empty() {
+        ctx.say(format!(
+            "note: {} file(s) in evidence/ that no incident records (a record edited by hand, or a removed case?): {}",
+            unrecorded.len(),
+            unrecorded.join(", ")
+        ));
     }
     let mut dups: Vec<(uuid::Uuid, Vec<String>)> = by_uuid.into_iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort();

@@ -232,6 +232,34 @@ pub fn remove_new(root: &Path, stored: &[Stored]) {
     let _ = fs::remove_dir(root.join(DIR));
 }
 
+/// What `check` notes in `evidence/` beside the recorded files: temp
+/// files left by a copy that was killed, and files that no incident
+/// records (store-relative paths, sorted). A listing only: nothing is read.
+pub fn survey(root: &Path, recorded: &std::collections::HashSet<&str>) -> (Vec<String>, Vec<String>) {
+    let (mut leftovers, mut unrecorded) = (Vec::new(), Vec::new());
+    let Ok(top) = fs::read_dir(root.join(DIR)) else { return (leftovers, unrecorded) };
+    for e in top.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.contains(TMP_MARK) {
+            leftovers.push(format!("{DIR}/{name}"));
+            continue;
+        }
+        let Ok(inner) = fs::read_dir(e.path()) else {
+            unrecorded.push(format!("{DIR}/{name}"));
+            continue;
+        };
+        for f in inner.flatten() {
+            let file = f.file_name().to_string_lossy().into_owned();
+            if !(is_sha256(&file) && file.starts_with(&name) && recorded.contains(file.as_str())) {
+                unrecorded.push(format!("{DIR}/{name}/{file}"));
+            }
+        }
+    }
+    leftovers.sort();
+    unrecorded.sort();
+    (leftovers, unrecorded)
+}
+
 /// What is wrong with a stored object, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {

@@ -388,3 +388,19 @@ fn evidence_added_in_one_clone_reaches_another_through_sync() {
     std::fs::write(&obj, b"camera 4, 14:25 to 14:41").unwrap();
     crate::sync::as_who(&a, "a", &["sync"]).fails(1).says("not lsms's own").says(&h);
 }
+
+#[test]
+fn check_notes_a_killed_copy_and_files_no_incident_records() {
+    let (s, id, files) = setup();
+    s.run(&["evidence", "add", &id, p(&files.join("still.jpg"))]).ok();
+    std::fs::write(s.root.join("evidence/.incoming.tmp-1-0"), b"half a video").unwrap();
+    let stray = "evidence/00/0000000000000000000000000000000000000000000000000000000000000000";
+    std::fs::create_dir_all(s.root.join("evidence/00")).unwrap();
+    std::fs::write(s.root.join(stray), b"x").unwrap();
+    s.run(&["check"])
+        .ok()
+        .says("note: evidence/.incoming.tmp-1-0 was left by an `evidence add` that was interrupted")
+        .says(&format!("1 file(s) in evidence/ that no incident records (a record edited by hand, or a removed case?): {stray}"));
+    // Neither is counted as an incident.
+    assert_eq!(s.run(&["list", "--all", "--format", "ids"]).ok().stdout, format!("{id}\n"));
+}
