@@ -7,7 +7,7 @@ use std::collections::HashMap;
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its recorded size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
 )]
 pub struct Args {}
 
