@@ -382,6 +382,24 @@ fn evidence_added_in_one_clone_reaches_another_through_sync() {
     for s in [&a, &b] {
         assert_eq!(crate::git::git(&s.root, &["status", "--porcelain"]), "", "clean");
     }
+    // Both clones add a file to the same incident: the merge keeps both.
+    for (s, name) in [(&a, "from-a.jpg"), (&b, "from-b.jpg")] {
+        let f = s.tmp.path().join(name);
+        std::fs::write(&f, name).unwrap();
+        s.run(&["evidence", "add", &id, p(&f)]).ok();
+    }
+    crate::sync::as_who(&a, "a", &["sync"]).ok();
+    crate::sync::as_who(&b, "b", &["sync"]).ok();
+    crate::sync::as_who(&a, "a", &["sync"]).ok();
+    let lists: Vec<String> =
+        [&a, &b].iter().map(|s| s.run(&["evidence", "list", &id, "--format", "tsv"]).ok().stdout).collect();
+    assert_eq!(lists[0], lists[1], "both clones hold the same record");
+    let mut names: Vec<&str> = lists[0].lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    names.sort();
+    assert_eq!(names, ["cctv.mp4", "from-a.jpg", "from-b.jpg"]);
+    for s in [&a, &b] {
+        s.run(&["evidence", "verify"]).ok().says("Verified 3");
+    }
     // A changed evidence file is not lsms's own: sync refuses it by name.
     let obj = object(&a, &h);
     std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
