@@ -422,3 +422,19 @@ fn check_notes_a_killed_copy_and_files_no_incident_records() {
     // Neither is counted as an incident.
     assert_eq!(s.run(&["list", "--all", "--format", "ids"]).ok().stdout, format!("{id}\n"));
 }
+
+#[test]
+fn a_record_that_cannot_be_written_leaves_no_copied_file_behind() {
+    let (s, id, files) = setup();
+    // A hand edit lsms will not rewrite without `lsms fmt`: the files are
+    // copied before the record is changed, so the copies must go again.
+    let path = s.path_of(&id);
+    let text = s.read(&id).replace("summary:", "# seen by the porter\nsummary:");
+    std::fs::write(&path, text).unwrap();
+    let before = s.snapshot();
+    s.run(&["evidence", "add", &id, p(&files.join("still.jpg")), p(&files.join("statement.txt"))])
+        .fails(1)
+        .says("lsms fmt");
+    assert!(s.snapshot() == before, "no evidence file left, no record changed");
+    assert!(!s.root.join("evidence").exists());
+}
