@@ -82,6 +82,7 @@ pub enum Command {
     Fmt(cmd::fmt::Args),
     Import(cmd::import::Args),
     Person(cmd::person::Args),
+    Evidence(cmd::evidence::Args),
     Sync(cmd::sync::Args),
     Resolve(cmd::resolve::Args),
     MergeFile(cmd::merge_file::Args),

@@ -97,6 +97,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Fmt(a) => cmd::fmt::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),
         Command::Person(a) => cmd::person::run(&ctx, a),
+        Command::Evidence(a) => cmd::evidence::run(&ctx, a),
         Command::Sync(a) => cmd::sync::run(&ctx, a),
         Command::Resolve(a) => cmd::resolve::run(&ctx, a),
         Command::MergeFile(a) => cmd::merge_file::run(&ctx, a),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
 )]
 pub struct Args {}
 
@@ -19,14 +19,25 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut count = 0usize;
     let mut good = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
+    // Each incident's evidence files, checked by a stat each at the end.
+    let mut evidence = Vec::new();
     let strays = store.stream(
         false,
-        |r| r.map(|i| (i.uuid, i.id.rel_path())),
+        |r| {
+            r.map(|i| {
+                let files: Vec<(String, String, u64)> =
+                    i.evidence.iter().map(|e| (e.sha256.clone(), e.name.clone(), e.size)).collect();
+                (i.uuid, i.id.rel_path(), i.id, files)
+            })
+        },
         |r| {
             match r {
-                Ok((uuid, path)) => {
+                Ok((uuid, path, id, files)) => {
                     good += 1;
                     by_uuid.entry(uuid).or_default().push(path);
+                    if !files.is_empty() {
+                        evidence.push((id, files));
+                    }
                 }
                 Err(errs) => {
                     count += errs.len();
@@ -41,6 +52,23 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         problems.push(Error::failed_with(
             format!("{}: not an incident file", store.show_path(p)),
             "incidents/ holds only incidents/YYYY/MM/<id>.yaml: move or remove it",
+        ));
+    }
+    for (id, files) in &evidence {
+        problems.extend(super::evidence::stat_problems(&store, id, files));
+    }
+    let recorded = evidence.iter().flat_map(|(_, f)| f.iter().map(|(sha, _, _)| sha.as_str())).collect();
+    let (leftovers, unrecorded) = crate::store::evidence::survey(&store.root, &recorded);
+    for p in leftovers {
+        ctx.say(format!(
+            "note: {p} was left by an `evidence add` that was interrupted (nothing recorded it); delete it"
+        ));
+    }
+    if !unrecorded.is_empty() {
+        ctx.say(format!(
+            "note: {} file(s) in evidence/ that no incident records (a record edited by hand, or a removed case?): {}",
+            unrecorded.len(),
+            unrecorded.join(", ")
         ));
     }
     let mut dups: Vec<(uuid::Uuid, Vec<String>)> = by_uuid.into_iter().filter(|(_, v)| v.len() > 1).collect();

@@ -52,6 +52,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "{} is already a store: registered the lsms merge driver for its git repository.",
             dir.display()
         ));
+        say_lfs(ctx, &done);
         if done.fresh || done.attributes_written {
             // A store that was not in git, or had no .gitattributes: the
             // driver's attributes are committed so that every clone has them.
@@ -61,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             if done.fresh {
                 // The whole store, by git's own add, which records each
                 // file's stat in the index (so that status stays quick).
-                let mut files = vec![".gitattributes", CONFIG_FILE, ".gitignore", "incidents"];
+                let mut files = vec![".gitattributes", CONFIG_FILE, ".gitignore", "incidents", "evidence"];
                 files.retain(|f| dir.join(f).exists());
                 let mut args = vec!["add", "--"];
                 args.extend(files);
@@ -134,9 +135,24 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ctx.say(format!(
             "Also {what}, registered the lsms merge driver, and committed lsms.yaml, .gitignore and .gitattributes."
         ));
+        say_lfs(ctx, &done);
         warn_path(ctx);
     }
     Ok(())
+}
+
+/// Says whether evidence files go through Git LFS, and why not.
+fn say_lfs(ctx: &Ctx, done: &crate::store::git::Setup) {
+    if done.lfs {
+        ctx.say(
+            "Git LFS: evidence/** is stored through Git LFS (.gitattributes; `git lfs install --local` run).",
+        );
+    } else {
+        ctx.say(
+            "git-lfs not found: evidence files will be stored in git as ordinary files \
+             (install git-lfs and run `lsms init --git` again to store them through Git LFS).",
+        );
+    }
 }
 
 /// git runs the merge driver as `lsms`, found on PATH: say so if it is not.

@@ -7,6 +7,7 @@ pub mod check;
 pub mod close;
 pub mod completions;
 pub mod due;
+pub mod evidence;
 pub mod export;
 pub mod fmt;
 pub mod import;

@@ -121,6 +121,22 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
         }
         field("Sanction", v);
     }
+    for e in &inc.evidence {
+        let mut v = format!(
+            "{}  {}  sha256 {}…",
+            e.name,
+            crate::model::custody::human_size(e.size),
+            e.sha256.get(..12).unwrap_or(&e.sha256)
+        );
+        if let Some(s) = &e.source {
+            let _ = write!(v, "  from {s}");
+        }
+        let _ = write!(v, "  added by {} {}", e.added_by, when(&e.added_at, tz));
+        if let Some(n) = &e.note {
+            let _ = write!(v, ": {}", n.trim_end().replace('\n', " "));
+        }
+        field("Evidence", v);
+    }
     field("Outcome", inc.outcome.map(|o| o.to_string()).unwrap_or_default());
     if let Some(t) = &inc.closed_at {
         field("Closed", when(t, tz));

@@ -79,11 +79,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "run `lsms sync` (without --continue)",
         ));
     }
-    let own = own_changes(&repo, &store)?;
-    if !own.is_empty() {
+    let (own, objects) = own_changes(&repo, &store)?;
+    if !own.is_empty() || !objects.is_empty() {
         let ids: Vec<&str> = own.iter().filter_map(|p| p.rsplit('/').next()?.strip_suffix(".yaml")).collect();
-        let message = format!("lsms sync: {} changed incident file(s)\n\n{}", own.len(), ids.join("\n"));
-        if repo.commit_files(&own, &message, &who)? {
+        let mut message = format!("lsms sync: {} changed incident file(s)\n\n{}", own.len(), ids.join("\n"));
+        if !objects.is_empty() {
+            message.push_str(&format!("\n\nwith {} evidence file(s)", objects.len()));
+        }
+        if repo.commit_files_with(&own, &objects, &message, &who)? {
             done.committed = own.len();
         }
     }
@@ -340,8 +343,10 @@ fn finish_merge(repo: &Repo, store: &Store, who: &Ident) -> Result<()> {
 }
 
 /// The store's changed files, if every change is lsms's own: incident
-/// files in their place that parse. Anything else is refused by name.
-fn own_changes(repo: &Repo, store: &Store) -> Result<Vec<String>> {
+/// files in their place that parse, and new evidence files whose content
+/// is what their name says. Anything else is refused by name (an evidence
+/// file changed or deleted among them).
+fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>)> {
     let out = repo.run(&["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"])?;
     if !out.status.success() {
         return Err(Error::failed(format!(
@@ -351,11 +356,21 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<Vec<String>> {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut own = Vec::new();
+    let mut objects = Vec::new();
     let mut foreign = Vec::new();
     for entry in text.split('\0').filter(|s| s.len() > 3) {
         let (xy, path) = entry.split_at(3);
         let xy = xy.trim_end();
         let rel = repo.rel(path);
+        if let Some(rel) = rel.filter(|_| matches!(xy, "??" | "A"))
+            && let Some(sha) = evidence_object(rel)
+        {
+            match crate::store::evidence::check_content(&store.root, sha) {
+                None => objects.push(rel.to_string()),
+                Some(f) => foreign.push(format!("  {xy:>2} {path}: an evidence file that is {f}")),
+            }
+            continue;
+        }
         let is_own = match rel {
             Some(rel) if !xy.contains(['D', 'U']) && xy != "AA" => match incident_id(rel) {
                 Some(_) => match store.read(&store.root.join(rel)) {
@@ -385,20 +400,54 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<Vec<String>> {
             "commit them with git (or set them aside: `git stash -u`); for an incident file, fix it and run `lsms check`; then run `lsms sync` again",
         ));
     }
-    Ok(own)
+    Ok((own, objects))
 }
 
-/// Is a changed .gitattributes the committed one plus the driver's line?
+/// The hash an evidence file's path names (`evidence/ab/<sha256>`), if it
+/// is one.
+fn evidence_object(rel: &str) -> Option<&str> {
+    let (dir, sha) = rel.strip_prefix("evidence/")?.split_once('/')?;
+    (crate::store::evidence::is_sha256(sha) && sha.starts_with(dir) && dir.len() == 2).then_some(sha)
+}
+
+/// Is a changed .gitattributes the committed one plus the driver's line
+/// (and the Git LFS line for evidence)?
 fn only_driver_added(repo: &Repo, rel: &str) -> bool {
     let committed = repo.text(&["show", &format!("HEAD:{}", repo.full(rel))]).unwrap_or_default();
     let now = std::fs::read_to_string(repo.root.join(rel)).unwrap_or_default();
     let strip = |s: &str| {
         s.lines()
-            .filter(|l| l.trim() != crate::store::git::ATTRIBUTES.trim())
+            .filter(|l| {
+                let l = l.trim();
+                l != crate::store::git::ATTRIBUTES.trim() && l != crate::store::git::LFS_ATTRIBUTES.trim()
+            })
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
     strip(&committed) == strip(&now)
+}
+
+/// Pushes the Git LFS objects of the commits about to be pushed, first,
+/// so that no commit reaches the remote without its evidence files. (The
+/// push itself runs with --no-verify, which skips LFS's pre-push hook.)
+fn push_lfs(repo: &Repo, up: &Upstream) -> Result<()> {
+    let lfs_here = repo.run(&["config", "--get", "filter.lfs.process"]).is_ok_and(|o| o.status.success());
+    if !lfs_here || !repo.root.join(crate::store::evidence::DIR).exists() {
+        return Ok(());
+    }
+    let out = repo.run(&["lfs", "push", &up.remote, "HEAD"])?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(Error::failed_with(
+        format!(
+            "cannot push the evidence files (Git LFS) to {}: {}",
+            up.remote,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        "check that the shared repository accepts Git LFS (`git lfs push` by hand shows the same); \
+         your changes are committed here and go with the next sync",
+    ))
 }
 
 enum Pushed {
@@ -408,6 +457,7 @@ enum Pushed {
 
 fn push(repo: &Repo, up: &Upstream) -> Result<Pushed> {
     let target = format!("HEAD:{}", up.merge);
+    push_lfs(repo, up)?;
     let out = repo.run(&["push", "--quiet", "--no-verify", &up.remote, &target])?;
     if out.status.success() {
         return Ok(Pushed::Yes);

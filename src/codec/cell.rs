@@ -51,7 +51,6 @@ pub enum Cell<'a> {
     Count(usize),
 }
 
-
 impl Cell<'_> {
     /// As a CSV cell: text as it is, absent as empty.
     pub fn as_csv(&self) -> Cow<'_, str> {
@@ -73,4 +72,3 @@ impl Cell<'_> {
         }
     }
 }
-

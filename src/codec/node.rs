@@ -36,7 +36,9 @@ impl<'a> Node<'a> {
             Node::Str(s) => Value::String(s.to_string()),
             Node::Scalar(v) => v.clone(),
             Node::Seq(items) => Value::Sequence(items.iter().map(Node::to_value).collect()),
-            Node::Map(pairs) => Value::Mapping(pairs.iter().map(|(k, v)| (k.to_value(), v.to_value())).collect()),
+            Node::Map(pairs) => {
+                Value::Mapping(pairs.iter().map(|(k, v)| (k.to_value(), v.to_value())).collect())
+            }
         }
     }
 

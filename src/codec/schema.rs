@@ -200,7 +200,12 @@ impl Extras for Vec<crate::model::incident::Extra> {
         for (k, v) in pairs {
             match k.as_str().and_then(|k| known.iter().find(|x| **x == k)) {
                 Some(key) => anchor = Some(key),
-                None => out.push(crate::model::incident::Extra { after: anchor, key: k.to_value(), value: v.to_value(), raw: None }),
+                None => out.push(crate::model::incident::Extra {
+                    after: anchor,
+                    key: k.to_value(),
+                    value: v.to_value(),
+                    raw: None,
+                }),
             }
         }
         out
@@ -238,7 +243,12 @@ impl Extras for Vec<crate::model::incident::Extra> {
                 let text = r.str()?;
                 let one: Mapping = serde_yaml::from_str(text).ok()?;
                 let (key, value) = one.into_iter().next()?;
-                Some(crate::model::incident::Extra { after, key, value, raw: is_raw.then(|| text.to_string()) })
+                Some(crate::model::incident::Extra {
+                    after,
+                    key,
+                    value,
+                    raw: is_raw.then(|| text.to_string()),
+                })
             })
             .collect()
     }
@@ -249,7 +259,12 @@ impl Extras for Vec<crate::model::incident::Extra> {
 /// empty) or a `Log` (a list that brief reads of the cache skip).
 pub trait Slot {
     type Of<T>;
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::Of<C::T>>;
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &At<'_>,
+        cx: &mut Cx<'_>,
+    ) -> Option<Self::Of<C::T>>;
     fn top<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn flow<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn encode<C: Codec>(v: &Self::Of<C::T>, w: &mut W);
@@ -257,7 +272,12 @@ pub trait Slot {
     fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
         C::columns(key, pass, personal, out);
     }
-    fn cells<'a, C: Codec>(v: Option<&'a Self::Of<C::T>>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>);
+    fn cells<'a, C: Codec>(
+        v: Option<&'a Self::Of<C::T>>,
+        pass: Pass,
+        personal: bool,
+        out: &mut Vec<Cell<'a>>,
+    );
     fn json<C: Codec>(key: &str, v: &Self::Of<C::T>, personal: bool, with_personal: bool, out: &mut JsonRow);
 }
 
@@ -365,7 +385,12 @@ impl Slot for Req {
 
 impl Slot for Opt {
     type Of<T> = Option<T>;
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Option<C::T>> {
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &At<'_>,
+        cx: &mut Cx<'_>,
+    ) -> Option<Option<C::T>> {
         match present(map, key) {
             None => Some(None),
             Some(v) => C::read(v, &at.key(key), cx).map(Some),
@@ -436,7 +461,12 @@ impl Slot for Dflt {
 
 impl Slot for List {
     type Of<T> = Vec<T>;
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &At<'_>,
+        cx: &mut Cx<'_>,
+    ) -> Option<Vec<C::T>> {
         let at = at.key(key);
         match present(map, key) {
             None => Some(Vec::new()),
@@ -512,7 +542,12 @@ impl Slot for List {
 /// steps over it. It is no export column: exports derive what they show.
 impl Slot for Log {
     type Of<T> = Vec<T>;
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &At<'_>,
+        cx: &mut Cx<'_>,
+    ) -> Option<Vec<C::T>> {
         List::read::<C>(map, key, at, cx)
     }
     fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
@@ -551,7 +586,8 @@ impl Slot for Log {
 /// with `as "key"` where the file's key is not the name, and `[personal]`
 /// for names and free text, which exports leave out unless asked. After
 /// the fields: the type that keeps keys of one's own, and optionally a
-/// function that finishes a record read from a file.
+/// function that looks at the whole mapping for what no one field can
+/// see (`check`), and one that finishes a record read from a file.
 #[macro_export]
 macro_rules! record {
     (
@@ -562,7 +598,7 @@ macro_rules! record {
                 $f:ident $(as $key:literal)? : $ty:ty = $slot:ident($codec:ty) $([$flag:ident])?
             ),+ $(,)?
         }
-        extra: $extra:ty $(, finish: $finish:path)? $(,)?
+        extra: $extra:ty $(, check: $check:path)? $(, finish: $finish:path)? $(,)?
     ) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq)]
@@ -583,6 +619,7 @@ macro_rules! record {
             ) -> Option<Self> {
                 use $crate::codec::schema::{Extras, Slot};
                 let before = cx.problems.len();
+                $( $check(n, at, cx); )?
                 let mut m = $crate::codec::schema::Fields::of(n);
                 $( let $f = $crate::codec::schema::$slot::read::<$codec>(&mut m, $crate::record!(@key $f $($key)?), at, cx); )+
                 if cx.problems.len() > before {
@@ -682,7 +719,12 @@ fn text_of(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
     }
 }
 
-fn parsed<T>(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>, f: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+fn parsed<T>(
+    n: &Node<'_>,
+    at: &At<'_>,
+    cx: &mut Cx<'_>,
+    f: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
     let Some(s) = n.text() else {
         cx.bad(at, format!("`{at}` should be text"));
         return None;
@@ -997,16 +1039,16 @@ impl Codec for Flag {
     }
 }
 
-/// A whole number (a size in bytes).
-pub struct Count;
+/// A size in bytes.
+pub struct Bytes;
 
-impl Codec for Count {
+impl Codec for Bytes {
     type T = u64;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<u64> {
         match n {
             Node::Scalar(Value::Number(x)) if x.as_u64().is_some() => x.as_u64(),
             _ => {
-                cx.bad(at, format!("`{at}` should be a whole number"));
+                cx.bad(at, format!("`{at}` should be a whole number of bytes"));
                 None
             }
         }
@@ -1080,7 +1122,8 @@ impl<T: Record> Codec for Nested<T> {
         let mut width = Vec::new();
         T::cells(None, pass, &mut width);
         for col in 0..width.len() {
-            let items = per_item.iter().map(|c| c.get(col).map_or(Cow::Borrowed(""), Cell::as_csv).into_owned());
+            let items =
+                per_item.iter().map(|c| c.get(col).map_or(Cow::Borrowed(""), Cell::as_csv).into_owned());
             out.push(owned_cell(join(items)));
         }
     }
@@ -1113,7 +1156,10 @@ impl Codec for Refs {
     type T = Vec<(String, String)>;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
         let Node::Map(pairs) = n else {
-            cx.bad(at, format!("`{at}` should be a mapping of system to reference, like `{{ datix: DX-1001 }}`"));
+            cx.bad(
+                at,
+                format!("`{at}` should be a mapping of system to reference, like `{{ datix: DX-1001 }}`"),
+            );
             return None;
         };
         let before = cx.problems.len();
@@ -1124,7 +1170,7 @@ impl Codec for Refs {
                 continue;
             };
             let key_at = At { parent: Some(at), key: &system, index: None };
-            if v.is_null() {
+            if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
                 cx.bad(&key_at, format!("`{key_at}` is empty"));
                 continue;
             }
@@ -1180,7 +1226,10 @@ impl Codec for SchemaCodec {
             Node::Scalar(Value::Number(x)) if x.as_u64() == Some(1) => Some(crate::model::incident::Schema1),
             other => {
                 let shown = other.text().map_or_else(|| "that".to_string(), Cow::into_owned);
-                cx.bad(at, format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"));
+                cx.bad(
+                    at,
+                    format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"),
+                );
                 None
             }
         }
@@ -1207,15 +1256,15 @@ impl Codec for Sha256 {
     type T = String;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         parsed(n, at, cx, |s| {
-            if s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            if crate::model::incident::is_sha256(s) {
                 Ok(s.to_string())
             } else {
-                Err(format!("'{s}' is not a SHA-256 (64 lowercase hex digits)"))
+                Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
             }
         })
     }
     fn flow(v: &String, out: &mut String) {
-        out.push_str(v);
+        out.push_str(&scalar(v));
     }
     fn encode(v: &String, w: &mut W) {
         w.str(v);
@@ -1236,7 +1285,7 @@ impl Codec for FileName {
     const TEXT: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
         let s = Line::read(n, at, cx)?;
-        match crate::model::text::file_name(&s) {
+        match crate::model::incident::check_file_name(&s) {
             Ok(()) => Some(s),
             Err(e) => {
                 cx.bad(at, e);

@@ -2,8 +2,8 @@
 //! final newline, one line per history entry, so that `git diff` shows the
 //! lines that changed and nothing else.
 
-use crate::model::incident::*;
 use super::schema::Record;
+use crate::model::incident::*;
 use serde_yaml::Value;
 use std::fmt::Write;
 

@@ -97,7 +97,54 @@ crate::record! {
         reference as "ref": Option<String> = Opt(Line),
         note: Option<String> = Opt(Text) [personal],
     }
-    extra: Mapping
+    extra: Mapping,
+    check: date_not_on
+}
+
+/// `on:` is what design.md first called the date, and what a person may
+/// write: YAML 1.1 readers take a bare `on` for true, so lsms says `date:`.
+fn date_not_on(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) {
+    if n.get("on").is_some() && n.get("date").is_none() {
+        let on = at.key("on");
+        cx.bad(&on, format!("`{on}` is not read: the notification's date is `date:`"));
+    }
+}
+
+/// A flag listed twice is a slip: each is listed once.
+fn flags_once(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) {
+    let Some(Node::Seq(flags)) = n.get("flags") else { return };
+    let flags_at = at.key("flags");
+    for (i, f) in flags.iter().enumerate() {
+        let Some(f) = f.text() else { continue };
+        let f = f.trim().to_lowercase();
+        if flags[..i].iter().any(|g| g.text().is_some_and(|g| g.trim().to_lowercase() == f)) {
+            let item = flags_at.item(i);
+            cx.bad(&item, format!("flag '{f}' is given twice: list each flag once"));
+        }
+    }
+}
+
+/// Is `s` a SHA-256 as the store writes it: 64 lower-case hex digits?
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Is `s` a bare file name (what evidence is known by): one line, no
+/// directory, not `.` or `..`, no NUL? The reason where it is not.
+pub fn check_file_name(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        Err("a file name is empty".into())
+    } else if s.contains(super::text::LINE_BREAKS) {
+        Err(format!("file name {s:?} should be one line"))
+    } else if s.contains(['/', '\\']) {
+        Err(format!("file name {s:?} should be a bare name, without a directory (`/` or `\\`)"))
+    } else if s == "." || s == ".." {
+        Err(format!("'{s}' is not a file name"))
+    } else if s.contains('\0') {
+        Err(format!("file name {s:?} holds a NUL character"))
+    } else {
+        Ok(())
+    }
 }
 
 crate::record! {
@@ -105,7 +152,7 @@ crate::record! {
     pub struct Evidence {
         sha256: String = Req(Sha256),
         name: String = Req(FileName) [personal],
-        size: u64 = Req(Count),
+        size: u64 = Req(Bytes),
         added_at: Stamp = Req(Time),
         added_by: String = Req(Line) [personal],
         source: Option<String> = Opt(Line) [personal],
@@ -167,7 +214,8 @@ crate::record! {
         closure_note: Option<String> = Opt(Text) [personal],
         history: Vec<Entry> = Log(Nested<Entry>),
     }
-    extra: Vec<Extra>
+    extra: Vec<Extra>,
+    check: flags_once
 }
 
 /// The top-level keys in the order they are written.
@@ -197,6 +245,7 @@ pub struct Vocab {
 
 impl Vocab {
     /// The standard words only: no sites list, no words of the store's own.
+    #[cfg(test)]
     pub fn standard() -> Vocab {
         let own = |words: &[&str]| words.iter().map(|s| s.to_string()).collect();
         Vocab { categories: own(STANDARD_CATEGORIES), sites: None, flags: own(STANDARD_FLAGS) }
@@ -342,4 +391,3 @@ impl Incident {
 /// The record's schema number: a file of another is not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Schema1;
-

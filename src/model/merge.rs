@@ -6,8 +6,9 @@
 
 use serde_yaml::{Mapping, Value};
 
-/// Lists that only ever grow: both sides' items are kept.
-const UNITED: &[&str] = &["history", "sanctions"];
+/// Lists that only ever grow: both sides' items are kept (evidence added
+/// in two clones is all kept).
+const UNITED: &[&str] = &["history", "sanctions", "evidence"];
 
 /// The merged mapping, and the keys both sides changed differently (with
 /// ours in the mapping for each).
@@ -120,6 +121,18 @@ mod tests {
         let details: Vec<&str> =
             m.value["history"].as_sequence().unwrap().iter().filter_map(|e| e["detail"].as_str()).collect();
         assert_eq!(details, ["earlier", "later"]);
+    }
+
+    #[test]
+    fn evidence_added_on_both_sides_is_all_kept() {
+        let ev = |sha: &str| format!("evidence:\n  - {{ sha256: {sha}, name: {sha}.jpg, size: 1 }}\n");
+        let ours = y(&format!("{BASE}{}", ev("aa")));
+        let theirs = y(&format!("{BASE}{}", ev("bb")));
+        let m = merge(&y(BASE), &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        let names: Vec<&str> =
+            m.value["evidence"].as_sequence().unwrap().iter().filter_map(|e| e["name"].as_str()).collect();
+        assert_eq!(names, ["aa.jpg", "bb.jpg"]);
     }
 
     #[test]

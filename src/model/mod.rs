@@ -2,6 +2,7 @@
 //! time, workflow and merge rules. Nothing here reads files, the
 //! environment or the clock; how a record is stored is in `codec`.
 
+pub mod custody;
 pub mod draft;
 pub mod enums;
 pub mod id;

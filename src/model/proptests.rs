@@ -176,11 +176,22 @@ fn base() -> impl Strategy<Value = Incident> {
 
 /// The investigation's fields: arbitrary text in each, beside the rest.
 fn incident() -> impl Strategy<Value = Incident> {
-    let file_name =
-        required_line().prop_map(|s| if crate::model::text::file_name(&s).is_ok() { s } else { "cctv.mp4".into() });
-    let link = (proptest::sample::select(LinkKind::ALL), proptest::option::of(any_text()))
-        .prop_map(|(kind, note)| Link { id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(), [9, 9, 9, 9]), kind, note, extra: Default::default() });
-    let notice = (proptest::sample::select(Authority::ALL), proptest::option::of(one_line()), proptest::option::of(any_text()))
+    let file_name = required_line().prop_map(|s| {
+        if crate::model::incident::check_file_name(&s).is_ok() { s } else { "cctv.mp4".into() }
+    });
+    let link = (proptest::sample::select(LinkKind::ALL), proptest::option::of(any_text())).prop_map(
+        |(kind, note)| Link {
+            id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(), [9, 9, 9, 9]),
+            kind,
+            note,
+            extra: Default::default(),
+        },
+    );
+    let notice = (
+        proptest::sample::select(Authority::ALL),
+        proptest::option::of(one_line()),
+        proptest::option::of(any_text()),
+    )
         .prop_map(|(to, reference, note)| Notice {
             to,
             date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
@@ -188,7 +199,13 @@ fn incident() -> impl Strategy<Value = Incident> {
             note,
             extra: Default::default(),
         });
-    let evidence = (file_name, any::<u64>(), required_line(), proptest::option::of(one_line()), proptest::option::of(any_text()))
+    let evidence = (
+        file_name,
+        any::<u64>(),
+        required_line(),
+        proptest::option::of(one_line()),
+        proptest::option::of(any_text()),
+    )
         .prop_map(|(name, size, added_by, source, note)| Evidence {
             sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
             name,

@@ -26,18 +26,6 @@ pub fn one_line(what: &str, s: &str) -> Result<(), String> {
     ))
 }
 
-/// A bare file name, safe to write into a folder as it is: one line, no
-/// folder separator, not `.` or `..`, no NUL, not empty.
-pub fn file_name(s: &str) -> Result<(), String> {
-    if s.is_empty() || s == "." || s == ".." || s.contains(['/', '\\', '\0']) || !is_one_line(s) {
-        return Err(format!(
-            "'{}' is not a bare file name (no folders, `.` or `..`, line breaks or NUL)",
-            s.escape_debug()
-        ));
-    }
-    Ok(())
-}
-
 /// A character's name for messages: `U+2028 (line separator)`.
 pub fn describe(c: char) -> String {
     let name = match c {

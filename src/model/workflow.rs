@@ -343,8 +343,7 @@ mod tests {
     use crate::model::draft::{Draft, NewRecord};
 
     fn inc(category: &str) -> Incident {
-        let vocab =
-            Vocab::standard();
+        let vocab = Vocab::standard();
         Draft { category: Some(category.into()), summary: Some("x".into()), ..Draft::default() }
             .build(&NewRecord {
                 vocab: &vocab,

@@ -133,8 +133,7 @@ mod tests {
     }
 
     fn new(now: &str, d: Draft) -> Incident {
-        let vocab =
-            Vocab::standard();
+        let vocab = Vocab::standard();
         d.build(&NewRecord {
             vocab: &vocab,
             tz: LON,

@@ -13,9 +13,9 @@ use crate::model::*;
 use serde_json::{Value, json};
 use std::borrow::Cow;
 
-pub use crate::codec::cell::{Cell, join};
 #[cfg(test)]
 pub use crate::codec::cell::split;
+pub use crate::codec::cell::{Cell, join};
 
 /// The columns, in order: every export has the public ones; `personal`
 /// adds names and free text after them.

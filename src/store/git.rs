@@ -167,7 +167,21 @@ impl Repo {
     /// not grow with the number of files in the repository. Returns false
     /// when there was nothing to commit.
     pub fn commit_files(&self, rels: &[String], message: &str, who: &Ident) -> Result<bool> {
-        if rels.is_empty() {
+        self.commit_files_with(rels, &[], message, who)
+    }
+
+    /// [`Repo::commit_files`], with `objects` too: store files (evidence)
+    /// hashed by git itself, streaming and through the filters that
+    /// `.gitattributes` names (Git LFS stores the file and commits its
+    /// pointer), as `git add` would.
+    pub fn commit_files_with(
+        &self,
+        rels: &[String],
+        objects: &[String],
+        message: &str,
+        who: &Ident,
+    ) -> Result<bool> {
+        if rels.is_empty() && objects.is_empty() {
             return Ok(false);
         }
         if self.merging() {
@@ -176,18 +190,12 @@ impl Repo {
                 "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
             ));
         }
+        let filtered = self.hash_files(objects, true)?;
         if self.sha1 {
-            return self.commit_files_sha1(rels, message, who);
+            return self.commit_files_sha1(rels, filtered, message, who);
         }
-        let paths: Vec<String> = rels.iter().map(|r| self.root.join(r).display().to_string()).collect();
-        let mut c = self.cmd(&["hash-object", "-w", "--stdin-paths", "--no-filters"]);
-        let blobs = pipe(&mut c, paths.join("\n").as_bytes(), "hash-object")?;
-        let blobs: Vec<&str> = blobs.lines().collect();
-        if blobs.len() != rels.len() {
-            return Err(Error::failed("git hash-object did not hash every file"));
-        }
-        let mut updates: Vec<(String, String)> =
-            rels.iter().zip(&blobs).map(|(r, b)| (self.full(r), b.to_string())).collect();
+        let mut updates = self.hash_files(rels, false)?;
+        updates.extend(filtered);
         updates.sort();
         let committed = self.commit_tree_of(&updates, message, who)?;
         self.set_index(&updates)?;
@@ -199,8 +207,34 @@ impl Repo {
     /// the only git beside the commit is the index update, the one step
     /// whose cost grows with the register, and it runs while the commit is
     /// written.
-    fn commit_files_sha1(&self, rels: &[String], message: &str, who: &Ident) -> Result<bool> {
-        let mut updates = Vec::new();
+    /// Store files hashed into git's objects by `git hash-object`, with
+    /// the filters of `.gitattributes` or without: (repository path, blob).
+    fn hash_files(&self, rels: &[String], filters: bool) -> Result<Vec<(String, String)>> {
+        if rels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = vec!["hash-object", "-w", "--stdin-paths"];
+        if !filters {
+            args.push("--no-filters");
+        }
+        // Store-relative paths, from the store's folder: git matches them
+        // against .gitattributes as the repository names them.
+        let blobs = pipe(&mut self.cmd(&args), rels.join("\n").as_bytes(), "hash-object")?;
+        let blobs: Vec<&str> = blobs.lines().collect();
+        if blobs.len() != rels.len() {
+            return Err(Error::failed("git hash-object did not hash every file"));
+        }
+        Ok(rels.iter().zip(&blobs).map(|(r, b)| (self.full(r), b.to_string())).collect())
+    }
+
+    fn commit_files_sha1(
+        &self,
+        rels: &[String],
+        filtered: Vec<(String, String)>,
+        message: &str,
+        who: &Ident,
+    ) -> Result<bool> {
+        let mut updates = filtered;
         for r in rels {
             let p = self.root.join(r);
             let bytes = std::fs::read(&p).map_err(Error::io("read", &p))?;
@@ -658,6 +692,14 @@ pub fn commit(root: &Path, rels: &[String], message: &str, who: &Ident) -> Resul
 
 pub const ATTRIBUTES: &str = "incidents/**/*.yaml merge=lsms\n";
 
+/// Evidence files through Git LFS, where it is installed.
+pub const LFS_ATTRIBUTES: &str = "evidence/** filter=lfs diff=lfs merge=lfs -text\n";
+
+/// Is Git LFS installed (`git lfs version` runs)?
+pub fn lfs_installed(root: &Path) -> bool {
+    git(root, &["lfs", "version"]).is_ok_and(|o| o.status.success())
+}
+
 /// The merge driver as registered: by command name, found on PATH when git
 /// runs it, so that it does not point into one build's folder.
 pub const DRIVER: &str = "lsms merge-file %O %A %B %P";
@@ -679,6 +721,8 @@ pub struct Setup {
     pub fresh: bool,
     /// .gitattributes was written (so it wants committing).
     pub attributes_written: bool,
+    /// Evidence files go through Git LFS (it is installed and set up).
+    pub lfs: bool,
 }
 
 /// Makes `root` a git repository (or uses the one around it), registers
@@ -689,20 +733,29 @@ pub fn setup(root: &Path) -> Result<Setup> {
     if fresh {
         ok(git(root, &["init", "--quiet"])?, "init")?;
     }
+    let lfs = lfs_installed(root);
+    if lfs {
+        // The repository's own config and hooks, never the user's.
+        ok(git(root, &["lfs", "install", "--local"])?, "lfs install")?;
+    }
     let attrs = root.join(".gitattributes");
     let text = std::fs::read_to_string(&attrs).unwrap_or_default();
-    let attributes_written = !text.lines().any(|l| l.trim() == ATTRIBUTES.trim());
-    if attributes_written {
-        let mut new = text;
-        if !new.is_empty() && !new.ends_with('\n') {
-            new.push('\n');
+    let mut new = text.clone();
+    for (line, wanted) in [(ATTRIBUTES, true), (LFS_ATTRIBUTES, lfs)] {
+        if wanted && !new.lines().any(|l| l.trim() == line.trim()) {
+            if !new.is_empty() && !new.ends_with('\n') {
+                new.push('\n');
+            }
+            new.push_str(line);
         }
-        new.push_str(ATTRIBUTES);
+    }
+    let attributes_written = new != text;
+    if attributes_written {
         super::fsio::write_atomic(&attrs, new.as_bytes(), super::Mode::Replace)
             .map_err(Error::io("write", &attrs))?;
     }
     register(root)?;
-    Ok(Setup { fresh, attributes_written })
+    Ok(Setup { fresh, attributes_written, lfs })
 }
 
 /// Registers the merge driver and the many-files settings in the

@@ -7,6 +7,8 @@ mod bad_input;
 mod board;
 mod cache;
 mod check;
+mod evidence;
+mod fields;
 mod git;
 mod help;
 mod hostile;

@@ -169,7 +169,10 @@ fn the_export_leaves_personal_data_out_unless_asked() {
             .starts_with("id,uuid,status,category,occurred_at,reported_at,recorded_at,reporter_party,site,")
     );
     let row = plain.lines().find(|l| l.starts_with(&ids[1])).unwrap();
-    assert!(row.contains(",Peasley Cross,,1,victim,staff,low,yes,"), "people as a count and a column per field: {row}");
+    assert!(
+        row.contains(",Peasley Cross,,1,victim,staff,low,yes,"),
+        "people as a count and a column per field: {row}"
+    );
     assert!(row.contains(",2,criminal;civil,caution;warning-letter,"), "sanctions lined up: {row}");
     let full = s.run(&["export", "--include-personal"]).ok().stdout;
     for personal in ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned"] {

@@ -72,7 +72,15 @@ fn init_git_commits_the_new_store_and_registers_the_driver_by_name() {
         "by command name, not a path into a build folder"
     );
     let attrs = std::fs::read_to_string(s.root.join(".gitattributes")).unwrap();
-    assert_eq!(attrs, "incidents/**/*.yaml merge=lsms\n");
+    let lfs =
+        std::process::Command::new("git").args(["lfs", "version"]).output().is_ok_and(|o| o.status.success());
+    // Evidence goes through Git LFS where it is installed.
+    let want = if lfs {
+        "incidents/**/*.yaml merge=lsms\nevidence/** filter=lfs diff=lfs merge=lfs -text\n"
+    } else {
+        "incidents/**/*.yaml merge=lsms\n"
+    };
+    assert_eq!(attrs, want);
 }
 
 #[test]

@@ -139,8 +139,10 @@ fn keys_the_tool_does_not_know_are_kept_in_place() {
     let s = Store::new();
     let id = assault(&s);
     let p = s.path_of(&id);
-    let text =
-        s.read(&id).replace("harm: low\n", "harm: low\nward_code: W3\nexternal:\n  datix: DX-1234\n").replace(
+    let text = s
+        .read(&id)
+        .replace("harm: low\n", "harm: low\nward_code: W3\nexternal:\n  datix: DX-1234\n")
+        .replace(
             "reporter: { name: Jo Bloggs, party: staff }",
             "reporter: { name: Jo Bloggs, party: staff, ext: 4021 }",
         );

@@ -1,0 +1,568 @@
+//! `lsms evidence`: files kept with a case, content-addressed by SHA-256,
+//! with their chain of custody: `add`, `list`, `export` (a disclosure,
+//! recorded) and `verify`.
+
+use super::{Ctx, emit, finish_scan, gather};
+use crate::cli::Format;
+use crate::error::{Error, Result};
+use crate::model::custody::{check_name, human_size};
+use crate::model::workflow::Act;
+use crate::model::{Evidence, Id, Incident};
+use crate::render::{self, Rows};
+use crate::store::Store;
+use crate::store::evidence::{self as objects, Fault, Stored};
+use std::path::{Path, PathBuf};
+
+const AFTER_HELP: &str = "\
+Evidence files (CCTV, photos, statements) are copied into the store as
+evidence/ab/<sha256>, read-only, named by their SHA-256, and recorded on the
+incident with their name, size, who added them and when. Every addition and
+every disclosure is a history entry. `lsms check` confirms each file is there
+with its size; `lsms evidence verify` re-hashes them all.
+
+Examples:
+  lsms evidence add 7QF3 cctv-ae-1430.mp4 still-1.jpg --source 'Estates CCTV'
+  lsms evidence list 7QF3
+  lsms evidence export 7QF3 --to /media/usb/for-police \\
+      --recipient 'Merseyside Police'
+  lsms evidence verify";
+
+/// Evidence files with their chain of custody: add, list, export, verify
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP, subcommand_required = true, arg_required_else_help = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    Add(AddArgs),
+    List(ListArgs),
+    Export(ExportArgs),
+    Verify(VerifyArgs),
+}
+
+/// Copy files into the store and record them on an incident
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Each file is hashed (SHA-256) while it is copied into evidence/ab/<sha256>, in
+chunks, so a 2 GB recording needs little memory. The incident then records,
+for each file, its hash, name, size, who added it and when, with an
+`evidence-added` history entry; stdout has `<sha256>  <name>` for each file.
+All files are stored first, then the incident is changed once: if anything is
+refused, nothing is recorded. A file whose hash is on the incident already is
+skipped with a message (adding it again restores a missing copy). Closed
+incidents take evidence too: it can arrive late.
+
+Examples:
+  lsms evidence add 7QF3 cctv-ae-1430.mp4 --source 'Estates CCTV' \\
+      --note 'Camera 4, 14:25-14:40'
+  lsms evidence add 7QF3 statements/*.pdf")]
+pub struct AddArgs {
+    /// The incident's id, or its last four characters
+    pub id: String,
+    /// The files to add (regular files; a link to one is followed)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Where the files came from, e.g. 'Estates CCTV'
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    pub source: Option<String>,
+    /// A note kept with each file
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub note: Option<String>,
+}
+
+/// List an incident's evidence files
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Columns: sha256, name, size (bytes), added_at, added_by, source, note. A
+table shows the first 12 digits of the hash and the size for people.
+
+Examples:
+  lsms evidence list 7QF3
+  lsms evidence list 7QF3 --format csv > evidence.csv")]
+pub struct ListArgs {
+    /// The incident's id, or its last four characters
+    pub id: String,
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json]))]
+    pub format: Option<Format>,
+}
+
+/// Copy an incident's evidence out for disclosure, and record it
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The files are copied into DIR under their recorded names (two with one name
+become `name (2).ext`), each re-hashed as it is copied: a file in the store
+that no longer matches its hash stops the export. DIR then holds a SHA256SUMS
+manifest that `sha256sum -c SHA256SUMS` checks. DIR is made if need be, and
+must be empty. Only once every file is out is the disclosure recorded in the
+history (`evidence-disclosed`: who, when, to whom, which files by hash).
+
+Examples:
+  lsms evidence export 7QF3 --to /media/usb/for-police \\
+      --recipient 'Merseyside Police'
+  lsms evidence export 7QF3 --to out --recipient Insurer --only 9f86d0a1")]
+pub struct ExportArgs {
+    /// The incident's id, or its last four characters
+    pub id: String,
+    /// The folder to copy the files into (new, or empty)
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    /// Who the files are disclosed to, as the history records it
+    #[arg(long, value_name = "WHO", allow_hyphen_values = true)]
+    pub recipient: String,
+    /// Only the files with this SHA-256 (or its first 8 or more digits); repeatable
+    #[arg(long, value_name = "SHA")]
+    pub only: Vec<String>,
+}
+
+/// Re-hash every evidence file and say whether any changed
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Reads every evidence file an incident records (every incident's without ID)
+and compares its SHA-256 and size with the record. Exits 1 naming each file
+that is missing or changed, 0 with a count when all are as recorded.
+
+Examples:
+  lsms evidence verify
+  lsms evidence verify 7QF3")]
+pub struct VerifyArgs {
+    /// Only this incident (its id, or its last four characters)
+    pub id: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    match &args.action {
+        Action::Add(a) => add(ctx, a),
+        Action::List(a) => list(ctx, a),
+        Action::Export(a) => export(ctx, a),
+        Action::Verify(a) => verify(ctx, a),
+    }
+}
+
+/// An optional one-line text option, trimmed; empty means none.
+fn one_line_opt(flag: &str, v: &Option<String>) -> Result<Option<String>> {
+    let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    crate::model::text::one_line(flag, v)
+        .map_err(|m| Error::failed_with(m, format!("give {flag} as one line")))?;
+    Ok(Some(v.to_string()))
+}
+
+/// A file's name as it will be recorded: its base name, checked.
+fn base_name(path: &Path) -> Result<String> {
+    let name = path.file_name().ok_or_else(|| {
+        Error::failed_with(
+            format!("{}: not a file name: nothing was added", path.display()),
+            "give the path of a file",
+        )
+    })?;
+    let name = name.to_str().ok_or_else(|| {
+        Error::failed_with(
+            format!("{}: the file name is not UTF-8: nothing was added", path.display()),
+            "rename the file (a copy) to a name in UTF-8, then add that",
+        )
+    })?;
+    check_name(name).map_err(|m| {
+        Error::failed_with(
+            format!("{}: {m}: nothing was added", path.display()),
+            "rename the file (a copy) to a plain name, then add that",
+        )
+    })?;
+    Ok(name.to_string())
+}
+
+fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let id = store.resolve(&args.id)?;
+    let source = one_line_opt("--source", &args.source)?;
+    let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+    let commit = ctx.commits(&store)?;
+    // Everything that can be refused is looked at before anything is
+    // copied: the incident can be read, and every file can be opened.
+    store.load(id.as_str())?;
+    let mut given = Vec::new();
+    for f in &args.files {
+        let path = ctx.cwd.join(f);
+        let name = base_name(&path)?;
+        objects::open_source(&path)?;
+        given.push((path, name));
+    }
+    // Then the files are stored, one by one.
+    let mut stored: Vec<Stored> = Vec::new();
+    for (path, _) in &given {
+        match objects::store_file(&store.root, path) {
+            Ok(s) => stored.push(s),
+            Err(e) => {
+                objects::remove_new(&store.root, &stored);
+                return Err(e);
+            }
+        }
+    }
+    // Then one change to the incident, under the lock.
+    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let mut skipped = Vec::new();
+    let updated = store.update(&id, |inc| {
+        for ((_, name), s) in given.iter().zip(&stored) {
+            let e = Evidence {
+                sha256: s.sha256.clone(),
+                name: name.clone(),
+                size: s.size,
+                added_at: act.at,
+                added_by: actor.clone(),
+                source: source.clone(),
+                note: note.clone(),
+                extra: Default::default(),
+            };
+            if !inc.add_evidence(&act, e) {
+                let held = inc.evidence_with(&s.sha256).map_or(name.as_str(), |h| h.name.as_str());
+                skipped.push(format!(
+                    "{name}: already on {id} as {held} (sha256 {}…): skipped{}",
+                    &s.sha256[..12],
+                    if s.new { "; its missing copy in the store is restored" } else { "" }
+                ));
+            }
+        }
+        Ok(())
+    });
+    let updated = match updated {
+        Ok(u) => u,
+        Err(e) => {
+            objects::remove_new(&store.root, &stored);
+            return Err(e);
+        }
+    };
+    emit(&mut ctx.out(), |o| {
+        given.iter().zip(&stored).try_for_each(|((_, name), s)| writeln!(o, "{}  {name}", s.sha256))
+    })?;
+    for s in &skipped {
+        ctx.say(s);
+    }
+    let added = given.len() - skipped.len();
+    if updated.written && commit {
+        let who = ctx.ident(&store, &actor);
+        let mut objs: Vec<String> = stored.iter().map(|s| objects::rel_path(&s.sha256)).collect();
+        objs.sort();
+        objs.dedup();
+        crate::store::git::Repo::open(&store.root)?
+            .commit_files_with(&[id.rel_path()], &objs, &format!("{id}: evidence-added"), &who)
+            .map_err(|e| {
+                Error::failed_with(
+                    format!("{id}: evidence recorded but not committed: {e}"),
+                    "commit with `lsms sync`, or by hand with git",
+                )
+            })?;
+    }
+    if added > 0 {
+        ctx.say(format!("{id}: {added} evidence file(s) added."));
+    } else {
+        ctx.say(format!("{id}: nothing to add."));
+    }
+    Ok(())
+}
+
+fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let inc = store.load(&args.id)?.incident;
+    let tz = store.config.tz;
+    let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
+    let table = format == Format::Table;
+    let columns = ["sha256", "name", "size", "added_at", "added_by", "source", "note"];
+    let rows = inc
+        .evidence
+        .iter()
+        .map(|e| {
+            let at = e.added_at.with_timezone(&tz);
+            vec![
+                if table { e.sha256[..12.min(e.sha256.len())].to_string() } else { e.sha256.clone() },
+                e.name.clone(),
+                if table { human_size(e.size) } else { e.size.to_string() },
+                if table { at.format("%Y-%m-%d %H:%M").to_string() } else { at.to_rfc3339() },
+                e.added_by.clone(),
+                e.source.clone().unwrap_or_default(),
+                e.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let rows = Rows { columns: columns.iter().map(|c| c.to_string()).collect(), rows };
+    emit(&mut ctx.out(), |o| match format {
+        Format::Table if rows.rows.is_empty() => Ok(()),
+        Format::Table => render::table(o, &rows, ctx.width(), ctx.color),
+        other => super::write_rows(o, other, &rows),
+    })?;
+    if inc.evidence.is_empty() {
+        ctx.say(format!("{}: no evidence recorded.", inc.id));
+    }
+    Ok(())
+}
+
+/// The evidence `--only` picks (all without it), in the incident's order;
+/// a hash that is not on the incident, or a prefix that is ambiguous, is
+/// refused.
+fn pick<'a>(inc: &'a Incident, only: &[String]) -> Result<Vec<&'a Evidence>> {
+    if only.is_empty() {
+        return Ok(inc.evidence.iter().collect());
+    }
+    let mut wanted = Vec::new();
+    for raw in only {
+        let p = raw.trim().to_ascii_lowercase();
+        let ok_form = p.len() >= 8 && p.len() <= 64 && p.bytes().all(|b| b.is_ascii_hexdigit());
+        if !ok_form {
+            return Err(Error::failed_with(
+                format!(
+                    "--only {raw}: not a SHA-256 or its first 8 or more hex digits: nothing was exported"
+                ),
+                format!("`lsms evidence list {}` shows each file's sha256", inc.id),
+            ));
+        }
+        let found: Vec<&Evidence> = inc.evidence.iter().filter(|e| e.sha256.starts_with(&p)).collect();
+        match found.as_slice() {
+            [one] => wanted.push(one.sha256.clone()),
+            [] => {
+                return Err(Error::failed_with(
+                    format!(
+                        "--only {raw}: no evidence file on {} has that SHA-256: nothing was exported",
+                        inc.id
+                    ),
+                    format!("`lsms evidence list {}` shows each file's sha256", inc.id),
+                ));
+            }
+            _ => {
+                return Err(Error::failed_with(
+                    format!(
+                        "--only {raw}: more than one file on {} starts with it: nothing was exported",
+                        inc.id
+                    ),
+                    "give more of the hash",
+                ));
+            }
+        }
+    }
+    Ok(inc.evidence.iter().filter(|e| wanted.contains(&e.sha256)).collect())
+}
+
+/// `name`, or `name (2).ext`, `name (3).ext`, … the first not in `taken`.
+fn distinct_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
+    if !taken.contains(name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (2..).map(|n| format!("{stem} ({n}){ext}")).find(|c| !taken.contains(c)).unwrap_or_default()
+}
+
+fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let id = store.resolve(&args.id)?;
+    let recipient = one_line_opt("--recipient", &Some(args.recipient.clone()))?.ok_or_else(|| {
+        Error::failed_with(
+            "--recipient is empty",
+            "say who the files go to, e.g. --recipient 'Merseyside Police'",
+        )
+    })?;
+    let commit = ctx.commits(&store)?;
+    let inc = store.load(id.as_str())?.incident;
+    if inc.evidence.is_empty() {
+        return Err(Error::failed_with(
+            format!("{id} has no evidence to export"),
+            format!("add some first with `lsms evidence add {id} FILE…`"),
+        ));
+    }
+    let chosen = pick(&inc, &args.only)?;
+    let dir = ctx.cwd.join(&args.to);
+    let made = prepare_dir(&store, &dir)?;
+    let mut taken = std::collections::HashSet::new();
+    taken.insert("SHA256SUMS".to_string());
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let copied = (|| -> Result<()> {
+        for e in &chosen {
+            let name = distinct_name(&e.name, &taken);
+            taken.insert(name.clone());
+            let dest = dir.join(&name);
+            copy_out(&store, e, &dest, &mut written)?;
+            out.push((e.sha256.clone(), name));
+        }
+        let sums: String = out.iter().map(|(sha, name)| format!("{sha}  {name}\n")).collect();
+        let path = dir.join("SHA256SUMS");
+        crate::store::fsio::write_atomic(&path, sums.as_bytes(), crate::store::Mode::CreateNew)
+            .map_err(Error::io("write", &path))?;
+        written.push(path);
+        Ok(())
+    })();
+    let undo = |written: &[PathBuf]| {
+        for p in written {
+            let _ = std::fs::remove_file(p);
+        }
+        if made {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    };
+    if let Err(e) = copied {
+        undo(&written);
+        return Err(e);
+    }
+    // Every file is out: now the disclosure is recorded.
+    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let recorded = store.update(&id, |inc| {
+        inc.disclose_evidence(&act, &recipient, &out);
+        Ok(())
+    });
+    if let Err(e) = recorded {
+        // A disclosure that is not recorded does not happen.
+        undo(&written);
+        return Err(e);
+    }
+    if commit {
+        let who = ctx.ident(&store, &actor);
+        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: evidence-disclosed"), &who)?;
+    }
+    ctx.say(format!(
+        "{id}: {} file(s) and SHA256SUMS written to {}; the disclosure to {recipient} is recorded.",
+        out.len(),
+        dir.display()
+    ));
+    Ok(())
+}
+
+/// Makes the export folder, or checks that it is an empty folder outside
+/// the store's own files. Whether it was made.
+fn prepare_dir(store: &Store, dir: &Path) -> Result<bool> {
+    let refuse = |why: String| {
+        Error::failed_with(
+            format!("--to {}: {why}: nothing was exported", dir.display()),
+            "give a new folder, or an empty one, outside the store",
+        )
+    };
+    let made = match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !parent.is_dir() {
+                return Err(refuse(format!("its folder {} does not exist", parent.display())));
+            }
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| refuse(format!("cannot make it ({e})")))?;
+            true
+        }
+        Err(e) => return Err(refuse(e.to_string())),
+        Ok(_) => {
+            let meta = std::fs::metadata(dir).map_err(|e| refuse(e.to_string()))?;
+            if !meta.is_dir() {
+                return Err(refuse("not a folder".into()));
+            }
+            let mut entries = std::fs::read_dir(dir).map_err(|e| refuse(format!("cannot read it ({e})")))?;
+            if entries.next().is_some() {
+                return Err(refuse("it holds files already".into()));
+            }
+            false
+        }
+    };
+    let real = std::fs::canonicalize(dir).map_err(|e| refuse(e.to_string()))?;
+    if real.starts_with(&store.real_root) {
+        if made {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(refuse("it is inside the store".into()));
+    }
+    Ok(made)
+}
+
+use std::os::unix::fs::DirBuilderExt;
+
+/// Copies one object out to `dest` (a new file), re-hashing it: a copy
+/// that does not match its recorded hash and size is removed and refused.
+fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let fault = |f: Fault| {
+        Error::failed_with(
+            format!("{} ({}) is {f}: nothing was exported", objects::rel_path(&e.sha256), e.name),
+            "`lsms evidence verify` lists every file that is not as recorded; restore it from a copy \
+             (`lsms evidence add` of the original puts it back)",
+        )
+    };
+    let mut src = objects::open_object(&store.root, &e.sha256).map_err(fault)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(dest)
+        .map_err(Error::io("write", dest))?;
+    written.push(dest.to_path_buf());
+    let (sha, size) = objects::copy_hashing(&mut src, &mut f).map_err(Error::io("copy to", dest))?;
+    f.sync_all().map_err(Error::io("write", dest))?;
+    if sha != e.sha256 {
+        return Err(fault(Fault::Changed(sha)));
+    }
+    if size != e.size {
+        return Err(fault(Fault::Size(size)));
+    }
+    Ok(())
+}
+
+fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let (incidents, bad) = match &args.id {
+        Some(arg) => (vec![store.load(arg)?.incident], Vec::new()),
+        None => gather(&store, false, |i| (!i.evidence.is_empty()).then_some(i))?,
+    };
+    // One object may be held by several incidents: it is read once.
+    let mut seen: std::collections::HashMap<(String, u64), Option<Fault>> = Default::default();
+    let mut problems = Vec::new();
+    let mut files = 0usize;
+    for inc in &incidents {
+        for e in &inc.evidence {
+            files += 1;
+            let fault = seen
+                .entry((e.sha256.clone(), e.size))
+                .or_insert_with(|| objects::verify(&store.root, &e.sha256, e.size))
+                .clone();
+            if let Some(f) = fault {
+                problems.push((inc.id.clone(), e, f));
+            }
+        }
+    }
+    for (id, e, f) in &problems {
+        ctx.show_error(Error::failed_with(
+            format!("{id}: {} ({}) is {f}", e.name, objects::rel_path(&e.sha256)),
+            "restore it from a copy of the original (`lsms evidence add` of the original puts it back)",
+        ));
+    }
+    if !problems.is_empty() {
+        let _ = finish_scan(ctx, bad);
+        return Err(Error::Reported(format!(
+            "{} of {files} evidence file(s) missing or changed",
+            problems.len()
+        )));
+    }
+    ctx.say(format!(
+        "Verified {files} evidence file(s) of {} incident(s): all as recorded.",
+        incidents.len()
+    ));
+    finish_scan(ctx, bad)
+}
+
+/// For `check`: each evidence file an incident records that is missing
+/// or not its recorded size (a stat each, no reading).
+pub fn stat_problems(store: &Store, id: &Id, evidence: &[(String, String, u64)]) -> Vec<Error> {
+    evidence
+        .iter()
+        .filter_map(|(sha, name, size)| {
+            let bad = if objects::is_sha256(sha) { objects::stat(&store.root, sha, *size) } else { None };
+            bad.map(|f| {
+                Error::failed_with(
+                    format!("{id}: evidence file {name} ({}) is {f}", objects::rel_path(sha)),
+                    "restore it from a copy of the original (`lsms evidence add` of the original puts it back); \
+                     `lsms evidence verify` re-hashes every file",
+                )
+            })
+        })
+        .collect()
+}
