@@ -229,7 +229,12 @@ fn import_records_every_row_of_the_sample_register() {
     let out = s.run(&["import", "--csv", SAMPLE_CSV, "--map-file", SAMPLE_MAP]).ok();
     assert_eq!(out.lines().len(), 5);
     let first = s.read(out.lines()[0]);
-    assert!(first.contains("history:\n  - { at: 2026-11-25T12:00:00+00:00, by: tester, action: reported, detail: imported from row "), "{first}");
+    assert!(
+        first.contains(
+            "history:\n  - { at: 2026-11-25T12:00:00+00:00, by: tester, action: imported, detail: from row "
+        ),
+        "{first}"
+    );
     let csv = s.run(&["export", "--format", "csv", "--include-personal"]).ok().stdout;
     assert!(
         csv.contains("physical-assault") && csv.contains("criminal-damage") && csv.contains(",650.00,"),

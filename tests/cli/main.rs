@@ -10,6 +10,7 @@ mod check;
 mod git;
 mod help;
 mod hostile;
+mod import;
 mod init;
 mod input;
 mod list;
