@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::model::merge::merge;
-use crate::model::{Incident, STANDARD_CATEGORIES, Vocab};
+use crate::model::{Incident, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use crate::store::{Mode, fsio::write_atomic};
 use serde_yaml::Value;
 use std::path::PathBuf;
@@ -102,7 +102,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             categories.push(c.to_string());
         }
     }
-    let vocab = Vocab { categories, sites: None };
+    // The store's own flags are not known here: a flag any side holds is one.
+    let mut flags: Vec<String> = STANDARD_FLAGS.iter().map(|s| s.to_string()).collect();
+    for v in [&base, &ours, &theirs] {
+        let held = v.get("flags").and_then(Value::as_sequence).into_iter().flatten();
+        flags.extend(held.filter_map(Value::as_str).map(str::to_string));
+    }
+    let vocab = Vocab { categories, sites: None, flags };
     let merged = merge(&base, &ours, &theirs);
     let mut text = render(&merged.value, &vocab);
     if merged.conflicts.is_empty() && Incident::from_value(&merged.value, &vocab).is_ok() {

@@ -12,7 +12,7 @@ use serde_yaml::Mapping;
 use uuid::Uuid;
 
 /// Bumped whenever the encoding changes: an old cache is then rebuilt.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
 /// Appends values to bytes (also used for the cache's own framing).
 pub(crate) struct W(pub(crate) Vec<u8>);
@@ -191,6 +191,9 @@ pub fn encode(i: &Incident) -> Vec<u8> {
     }
     w.tag(Harm::ALL, i.harm.as_ref());
     w.tag(Tri::ALL, i.medical_factors.as_ref());
+    w.u64(i.flags.len() as u64);
+    i.flags.iter().for_each(|f| w.str(f));
+    w.opt_str(&i.weapon);
     w.0.push(u8::from(i.police.is_some()));
     if let Some(p) = &i.police {
         w.0.push(u8::from(p.informed));
@@ -211,7 +214,38 @@ pub fn encode(i: &Incident) -> Vec<u8> {
         w.u64(l.recovered.0);
         w.extra(&l.extra);
     }
+    w.u64(i.refs.len() as u64);
+    for (system, r) in &i.refs {
+        w.str(system);
+        w.str(r);
+    }
     w.opt_str(&i.assignee);
+    w.u64(i.links.len() as u64);
+    for l in &i.links {
+        w.str(l.id.as_str());
+        w.tag(LinkKind::ALL, Some(&l.kind));
+        w.opt_str(&l.note);
+        w.extra(&l.extra);
+    }
+    w.u64(i.notified.len() as u64);
+    for n in &i.notified {
+        w.tag(Authority::ALL, Some(&n.to));
+        w.date(&Some(n.date));
+        w.opt_str(&n.reference);
+        w.opt_str(&n.note);
+        w.extra(&n.extra);
+    }
+    w.u64(i.evidence.len() as u64);
+    for e in &i.evidence {
+        w.str(&e.sha256);
+        w.str(&e.name);
+        w.u64(e.size);
+        w.stamp(&e.added_at);
+        w.str(&e.added_by);
+        w.opt_str(&e.source);
+        w.opt_str(&e.note);
+        w.extra(&e.extra);
+    }
     w.u64(i.sanctions.len() as u64);
     for s in &i.sanctions {
         w.tag(SanctionClass::ALL, Some(&s.class));
@@ -290,6 +324,8 @@ pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
         .collect::<Option<Vec<_>>>()?;
     let harm = r.tag(Harm::ALL)?;
     let medical_factors = r.tag(Tri::ALL)?;
+    let flags = (0..r.count()?).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
+    let weapon = r.opt_str()?;
     let police = match r.byte()? {
         0 => None,
         _ => Some(Police { informed: r.byte()? == 1, crime_ref: r.opt_str()?, extra: r.extra()? }),
@@ -308,7 +344,43 @@ pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
         0 => None,
         _ => Some(Losses { estimated: Money(r.u64()?), recovered: Money(r.u64()?), extra: r.extra()? }),
     };
+    let refs = (0..r.count()?).map(|_| Some((r.string()?, r.string()?))).collect::<Option<Vec<_>>>()?;
     let assignee = r.opt_str()?;
+    let links = (0..r.count()?)
+        .map(|_| {
+            Some(Link {
+                id: Id::parse(r.str()?).ok()?,
+                kind: r.req(LinkKind::ALL)?,
+                note: r.opt_str()?,
+                extra: r.extra()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let notified = (0..r.count()?)
+        .map(|_| {
+            Some(Notice {
+                to: r.req(Authority::ALL)?,
+                date: r.date()??,
+                reference: r.opt_str()?,
+                note: r.opt_str()?,
+                extra: r.extra()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let evidence = (0..r.count()?)
+        .map(|_| {
+            Some(Evidence {
+                sha256: r.string()?,
+                name: r.string()?,
+                size: r.u64()?,
+                added_at: r.stamp()?,
+                added_by: r.string()?,
+                source: r.opt_str()?,
+                note: r.opt_str()?,
+                extra: r.extra()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     let sanctions = (0..r.count()?)
         .map(|_| {
             Some(Sanction {
@@ -392,10 +464,16 @@ pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
         people,
         harm,
         medical_factors,
+        flags,
+        weapon,
         police,
         riddor,
         losses,
+        refs,
         assignee,
+        links,
+        notified,
+        evidence,
         sanctions,
         outcome,
         closed_at,
@@ -418,6 +496,7 @@ mod tests {
                 .chain(["lone-worker-alarm".to_string()])
                 .collect(),
             sites: None,
+            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
         };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store/incidents");
         let mut out = Vec::new();
@@ -462,9 +541,9 @@ mod tests {
         });
         i.extra.push(Extra {
             after: None,
-            key: Value::from("links"),
+            key: Value::from("external"),
             value: serde_yaml::from_str("{datix: X}").unwrap(),
-            raw: Some("links:\n  datix: X  # kept\n".into()),
+            raw: Some("external:\n  datix: X  # kept\n".into()),
         });
         i.history[0].extra.insert(Value::from("ext"), Value::from(4021));
         assert_eq!(decode_with(&encode(&i), true), Some(i));

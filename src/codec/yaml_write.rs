@@ -144,6 +144,42 @@ fn sanction(s: &Sanction) -> String {
         .done()
 }
 
+fn link(l: &Link) -> String {
+    Flow::new()
+        .put("id", Some(l.id.to_string()))
+        .put("as", Some(l.kind.to_string()))
+        .text("note", &l.note)
+        .extra(&l.extra)
+        .done()
+}
+
+fn notice(n: &Notice) -> String {
+    Flow::new()
+        .put("to", Some(n.to.to_string()))
+        .put("date", Some(n.date.to_string()))
+        .text("ref", &n.reference)
+        .text("note", &n.note)
+        .extra(&n.extra)
+        .done()
+}
+
+fn evidence(e: &Evidence) -> String {
+    Flow::new()
+        .put("sha256", Some(scalar(&e.sha256)))
+        .put("name", Some(scalar(&e.name)))
+        .put("size", Some(e.size.to_string()))
+        .put("added_at", Some(rfc3339(&e.added_at)))
+        .put("added_by", Some(scalar(&e.added_by)))
+        .text("source", &e.source)
+        .text("note", &e.note)
+        .extra(&e.extra)
+        .done()
+}
+
+fn refs(rs: &[(String, String)]) -> String {
+    rs.iter().fold(Flow::new(), |f, (system, r)| f.put(&scalar(system), Some(scalar(r)))).done()
+}
+
 fn entry(e: &Entry) -> String {
     Flow::new()
         .put("at", Some(rfc3339(&e.at)))
@@ -212,10 +248,19 @@ impl Incident {
                 "people" => items(o, key, &self.people, person),
                 "harm" => self.harm.iter().for_each(|h| line(o, h.to_string())),
                 "medical_factors" => self.medical_factors.iter().for_each(|m| line(o, scalar(m.as_str()))),
+                "flags" if !self.flags.is_empty() => {
+                    let names: Vec<String> = self.flags.iter().map(|f| scalar(f)).collect();
+                    line(o, format!("[{}]", names.join(", ")));
+                }
+                "weapon" => self.weapon.iter().for_each(|s| line(o, scalar(s))),
                 "police" => self.police.iter().for_each(|p| line(o, police(p))),
                 "riddor" => self.riddor.iter().for_each(|r| line(o, riddor(r))),
                 "losses" => self.losses.iter().for_each(|l| line(o, losses(l))),
+                "refs" if !self.refs.is_empty() => line(o, refs(&self.refs)),
                 "assignee" => self.assignee.iter().for_each(|s| line(o, scalar(s))),
+                "links" => items(o, key, &self.links, link),
+                "notified" => items(o, key, &self.notified, notice),
+                "evidence" => items(o, key, &self.evidence, evidence),
                 "sanctions" => items(o, key, &self.sanctions, sanction),
                 "outcome" => self.outcome.iter().for_each(|x| line(o, x.to_string())),
                 "closed_at" => self.closed_at.iter().for_each(|t| line(o, rfc3339(t))),

@@ -290,10 +290,16 @@ impl Draft {
             people,
             harm,
             medical_factors,
+            flags: Vec::new(),
+            weapon: None,
             police,
             riddor: None,
             losses,
+            refs: Vec::new(),
             assignee: None,
+            links: Vec::new(),
+            notified: Vec::new(),
+            evidence: Vec::new(),
             sanctions: Vec::new(),
             outcome: None,
             closed_at: None,
@@ -348,6 +354,7 @@ mod tests {
         Vocab {
             categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
             sites: Some(vec!["Hollins Park".into()]),
+            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
         }
     }
 

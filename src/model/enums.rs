@@ -138,6 +138,33 @@ vocab!(
     }
 );
 
+vocab!(
+    /// How one incident relates to another.
+    LinkKind, "link" {
+        Related = "related",
+        DuplicateOf = "duplicate-of",
+        SameOffender = "same-offender",
+        RepeatVictim = "repeat-victim",
+    }
+);
+
+vocab!(
+    /// Who was told.
+    Authority, "notified party" {
+        Cdao = "cdao",
+        Police = "police",
+        Hse = "hse",
+        Nhsbsa = "nhsbsa",
+        Ico = "ico",
+        Safeguarding = "safeguarding",
+        Other = "other",
+    }
+);
+
+/// The flags every store knows; a trust adds its own in `lsms.yaml`.
+pub const STANDARD_FLAGS: &[&str] =
+    &["hate-motivated", "weapon", "lone-worker", "restraint", "alcohol", "drugs", "sexual"];
+
 /// The NHS categories every store knows; a trust adds its own in `lsms.yaml`.
 pub const STANDARD_CATEGORIES: &[&str] = &[
     "physical-assault",

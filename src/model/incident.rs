@@ -59,6 +59,42 @@ pub struct Sanction {
     pub extra: Mapping,
 }
 
+/// A link to another incident (`links:`); `kind` is the key `as`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub id: Id,
+    pub kind: LinkKind,
+    pub note: Option<String>,
+    pub extra: Mapping,
+}
+
+/// A notification made to an outside body (`notified:`); `reference` is
+/// the key `ref`. The date's key is `date`, not `on`: a YAML 1.1 reader
+/// (PyYAML) reads a bare `on` key as the boolean true.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub to: Authority,
+    pub date: NaiveDate,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub extra: Mapping,
+}
+
+/// A file held as evidence (`evidence:`), by its content's SHA-256.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// 64 lower-case hex digits.
+    pub sha256: String,
+    /// A bare file name: one line, no `/` or `\`, not `.` or `..`, no NUL.
+    pub name: String,
+    pub size: u64,
+    pub added_at: Stamp,
+    pub added_by: String,
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub extra: Mapping,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub at: Stamp,
@@ -92,10 +128,18 @@ pub struct Incident {
     pub people: Vec<Person>,
     pub harm: Option<Harm>,
     pub medical_factors: Option<Tri>,
+    /// Each one of the store's flags, as the vocabulary spells it.
+    pub flags: Vec<String>,
+    pub weapon: Option<String>,
     pub police: Option<Police>,
     pub riddor: Option<Riddor>,
     pub losses: Option<Losses>,
+    /// References in other systems: (system, reference), in file order.
+    pub refs: Vec<(String, String)>,
     pub assignee: Option<String>,
+    pub links: Vec<Link>,
+    pub notified: Vec<Notice>,
+    pub evidence: Vec<Evidence>,
     pub sanctions: Vec<Sanction>,
     pub outcome: Option<Outcome>,
     pub closed_at: Option<Stamp>,
@@ -136,10 +180,16 @@ pub const KEYS: &[&str] = &[
     "people",
     "harm",
     "medical_factors",
+    "flags",
+    "weapon",
     "police",
     "riddor",
     "losses",
+    "refs",
     "assignee",
+    "links",
+    "notified",
+    "evidence",
     "sanctions",
     "outcome",
     "closed_at",
@@ -148,11 +198,13 @@ pub const KEYS: &[&str] = &[
 ];
 
 /// What a record may say, beside the fixed vocabularies: the store's
-/// categories and, where it lists them, its sites.
+/// categories and flags and, where it lists them, its sites.
 #[derive(Debug, Clone, Default)]
 pub struct Vocab {
     pub categories: Vec<String>,
     pub sites: Option<Vec<String>>,
+    /// `STANDARD_FLAGS` and lsms.yaml's `flags:`.
+    pub flags: Vec<String>,
 }
 
 impl Vocab {
@@ -161,6 +213,14 @@ impl Vocab {
         self.categories.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
             let names: Vec<&str> = self.categories.iter().map(String::as_str).collect();
             super::unknown_word("category", c, &names)
+        })
+    }
+
+    pub fn check_flag(&self, f: &str) -> Result<String, String> {
+        let t = f.trim();
+        self.flags.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
+            let names: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+            super::unknown_word("flag", f, &names) + " (a trust adds its own under `flags:` in lsms.yaml)"
         })
     }
 
@@ -270,6 +330,21 @@ impl<'m> Fields<'m, '_> {
 
     fn money(&mut self, key: &str) -> Option<Money> {
         self.parsed(key, false, Money::parse_stored)
+    }
+
+    /// A count of bytes: a whole number, not negative.
+    fn size(&mut self, key: &str) -> Option<u64> {
+        match self.get(key) {
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            None => {
+                self.bad(key, format!("`{}` is missing", self.at(key)));
+                None
+            }
+            Some(_) => {
+                self.bad(key, format!("`{}` should be a whole number of bytes", self.at(key)));
+                None
+            }
+        }
     }
 
     fn bool(&mut self, key: &str) -> Option<bool> {
@@ -389,6 +464,113 @@ fn read_sanction(f: &mut Fields<'_, '_>) -> Option<Sanction> {
     })
 }
 
+fn read_link(f: &mut Fields<'_, '_>) -> Option<Link> {
+    let id = f.parsed("id", true, Id::parse);
+    let kind = f.parsed("as", true, LinkKind::parse);
+    let note = f.text("note", false);
+    Some(Link { id: id?, kind: kind?, note, extra: f.extra(&["id", "as", "note"]) })
+}
+
+fn read_notice(f: &mut Fields<'_, '_>) -> Option<Notice> {
+    let to = f.parsed("to", true, Authority::parse);
+    let date = f.parsed("date", true, parse_stored_date);
+    if f.get("on").is_some() && f.get("date").is_none() {
+        f.bad("on", format!("`{}` is not read: the notification's date is `date:`", f.at("on")));
+    }
+    let reference = f.line("ref", false);
+    let note = f.text("note", false);
+    Some(Notice { to: to?, date: date?, reference, note, extra: f.extra(&["to", "date", "ref", "note"]) })
+}
+
+/// Is `s` a SHA-256 as the store writes it: 64 lower-case hex digits?
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Is `s` a bare file name (what evidence is known by): one line, no
+/// directory, not `.` or `..`, no NUL? The reason where it is not.
+pub fn check_file_name(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        Err("a file name is empty".into())
+    } else if s.contains(super::text::LINE_BREAKS) {
+        Err(format!("file name {s:?} should be one line"))
+    } else if s.contains(['/', '\\']) {
+        Err(format!("file name {s:?} should be a bare name, without a directory (`/` or `\\`)"))
+    } else if s == "." || s == ".." {
+        Err(format!("'{s}' is not a file name"))
+    } else if s.contains('\0') {
+        Err(format!("file name {s:?} should not hold a NUL character"))
+    } else {
+        Ok(())
+    }
+}
+
+fn read_evidence(f: &mut Fields<'_, '_>) -> Option<Evidence> {
+    let sha256 = f.parsed("sha256", true, |s| {
+        if is_sha256(s) {
+            Ok(s.to_string())
+        } else {
+            Err(format!("'{s}' is not a SHA-256: 64 lower-case hex digits (0-9, a-f)"))
+        }
+    });
+    let name = f.text("name", true).and_then(|s| match check_file_name(&s) {
+        Ok(()) => Some(s),
+        Err(e) => {
+            f.bad("name", e);
+            None
+        }
+    });
+    let size = f.size("size");
+    let added_at = f.stamp("added_at", true);
+    let added_by = f.line("added_by", true);
+    let source = f.line("source", false);
+    let note = f.text("note", false);
+    Some(Evidence {
+        sha256: sha256?,
+        name: name?,
+        size: size?,
+        added_at: added_at?,
+        added_by: added_by?,
+        source,
+        note,
+        extra: f.extra(&["sha256", "name", "size", "added_at", "added_by", "source", "note"]),
+    })
+}
+
+/// `refs:`, a mapping of system to reference, both one line and not
+/// blank, in file order.
+fn read_refs(f: &mut Fields<'_, '_>) -> Vec<(String, String)> {
+    let Some(v) = f.get("refs") else { return Vec::new() };
+    let Value::Mapping(map) = v else {
+        f.bad("refs", "`refs` should be a mapping of system to reference, like { datix: DX-1001 }");
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        let Some(system) =
+            scalar_text(k).filter(|s| !s.trim().is_empty() && !s.contains(super::text::LINE_BREAKS))
+        else {
+            f.bad("refs", "a system name in `refs` should be one line of text, like datix");
+            continue;
+        };
+        let field = format!("refs.{system}");
+        match scalar_text(v) {
+            None if v.is_null() => {
+                f.bad(&field, format!("`{}` is empty: give the reference or remove it", f.at(&field)))
+            }
+            None => f.bad(&field, format!("`{}` should be text", f.at(&field))),
+            Some(r) if r.trim().is_empty() => {
+                f.bad(&field, format!("`{}` is empty: give the reference or remove it", f.at(&field)))
+            }
+            Some(r) if r.contains(super::text::LINE_BREAKS) => {
+                f.bad(&field, format!("`{}` should be one line", f.at(&field)))
+            }
+            Some(r) => out.push((system, r)),
+        }
+    }
+    out
+}
+
 fn read_entry(f: &mut Fields<'_, '_>) -> Option<Entry> {
     let at = f.stamp("at", true);
     let by = f.line("by", true);
@@ -502,10 +684,29 @@ impl Incident {
         let people = list(&mut f, "people", read_person);
         let harm = f.parsed("harm", false, Harm::parse);
         let medical_factors = f.tri("medical_factors");
+        let mut flags: Vec<String> = Vec::new();
+        for (i, x) in f.seq("flags").iter().enumerate() {
+            let r = scalar_text(x)
+                .ok_or_else(|| "a flag should be a word".to_string())
+                .and_then(|s| vocab.check_flag(&s));
+            match r {
+                Ok(flag) if flags.contains(&flag) => f.bad(
+                    &format!("flags[{i}]"),
+                    format!("flag '{flag}' is given twice: list each flag once"),
+                ),
+                Ok(flag) => flags.push(flag),
+                Err(e) => f.bad(&format!("flags[{i}]"), e),
+            }
+        }
+        let weapon = f.line("weapon", false);
         let police = one(&mut f, "police", read_police);
         let riddor = one(&mut f, "riddor", read_riddor);
         let losses = one(&mut f, "losses", read_losses);
+        let refs = read_refs(&mut f);
         let assignee = f.line("assignee", false);
+        let links = list(&mut f, "links", read_link);
+        let notified = list(&mut f, "notified", read_notice);
+        let evidence = list(&mut f, "evidence", read_evidence);
         let sanctions = list(&mut f, "sanctions", read_sanction);
         let outcome = f.parsed("outcome", false, Outcome::parse);
         let closed_at = f.stamp("closed_at", false);
@@ -593,10 +794,16 @@ impl Incident {
             people,
             harm,
             medical_factors,
+            flags,
+            weapon,
             police,
             riddor,
             losses,
+            refs,
             assignee,
+            links,
+            notified,
+            evidence,
             sanctions,
             outcome,
             closed_at,

@@ -81,6 +81,72 @@ fn sanction() -> impl Strategy<Value = Sanction> {
         })
 }
 
+fn link() -> impl Strategy<Value = Link> {
+    (any::<[u8; 4]>(), proptest::sample::select(LinkKind::ALL), proptest::option::of(any_text())).prop_map(
+        |(random, kind, note)| Link {
+            id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(), random),
+            kind,
+            note,
+            extra: Default::default(),
+        },
+    )
+}
+
+fn notice() -> impl Strategy<Value = Notice> {
+    (
+        proptest::sample::select(Authority::ALL),
+        0u64..400,
+        proptest::option::of(one_line()),
+        proptest::option::of(any_text()),
+    )
+        .prop_map(|(to, days, reference, note)| Notice {
+            to,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default() + chrono::Days::new(days),
+            reference,
+            note,
+            extra: Default::default(),
+        })
+}
+
+/// A bare file name made of arbitrary text: one line, no directory, no NUL.
+fn file_name() -> impl Strategy<Value = String> {
+    required_line().prop_map(|s| {
+        let s: String = s.chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).collect();
+        if s.trim().is_empty() || s == "." || s == ".." { format!("x{s}") } else { s }
+    })
+}
+
+fn evidence() -> impl Strategy<Value = Evidence> {
+    (
+        any::<[u8; 32]>(),
+        file_name(),
+        any::<u64>(),
+        0i64..10_000_000,
+        required_line(),
+        proptest::option::of(one_line()),
+        proptest::option::of(any_text()),
+    )
+        .prop_map(|(hash, name, size, t, added_by, source, note)| Evidence {
+            sha256: hash.iter().map(|b| format!("{b:02x}")).collect(),
+            name,
+            size,
+            added_at: stamp(t),
+            added_by,
+            source,
+            note,
+            extra: Default::default(),
+        })
+}
+
+/// References in other systems: each system once.
+fn refs() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::vec((required_line(), required_line()), 0..3).prop_map(|mut rs| {
+        let mut seen = std::collections::HashSet::new();
+        rs.retain(|(system, _)| seen.insert(system.clone()));
+        rs
+    })
+}
+
 fn incident() -> impl Strategy<Value = Incident> {
     let texts = (
         required_line(),
@@ -102,10 +168,19 @@ fn incident() -> impl Strategy<Value = Incident> {
         any::<u128>(),
         proptest::option::of(one_line()),
     );
-    (texts, parts).prop_map(
+    let investigation = (
+        proptest::sample::subsequence(STANDARD_FLAGS, 0..4),
+        proptest::option::of(one_line()),
+        refs(),
+        proptest::collection::vec(link(), 0..3),
+        proptest::collection::vec(notice(), 0..3),
+        proptest::collection::vec(evidence(), 0..3),
+    );
+    (texts, parts, investigation).prop_map(
         |(
             (summary, site, location, description, reporter, crime_ref, assignee, recorded_by),
             (people, sanctions, history, closure_note, extra_value, category, uuid, basis),
+            (flags, weapon, refs, links, notified, evidence),
         )| {
             let closed = closure_note.is_some();
             Incident {
@@ -130,6 +205,8 @@ fn incident() -> impl Strategy<Value = Incident> {
                 people,
                 harm: Some(Harm::Low),
                 medical_factors: Some(Tri::No),
+                flags: flags.iter().map(|f| f.to_string()).collect(),
+                weapon,
                 police: crime_ref.map(|r| Police {
                     informed: true,
                     crime_ref: Some(r),
@@ -147,7 +224,11 @@ fn incident() -> impl Strategy<Value = Incident> {
                     recovered: Money::ZERO,
                     extra: Default::default(),
                 }),
+                refs,
                 assignee,
+                links,
+                notified,
+                evidence,
                 sanctions,
                 outcome: closed.then_some(Outcome::Referred),
                 closed_at: closed.then(|| stamp(300)),
@@ -168,7 +249,11 @@ fn incident() -> impl Strategy<Value = Incident> {
 }
 
 fn vocab() -> Vocab {
-    Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None }
+    Vocab {
+        categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+        sites: None,
+        flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 /// What the store reads from a file: the fast path where it is taken (the

@@ -343,8 +343,11 @@ mod tests {
     use crate::model::draft::{Draft, NewRecord};
 
     fn inc(category: &str) -> Incident {
-        let vocab =
-            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+        let vocab = Vocab {
+            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            sites: None,
+            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
+        };
         Draft { category: Some(category.into()), summary: Some("x".into()), ..Draft::default() }
             .build(&NewRecord {
                 vocab: &vocab,

@@ -133,8 +133,11 @@ mod tests {
     }
 
     fn new(now: &str, d: Draft) -> Incident {
-        let vocab =
-            Vocab { categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(), sites: None };
+        let vocab = Vocab {
+            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            sites: None,
+            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
+        };
         d.build(&NewRecord {
             vocab: &vocab,
             tz: LON,

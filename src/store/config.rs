@@ -1,7 +1,7 @@
 //! `lsms.yaml`: the store's settings.
 
 use crate::error::{Error, Result};
-use crate::model::{STANDARD_CATEGORIES, Vocab};
+use crate::model::{STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ struct File {
     sites: Option<Vec<String>>,
     team: Option<Vec<Member>>,
     categories: Option<Vec<String>>,
+    flags: Option<Vec<String>>,
     git: Option<Git>,
 }
 
@@ -49,6 +50,8 @@ pub struct Config {
     /// Team members' emails, by name, from `team: [{ name, email }]`.
     pub emails: Vec<(String, String)>,
     pub categories: Vec<String>,
+    /// `STANDARD_FLAGS` and the trust's own from `flags:`.
+    pub flags: Vec<String>,
     pub git_commit: bool,
 }
 
@@ -75,7 +78,7 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories, flags and git: { commit: true|false }";
         let f: File = serde_yaml::from_str(src).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
@@ -90,23 +93,29 @@ impl Config {
             None => DEFAULT_TZ,
             Some(name) => parse_tz(name).map_err(|m| at("timezone", m))?,
         };
-        let mut categories: Vec<String> = STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect();
-        for c in f.categories.iter().flatten() {
-            let c = c.trim();
-            let ok =
-                !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
-                return Err(at(
-                    "categories",
-                    format!(
-                        "category '{c}' should be lower-case words joined by dashes, like lone-worker-alarm"
-                    ),
-                ));
+        // The standard words, then the trust's own: each lower-case words
+        // joined by dashes.
+        let words = |key: &str, what: &str, like: &str, standard: &[&str], own: &Option<Vec<String>>| {
+            let mut out: Vec<String> = standard.iter().map(|s| s.to_string()).collect();
+            for c in own.iter().flatten() {
+                let c = c.trim();
+                let ok = !c.is_empty()
+                    && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                if !ok {
+                    return Err(at(
+                        key,
+                        format!("{what} '{c}' should be lower-case words joined by dashes, like {like}"),
+                    ));
+                }
+                if !out.iter().any(|k| k == c) {
+                    out.push(c.to_string());
+                }
             }
-            if !categories.iter().any(|k| k == c) {
-                categories.push(c.to_string());
-            }
-        }
+            Ok(out)
+        };
+        let categories =
+            words("categories", "category", "lone-worker-alarm", STANDARD_CATEGORIES, &f.categories)?;
+        let flags = words("flags", "flag", "spitting", STANDARD_FLAGS, &f.flags)?;
         let clean = |xs: Option<Vec<String>>| {
             xs.map(|v| {
                 v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>()
@@ -143,6 +152,7 @@ impl Config {
             team: clean(team),
             emails,
             categories,
+            flags,
             git_commit: f.git.is_some_and(|g| g.commit),
         })
     }
@@ -153,7 +163,7 @@ impl Config {
     }
 
     pub fn vocab(&self) -> Vocab {
-        Vocab { categories: self.categories.clone(), sites: self.sites.clone() }
+        Vocab { categories: self.categories.clone(), sites: self.sites.clone(), flags: self.flags.clone() }
     }
 }
 
@@ -168,6 +178,21 @@ mod tests {
         assert!(c.categories.contains(&"theft".to_string()));
         assert!(c.categories.contains(&"lone-worker-alarm".to_string()));
         assert!(!c.git_commit);
+        assert_eq!(c.flags, STANDARD_FLAGS);
+    }
+
+    #[test]
+    fn a_trust_adds_flags_of_its_own() {
+        let c = Config::parse("lsms.yaml", "trust: T\nflags: [spitting, weapon, ' dog ']\n").unwrap();
+        assert!(c.flags.starts_with(&STANDARD_FLAGS.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+        assert_eq!(c.flags.iter().filter(|f| *f == "weapon").count(), 1);
+        assert!(c.vocab().check_flag("Spitting").is_ok_and(|f| f == "spitting"));
+        assert!(c.vocab().check_flag("dog").is_ok());
+        let e = Config::parse("lsms.yaml", "trust: T\nflags: [Lone Worker]\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("lsms.yaml:2:1: flag 'Lone Worker' should be lower-case words"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -13,8 +13,17 @@ pub struct Warning {
 }
 
 /// The top-level keys whose values are text.
-const TEXT_KEYS: &[&str] =
-    &["summary", "location", "site", "assignee", "recorded_by", "category", "description", "closure_note"];
+const TEXT_KEYS: &[&str] = &[
+    "summary",
+    "location",
+    "site",
+    "assignee",
+    "recorded_by",
+    "category",
+    "description",
+    "weapon",
+    "closure_note",
+];
 
 /// Where a line starts, by 1-based line number.
 fn line_start(text: &str, line: usize) -> usize {

@@ -7,6 +7,7 @@ mod bad_input;
 mod board;
 mod cache;
 mod check;
+mod fields;
 mod git;
 mod help;
 mod hostile;

@@ -139,15 +139,17 @@ fn keys_the_tool_does_not_know_are_kept_in_place() {
     let s = Store::new();
     let id = assault(&s);
     let p = s.path_of(&id);
-    let text =
-        s.read(&id).replace("harm: low\n", "harm: low\nward_code: W3\nlinks:\n  datix: DX-1234\n").replace(
+    let text = s
+        .read(&id)
+        .replace("harm: low\n", "harm: low\nward_code: W3\nexternal:\n  datix: DX-1234\n")
+        .replace(
             "reporter: { name: Jo Bloggs, party: staff }",
             "reporter: { name: Jo Bloggs, party: staff, ext: 4021 }",
         );
     std::fs::write(&p, &text).unwrap();
     s.run(&["note", &id, "Checked"]).ok();
     let after = s.read(&id);
-    assert!(after.contains("harm: low\nward_code: W3\nlinks:\n  datix: DX-1234\nhistory:"), "{after}");
+    assert!(after.contains("harm: low\nward_code: W3\nexternal:\n  datix: DX-1234\nhistory:"), "{after}");
     assert!(after.contains("reporter: { name: Jo Bloggs, party: staff, ext: 4021 }"), "{after}");
     assert!(after.starts_with(text.trim_end()), "only the new entry is added:\n{after}");
 }
