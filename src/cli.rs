@@ -72,6 +72,8 @@ pub enum Command {
     Update(cmd::update::Args),
     Sanction(cmd::sanction::Args),
     Loss(cmd::loss::Args),
+    Link(cmd::link::LinkArgs),
+    Unlink(cmd::link::UnlinkArgs),
     Close(cmd::close::Args),
     Reopen(cmd::reopen::Args),
     Export(cmd::export::Args),

@@ -87,6 +87,8 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Update(a) => cmd::update::run(&ctx, a),
         Command::Sanction(a) => cmd::sanction::run(&ctx, a),
         Command::Loss(a) => cmd::loss::run(&ctx, a),
+        Command::Link(a) => cmd::link::run_link(&ctx, a),
+        Command::Unlink(a) => cmd::link::run_unlink(&ctx, a),
         Command::Close(a) => cmd::close::run(&ctx, a),
         Command::Reopen(a) => cmd::reopen::run(&ctx, a),
         Command::Export(a) => cmd::export::run(&ctx, a),

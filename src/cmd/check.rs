@@ -2,14 +2,46 @@
 
 use super::Ctx;
 use crate::error::{Error, Result};
+use crate::model::links::inverse;
+use crate::model::{Id, LinkKind};
 use std::collections::HashMap;
 
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; of a link to an incident not in the store, or not held on both incidents;\nand counts the files not in lsms's form (`lsms fmt` rewrites them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
 )]
 pub struct Args {}
+
+/// A link to an incident not in the store, and one the other incident does
+/// not hold back: each a warning naming both and the fix.
+fn link_warnings(store: &crate::store::Store, links: &HashMap<Id, Vec<(Id, LinkKind)>>) -> Vec<Error> {
+    let mut ids: Vec<&Id> = links.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for id in ids {
+        for (other, kind) in &links[id] {
+            let path = id.rel_path();
+            match links.get(other) {
+                Some(back) if back.iter().any(|(b, k)| b == id && *k == inverse(*kind)) => {}
+                Some(_) => out.push(Error::failed_with(
+                    format!(
+                        "warning: {path}: links to {other} as {kind}, but {other} does not link back (as {})",
+                        inverse(*kind)
+                    ),
+                    format!("`lsms unlink {id} {other}` then `lsms link {id} {other} --kind {kind}` puts it on both"),
+                )),
+                // A file that is there but could not be read is named above.
+                None if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
+                None => out.push(Error::failed_with(
+                    format!("warning: {path}: links to {other} as {kind}, which is not in this store"),
+                    format!("if {other} is gone for good, `lsms unlink {id} {other}` removes the link"),
+                )),
+            }
+        }
+    }
+    out
+}
 
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut store = ctx.store()?;
@@ -19,14 +51,22 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut count = 0usize;
     let mut good = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
+    // Each good file's links, to find those that lead nowhere or one way.
+    let mut links: HashMap<Id, Vec<(Id, LinkKind)>> = HashMap::new();
     let strays = store.stream(
         false,
-        |r| r.map(|i| (i.uuid, i.id.rel_path())),
+        |r| {
+            r.map(|i| {
+                let held: Vec<(Id, LinkKind)> = i.links.iter().map(|l| (l.id.clone(), l.kind)).collect();
+                (i.uuid, i.id.rel_path(), i.id, held)
+            })
+        },
         |r| {
             match r {
-                Ok((uuid, path)) => {
+                Ok((uuid, path, id, held)) => {
                     good += 1;
                     by_uuid.entry(uuid).or_default().push(path);
+                    links.insert(id, held);
                 }
                 Err(errs) => {
                     count += errs.len();
@@ -64,7 +104,8 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
              lsms changes them only after `lsms fmt` (`lsms fmt --check` lists them)"
         ));
     }
-    let warnings = store.take_warnings();
+    let mut warnings = store.take_warnings();
+    warnings.extend(link_warnings(&store, &links));
     let warned = warnings.len();
     warnings.into_iter().for_each(|w| ctx.show_error(w));
     count += problems.len();

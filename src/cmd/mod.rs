@@ -11,6 +11,7 @@ pub mod export;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod link;
 pub mod list;
 pub mod loss;
 pub mod man;

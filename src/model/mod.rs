@@ -6,6 +6,7 @@ pub mod draft;
 pub mod enums;
 pub mod id;
 pub mod incident;
+pub mod links;
 pub mod merge;
 pub mod money;
 pub mod text;

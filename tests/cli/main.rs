@@ -14,6 +14,7 @@ mod hostile;
 mod import;
 mod init;
 mod input;
+mod links;
 mod list;
 mod man;
 mod person;
