@@ -165,7 +165,7 @@ pub struct FilterArgs {
     pub until: Option<String>,
 
     /// Only incidents whose summary, description, location, notes, reporter or people's names,
-    /// crime reference, HSE reference or sanctions contain TEXT (any case)
+    /// crime reference, HSE reference, sanctions or references in other systems contain TEXT (any case)
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
 }

@@ -137,6 +137,7 @@ fn grep(inc: &Incident, needle: &str) -> bool {
         || inc.police.as_ref().and_then(|p| p.crime_ref.as_deref()).is_some_and(has)
         || inc.riddor.as_ref().and_then(|r| r.hse_ref.as_deref()).is_some_and(has)
         || inc.sanctions.iter().any(|s| has(&s.kind) || s.note.as_deref().is_some_and(has))
+        || inc.refs.iter().any(|(_, r)| has(r))
 }
 
 /// What `--sort` takes.

@@ -19,7 +19,8 @@ Values of the category column are mapped through --category-map (or `categories:
 mapping file) before they are checked. Columns not mapped are ignored, and named. With no
 column mapped to reported, the occurred date is taken as the reported date too (no late flag).
 
-Where a case stood in the register comes too, from columns mapped to status, outcome, closed
+A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that system
+(`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the register comes too, from columns mapped to status, outcome, closed
 (the closing date), closure_note and assignee; their values map through --status-map and
 --outcome-map (`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed
 (closed now where no date is given; closure note \"Imported closed from FILE\" where none);
@@ -29,7 +30,7 @@ Nothing is recorded unless every row is good: each refused row is named with why
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
 Mapping file (YAML):
-  columns: { Date of incident: occurred, Type: category, Description: summary, Status: status }
+  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Description: summary }
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
   statuses: { Open: reported, Being investigated: investigating, Closed: closed }
   outcomes: { Action taken: sanction-applied, No action: no-further-action }
@@ -105,6 +106,8 @@ struct Standing {
     closed: Option<String>,
     closure_note: Option<String>,
     assignee: Option<String>,
+    /// (field `ref:SYSTEM`, reference), in column order.
+    refs: Vec<(String, String)>,
 }
 
 fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
@@ -130,6 +133,7 @@ fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
         "closed" => s.closed = v,
         "closure_note" => s.closure_note = v,
         "assignee" => s.assignee = v,
+        f if f.starts_with("ref:") => s.refs.extend(v.map(|v| (f.to_string(), v))),
         _ => {}
     }
 }
@@ -246,9 +250,18 @@ impl Standing {
             }
             _ => {}
         }
+        let mut refs = Vec::new();
+        for (field, v) in &self.refs {
+            let system = &field["ref:".len()..];
+            match crate::model::refs::check_reference(system, v) {
+                Ok(r) => refs.push((system.to_string(), r)),
+                Err(e) => bad(field, e),
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
+        inc.refs = refs;
         inc.status = status;
         inc.assignee = assignee;
         if status == Status::Closed {
@@ -277,23 +290,30 @@ fn preview(line: usize, inc: &Incident, tz: chrono_tz::Tz) -> Vec<String> {
         inc.assignee.clone().unwrap_or_default(),
         inc.outcome.map(|o| o.to_string()).unwrap_or_default(),
         inc.closed_at.as_ref().map(day).unwrap_or_default(),
+        inc.refs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "),
         inc.summary.clone(),
     ]
 }
 
 const PREVIEW_COLUMNS: &[&str] = &[
-    "row", "category", "status", "occurred", "reported", "site", "assignee", "outcome", "closed", "summary",
+    "row", "category", "status", "occurred", "reported", "site", "assignee", "outcome", "closed", "refs",
+    "summary",
 ];
 
 /// The mapping's field name as the import reads it: `-` as `_`, the
-/// record's own key names (`occurred_at`) as the import's.
-fn field_name(field: &str) -> String {
-    match field.trim().replace('-', "_").as_str() {
+/// record's own key names (`occurred_at`) as the import's; `ref:SYSTEM`
+/// with the system's name as written.
+fn field_name(field: &str) -> Result<String, String> {
+    let f = field.trim();
+    if let Some(system) = f.strip_prefix("ref:").or_else(|| f.strip_prefix("refs:")) {
+        return crate::model::refs::check_system(system).map(|s| format!("ref:{s}"));
+    }
+    Ok(match f.replace('-', "_").as_str() {
         "occurred_at" => "occurred".into(),
         "reported_at" => "reported".into(),
         "closed_at" => "closed".into(),
         f => f.to_string(),
-    }
+    })
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -329,15 +349,31 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let MapFile { mut columns, categories, statuses, outcomes } = m;
     let known: Vec<&str> = DRAFT_KEYS.iter().chain(STANDING_KEYS).copied().collect();
+    let mut systems: Vec<String> = Vec::new();
     for (col, field) in &mut columns {
-        *field = field_name(field);
+        *field = field_name(field).map_err(|m| {
+            Error::usage(
+                format!("--map: column '{col}': {m}"),
+                "map a reference column as 'COLUMN=ref:datix'",
+            )
+        })?;
+        if let Some(system) = field.strip_prefix("ref:") {
+            if systems.iter().any(|s| s.eq_ignore_ascii_case(system)) {
+                return Err(Error::usage(
+                    format!("--map: two columns are mapped to ref:{system}"),
+                    "map one column to each system's reference",
+                ));
+            }
+            systems.push(system.to_string());
+            continue;
+        }
         if !known.contains(&field.as_str()) {
             return Err(Error::usage(
                 format!(
                     "--map: column '{col}' maps to {}",
                     crate::model::unknown_word("field", field, &known)
                 ),
-                "see `lsms import --help`",
+                "see `lsms import --help`; a reference in another system is 'COLUMN=ref:SYSTEM'",
             ));
         }
     }

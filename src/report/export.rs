@@ -33,6 +33,8 @@ pub const COLUMNS: &[&str] = &[
     "sanction_kinds",
     "outcome",
     "closed_at",
+    "refs",
+    "links",
 ];
 
 /// The columns `--include-personal` adds: names and free text.
@@ -140,7 +142,8 @@ fn opt_word(s: Option<&'static str>) -> Cell<'static> {
 /// with lists kept as lists: `assets` and `notes` as arrays, `people` as
 /// `{role, party, name}` objects in place of `people_roles` and
 /// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
-/// in place of `sanction_classes` and `sanction_kinds`. Names and notes
+/// in place of `sanction_classes` and `sanction_kinds`, `refs` as an
+/// object (system: reference), `links` as `{id, as, note}` objects. Names and notes
 /// only with `personal`, as in every export.
 pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
@@ -183,6 +186,19 @@ pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value
                 continue;
             }
             "people_names" | "sanction_kinds" => continue,
+            "refs" => Value::Object(inc.refs.iter().map(|(k, r)| (k.clone(), json!(r))).collect()),
+            "links" => Value::Array(
+                inc.links
+                    .iter()
+                    .map(|l| {
+                        let mut o = json!({ "id": l.id.as_str(), "as": l.kind.as_str() });
+                        if personal {
+                            o["note"] = l.note.as_deref().map_or(Value::Null, |n| json!(n));
+                        }
+                        o
+                    })
+                    .collect(),
+            ),
             "notes" => Value::Array(
                 notes(inc)
                     .map(|e| {
@@ -230,6 +246,9 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("sanction_kinds", owned(join(inc.sanctions.iter().map(|s| s.kind.clone())))),
         ("outcome", opt_word(inc.outcome.map(|o| o.as_str()))),
         ("closed_at", inc.closed_at.as_ref().map_or(Cell::Null, |t| owned(rfc3339(t)))),
+        // A reference names a case in another system, not a person.
+        ("refs", owned(join(inc.refs.iter().map(|(k, r)| format!("{k}={r}"))))),
+        ("links", owned(join(inc.links.iter().map(|l| format!("{}:{}", l.kind, l.id))))),
     ];
     if personal {
         let notes = join(notes(inc).map(|e| e.detail.clone().unwrap_or_default()));

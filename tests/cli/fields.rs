@@ -31,7 +31,11 @@ fn hand_written_fields_are_read_and_written_back_in_key_order() {
              flags:\n  - Spitting\n  - weapon\n"
         ),
     );
-    s.run(&["check"]).ok().says("Checked 1 incident(s): no problems.");
+    // The link leads to no incident in this store: a warning, not a problem.
+    s.run(&["check"])
+        .ok()
+        .says("Checked 1 incident(s): no problems; 1 warning(s)")
+        .says("links to 20261120-AB12 as same-offender, which is not in this store");
     s.run(&["fmt", &id]).ok();
     let text = s.read(&id);
     let want = format!(

@@ -14,8 +14,7 @@ DX-1001,03/02/2025 14:10,theft,Bag taken from ward,Closed,No action,10/02/2025,a
 DX-1002,04/02/2025 10:00,theft,Coat taken,Being investigated,,,jfowlis
 DX-1003,05/02/2025 10:00,theft,Hat taken,Open,,,
 ";
-const MAP: &str =
-    "When=occurred,Type=category,What=summary,Status=status,Outcome=outcome,Closed=closed,Handler=assignee";
+const MAP: &str = "Ref=ref:datix,When=occurred,Type=category,What=summary,Status=status,Outcome=outcome,Closed=closed,Handler=assignee";
 const STATUSES: &str = "Open=reported,Closed=closed,Being investigated=investigating";
 const OUTCOMES: &str = "No action=no-further-action";
 
@@ -45,6 +44,8 @@ fn a_closed_historical_case_arrives_closed_and_open_ones_with_their_status_and_a
     assert_eq!(closed["closed_at"], "2025-02-10T00:00:00+00:00");
     assert_eq!(closed["closure_note"], "Imported closed from register.csv");
     assert_eq!(closed["assignee"], "asmith");
+    assert_eq!(closed["refs"], serde_json::json!({ "datix": "DX-1001" }));
+    assert!(s.read(closed["id"].as_str().unwrap()).contains("\nrefs: { datix: DX-1001 }\n"));
     let history = closed["history"].as_array().unwrap();
     assert_eq!(history.len(), 1, "one history entry: {history:?}");
     assert_eq!(history[0]["action"], "imported");
@@ -115,11 +116,11 @@ fn dry_run_shows_what_each_row_becomes_and_records_nothing() {
     assert_eq!(lines.len(), 4, "a header and one line a row:\n{}", out.stdout);
     assert_eq!(
         lines[0],
-        "row\tcategory\tstatus\toccurred\treported\tsite\tassignee\toutcome\tclosed\tsummary"
+        "row\tcategory\tstatus\toccurred\treported\tsite\tassignee\toutcome\tclosed\trefs\tsummary"
     );
     assert_eq!(
         lines[1],
-        "2\ttheft\tclosed\t2025-02-03 14:10\t2025-02-03 14:10\t\tasmith\tno-further-action\t2025-02-10 00:00\tBag taken from ward"
+        "2\ttheft\tclosed\t2025-02-03 14:10\t2025-02-03 14:10\t\tasmith\tno-further-action\t2025-02-10 00:00\tdatix=DX-1001\tBag taken from ward"
     );
     assert!(lines[2].starts_with("3\ttheft\tinvestigating\t"), "{}", lines[2]);
     assert!(lines[3].starts_with("4\ttheft\treported\t"), "{}", lines[3]);
@@ -131,15 +132,15 @@ fn unknown_or_contradictory_standing_is_refused_by_row_and_column() {
     let before = s.snapshot();
     let csv = register(
         &s,
-        "When,Type,What,Status,Outcome,Closed,Handler\n\
-         03/02/2025,theft,A,Shut,,,\n\
-         03/02/2025,theft,B,Closed,Sorted,,\n\
-         03/02/2025,theft,C,Closed,,,\n\
-         03/02/2025,theft,D,Open,No action,,\n\
-         03/02/2025,theft,E,Being investigated,,,\n\
-         03/02/2025,theft,F,,,,kdunn\n\
-         03/02/2025,theft,G,Closed,No action,01/01/2025,\n\
-         03/02/2025,theft,H,Closed,No action,01/01/2027,\n",
+        "Ref,When,Type,What,Status,Outcome,Closed,Handler\n\
+         ,03/02/2025,theft,A,Shut,,,\n\
+         ,03/02/2025,theft,B,Closed,Sorted,,\n\
+         ,03/02/2025,theft,C,Closed,,,\n\
+         ,03/02/2025,theft,D,Open,No action,,\n\
+         ,03/02/2025,theft,E,Being investigated,,,\n\
+         ,03/02/2025,theft,F,,,,kdunn\n\
+         ,03/02/2025,theft,G,Closed,No action,01/01/2025,\n\
+         ,03/02/2025,theft,H,Closed,No action,01/01/2027,\n",
     );
     let out = import(&s, &csv, &[]).fails(1);
     let out = out
@@ -172,4 +173,41 @@ fn value_maps_come_from_the_mapping_file_too() {
     let out = s.run(&["import", "--csv", &csv, "--map-file", map.to_str().unwrap()]).ok();
     assert_eq!(out.lines().len(), 3);
     s.run(&["list", "--closed", "--format", "tsv", "--columns", "outcome"]).ok().prints("no-further-action");
+}
+
+#[test]
+fn a_reference_column_maps_to_refs_under_its_system_and_bad_mappings_are_usage_errors() {
+    let s = Store::new();
+    let csv = register(&s, "Datix ID,IPDS,Type,What\nDX-1,12,theft,Bag\n,,theft,Coat\n");
+    let ids = s
+        .run(&[
+            "import",
+            "--csv",
+            &csv,
+            "--map",
+            "Datix ID=ref:datix,IPDS=ref:ipds,Type=category,What=summary",
+        ])
+        .ok()
+        .stdout;
+    let refs: Vec<serde_json::Value> = ids.lines().map(|id| json(&s, id)["refs"].clone()).collect();
+    assert!(refs.contains(&serde_json::json!({ "datix": "DX-1", "ipds": "12" })), "{refs:?}");
+    assert!(refs.contains(&serde_json::Value::Null), "an empty cell is no reference: {refs:?}");
+    assert_eq!(s.run(&["list", "--grep", "dx-1", "--format", "ids"]).ok().stdout.lines().count(), 1);
+    let before = s.snapshot();
+    s.run(&["import", "--csv", &csv, "--map", "Datix ID=ref:,Type=category,What=summary"])
+        .fails(2)
+        .says("--map: column 'Datix ID': the system's name is empty");
+    s.run(&[
+        "import",
+        "--csv",
+        &csv,
+        "--map",
+        "Datix ID=ref:datix,IPDS=ref:Datix,Type=category,What=summary",
+    ])
+    .fails(2)
+    .says("two columns are mapped to ref:");
+    s.run(&["import", "--csv", &csv, "--map", "Datix ID=datix,Type=category,What=summary"])
+        .fails(2)
+        .says("'COLUMN=ref:SYSTEM'");
+    assert_eq!(s.snapshot(), before);
 }

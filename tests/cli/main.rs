@@ -19,6 +19,7 @@ mod list;
 mod man;
 mod person;
 mod readme;
+mod refs;
 mod report;
 mod reporting;
 mod roundtrip;

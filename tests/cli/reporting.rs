@@ -62,6 +62,8 @@ fn store() -> (Store, Vec<String>) {
     s.run(&["sanction", &ids[1], "--class", "civil", "--kind", "warning-letter"]).ok();
     s.run(&["close", &ids[1], "--outcome", "sanction-applied", "--note", "Cautioned"]).ok();
     s.run(&["loss", &ids[0], "--recovered", "100"]).ok();
+    s.run(&["update", &ids[0], "--ref", "datix=DX-1001", "--ref", "ipds=12;A\\B"]).ok();
+    s.run(&["link", &ids[0], &ids[2], "--kind", "same-offender", "--note", "Seen on CCTV"]).ok();
     ids.push(s.report(&[
         "--category",
         "security-concern",
@@ -122,6 +124,10 @@ for r, o in zip(rows, objs):
             assert split(r[k]) == [x['class'] for x in o['sanctions']], (r[k], o['sanctions'])
         elif k == 'sanction_kinds':
             assert split(unq(r[k])) == [x['kind'] for x in o['sanctions']], (r[k], o['sanctions'])
+        elif k == 'refs':
+            assert split(unq(r[k])) == [s + '=' + v for s, v in o['refs'].items()], (r[k], o['refs'])
+        elif k == 'links':
+            assert split(r[k]) == [l['as'] + ':' + l['id'] for l in o['links']], (r[k], o['links'])
         elif k == 'notes':
             assert split(unq(r[k])) == [n['text'] for n in o['notes']], (r[k], o['notes'])
         else:
@@ -155,9 +161,15 @@ fn the_export_leaves_personal_data_out_unless_asked() {
         "Drugs taken",
         "asmith",
         "tester",
+        "Seen on CCTV",
     ] {
         assert!(!plain.contains(personal), "{personal:?} leaked into the export:\n{plain}");
     }
+    let row = plain.lines().find(|l| l.starts_with(&ids[0])).unwrap();
+    assert!(
+        row.contains(&format!(",datix=DX-1001;ipds=12\\;A\\\\B,same-offender:{}", ids[2])),
+        "references and links are not personal: exported:\n{row}"
+    );
     assert!(
         plain
             .lines()
@@ -171,6 +183,18 @@ fn the_export_leaves_personal_data_out_unless_asked() {
     for personal in ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned"] {
         assert!(full.contains(personal), "{personal:?} missing with --include-personal");
     }
+    // A link's note is free text: in JSON with --include-personal only.
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["export", "--format", "json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&s.run(&all).ok().stdout).unwrap();
+        v.as_array().unwrap().iter().find(|o| o["id"] == ids[0].as_str()).unwrap()["links"].clone()
+    };
+    assert_eq!(json(&[]), serde_json::json!([{ "id": ids[2], "as": "same-offender" }]));
+    assert_eq!(
+        json(&["--include-personal"]),
+        serde_json::json!([{ "id": ids[2], "as": "same-offender", "note": "Seen on CCTV" }])
+    );
 }
 
 #[test]
