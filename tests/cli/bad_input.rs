@@ -234,3 +234,55 @@ fn team_commands_on_a_store_outside_git_are_refused_and_the_store_is_unchanged()
         assert!(s.snapshot() == before, "{what}: the store changed");
     }
 }
+
+/// (what, args, exit code, text the message must hold): linked cases and
+/// references, with @A and @B two incidents already linked as same-offender.
+const LINK_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("link to itself", &["link", "@A", "@A", "--kind", "related"], 1, "cannot be linked to itself"),
+    (
+        "link to an unknown id",
+        &["link", "@A", "20261125-ZZZZ", "--kind", "related"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+    ("link to a malformed id", &["link", "@A", "../x", "--kind", "related"], 1, "not an incident id"),
+    ("unknown kind", &["link", "@A", "@B", "--kind", "cousin"], 1, "unknown link 'cousin'"),
+    ("no kind", &["link", "@A", "@B"], 2, "the link's kind is needed"),
+    ("kind given as --as", &["link", "@A", "@B", "--as", "related"], 2, "--as names who acts"),
+    ("link already there", &["link", "@B", "@A", "--kind", "same-offender"], 1, "already linked"),
+    ("unlink of no such link", &["unlink", "@A", "@B", "--kind", "related"], 1, "is not linked to"),
+    ("unlink of an unknown id", &["unlink", "@A", "20261125-ZZZZ"], 1, "no incident 20261125-ZZZZ"),
+    (
+        "duplicate without its original",
+        &["close", "@A", "--outcome", "duplicate", "--note", "x"],
+        1,
+        "duplicate-of link",
+    ),
+    ("reference without a system", &["update", "@A", "--ref", "DX-1001"], 1, "SYSTEM=REF"),
+    ("empty reference", &["update", "@A", "--ref", "datix="], 1, "reference is empty"),
+    ("unref of a system not held", &["update", "@A", "--unref", "datix"], 1, "has no reference in 'datix'"),
+];
+
+#[test]
+fn bad_links_and_references_are_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let a = s.report(OK);
+    let b = s.report(OK);
+    s.run(&["link", &a, &b, "--kind", "same-offender"]).ok();
+    let before = s.snapshot();
+    for (what, args, code, text) in LINK_CASES {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|x| match *x {
+                "@A" => a.as_str(),
+                "@B" => b.as_str(),
+                x => x,
+            })
+            .collect();
+        let out = s.run(&args);
+        assert_eq!(out.code, *code, "{what}: exit code; stderr:\n{}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should say {text:?}:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{what}: nothing on stdout");
+        assert!(s.snapshot() == before, "{what}: the store changed");
+    }
+}
