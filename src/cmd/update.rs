@@ -9,14 +9,16 @@ use crate::model::workflow::{FieldChange, show, show_date};
 use crate::model::*;
 
 const AFTER_HELP: &str = "\
-An empty value clears an optional field (--site '', --location '', --police-ref '').
---person and --asset add to the lists; --no-people and --no-assets empty them first.
+An empty value clears an optional field (--site '', --location '', --police-ref '',
+--weapon ''). --person, --asset and --flag add to the lists; --no-people and --no-assets
+empty them first; --unflag takes a flag off.
 
 Examples:
   lsms update 7QF3 --harm moderate --medical-factors yes
   lsms update 7QF3 --riddor not-reportable --riddor-basis 'No injury to staff'
   lsms update 7QF3 --status awaiting-external
-  lsms update 7QF3 --person witness:visitor:J. Smith";
+  lsms update 7QF3 --person witness:visitor:J. Smith
+  lsms update 7QF3 --flag weapon --weapon 'kitchen knife' --unflag alcohol";
 
 /// Change an incident's fields
 #[derive(Debug, clap::Args)]
@@ -53,6 +55,9 @@ pub struct Args {
     /// Empty the list of assets first
     #[arg(long)]
     pub no_assets: bool,
+    /// Take this flag off (repeatable)
+    #[arg(long, value_name = "F")]
+    pub unflag: Vec<String>,
 }
 
 fn fail(flag: &str) -> impl Fn(String) -> Error + '_ {
@@ -281,6 +286,26 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 }
             }
             put!(inc.assets, assets, "assets", |v: &Vec<Asset>| assets_text(v));
+        }
+        if !a.fields.flags.is_empty() || !a.unflag.is_empty() {
+            let mut flags = inc.flags.clone();
+            for f in &a.fields.flags {
+                let f = vocab.check_flag(f).map_err(fail("flag"))?;
+                if !flags.contains(&f) {
+                    flags.push(f);
+                }
+            }
+            for f in &a.unflag {
+                let f = vocab.check_flag(f).map_err(fail("unflag"))?;
+                if a.fields.flags.iter().any(|g| g.trim().eq_ignore_ascii_case(&f)) {
+                    return Err(Error::failed(format!("--flag and --unflag both name '{f}': say which")));
+                }
+                flags.retain(|g| *g != f);
+            }
+            put!(inc.flags, flags, "flags", |v: &Vec<String>| (!v.is_empty()).then(|| v.join(", ")));
+        }
+        if let Some(w) = opt_line("weapon", &a.fields.weapon)? {
+            put!(inc.weapon, w, "weapon", show);
         }
         let touched = !changes.is_empty();
         if touched && inc.status == Status::Closed {
