@@ -47,6 +47,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         categories: store.config.categories.clone(),
         sites: store.config.sites.clone().unwrap_or_default(),
         team: Vec::new(),
+        flags: Vec::new(),
         months: period.month_list(),
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();

@@ -13,12 +13,13 @@ use std::path::PathBuf;
 #[command(after_help = "\
 One row per incident, in id order, columns in this order:
   id uuid status category occurred_at reported_at recorded_at late_report site reporter_party
-  assets people_count people_roles harm medical_factors police_informed crime_ref riddor_status
-  losses_estimated losses_recovered sanctions_count sanction_classes sanction_kinds outcome closed_at
+  assets people_count people_roles harm medical_factors flags police_informed crime_ref
+  riddor_status losses_estimated losses_recovered sanctions_count sanction_classes sanction_kinds
+  outcome closed_at
   refs (datix=DX-1001) links (same-offender:20261120-AB12; a note only with --include-personal)
 Lists are joined with ';'. Times are RFC 3339, money is exact pounds ('120.00').
---include-personal adds: summary location description reporter_name people_names recorded_by
-  assignee closure_note notes
+--include-personal adds: summary location description weapon reporter_name people_names
+  recorded_by assignee closure_note notes
 CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
 A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
 --format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
-police_ref, loss. Dates are read day first as people in England write them (24/11/2026 or
+police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`).
+Dates are read day first as people in England write them (24/11/2026 or
 24/11/2026 14:30; 11/24/2026 is refused), or as 2026-11-24 14:30; money as 1,250.50 or £1,250.50.
 Values of the category column are mapped through --category-map (or `categories:` in the
 mapping file) before they are checked. Columns not mapped are ignored, and named. With no
@@ -134,6 +135,8 @@ fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
         "closure_note" => s.closure_note = v,
         "assignee" => s.assignee = v,
         f if f.starts_with("ref:") => s.refs.extend(v.map(|v| (f.to_string(), v))),
+        "flags" => d.flags.extend(v.iter().flat_map(|s| s.split(';').map(|x| x.trim().to_string()))),
+        "weapon" => d.weapon = v,
         _ => {}
     }
 }

@@ -120,6 +120,8 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     }
     field("Harm", inc.harm.map(|h| h.to_string()).unwrap_or_default());
     field("Medical factors", inc.medical_factors.map(|h| h.to_string()).unwrap_or_default());
+    field("Flags", inc.flags.join(", "));
+    field("Weapon", inc.weapon.clone().unwrap_or_default());
     if let Some(p) = &inc.police {
         let informed = if p.informed { "informed" } else { "not informed" };
         field(

@@ -23,6 +23,7 @@ pub const COLUMNS: &[&str] = &[
     "people_roles",
     "harm",
     "medical_factors",
+    "flags",
     "police_informed",
     "crime_ref",
     "riddor_status",
@@ -42,6 +43,7 @@ pub const PERSONAL: &[&str] = &[
     "summary",
     "location",
     "description",
+    "weapon",
     "reporter_name",
     "people_names",
     "recorded_by",
@@ -139,7 +141,7 @@ fn opt_word(s: Option<&'static str>) -> Cell<'static> {
 }
 
 /// One incident as a JSON object: the columns of [`row`] in their order,
-/// with lists kept as lists: `assets` and `notes` as arrays, `people` as
+/// with lists kept as lists: `assets`, `flags` and `notes` as arrays, `people` as
 /// `{role, party, name}` objects in place of `people_roles` and
 /// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
 /// in place of `sanction_classes` and `sanction_kinds`, `refs` as an
@@ -150,6 +152,7 @@ pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value
     for (k, v) in row(inc, personal) {
         let value = match k {
             "assets" => json!(inc.assets.iter().map(|a| a.as_str()).collect::<Vec<_>>()),
+            "flags" => json!(inc.flags),
             "people_roles" => {
                 let people: Vec<Value> = inc
                     .people
@@ -236,6 +239,7 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("people_roles", owned(join(inc.people.iter().map(|p| format!("{}:{}", p.role, p.party))))),
         ("harm", opt_word(inc.harm.map(|h| h.as_str()))),
         ("medical_factors", opt_word(inc.medical_factors.map(|m| m.as_str()))),
+        ("flags", owned(join(inc.flags.iter()))),
         ("police_informed", Cell::Bool(inc.police.as_ref().is_some_and(|p| p.informed))),
         ("crime_ref", inc.police.as_ref().map_or(Cell::Null, |p| text(&p.crime_ref))),
         ("riddor_status", opt_word(inc.riddor.as_ref().map(|r| r.status.as_str()))),
@@ -256,6 +260,7 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
             ("summary", Cell::Text(Cow::Borrowed(&inc.summary))),
             ("location", text(&inc.location)),
             ("description", text(&inc.description)),
+            ("weapon", text(&inc.weapon)),
             ("reporter_name", inc.reporter.as_ref().map_or(Cell::Null, |r| text(&r.name))),
             ("people_names", owned(join(inc.people.iter().map(|p| p.name.clone().unwrap_or_default())))),
             ("recorded_by", Cell::Text(Cow::Borrowed(&inc.recorded_by))),

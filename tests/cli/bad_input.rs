@@ -114,6 +114,13 @@ const REPORT_CASES: &[(&str, &[&str], i32, &str)] = &[
     ),
     ("unknown harm", &["--category", "theft", "--summary", "x", "--harm", "awful"], 1, "unknown harm"),
     ("unknown asset", &["--category", "theft", "--summary", "x", "--asset", "car"], 1, "unknown asset"),
+    (
+        "unknown flag",
+        &["--category", "theft", "--summary", "x", "--flag", "wepon"],
+        1,
+        "--flag: unknown flag 'wepon' (did you mean 'weapon'?)",
+    ),
+    ("two-line weapon", &["--category", "theft", "--summary", "x", "--weapon", "knife\nbat"], 1, "one line"),
     ("no category", &["--summary", "x"], 2, "--category"),
     ("unknown option", &["--category", "theft", "--summary", "x", "--sumary", "y"], 2, "unexpected argument"),
     ("--from with flags", &["--category", "theft", "--from", "x.yaml"], 2, "cannot be used with"),
@@ -193,6 +200,8 @@ fn bad_filters_are_usage_errors() {
         (&["list", "--since", "last tuesday"][..], "--since"),
         (&["list", "--since", "2026-11-02", "--until", "2026-11-01"][..], "nothing can match"),
         (&["list", "--sort", "colour"][..], "unknown sort key"),
+        (&["list", "--flag", "wepon"][..], "--flag: unknown flag 'wepon' (did you mean 'weapon'?)"),
+        (&["summary", "--by", "flags"][..], "did you mean 'flag'"),
         (&["list", "--columns", "id,nmae"][..], "unknown column 'nmae'"),
         (&["list", "--open", "--closed"][..], "cannot be used with"),
         (&["list", "--format", "xml"][..], "invalid value 'xml'"),
@@ -220,6 +229,51 @@ const TEAM_CASES: &[(&str, &[&str], i32, &str)] = &[
         "no incident 20261125-ZZZZ",
     ),
 ];
+
+/// (what, args, exit code, text the message must hold): the investigation
+/// fields of an incident (@ID), each refused with the store unchanged.
+const INVESTIGATION_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("update with an unknown flag", &["update", "@ID", "--flag", "wepon"], 1, "did you mean 'weapon'"),
+    (
+        "update unflagging an unknown flag",
+        &["update", "@ID", "--unflag", "sexul"],
+        1,
+        "--unflag: unknown flag",
+    ),
+    (
+        "update flagging and unflagging one flag",
+        &["update", "@ID", "--flag", "weapon", "--unflag", "Weapon"],
+        1,
+        "--flag and --unflag both name 'weapon'",
+    ),
+    (
+        "update with a two-line weapon",
+        &["update", "@ID", "--weapon", "a\u{2028}b"],
+        1,
+        "--weapon: give one line",
+    ),
+    (
+        "update of no incident",
+        &["update", "20261125-ZZZZ", "--flag", "weapon"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+];
+
+#[test]
+fn bad_investigation_input_is_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let id = s.report(OK);
+    let before = s.snapshot();
+    for (what, args, code, text) in INVESTIGATION_CASES {
+        let args: Vec<&str> = args.iter().map(|a| if *a == "@ID" { id.as_str() } else { a }).collect();
+        let out = s.run(&args);
+        assert_eq!(out.code, *code, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should hold {text:?}:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{what}: nothing on stdout");
+        assert!(s.snapshot() == before, "{what}: the store changed");
+    }
+}
 
 #[test]
 fn team_commands_on_a_store_outside_git_are_refused_and_the_store_is_unchanged() {

@@ -8,6 +8,7 @@ mod board;
 mod cache;
 mod check;
 mod fields;
+mod flags;
 mod git;
 mod help;
 mod hostile;

@@ -38,6 +38,12 @@ fn store() -> (Store, Vec<String>) {
             "victim:staff:A. Nurse",
             "--harm",
             "low",
+            "--flag",
+            "weapon",
+            "--flag",
+            "alcohol",
+            "--weapon",
+            "kitchen knife",
         ]),
         s.report(&[
             "--category",
@@ -114,8 +120,8 @@ def unq(c):
     return c[1:] if c.startswith("'") else c
 for r, o in zip(rows, objs):
     for k in r:
-        if k == 'assets':
-            assert split(r[k]) == o['assets'], (k, r[k], o[k])
+        if k in ('assets', 'flags'):
+            assert split(r[k]) == o[k], (k, r[k], o[k])
         elif k == 'people_roles':
             assert split(unq(r[k])) == [p['role'] + ':' + p['party'] for p in o['people']], (r[k], o['people'])
         elif k == 'people_names':
@@ -162,6 +168,7 @@ fn the_export_leaves_personal_data_out_unless_asked() {
         "asmith",
         "tester",
         "Seen on CCTV",
+        "kitchen knife",
     ] {
         assert!(!plain.contains(personal), "{personal:?} leaked into the export:\n{plain}");
     }
@@ -178,9 +185,11 @@ fn the_export_leaves_personal_data_out_unless_asked() {
             .starts_with("id,uuid,status,category,occurred_at,reported_at,recorded_at,late_report,site,")
     );
     let row = plain.lines().find(|l| l.starts_with(&ids[1])).unwrap();
-    assert!(row.contains(",victim:staff,low,yes,false,,not-reportable,0.00,0.00,2,criminal;civil,caution;warning-letter,sanction-applied,"), "{row}");
+    assert!(row.contains(",victim:staff,low,yes,weapon;alcohol,false,,not-reportable,0.00,0.00,2,criminal;civil,caution;warning-letter,sanction-applied,"), "{row}");
     let full = s.run(&["export", "--include-personal"]).ok().stdout;
-    for personal in ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned"] {
+    for personal in
+        ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned", "kitchen knife"]
+    {
         assert!(full.contains(personal), "{personal:?} missing with --include-personal");
     }
     // A link's note is free text: in JSON with --include-personal only.
