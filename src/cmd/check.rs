@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::model::links::inverse;
 use crate::model::{Id, LinkKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
@@ -15,16 +15,26 @@ pub struct Args {}
 
 /// A link to an incident not in the store, and one the other incident does
 /// not hold back: each a warning naming both and the fix.
-fn link_warnings(store: &crate::store::Store, links: &HashMap<Id, Vec<(Id, LinkKind)>>) -> Vec<Error> {
+fn link_warnings(
+    store: &crate::store::Store,
+    links: &HashMap<Id, Vec<(Id, LinkKind)>>,
+    by_uuid: &HashMap<uuid::Uuid, Vec<String>>,
+) -> Vec<Error> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    // The good files, by path: one that holds no link holds none back.
+    let good: HashSet<&str> = by_uuid.values().flatten().map(String::as_str).collect();
     let mut ids: Vec<&Id> = links.keys().collect();
     ids.sort();
     let mut out = Vec::new();
     for id in ids {
         for (other, kind) in &links[id] {
             let path = id.rel_path();
-            match links.get(other) {
-                Some(back) if back.iter().any(|(b, k)| b == id && *k == inverse(*kind)) => {}
-                Some(_) => out.push(Error::failed_with(
+            let back = links.get(other).map_or(&[][..], Vec::as_slice);
+            match good.contains(other.rel_path().as_str()) {
+                true if back.iter().any(|(b, k)| b == id && *k == inverse(*kind)) => {}
+                true => out.push(Error::failed_with(
                     format!(
                         "warning: {path}: links to {other} as {kind}, but {other} does not link back (as {})",
                         inverse(*kind)
@@ -32,8 +42,8 @@ fn link_warnings(store: &crate::store::Store, links: &HashMap<Id, Vec<(Id, LinkK
                     format!("`lsms unlink {id} {other}` then `lsms link {id} {other} --kind {kind}` puts it on both"),
                 )),
                 // A file that is there but could not be read is named above.
-                None if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
-                None => out.push(Error::failed_with(
+                false if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
+                false => out.push(Error::failed_with(
                     format!("warning: {path}: links to {other} as {kind}, which is not in this store"),
                     format!("if {other} is gone for good, `lsms unlink {id} {other}` removes the link"),
                 )),
@@ -51,22 +61,26 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut count = 0usize;
     let mut good = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
-    // Each good file's links, to find those that lead nowhere or one way.
+    // The links of each good file that has any (few do), to find those
+    // that lead nowhere or are held one way.
     let mut links: HashMap<Id, Vec<(Id, LinkKind)>> = HashMap::new();
     let strays = store.stream(
         false,
         |r| {
             r.map(|i| {
-                let held: Vec<(Id, LinkKind)> = i.links.iter().map(|l| (l.id.clone(), l.kind)).collect();
-                (i.uuid, i.id.rel_path(), i.id, held)
+                let held = (!i.links.is_empty())
+                    .then(|| (i.id.clone(), i.links.iter().map(|l| (l.id.clone(), l.kind)).collect()));
+                (i.uuid, i.id.rel_path(), held)
             })
         },
         |r| {
             match r {
-                Ok((uuid, path, id, held)) => {
+                Ok((uuid, path, held)) => {
                     good += 1;
                     by_uuid.entry(uuid).or_default().push(path);
-                    links.insert(id, held);
+                    if let Some((id, held)) = held {
+                        links.insert(id, held);
+                    }
                 }
                 Err(errs) => {
                     count += errs.len();
@@ -76,6 +90,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             Ok(())
         },
     )?;
+    let link_warnings = link_warnings(&store, &links, &by_uuid);
     let mut problems = Vec::new();
     for p in &strays {
         problems.push(Error::failed_with(
@@ -105,7 +120,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         ));
     }
     let mut warnings = store.take_warnings();
-    warnings.extend(link_warnings(&store, &links));
+    warnings.extend(link_warnings);
     let warned = warnings.len();
     warnings.into_iter().for_each(|w| ctx.show_error(w));
     count += problems.len();

@@ -130,3 +130,65 @@ pub fn unlink(
 pub fn duplicate_of(inc: &Incident) -> Option<&Id> {
     inc.links.iter().find(|l| l.kind == LinkKind::DuplicateOf).map(|l| &l.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::{Draft, NewRecord};
+    use crate::model::{STANDARD_CATEGORIES, Vocab};
+
+    fn inc(random: [u8; 4]) -> Incident {
+        let vocab = Vocab {
+            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            ..Vocab::default()
+        };
+        Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() }
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz: chrono_tz::Europe::London,
+                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
+                actor: "a",
+                random,
+                uuid: uuid::Uuid::nil(),
+            })
+            .unwrap()
+    }
+
+    fn act() -> Act<'static> {
+        Act { by: "b", at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap() }
+    }
+
+    fn kinds(i: &Incident) -> Vec<(String, LinkKind)> {
+        i.links.iter().map(|l| (l.id.to_string(), l.kind)).collect()
+    }
+
+    #[test]
+    fn a_duplicate_and_a_related_link_share_the_original_side_until_both_are_gone() {
+        let (mut a, mut b) = (inc([1; 4]), inc([2; 4]));
+        link(&act(), &mut a, &mut b, LinkKind::Related, None).unwrap();
+        link(&act(), &mut a, &mut b, LinkKind::DuplicateOf, None).unwrap();
+        assert_eq!(kinds(&b), [(a.id.to_string(), LinkKind::Related)], "held once on the original");
+        assert_eq!(b.history.len(), 2, "one `linked` entry on b: the second link added nothing there");
+        assert_eq!(duplicate_of(&a), Some(&b.id));
+        let bid = b.id.clone();
+        // Removing one of a's two links leaves b's, which the other still needs.
+        unlink(&act(), &mut a, Some(&mut b), &bid, Some(LinkKind::Related)).unwrap();
+        assert_eq!(kinds(&b), [(a.id.to_string(), LinkKind::Related)]);
+        unlink(&act(), &mut a, Some(&mut b), &bid, None).unwrap();
+        assert!(a.links.is_empty() && b.links.is_empty());
+        assert_eq!(b.history.last().map(|e| e.action.as_str()), Some("unlinked"));
+        let refused = unlink(&act(), &mut a, Some(&mut b), &bid, None).unwrap_err();
+        assert!(refused.message.contains("is not linked to"), "{refused:?}");
+    }
+
+    #[test]
+    fn a_refused_link_changes_neither_incident() {
+        let (mut a, mut b) = (inc([1; 4]), inc([2; 4]));
+        link(&act(), &mut a, &mut b, LinkKind::SameOffender, Some("cctv")).unwrap();
+        let (a0, b0) = (a.clone(), b.clone());
+        assert!(link(&act(), &mut b, &mut a, LinkKind::SameOffender, None).is_err());
+        let mut a2 = a.clone();
+        assert!(link(&act(), &mut a, &mut a2, LinkKind::Related, None).is_err(), "to itself");
+        assert_eq!((a, b), (a0, b0));
+    }
+}
