@@ -20,18 +20,19 @@ Values of the category column are mapped through --category-map (or `categories:
 mapping file) before they are checked. Columns not mapped are ignored, and named. With no
 column mapped to reported, the occurred date is taken as the reported date too (no late flag).
 
-A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that system
-(`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the register comes too, from columns mapped to status, outcome, closed
-(the closing date), closure_note and assignee; their values map through --status-map and
---outcome-map (`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed
-(closed now where no date is given; closure note \"Imported closed from FILE\" where none);
-a row with an assignee is assigned. Each record gets one `imported` history entry.
+A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that
+system (`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the
+register comes too, from columns mapped to status, outcome, closed (the closing date),
+closure_note and assignee; their values map through --status-map and --outcome-map
+(`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed (closed now
+where no date is given; closure note \"Imported closed from FILE\" where none); a row with
+an assignee is assigned. Each record gets one `imported` history entry.
 
 Nothing is recorded unless every row is good: each refused row is named with why.
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
 Mapping file (YAML):
-  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Description: summary }
+  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Notes: summary }
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
   statuses: { Open: reported, Being investigated: investigating, Closed: closed }
   outcomes: { Action taken: sanction-applied, No action: no-further-action }
@@ -39,7 +40,10 @@ Mapping file (YAML):
 Examples:
   lsms import --csv datix.csv --dry-run \\
       --map 'Date of incident=occurred,Type=category,Description=summary'
-  lsms import --csv datix.csv --map-file examples/import-map.yaml";
+  lsms import --csv datix.csv --map-file examples/import-map.yaml
+  lsms import --csv datix.csv --map-file map.yaml \\
+      --status-map 'Open=reported,Closed=closed' \\
+      --outcome-map 'No action=no-further-action'";
 
 /// Import incidents from a CSV file (a historical register)
 #[derive(Debug, clap::Args)]
