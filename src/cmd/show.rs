@@ -109,6 +109,16 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     if let Some(l) = &inc.losses {
         field("Losses", format!("£{} estimated, £{} recovered", l.estimated, l.recovered));
     }
+    for n in &inc.notified {
+        let mut v = format!("{} on {}", n.to, n.date);
+        if let Some(r) = &n.reference {
+            let _ = write!(v, ", ref {r}");
+        }
+        if let Some(t) = &n.note {
+            let _ = write!(v, ": {}", t.trim_end().replace('\n', "\n                "));
+        }
+        field("Notified", v);
+    }
     field("Assignee", inc.assignee.clone().unwrap_or_default());
     for x in &inc.sanctions {
         let mut v = format!("{} {}", x.class, x.kind);

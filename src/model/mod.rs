@@ -8,6 +8,7 @@ pub mod id;
 pub mod incident;
 pub mod merge;
 pub mod money;
+pub mod notify;
 pub mod text;
 pub mod time;
 pub mod workflow;

@@ -27,6 +27,7 @@ pub const COLUMNS: &[&str] = &[
     "police_informed",
     "crime_ref",
     "riddor_status",
+    "notified",
     "losses_estimated",
     "losses_recovered",
     "sanctions_count",
@@ -141,7 +142,7 @@ fn opt_word(s: Option<&'static str>) -> Cell<'static> {
 /// One incident as a JSON object: the columns of [`row`] in their order,
 /// with lists kept as lists: `assets`, `flags` and `notes` as arrays, `people` as
 /// `{role, party, name}` objects in place of `people_roles` and
-/// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
+/// `people_names`, `notified` as `{to, date, ref, note}`, `sanctions` as `{class, kind, date, review_on, note}`
 /// in place of `sanction_classes` and `sanction_kinds`. Names and notes
 /// only with `personal`, as in every export.
 pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
@@ -185,6 +186,22 @@ pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value
                 out.insert("sanctions".into(), Value::Array(sanctions));
                 continue;
             }
+            "notified" => Value::Array(
+                inc.notified
+                    .iter()
+                    .map(|n| {
+                        let mut o = json!({
+                            "to": n.to.as_str(),
+                            "date": n.date.to_string(),
+                            "ref": n.reference,
+                        });
+                        if personal {
+                            o["note"] = n.note.as_deref().map_or(Value::Null, |t| json!(t));
+                        }
+                        o
+                    })
+                    .collect(),
+            ),
             "people_names" | "sanction_kinds" => continue,
             "notes" => Value::Array(
                 notes(inc)
@@ -227,6 +244,7 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("police_informed", Cell::Bool(inc.police.as_ref().is_some_and(|p| p.informed))),
         ("crime_ref", inc.police.as_ref().map_or(Cell::Null, |p| text(&p.crime_ref))),
         ("riddor_status", opt_word(inc.riddor.as_ref().map(|r| r.status.as_str()))),
+        ("notified", owned(join(inc.notified.iter().map(|n| format!("{}:{}", n.to, n.date))))),
         ("losses_estimated", owned(losses.map_or(Money::ZERO, |l| l.estimated).to_string())),
         ("losses_recovered", owned(losses.map_or(Money::ZERO, |l| l.recovered).to_string())),
         ("sanctions_count", Cell::Count(inc.sanctions.len())),

@@ -16,6 +16,7 @@ mod init;
 mod input;
 mod list;
 mod man;
+mod notify;
 mod person;
 mod readme;
 mod report;
