@@ -69,6 +69,7 @@ pub enum Command {
     Show(cmd::show::Args),
     Assign(cmd::assign::Args),
     Note(cmd::note::Args),
+    Notify(cmd::notify::Args),
     Update(Box<cmd::update::Args>),
     Sanction(cmd::sanction::Args),
     Loss(cmd::loss::Args),

@@ -84,6 +84,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Show(a) => cmd::show::run(&ctx, a),
         Command::Assign(a) => cmd::assign::run(&ctx, a),
         Command::Note(a) => cmd::note::run(&ctx, a),
+        Command::Notify(a) => cmd::notify::run(&ctx, a),
         Command::Update(a) => cmd::update::run(&ctx, a),
         Command::Sanction(a) => cmd::sanction::run(&ctx, a),
         Command::Loss(a) => cmd::loss::run(&ctx, a),

@@ -14,9 +14,11 @@ use std::path::PathBuf;
 One row per incident, in id order, columns in this order:
   id uuid status category occurred_at reported_at recorded_at late_report site reporter_party
   assets people_count people_roles harm medical_factors flags police_informed crime_ref
-  riddor_status losses_estimated losses_recovered sanctions_count sanction_classes sanction_kinds
-  outcome closed_at
+  riddor_status notified losses_estimated losses_recovered sanctions_count sanction_classes
+  sanction_kinds outcome closed_at
   refs (datix=DX-1001) links (same-offender:20261120-AB12; a note only with --include-personal)
+notified lists who was told and when: cdao:2026-11-25;police:2026-11-26 (in JSON, a list of
+{to, date, ref, note}, the note only with --include-personal).
 Lists are joined with ';'. Times are RFC 3339, money is exact pounds ('120.00').
 --include-personal adds: summary location description weapon reporter_name people_names
   recorded_by assignee closure_note notes

@@ -17,6 +17,7 @@ pub mod loss;
 pub mod man;
 pub mod merge_file;
 pub mod note;
+pub mod notify;
 pub mod person;
 pub mod reopen;
 pub mod report;

@@ -150,6 +150,16 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     if !inc.refs.is_empty() {
         field("References", inc.refs.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
     }
+    for n in &inc.notified {
+        let mut v = format!("{} on {}", n.to, n.date);
+        if let Some(r) = &n.reference {
+            let _ = write!(v, ", ref {r}");
+        }
+        if let Some(t) = &n.note {
+            let _ = write!(v, ": {}", t.trim_end().replace('\n', "\n                "));
+        }
+        field("Notified", v);
+    }
     field("Assignee", inc.assignee.clone().unwrap_or_default());
     for (i, l) in inc.links.iter().enumerate() {
         let mut v = format!("{} {}", l.kind, l.id);

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod links;
 pub mod merge;
 pub mod money;
+pub mod notify;
 pub mod refs;
 pub mod text;
 pub mod time;

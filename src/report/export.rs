@@ -27,6 +27,7 @@ pub const COLUMNS: &[&str] = &[
     "police_informed",
     "crime_ref",
     "riddor_status",
+    "notified",
     "losses_estimated",
     "losses_recovered",
     "sanctions_count",
@@ -143,9 +144,10 @@ fn opt_word(s: Option<&'static str>) -> Cell<'static> {
 /// One incident as a JSON object: the columns of [`row`] in their order,
 /// with lists kept as lists: `assets`, `flags` and `notes` as arrays, `people` as
 /// `{role, party, name}` objects in place of `people_roles` and
-/// `people_names`, `sanctions` as `{class, kind, date, review_on, note}`
-/// in place of `sanction_classes` and `sanction_kinds`, `refs` as an
-/// object (system: reference), `links` as `{id, as, note}` objects. Names and notes
+/// `people_names`, `notified` as `{to, date, ref, note}`, `sanctions` as
+/// `{class, kind, date, review_on, note}` in place of `sanction_classes`
+/// and `sanction_kinds`, `refs` as an object (system: reference), `links`
+/// as `{id, as, note}` objects. Names and notes
 /// only with `personal`, as in every export.
 pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
@@ -188,6 +190,22 @@ pub fn json_row(inc: &Incident, personal: bool) -> serde_json::Map<String, Value
                 out.insert("sanctions".into(), Value::Array(sanctions));
                 continue;
             }
+            "notified" => Value::Array(
+                inc.notified
+                    .iter()
+                    .map(|n| {
+                        let mut o = json!({
+                            "to": n.to.as_str(),
+                            "date": n.date.to_string(),
+                            "ref": n.reference,
+                        });
+                        if personal {
+                            o["note"] = n.note.as_deref().map_or(Value::Null, |t| json!(t));
+                        }
+                        o
+                    })
+                    .collect(),
+            ),
             "people_names" | "sanction_kinds" => continue,
             "refs" => Value::Object(inc.refs.iter().map(|(k, r)| (k.clone(), json!(r))).collect()),
             "links" => Value::Array(
@@ -243,6 +261,7 @@ pub fn row(inc: &Incident, personal: bool) -> Vec<(&'static str, Cell<'_>)> {
         ("police_informed", Cell::Bool(inc.police.as_ref().is_some_and(|p| p.informed))),
         ("crime_ref", inc.police.as_ref().map_or(Cell::Null, |p| text(&p.crime_ref))),
         ("riddor_status", opt_word(inc.riddor.as_ref().map(|r| r.status.as_str()))),
+        ("notified", owned(join(inc.notified.iter().map(|n| format!("{}:{}", n.to, n.date))))),
         ("losses_estimated", owned(losses.map_or(Money::ZERO, |l| l.estimated).to_string())),
         ("losses_recovered", owned(losses.map_or(Money::ZERO, |l| l.recovered).to_string())),
         ("sanctions_count", Cell::Count(inc.sanctions.len())),

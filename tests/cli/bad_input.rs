@@ -258,6 +258,33 @@ const INVESTIGATION_CASES: &[(&str, &[&str], i32, &str)] = &[
         1,
         "no incident 20261125-ZZZZ",
     ),
+    ("notify in the future", &["notify", "@ID", "--to", "cdao", "--on", "26/11/2026"], 1, "is in the future"),
+    (
+        "notify before the incident",
+        &["notify", "@ID", "--to", "police", "--on", "2026-11-24"],
+        1,
+        "before the incident occurred (2026-11-25)",
+    ),
+    (
+        "notify an unknown body",
+        &["notify", "@ID", "--to", "cdoa", "--on", "today"],
+        1,
+        "--to: unknown notified party 'cdoa' (did you mean 'cdao'?)",
+    ),
+    ("notify a month-first date", &["notify", "@ID", "--to", "cdao", "--on", "11/25/2026"], 1, "day first"),
+    (
+        "notify with a two-line ref",
+        &["notify", "@ID", "--to", "cdao", "--on", "today", "--ref", "a\nb"],
+        1,
+        "one line",
+    ),
+    ("notify without --on", &["notify", "@ID", "--to", "cdao"], 2, "--on"),
+    (
+        "notify of no incident",
+        &["notify", "20261125-ZZZZ", "--to", "cdao", "--on", "today"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
 ];
 
 #[test]

@@ -18,6 +18,7 @@ mod input;
 mod links;
 mod list;
 mod man;
+mod notify;
 mod person;
 mod readme;
 mod refs;

@@ -66,6 +66,19 @@ fn store() -> (Store, Vec<String>) {
     s.run(&["update", &ids[1], "--medical-factors", "yes", "--riddor", "not-reportable"]).ok();
     s.run(&["sanction", &ids[1], "--class", "criminal", "--kind", "caution"]).ok();
     s.run(&["sanction", &ids[1], "--class", "civil", "--kind", "warning-letter"]).ok();
+    s.run(&[
+        "notify",
+        &ids[1],
+        "--to",
+        "police",
+        "--on",
+        "today",
+        "--ref",
+        "MP-1",
+        "--note",
+        "Told PC Jones",
+    ])
+    .ok();
     s.run(&["close", &ids[1], "--outcome", "sanction-applied", "--note", "Cautioned"]).ok();
     s.run(&["loss", &ids[0], "--recovered", "100"]).ok();
     s.run(&["update", &ids[0], "--ref", "datix=DX-1001", "--ref", "ipds=12;A\\B"]).ok();
@@ -134,6 +147,8 @@ for r, o in zip(rows, objs):
             assert split(unq(r[k])) == [s + '=' + v for s, v in o['refs'].items()], (r[k], o['refs'])
         elif k == 'links':
             assert split(r[k]) == [l['as'] + ':' + l['id'] for l in o['links']], (r[k], o['links'])
+        elif k == 'notified':
+            assert split(r[k]) == [n['to'] + ':' + n['date'] for n in o[k]], (r[k], o[k])
         elif k == 'notes':
             assert split(unq(r[k])) == [n['text'] for n in o['notes']], (r[k], o['notes'])
         else:
@@ -169,6 +184,7 @@ fn the_export_leaves_personal_data_out_unless_asked() {
         "tester",
         "Seen on CCTV",
         "kitchen knife",
+        "Told PC Jones",
     ] {
         assert!(!plain.contains(personal), "{personal:?} leaked into the export:\n{plain}");
     }
@@ -185,7 +201,7 @@ fn the_export_leaves_personal_data_out_unless_asked() {
             .starts_with("id,uuid,status,category,occurred_at,reported_at,recorded_at,late_report,site,")
     );
     let row = plain.lines().find(|l| l.starts_with(&ids[1])).unwrap();
-    assert!(row.contains(",victim:staff,low,yes,weapon;alcohol,false,,not-reportable,0.00,0.00,2,criminal;civil,caution;warning-letter,sanction-applied,"), "{row}");
+    assert!(row.contains(",victim:staff,low,yes,weapon;alcohol,false,,not-reportable,police:2026-11-25,0.00,0.00,2,criminal;civil,caution;warning-letter,sanction-applied,"), "{row}");
     let full = s.run(&["export", "--include-personal"]).ok().stdout;
     for personal in
         ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned", "kitchen knife"]
