@@ -69,9 +69,12 @@ pub enum Command {
     Show(cmd::show::Args),
     Assign(cmd::assign::Args),
     Note(cmd::note::Args),
-    Update(cmd::update::Args),
+    Notify(cmd::notify::Args),
+    Update(Box<cmd::update::Args>),
     Sanction(cmd::sanction::Args),
     Loss(cmd::loss::Args),
+    Link(cmd::link::LinkArgs),
+    Unlink(cmd::link::UnlinkArgs),
     Close(cmd::close::Args),
     Reopen(cmd::reopen::Args),
     Export(cmd::export::Args),
@@ -163,8 +166,12 @@ pub struct FilterArgs {
     #[arg(long, value_name = "WHEN", help_heading = "Filters")]
     pub until: Option<String>,
 
+    /// Only incidents with this flag (repeatable or comma-separated: any of them)
+    #[arg(long = "flag", value_delimiter = ',', value_name = "F[,F]", help_heading = "Filters")]
+    pub flag: Vec<String>,
+
     /// Only incidents whose summary, description, location, notes, reporter or people's names,
-    /// crime reference, HSE reference or sanctions contain TEXT (any case)
+    /// crime reference, HSE reference, sanctions or references in other systems contain TEXT (any case)
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
 }
@@ -212,6 +219,13 @@ pub struct IncidentFields {
     /// The police crime reference (marks the police as informed)
     #[arg(long, value_name = "REF", allow_hyphen_values = true)]
     pub police_ref: Option<String>,
+    /// A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, or one
+    /// lsms.yaml adds under `flags:` (repeatable)
+    #[arg(long = "flag", value_name = "F")]
+    pub flags: Vec<String>,
+    /// What was used as a weapon, e.g. 'kitchen knife' (one line; for police information sharing)
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub weapon: Option<String>,
 }
 
 impl FilterArgs {
@@ -229,6 +243,7 @@ impl FilterArgs {
             since: self.since.clone(),
             until: self.until.clone(),
             grep: self.grep.clone(),
+            flags: self.flag.clone(),
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Filter {
     pub before: Option<DateTime<Utc>>,
     /// Lower-cased.
     pub grep: Option<String>,
+    /// Any of these flags (empty: no flag filter).
+    pub flags: Vec<String>,
 }
 
 /// A filter as the user gave it, words not yet checked: what the command
@@ -37,6 +39,8 @@ pub struct FilterSpec {
     /// A date means the whole day.
     pub until: Option<String>,
     pub grep: Option<String>,
+    /// Flag words: an incident with any of them matches.
+    pub flags: Vec<String>,
 }
 
 /// What a command reads when no status filter is given.
@@ -95,6 +99,12 @@ impl Filter {
             })
             .transpose()
             .map_err(|e| format!("--until: {e}"))?;
+        let flags = i
+            .flags
+            .iter()
+            .map(|f| vocab.check_flag(f))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("--flag: {e}"))?;
         if let (Some(s), Some(b)) = (since, before)
             && s >= b
         {
@@ -109,6 +119,7 @@ impl Filter {
             since,
             before,
             grep: i.grep.as_deref().map(str::to_lowercase).filter(|g| !g.is_empty()),
+            flags,
         })
     }
 
@@ -122,6 +133,7 @@ impl Filter {
             && self.since.is_none_or(|s| inc.occurred_at >= s)
             && self.before.is_none_or(|b| inc.occurred_at < b)
             && self.grep.as_deref().is_none_or(|g| grep(inc, g))
+            && (self.flags.is_empty() || inc.flags.iter().any(|f| self.flags.contains(f)))
     }
 }
 
@@ -137,6 +149,7 @@ fn grep(inc: &Incident, needle: &str) -> bool {
         || inc.police.as_ref().and_then(|p| p.crime_ref.as_deref()).is_some_and(has)
         || inc.riddor.as_ref().and_then(|r| r.hse_ref.as_deref()).is_some_and(has)
         || inc.sanctions.iter().any(|s| has(&s.kind) || s.note.as_deref().is_some_and(has))
+        || inc.refs.iter().any(|(_, r)| has(r))
 }
 
 /// What `--sort` takes.

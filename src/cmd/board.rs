@@ -42,11 +42,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
     let periods = Periods::of(period.clone());
-    let (items, bad) = gather(&store, false, |i| board::item(&i, &periods, tz, ctx.now))?;
+    let (items, bad) =
+        gather(&store, false, |i| board::item(&i, &periods, tz, store.config.cdao.as_ref(), ctx.now))?;
     let known = Known {
         categories: store.config.categories.clone(),
         sites: store.config.sites.clone().unwrap_or_default(),
         team: Vec::new(),
+        flags: Vec::new(),
         months: period.month_list(),
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();

@@ -2,14 +2,56 @@
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use std::collections::HashMap;
+use crate::model::links::inverse;
+use crate::model::{Id, LinkKind};
+use std::collections::{HashMap, HashSet};
 
 /// Validate every incident file: YAML, schema, vocabularies, id against file name
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; and counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
+    after_help = "Prints each problem on stderr as path:line:column with the line shown, and exits 1 if\nthere is any; prints nothing on stdout. Warns (exit 0) where YAML reads a hand edit otherwise\nthan meant: a comment, a ` #` that ends a value, a text value read as a number, date,\ntrue/false or null; of a link to an incident not in the store, or not held on both incidents;\nand counts the files not in lsms's form (`lsms fmt` rewrites them).\nEach evidence file an incident records must be in evidence/ with its size\n(a look, no reading: `lsms evidence verify` re-hashes them).\n\nExample:\n  lsms check && git commit -am 'Incidents updated'"
 )]
 pub struct Args {}
+
+/// A link to an incident not in the store, and one the other incident does
+/// not hold back: each a warning naming both and the fix.
+fn link_warnings(
+    store: &crate::store::Store,
+    links: &HashMap<Id, Vec<(Id, LinkKind)>>,
+    by_uuid: &HashMap<uuid::Uuid, Vec<String>>,
+) -> Vec<Error> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    // The good files, by path: one that holds no link holds none back.
+    let good: HashSet<&str> = by_uuid.values().flatten().map(String::as_str).collect();
+    let mut ids: Vec<&Id> = links.keys().collect();
+    ids.sort();
+    let mut out = Vec::new();
+    for id in ids {
+        for (other, kind) in &links[id] {
+            let path = id.rel_path();
+            let back = links.get(other).map_or(&[][..], Vec::as_slice);
+            match good.contains(other.rel_path().as_str()) {
+                true if back.iter().any(|(b, k)| b == id && *k == inverse(*kind)) => {}
+                true => out.push(Error::failed_with(
+                    format!(
+                        "warning: {path}: links to {other} as {kind}, but {other} does not link back (as {})",
+                        inverse(*kind)
+                    ),
+                    format!("`lsms unlink {id} {other}` then `lsms link {id} {other} --kind {kind}` puts it on both"),
+                )),
+                // A file that is there but could not be read is named above.
+                false if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
+                false => out.push(Error::failed_with(
+                    format!("warning: {path}: links to {other} as {kind}, which is not in this store"),
+                    format!("if {other} is gone for good, `lsms unlink {id} {other}` removes the link"),
+                )),
+            }
+        }
+    }
+    out
+}
 
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut store = ctx.store()?;
@@ -21,20 +63,28 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
     // Each incident's evidence files, checked by a stat each at the end.
     let mut evidence = Vec::new();
+    // The links of each good file that has any (few do), to find those
+    // that lead nowhere or are held one way.
+    let mut links: HashMap<Id, Vec<(Id, LinkKind)>> = HashMap::new();
     let strays = store.stream(
         false,
         |r| {
             r.map(|i| {
                 let files: Vec<(String, String, u64)> =
                     i.evidence.iter().map(|e| (e.sha256.clone(), e.name.clone(), e.size)).collect();
-                (i.uuid, i.id.rel_path(), i.id, files)
+                let held = (!i.links.is_empty())
+                    .then(|| (i.id.clone(), i.links.iter().map(|l| (l.id.clone(), l.kind)).collect()));
+                (i.uuid, i.id.rel_path(), i.id, files, held)
             })
         },
         |r| {
             match r {
-                Ok((uuid, path, id, files)) => {
+                Ok((uuid, path, id, files, held)) => {
                     good += 1;
                     by_uuid.entry(uuid).or_default().push(path);
+                    if let Some((id, held)) = held {
+                        links.insert(id, held);
+                    }
                     if !files.is_empty() {
                         evidence.push((id, files));
                     }
@@ -47,6 +97,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             Ok(())
         },
     )?;
+    let link_warnings = link_warnings(&store, &links, &by_uuid);
     let mut problems = Vec::new();
     for p in &strays {
         problems.push(Error::failed_with(
@@ -92,7 +143,8 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
              lsms changes them only after `lsms fmt` (`lsms fmt --check` lists them)"
         ));
     }
-    let warnings = store.take_warnings();
+    let mut warnings = store.take_warnings();
+    warnings.extend(link_warnings);
     let warned = warnings.len();
     warnings.into_iter().for_each(|w| ctx.show_error(w));
     count += problems.len();

@@ -14,7 +14,11 @@ Deadlines: an incident not assigned one working day after recording (weekends an
 Wales bank holidays skipped); RIDDOR: reportable within 15 days of the incident, 10 for a
 severe injury or death, and a decision due by day 10 for a staff injury; awaiting-external
 with no history entry for 7 days; a sanction's review date; a closed incident's retention
-review 10 years after it occurred (20 for severe harm or death).
+review 10 years after it occurred (20 for severe harm or death); the Controlled Drugs
+Accountable Officer told within one working day of recording a theft, or a loss, of drugs or
+prescription forms, until `lsms notify ID --to cdao` is recorded, open case or closed
+(`cdao:` in lsms.yaml changes the rule: within_working_days, categories, assets; or
+`cdao: false` turns it off).
 
 Examples:
   lsms due
@@ -41,7 +45,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let horizon = ctx.now + within;
     let (items, bad) = gather(&store, true, |i| {
         filter.matches(&i).then(|| {
-            let ds: Vec<_> = deadlines(&i, tz).into_iter().filter(|d| d.due <= horizon).collect();
+            let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref())
+                .into_iter()
+                .filter(|d| d.due <= horizon)
+                .collect();
             ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()
         })
     })?;

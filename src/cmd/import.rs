@@ -1,9 +1,11 @@
 //! `lsms import`: a trust's historical register from CSV, all or nothing.
 
-use super::Ctx;
+use super::{Ctx, emit};
 use crate::error::{Error, Result};
 use crate::model::draft::{DRAFT_KEYS, Draft, NewRecord};
-use crate::model::{Id, Incident};
+use crate::model::time::{in_zone, parse_when, rfc3339};
+use crate::model::{Id, Incident, Outcome, Problem, Status};
+use crate::render::{self, Rows};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,21 +13,37 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
-police_ref, loss. Dates are read day first as people in England write them (24/11/2026 or
+police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`).
+Dates are read day first as people in England write them (24/11/2026 or
 24/11/2026 14:30; 11/24/2026 is refused), or as 2026-11-24 14:30; money as 1,250.50 or £1,250.50.
 Values of the category column are mapped through --category-map (or `categories:` in the
-mapping file) before they are checked. Columns not mapped are ignored, and named.
+mapping file) before they are checked. Columns not mapped are ignored, and named. With no
+column mapped to reported, the occurred date is taken as the reported date too (no late flag).
+
+A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that
+system (`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the
+register comes too, from columns mapped to status, outcome, closed (the closing date),
+closure_note and assignee; their values map through --status-map and --outcome-map
+(`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed (closed now
+where no date is given; closure note \"Imported closed from FILE\" where none); a row with
+an assignee is assigned. Each record gets one `imported` history entry.
 
 Nothing is recorded unless every row is good: each refused row is named with why.
+--dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
 Mapping file (YAML):
-  columns: { Date of incident: occurred, Type: category, Description: summary, Site: site }
+  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Notes: summary }
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
+  statuses: { Open: reported, Being investigated: investigating, Closed: closed }
+  outcomes: { Action taken: sanction-applied, No action: no-further-action }
 
 Examples:
   lsms import --csv datix.csv --dry-run \\
       --map 'Date of incident=occurred,Type=category,Description=summary'
-  lsms import --csv datix.csv --map-file examples/import-map.yaml";
+  lsms import --csv datix.csv --map-file examples/import-map.yaml
+  lsms import --csv datix.csv --map-file map.yaml \\
+      --status-map 'Open=reported,Closed=closed' \\
+      --outcome-map 'No action=no-further-action'";
 
 /// Import incidents from a CSV file (a historical register)
 #[derive(Debug, clap::Args)]
@@ -43,7 +61,13 @@ pub struct Args {
     /// Category values: 'value=category,…'
     #[arg(long, value_name = "VALUE=CATEGORY,…")]
     pub category_map: Option<String>,
-    /// Check every row and say what would be recorded, but record nothing
+    /// Status values: 'value=status,…', e.g. 'Open=reported,Closed=closed'
+    #[arg(long, value_name = "VALUE=STATUS,…")]
+    pub status_map: Option<String>,
+    /// Outcome values: 'value=outcome,…', e.g. 'No action=no-further-action'
+    #[arg(long, value_name = "VALUE=OUTCOME,…")]
+    pub outcome_map: Option<String>,
+    /// Check every row and show what each becomes, but record nothing
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -55,6 +79,10 @@ struct MapFile {
     columns: BTreeMap<String, String>,
     #[serde(default)]
     categories: BTreeMap<String, String>,
+    #[serde(default)]
+    statuses: BTreeMap<String, String>,
+    #[serde(default)]
+    outcomes: BTreeMap<String, String>,
 }
 
 fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
@@ -71,7 +99,23 @@ fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-fn set(d: &mut Draft, field: &str, v: String) {
+/// The fields only an import sets: where a case stood in the register it
+/// comes from. (`ref:SYSTEM` maps a column to a reference in that system.)
+const STANDING_KEYS: &[&str] = &["status", "outcome", "closed", "closure_note", "assignee"];
+
+/// A row's standing in its register, as text, before any checking.
+#[derive(Debug, Default)]
+struct Standing {
+    status: Option<String>,
+    outcome: Option<String>,
+    closed: Option<String>,
+    closure_note: Option<String>,
+    assignee: Option<String>,
+    /// (field `ref:SYSTEM`, reference), in column order.
+    refs: Vec<(String, String)>,
+}
+
+fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
     let v = Some(v).filter(|v| !v.trim().is_empty());
     match field {
         "category" => d.category = v,
@@ -89,51 +133,254 @@ fn set(d: &mut Draft, field: &str, v: String) {
         "medical_factors" => d.medical_factors = v,
         "police_ref" => d.police_ref = v,
         "loss" => d.loss = v,
+        "status" => s.status = v,
+        "outcome" => s.outcome = v,
+        "closed" => s.closed = v,
+        "closure_note" => s.closure_note = v,
+        "assignee" => s.assignee = v,
+        f if f.starts_with("ref:") => s.refs.extend(v.map(|v| (f.to_string(), v))),
+        "flags" => d.flags.extend(v.iter().flat_map(|s| s.split(';').map(|x| x.trim().to_string()))),
+        "weapon" => d.weapon = v,
         _ => {}
     }
+}
+
+/// What the standing is checked against: the store's team and zone, the
+/// clock, the value maps, and the file's name for the default closure note.
+struct Rules<'a> {
+    team: Option<&'a [String]>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    statuses: &'a BTreeMap<String, String>,
+    outcomes: &'a BTreeMap<String, String>,
+    file: &'a str,
+}
+
+fn mapped<'a>(map: &'a BTreeMap<String, String>, v: &'a str) -> &'a str {
+    map.get(v.trim()).map_or(v, String::as_str)
+}
+
+impl Standing {
+    /// Puts the row's standing on the record just built from it: status,
+    /// assignee, outcome, closing time and note. Every problem is named by
+    /// the field it comes from.
+    fn apply(self, inc: &mut Incident, r: &Rules<'_>) -> std::result::Result<(), Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut bad = |field: &str, message: String| problems.push(Problem { field: field.into(), message });
+        let status = self.status.as_deref().and_then(|v| {
+            Status::parse(mapped(r.statuses, v))
+                .map_err(|e| {
+                    bad("status", format!("{e} (or map it with --status-map '{}=STATUS')", v.trim()))
+                })
+                .ok()
+        });
+        let outcome = self.outcome.as_deref().and_then(|v| {
+            Outcome::parse(mapped(r.outcomes, v))
+                .map_err(|e| {
+                    bad("outcome", format!("{e} (or map it with --outcome-map '{}=OUTCOME')", v.trim()))
+                })
+                .ok()
+        });
+        let closed = self.closed.as_deref().and_then(|v| {
+            let t = parse_when(v, r.tz, r.now).map_err(|e| bad("closed", e)).ok()?;
+            if t > in_zone(r.now, r.tz) {
+                bad("closed", format!("the closing time {} is in the future", rfc3339(&t)));
+            } else if t < inc.occurred_at {
+                bad(
+                    "closed",
+                    format!(
+                        "the closing time {} is before the incident occurred ({})",
+                        rfc3339(&t),
+                        rfc3339(&inc.occurred_at)
+                    ),
+                );
+            }
+            Some(t)
+        });
+        let assignee = self.assignee.as_deref().map(str::trim).and_then(|name| {
+            if name.contains(crate::model::text::LINE_BREAKS) {
+                bad("assignee", "the assignee should be one line".into());
+                return None;
+            }
+            let Some(team) = r.team else { return Some(name.to_string()) };
+            let found = team.iter().find(|m| m.eq_ignore_ascii_case(name)).cloned();
+            if found.is_none() {
+                let names: Vec<&str> = team.iter().map(String::as_str).collect();
+                bad(
+                    "assignee",
+                    format!(
+                        "{} (the team is listed under `team:` in lsms.yaml)",
+                        crate::model::unknown_word("team member", name, &names)
+                    ),
+                );
+            }
+            found
+        });
+        let ends = self.outcome.is_some() || self.closed.is_some();
+        let status = status.unwrap_or(if ends {
+            Status::Closed
+        } else if self.assignee.is_some() {
+            Status::Assigned
+        } else {
+            Status::Reported
+        });
+        let closing = if self.closed.is_some() { "closed" } else { "outcome" };
+        match status {
+            Status::Closed if self.outcome.is_none() => bad(
+                "outcome",
+                format!(
+                    "the case is closed but has no outcome: map the register's outcome column to outcome \
+                     (one of {})",
+                    Outcome::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            Status::Closed => {}
+            open if ends => bad(
+                closing,
+                format!(
+                    "the case is {open} but has a{} only a closed case has one",
+                    match closing {
+                        "closed" => " closed date:",
+                        _ => "n outcome:",
+                    }
+                ),
+            ),
+            Status::Assigned | Status::Investigating | Status::AwaitingExternal
+                if self.assignee.is_none() =>
+            {
+                bad(
+                    "status",
+                    format!(
+                        "the case is {status} but has no assignee: map the column that names who has it to assignee"
+                    ),
+                )
+            }
+            _ => {}
+        }
+        let mut refs = Vec::new();
+        for (field, v) in &self.refs {
+            let system = &field["ref:".len()..];
+            match crate::model::refs::check_reference(system, v) {
+                Ok(r) => refs.push((system.to_string(), r)),
+                Err(e) => bad(field, e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        inc.refs = refs;
+        inc.status = status;
+        inc.assignee = assignee;
+        if status == Status::Closed {
+            inc.outcome = outcome;
+            inc.closed_at = Some(closed.unwrap_or(inc.recorded_at));
+            inc.closure_note = Some(
+                self.closure_note
+                    .map(|n| n.trim_end().to_string())
+                    .unwrap_or_else(|| format!("Imported closed from {}", r.file)),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// One row as `--dry-run` shows it: what it becomes, without an id.
+fn preview(line: usize, inc: &Incident, tz: chrono_tz::Tz) -> Vec<String> {
+    let day = |t: &crate::model::time::Stamp| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    vec![
+        line.to_string(),
+        inc.category.clone(),
+        inc.status.to_string(),
+        day(&inc.occurred_at),
+        day(&inc.reported_at),
+        inc.site.clone().unwrap_or_default(),
+        inc.assignee.clone().unwrap_or_default(),
+        inc.outcome.map(|o| o.to_string()).unwrap_or_default(),
+        inc.closed_at.as_ref().map(day).unwrap_or_default(),
+        inc.refs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "),
+        inc.summary.clone(),
+    ]
+}
+
+const PREVIEW_COLUMNS: &[&str] = &[
+    "row", "category", "status", "occurred", "reported", "site", "assignee", "outcome", "closed", "refs",
+    "summary",
+];
+
+/// The mapping's field name as the import reads it: `-` as `_`, the
+/// record's own key names (`occurred_at`) as the import's; `ref:SYSTEM`
+/// with the system's name as written.
+fn field_name(field: &str) -> Result<String, String> {
+    let f = field.trim();
+    if let Some(system) = f.strip_prefix("ref:").or_else(|| f.strip_prefix("refs:")) {
+        return crate::model::refs::check_system(system).map(|s| format!("ref:{s}"));
+    }
+    Ok(match f.replace('-', "_").as_str() {
+        "occurred_at" => "occurred".into(),
+        "reported_at" => "reported".into(),
+        "closed_at" => "closed".into(),
+        f => f.to_string(),
+    })
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
-    let (mut columns, mut categories) = match &args.map_file {
+    let mut m = match &args.map_file {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(Error::io("read", p))?;
-            let m: MapFile = serde_yaml::from_str(&text).map_err(|e| {
+            serde_yaml::from_str::<MapFile>(&text).map_err(|e| {
                 let off = e.location().map_or(0, |l| l.index());
                 Error::in_file(
                     &p.display().to_string(),
                     &text,
                     off,
                     format!("not a mapping file: {e}"),
-                    Some("a mapping file has `columns:` and `categories:`".into()),
+                    Some("a mapping file has `columns:`, `categories:`, `statuses:` and `outcomes:`".into()),
                 )
-            })?;
-            (m.columns, m.categories)
+            })?
         }
-        None => (BTreeMap::new(), BTreeMap::new()),
+        None => MapFile::default(),
     };
-    if let Some(m) = &args.map {
-        columns.extend(pairs(m, "--map")?);
+    if let Some(v) = &args.map {
+        m.columns.extend(pairs(v, "--map")?);
     }
-    if let Some(m) = &args.category_map {
-        categories.extend(pairs(m, "--category-map")?);
+    for (arg, flag, map) in [
+        (&args.category_map, "--category-map", &mut m.categories),
+        (&args.status_map, "--status-map", &mut m.statuses),
+        (&args.outcome_map, "--outcome-map", &mut m.outcomes),
+    ] {
+        if let Some(v) = arg {
+            map.extend(pairs(v, flag)?);
+        }
     }
+    let MapFile { mut columns, categories, statuses, outcomes } = m;
+    let known: Vec<&str> = DRAFT_KEYS.iter().chain(STANDING_KEYS).copied().collect();
+    let mut systems: Vec<String> = Vec::new();
     for (col, field) in &mut columns {
-        *field = field.replace('-', "_");
-        let f = match field.as_str() {
-            "occurred_at" => "occurred",
-            "reported_at" => "reported",
-            f => f,
-        };
-        *field = f.to_string();
-        if !DRAFT_KEYS.contains(&field.as_str()) {
+        *field = field_name(field).map_err(|m| {
+            Error::usage(
+                format!("--map: column '{col}': {m}"),
+                "map a reference column as 'COLUMN=ref:datix'",
+            )
+        })?;
+        if let Some(system) = field.strip_prefix("ref:") {
+            if systems.iter().any(|s| s.eq_ignore_ascii_case(system)) {
+                return Err(Error::usage(
+                    format!("--map: two columns are mapped to ref:{system}"),
+                    "map one column to each system's reference",
+                ));
+            }
+            systems.push(system.to_string());
+            continue;
+        }
+        if !known.contains(&field.as_str()) {
             return Err(Error::usage(
                 format!(
                     "--map: column '{col}' maps to {}",
-                    crate::model::unknown_word("field", field, DRAFT_KEYS)
+                    crate::model::unknown_word("field", field, &known)
                 ),
-                "see `lsms import --help`",
+                "see `lsms import --help`; a reference in another system is 'COLUMN=ref:SYSTEM'",
             ));
         }
     }
@@ -145,8 +392,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ));
         }
     }
+    let reported_mapped = columns.values().any(|f| f == "reported");
 
     let name = args.csv.display().to_string();
+    let file_name = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV").to_string();
     let text = if args.csv.as_os_str() == "-" {
         super::text_or_stdin("-", "CSV")?
     } else {
@@ -176,7 +425,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let vocab = store.config.vocab();
     let tz = store.config.tz;
-    let mut good: Vec<Incident> = Vec::new();
+    let rules = Rules {
+        team: store.config.team.as_deref(),
+        tz,
+        now: ctx.now,
+        statuses: &statuses,
+        outcomes: &outcomes,
+        file: &file_name,
+    };
+    let mut good: Vec<(usize, Incident)> = Vec::new();
     let mut refused: Vec<String> = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let line = n + 2;
@@ -188,6 +445,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
         };
         let mut d = Draft::default();
+        let mut standing = Standing::default();
         for (h, v) in headers.iter().zip(record.iter()) {
             if let Some(field) = columns.get(h) {
                 let v = if field == "category" {
@@ -195,29 +453,41 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 } else {
                     v.to_string()
                 };
-                set(&mut d, field, v);
+                set(&mut d, &mut standing, field, v);
             }
         }
+        if !reported_mapped {
+            // A register that keeps one date: the case was reported when it
+            // happened, as far as anyone can now tell; not late.
+            d.reported = d.occurred.clone();
+        }
         let b = uuid::Uuid::new_v4().into_bytes();
-        let made = d.build(&NewRecord {
-            vocab: &vocab,
-            tz,
-            now: ctx.now,
-            actor: &actor,
-            random: [b[0], b[1], b[2], b[3]],
-            uuid: super::report::new_uuid(ctx.now),
-        });
+        let made = d
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz,
+                now: ctx.now,
+                actor: &actor,
+                random: [b[0], b[1], b[2], b[3]],
+                uuid: super::report::new_uuid(ctx.now),
+            })
+            .and_then(|mut inc| standing.apply(&mut inc, &rules).map(|_| inc));
         match made {
             Ok(mut inc) => {
-                inc.history[0].detail = Some(format!(
-                    "imported from row {line} of {}",
-                    args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV")
-                ));
-                good.push(inc);
+                let first = &mut inc.history[0];
+                first.action = "imported".into();
+                first.detail = Some(match (inc.status, inc.outcome) {
+                    (Status::Reported, _) => format!("from row {line} of {file_name}"),
+                    (s, Some(o)) => format!("from row {line} of {file_name}, {s} ({o})"),
+                    (s, None) => format!("from row {line} of {file_name}, {s}"),
+                });
+                good.push((line, inc));
             }
             Err(problems) => {
                 let why: Vec<String> = problems
                     .iter()
+                    // A reported date taken from occurred has occurred's problems.
+                    .filter(|p| reported_mapped || p.field != "reported")
                     .map(|p| {
                         let col = columns
                             .iter()
@@ -244,12 +514,25 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Err(Error::failed(format!("{name} has no rows to import")));
     }
     if args.dry_run {
+        let rows = Rows {
+            columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            rows: good.iter().map(|(line, inc)| preview(*line, inc, tz)).collect(),
+        };
+        let terminal = ctx.stdout_is_terminal();
+        emit(&mut ctx.out(), |o| {
+            if terminal {
+                render::table(o, &rows, ctx.width(), ctx.color)
+            } else {
+                // A preview is for a person: its TSV has the header row.
+                render::tsv_row(o, &rows.columns).and_then(|_| render::tsv(o, &rows))
+            }
+        })?;
         ctx.say(format!("Dry run: all {} row(s) are good; nothing was recorded.", good.len()));
         return Ok(());
     }
     let commit = ctx.commits(&store)?;
     let mut written: Vec<PathBuf> = Vec::new();
-    for inc in good {
+    for (_, inc) in good {
         match super::report::create(&store, inc) {
             Ok(p) => written.push(p),
             Err(e) => {
@@ -268,7 +551,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             crate::store::git::commit(&store.root, &[store.show_path(p)], &format!("{id}: imported"), &who)?;
         }
     }
-    super::emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
+    emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
     ctx.say(format!("Imported {} incident(s).", ids.len()));
     Ok(())
 }

@@ -75,7 +75,14 @@ pub const COLUMNS: &[&str] = &[
 const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
 
 /// One cell. Times are RFC 3339 for programs, minutes for people.
-fn cell(inc: &Incident, column: &str, tz: Tz, human: bool, now: chrono::DateTime<chrono::Utc>) -> String {
+fn cell(
+    inc: &Incident,
+    column: &str,
+    tz: Tz,
+    cdao: Option<&crate::model::notify::CdaoRule>,
+    human: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let when = |t: &crate::model::Stamp| {
         let t = t.with_timezone(&tz);
         if human { t.format("%Y-%m-%d %H:%M").to_string() } else { rfc3339(&t.fixed_offset()) }
@@ -95,7 +102,7 @@ fn cell(inc: &Incident, column: &str, tz: Tz, human: bool, now: chrono::DateTime
         "harm" => inc.harm.map(|h| h.to_string()).unwrap_or_default(),
         "outcome" => inc.outcome.map(|h| h.to_string()).unwrap_or_default(),
         "summary" => inc.summary.clone(),
-        "overdue" if is_overdue(inc, tz, now) => "overdue".into(),
+        "overdue" if is_overdue(inc, tz, cdao, now) => "overdue".into(),
         "late" if is_late(inc) => "late".into(),
         _ => String::new(),
     }
@@ -135,8 +142,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let history = filter.grep.is_some() || columns.iter().any(|c| c == "overdue");
     let (mut hits, bad) = gather(&store, history, |i| {
         filter.matches(&i).then(|| {
-            let cells: Vec<String> =
-                columns.iter().map(|c| cell(&i, c, tz, human, ctx.now).replace('\x1f', " ")).collect();
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| cell(&i, c, tz, store.config.cdao.as_ref(), human, ctx.now).replace('\x1f', " "))
+                .collect();
             (query::sort_key(&i, sort), i.id, cells.join("\x1f"))
         })
     })?;

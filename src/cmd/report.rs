@@ -22,6 +22,9 @@ Examples:
       | lsms report --category theft --summary 'Bag taken' --description -
   lsms report --category theft --summary 'Purse taken from locker' \\
       --occurred '24/11/2026 14:30' --loss '£1,250.50'
+  lsms report --category physical-assault \\
+      --summary 'Knife drawn on a home visit' --weapon 'kitchen knife' \\
+      --flag weapon --flag lone-worker
   # one incident per YAML document, all or nothing:
   lsms report --from incidents.yaml
 
@@ -52,6 +55,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE|-", conflicts_with_all = [
         "category", "summary", "occurred", "reported", "site", "location", "description",
         "reporter", "reporter_party", "assets", "people", "harm", "police_ref", "loss",
+        "flags", "weapon",
     ])]
     pub from: Option<PathBuf>,
 }
@@ -61,6 +65,7 @@ fn flag_of(field: &str) -> String {
     match field {
         "assets" => "--asset".into(),
         "people" => "--person".into(),
+        "flags" => "--flag".into(),
         f => format!("--{}", f.replace('_', "-")),
     }
 }
@@ -136,6 +141,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         medical_factors: None,
         police_ref: f.police_ref.clone(),
         loss: args.loss.clone(),
+        flags: f.flags.clone(),
+        weapon: f.weapon.clone(),
     };
     let inc = build(ctx, &store, &actor, draft).map_err(|problems| {
         let lines: Vec<String> =

@@ -3,7 +3,7 @@
 use super::{Ctx, emit};
 use crate::error::{Error, Result};
 use crate::model::text::for_terminal;
-use crate::model::{Incident, Stamp};
+use crate::model::{Incident, LinkKind, Stamp, Status};
 use chrono_tz::Tz;
 use clap::ValueEnum;
 use std::fmt::Write as _;
@@ -45,8 +45,46 @@ pub fn to_json(inc: &Incident) -> Result<serde_json::Value> {
     })
 }
 
-/// The case file as a person reads it.
-pub fn text(inc: &Incident, tz: Tz) -> String {
+/// What `show` says of a linked incident, as it stands in the store.
+pub enum Linked {
+    /// Its status and summary, and whether it is held as a duplicate of
+    /// the incident shown (a `duplicate-of` link back).
+    Found { status: Status, summary: String, duplicate_of_this: bool },
+    /// No such incident in the store (a hand edit, or a file removed).
+    Missing,
+    /// Its file is there but cannot be read.
+    Unreadable,
+}
+
+/// Each of the incident's links as the store stands: read here, so that
+/// `text` stays pure.
+pub fn linked(store: &crate::store::Store, inc: &Incident) -> Vec<Linked> {
+    inc.links
+        .iter()
+        .map(|l| {
+            let path = store.path_of(&l.id);
+            if std::fs::symlink_metadata(&path).is_err() {
+                return Linked::Missing;
+            }
+            match store.read(&path) {
+                Ok(o) => Linked::Found {
+                    status: o.incident.status,
+                    duplicate_of_this: o
+                        .incident
+                        .links
+                        .iter()
+                        .any(|b| b.id == inc.id && b.kind == LinkKind::DuplicateOf),
+                    summary: o.incident.summary,
+                },
+                Err(_) => Linked::Unreadable,
+            }
+        })
+        .collect()
+}
+
+/// The case file as a person reads it; `linked` says how each of its links
+/// stands (see [`linked`]).
+pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     let mut s = String::new();
     let mut field = |label: &str, value: String| {
         if !value.is_empty() {
@@ -82,6 +120,8 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     }
     field("Harm", inc.harm.map(|h| h.to_string()).unwrap_or_default());
     field("Medical factors", inc.medical_factors.map(|h| h.to_string()).unwrap_or_default());
+    field("Flags", inc.flags.join(", "));
+    field("Weapon", inc.weapon.clone().unwrap_or_default());
     if let Some(p) = &inc.police {
         let informed = if p.informed { "informed" } else { "not informed" };
         field(
@@ -107,7 +147,38 @@ pub fn text(inc: &Incident, tz: Tz) -> String {
     if let Some(l) = &inc.losses {
         field("Losses", format!("£{} estimated, £{} recovered", l.estimated, l.recovered));
     }
+    if !inc.refs.is_empty() {
+        field("References", inc.refs.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+    }
+    for n in &inc.notified {
+        let mut v = format!("{} on {}", n.to, n.date);
+        if let Some(r) = &n.reference {
+            let _ = write!(v, ", ref {r}");
+        }
+        if let Some(t) = &n.note {
+            let _ = write!(v, ": {}", t.trim_end().replace('\n', "\n                "));
+        }
+        field("Notified", v);
+    }
     field("Assignee", inc.assignee.clone().unwrap_or_default());
+    for (i, l) in inc.links.iter().enumerate() {
+        let mut v = format!("{} {}", l.kind, l.id);
+        match linked.get(i) {
+            Some(Linked::Found { status, summary, duplicate_of_this }) => {
+                if *duplicate_of_this {
+                    v.push_str(", a duplicate of this incident");
+                }
+                let _ = write!(v, " ({status}) {summary}");
+            }
+            Some(Linked::Missing) => v.push_str(": not in this store (`lsms check` warns of it)"),
+            Some(Linked::Unreadable) => v.push_str(": its file cannot be read (`lsms check` says why)"),
+            None => {}
+        }
+        if let Some(n) = &l.note {
+            let _ = write!(v, " — {}", n.trim_end().replace('\n', "\n                "));
+        }
+        field("Link", v);
+    }
     for x in &inc.sanctions {
         let mut v = format!("{} {}", x.class, x.kind);
         if let Some(d) = x.date {
@@ -196,8 +267,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Format::Json => Some(to_json(inc)?),
         _ => None,
     };
+    let links = if args.format == Format::Text { linked(&store, inc) } else { Vec::new() };
     emit(&mut ctx.out(), |o| match args.format {
-        Format::Text => o.write_all(for_terminal(&text(inc, store.config.tz), true).as_bytes()),
+        Format::Text => o.write_all(for_terminal(&text(inc, store.config.tz, &links), true).as_bytes()),
         Format::Yaml => o.write_all(loaded.text.as_bytes()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *o, &json)?;

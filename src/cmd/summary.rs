@@ -20,7 +20,7 @@ pub enum Preset {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Dimensions: category, site, status, month, quarter (financial: 2026/27 Q1), fy (2026/27),
-year, assignee, outcome, reporter-party, asset. One dimension gives a row per value with:
+year, assignee, outcome, reporter-party, asset, flag. One dimension gives a row per value with:
 incidents, open, closed, losses estimated and recovered, and sanctions by class; two give a
 cross-tab of counts. Every month of --period has a row, zero or not. All statuses are counted
 unless a filter says otherwise. The NHS year runs 1 April to 31 March: 2026/27-Q1 is April to
@@ -29,11 +29,16 @@ complete financial year unless --period says otherwise. --compare adds the row's
 earlier period and the change. CSV written to a file starts with a UTF-8 byte order mark, so
 spreadsheets read £ correctly.
 
+asset and flag are lists: an incident with two flags counts once in each flag's row (the total
+row counts it once; a cross-tab's cells and totals count it in each), and one with none is in
+the (none) row. Every flag of the store has a row, zero or not.
+
 Examples:
   lsms summary --period last-month --by category,site --format csv \\
       --output board.csv
   lsms summary --period 2026/27-Q2 --by category --compare last-year
   lsms summary --period this-fy --by quarter
+  lsms summary --period this-fy --by flag --format csv
   lsms summary --report annual --format xlsx --output 'annual-{period}.xlsx'")]
 pub struct Args {
     #[command(flatten)]
@@ -183,6 +188,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         },
         sites: store.config.sites.clone().unwrap_or_default(),
         team: store.config.team.clone().unwrap_or_default(),
+        flags: if filter.flags.is_empty() { store.config.flags.clone() } else { filter.flags.clone() },
         months: period.as_ref().map(Period::month_list).unwrap_or_default(),
     };
     let make = |facts: &[summary::Facts]| match (args.report, by.as_slice()) {

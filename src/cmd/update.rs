@@ -9,14 +9,18 @@ use crate::model::workflow::{FieldChange, show, show_date};
 use crate::model::*;
 
 const AFTER_HELP: &str = "\
-An empty value clears an optional field (--site '', --location '', --police-ref '').
---person and --asset add to the lists; --no-people and --no-assets empty them first.
+An empty value clears an optional field (--site '', --location '', --police-ref '',
+--weapon ''). --person, --asset and --flag add to the lists; --no-people and --no-assets
+empty them first; --unflag takes a flag off. --ref SYSTEM=REF sets the case's reference in
+another system (Datix, say), replacing the one there; --unref SYSTEM removes it.
 
 Examples:
   lsms update 7QF3 --harm moderate --medical-factors yes
   lsms update 7QF3 --riddor not-reportable --riddor-basis 'No injury to staff'
   lsms update 7QF3 --status awaiting-external
-  lsms update 7QF3 --person witness:visitor:J. Smith";
+  lsms update 7QF3 --person witness:visitor:J. Smith
+  lsms update 7QF3 --flag weapon --weapon 'kitchen knife' --unflag alcohol
+  lsms update 7QF3 --ref datix=DX-1001";
 
 /// Change an incident's fields
 #[derive(Debug, clap::Args)]
@@ -53,6 +57,15 @@ pub struct Args {
     /// Empty the list of assets first
     #[arg(long)]
     pub no_assets: bool,
+    /// Set the case's reference in another system (repeatable), e.g. datix=DX-1001
+    #[arg(long = "ref", value_name = "SYSTEM=REF")]
+    pub refs: Vec<String>,
+    /// Remove the case's reference in SYSTEM (repeatable)
+    #[arg(long, value_name = "SYSTEM")]
+    pub unref: Vec<String>,
+    /// Take this flag off (repeatable)
+    #[arg(long, value_name = "F")]
+    pub unflag: Vec<String>,
 }
 
 fn fail(flag: &str) -> impl Fn(String) -> Error + '_ {
@@ -281,6 +294,55 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 }
             }
             put!(inc.assets, assets, "assets", |v: &Vec<Asset>| assets_text(v));
+        }
+        for r in &a.unref {
+            let i = refs::position(&inc.refs, r).ok_or_else(|| {
+                let held: Vec<&str> = inc.refs.iter().map(|(k, _)| k.as_str()).collect();
+                Error::failed_with(
+                    format!("--unref: {} has no reference in '{}'", inc.id, r.trim()),
+                    if held.is_empty() {
+                        "it has no references".to_string()
+                    } else {
+                        format!("it has references in: {}", held.join(", "))
+                    },
+                )
+            })?;
+            let (k, v) = inc.refs.remove(i);
+            changes.push(FieldChange { field: "refs", from: Some(format!("{k}={v}")), to: None });
+        }
+        for r in &a.refs {
+            let (k, v) = refs::parse_pair(r).map_err(fail("ref"))?;
+            // A system already held keeps the spelling it has.
+            let k = refs::position(&inc.refs, &k).map_or(k, |i| inc.refs[i].0.clone());
+            let shown = |v: &str| format!("{k}={v}");
+            let old = refs::set(&mut inc.refs, k.clone(), v.clone());
+            if old.as_deref() != Some(v.as_str()) {
+                changes.push(FieldChange {
+                    field: "refs",
+                    from: old.as_deref().map(shown),
+                    to: Some(shown(&v)),
+                });
+            }
+        }
+        if !a.fields.flags.is_empty() || !a.unflag.is_empty() {
+            let mut flags = inc.flags.clone();
+            for f in &a.fields.flags {
+                let f = vocab.check_flag(f).map_err(fail("flag"))?;
+                if !flags.contains(&f) {
+                    flags.push(f);
+                }
+            }
+            for f in &a.unflag {
+                let f = vocab.check_flag(f).map_err(fail("unflag"))?;
+                if a.fields.flags.iter().any(|g| g.trim().eq_ignore_ascii_case(&f)) {
+                    return Err(Error::failed(format!("--flag and --unflag both name '{f}': say which")));
+                }
+                flags.retain(|g| *g != f);
+            }
+            put!(inc.flags, flags, "flags", |v: &Vec<String>| (!v.is_empty()).then(|| v.join(", ")));
+        }
+        if let Some(w) = opt_line("weapon", &a.fields.weapon)? {
+            put!(inc.weapon, w, "weapon", show);
         }
         let touched = !changes.is_empty();
         if touched && inc.status == Status::Closed {

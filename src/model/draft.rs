@@ -29,6 +29,8 @@ pub struct Draft {
     pub medical_factors: Option<String>,
     pub police_ref: Option<String>,
     pub loss: Option<String>,
+    pub flags: Vec<String>,
+    pub weapon: Option<String>,
 }
 
 /// The keys a `report --from` document may use.
@@ -48,6 +50,8 @@ pub const DRAFT_KEYS: &[&str] = &[
     "medical_factors",
     "police_ref",
     "loss",
+    "flags",
+    "weapon",
 ];
 
 /// What a new record is made with beside the draft: the store's words and
@@ -161,6 +165,8 @@ impl Draft {
                 "medical_factors" => d.medical_factors = one(&mut problems),
                 "police_ref" => d.police_ref = one(&mut problems),
                 "loss" => d.loss = one(&mut problems),
+                "flags" | "flag" => d.flags = many(&mut problems),
+                "weapon" => d.weapon = one(&mut problems),
                 other => {
                     let hint = super::suggest(other, DRAFT_KEYS)
                         .map(|s| format!(" (did you mean `{s}`?)"))
@@ -257,6 +263,15 @@ impl Draft {
             crime_ref: Some(r),
             extra: Default::default(),
         });
+        let mut flags: Vec<String> = Vec::new();
+        for f in &self.flags {
+            if let Some(f) = ok(p, "flags", n.vocab.check_flag(f))
+                && !flags.contains(&f)
+            {
+                flags.push(f);
+            }
+        }
+        let weapon = one_line(p, "weapon", &self.weapon);
         let losses = self
             .loss
             .as_deref()
@@ -291,8 +306,8 @@ impl Draft {
             people,
             harm,
             medical_factors,
-            flags: Vec::new(),
-            weapon: None,
+            flags,
+            weapon,
             police,
             riddor: None,
             losses,

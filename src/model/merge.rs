@@ -1,5 +1,5 @@
 //! A three-way merge of one incident, for `lsms merge-file` (a git merge
-//! driver): the histories and sanctions of both sides united, a field
+//! driver): the histories, sanctions and links of both sides united, a field
 //! changed on one side taken, a field changed on both sides to different
 //! values left for a person. Works on the parsed YAML so that keys the
 //! tool does not know merge too.
@@ -44,6 +44,40 @@ fn unite(key: &str, base: Option<&Value>, ours: Option<&Value>, theirs: Option<&
     Value::Sequence(out)
 }
 
+/// A link's identity: the other incident and the kind (`id` and `as`).
+fn link_key(v: &Value) -> (Option<&Value>, Option<&Value>) {
+    (v.get("id"), v.get("as"))
+}
+
+/// Links, united by their identity (id and kind), as sanctions are by
+/// value: a link either side added is kept, one that a side removed from
+/// base stays removed, and a link's note changed on one side is taken
+/// (changed on both, ours).
+fn unite_links(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
+    let items = |v: Option<&Value>| v.and_then(Value::as_sequence).cloned().unwrap_or_default();
+    let (b, o, t) = (items(base), items(ours), items(theirs));
+    let find = |list: &[Value], key: (Option<&Value>, Option<&Value>)| -> Option<Value> {
+        list.iter().find(|x| link_key(x) == key).cloned()
+    };
+    let mut out: Vec<Value> = Vec::new();
+    for v in b.iter().chain(&o).chain(&t) {
+        let key = link_key(v);
+        if out.iter().any(|x| link_key(x) == key) {
+            continue;
+        }
+        let (bv, ov, tv) = (find(&b, key), find(&o, key), find(&t, key));
+        let kept = match (bv, ov, tv) {
+            // In base, gone from either side: removed.
+            (Some(_), None, _) | (Some(_), _, None) => None,
+            (Some(bv), Some(ov), Some(tv)) => Some(if ov == bv { tv } else { ov }),
+            (None, Some(ov), _) => Some(ov),
+            (None, None, tv) => tv,
+        };
+        out.extend(kept);
+    }
+    Value::Sequence(out)
+}
+
 /// Merges three parsed incident files.
 pub fn merge(base: &Value, ours: &Value, theirs: &Value) -> Merged {
     let map = |v: &Value| v.as_mapping().cloned().unwrap_or_default();
@@ -59,7 +93,9 @@ pub fn merge(base: &Value, ours: &Value, theirs: &Value) -> Merged {
     for k in keys {
         let (bv, ov, tv) = (b.get(&k), o.get(&k), t.get(&k));
         let name = k.as_str().unwrap_or_default();
-        let merged = if UNITED.contains(&name) {
+        let merged = if name == "links" {
+            Some(unite_links(bv, ov, tv)).filter(|v| v.as_sequence().is_some_and(|s| !s.is_empty()))
+        } else if UNITED.contains(&name) {
             Some(unite(name, bv, ov, tv))
         } else if ov == tv || tv == bv {
             ov.cloned()
@@ -133,6 +169,43 @@ mod tests {
         let names: Vec<&str> =
             m.value["evidence"].as_sequence().unwrap().iter().filter_map(|e| e["name"].as_str()).collect();
         assert_eq!(names, ["aa.jpg", "bb.jpg"]);
+    }
+
+    #[test]
+    fn links_unite_by_id_and_kind_and_one_removed_on_a_side_stays_removed() {
+        let base = y(&format!(
+            "{BASE}links:\n  - {{ id: 20261120-AB12, as: related }}\n  - {{ id: 20261121-CD34, as: same-offender }}\n"
+        ));
+        // Ours removes the related link and adds one; theirs adds the same
+        // one with a note, and another.
+        let ours = y(&format!(
+            "{BASE}links:\n  - {{ id: 20261121-CD34, as: same-offender }}\n  - {{ id: 20261122-EF56, as: repeat-victim }}\n"
+        ));
+        let theirs = y(&format!(
+            "{BASE}links:\n  - {{ id: 20261120-AB12, as: related }}\n  - {{ id: 20261121-CD34, as: same-offender, note: on CCTV }}\n  - {{ id: 20261122-EF56, as: repeat-victim }}\n  - {{ id: 20261123-GH78, as: related }}\n"
+        ));
+        let m = merge(&base, &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        let got: Vec<(String, String, Option<String>)> = m.value["links"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let s = |k: &str| l.get(k).and_then(Value::as_str).map(str::to_string);
+                (s("id").unwrap(), s("as").unwrap(), s("note"))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("20261121-CD34".into(), "same-offender".into(), Some("on CCTV".into())),
+                ("20261122-EF56".into(), "repeat-victim".into(), None),
+                ("20261123-GH78".into(), "related".into(), None),
+            ]
+        );
+        // Both sides removing every link leaves no `links:` key at all.
+        let m = merge(&base, &y(BASE), &y(BASE));
+        assert!(m.value.get("links").is_none(), "{:?}", m.value);
     }
 
     #[test]

@@ -52,11 +52,17 @@ fn within(t: DateTime<Utc>, p: &Period, tz: Tz) -> bool {
 }
 
 /// What the board needs of `inc`, or `None` when it counts nowhere.
-pub fn item(inc: &Incident, ps: &Periods, tz: Tz, now: DateTime<Utc>) -> Option<Item> {
+pub fn item(
+    inc: &Incident,
+    ps: &Periods,
+    tz: Tz,
+    cdao: Option<&crate::model::notify::CdaoRule>,
+    now: DateTime<Utc>,
+) -> Option<Item> {
     let at = inc.occurred_at.to_utc();
     let open = inc.status != Status::Closed;
     let overdue: Vec<&'static str> =
-        deadlines(inc, tz).into_iter().filter(|d| d.due < now).map(|d| d.kind).collect();
+        deadlines(inc, tz, cdao).into_iter().filter(|d| d.due < now).map(|d| d.kind).collect();
     let (n, p, l) = (within(at, &ps.now, tz), within(at, &ps.previous, tz), within(at, &ps.last_year, tz));
     if !(n || p || l || open || !overdue.is_empty()) {
         return None;

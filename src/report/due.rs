@@ -1,6 +1,7 @@
 //! Deadlines: what is due, and what is overdue, for each incident.
 
 use super::calendar::add_working_days;
+use crate::model::notify::CdaoRule;
 use crate::model::*;
 use chrono::{DateTime, Duration, Months, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -25,8 +26,9 @@ fn local(d: chrono::NaiveDate, t: NaiveTime, tz: Tz) -> DateTime<Utc> {
     }
 }
 
-/// Every deadline of one incident, soonest first.
-pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
+/// Every deadline of one incident, soonest first; `cdao` is the store's
+/// rule for telling the Controlled Drugs Accountable Officer (`None`: off).
+pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadline> {
     let mut out = Vec::new();
     let open = inc.status != Status::Closed;
     if open && inc.assignee.is_none() {
@@ -36,6 +38,31 @@ pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
             due: local(day, rec.time(), tz),
             kind: "assign",
             detail: "assign an LSMS (one working day after recording)".into(),
+        });
+    }
+    // Like RIDDOR's, this stands until the notification is made, closed
+    // case or not: the CDAO must know of every controlled drug lost.
+    if let Some(rule) = cdao.filter(|r| r.waits_on(inc)) {
+        let rec = inc.recorded_at.with_timezone(&tz);
+        let n = rule.within_working_days;
+        let day = add_working_days(rec.date_naive(), n);
+        let what = match (
+            inc.assets.contains(&Asset::Drugs) && rule.assets.contains(&Asset::Drugs),
+            inc.assets.contains(&Asset::PrescriptionForms) && rule.assets.contains(&Asset::PrescriptionForms),
+        ) {
+            (true, true) => "drugs and prescription forms",
+            (true, false) => "drugs",
+            (false, true) => "prescription forms",
+            (false, false) => "the assets",
+        };
+        let days = if n == 1 { "one working day".to_string() } else { format!("{n} working days") };
+        out.push(Deadline {
+            due: local(day, rec.time(), tz),
+            kind: "cdao",
+            detail: format!(
+                "tell the Controlled Drugs Accountable Officer of the {what} stolen or lost ({days} after recording): lsms notify {} --to cdao --on DATE",
+                inc.id
+            ),
         });
     }
     let serious = inc.harm.is_some_and(|h| h >= Harm::Severe);
@@ -94,8 +121,8 @@ pub fn deadlines(inc: &Incident, tz: Tz) -> Vec<Deadline> {
 }
 
 /// Is any deadline of this incident past?
-pub fn is_overdue(inc: &Incident, tz: Tz, now: DateTime<Utc>) -> bool {
-    deadlines(inc, tz).iter().any(|d| d.due < now)
+pub fn is_overdue(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>, now: DateTime<Utc>) -> bool {
+    deadlines(inc, tz, cdao).iter().any(|d| d.due < now)
 }
 
 /// Was it reported more than 24 hours after it occurred?
@@ -149,11 +176,11 @@ mod tests {
     fn an_unassigned_case_is_due_one_working_day_later_over_a_bank_holiday() {
         let d = Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() };
         let i = new("2026-04-02T15:00:00+01:00", d);
-        let due = &deadlines(&i, LON)[0];
+        let due = &deadlines(&i, LON, None)[0];
         assert_eq!(due.kind, "assign");
         assert_eq!(due.due, at("2026-04-07T15:00:00+01:00"), "Good Friday and Easter Monday skipped");
-        assert!(!is_overdue(&i, LON, at("2026-04-07T14:00:00+01:00")));
-        assert!(is_overdue(&i, LON, at("2026-04-07T16:00:00+01:00")));
+        assert!(!is_overdue(&i, LON, None, at("2026-04-07T14:00:00+01:00")));
+        assert!(is_overdue(&i, LON, None, at("2026-04-07T16:00:00+01:00")));
     }
 
     #[test]
@@ -168,7 +195,7 @@ mod tests {
         };
         let mut i = new("2026-11-02T10:00:00Z", d);
         i.assignee = Some("a".into());
-        let ds = deadlines(&i, LON);
+        let ds = deadlines(&i, LON, None);
         assert_eq!((ds[0].kind, ds[0].due), ("riddor-decision", at("2026-11-11T10:00:00Z")));
         i.riddor = Some(Riddor {
             status: RiddorStatus::Reportable,
@@ -177,9 +204,38 @@ mod tests {
             reported_on: None,
             extra: Default::default(),
         });
-        assert_eq!(deadlines(&i, LON)[0].due, at("2026-11-16T10:00:00Z"));
+        assert_eq!(deadlines(&i, LON, None)[0].due, at("2026-11-16T10:00:00Z"));
         i.harm = Some(Harm::Severe);
-        assert_eq!(deadlines(&i, LON)[0].due, at("2026-11-11T10:00:00Z"));
+        assert_eq!(deadlines(&i, LON, None)[0].due, at("2026-11-11T10:00:00Z"));
+    }
+
+    #[test]
+    fn the_cdao_is_due_one_working_day_after_a_drugs_theft_is_recorded_until_told() {
+        let d = Draft {
+            category: Some("theft".into()),
+            summary: Some("x".into()),
+            assets: vec!["drugs".into()],
+            ..Draft::default()
+        };
+        // Recorded on a Friday: due on the Monday, at the same time.
+        let mut i = new("2026-11-27T16:00:00Z", d);
+        i.assignee = Some("a".into());
+        let rule = CdaoRule::default();
+        let ds = deadlines(&i, LON, Some(&rule));
+        assert_eq!((ds[0].kind, ds[0].due), ("cdao", at("2026-11-30T16:00:00Z")));
+        assert!(ds[0].detail.contains("of the drugs stolen or lost (one working day after recording)"));
+        assert!(ds[0].detail.contains(&format!("lsms notify {} --to cdao", i.id)));
+        assert!(deadlines(&i, LON, None).is_empty(), "the rule turned off");
+        let two = CdaoRule { within_working_days: 2, ..CdaoRule::default() };
+        assert_eq!(deadlines(&i, LON, Some(&two))[0].due, at("2026-12-01T16:00:00Z"));
+        i.notified.push(Notice {
+            to: Authority::Cdao,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            reference: None,
+            note: None,
+            extra: Default::default(),
+        });
+        assert!(deadlines(&i, LON, Some(&rule)).is_empty(), "told: nothing is due");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const DIMS: &[&str] = &[
     "outcome",
     "reporter-party",
     "asset",
+    "flag",
 ];
 
 /// Dimensions whose values are times, which sort as dates.
@@ -30,6 +31,8 @@ pub struct Known {
     pub categories: Vec<String>,
     pub sites: Vec<String>,
     pub team: Vec<String>,
+    /// The store's flags.
+    pub flags: Vec<String>,
     /// The months of the period.
     pub months: Vec<(i32, u32)>,
 }
@@ -46,7 +49,8 @@ fn time_key(dim: &str, (y, m): (i32, u32)) -> String {
     }
 }
 
-/// The values an incident has on a dimension (an asset list gives several).
+/// The values an incident has on a dimension (an asset or flag list gives
+/// several: the incident counts once in each of their rows).
 /// Times are moved `shift` months on, so that an earlier period's rows line
 /// up with the period it is compared with.
 fn keys(inc: &Incident, dim: &str, tz: Tz, shift: i32) -> Vec<String> {
@@ -63,6 +67,8 @@ fn keys(inc: &Incident, dim: &str, tz: Tz, shift: i32) -> Vec<String> {
         "reporter-party" => or_none(inc.reporter.as_ref().map(|r| r.party.to_string())),
         "asset" if inc.assets.is_empty() => vec![NONE.to_string()],
         "asset" => inc.assets.iter().map(|a| a.to_string()).collect(),
+        "flag" if inc.flags.is_empty() => vec![NONE.to_string()],
+        "flag" => inc.flags.clone(),
         _ => vec![],
     }
 }
@@ -72,7 +78,7 @@ fn keys(inc: &Incident, dim: &str, tz: Tz, shift: i32) -> Vec<String> {
 /// optional field always has its `(none)`.
 fn known(dim: &str, k: &Known) -> Vec<String> {
     let mut v = known_values(dim, k);
-    if matches!(dim, "site" | "assignee" | "outcome" | "reporter-party" | "asset") {
+    if matches!(dim, "site" | "assignee" | "outcome" | "reporter-party" | "asset" | "flag") {
         v.push(NONE.to_string());
     }
     v
@@ -93,6 +99,7 @@ fn known_values(dim: &str, k: &Known) -> Vec<String> {
         "assignee" => k.team.clone(),
         "reporter-party" => all(&Party::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
         "asset" => all(&Asset::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        "flag" => k.flags.clone(),
         _ => Vec::new(),
     }
 }

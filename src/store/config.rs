@@ -1,7 +1,8 @@
 //! `lsms.yaml`: the store's settings.
 
 use crate::error::{Error, Result};
-use crate::model::{STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
+use crate::model::notify::CdaoRule;
+use crate::model::{Asset, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -14,6 +15,7 @@ struct File {
     team: Option<Vec<Member>>,
     categories: Option<Vec<String>>,
     flags: Option<Vec<String>>,
+    cdao: Option<serde_yaml::Value>,
     git: Option<Git>,
 }
 
@@ -52,6 +54,9 @@ pub struct Config {
     pub categories: Vec<String>,
     /// `STANDARD_FLAGS` and the trust's own from `flags:`.
     pub flags: Vec<String>,
+    /// When the CDAO must be told of a theft or loss of drugs (`None`: the
+    /// trust turned the rule off with `cdao: false`).
+    pub cdao: Option<CdaoRule>,
     pub git_commit: bool,
 }
 
@@ -75,10 +80,73 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
         .map_err(|_| format!("unknown time zone '{name}': use an IANA name such as Europe/London"))
 }
 
+const CDAO_FORM: &str = "write it like `cdao: { within_working_days: 1, categories: [theft], assets: [drugs, prescription-forms] }`, or `cdao: false` to turn the rule off";
+
+/// `cdao:`: absent or `true` is the standard rule, `false` none; a mapping
+/// changes the parts it names.
+fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Option<CdaoRule>, String> {
+    use serde_yaml::Value;
+    let mut rule = CdaoRule::default();
+    let map = match v {
+        None | Some(Value::Null | Value::Bool(true)) => return Ok(Some(rule)),
+        Some(Value::Bool(false)) => return Ok(None),
+        Some(Value::Mapping(m)) => m,
+        Some(_) => return Err(format!("cdao: not a rule: {CDAO_FORM}")),
+    };
+    let words = |key: &str, v: &Value| -> Result<Vec<String>, String> {
+        let items = match v {
+            Value::Sequence(items) => items.as_slice(),
+            _ => return Err(format!("cdao.{key} should be a list, like [theft]")),
+        };
+        items
+            .iter()
+            .map(|x| {
+                x.as_str().map(|s| s.trim().to_string()).ok_or(format!("cdao.{key}: each should be a word"))
+            })
+            .collect()
+    };
+    for (k, v) in map {
+        match k.as_str().unwrap_or_default() {
+            "within_working_days" => {
+                rule.within_working_days =
+                    v.as_u64().filter(|n| (1..=20).contains(n)).and_then(|n| u32::try_from(n).ok()).ok_or(
+                        "cdao.within_working_days should be a whole number of working days from 1 to 20",
+                    )?;
+            }
+            "categories" => {
+                rule.categories = words("categories", v)?
+                    .into_iter()
+                    .map(|c| {
+                        let names: Vec<&str> = categories.iter().map(String::as_str).collect();
+                        categories.iter().find(|k| k.eq_ignore_ascii_case(&c)).cloned().ok_or_else(|| {
+                            format!("cdao.categories: {}", crate::model::unknown_word("category", &c, &names))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "assets" => {
+                rule.assets = words("assets", v)?
+                    .iter()
+                    .map(|a| Asset::parse(a).map_err(|e| format!("cdao.assets: {e}")))
+                    .collect::<Result<_, _>>()?;
+                if rule.assets.is_empty() {
+                    return Err("cdao.assets is empty, so the rule would never apply: write `cdao: false` to turn it off".into());
+                }
+            }
+            other => {
+                return Err(format!(
+                    "cdao: unknown key `{other}`: it takes within_working_days, categories and assets; {CDAO_FORM}"
+                ));
+            }
+        }
+    }
+    Ok(Some(rule))
+}
+
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories, flags and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories, flags, cdao and git: { commit: true|false }";
         let f: File = serde_yaml::from_str(src).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
@@ -116,6 +184,7 @@ impl Config {
         let categories =
             words("categories", "category", "lone-worker-alarm", STANDARD_CATEGORIES, &f.categories)?;
         let flags = words("flags", "flag", "spitting", STANDARD_FLAGS, &f.flags)?;
+        let cdao = cdao_rule(f.cdao.as_ref(), &categories).map_err(|m| at("cdao", m))?;
         let clean = |xs: Option<Vec<String>>| {
             xs.map(|v| {
                 v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>()
@@ -153,6 +222,7 @@ impl Config {
             emails,
             categories,
             flags,
+            cdao,
             git_commit: f.git.is_some_and(|g| g.commit),
         })
     }
@@ -179,6 +249,33 @@ mod tests {
         assert!(c.categories.contains(&"lone-worker-alarm".to_string()));
         assert!(!c.git_commit);
         assert_eq!(c.flags, STANDARD_FLAGS);
+        assert_eq!(c.cdao, Some(CdaoRule::default()));
+    }
+
+    #[test]
+    fn the_cdao_rule_is_changed_in_part_turned_off_or_named_where_wrong() {
+        let c = Config::parse(
+            "lsms.yaml",
+            "trust: T\ncategories: [drugs-discrepancy]\ncdao: { within_working_days: 2, categories: [Theft, drugs-discrepancy] }\n",
+        )
+        .unwrap();
+        let rule = c.cdao.unwrap();
+        assert_eq!(rule.within_working_days, 2);
+        assert_eq!(rule.categories, ["theft", "drugs-discrepancy"]);
+        assert_eq!(rule.assets, CdaoRule::default().assets);
+        assert_eq!(Config::parse("lsms.yaml", "trust: T\ncdao: false\n").unwrap().cdao, None);
+        for (text, says) in [
+            ("cdao: { within_working_days: 0 }", "from 1 to 20"),
+            ("cdao: { categories: [theif] }", "unknown category 'theif' (did you mean 'theft'?)"),
+            ("cdao: { assets: [drug] }", "unknown asset 'drug' (did you mean 'drugs'?)"),
+            ("cdao: { assets: [] }", "cdao: false"),
+            ("cdao: { within: 1 }", "unknown key `within`"),
+            ("cdao: soon", "not a rule"),
+        ] {
+            let e = Config::parse("lsms.yaml", &format!("trust: T\n{text}\n")).unwrap_err().to_string();
+            assert!(e.starts_with("lsms.yaml:2:1: cdao"), "{text}: {e}");
+            assert!(e.contains(says), "{text}: {says:?} in {e}");
+        }
     }
 
     #[test]

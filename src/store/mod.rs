@@ -329,6 +329,59 @@ impl Store {
     ) -> Result<Updated> {
         let _lock = self.lock()?;
         let path = self.path_of(id);
+        let loaded = self.read_for_update(id, reformat)?;
+        let mut incident = loaded.incident;
+        change(&mut incident, &loaded.text)?;
+        let text = incident.to_yaml();
+        if text == loaded.text {
+            return Ok(Updated { incident, written: false });
+        }
+        test_hook_pause();
+        self.unchanged_since(&path, &loaded.text)?;
+        self.write_back(&path, &text)?;
+        Ok(Updated { incident, written: true })
+    }
+
+    /// Read-modify-write of two incidents under one hold of the lock, for
+    /// a change that belongs on both (a link): both files are read and
+    /// checked before either is written, and if the second cannot be
+    /// written the first is put back, so both change or neither does.
+    pub fn update_pair(
+        &self,
+        a: &Id,
+        b: &Id,
+        change: impl FnOnce(&mut Incident, &mut Incident) -> Result<()>,
+    ) -> Result<(Updated, Updated)> {
+        let _lock = self.lock()?;
+        let (pa, pb) = (self.path_of(a), self.path_of(b));
+        let la = self.read_for_update(a, false)?;
+        let lb = self.read_for_update(b, false)?;
+        let (mut ia, mut ib) = (la.incident, lb.incident);
+        change(&mut ia, &mut ib)?;
+        let (ta, tb) = (ia.to_yaml(), ib.to_yaml());
+        let (wa, wb) = (ta != la.text, tb != lb.text);
+        if wa || wb {
+            test_hook_pause();
+            self.unchanged_since(&pa, &la.text)?;
+            self.unchanged_since(&pb, &lb.text)?;
+        }
+        if wa {
+            self.write_back(&pa, &ta)?;
+        }
+        if wb && let Err(e) = self.write_back(&pb, &tb) {
+            if wa {
+                // Put the first back: the change is on both or on neither.
+                let _ = self.write_back(&pa, &la.text);
+            }
+            return Err(e);
+        }
+        Ok((Updated { incident: ia, written: wa }, Updated { incident: ib, written: wb }))
+    }
+
+    /// Reads one incident to change it: a file that does not parse, or
+    /// (unless `reformat`) is not in lsms's form, is refused with why.
+    fn read_for_update(&self, id: &Id, reformat: bool) -> Result<Loaded> {
+        let path = self.path_of(id);
         let loaded = self.read(&path).map_err(|errs| {
             let e = first_of(errs);
             match e {
@@ -340,9 +393,8 @@ impl Store {
                 other => other,
             }
         })?;
-        let mut incident = loaded.incident;
         if !reformat {
-            let canonical = incident.to_yaml();
+            let canonical = loaded.incident.to_yaml();
             if canonical != loaded.text {
                 let (line, off) = first_difference(&loaded.text, &canonical);
                 return Err(Error::in_file(
@@ -360,25 +412,24 @@ impl Store {
                 ));
             }
         }
-        change(&mut incident, &loaded.text)?;
-        let text = incident.to_yaml();
-        if text == loaded.text {
-            return Ok(Updated { incident, written: false });
-        }
-        test_hook_pause();
-        let now_on_disk = std::fs::read(&path).map_err(Error::io("read", &path))?;
-        if now_on_disk != loaded.text.as_bytes() {
+        Ok(loaded)
+    }
+
+    /// Refuses to write over a file that changed since it was read.
+    fn unchanged_since(&self, path: &Path, read: &str) -> Result<()> {
+        let now_on_disk = std::fs::read(path).map_err(Error::io("read", path))?;
+        if now_on_disk != read.as_bytes() {
             return Err(Error::failed_with(
-                format!(
-                    "{} changed while lsms was working on it: nothing was written",
-                    self.show_path(&path)
-                ),
+                format!("{} changed while lsms was working on it: nothing was written", self.show_path(path)),
                 "someone or something else edited it; run the command again",
             ));
         }
-        let target = self.write_target(&path)?;
-        fsio::write_atomic(&target, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
-        Ok(Updated { incident, written: true })
+        Ok(())
+    }
+
+    fn write_back(&self, path: &Path, text: &str) -> Result<()> {
+        let target = self.write_target(path)?;
+        fsio::write_atomic(&target, text.as_bytes(), Mode::Replace).map_err(Error::io("write", path))
     }
 
     /// Writes a new incident file; fails with `AlreadyExists` on a clash.

@@ -114,6 +114,13 @@ const REPORT_CASES: &[(&str, &[&str], i32, &str)] = &[
     ),
     ("unknown harm", &["--category", "theft", "--summary", "x", "--harm", "awful"], 1, "unknown harm"),
     ("unknown asset", &["--category", "theft", "--summary", "x", "--asset", "car"], 1, "unknown asset"),
+    (
+        "unknown flag",
+        &["--category", "theft", "--summary", "x", "--flag", "wepon"],
+        1,
+        "--flag: unknown flag 'wepon' (did you mean 'weapon'?)",
+    ),
+    ("two-line weapon", &["--category", "theft", "--summary", "x", "--weapon", "knife\nbat"], 1, "one line"),
     ("no category", &["--summary", "x"], 2, "--category"),
     ("unknown option", &["--category", "theft", "--summary", "x", "--sumary", "y"], 2, "unexpected argument"),
     ("--from with flags", &["--category", "theft", "--from", "x.yaml"], 2, "cannot be used with"),
@@ -193,6 +200,8 @@ fn bad_filters_are_usage_errors() {
         (&["list", "--since", "last tuesday"][..], "--since"),
         (&["list", "--since", "2026-11-02", "--until", "2026-11-01"][..], "nothing can match"),
         (&["list", "--sort", "colour"][..], "unknown sort key"),
+        (&["list", "--flag", "wepon"][..], "--flag: unknown flag 'wepon' (did you mean 'weapon'?)"),
+        (&["summary", "--by", "flags"][..], "did you mean 'flag'"),
         (&["list", "--columns", "id,nmae"][..], "unknown column 'nmae'"),
         (&["list", "--open", "--closed"][..], "cannot be used with"),
         (&["list", "--format", "xml"][..], "invalid value 'xml'"),
@@ -221,6 +230,78 @@ const TEAM_CASES: &[(&str, &[&str], i32, &str)] = &[
     ),
 ];
 
+/// (what, args, exit code, text the message must hold): the investigation
+/// fields of an incident (@ID), each refused with the store unchanged.
+const INVESTIGATION_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("update with an unknown flag", &["update", "@ID", "--flag", "wepon"], 1, "did you mean 'weapon'"),
+    (
+        "update unflagging an unknown flag",
+        &["update", "@ID", "--unflag", "sexul"],
+        1,
+        "--unflag: unknown flag",
+    ),
+    (
+        "update flagging and unflagging one flag",
+        &["update", "@ID", "--flag", "weapon", "--unflag", "Weapon"],
+        1,
+        "--flag and --unflag both name 'weapon'",
+    ),
+    (
+        "update with a two-line weapon",
+        &["update", "@ID", "--weapon", "a\u{2028}b"],
+        1,
+        "--weapon: give one line",
+    ),
+    (
+        "update of no incident",
+        &["update", "20261125-ZZZZ", "--flag", "weapon"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+    ("notify in the future", &["notify", "@ID", "--to", "cdao", "--on", "26/11/2026"], 1, "is in the future"),
+    (
+        "notify before the incident",
+        &["notify", "@ID", "--to", "police", "--on", "2026-11-24"],
+        1,
+        "before the incident occurred (2026-11-25)",
+    ),
+    (
+        "notify an unknown body",
+        &["notify", "@ID", "--to", "cdoa", "--on", "today"],
+        1,
+        "--to: unknown notified party 'cdoa' (did you mean 'cdao'?)",
+    ),
+    ("notify a month-first date", &["notify", "@ID", "--to", "cdao", "--on", "11/25/2026"], 1, "day first"),
+    (
+        "notify with a two-line ref",
+        &["notify", "@ID", "--to", "cdao", "--on", "today", "--ref", "a\nb"],
+        1,
+        "one line",
+    ),
+    ("notify without --on", &["notify", "@ID", "--to", "cdao"], 2, "--on"),
+    (
+        "notify of no incident",
+        &["notify", "20261125-ZZZZ", "--to", "cdao", "--on", "today"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+];
+
+#[test]
+fn bad_investigation_input_is_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let id = s.report(OK);
+    let before = s.snapshot();
+    for (what, args, code, text) in INVESTIGATION_CASES {
+        let args: Vec<&str> = args.iter().map(|a| if *a == "@ID" { id.as_str() } else { a }).collect();
+        let out = s.run(&args);
+        assert_eq!(out.code, *code, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should hold {text:?}:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{what}: nothing on stdout");
+        assert!(s.snapshot() == before, "{what}: the store changed");
+    }
+}
+
 #[test]
 fn team_commands_on_a_store_outside_git_are_refused_and_the_store_is_unchanged() {
     let s = Store::new();
@@ -231,6 +312,58 @@ fn team_commands_on_a_store_outside_git_are_refused_and_the_store_is_unchanged()
         let out = s.run(&args);
         assert_eq!(out.code, *code, "{what}: {}", out.stderr);
         assert!(out.stderr.contains(text), "{what}: stderr should hold {text:?}:\n{}", out.stderr);
+        assert!(s.snapshot() == before, "{what}: the store changed");
+    }
+}
+
+/// (what, args, exit code, text the message must hold): linked cases and
+/// references, with @A and @B two incidents already linked as same-offender.
+const LINK_CASES: &[(&str, &[&str], i32, &str)] = &[
+    ("link to itself", &["link", "@A", "@A", "--kind", "related"], 1, "cannot be linked to itself"),
+    (
+        "link to an unknown id",
+        &["link", "@A", "20261125-ZZZZ", "--kind", "related"],
+        1,
+        "no incident 20261125-ZZZZ",
+    ),
+    ("link to a malformed id", &["link", "@A", "../x", "--kind", "related"], 1, "not an incident id"),
+    ("unknown kind", &["link", "@A", "@B", "--kind", "cousin"], 1, "unknown link 'cousin'"),
+    ("no kind", &["link", "@A", "@B"], 2, "the link's kind is needed"),
+    ("kind given as --as", &["link", "@A", "@B", "--as", "related"], 2, "--as names who acts"),
+    ("link already there", &["link", "@B", "@A", "--kind", "same-offender"], 1, "already linked"),
+    ("unlink of no such link", &["unlink", "@A", "@B", "--kind", "related"], 1, "is not linked to"),
+    ("unlink of an unknown id", &["unlink", "@A", "20261125-ZZZZ"], 1, "no incident 20261125-ZZZZ"),
+    (
+        "duplicate without its original",
+        &["close", "@A", "--outcome", "duplicate", "--note", "x"],
+        1,
+        "duplicate-of link",
+    ),
+    ("reference without a system", &["update", "@A", "--ref", "DX-1001"], 1, "SYSTEM=REF"),
+    ("empty reference", &["update", "@A", "--ref", "datix="], 1, "reference is empty"),
+    ("unref of a system not held", &["update", "@A", "--unref", "datix"], 1, "has no reference in 'datix'"),
+];
+
+#[test]
+fn bad_links_and_references_are_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let a = s.report(OK);
+    let b = s.report(OK);
+    s.run(&["link", &a, &b, "--kind", "same-offender"]).ok();
+    let before = s.snapshot();
+    for (what, args, code, text) in LINK_CASES {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|x| match *x {
+                "@A" => a.as_str(),
+                "@B" => b.as_str(),
+                x => x,
+            })
+            .collect();
+        let out = s.run(&args);
+        assert_eq!(out.code, *code, "{what}: exit code; stderr:\n{}", out.stderr);
+        assert!(out.stderr.contains(text), "{what}: stderr should say {text:?}:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{what}: nothing on stdout");
         assert!(s.snapshot() == before, "{what}: the store changed");
     }
 }

@@ -223,13 +223,18 @@ fn import_records_every_row_of_the_sample_register() {
     let before = s.snapshot();
     s.run(&["import", "--csv", SAMPLE_CSV, "--map-file", SAMPLE_MAP, "--dry-run"])
         .ok()
-        .says("all 5 row(s) are good")
-        .says("Not mapped, so ignored: Ref");
+        .says("all 5 row(s) are good");
     assert_eq!(s.snapshot(), before, "a dry run records nothing");
     let out = s.run(&["import", "--csv", SAMPLE_CSV, "--map-file", SAMPLE_MAP]).ok();
     assert_eq!(out.lines().len(), 5);
     let first = s.read(out.lines()[0]);
-    assert!(first.contains("history:\n  - { at: 2026-11-25T12:00:00+00:00, by: tester, action: reported, detail: imported from row "), "{first}");
+    assert!(first.contains("\nrefs: { datix: DX-100"), "the register's own reference is kept:\n{first}");
+    assert!(
+        first.contains(
+            "history:\n  - { at: 2026-11-25T12:00:00+00:00, by: tester, action: imported, detail: from row "
+        ),
+        "{first}"
+    );
     let csv = s.run(&["export", "--format", "csv", "--include-personal"]).ok().stdout;
     assert!(
         csv.contains("physical-assault") && csv.contains("criminal-damage") && csv.contains(",650.00,"),

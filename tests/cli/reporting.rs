@@ -38,6 +38,12 @@ fn store() -> (Store, Vec<String>) {
             "victim:staff:A. Nurse",
             "--harm",
             "low",
+            "--flag",
+            "weapon",
+            "--flag",
+            "alcohol",
+            "--weapon",
+            "kitchen knife",
         ]),
         s.report(&[
             "--category",
@@ -60,8 +66,23 @@ fn store() -> (Store, Vec<String>) {
     s.run(&["update", &ids[1], "--medical-factors", "yes", "--riddor", "not-reportable"]).ok();
     s.run(&["sanction", &ids[1], "--class", "criminal", "--kind", "caution"]).ok();
     s.run(&["sanction", &ids[1], "--class", "civil", "--kind", "warning-letter"]).ok();
+    s.run(&[
+        "notify",
+        &ids[1],
+        "--to",
+        "police",
+        "--on",
+        "today",
+        "--ref",
+        "MP-1",
+        "--note",
+        "Told PC Jones",
+    ])
+    .ok();
     s.run(&["close", &ids[1], "--outcome", "sanction-applied", "--note", "Cautioned"]).ok();
     s.run(&["loss", &ids[0], "--recovered", "100"]).ok();
+    s.run(&["update", &ids[0], "--ref", "datix=DX-1001", "--ref", "ipds=12;A\\B"]).ok();
+    s.run(&["link", &ids[0], &ids[2], "--kind", "same-offender", "--note", "Seen on CCTV"]).ok();
     ids.push(s.report(&[
         "--category",
         "security-concern",
@@ -158,9 +179,21 @@ fn the_export_leaves_personal_data_out_unless_asked() {
         "Drugs taken",
         "asmith",
         "tester",
+        "Seen on CCTV",
+        "kitchen knife",
+        "Told PC Jones",
     ] {
         assert!(!plain.contains(personal), "{personal:?} leaked into the export:\n{plain}");
     }
+    let row = plain.lines().find(|l| l.starts_with(&ids[0])).unwrap();
+    assert!(
+        row.contains(",datix=DX-1001;ipds=12\\;A\\\\B,"),
+        "references are not personal: exported:\n{row}"
+    );
+    assert!(
+        row.contains(&format!(",1,{},same-offender,", ids[2])),
+        "links (count, id, kind) are not personal: exported:\n{row}"
+    );
     assert!(
         plain
             .lines()
@@ -175,9 +208,23 @@ fn the_export_leaves_personal_data_out_unless_asked() {
     );
     assert!(row.contains(",2,criminal;civil,caution;warning-letter,"), "sanctions lined up: {row}");
     let full = s.run(&["export", "--include-personal"]).ok().stdout;
-    for personal in ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned"] {
+    for personal in
+        ["Jo Bloggs", "A. Nurse", "Taken from the office", "Spoke to Mr Smith", "Cautioned", "kitchen knife"]
+    {
         assert!(full.contains(personal), "{personal:?} missing with --include-personal");
     }
+    // A link's note is free text: in JSON with --include-personal only.
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["export", "--format", "json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&s.run(&all).ok().stdout).unwrap();
+        v.as_array().unwrap().iter().find(|o| o["id"] == ids[0].as_str()).unwrap()["links"].clone()
+    };
+    assert_eq!(json(&[]), serde_json::json!([{ "id": ids[2], "as": "same-offender" }]));
+    assert_eq!(
+        json(&["--include-personal"]),
+        serde_json::json!([{ "id": ids[2], "as": "same-offender", "note": "Seen on CCTV" }])
+    );
 }
 
 #[test]

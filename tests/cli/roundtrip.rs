@@ -40,12 +40,15 @@ struct Case {
     kind: String,
     sanction_note: String,
     assignee: String,
+    weapon: String,
+    notice_ref: String,
+    notice_note: String,
 }
 
 fn cases(n: usize) -> Vec<Case> {
     let mut runner =
         TestRunner::new(Config { rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..Config::default() });
-    let strat = proptest::collection::vec(text(), 10);
+    let strat = proptest::collection::vec(text(), 13);
     (0..n)
         .map(|_| {
             let v = strat.new_tree(&mut runner).expect("a case").current();
@@ -67,6 +70,9 @@ fn cases(n: usize) -> Vec<Case> {
                 kind: line(&v[7]),
                 sanction_note,
                 assignee: line(&v[9]),
+                weapon: line(&v[10]),
+                notice_ref: line(&v[11]),
+                notice_note: if v[12].trim().is_empty() { format!("x{}", v[12]) } else { v[12].clone() },
             }
         })
         .collect()
@@ -84,6 +90,8 @@ for path in sys.argv[1:]:
         'crime_ref': r['police']['crime_ref'], 'kind': r['sanctions'][0]['kind'],
         'sanction_note': r['sanctions'][0]['note'], 'assignee': r['assignee'],
         'note': [e['detail'] for e in r['history'] if e['action'] == 'note'][0],
+        'weapon': r['weapon'], 'notice_ref': r['notified'][0]['ref'],
+        'notice_note': r['notified'][0]['note'], 'notice_date': str(r['notified'][0]['date']),
     })
 print(json.dumps(out))
 "#;
@@ -103,7 +111,18 @@ fn every_string_comes_back_exactly_as_given_as_lsms_and_pyyaml_read_it() {
             &format!("--reporter={}", c.reporter),
             &format!("--person=victim:staff:{}", c.person),
             &format!("--police-ref={}", c.crime_ref),
+            &format!("--weapon={}", c.weapon),
+            "--flag=weapon",
         ]);
+        s.run(&[
+            "notify",
+            &id,
+            "--to=police",
+            "--on=today",
+            &format!("--ref={}", c.notice_ref),
+            &format!("--note={}", c.notice_note),
+        ])
+        .ok();
         s.run(&["note", &id, "--", &c.note]).ok();
         s.run(&[
             "sanction",
@@ -138,6 +157,10 @@ fn every_string_comes_back_exactly_as_given_as_lsms_and_pyyaml_read_it() {
             ("kind", c.kind.trim().to_string()),
             ("sanction_note", c.sanction_note.trim().to_string()),
             ("assignee", c.assignee.trim().to_string()),
+            ("weapon", c.weapon.trim().to_string()),
+            ("notice_ref", c.notice_ref.trim().to_string()),
+            ("notice_note", c.notice_note.trim_end().to_string()),
+            ("notice_date", "2026-11-25".to_string()),
         ];
         for (field, value) in want {
             assert_eq!(r[field].as_str(), Some(value.as_str()), "PyYAML reads {field} otherwise: {value:?}");
@@ -171,6 +194,9 @@ fn one_line_fields_refuse_every_kind_of_line_break_and_change_nothing() {
             ],
             vec!["sanction".into(), id.clone(), "--class=civil".into(), format!("--kind={v}")],
             vec!["update".into(), id.clone(), format!("--location={v}")],
+            vec!["update".into(), id.clone(), format!("--weapon={v}")],
+            vec!["report".into(), "--category=theft".into(), "--summary=x".into(), format!("--weapon={v}")],
+            vec!["notify".into(), id.clone(), "--to=cdao".into(), "--on=today".into(), format!("--ref={v}")],
             vec!["assign".into(), id.clone(), format!("--to={v}")],
         ] {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -1,0 +1,194 @@
+//! Linked cases: a link is held on both incidents, each pointing at the
+//! other. Pure: the caller reads and writes both records under one lock.
+//!
+//! The kinds read the same from either side (`related`, `same-offender`,
+//! `repeat-victim`), except `duplicate-of`: "A is a duplicate of B" is held
+//! on A as `duplicate-of B` and on B, the original, as `related A`; `show`
+//! on B says that A is a duplicate of it.
+
+use super::enums::LinkKind;
+use super::id::Id;
+use super::incident::{Entry, Incident, Link};
+use super::workflow::{Act, Refusal};
+
+/// How a link of `kind` from A to B is held on B.
+pub fn inverse(kind: LinkKind) -> LinkKind {
+    match kind {
+        LinkKind::DuplicateOf => LinkKind::Related,
+        k => k,
+    }
+}
+
+fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
+    Refusal { message: message.into(), help: Some(help.into()) }
+}
+
+fn entry(act: &Act<'_>, action: &str, detail: String) -> Entry {
+    Entry {
+        at: act.at,
+        by: act.by.to_string(),
+        action: action.to_string(),
+        field: None,
+        from: None,
+        to: None,
+        detail: Some(detail),
+        extra: Default::default(),
+    }
+}
+
+fn has(inc: &Incident, other: &Id, kind: LinkKind) -> bool {
+    inc.links.iter().any(|l| l.id == *other && l.kind == kind)
+}
+
+/// Links `a` to `b` as `kind` (and `b` back to `a` as its inverse), each
+/// with a `linked` history entry. Refused, changing neither: a link to
+/// itself, a link already held the same way, a note that is not text.
+pub fn link(
+    act: &Act<'_>,
+    a: &mut Incident,
+    b: &mut Incident,
+    kind: LinkKind,
+    note: Option<&str>,
+) -> Result<(), Refusal> {
+    if a.id == b.id {
+        return Err(refuse(
+            format!("{} cannot be linked to itself", a.id),
+            "give the id of the other incident: `lsms link ID OTHER --as KIND`",
+        ));
+    }
+    if has(a, &b.id, kind) {
+        return Err(refuse(
+            format!("{} is already linked to {} as {kind}", a.id, b.id),
+            format!("`lsms show {}` lists its links; `lsms unlink {} {}` removes one", a.id, a.id, b.id),
+        ));
+    }
+    let note = note.map(str::trim_end).filter(|n| !n.trim().is_empty()).map(str::to_string);
+    let with_note = |d: String| match &note {
+        Some(n) => format!("{d}: {n}"),
+        None => d,
+    };
+    a.links.push(Link { id: b.id.clone(), kind, note: note.clone(), extra: Default::default() });
+    a.history.push(entry(act, "linked", with_note(format!("{kind} {}", b.id))));
+    let back = inverse(kind);
+    if !has(b, &a.id, back) {
+        b.links.push(Link { id: a.id.clone(), kind: back, note: note.clone(), extra: Default::default() });
+        let detail = match kind {
+            LinkKind::DuplicateOf => format!("{back} {} (a duplicate of this incident)", a.id),
+            _ => format!("{back} {}", a.id),
+        };
+        b.history.push(entry(act, "linked", with_note(detail)));
+    }
+    Ok(())
+}
+
+/// Removes the links between `a` and `b` (only those of `kind`, when
+/// given) from both, each with an `unlinked` history entry. `b` is `None`
+/// when the other incident is not in the store (a dangling link): only
+/// `a` changes. Refused when there is no such link on `a`.
+pub fn unlink(
+    act: &Act<'_>,
+    a: &mut Incident,
+    b: Option<&mut Incident>,
+    other: &Id,
+    kind: Option<LinkKind>,
+) -> Result<Vec<LinkKind>, Refusal> {
+    let matches = |l: &Link, id: &Id| l.id == *id && kind.is_none_or(|k| l.kind == k);
+    let removed: Vec<LinkKind> = a.links.iter().filter(|l| matches(l, other)).map(|l| l.kind).collect();
+    if removed.is_empty() {
+        let what = kind.map_or(String::new(), |k| format!(" as {k}"));
+        return Err(refuse(
+            format!("{} is not linked to {other}{what}", a.id),
+            format!("`lsms show {}` lists its links", a.id),
+        ));
+    }
+    a.links.retain(|l| !matches(l, other));
+    for k in &removed {
+        a.history.push(entry(act, "unlinked", format!("{k} {other}")));
+    }
+    if let Some(b) = b {
+        // What `a`'s removed links were held as on `b`, unless a link that
+        // `a` keeps is held the same way there.
+        let mut gone: Vec<LinkKind> = removed.iter().map(|k| inverse(*k)).collect();
+        if kind.is_none() {
+            // Every link between the two goes, whichever side made it.
+            gone.extend(b.links.iter().filter(|l| l.id == a.id).map(|l| l.kind));
+        }
+        gone.retain(|k| !a.links.iter().any(|l| l.id == b.id && inverse(l.kind) == *k));
+        gone.sort();
+        gone.dedup();
+        let from_b: Vec<LinkKind> =
+            b.links.iter().filter(|l| l.id == a.id && gone.contains(&l.kind)).map(|l| l.kind).collect();
+        b.links.retain(|l| !(l.id == a.id && gone.contains(&l.kind)));
+        for k in from_b {
+            b.history.push(entry(act, "unlinked", format!("{k} {}", a.id)));
+        }
+    }
+    Ok(removed)
+}
+
+/// Is this a duplicate that says of what? (`close --outcome duplicate`.)
+pub fn duplicate_of(inc: &Incident) -> Option<&Id> {
+    inc.links.iter().find(|l| l.kind == LinkKind::DuplicateOf).map(|l| &l.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::{Draft, NewRecord};
+    use crate::model::{STANDARD_CATEGORIES, Vocab};
+
+    fn inc(random: [u8; 4]) -> Incident {
+        let vocab = Vocab {
+            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            ..Vocab::default()
+        };
+        Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() }
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz: chrono_tz::Europe::London,
+                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
+                actor: "a",
+                random,
+                uuid: uuid::Uuid::nil(),
+            })
+            .unwrap()
+    }
+
+    fn act() -> Act<'static> {
+        Act { by: "b", at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap() }
+    }
+
+    fn kinds(i: &Incident) -> Vec<(String, LinkKind)> {
+        i.links.iter().map(|l| (l.id.to_string(), l.kind)).collect()
+    }
+
+    #[test]
+    fn a_duplicate_and_a_related_link_share_the_original_side_until_both_are_gone() {
+        let (mut a, mut b) = (inc([1; 4]), inc([2; 4]));
+        link(&act(), &mut a, &mut b, LinkKind::Related, None).unwrap();
+        link(&act(), &mut a, &mut b, LinkKind::DuplicateOf, None).unwrap();
+        assert_eq!(kinds(&b), [(a.id.to_string(), LinkKind::Related)], "held once on the original");
+        assert_eq!(b.history.len(), 2, "one `linked` entry on b: the second link added nothing there");
+        assert_eq!(duplicate_of(&a), Some(&b.id));
+        let bid = b.id.clone();
+        // Removing one of a's two links leaves b's, which the other still needs.
+        unlink(&act(), &mut a, Some(&mut b), &bid, Some(LinkKind::Related)).unwrap();
+        assert_eq!(kinds(&b), [(a.id.to_string(), LinkKind::Related)]);
+        unlink(&act(), &mut a, Some(&mut b), &bid, None).unwrap();
+        assert!(a.links.is_empty() && b.links.is_empty());
+        assert_eq!(b.history.last().map(|e| e.action.as_str()), Some("unlinked"));
+        let refused = unlink(&act(), &mut a, Some(&mut b), &bid, None).unwrap_err();
+        assert!(refused.message.contains("is not linked to"), "{refused:?}");
+    }
+
+    #[test]
+    fn a_refused_link_changes_neither_incident() {
+        let (mut a, mut b) = (inc([1; 4]), inc([2; 4]));
+        link(&act(), &mut a, &mut b, LinkKind::SameOffender, Some("cctv")).unwrap();
+        let (a0, b0) = (a.clone(), b.clone());
+        assert!(link(&act(), &mut b, &mut a, LinkKind::SameOffender, None).is_err());
+        let mut a2 = a.clone();
+        assert!(link(&act(), &mut a, &mut a2, LinkKind::Related, None).is_err(), "to itself");
+        assert_eq!((a, b), (a0, b0));
+    }
+}
