@@ -10,10 +10,13 @@ command's time as a ratio to grep's, and each command's peak memory.
     python3 bench/run.py --sizes 20000 --runs 5 --keep /tmp/store
 
 Budgets at 100,000 on the 2-core machine, warm file cache: read commands at
-or under grep (ratio <= 1.0); report, assign, show under 20 ms; peak memory
-under 64 MiB. It exits non-zero only if an lsms command fails.
+or under grep (ratio <= 1.0) with lsms's cache in place, and at most twice
+grep (ratio <= 2.0) when every file is parsed (`--no-cache`, or the first
+read that builds the cache); report, assign, show under 20 ms; peak memory
+under 64 MiB. The cpu column is user+sys seconds, steadier than wall time
+on a shared machine. It exits non-zero only if an lsms command fails.
 """
-import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time, uuid
+import argparse, os, random, resource, shutil, statistics, subprocess, sys, tempfile, time, uuid
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -146,10 +149,18 @@ def generate(store, n, seed=1):
 ENV = dict(os.environ, LSMS_NOW="2026-11-25T12:00:00Z", LSMS_USER="bench", NO_COLOR="1")
 
 
-def run(cmd, store):
+CPU = []  # user+sys seconds of the last run (the machine may be shared: wall time is noisy)
+
+
+def run(cmd, store, before=None):
+    if before:
+        before()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run(cmd, cwd=store, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     dt = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[:] = [(r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)]
     if p.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr.decode()}")
     return dt
@@ -182,17 +193,33 @@ def bench(n, runs, keep):
         ["list", "--all", "--format", "tsv"], ["list", "--open", "--category", "theft"], ["export", "--format", "csv"],
         ["summary", "--by", "category,month"], ["check"],
     ]
-    rows, g = [], []
+    rows, g, gcpu = [], [], []
     for _ in range(runs):
         g.append(run(grep, store))
+        gcpu.append(CPU[0])
     gmed = statistics.median(g)
-    rows.append(("grep -rc status: incidents/", gmed, 1.0, float("nan"), ""))
-    for r in reads:
-        times = [run([LSMS] + r, store) for _ in range(runs)]
+    rows.append(("grep -rc status: incidents/", gmed, 1.0, float("nan"), "", statistics.median(gcpu)))
+    drop_cache = lambda: shutil.rmtree(os.path.join(store, ".lsms", "cache"), ignore_errors=True)
+    # Warm reads (the cache in place) within grep's time; cold reads (every
+    # file parsed: --no-cache, or the first read that builds the cache)
+    # within twice grep's.
+    timed = [(r, None, 1.0) for r in reads] + [
+        (["--no-cache", "list", "--all", "--format", "tsv"], None, 2.0),
+        (["--no-cache", "check"], None, 2.0),
+        (["list", "--all", "--format", "tsv"], drop_cache, 2.0),
+    ]
+    for r, before, budget in timed:
+        times, cpus = [], []
+        for _ in range(runs):
+            times.append(run([LSMS] + r, store, before))
+            cpus.append(CPU[0])
         m = statistics.median(times)
+        if before:
+            before()
         mem = peak_mib([LSMS] + r, store)
-        ok = m <= gmed and mem < 64
-        rows.append(("lsms " + " ".join(r), m, m / gmed, mem, "ok" if ok else "OVER"))
+        ok = m <= budget * gmed and mem < 64
+        name = "lsms " + " ".join(r) + (" (building the cache)" if before else "")
+        rows.append((name, m, m / gmed, mem, ("ok" if ok else "OVER") + f" (≤ {budget:g}×)", statistics.median(cpus)))
     some = open_ids[len(open_ids) // 2]
     writes = [
         (["report", "--category", "theft", "--summary", "Bench report"], None),
@@ -206,12 +233,14 @@ def bench(n, runs, keep):
             times.append(run([LSMS] + c, store))
         m = statistics.median(times)
         mem = peak_mib([LSMS] + cmd, store)
-        rows.append(("lsms " + " ".join(cmd[:1] + ["…"]), m, float("nan"), mem, "ok" if m < 0.020 and mem < 64 else "OVER"))
-    print(f"{'command':44} {'median ms':>10} {'÷ grep':>7} {'peak MiB':>9}  budget")
-    for name, m, ratio, mem, verdict in rows:
+        rows.append(("lsms " + " ".join(cmd[:1] + ["…"]), m, float("nan"), mem,
+                     "ok" if m < 0.020 and mem < 64 else "OVER", float("nan")))
+    print(f"{'command':58} {'median ms':>10} {'÷ grep':>7} {'cpu s':>6} {'peak MiB':>9}  budget")
+    for name, m, ratio, mem, verdict, cpu in rows:
         r = "" if ratio != ratio else f"{ratio:.2f}"
         mm = "" if mem != mem else f"{mem:.1f}"
-        print(f"{name:44} {m * 1000:10.1f} {r:>7} {mm:>9}  {verdict}")
+        c = "" if cpu != cpu else f"{cpu:.2f}"
+        print(f"{name:58} {m * 1000:10.1f} {r:>7} {c:>6} {mm:>9}  {verdict}")
     if not keep:
         shutil.rmtree(store)
 
