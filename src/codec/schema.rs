@@ -601,7 +601,7 @@ macro_rules! record {
         extra: $extra:ty $(, check: $check:path)? $(, finish: $finish:path)? $(,)?
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
             $( $(#[$fm])* pub $f: $ty, )+
             /// Keys the tool does not know, kept as they were.

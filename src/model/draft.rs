@@ -287,8 +287,8 @@ impl Draft {
             return Err(vec![bad("", "a required field is missing")]);
         };
         let id = Id::new(now.date_naive(), n.random);
+        // What a new report does not set stays at its default (absent).
         Ok(Incident {
-            schema: Schema1,
             id,
             uuid: n.uuid,
             status: Status::Reported,
@@ -309,28 +309,9 @@ impl Draft {
             flags,
             weapon,
             police,
-            riddor: None,
             losses,
-            refs: Vec::new(),
-            assignee: None,
-            links: Vec::new(),
-            notified: Vec::new(),
-            evidence: Vec::new(),
-            sanctions: Vec::new(),
-            outcome: None,
-            closed_at: None,
-            closure_note: None,
-            history: vec![Entry {
-                at: now,
-                by: n.actor.to_string(),
-                action: "reported".into(),
-                field: None,
-                from: None,
-                to: None,
-                detail: None,
-                extra: Default::default(),
-            }],
-            extra: Vec::new(),
+            history: vec![Entry { at: now, by: n.actor.to_string(), action: "reported".into(), ..Default::default() }],
+            ..Default::default()
         })
     }
 }

@@ -33,6 +33,13 @@ macro_rules! vocab {
             }
         }
 
+        /// The first word: only where a record is built field by field.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::ALL[0]
+            }
+        }
+
         impl Word for $name {
             const ALL: &'static [$name] = $name::ALL;
             fn word(self) -> &'static str {

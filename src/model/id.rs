@@ -7,8 +7,9 @@ use std::fmt;
 /// Crockford's base32 alphabet: no I, L, O or U.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// A well-formed incident id, always upper case.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A well-formed incident id, always upper case. (The default, empty, is
+/// only a placeholder while a record is built field by field.)
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Id(String);
 
 /// What an id argument names: a whole id, or a four-character suffix to

@@ -109,7 +109,6 @@ fn base() -> impl Strategy<Value = Incident> {
         )| {
             let closed = closure_note.is_some();
             Incident {
-                schema: Schema1,
                 id: Id::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(), [1, 2, 3, 4]),
                 uuid: uuid::Uuid::from_u128(uuid),
                 status: if closed { Status::Closed } else { Status::Investigating },
@@ -131,8 +130,6 @@ fn base() -> impl Strategy<Value = Incident> {
                 people,
                 harm: Some(Harm::Low),
                 medical_factors: Some(Tri::No),
-                flags: Vec::new(),
-                weapon: None,
                 police: crime_ref.map(|r| Police {
                     informed: true,
                     crime_ref: Some(r),
@@ -150,11 +147,7 @@ fn base() -> impl Strategy<Value = Incident> {
                     recovered: Money::ZERO,
                     extra: Default::default(),
                 }),
-                refs: Vec::new(),
                 assignee,
-                links: Vec::new(),
-                notified: Vec::new(),
-                evidence: Vec::new(),
                 sanctions,
                 outcome: closed.then_some(Outcome::Referred),
                 closed_at: closed.then(|| stamp(300)),
@@ -169,6 +162,7 @@ fn base() -> impl Strategy<Value = Incident> {
                     })
                     .into_iter()
                     .collect(),
+                ..Default::default()
             }
         },
     )
