@@ -101,11 +101,19 @@ impl<'a> R<'a> {
 }
 
 /// The record's bytes.
+#[cfg(test)]
 pub fn encode(i: &Incident) -> Vec<u8> {
-    let mut w = W(Vec::with_capacity(512));
+    let mut out = Vec::with_capacity(512);
+    encode_into(i, &mut out);
+    out
+}
+
+/// The record's bytes, after what `out` holds.
+pub fn encode_into(i: &Incident, out: &mut Vec<u8>) {
+    let mut w = W(std::mem::take(out));
     w.0.push(VERSION);
     i.encode_fields(&mut w);
-    w.0
+    *out = w.0;
 }
 
 /// The record again, or `None` if the bytes are not a whole record. Without

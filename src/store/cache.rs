@@ -150,7 +150,7 @@ pub fn save<N: AsRef<str>, B: AsRef<[u8]>>(
     if let Some(dir) = path.parent() {
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     }
-    super::fsio::write_atomic(path, &w.0, super::Mode::Replace)
+    super::fsio::write_atomic(path, &w.0, super::Mode::Disposable)
 }
 
 use std::os::unix::fs::DirBuilderExt;

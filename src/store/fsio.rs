@@ -34,6 +34,10 @@ pub enum Mode {
     CreateNew,
     /// Replace it whole, atomically.
     Replace,
+    /// Replace it whole, but without waiting for the disk: for a cache,
+    /// whose every byte is checked before it is trusted, so a file torn by
+    /// a power cut is only rebuilt.
+    Disposable,
 }
 
 /// Writes `bytes` to `path` all or nothing. With `Mode::CreateNew` an
@@ -55,7 +59,9 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(perm).open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if mode != Mode::Disposable {
+            f.sync_all()?;
+        }
         drop(f);
         // Tests set this to die between the temp file and the rename, as a
         // power cut or a kill would.
@@ -68,6 +74,7 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
                 fs::remove_file(&tmp)?;
             }
             Mode::Replace => fs::rename(&tmp, path)?,
+            Mode::Disposable => return fs::rename(&tmp, path),
         }
         sync_dir(dir)
     })();

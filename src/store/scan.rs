@@ -392,8 +392,9 @@ impl Store {
                         if self.lint && !l.canonical {
                             self.note_warnings(&path, &l.text);
                         }
-                        let mut bytes = vec![u8::from(l.canonical)];
-                        bytes.extend(crate::codec::binary::encode(&l.incident));
+                        let mut bytes = Vec::with_capacity(l.text.len());
+                        bytes.push(u8::from(l.canonical));
+                        crate::codec::binary::encode_into(&l.incident, &mut bytes);
                         entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
                         l.incident
                     })
