@@ -310,7 +310,12 @@ impl Draft {
             weapon,
             police,
             losses,
-            history: vec![Entry { at: now, by: n.actor.to_string(), action: "reported".into(), ..Default::default() }],
+            history: vec![Entry {
+                at: now,
+                by: n.actor.to_string(),
+                action: "reported".into(),
+                ..Default::default()
+            }],
             ..Default::default()
         })
     }
