@@ -740,32 +740,104 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
     Cell::Text(Cow::Owned(s))
 }
 
-/// One line of text.
-pub struct Line;
+/// A kind whose values are strings: written as a one-line scalar (quoted
+/// where YAML would read it otherwise), cached as its bytes, exported as
+/// text. Each differs only in what it accepts.
+macro_rules! string_kind {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path) => {
+        $(#[$m])*
+        pub struct $name;
 
-impl Codec for Line {
-    type T = String;
-    const TEXT: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        let s = text_of(n, at, cx)?;
-        if s.contains(crate::model::text::LINE_BREAKS) {
-            cx.bad(at, format!("`{at}` should be one line"));
-            return None;
+        impl Codec for $name {
+            type T = String;
+            const TEXT: bool = $text;
+            fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+                $read(n, at, cx)
+            }
+            fn flow(v: &String, out: &mut String) {
+                out.push_str(&scalar(v));
+            }
+            fn encode(v: &String, w: &mut W) {
+                w.str(v);
+            }
+            fn decode(r: &mut R<'_>) -> Option<String> {
+                r.string()
+            }
+            fn cell(v: &String) -> Cell<'_> {
+                text_cell(v)
+            }
         }
-        Some(s)
+    };
+}
+
+string_kind!(
+    /// One line of text.
+    Line, text: true, read: read_line
+);
+
+fn read_line(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    let s = text_of(n, at, cx)?;
+    if s.contains(crate::model::text::LINE_BREAKS) {
+        cx.bad(at, format!("`{at}` should be one line"));
+        return None;
     }
-    fn flow(v: &String, out: &mut String) {
-        out.push_str(&scalar(v));
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
+    Some(s)
+}
+
+string_kind!(
+    /// A category the store knows.
+    Category, text: true, read: read_category
+);
+
+fn read_category(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    let vocab = cx.vocab;
+    parsed(n, at, cx, |s| vocab.check_category(s))
+}
+
+string_kind!(
+    /// A site: any one line, or one of the store's `sites:` where it lists them.
+    Site, text: true, read: read_site
+);
+
+fn read_site(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    let vocab = cx.vocab;
+    parsed(n, at, cx, |s| vocab.check_site(s))
+}
+
+string_kind!(
+    /// A flag the store knows.
+    FlagWord, text: false, read: read_flag
+);
+
+fn read_flag(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    let vocab = cx.vocab;
+    parsed(n, at, cx, |s| vocab.check_flag(s))
+}
+
+string_kind!(
+    /// A SHA-256 as 64 lower-case hex digits.
+    Sha256, text: false, read: read_sha256
+);
+
+fn read_sha256(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    parsed(n, at, cx, |s| {
+        if crate::model::incident::is_sha256(s) {
+            Ok(s.to_string())
+        } else {
+            Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
+        }
+    })
+}
+
+string_kind!(
+    /// A bare file name: what an evidence file is called when it is copied out.
+    FileName, text: true, read: read_file_name
+);
+
+fn read_file_name(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+    let s = read_line(n, at, cx)?;
+    crate::model::incident::check_file_name(&s).map_err(|e| cx.bad(at, e)).ok()?;
+    Some(s)
 }
 
 /// Text that may run over lines: a literal block at the top of the file.
@@ -840,54 +912,6 @@ impl Codec for Answer {
     }
     fn cell(v: &Tri) -> Cell<'_> {
         text_cell(v.as_str())
-    }
-}
-
-/// A category the store knows.
-pub struct Category;
-
-impl Codec for Category {
-    type T = String;
-    const TEXT: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        let vocab = cx.vocab;
-        parsed(n, at, cx, |s| vocab.check_category(s))
-    }
-    fn flow(v: &String, out: &mut String) {
-        Line::flow(v, out);
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
-}
-
-/// A site: any one line, or one of the store's `sites:` where it lists them.
-pub struct Site;
-
-impl Codec for Site {
-    type T = String;
-    const TEXT: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        let vocab = cx.vocab;
-        parsed(n, at, cx, |s| vocab.check_site(s))
-    }
-    fn flow(v: &String, out: &mut String) {
-        Line::flow(v, out);
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
     }
 }
 
@@ -1174,7 +1198,7 @@ impl Codec for Refs {
                 cx.bad(&key_at, format!("`{key_at}` is empty"));
                 continue;
             }
-            if let (Some(r), true) = (Line::read(v, &key_at, cx), Line::read(k, &key_at, cx).is_some()) {
+            if let (Some(r), true) = (read_line(v, &key_at, cx), read_line(k, &key_at, cx).is_some()) {
                 out.push((system.into_owned(), r));
             }
         }
@@ -1247,85 +1271,4 @@ impl Codec for SchemaCodec {
     fn columns(_: &str, _: Pass, _: bool, _: &mut Vec<String>) {}
     fn cells<'a>(_: Option<&'a Self::T>, _: Pass, _: bool, _: &mut Vec<Cell<'a>>) {}
     fn json_field(_: &str, _: Option<&Self::T>, _: bool, _: bool, _: &mut JsonRow) {}
-}
-
-/// A SHA-256 as 64 lowercase hex digits.
-pub struct Sha256;
-
-impl Codec for Sha256 {
-    type T = String;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        parsed(n, at, cx, |s| {
-            if crate::model::incident::is_sha256(s) {
-                Ok(s.to_string())
-            } else {
-                Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
-            }
-        })
-    }
-    fn flow(v: &String, out: &mut String) {
-        out.push_str(&scalar(v));
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
-}
-
-/// A bare file name: what an evidence file is called when it is copied out.
-pub struct FileName;
-
-impl Codec for FileName {
-    type T = String;
-    const TEXT: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        let s = Line::read(n, at, cx)?;
-        match crate::model::incident::check_file_name(&s) {
-            Ok(()) => Some(s),
-            Err(e) => {
-                cx.bad(at, e);
-                None
-            }
-        }
-    }
-    fn flow(v: &String, out: &mut String) {
-        Line::flow(v, out);
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
-}
-
-/// A flag the store knows.
-pub struct FlagWord;
-
-impl Codec for FlagWord {
-    type T = String;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        let vocab = cx.vocab;
-        parsed(n, at, cx, |s| vocab.check_flag(s))
-    }
-    fn flow(v: &String, out: &mut String) {
-        Line::flow(v, out);
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
 }

@@ -2,32 +2,13 @@
 //! disclosing them, each a history entry saying who, when and what (by
 //! SHA-256). Pure: the files themselves are stored by `store::evidence`.
 
-use super::incident::{Entry, Evidence, Incident};
+use super::incident::{Evidence, Incident};
 use super::workflow::Act;
 
 /// Is `name` a file name evidence may be recorded under: one line, no
 /// `/` or `\`, not `.` or `..`, no NUL, not empty? The reason if not.
 pub fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(format!("'{name}' is not a file name"));
-    }
-    if name.contains(['/', '\\', '\0']) {
-        return Err(format!("the file name '{name}' holds a / or \\ or NUL"));
-    }
-    super::text::one_line("the file name", name)
-}
-
-fn entry(act: &Act<'_>, action: &str, detail: String) -> Entry {
-    Entry {
-        at: act.at,
-        by: act.by.to_string(),
-        action: action.to_string(),
-        field: None,
-        from: None,
-        to: None,
-        detail: Some(detail),
-        extra: Default::default(),
-    }
+    super::incident::check_file_name(name)
 }
 
 /// A size as people read it: 512 bytes, 1.5 KiB, 70.0 MiB.
@@ -63,7 +44,7 @@ impl Incident {
         if let Some(s) = &e.source {
             detail.push_str(&format!(" from {s}"));
         }
-        self.history.push(entry(act, "evidence-added", detail));
+        self.history.push(act.entry_with("evidence-added", detail));
         self.evidence.push(e);
         true
     }
@@ -77,7 +58,7 @@ impl Incident {
         for (sha, name) in files {
             detail.push_str(&format!("\n{sha}  {name}"));
         }
-        self.history.push(entry(act, "evidence-disclosed", detail));
+        self.history.push(act.entry_with("evidence-disclosed", detail));
     }
 }
 

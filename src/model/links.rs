@@ -8,7 +8,7 @@
 
 use super::enums::LinkKind;
 use super::id::Id;
-use super::incident::{Entry, Incident, Link};
+use super::incident::{Incident, Link};
 use super::workflow::{Act, Refusal};
 
 /// How a link of `kind` from A to B is held on B.
@@ -21,19 +21,6 @@ pub fn inverse(kind: LinkKind) -> LinkKind {
 
 fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
     Refusal { message: message.into(), help: Some(help.into()) }
-}
-
-fn entry(act: &Act<'_>, action: &str, detail: String) -> Entry {
-    Entry {
-        at: act.at,
-        by: act.by.to_string(),
-        action: action.to_string(),
-        field: None,
-        from: None,
-        to: None,
-        detail: Some(detail),
-        extra: Default::default(),
-    }
 }
 
 fn has(inc: &Incident, other: &Id, kind: LinkKind) -> bool {
@@ -68,7 +55,7 @@ pub fn link(
         None => d,
     };
     a.links.push(Link { id: b.id.clone(), kind, note: note.clone(), extra: Default::default() });
-    a.history.push(entry(act, "linked", with_note(format!("{kind} {}", b.id))));
+    a.history.push(act.entry_with("linked", with_note(format!("{kind} {}", b.id))));
     let back = inverse(kind);
     if !has(b, &a.id, back) {
         b.links.push(Link { id: a.id.clone(), kind: back, note: note.clone(), extra: Default::default() });
@@ -76,7 +63,7 @@ pub fn link(
             LinkKind::DuplicateOf => format!("{back} {} (a duplicate of this incident)", a.id),
             _ => format!("{back} {}", a.id),
         };
-        b.history.push(entry(act, "linked", with_note(detail)));
+        b.history.push(act.entry_with("linked", with_note(detail)));
     }
     Ok(())
 }
@@ -103,7 +90,7 @@ pub fn unlink(
     }
     a.links.retain(|l| !matches(l, other));
     for k in &removed {
-        a.history.push(entry(act, "unlinked", format!("{k} {other}")));
+        a.history.push(act.entry_with("unlinked", format!("{k} {other}")));
     }
     if let Some(b) = b {
         // What `a`'s removed links were held as on `b`, unless a link that
@@ -120,7 +107,7 @@ pub fn unlink(
             b.links.iter().filter(|l| l.id == a.id && gone.contains(&l.kind)).map(|l| l.kind).collect();
         b.links.retain(|l| !(l.id == a.id && gone.contains(&l.kind)));
         for k in from_b {
-            b.history.push(entry(act, "unlinked", format!("{k} {}", a.id)));
+            b.history.push(act.entry_with("unlinked", format!("{k} {}", a.id)));
         }
     }
     Ok(removed)

@@ -118,16 +118,7 @@ impl Incident {
         if let Some(r) = reference {
             to.push_str(&format!(", ref {r}"));
         }
-        self.history.push(Entry {
-            at: act.at,
-            by: act.by.to_string(),
-            action: "notified".into(),
-            field: None,
-            from: None,
-            to: Some(to),
-            detail: note.map(str::to_string),
-            extra: Default::default(),
-        });
+        self.history.push(Entry { to: Some(to), detail: note.map(str::to_string), ..act.entry("notified") });
         Ok(())
     }
 }

@@ -16,17 +16,14 @@ pub struct Act<'a> {
 }
 
 impl Act<'_> {
-    fn entry(&self, action: &str) -> Entry {
-        Entry {
-            at: self.at,
-            by: self.by.to_string(),
-            action: action.to_string(),
-            field: None,
-            from: None,
-            to: None,
-            detail: None,
-            extra: Default::default(),
-        }
+    /// A history entry: who did what, when; the rest for the caller.
+    pub(crate) fn entry(&self, action: &str) -> Entry {
+        Entry { at: self.at, by: self.by.to_string(), action: action.to_string(), ..Default::default() }
+    }
+
+    /// A history entry with its detail.
+    pub(crate) fn entry_with(&self, action: &str, detail: String) -> Entry {
+        Entry { detail: Some(detail), ..self.entry(action) }
     }
 }
 
