@@ -115,7 +115,9 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "note: {p} was left by an `evidence add` that was interrupted (nothing recorded it); delete it"
         ));
     }
-    if !unrecorded.is_empty() {
+    // A file whose record could not be read above holds its evidence too:
+    // only a store without such problems can say a file is unrecorded.
+    if !unrecorded.is_empty() && count == 0 {
         ctx.say(format!(
             "note: {} file(s) in evidence/ that no incident records (a record edited by hand, or a removed case?): {}",
             unrecorded.len(),
