@@ -33,7 +33,9 @@ fn link_warnings(
             let path = id.rel_path();
             let back = links.get(other).map_or(&[][..], Vec::as_slice);
             match good.contains(other.rel_path().as_str()) {
-                true if back.iter().any(|(b, k)| b == id && *k == inverse(*kind)) => {}
+                // `duplicate-of` is held back as `related`, and `related` may be
+                // the original's side of a `duplicate-of`.
+                true if back.iter().any(|(b, k)| b == id && (*k == inverse(*kind) || inverse(*k) == *kind)) => {}
                 true => out.push(Error::failed_with(
                     format!(
                         "warning: {path}: links to {other} as {kind}, but {other} does not link back (as {})",
