@@ -42,8 +42,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
     let periods = Periods::of(period.clone());
+    // With histories: whether a case awaiting others has had news is read
+    // from its history, as `due` reads it.
     let (items, bad) =
-        gather(&store, false, |i| board::item(&i, &periods, tz, store.config.cdao.as_ref(), ctx.now))?;
+        gather(&store, true, |i| board::item(&i, &periods, tz, store.config.cdao.as_ref(), ctx.now))?;
     let known = Known {
         categories: store.config.categories.clone(),
         sites: store.config.sites.clone().unwrap_or_default(),
