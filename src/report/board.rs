@@ -114,9 +114,6 @@ pub struct Board {
 
 pub const AGE_BANDS: [&str; 4] = ["0 to 7 days", "8 to 30 days", "31 to 90 days", "Over 90 days"];
 
-/// The deadline kinds of `due`, in the order a board reads them.
-pub const DEADLINE_KINDS: [&str; 6] = ["assign", "riddor-decision", "riddor", "stale", "review", "retention"];
-
 /// The median, as `summary --report annual` gives it, and the 90th
 /// percentile (nearest rank) of some days.
 fn median_p90(mut days: Vec<i64>) -> (Option<f64>, Option<i64>) {
@@ -170,9 +167,9 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
     let days: Vec<i64> = now.iter().filter_map(|f| f.days_to_close).collect();
     let closed = days.len();
     let (median_days, p90_days) = median_p90(days);
-    let overdue = DEADLINE_KINDS
+    let overdue = super::due::KINDS
         .iter()
-        .map(|k| (*k, items.iter().map(|i| i.overdue.iter().filter(|o| *o == k).count() as u64).sum()))
+        .map(|(k, _)| (*k, items.iter().map(|i| i.overdue.iter().filter(|o| *o == k).count() as u64).sum()))
         .collect();
     let mut clock = [[0; 24]; 7];
     for i in items.iter().filter(|i| i.now) {
@@ -217,15 +214,7 @@ pub fn sentence(word: &str) -> String {
 
 /// A deadline kind in plain English.
 pub fn deadline_label(kind: &str) -> String {
-    match kind {
-        "assign" => "Not yet assigned (one working day)".into(),
-        "riddor-decision" => "RIDDOR decision (10 days)".into(),
-        "riddor" => "RIDDOR report to the HSE".into(),
-        "stale" => "Awaiting others, no news for 7 days".into(),
-        "review" => "Sanction review".into(),
-        "retention" => "Retention review".into(),
-        other => sentence(other),
-    }
+    super::due::KINDS.iter().find(|(k, _)| *k == kind).map_or_else(|| sentence(kind), |(_, l)| l.to_string())
 }
 
 #[cfg(test)]
@@ -239,6 +228,28 @@ mod tests {
         assert_eq!(median_p90(vec![1, 2, 3, 10]), (Some(2.5), Some(10)));
         let v: Vec<i64> = (1..=20).collect();
         assert_eq!(median_p90(v), (Some(10.5), Some(18)));
+    }
+
+    #[test]
+    fn every_kind_of_overdue_deadline_is_counted_and_named() {
+        let tz = chrono_tz::Europe::London;
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc();
+        let period = super::super::Period::parse("2026/27", tz, now).unwrap();
+        let known = summary::Known {
+            categories: vec!["theft".into()],
+            sites: Vec::new(),
+            team: Vec::new(),
+            flags: Vec::new(),
+            months: period.month_list(),
+        };
+        let item = |kind| Item { overdue: vec![kind], ..Item::default() };
+        let items: Vec<Item> = super::super::due::KINDS.iter().map(|(k, _)| item(*k)).collect();
+        let b = build(&items, Periods::of(period), &known, "T", "now".into());
+        for (kind, label) in super::super::due::KINDS {
+            assert!(b.overdue.contains(&(kind, 1)), "{kind} is counted: {:?}", b.overdue);
+            assert_eq!(deadline_label(kind), label);
+        }
+        assert!(b.overdue.contains(&("cdao", 1)));
     }
 
     #[test]

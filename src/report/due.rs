@@ -26,8 +26,21 @@ fn local(d: chrono::NaiveDate, t: NaiveTime, tz: Tz) -> DateTime<Utc> {
     }
 }
 
+/// Every kind of deadline, in the order a board reads them, each with
+/// what it is in plain English.
+pub const KINDS: [(&str, &str); 7] = [
+    ("assign", "Not yet assigned (one working day)"),
+    ("cdao", "Controlled Drugs Accountable Officer not yet told"),
+    ("riddor-decision", "RIDDOR decision (10 days)"),
+    ("riddor", "RIDDOR report to the HSE"),
+    ("stale", "Awaiting others, no news for 7 days"),
+    ("review", "Sanction review"),
+    ("retention", "Retention review"),
+];
+
 /// Every deadline of one incident, soonest first; `cdao` is the store's
 /// rule for telling the Controlled Drugs Accountable Officer (`None`: off).
+/// Each has one of the [`KINDS`].
 pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadline> {
     let mut out = Vec::new();
     let open = inc.status != Status::Closed;
