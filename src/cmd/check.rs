@@ -155,7 +155,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     problems.into_iter().for_each(|p| ctx.show_error(p));
     if count == 0 && warned > 0 {
         ctx.say(format!(
-            "Checked {good} incident(s): no problems; {warned} warning(s) where YAML may read a hand edit otherwise than meant."
+            "Checked {good} incident(s): no problems; {warned} warning(s) above, each with how to put it right."
         ));
         return Ok(());
     }

@@ -8,7 +8,7 @@ use crate::render;
 use crate::report::export::{Cell, columns, json_row, row};
 use std::path::PathBuf;
 
-/// Export incidents as CSV, JSON or NDJSON (all statuses by default)
+/// Export incidents as CSV, JSON, NDJSON or a spreadsheet (all statuses by default)
 #[derive(Debug, clap::Args)]
 #[command(after_help = crate::report::export::help())]
 pub struct Args {

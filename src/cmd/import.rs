@@ -55,7 +55,7 @@ pub struct Args {
     /// Column mapping: 'CSV column=field,…'
     #[arg(long, value_name = "COL=FIELD,…", required_unless_present = "map_file")]
     pub map: Option<String>,
-    /// A YAML mapping file: `columns:` and `categories:`
+    /// A YAML mapping file: `columns:`, `categories:`, `statuses:` and `outcomes:`
     #[arg(long, value_name = "FILE", conflicts_with = "map")]
     pub map_file: Option<PathBuf>,
     /// Category values: 'value=category,…'

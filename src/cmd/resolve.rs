@@ -3,7 +3,6 @@
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::model::incident::Entry;
 use crate::model::merge::merge;
 use crate::store::git::Repo;
 use crate::store::{Mode, fsio::write_atomic};
@@ -104,16 +103,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         format!("merge conflict resolved: took {side} for {}", keys.join(", "))
     };
-    inc.history.push(Entry {
-        at: crate::model::time::in_zone(ctx.now, store.config.tz),
-        by: actor,
-        action: "resolved".into(),
-        field: None,
-        from: None,
-        to: None,
-        detail: Some(detail.clone()),
-        extra: Default::default(),
-    });
+    let act =
+        crate::model::workflow::Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    inc.history.push(act.entry_with("resolved", detail.clone()));
     let path = store.path_of(&id);
     write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
     repo.text(&["add", "--", &rel])?;

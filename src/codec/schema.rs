@@ -1198,6 +1198,12 @@ impl Codec for Refs {
                 cx.bad(&key_at, format!("`{key_at}` is empty"));
                 continue;
             }
+            // The rule `--ref` keeps (no `=`, which the export's
+            // `system=reference` items split on), the text kept exactly.
+            if let Err(e) = crate::model::refs::check_system(&system) {
+                cx.bad(&key_at, e);
+                continue;
+            }
             if let (Some(r), true) = (read_line(v, &key_at, cx), read_line(k, &key_at, cx).is_some()) {
                 out.push((system.into_owned(), r));
             }

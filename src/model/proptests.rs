@@ -210,7 +210,8 @@ fn incident() -> impl Strategy<Value = Incident> {
             note,
             extra: Default::default(),
         });
-    let refs = proptest::collection::vec((required_line(), required_line()), 0..3).prop_map(|mut v| {
+    let system = required_line().prop_map(|s| s.replace('=', "-"));
+    let refs = proptest::collection::vec((system, required_line()), 0..3).prop_map(|mut v| {
         let mut seen = std::collections::HashSet::new();
         v.retain(|(k, _)| seen.insert(k.clone()));
         v

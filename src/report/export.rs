@@ -92,7 +92,7 @@ lined up). Times are RFC 3339, money is exact pounds ('120.00').
 {}
 CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
 A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
---format xlsx (with --output FILE) writes a spreadsheet: dates as dates in the store's zone,
+--format xlsx (with --output FILE) writes a spreadsheet: times as dates and times in the store's zone,
 money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
 --include-personal. The file is readable by its owner only.
 

@@ -393,24 +393,24 @@ impl Store {
                 other => other,
             }
         })?;
-        if !reformat {
+        // The read already knows whether the file is in lsms's form; the
+        // rewrite is made only to say where it first differs.
+        if !reformat && !loaded.canonical {
             let canonical = loaded.incident.to_yaml();
-            if canonical != loaded.text {
-                let (line, off) = first_difference(&loaded.text, &canonical);
-                return Err(Error::in_file(
-                    &self.show_path(&path),
-                    &loaded.text,
-                    off,
-                    format!(
-                        "{id} was edited by hand into a form lsms does not write (from line {line}): \
-                         writing this change would also rewrite lines it does not touch, so nothing was written"
-                    ),
-                    Some(format!(
-                        "run `lsms fmt {id}` to put it in lsms's form (comments go into its history; \
-                         `lsms fmt --check` lists such files), then run the command again"
-                    )),
-                ));
-            }
+            let (line, off) = first_difference(&loaded.text, &canonical);
+            return Err(Error::in_file(
+                &self.show_path(&path),
+                &loaded.text,
+                off,
+                format!(
+                    "{id} was edited by hand into a form lsms does not write (from line {line}): \
+                     writing this change would also rewrite lines it does not touch, so nothing was written"
+                ),
+                Some(format!(
+                    "run `lsms fmt {id}` to put it in lsms's form (comments go into its history; \
+                     `lsms fmt --check` lists such files), then run the command again"
+                )),
+            ));
         }
         Ok(loaded)
     }

@@ -109,3 +109,11 @@ fn a_bad_flags_setting_is_named_in_lsms_yaml() {
     let s = Store::with_config("flags: [Lone Worker]\n");
     s.run(&["list"]).fails(1).says("flag 'Lone Worker' should be lower-case words joined by dashes");
 }
+
+#[test]
+fn a_system_name_with_an_equals_sign_is_refused_as_update_ref_refuses_it() {
+    let s = Store::new();
+    let id = s.report(&["--category", "theft", "--summary", "Laptop taken"]);
+    add(&s, &id, "refs: { \"da=tix\": DX-1 }\n");
+    s.run(&["check"]).fails(1).says("should be one line without `=`");
+}
