@@ -1,14 +1,28 @@
 //! A three-way merge of one incident, for `lsms merge-file` (a git merge
-//! driver): the histories, sanctions and links of both sides united, a field
-//! changed on one side taken, a field changed on both sides to different
-//! values left for a person. Works on the parsed YAML so that keys the
+//! driver): the histories, sanctions, links, notifications and evidence of
+//! both sides united, a field changed on one side taken, a field changed on
+//! both sides to different values left for a person. Works on the parsed YAML so that keys the
 //! tool does not know merge too.
 
 use serde_yaml::{Mapping, Value};
 
-/// Lists that only ever grow: both sides' items are kept (evidence added
-/// in two clones is all kept).
-const UNITED: &[&str] = &["history", "sanctions", "evidence"];
+/// Lists whose items both sides may add to: each side's new items are
+/// kept, an item a side removed from base stays removed. Each item is known
+/// by its identity: a link by the other incident and the kind, evidence by
+/// its hash, a notification by whom and when, the rest by the whole item.
+const UNITED: &[&str] = &["history", "sanctions", "links", "notified", "evidence"];
+
+fn identity(key: &str, v: &Value) -> Value {
+    let pick = |names: &[&str]| {
+        Value::Sequence(names.iter().map(|n| v.get(n).cloned().unwrap_or(Value::Null)).collect())
+    };
+    match key {
+        "links" => pick(&["id", "as"]),
+        "notified" => pick(&["to", "date"]),
+        "evidence" => pick(&["sha256"]),
+        _ => v.clone(),
+    }
+}
 
 /// The merged mapping, and the keys both sides changed differently (with
 /// ours in the mapping for each).
@@ -25,55 +39,33 @@ fn entry_time(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(at).ok().map(|t| t.to_utc())
 }
 
-/// Base's items, then ours', then theirs' new ones, without duplicates;
-/// history ordered by time (stable, so equal times keep that order).
+/// Base's items, then ours' and theirs' new ones, one per identity: an
+/// item in base that a side removed stays removed; one changed on one side
+/// (a link's note) is taken, changed on both, ours. History is ordered by
+/// time (stable, so equal times keep that order).
 fn unite(key: &str, base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
     let items = |v: Option<&Value>| v.and_then(Value::as_sequence).cloned().unwrap_or_default();
-    let mut out: Vec<Value> = Vec::new();
-    for v in items(base).into_iter().chain(items(ours)).chain(items(theirs)) {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    // An item that one side removed from base stays removed.
-    let (o, t) = (items(ours), items(theirs));
-    out.retain(|v| !items(base).contains(v) || (o.contains(v) && t.contains(v)));
-    if key == "history" {
-        out.sort_by_key(entry_time);
-    }
-    Value::Sequence(out)
-}
-
-/// A link's identity: the other incident and the kind (`id` and `as`).
-fn link_key(v: &Value) -> (Option<&Value>, Option<&Value>) {
-    (v.get("id"), v.get("as"))
-}
-
-/// Links, united by their identity (id and kind), as sanctions are by
-/// value: a link either side added is kept, one that a side removed from
-/// base stays removed, and a link's note changed on one side is taken
-/// (changed on both, ours).
-fn unite_links(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
-    let items = |v: Option<&Value>| v.and_then(Value::as_sequence).cloned().unwrap_or_default();
     let (b, o, t) = (items(base), items(ours), items(theirs));
-    let find = |list: &[Value], key: (Option<&Value>, Option<&Value>)| -> Option<Value> {
-        list.iter().find(|x| link_key(x) == key).cloned()
-    };
+    let find = |list: &[Value], id: &Value| list.iter().find(|x| identity(key, x) == *id).cloned();
+    let mut seen: Vec<Value> = Vec::new();
     let mut out: Vec<Value> = Vec::new();
     for v in b.iter().chain(&o).chain(&t) {
-        let key = link_key(v);
-        if out.iter().any(|x| link_key(x) == key) {
+        let id = identity(key, v);
+        if seen.contains(&id) {
             continue;
         }
-        let (bv, ov, tv) = (find(&b, key), find(&o, key), find(&t, key));
-        let kept = match (bv, ov, tv) {
+        let kept = match (find(&b, &id), find(&o, &id), find(&t, &id)) {
             // In base, gone from either side: removed.
             (Some(_), None, _) | (Some(_), _, None) => None,
             (Some(bv), Some(ov), Some(tv)) => Some(if ov == bv { tv } else { ov }),
             (None, Some(ov), _) => Some(ov),
             (None, None, tv) => tv,
         };
+        seen.push(id);
         out.extend(kept);
+    }
+    if key == "history" {
+        out.sort_by_cached_key(entry_time);
     }
     Value::Sequence(out)
 }
@@ -93,10 +85,10 @@ pub fn merge(base: &Value, ours: &Value, theirs: &Value) -> Merged {
     for k in keys {
         let (bv, ov, tv) = (b.get(&k), o.get(&k), t.get(&k));
         let name = k.as_str().unwrap_or_default();
-        let merged = if name == "links" {
-            Some(unite_links(bv, ov, tv)).filter(|v| v.as_sequence().is_some_and(|s| !s.is_empty()))
-        } else if UNITED.contains(&name) {
+        let merged = if UNITED.contains(&name) {
+            // A list both sides emptied is left out, as lsms writes it.
             Some(unite(name, bv, ov, tv))
+                .filter(|v| name == "history" || v.as_sequence().is_some_and(|s| !s.is_empty()))
         } else if ov == tv || tv == bv {
             ov.cloned()
         } else if ov == bv {
@@ -169,6 +161,30 @@ mod tests {
         let names: Vec<&str> =
             m.value["evidence"].as_sequence().unwrap().iter().filter_map(|e| e["name"].as_str()).collect();
         assert_eq!(names, ["aa.jpg", "bb.jpg"]);
+    }
+
+    #[test]
+    fn the_same_file_added_in_both_clones_is_one_piece_of_evidence() {
+        let ev = |at: &str| {
+            format!(
+                "evidence:\n  - {{ sha256: aa, name: cctv.mp4, size: 1, added_at: \"{at}\", added_by: j }}\n"
+            )
+        };
+        let ours = y(&format!("{BASE}{}", ev("2026-11-25T10:00:00+00:00")));
+        let theirs = y(&format!("{BASE}{}", ev("2026-11-25T10:05:00+00:00")));
+        let m = merge(&y(BASE), &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(m.value["evidence"].as_sequence().unwrap().len(), 1, "{:?}", m.value["evidence"]);
+    }
+
+    #[test]
+    fn notifications_made_in_both_clones_are_all_kept() {
+        let n = |to: &str| format!("notified:\n  - {{ to: {to}, date: 2026-11-25 }}\n");
+        let m = merge(&y(BASE), &y(&format!("{BASE}{}", n("cdao"))), &y(&format!("{BASE}{}", n("police"))));
+        assert!(m.conflicts.is_empty(), "not a conflict: {:?}", m.conflicts);
+        let to: Vec<&str> =
+            m.value["notified"].as_sequence().unwrap().iter().filter_map(|x| x["to"].as_str()).collect();
+        assert_eq!(to, ["cdao", "police"]);
     }
 
     #[test]
