@@ -59,14 +59,18 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
         let rec = inc.recorded_at.with_timezone(&tz);
         let n = rule.within_working_days;
         let day = add_working_days(rec.date_naive(), n);
-        let what = match (
-            inc.assets.contains(&Asset::Drugs) && rule.assets.contains(&Asset::Drugs),
-            inc.assets.contains(&Asset::PrescriptionForms) && rule.assets.contains(&Asset::PrescriptionForms),
-        ) {
-            (true, true) => "drugs and prescription forms",
-            (true, false) => "drugs",
-            (false, true) => "prescription forms",
-            (false, false) => "the assets",
+        // The incident's assets that the rule names (which may be more
+        // than drugs and prescription forms), in plain words.
+        let words: Vec<String> = inc
+            .assets
+            .iter()
+            .filter(|a| rule.assets.contains(a))
+            .map(|a| a.as_str().replace('-', " "))
+            .collect();
+        let what = match words.split_last() {
+            None => "the assets".to_string(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         };
         let days = if n == 1 { "one working day".to_string() } else { format!("{n} working days") };
         out.push(Deadline {
@@ -249,6 +253,25 @@ mod tests {
             extra: Default::default(),
         });
         assert!(deadlines(&i, LON, Some(&rule)).is_empty(), "told: nothing is due");
+    }
+
+    #[test]
+    fn the_cdao_deadline_names_the_assets_the_rule_names() {
+        let d = Draft {
+            category: Some("theft".into()),
+            summary: Some("x".into()),
+            assets: vec!["drugs".into(), "hazardous-materials".into()],
+            ..Draft::default()
+        };
+        let i = new("2026-11-27T16:00:00Z", d);
+        let rule = CdaoRule { assets: vec![Asset::Drugs, Asset::HazardousMaterials], ..CdaoRule::default() };
+        let ds = deadlines(&i, LON, Some(&rule));
+        let cdao = ds.iter().find(|d| d.kind == "cdao").unwrap();
+        assert!(
+            cdao.detail.contains("of the drugs and hazardous materials stolen or lost"),
+            "{}",
+            cdao.detail
+        );
     }
 
     #[test]
