@@ -5,7 +5,8 @@
 use super::{Ctx, emit, finish_scan, gather};
 use crate::cli::Format;
 use crate::error::{Error, Result};
-use crate::model::custody::{check_name, human_size};
+use crate::model::custody::human_size;
+use crate::model::incident::check_file_name;
 use crate::model::workflow::Act;
 use crate::model::{Evidence, Id, Incident};
 use crate::render::{self, Rows};
@@ -165,7 +166,7 @@ fn base_name(path: &Path) -> Result<String> {
             "rename the file (a copy) to a name in UTF-8, then add that",
         )
     })?;
-    check_name(name).map_err(|m| {
+    check_file_name(name).map_err(|m| {
         Error::failed_with(
             format!("{}: {m}: nothing was added", path.display()),
             "rename the file (a copy) to a plain name, then add that",

@@ -5,12 +5,6 @@
 use super::incident::{Evidence, Incident};
 use super::workflow::Act;
 
-/// Is `name` a file name evidence may be recorded under: one line, no
-/// `/` or `\`, not `.` or `..`, no NUL, not empty? The reason if not.
-pub fn check_name(name: &str) -> Result<(), String> {
-    super::incident::check_file_name(name)
-}
-
 /// A size as people read it: 512 bytes, 1.5 KiB, 70.0 MiB.
 pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
@@ -68,10 +62,10 @@ mod tests {
 
     #[test]
     fn names_are_bare_file_names() {
-        assert!(check_name("cctv-ae-1430.mp4").is_ok());
-        assert!(check_name("Statement of A. Nurse.pdf").is_ok());
+        assert!(crate::model::incident::check_file_name("cctv-ae-1430.mp4").is_ok());
+        assert!(crate::model::incident::check_file_name("Statement of A. Nurse.pdf").is_ok());
         for bad in ["", ".", "..", "a/b", "a\\b", "a\nb", "a\0b"] {
-            assert!(check_name(bad).is_err(), "{bad:?}");
+            assert!(crate::model::incident::check_file_name(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -19,8 +19,7 @@ pub const DIR: &str = "evidence";
 /// How much is read and written at a time: the memory a copy needs.
 pub const CHUNK: usize = 256 * 1024;
 
-/// `O_NONBLOCK` (Linux): opening a FIFO never waits for a writer.
-const O_NONBLOCK: i32 = 0o4000;
+use super::fsio::{O_NONBLOCK, sync_dir};
 
 /// A file stored as evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +36,7 @@ pub fn rel_path(sha256: &str) -> String {
     format!("{DIR}/{}/{sha256}", &sha256[..2.min(sha256.len())])
 }
 
-/// Is `s` a SHA-256 as lsms writes it: 64 lowercase hex digits?
-pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use crate::model::incident::is_sha256;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -139,10 +135,6 @@ fn temp_in(dir: &Path) -> PathBuf {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     dir.join(format!(".incoming{TMP_MARK}{}-{n}", std::process::id()))
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 /// Copies the file at `src` into the store at `root` as

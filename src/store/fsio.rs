@@ -23,7 +23,10 @@ fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}{TMP_MARK}{}-{n}", std::process::id()))
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+/// `O_NONBLOCK` (Linux): opening a FIFO never waits for a writer.
+pub const O_NONBLOCK: i32 = 0o4000;
+
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 

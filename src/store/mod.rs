@@ -215,7 +215,7 @@ impl Store {
         }
         // O_NONBLOCK: should the file have become a FIFO since, opening it
         // does not wait for a writer; the stat of what was opened decides.
-        const O_NONBLOCK: i32 = 0o4000;
+        use fsio::O_NONBLOCK;
         let f = std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(O_NONBLOCK)
