@@ -246,7 +246,9 @@ impl Store {
     /// `check` names them.
     pub fn take_leftovers(&self) -> Vec<PathBuf> {
         let mut out = self.leftovers.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+        // Each listing of a folder notes its leftovers: once each.
         out.sort();
+        out.dedup();
         out
     }
 
