@@ -744,7 +744,7 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 /// where YAML would read it otherwise), cached as its bytes, exported as
 /// text. Each differs only in what it accepts.
 macro_rules! string_kind {
-    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path) => {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path $(, top: $top:path)?) => {
         $(#[$m])*
         pub struct $name;
 
@@ -757,6 +757,11 @@ macro_rules! string_kind {
             fn flow(v: &String, out: &mut String) {
                 out.push_str(&scalar(v));
             }
+            $(
+                fn top(key: &str, v: &String, out: &mut String) {
+                    $top(key, v, out);
+                }
+            )?
             fn encode(v: &String, w: &mut W) {
                 w.str(v);
             }
@@ -840,30 +845,13 @@ fn read_file_name(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> 
     Some(s)
 }
 
-/// Text that may run over lines: a literal block at the top of the file.
-pub struct Text;
+string_kind!(
+    /// Text that may run over lines: a literal block at the top of the file.
+    Text, text: true, read: text_of, top: literal_top
+);
 
-impl Codec for Text {
-    type T = String;
-    const TEXT: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-        text_of(n, at, cx)
-    }
-    fn flow(v: &String, out: &mut String) {
-        out.push_str(&scalar(v));
-    }
-    fn top(key: &str, v: &String, out: &mut String) {
-        literal(out, key, v);
-    }
-    fn encode(v: &String, w: &mut W) {
-        w.str(v);
-    }
-    fn decode(r: &mut R<'_>) -> Option<String> {
-        r.string()
-    }
-    fn cell(v: &String) -> Cell<'_> {
-        text_cell(v)
-    }
+fn literal_top(key: &str, v: &str, out: &mut String) {
+    literal(out, key, v);
 }
 
 /// A word of a closed vocabulary.
