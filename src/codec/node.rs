@@ -1,7 +1,6 @@
-//! A parsed YAML document whose strings borrow from the text where they
-//! can: what both readers (the fast one and serde_yaml's) hand to the
-//! schema. Reading 100,000 records is mostly allocating; this keeps a
-//! record's keys and most of its values out of the allocator.
+//! A parsed YAML document, its strings borrowed from serde_yaml's value:
+//! what the schema reads a file not in lsms's own form from (a file in
+//! that form is read in one pass, `codec::lex`).
 
 use serde_yaml::Value;
 use std::borrow::Cow;
@@ -18,8 +17,6 @@ pub enum Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    pub const NULL: Node<'static> = Node::Scalar(Value::Null);
-
     /// The node of a serde_yaml value, borrowing its strings.
     pub fn of(v: &'a Value) -> Node<'a> {
         match v {

@@ -7,6 +7,7 @@
 
 use super::binary::{R, W};
 use super::cell::{Cell, join};
+use super::lex;
 use super::node::Node;
 use super::yaml_write::{flow_value, literal, scalar};
 use crate::model::enums::{Tri, Word};
@@ -79,7 +80,7 @@ pub enum Pass {
 /// One kind of value: how it is read (naming what is wrong), written,
 /// cached and exported.
 pub trait Codec {
-    type T;
+    type T: PartialEq;
     /// A list of these is written one item a line (records) rather than
     /// as a flow list on the key's line.
     const BLOCK: bool = false;
@@ -97,11 +98,26 @@ pub trait Codec {
         Self::flow(v, out);
         out.push('\n');
     }
+    /// Reads, from the start of `s`, a value written exactly as `flow`
+    /// writes it, and gives what follows it (`codec::lex`). `None` for
+    /// anything else, or a value `read` refuses: the file is then read the
+    /// general way, which names every problem.
+    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)>;
+    /// After `key:` at the top of a file: a value written exactly as `top`
+    /// writes it, with its line end.
+    fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+        let (v, rest) = Self::lex(s.strip_prefix(' ')?, cx)?;
+        Some((v, rest.strip_prefix('\n')?))
+    }
     fn encode(v: &Self::T, w: &mut W);
     fn decode(r: &mut R<'_>) -> Option<Self::T>;
     /// The value of an absent `Dflt` field (`None`: it may not be absent).
     fn default() -> Option<Self::T> {
         None
+    }
+    /// Whether a value is blank text, which a required field may not hold.
+    fn is_blank(_: &Self::T) -> bool {
+        false
     }
     /// Whether a defaulted value goes unwritten.
     fn is_empty(_: &Self::T) -> bool {
@@ -144,11 +160,16 @@ pub trait Codec {
 pub type JsonRow = serde_json::Map<String, Json>;
 
 /// A record: a mapping of declared fields, plus keys of one's own.
-pub trait Record: Sized {
+pub trait Record: Sized + Clone + PartialEq {
     const KEYS: &'static [&'static str];
     /// Which of [`Record::KEYS`] hold text.
     const TEXT: &'static [bool];
     fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
+    /// The fields of a flow mapping in lsms's own form, from after its
+    /// `{ `; gives what follows the last (`codec::lex`).
+    fn lex_flow<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self, &'s str)>;
+    /// A whole file in lsms's own form (`codec::lex`).
+    fn lex_top(s: &str, cx: &mut Cx<'_>) -> Option<Self>;
     /// Each field as the top of a file writes it, calling `after` with each
     /// key (where keys of one's own that followed it go).
     fn write_fields(&self, out: &mut String, after: &mut dyn FnMut(&'static str, &mut String));
@@ -267,6 +288,17 @@ pub trait Slot {
     ) -> Option<Self::Of<C::T>>;
     fn top<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn flow<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
+    /// The field in a flow mapping in lsms's own form: `key: value` after
+    /// `, ` (none before the first field written), or nothing where the
+    /// writer writes nothing.
+    fn lex_flow<C: Codec>(
+        s: &mut &str,
+        key: &str,
+        first: &mut bool,
+        cx: &mut Cx<'_>,
+    ) -> Option<Self::Of<C::T>>;
+    /// The field at the top of a file in lsms's own form.
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Self::Of<C::T>>;
     fn encode<C: Codec>(v: &Self::Of<C::T>, w: &mut W);
     fn decode<C: Codec>(r: &mut R<'_>, brief: bool) -> Option<Self::Of<C::T>>;
     fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
@@ -340,10 +372,124 @@ fn flow_items<C: Codec>(vs: &[C::T], out: &mut String) {
     out.push(']');
 }
 
+/// A field in a flow mapping in lsms's own form: `Some(None)` where it is
+/// not there, `None` where it is there but not in that form.
+fn flow_field<'s, T>(
+    s: &mut &'s str,
+    key: &str,
+    first: &mut bool,
+    lex: impl FnOnce(&'s str) -> Option<(T, &'s str)>,
+) -> Option<Option<T>> {
+    let t = if *first { Some(*s) } else { s.strip_prefix(", ") };
+    let Some(t) = t.and_then(|t| t.strip_prefix(key)).and_then(|t| t.strip_prefix(": ")) else {
+        return Some(None);
+    };
+    let (v, rest) = lex(t)?;
+    *s = rest;
+    *first = false;
+    Some(Some(v))
+}
+
+/// A field at the top of a file in lsms's own form (after `key:`).
+fn top_field<'s, T>(
+    s: &mut &'s str,
+    key: &str,
+    lex: impl FnOnce(&'s str) -> Option<(T, &'s str)>,
+) -> Option<Option<T>> {
+    let Some(t) = s.strip_prefix(key).and_then(|t| t.strip_prefix(':')) else { return Some(None) };
+    let (v, rest) = lex(t)?;
+    *s = rest;
+    Some(Some(v))
+}
+
+/// A defaulted field: absent only where the writer leaves it out.
+fn lexed_dflt<C: Codec>(v: Option<C::T>) -> Option<C::T> {
+    match v {
+        None => C::default().filter(C::is_empty),
+        Some(v) => (!C::is_empty(&v)).then_some(v),
+    }
+}
+
+/// A list: absent where empty, never written empty.
+fn lexed_list<T>(v: Option<Vec<T>>) -> Option<Vec<T>> {
+    match v {
+        None => Some(Vec::new()),
+        Some(v) => (!v.is_empty()).then_some(v),
+    }
+}
+
+/// `[a, b]` as `flow_items` writes it.
+fn lex_items<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>, &'s str)> {
+    let mut s = s.strip_prefix('[')?;
+    let mut out = Vec::new();
+    loop {
+        let (v, rest) = C::lex(s, cx)?;
+        out.push(v);
+        match rest.strip_prefix(", ") {
+            Some(r) => s = r,
+            None => return Some((out, rest.strip_prefix(']')?)),
+        }
+    }
+}
+
+/// A list at the top of a file, as `List::top` writes it.
+fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>, &'s str)> {
+    if !C::BLOCK {
+        let (v, rest) = lex_items::<C>(s.strip_prefix(' ')?, cx)?;
+        return Some((v, rest.strip_prefix('\n')?));
+    }
+    let mut s = s.strip_prefix('\n')?;
+    let mut out = Vec::new();
+    while let Some(t) = s.strip_prefix("  - ") {
+        let (v, rest) = C::lex(t, cx)?;
+        out.push(v);
+        s = rest.strip_prefix('\n')?;
+    }
+    Some((out, s))
+}
+
+/// A list's items, each read alone (so each problem is named); where they
+/// must be `distinct`, an item that repeats one before it is a problem.
+fn read_list<C: Codec>(
+    map: &mut Fields<'_, '_>,
+    key: &str,
+    at: &At<'_>,
+    cx: &mut Cx<'_>,
+    distinct: bool,
+) -> Option<Vec<C::T>> {
+    let at = at.key(key);
+    match present(map, key) {
+        None => Some(Vec::new()),
+        Some(Node::Seq(items)) => {
+            let before = cx.problems.len();
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                let at = at.item(i);
+                if v.is_null() {
+                    cx.bad(&at, format!("`{at}` is empty"));
+                } else if let Some(x) = C::read(v, &at, cx) {
+                    if distinct && out.contains(&x) {
+                        let shown = C::cell(&x).as_csv().into_owned();
+                        cx.bad(&at, format!("'{shown}' is given twice in `{key}`: list each once"));
+                    }
+                    out.push(x);
+                }
+            }
+            (cx.problems.len() == before).then_some(out)
+        }
+        Some(_) => {
+            cx.bad(&at, format!("`{at}` should be a list"));
+            None
+        }
+    }
+}
+
 pub struct Req;
 pub struct Opt;
 pub struct Dflt;
 pub struct List;
+/// A list whose items are distinct: one given twice is a slip.
+pub struct Set;
 pub struct Log;
 
 impl Slot for Req {
@@ -368,6 +514,12 @@ impl Slot for Req {
     fn flow<C: Codec>(key: &str, v: &C::T, out: &mut String) {
         pair(key, out);
         C::flow(v, out);
+    }
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<C::T> {
+        flow_field(s, key, first, |t| C::lex(t, cx))?.filter(|v| !C::is_blank(v))
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<C::T> {
+        top_field(s, key, |t| C::lex_top(t, cx))?.filter(|v| !C::is_blank(v))
     }
     fn encode<C: Codec>(v: &C::T, w: &mut W) {
         C::encode(v, w);
@@ -405,6 +557,17 @@ impl Slot for Opt {
         if let Some(v) = v {
             Req::flow::<C>(key, v, out);
         }
+    }
+    fn lex_flow<C: Codec>(
+        s: &mut &str,
+        key: &str,
+        first: &mut bool,
+        cx: &mut Cx<'_>,
+    ) -> Option<Option<C::T>> {
+        flow_field(s, key, first, |t| C::lex(t, cx))
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Option<C::T>> {
+        top_field(s, key, |t| C::lex_top(t, cx))
     }
     fn encode<C: Codec>(v: &Option<C::T>, w: &mut W) {
         w.0.push(u8::from(v.is_some()));
@@ -445,6 +608,12 @@ impl Slot for Dflt {
             Req::flow::<C>(key, v, out);
         }
     }
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<C::T> {
+        lexed_dflt::<C>(flow_field(s, key, first, |t| C::lex(t, cx))?)
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<C::T> {
+        lexed_dflt::<C>(top_field(s, key, |t| C::lex_top(t, cx))?)
+    }
     fn encode<C: Codec>(v: &C::T, w: &mut W) {
         C::encode(v, w);
     }
@@ -467,27 +636,7 @@ impl Slot for List {
         at: &At<'_>,
         cx: &mut Cx<'_>,
     ) -> Option<Vec<C::T>> {
-        let at = at.key(key);
-        match present(map, key) {
-            None => Some(Vec::new()),
-            Some(Node::Seq(items)) => {
-                let before = cx.problems.len();
-                let mut out = Vec::with_capacity(items.len());
-                for (i, v) in items.iter().enumerate() {
-                    let at = at.item(i);
-                    if v.is_null() {
-                        cx.bad(&at, format!("`{at}` is empty"));
-                    } else if let Some(x) = C::read(v, &at, cx) {
-                        out.push(x);
-                    }
-                }
-                (cx.problems.len() == before).then_some(out)
-            }
-            Some(_) => {
-                cx.bad(&at, format!("`{at}` should be a list"));
-                None
-            }
-        }
+        read_list::<C>(map, key, at, cx, false)
     }
     fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
         if vs.is_empty() {
@@ -512,6 +661,12 @@ impl Slot for List {
             pair(key, out);
             flow_items::<C>(vs, out);
         }
+    }
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        lexed_list(flow_field(s, key, first, |t| lex_items::<C>(t, cx))?)
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        lexed_list(top_field(s, key, |t| lex_list_top::<C>(t, cx))?)
     }
     fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
         w.u64(vs.len() as u64);
@@ -538,6 +693,49 @@ impl Slot for List {
     }
 }
 
+impl Slot for Set {
+    type Of<T> = Vec<T>;
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &At<'_>,
+        cx: &mut Cx<'_>,
+    ) -> Option<Vec<C::T>> {
+        read_list::<C>(map, key, at, cx, true)
+    }
+    fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
+        List::top::<C>(key, vs, out);
+    }
+    fn flow<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
+        List::flow::<C>(key, vs, out);
+    }
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        List::lex_flow::<C>(s, key, first, cx).filter(|v| distinct(v))
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        List::lex_top::<C>(s, key, cx).filter(|v| distinct(v))
+    }
+    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
+        List::encode::<C>(vs, w);
+    }
+    fn decode<C: Codec>(r: &mut R<'_>, brief: bool) -> Option<Vec<C::T>> {
+        List::decode::<C>(r, brief)
+    }
+    fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
+        List::columns::<C>(key, pass, personal, out);
+    }
+    fn cells<'a, C: Codec>(v: Option<&'a Vec<C::T>>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>) {
+        List::cells::<C>(v, pass, personal, out);
+    }
+    fn json<C: Codec>(key: &str, vs: &Vec<C::T>, personal: bool, with: bool, out: &mut JsonRow) {
+        List::json::<C>(key, vs, personal, with, out);
+    }
+}
+
+fn distinct<T: PartialEq>(v: &[T]) -> bool {
+    v.iter().enumerate().all(|(i, x)| !v[..i].contains(x))
+}
+
 /// A log is framed by its length in bytes, so a brief read of the cache
 /// steps over it. It is no export column: exports derive what they show.
 impl Slot for Log {
@@ -555,6 +753,12 @@ impl Slot for Log {
     }
     fn flow<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
         List::flow::<C>(key, vs, out);
+    }
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        List::lex_flow::<C>(s, key, first, cx)
+    }
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+        List::lex_top::<C>(s, key, cx)
     }
     fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
         let mut inner = W(Vec::with_capacity(64 * vs.len()));
@@ -586,8 +790,11 @@ impl Slot for Log {
 /// with `as "key"` where the file's key is not the name, and `[personal]`
 /// for names and free text, which exports leave out unless asked. After
 /// the fields: the type that keeps keys of one's own, and optionally a
-/// function that looks at the whole mapping for what no one field can
-/// see (`check`), and one that finishes a record read from a file.
+/// function that looks at a hand-written mapping for a slip no one field
+/// can see, such as a key that is not read (`check`: a file in lsms's own
+/// form has none, and the one-pass reader does not call it), and one that
+/// finishes a record from the keys a file holds (`finish`: in a file in
+/// lsms's form it changes nothing).
 #[macro_export]
 macro_rules! record {
     (
@@ -628,7 +835,50 @@ macro_rules! record {
                 let extra = if m.all_known() { Default::default() } else { <$extra as Extras>::read(n, Self::KEYS) };
                 #[allow(unused_mut)]
                 let mut v = $name { $( $f: $f?, )+ extra };
-                $( $finish(&mut v, n); )?
+                $( $finish(&mut v, &|k: &str| n.get(k).is_some_and(|x| !x.is_null())); )?
+                Some(v)
+            }
+
+            fn lex_flow<'s>(
+                s: &'s str,
+                cx: &mut $crate::codec::schema::Cx<'_>,
+            ) -> Option<(Self, &'s str)> {
+                use $crate::codec::schema::Slot;
+                let mut s = s;
+                let mut first = true;
+                let (mut present, mut bit) = (0u64, 1u64);
+                $(
+                    let len = s.len();
+                    let $f = $crate::codec::schema::$slot::lex_flow::<$codec>(&mut s, $crate::record!(@key $f $($key)?), &mut first, cx)?;
+                    if s.len() != len {
+                        present |= bit;
+                    }
+                    bit <<= 1;
+                )+
+                #[allow(unused_mut)]
+                let mut v = $name { $( $f, )+ extra: Default::default() };
+                $crate::record!(@lexed v, present, bit, [$($finish)?]);
+                Some((v, s))
+            }
+
+            fn lex_top(s: &str, cx: &mut $crate::codec::schema::Cx<'_>) -> Option<Self> {
+                use $crate::codec::schema::Slot;
+                let mut s = s;
+                let (mut present, mut bit) = (0u64, 1u64);
+                $(
+                    let len = s.len();
+                    let $f = $crate::codec::schema::$slot::lex_top::<$codec>(&mut s, $crate::record!(@key $f $($key)?), cx)?;
+                    if s.len() != len {
+                        present |= bit;
+                    }
+                    bit <<= 1;
+                )+
+                if !s.is_empty() {
+                    return None;
+                }
+                #[allow(unused_mut)]
+                let mut v = $name { $( $f, )+ extra: Default::default() };
+                $crate::record!(@lexed v, present, bit, [$($finish)?]);
                 Some(v)
             }
 
@@ -701,6 +951,20 @@ macro_rules! record {
             }
         }
     };
+    // A record read in one pass: `finish` may not change it (the file
+    // would then not be in lsms's form).
+    (@lexed $v:ident, $present:ident, $bit:ident, [$($finish:path)?]) => {
+        let _ = ($present, $bit);
+        $(
+            let had = $v.clone();
+            $finish(&mut $v, &|k: &str| {
+                Self::KEYS.iter().position(|x| *x == k).is_some_and(|i| $present >> i & 1 == 1)
+            });
+            if $v != had {
+                return None;
+            }
+        )?
+    };
     (@key $f:ident $key:literal) => { $key };
     (@key $f:ident) => { stringify!($f) };
     (@personal personal) => { true };
@@ -732,6 +996,20 @@ fn parsed<T>(
     f(&s).map_err(|e| cx.bad(at, e)).ok()
 }
 
+/// A string read in one pass, through its kind's own `read`: kept where it
+/// reads as it is written (a kind that tidies what it reads, such as a
+/// category in capitals, was not given lsms's form of it).
+fn as_read(
+    text: Cow<'_, str>,
+    cx: &mut Cx<'_>,
+    read: fn(&Node<'_>, &At<'_>, &mut Cx<'_>) -> Option<String>,
+) -> Option<String> {
+    let before = cx.problems.len();
+    let n = Node::Str(text);
+    let v = read(&n, &At::TOP, cx)?;
+    (cx.problems.len() == before && n.as_str() == Some(v.as_str())).then_some(v)
+}
+
 fn text_cell(s: &str) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(s))
 }
@@ -744,7 +1022,7 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 /// where YAML would read it otherwise), cached as its bytes, exported as
 /// text. Each differs only in what it accepts.
 macro_rules! string_kind {
-    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path $(, top: $top:path)?) => {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path $(, top: $top:path, lex_top: $lex_top:path)?) => {
         $(#[$m])*
         pub struct $name;
 
@@ -757,9 +1035,20 @@ macro_rules! string_kind {
             fn flow(v: &String, out: &mut String) {
                 out.push_str(&scalar(v));
             }
+            fn is_blank(v: &String) -> bool {
+                v.trim().is_empty()
+            }
+            fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+                let (text, rest) = lex::string(s)?;
+                as_read(text, cx, $read).map(|v| (v, rest))
+            }
             $(
                 fn top(key: &str, v: &String, out: &mut String) {
                     $top(key, v, out);
+                }
+                fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+                    let (text, rest) = $lex_top(s)?;
+                    as_read(text, cx, $read).map(|v| (v, rest))
                 }
             )?
             fn encode(v: &String, w: &mut W) {
@@ -847,7 +1136,7 @@ fn read_file_name(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> 
 
 string_kind!(
     /// Text that may run over lines: a literal block at the top of the file.
-    Text, text: true, read: text_of, top: literal_top
+    Text, text: true, read: text_of, top: literal_top, lex_top: lex::literal_top
 );
 
 fn literal_top(key: &str, v: &str, out: &mut String) {
@@ -864,6 +1153,10 @@ impl<E: Word> Codec for Of<E> {
     }
     fn flow(v: &E, out: &mut String) {
         out.push_str(v.word());
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(E, &'s str)> {
+        let (t, rest) = lex::token(s);
+        E::parse_word(t).ok().filter(|v| v.word() == t).map(|v| (v, rest))
     }
     fn encode(v: &E, w: &mut W) {
         w.0.push(E::ALL.iter().position(|x| x == v).map_or(0, |i| i as u8));
@@ -892,6 +1185,10 @@ impl Codec for Answer {
     fn flow(v: &Tri, out: &mut String) {
         out.push_str(&scalar(v.as_str()));
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Tri, &'s str)> {
+        let (t, rest) = lex::string(s)?;
+        Tri::parse(&t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
+    }
     fn encode(v: &Tri, w: &mut W) {
         <Of<Tri>>::encode(v, w);
     }
@@ -913,6 +1210,10 @@ impl Codec for IdCodec {
     fn flow(v: &Id, out: &mut String) {
         out.push_str(v.as_str());
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Id, &'s str)> {
+        let (t, rest) = lex::token(s);
+        Id::parse(t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
+    }
     fn encode(v: &Id, w: &mut W) {
         w.str(v.as_str());
     }
@@ -933,6 +1234,11 @@ impl Codec for UuidCodec {
     }
     fn flow(v: &Uuid, out: &mut String) {
         out.push_str(v.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Uuid, &'s str)> {
+        let (t, rest) = lex::token(s);
+        let lower = t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase());
+        lower.then(|| Uuid::try_parse(t).ok()).flatten().map(|v| (v, rest))
     }
     fn encode(v: &Uuid, w: &mut W) {
         w.0.extend_from_slice(v.as_bytes());
@@ -958,6 +1264,9 @@ impl Codec for Time {
     fn flow(v: &Stamp, out: &mut String) {
         crate::model::time::push_rfc3339(out, v);
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Stamp, &'s str)> {
+        lex::stamp(s)
+    }
     fn encode(v: &Stamp, w: &mut W) {
         w.stamp(v);
     }
@@ -981,6 +1290,9 @@ impl Codec for Date {
         use fmt::Write;
         let _ = write!(out, "{v}");
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(NaiveDate, &'s str)> {
+        lex::date(s)
+    }
     fn encode(v: &NaiveDate, w: &mut W) {
         w.i64(i64::from(chrono::Datelike::num_days_from_ce(v)));
     }
@@ -1002,6 +1314,10 @@ impl Codec for Pounds {
     }
     fn flow(v: &Money, out: &mut String) {
         out.push_str(&scalar(&v.to_string()));
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Money, &'s str)> {
+        let (t, rest) = lex::string(s)?;
+        Money::parse_stored(&t).ok().filter(|v| v.to_string() == t).map(|v| (v, rest))
     }
     fn encode(v: &Money, w: &mut W) {
         w.u64(v.0);
@@ -1036,6 +1352,17 @@ impl Codec for Flag {
     fn flow(v: &bool, out: &mut String) {
         out.push_str(if *v { "true" } else { "false" });
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(bool, &'s str)> {
+        match lex::token(s) {
+            ("true", rest) => Some((true, rest)),
+            ("false", rest) => Some((false, rest)),
+            _ => None,
+        }
+    }
+    /// `police: { crime_ref: X }` (no `informed`) is read, as the police told.
+    fn default() -> Option<bool> {
+        Some(false)
+    }
     fn encode(v: &bool, w: &mut W) {
         w.0.push(u8::from(*v));
     }
@@ -1069,6 +1396,12 @@ impl Codec for Bytes {
         use fmt::Write;
         let _ = write!(out, "{v}");
     }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(u64, &'s str)> {
+        let (t, rest) = lex::token(s);
+        let digits =
+            !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'));
+        digits.then(|| t.parse().ok()).flatten().map(|v| (v, rest))
+    }
     fn encode(v: &u64, w: &mut W) {
         w.u64(*v);
     }
@@ -1097,6 +1430,10 @@ impl<T: Record> Codec for Nested<T> {
         out.push_str("{ ");
         v.flow_fields(out);
         out.push_str(" }");
+    }
+    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(T, &'s str)> {
+        let (v, rest) = T::lex_flow(s.strip_prefix("{ ")?, cx)?;
+        Some((v, rest.strip_prefix(" }")?))
     }
     fn encode(v: &T, w: &mut W) {
         v.encode_fields(w);
@@ -1210,6 +1547,31 @@ impl Codec for Refs {
         }
         out.push_str(" }");
     }
+    /// The pairs lexed, then read by `read` (its rules in one place) and
+    /// kept where read as written.
+    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+        let mut s = s.strip_prefix("{ ")?;
+        let mut pairs = Vec::new();
+        let rest = loop {
+            let (k, r) = lex::key(s)?;
+            let (v, r) = lex::string(r.strip_prefix(": ")?)?;
+            pairs.push((Node::Str(k), Node::Str(v)));
+            match r.strip_prefix(", ") {
+                Some(r) => s = r,
+                None => break r.strip_prefix(" }")?,
+            }
+        };
+        let before = cx.problems.len();
+        let n = Node::Map(pairs);
+        let v = Self::read(&n, &At::TOP, cx)?;
+        let Node::Map(pairs) = &n else { return None };
+        let same = pairs.len() == v.len()
+            && pairs
+                .iter()
+                .zip(&v)
+                .all(|((k, x), (kv, xv))| k.as_str() == Some(kv) && x.as_str() == Some(xv));
+        (cx.problems.len() == before && same).then_some((v, rest))
+    }
     fn encode(v: &Self::T, w: &mut W) {
         w.u64(v.len() as u64);
         for (k, r) in v {
@@ -1254,6 +1616,12 @@ impl Codec for SchemaCodec {
     }
     fn flow(_: &Self::T, out: &mut String) {
         out.push('1');
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+        match lex::token(s) {
+            ("1", rest) => Some((crate::model::incident::Schema1, rest)),
+            _ => None,
+        }
     }
     fn encode(_: &Self::T, _: &mut W) {}
     fn decode(_: &mut R<'_>) -> Option<Self::T> {

@@ -43,8 +43,8 @@ crate::record! {
 }
 
 /// A hand-written `police: { crime_ref: X }` says the police were told.
-fn informed_by_crime_ref(p: &mut Police, n: &Node<'_>) {
-    if n.get("informed").is_none_or(Node::is_null) {
+fn informed_by_crime_ref(p: &mut Police, has: &dyn Fn(&str) -> bool) {
+    if !has("informed") {
         p.informed = p.crime_ref.is_some();
     }
 }
@@ -107,20 +107,6 @@ fn date_not_on(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) {
     if n.get("on").is_some() && n.get("date").is_none() {
         let on = at.key("on");
         cx.bad(&on, format!("`{on}` is not read: the notification's date is `date:`"));
-    }
-}
-
-/// A flag listed twice is a slip: each is listed once.
-fn flags_once(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) {
-    let Some(Node::Seq(flags)) = n.get("flags") else { return };
-    let flags_at = at.key("flags");
-    for (i, f) in flags.iter().enumerate() {
-        let Some(f) = f.text() else { continue };
-        let f = f.trim().to_lowercase();
-        if flags[..i].iter().any(|g| g.text().is_some_and(|g| g.trim().to_lowercase() == f)) {
-            let item = flags_at.item(i);
-            cx.bad(&item, format!("flag '{f}' is given twice: list each flag once"));
-        }
     }
 }
 
@@ -198,7 +184,7 @@ crate::record! {
         people: Vec<Person> = List(Nested<Person>),
         harm: Option<Harm> = Opt(Of<Harm>),
         medical_factors: Option<Tri> = Opt(Answer),
-        flags: Vec<String> = List(FlagWord),
+        flags: Vec<String> = Set(FlagWord),
         weapon: Option<String> = Opt(Line) [personal],
         police: Option<Police> = Opt(Nested<Police>),
         riddor: Option<Riddor> = Opt(Nested<Riddor>),
@@ -214,8 +200,7 @@ crate::record! {
         closure_note: Option<String> = Opt(Text) [personal],
         history: Vec<Entry> = Log(Nested<Entry>),
     }
-    extra: Vec<Extra>,
-    check: flags_once
+    extra: Vec<Extra>
 }
 
 /// The top-level keys in the order they are written.
@@ -312,6 +297,17 @@ impl Incident {
     /// Reads a parsed YAML document as an incident, naming every problem.
     pub fn from_value(v: &Value, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
         Incident::read(&Node::of(v), vocab)
+    }
+
+    /// Reads a file in lsms's own form in one pass (`codec::lex`): `None`
+    /// for any other text, which [`Incident::read`] then reads, naming
+    /// every problem. A record given is one that, written again, is the
+    /// text byte for byte.
+    pub fn lex(text: &str, vocab: &Vocab) -> Option<Incident> {
+        let mut cx = Cx { vocab, problems: Vec::new() };
+        let inc = Incident::lex_top(text, &mut cx)?;
+        (cx.problems.is_empty() && !inc.history.is_empty() && inc.problems_together().is_empty())
+            .then_some(inc)
     }
 
     /// Reads a parsed document as an incident, naming every problem: each

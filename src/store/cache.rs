@@ -116,6 +116,11 @@ impl Month {
         (s == stat && changed < self.scanned_ns - RACY_MARGIN_NS).then(|| &self.data[range.clone()])
     }
 
+    /// Whether the cache has an entry for a file of this name.
+    pub fn holds(&self, name: &str) -> bool {
+        self.entries.binary_search_by(|e| self.data[e.0.clone()].cmp(name.as_bytes())).is_ok()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

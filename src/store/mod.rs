@@ -121,17 +121,16 @@ impl Store {
     /// Parses one file's text as an incident, checking that its id matches
     /// its file name and folder.
     pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
-        let shown = self.show_path(path);
-        // The fast reader is trusted only where the record it gives, written
-        // again, is the file byte for byte: the file is then exactly what
-        // lsms writes, which serde_yaml and PyYAML read alike (the property
-        // tests hold the writer to that). Anything else goes to serde_yaml.
-        if let Some(incident) = crate::codec::yaml_read::parse(&text)
-            .and_then(|v| Incident::read(&v, &self.vocab).ok())
-            .filter(|i| i.is_written_as(&text) && self.root.join(i.id.rel_path()) == path)
+        // A file in lsms's own form is read in one pass, each value from
+        // exactly the text the writer gives it (so, written again, it is the
+        // file byte for byte: what serde_yaml and PyYAML read alike, as the
+        // property tests hold the writer to). Anything else goes to serde_yaml.
+        if let Some(incident) =
+            Incident::lex(&text, &self.vocab).filter(|i| self.root.join(i.id.rel_path()) == path)
         {
             return Ok(Loaded { text, incident, canonical: true });
         }
+        let shown = self.show_path(path);
         if let Some((line, off)) = lint::conflict_marker(&text) {
             return Err(vec![Error::in_file(
                 &shown,
@@ -195,11 +194,17 @@ impl Store {
 
     /// [`Store::read`] of a file the scan has just listed and found to be a
     /// regular file: it is not looked at again before it is opened.
-    pub(crate) fn read_listed(&self, path: &Path) -> Result<Loaded, Vec<Error>> {
-        self.read_text(path, false).map_err(|e| vec![e]).and_then(|text| self.parse(path, text))
+    /// Gives the stat of the file read, taken from the open file.
+    pub(crate) fn read_listed(&self, path: &Path) -> Result<(Loaded, cache::Stat), Vec<Error>> {
+        let (text, stat) = self.read_text_stat(path, false).map_err(|e| vec![e])?;
+        self.parse(path, text).map(|l| (l, stat))
     }
 
     fn read_text(&self, path: &Path, look_first: bool) -> Result<String> {
+        self.read_text_stat(path, look_first).map(|(text, _)| text)
+    }
+
+    fn read_text_stat(&self, path: &Path, look_first: bool) -> Result<(String, cache::Stat)> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
         if look_first {
@@ -222,9 +227,11 @@ impl Store {
             .open(path)
             .map_err(Error::io("read", path))?;
         let meta = f.metadata().map_err(Error::io("read", path))?;
-        if let Some(e) = self.unreadable(path, &scan::Kind::from_meta(&meta)) {
+        let kind = scan::Kind::from_meta(&meta);
+        if let Some(e) = self.unreadable(path, &kind) {
             return Err(e);
         }
+        let scan::Kind::File(stat) = kind else { return Err(Error::failed("not a file")) };
         let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
         f.take(scan::MAX_FILE + 1).read_to_end(&mut bytes).map_err(Error::io("read", path))?;
         if bytes.len() as u64 > scan::MAX_FILE {
@@ -233,7 +240,7 @@ impl Store {
                 self.show_path(path)
             )));
         }
-        String::from_utf8(bytes).map_err(|e| {
+        String::from_utf8(bytes).map(|text| (text, stat)).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             Error::in_file(

@@ -13,6 +13,9 @@ pub(super) enum Kind {
     Dir,
     /// A regular file, with its stat (of the file a link points to).
     File(cache::Stat),
+    /// A regular file as its folder lists it, not yet looked at: a cold
+    /// read takes its stat from the open file, so one call fewer a file.
+    Listed,
     /// A FIFO, device or socket: never opened.
     Special,
 }
@@ -88,6 +91,7 @@ impl Store {
                 let path = e.path();
                 let kind = match e.file_type() {
                     Ok(t) if t.is_dir() => Ok(Kind::Dir),
+                    Ok(t) if t.is_file() => Ok(Kind::Listed),
                     Ok(t) => self.kind_of(&path, t),
                     Err(err) => Err(Error::io("read", &path)(err)),
                 };
@@ -111,7 +115,7 @@ impl Store {
                 ),
                 "an incident file is a few kilobytes: look at what made it so large (git log -p)",
             )),
-            Kind::File(_) => None,
+            Kind::File(_) | Kind::Listed => None,
             Kind::Dir => Some(Error::failed_with(
                 format!("{}: a folder where an incident file should be", self.show_path(path)),
                 "incidents/YYYY/MM/ holds only <id>.yaml files: move it out",
@@ -124,9 +128,10 @@ impl Store {
     }
 }
 
-/// A month folder's incident files, sorted by name, each with its stat or
-/// the problem that stops it being read, and its strays.
-type MonthFiles = (Vec<(String, Result<cache::Stat>)>, Vec<PathBuf>);
+/// A month folder's incident files, sorted by name, each with its stat
+/// where it was taken (a link's), or the problem that stops it being
+/// read, and its strays.
+type MonthFiles = (Vec<(String, Result<Option<cache::Stat>>)>, Vec<PathBuf>);
 
 fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
     let mut files = Vec::new();
@@ -139,7 +144,8 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
         let stat = kind.and_then(|k| match store.unreadable(&path, &k) {
             Some(e) => Err(e),
             None => match k {
-                Kind::File(s) => Ok(s),
+                Kind::File(s) => Ok(Some(s)),
+                Kind::Listed => Ok(None),
                 _ => Err(Error::failed("not a file")),
             },
         });
@@ -149,6 +155,19 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
 }
 
 impl Store {
+    /// The stat of a file its folder listed as a regular file.
+    fn stat_listed(&self, path: &Path) -> Result<Option<cache::Stat>> {
+        let meta = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?;
+        let kind = Kind::from_meta(&meta);
+        match self.unreadable(path, &kind) {
+            Some(e) => Err(e),
+            None => Ok(match kind {
+                Kind::File(s) => Some(s),
+                _ => None,
+            }),
+        }
+    }
+
     /// Keeps `check`'s warnings for a file not in lsms's form.
     fn note_warnings(&self, path: &Path, text: &str) {
         self.unformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -343,7 +362,7 @@ impl Store {
                     .map(|(n, stat)| match stat {
                         Ok(_) => {
                             let path = dir.join(n);
-                            map(self.read_listed(&path).map(|l| {
+                            map(self.read_listed(&path).map(|(l, _)| {
                                 if self.lint && !l.canonical {
                                     self.note_warnings(&path, &l.text);
                                 }
@@ -364,8 +383,16 @@ impl Store {
         let n_files = files.len();
         let mut dirty = cached.as_ref().is_none_or(|c| c.len() != n_files);
         let mut out = Vec::with_capacity(n_files);
-        let (names, stats): (Vec<String>, Vec<Result<cache::Stat>>) = files.into_iter().unzip();
+        let (names, stats): (Vec<String>, Vec<Result<Option<cache::Stat>>>) = files.into_iter().unzip();
         for (name, stat) in names.iter().zip(stats) {
+            // A file the cache holds is looked at (stat) to see whether it
+            // changed; one it does not is read at once.
+            let stat = match stat {
+                Ok(None) if cached.as_ref().is_some_and(|c| c.holds(name)) => {
+                    self.stat_listed(&dir.join(name))
+                }
+                other => other,
+            };
             let stat = match stat {
                 Ok(s) => s,
                 Err(e) => {
@@ -377,20 +404,21 @@ impl Store {
             // Each cache entry is a byte saying whether the file is in
             // lsms's own form, then the record. `check` looks again at a
             // file that is not, for its warnings.
-            let hit = cached
-                .as_ref()
-                .and_then(|c| c.get(name, &stat))
-                .filter(|b| !self.lint || b.first() == Some(&1))
-                .and_then(|b| crate::codec::binary::decode_with(b.get(1..)?, history).map(|i| (i, b)));
+            let hit = stat
+                .and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?)))
+                .filter(|(_, b)| !self.lint || b.first() == Some(&1))
+                .and_then(|(stat, b)| {
+                    crate::codec::binary::decode_with(b.get(1..)?, history).map(|i| (i, stat, b))
+                });
             let result = match hit {
-                Some((incident, bytes)) => {
+                Some((incident, stat, bytes)) => {
                     entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
                     Ok(incident)
                 }
                 None => {
                     dirty = true;
                     let path = dir.join(name);
-                    self.read_listed(&path).map(|l| {
+                    self.read_listed(&path).map(|(l, stat)| {
                         if self.lint && !l.canonical {
                             self.note_warnings(&path, &l.text);
                         }

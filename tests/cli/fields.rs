@@ -58,6 +58,21 @@ fn hand_written_fields_are_read_and_written_back_in_key_order() {
 }
 
 #[test]
+fn a_crime_reference_written_by_hand_says_the_police_were_told() {
+    let s = Store::new();
+    let id = s.report(&["--category", "theft", "--summary", "Laptop taken"]);
+    // No `informed:` key: it was read as missing, and the whole record
+    // failed with a problem that named no field.
+    add(&s, &id, "police: { crime_ref: MP/26/0001 }\n");
+    s.run(&["check"]).ok().says("no problems");
+    let out = s.run(&["show", &id, "--format", "json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["police"]["informed"], serde_json::json!(true), "{}", out.stdout);
+    s.run(&["fmt", &id]).ok();
+    assert!(s.read(&id).contains("police: { informed: true, crime_ref: MP/26/0001 }\n"), "{}", s.read(&id));
+}
+
+#[test]
 fn every_problem_in_the_new_fields_is_named_by_field() {
     let s = Store::new();
     let id = s.report(&["--category", "theft", "--summary", "Laptop taken"]);
@@ -75,7 +90,7 @@ fn every_problem_in_the_new_fields_is_named_by_field() {
     s.run(&["check"])
         .fails(1)
         .says("unknown flag 'wepon' (did you mean 'weapon'?)")
-        .says("flag 'weapon' is given twice")
+        .says("'weapon' is given twice in `flags`: list each once")
         .says("`weapon` should be one line")
         .says("`refs.datix` is empty")
         .says("`refs.crimint` should be text")
