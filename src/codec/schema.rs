@@ -1071,7 +1071,7 @@ string_kind!(
 
 fn read_line(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
     let s = text_of(n, at, cx)?;
-    if s.contains(crate::model::text::LINE_BREAKS) {
+    if !crate::model::text::is_one_line(&s) {
         cx.bad(at, format!("`{at}` should be one line"));
         return None;
     }

@@ -11,8 +11,9 @@ use std::fmt::Write as _;
 pub const LINE_BREAKS: &[char] = &['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{0B}', '\u{0C}'];
 
 /// Is `s` free of line breaks of every kind (LF, CR, NEL, LS, PS, VT, FF)?
+/// (A byte scan first: the breaks beyond ASCII start with 0xC2 or 0xE2.)
 pub fn is_one_line(s: &str) -> bool {
-    !s.contains(LINE_BREAKS)
+    !s.bytes().any(|b| matches!(b, b'\n' | b'\r' | 0x0B | 0x0C | 0xC2 | 0xE2)) || !s.contains(LINE_BREAKS)
 }
 
 /// Refuses a line break in a field that is one line by the schema.
@@ -90,8 +91,17 @@ pub fn can_be_plain(s: &str) -> bool {
 }
 
 /// Every character may stand in a plain scalar, and no `: ` ends a key
-/// (`#` is refused anywhere, so ` #` never starts a comment).
+/// (`#` is refused anywhere, so ` #` never starts a comment). ASCII, the
+/// common case, by bytes.
 fn plain_chars(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return b.iter().enumerate().all(|(i, &c)| match c {
+            b' ' => i == 0 || b[i - 1] != b':',
+            b',' | b'[' | b']' | b'{' | b'}' | b'?' | b'#' => false,
+            c => c.is_ascii_graphic(),
+        });
+    }
     let mut prev = '\0';
     for c in s.chars() {
         let ok = if c == ' ' {

@@ -41,6 +41,14 @@ pub struct Store {
 }
 
 /// One incident as read from its file, with the text it was read from.
+/// A file read by the scan of the whole store.
+pub(crate) struct Scanned {
+    pub incident: Incident,
+    pub stat: cache::Stat,
+    /// The text of a file not in lsms's own form (`check` warns of it).
+    pub unformed: Option<String>,
+}
+
 pub struct Loaded {
     pub text: String,
     pub incident: Incident,
@@ -121,15 +129,22 @@ impl Store {
     /// Parses one file's text as an incident, checking that its id matches
     /// its file name and folder.
     pub fn parse(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
-        // A file in lsms's own form is read in one pass, each value from
-        // exactly the text the writer gives it (so, written again, it is the
-        // file byte for byte: what serde_yaml and PyYAML read alike, as the
-        // property tests hold the writer to). Anything else goes to serde_yaml.
-        if let Some(incident) =
-            Incident::lex(&text, &self.vocab).filter(|i| self.root.join(i.id.rel_path()) == path)
-        {
-            return Ok(Loaded { text, incident, canonical: true });
+        match self.lex(path, &text) {
+            Some(incident) => Ok(Loaded { text, incident, canonical: true }),
+            None => self.parse_general(path, text),
         }
+    }
+
+    /// A file in lsms's own form, read in one pass: each value from exactly
+    /// the text the writer gives it (so, written again, it is the file byte
+    /// for byte: what serde_yaml and PyYAML read alike, as the property
+    /// tests hold the writer to), in the place its id says.
+    fn lex(&self, path: &Path, text: &str) -> Option<Incident> {
+        Incident::lex(text, &self.vocab).filter(|i| self.root.join(i.id.rel_path()) == path)
+    }
+
+    /// A file not in lsms's form, read by serde_yaml, every problem named.
+    fn parse_general(&self, path: &Path, text: String) -> Result<Loaded, Vec<Error>> {
         let shown = self.show_path(path);
         if let Some((line, off)) = lint::conflict_marker(&text) {
             return Err(vec![Error::in_file(
@@ -193,18 +208,34 @@ impl Store {
     }
 
     /// [`Store::read`] of a file the scan has just listed and found to be a
-    /// regular file: it is not looked at again before it is opened.
-    /// Gives the stat of the file read, taken from the open file.
-    pub(crate) fn read_listed(&self, path: &Path) -> Result<(Loaded, cache::Stat), Vec<Error>> {
-        let (text, stat) = self.read_text_stat(path, false).map_err(|e| vec![e])?;
-        self.parse(path, text).map(|l| (l, stat))
+    /// regular file: it is not looked at again before it is opened, and it
+    /// is read into a buffer each reading thread keeps (a file in lsms's
+    /// form needs no text of its own). Gives the record, the stat of the
+    /// file read, and the text of a file not in lsms's form.
+    pub(crate) fn read_listed(&self, path: &Path) -> Result<Scanned, Vec<Error>> {
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(8192));
+        }
+        BUF.with_borrow_mut(|buf| {
+            let stat = self.read_bytes(path, false, buf).map_err(|e| vec![e])?;
+            if let Some(incident) = std::str::from_utf8(buf).ok().and_then(|text| self.lex(path, text)) {
+                return Ok(Scanned { incident, stat, unformed: None });
+            }
+            let text = self.utf8(path, buf.clone()).map_err(|e| vec![e])?;
+            let l = self.parse_general(path, text)?;
+            Ok(Scanned { incident: l.incident, stat, unformed: (!l.canonical).then_some(l.text) })
+        })
     }
 
     fn read_text(&self, path: &Path, look_first: bool) -> Result<String> {
-        self.read_text_stat(path, look_first).map(|(text, _)| text)
+        let mut bytes = Vec::new();
+        self.read_bytes(path, look_first, &mut bytes)?;
+        self.utf8(path, bytes)
     }
 
-    fn read_text_stat(&self, path: &Path, look_first: bool) -> Result<(String, cache::Stat)> {
+    /// Reads a file's bytes into `bytes` (cleared first); gives its stat,
+    /// from the open file.
+    fn read_bytes(&self, path: &Path, look_first: bool, bytes: &mut Vec<u8>) -> Result<cache::Stat> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
         if look_first {
@@ -232,15 +263,20 @@ impl Store {
             return Err(e);
         }
         let scan::Kind::File(stat) = kind else { return Err(Error::failed("not a file")) };
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-        f.take(scan::MAX_FILE + 1).read_to_end(&mut bytes).map_err(Error::io("read", path))?;
+        bytes.clear();
+        bytes.reserve(meta.len() as usize + 1);
+        f.take(scan::MAX_FILE + 1).read_to_end(bytes).map_err(Error::io("read", path))?;
         if bytes.len() as u64 > scan::MAX_FILE {
             return Err(Error::failed(format!(
                 "{}: grew past the size limit while read",
                 self.show_path(path)
             )));
         }
-        String::from_utf8(bytes).map(|text| (text, stat)).map_err(|e| {
+        Ok(stat)
+    }
+
+    fn utf8(&self, path: &Path, bytes: Vec<u8>) -> Result<String> {
+        String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             Error::in_file(

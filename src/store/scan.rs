@@ -168,6 +168,15 @@ impl Store {
         }
     }
 
+    /// A file read by the scan: `check` keeps the warnings for one not in
+    /// lsms's form. Gives its record, stat, and whether it is in that form.
+    fn note_unformed(&self, path: &Path, l: super::Scanned) -> (Incident, cache::Stat, bool) {
+        if let (true, Some(text)) = (self.lint, &l.unformed) {
+            self.note_warnings(path, text);
+        }
+        (l.incident, l.stat, l.unformed.is_none())
+    }
+
     /// Keeps `check`'s warnings for a file not in lsms's form.
     fn note_warnings(&self, path: &Path, text: &str) {
         self.unformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -362,12 +371,7 @@ impl Store {
                     .map(|(n, stat)| match stat {
                         Ok(_) => {
                             let path = dir.join(n);
-                            map(self.read_listed(&path).map(|(l, _)| {
-                                if self.lint && !l.canonical {
-                                    self.note_warnings(&path, &l.text);
-                                }
-                                l.incident
-                            }))
+                            map(self.read_listed(&path).map(|l| self.note_unformed(&path, l).0))
                         }
                         Err(e) => map(Err(vec![e])),
                     })
@@ -418,15 +422,13 @@ impl Store {
                 None => {
                     dirty = true;
                     let path = dir.join(name);
-                    self.read_listed(&path).map(|(l, stat)| {
-                        if self.lint && !l.canonical {
-                            self.note_warnings(&path, &l.text);
-                        }
-                        let mut bytes = Vec::with_capacity(l.text.len());
-                        bytes.push(u8::from(l.canonical));
-                        crate::codec::binary::encode_into(&l.incident, &mut bytes);
+                    self.read_listed(&path).map(|l| {
+                        let (incident, stat, canonical) = self.note_unformed(&path, l);
+                        let mut bytes = Vec::with_capacity(1024);
+                        bytes.push(u8::from(canonical));
+                        crate::codec::binary::encode_into(&incident, &mut bytes);
                         entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
-                        l.incident
+                        incident
                     })
                 }
             };
