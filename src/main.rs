@@ -18,6 +18,12 @@ use error::{Error, Result};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// jemalloc: reading every file of a store builds some forty small strings
+/// a record, and glibc's malloc spent a fifth to a quarter of that time
+/// consolidating its free lists (bench/README.md has the figures).
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     match std::env::var("LSMS_NOW") {
         Ok(s) if !s.trim().is_empty() => {

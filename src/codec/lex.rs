@@ -8,7 +8,7 @@
 //! needed, a key of one's own, a value `read` refuses) gives `None`, and
 //! the file is read the general way, which names every problem.
 
-use crate::model::text::{can_be_literal, can_be_plain, yaml_printable};
+use crate::model::text::{can_be_literal, can_be_plain, plain_ends, yaml_printable};
 use crate::model::time::Stamp;
 use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use std::borrow::Cow;
@@ -32,8 +32,29 @@ pub fn string(s: &str) -> Option<(Cow<'_, str>, &str)> {
         let (v, rest) = quoted(s)?;
         return (!can_be_plain(&v)).then_some((v, rest));
     }
-    let (t, rest) = token(s);
-    can_be_plain(t).then_some((Cow::Borrowed(t), rest))
+    // ASCII, the common case, is checked as the token is found: one pass.
+    let b = s.as_bytes();
+    let mut end = 0;
+    while let Some(&c) = b.get(end) {
+        match c {
+            b',' | b']' | b'}' | b'\n' => break,
+            b'[' | b'{' | b'?' | b'#' => return None,
+            b' ' if end > 0 && b[end - 1] == b':' => return None,
+            0x80.. => {
+                let (t, rest) = token(s);
+                return can_be_plain(t).then_some((Cow::Borrowed(t), rest));
+            }
+            b' ' => {}
+            c if !c.is_ascii_graphic() => return None,
+            _ => {}
+        }
+        end += 1;
+    }
+    if b.get(end) == Some(&b'}') && end > 0 && b[end - 1] == b' ' {
+        end -= 1;
+    }
+    let (t, rest) = s.split_at(end);
+    plain_ends(t).then_some((Cow::Borrowed(t), rest))
 }
 
 /// A string key of a flow mapping, as `text::scalar` writes it, and what

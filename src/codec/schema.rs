@@ -381,7 +381,7 @@ fn flow_field<'s, T>(
     lex: impl FnOnce(&'s str) -> Option<(T, &'s str)>,
 ) -> Option<Option<T>> {
     let t = if *first { Some(*s) } else { s.strip_prefix(", ") };
-    let Some(t) = t.and_then(|t| t.strip_prefix(key)).and_then(|t| t.strip_prefix(": ")) else {
+    let Some(t) = t.and_then(|t| strip_key(t, key)).and_then(|t| t.strip_prefix(": ")) else {
         return Some(None);
     };
     let (v, rest) = lex(t)?;
@@ -390,13 +390,19 @@ fn flow_field<'s, T>(
     Some(Some(v))
 }
 
+/// `s` after `key`, if it starts with it (most fields are absent from
+/// most records: the first byte settles nearly every one of them).
+fn strip_key<'s>(s: &'s str, key: &str) -> Option<&'s str> {
+    (s.as_bytes().first() == key.as_bytes().first()).then(|| s.strip_prefix(key)).flatten()
+}
+
 /// A field at the top of a file in lsms's own form (after `key:`).
 fn top_field<'s, T>(
     s: &mut &'s str,
     key: &str,
     lex: impl FnOnce(&'s str) -> Option<(T, &'s str)>,
 ) -> Option<Option<T>> {
-    let Some(t) = s.strip_prefix(key).and_then(|t| t.strip_prefix(':')) else { return Some(None) };
+    let Some(t) = strip_key(s, key).and_then(|t| t.strip_prefix(':')) else { return Some(None) };
     let (v, rest) = lex(t)?;
     *s = rest;
     Some(Some(v))
@@ -439,7 +445,10 @@ fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>,
         return Some((v, rest.strip_prefix('\n')?));
     }
     let mut s = s.strip_prefix('\n')?;
-    let mut out = Vec::new();
+    // Sized at once: a history of a dozen entries grown a step at a time
+    // was a good part of a cold read's allocating.
+    let items = s.split_inclusive('\n').take_while(|l| l.starts_with("  - ")).count();
+    let mut out = Vec::with_capacity(items);
     while let Some(t) = s.strip_prefix("  - ") {
         let (v, rest) = C::lex(t, cx)?;
         out.push(v);

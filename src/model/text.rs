@@ -80,6 +80,13 @@ pub fn plain_is_not_string(s: &str) -> bool {
 /// Can `s` be written as a plain scalar, in block and in flow context, and
 /// be read back as this very string by YAML 1.1 and 1.2 readers alike?
 pub fn can_be_plain(s: &str) -> bool {
+    plain_ends(s) && plain_chars(s)
+}
+
+/// [`can_be_plain`] for a string whose characters are already known to
+/// pass [`plain_chars`]: its first and last characters, and what YAML
+/// would read it as.
+pub fn plain_ends(s: &str) -> bool {
     let Some(first) = s.chars().next() else { return false };
     let last = s.chars().next_back().unwrap_or(first);
     !first.is_whitespace()
@@ -87,7 +94,6 @@ pub fn can_be_plain(s: &str) -> bool {
         && last != ':'
         && !"-?:,[]{}#&*!|>'\"%@`\\".contains(first)
         && !plain_is_not_string(s)
-        && plain_chars(s)
 }
 
 /// Every character may stand in a plain scalar, and no `: ` ends a key

@@ -140,7 +140,25 @@ impl Store {
     /// for byte: what serde_yaml and PyYAML read alike, as the property
     /// tests hold the writer to), in the place its id says.
     fn lex(&self, path: &Path, text: &str) -> Option<Incident> {
-        Incident::lex(text, &self.vocab).filter(|i| self.root.join(i.id.rel_path()) == path)
+        Incident::lex(text, &self.vocab).filter(|i| self.is_home(&i.id, path))
+    }
+
+    /// Is `path` the file `id` belongs in (`incidents/YYYY/MM/<id>.yaml`)?
+    /// Compared name by name, with no path made for it.
+    fn is_home(&self, id: &Id, path: &Path) -> bool {
+        let id = id.as_str();
+        fn name(p: Option<&Path>) -> Option<&[u8]> {
+            p.and_then(Path::file_name).map(std::ffi::OsStr::as_encoded_bytes)
+        }
+        let file = name(Some(path));
+        let month = path.parent();
+        let year = month.and_then(Path::parent);
+        let top = year.and_then(Path::parent);
+        file.and_then(|f| f.strip_suffix(b".yaml")) == Some(id.as_bytes())
+            && name(month) == id.as_bytes().get(4..6)
+            && name(year) == id.as_bytes().get(..4)
+            && name(top) == Some(b"incidents")
+            && top.and_then(Path::parent) == Some(self.root.as_path())
     }
 
     /// A file not in lsms's form, read by serde_yaml, every problem named.

@@ -128,6 +128,13 @@ impl Store {
     }
 }
 
+/// A cache entry being made: bytes of the cache as read, or a record
+/// encoded anew into the month's buffer.
+enum Held<'c> {
+    Kept(&'c [u8]),
+    New(std::ops::Range<usize>),
+}
+
 /// A month folder's incident files, sorted by name, each with its stat
 /// where it was taken (a link's), or the problem that stops it being
 /// read, and its strays.
@@ -383,7 +390,11 @@ impl Store {
             dir.strip_prefix(self.root.join("incidents")).map(|m| m.to_string_lossy().replace('/', "-"));
         let cache_path = self.root.join(".lsms/cache").join(format!("{}.bin", month.unwrap_or_default()));
         let cached = cache::Month::load(&cache_path, self.cache_key);
-        let mut entries = Vec::with_capacity(files.len());
+        // The cache entries: borrowed from the cache read, or records
+        // encoded anew into one buffer for the month (a buffer a file was
+        // over a kilobyte each, which glibc pays for).
+        let mut entries: Vec<(&str, cache::Stat, Held<'_>)> = Vec::with_capacity(files.len());
+        let mut fresh = Vec::new();
         let n_files = files.len();
         let mut dirty = cached.as_ref().is_none_or(|c| c.len() != n_files);
         let mut out = Vec::with_capacity(n_files);
@@ -416,7 +427,7 @@ impl Store {
                 });
             let result = match hit {
                 Some((incident, stat, bytes)) => {
-                    entries.push((name.as_str(), stat, std::borrow::Cow::Borrowed(bytes)));
+                    entries.push((name.as_str(), stat, Held::Kept(bytes)));
                     Ok(incident)
                 }
                 None => {
@@ -424,10 +435,10 @@ impl Store {
                     let path = dir.join(name);
                     self.read_listed(&path).map(|l| {
                         let (incident, stat, canonical) = self.note_unformed(&path, l);
-                        let mut bytes = Vec::with_capacity(1024);
-                        bytes.push(u8::from(canonical));
-                        crate::codec::binary::encode_into(&incident, &mut bytes);
-                        entries.push((name.as_str(), stat, std::borrow::Cow::Owned(bytes)));
+                        let start = fresh.len();
+                        fresh.push(u8::from(canonical));
+                        crate::codec::binary::encode_into(&incident, &mut fresh);
+                        entries.push((name.as_str(), stat, Held::New(start..fresh.len())));
                         incident
                     })
                 }
@@ -436,6 +447,16 @@ impl Store {
         }
         if dirty {
             // A cache that cannot be written (a read-only store) only costs speed.
+            let entries: Vec<(&str, cache::Stat, &[u8])> = entries
+                .into_iter()
+                .map(|(name, stat, held)| {
+                    let bytes = match held {
+                        Held::Kept(b) => b,
+                        Held::New(r) => &fresh[r],
+                    };
+                    (name, stat, bytes)
+                })
+                .collect();
             let _ = cache::save(&cache_path, self.cache_key, scanned, &entries);
         }
         (out, strays)
