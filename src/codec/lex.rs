@@ -36,17 +36,16 @@ pub fn string(s: &str) -> Option<(Cow<'_, str>, &str)> {
     let b = s.as_bytes();
     let mut end = 0;
     while let Some(&c) = b.get(end) {
-        match c {
-            b',' | b']' | b'}' | b'\n' => break,
-            b'[' | b'{' | b'?' | b'#' => return None,
-            b' ' if end > 0 && b[end - 1] == b':' => return None,
-            0x80.. => {
+        match PLAIN[usize::from(c)] {
+            Plain::Char => {}
+            Plain::End => break,
+            Plain::Space if end > 0 && b[end - 1] == b':' => return None,
+            Plain::Space => {}
+            Plain::Other => {
                 let (t, rest) = token(s);
                 return can_be_plain(t).then_some((Cow::Borrowed(t), rest));
             }
-            b' ' => {}
-            c if !c.is_ascii_graphic() => return None,
-            _ => {}
+            Plain::Bad => return None,
         }
         end += 1;
     }
@@ -67,6 +66,38 @@ pub fn key(s: &str) -> Option<(Cow<'_, str>, &str)> {
     let (t, rest) = s.split_at(s.find(": ")?);
     can_be_plain(t).then_some((Cow::Borrowed(t), rest))
 }
+
+/// What a byte is to a plain token.
+#[derive(Clone, Copy)]
+enum Plain {
+    /// A character a plain scalar may hold anywhere.
+    Char,
+    /// The end of the token: `,`, `]`, `}` or the line's end.
+    End,
+    /// A space: not after a `:`.
+    Space,
+    /// Not ASCII: the general check decides.
+    Other,
+    /// Never in a plain scalar lsms writes.
+    Bad,
+}
+
+const PLAIN: [Plain; 256] = {
+    let mut t = [Plain::Bad; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c as u8 {
+            b',' | b']' | b'}' | b'\n' => Plain::End,
+            b'[' | b'{' | b'?' | b'#' => Plain::Bad,
+            b' ' => Plain::Space,
+            0x80.. => Plain::Other,
+            x if x.is_ascii_graphic() => Plain::Char,
+            _ => Plain::Bad,
+        };
+        c += 1;
+    }
+    t
+};
 
 /// A double-quoted scalar as `text::double_quoted` writes it: only the
 /// escapes it makes, each only where it makes it.

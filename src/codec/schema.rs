@@ -380,8 +380,8 @@ fn flow_field<'s, T>(
     first: &mut bool,
     lex: impl FnOnce(&'s str) -> Option<(T, &'s str)>,
 ) -> Option<Option<T>> {
-    let t = if *first { Some(*s) } else { s.strip_prefix(", ") };
-    let Some(t) = t.and_then(|t| strip_key(t, key)).and_then(|t| t.strip_prefix(": ")) else {
+    let t = if *first { Some(*s) } else { strip_key(s, ", ") };
+    let Some(t) = t.and_then(|t| strip_key(t, key)).and_then(|t| strip_key(t, ": ")) else {
         return Some(None);
     };
     let (v, rest) = lex(t)?;
@@ -393,7 +393,9 @@ fn flow_field<'s, T>(
 /// `s` after `key`, if it starts with it (most fields are absent from
 /// most records: the first byte settles nearly every one of them).
 fn strip_key<'s>(s: &'s str, key: &str) -> Option<&'s str> {
-    (s.as_bytes().first() == key.as_bytes().first()).then(|| s.strip_prefix(key)).flatten()
+    let (b, k) = (s.as_bytes(), key.as_bytes());
+    // Byte by byte: a call to memcmp costs more than these short keys.
+    (b.len() >= k.len() && b.iter().zip(k).all(|(x, y)| x == y)).then(|| &s[k.len()..])
 }
 
 /// A field at the top of a file in lsms's own form (after `key:`).
@@ -445,10 +447,7 @@ fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>,
         return Some((v, rest.strip_prefix('\n')?));
     }
     let mut s = s.strip_prefix('\n')?;
-    // Sized at once: a history of a dozen entries grown a step at a time
-    // was a good part of a cold read's allocating.
-    let items = s.split_inclusive('\n').take_while(|l| l.starts_with("  - ")).count();
-    let mut out = Vec::with_capacity(items);
+    let mut out = Vec::new();
     while let Some(t) = s.strip_prefix("  - ") {
         let (v, rest) = C::lex(t, cx)?;
         out.push(v);

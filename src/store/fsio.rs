@@ -26,6 +26,26 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// `O_NONBLOCK` (Linux): opening a FIFO never waits for a writer.
 pub const O_NONBLOCK: i32 = 0o4000;
 
+/// A folder held open, so the files in it are opened by name alone (as
+/// grep does), not by walking the store's whole path again for each.
+pub struct Folder(std::os::fd::OwnedFd);
+
+impl Folder {
+    pub fn open(dir: &Path) -> io::Result<Folder> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        Ok(Folder(rustix::fs::open(dir, flags, Mode::empty())?))
+    }
+
+    /// Opens a file in the folder for reading; a FIFO does not wait for a
+    /// writer (`O_NONBLOCK`), a symbolic link is followed.
+    pub fn open_file(&self, name: &std::ffi::OsStr) -> io::Result<File> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        Ok(File::from(rustix::fs::openat(&self.0, name, flags, Mode::empty())?))
+    }
+}
+
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }

@@ -226,16 +226,21 @@ impl Store {
     }
 
     /// [`Store::read`] of a file the scan has just listed and found to be a
-    /// regular file: it is not looked at again before it is opened, and it
+    /// regular file (in `folder`, where that is open): it is not looked at
+    /// again before it is opened, and it
     /// is read into a buffer each reading thread keeps (a file in lsms's
     /// form needs no text of its own). Gives the record, the stat of the
     /// file read, and the text of a file not in lsms's form.
-    pub(crate) fn read_listed(&self, path: &Path) -> Result<Scanned, Vec<Error>> {
+    pub(crate) fn read_listed(
+        &self,
+        folder: Option<&fsio::Folder>,
+        path: &Path,
+    ) -> Result<Scanned, Vec<Error>> {
         thread_local! {
             static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(8192));
         }
         BUF.with_borrow_mut(|buf| {
-            let stat = self.read_bytes(path, false, buf).map_err(|e| vec![e])?;
+            let stat = self.read_bytes_in(folder, path, false, buf).map_err(|e| vec![e])?;
             if let Some(incident) = std::str::from_utf8(buf).ok().and_then(|text| self.lex(path, text)) {
                 return Ok(Scanned { incident, stat, unformed: None });
             }
@@ -254,6 +259,17 @@ impl Store {
     /// Reads a file's bytes into `bytes` (cleared first); gives its stat,
     /// from the open file.
     fn read_bytes(&self, path: &Path, look_first: bool, bytes: &mut Vec<u8>) -> Result<cache::Stat> {
+        self.read_bytes_in(None, path, look_first, bytes)
+    }
+
+    /// [`Store::read_bytes`] of a file in `folder`, where it is open.
+    fn read_bytes_in(
+        &self,
+        folder: Option<&fsio::Folder>,
+        path: &Path,
+        look_first: bool,
+        bytes: &mut Vec<u8>,
+    ) -> Result<cache::Stat> {
         use std::io::Read;
         use std::os::unix::fs::OpenOptionsExt;
         if look_first {
@@ -270,11 +286,11 @@ impl Store {
         // O_NONBLOCK: should the file have become a FIFO since, opening it
         // does not wait for a writer; the stat of what was opened decides.
         use fsio::O_NONBLOCK;
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(O_NONBLOCK)
-            .open(path)
-            .map_err(Error::io("read", path))?;
+        let f = match (folder, path.file_name()) {
+            (Some(d), Some(name)) => d.open_file(name),
+            _ => std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path),
+        }
+        .map_err(Error::io("read", path))?;
         let meta = f.metadata().map_err(Error::io("read", path))?;
         let kind = scan::Kind::from_meta(&meta);
         if let Some(e) = self.unreadable(path, &kind) {

@@ -367,6 +367,8 @@ impl Store {
         map: &impl Fn(Result<Incident, Vec<Error>>) -> T,
     ) -> (Vec<T>, Vec<PathBuf>) {
         let scanned = cache::now_ns();
+        // Files are opened by name in the folder (where it opens; else by path).
+        let folder = fsio::Folder::open(dir).ok();
         let (files, strays) = match month_files(self, dir) {
             Ok(x) => x,
             Err(e) => return (vec![map(Err(vec![e]))], Vec::new()),
@@ -378,7 +380,9 @@ impl Store {
                     .map(|(n, stat)| match stat {
                         Ok(_) => {
                             let path = dir.join(n);
-                            map(self.read_listed(&path).map(|l| self.note_unformed(&path, l).0))
+                            map(self
+                                .read_listed(folder.as_ref(), &path)
+                                .map(|l| self.note_unformed(&path, l).0))
                         }
                         Err(e) => map(Err(vec![e])),
                     })
@@ -433,7 +437,7 @@ impl Store {
                 None => {
                     dirty = true;
                     let path = dir.join(name);
-                    self.read_listed(&path).map(|l| {
+                    self.read_listed(folder.as_ref(), &path).map(|l| {
                         let (incident, stat, canonical) = self.note_unformed(&path, l);
                         let start = fresh.len();
                         fresh.push(u8::from(canonical));
