@@ -58,13 +58,15 @@ pub fn string(s: &str) -> Option<(Cow<'_, str>, &str)> {
 
 /// A string key of a flow mapping, as `text::scalar` writes it, and what
 /// follows (from its `: `).
+/// (YAML readers read a key only up to 1024 bytes as written.)
 pub fn key(s: &str) -> Option<(Cow<'_, str>, &str)> {
-    if s.starts_with('"') {
-        let (v, rest) = quoted(s)?;
-        return (!can_be_plain(&v)).then_some((v, rest));
-    }
-    let (t, rest) = s.split_at(s.find(": ")?);
-    can_be_plain(t).then_some((Cow::Borrowed(t), rest))
+    let (k, rest) = if s.starts_with('"') {
+        quoted(s).filter(|(v, _)| !can_be_plain(v))?
+    } else {
+        let (t, rest) = s.split_at(s.find(": ")?);
+        (can_be_plain(t).then_some(Cow::Borrowed(t))?, rest)
+    };
+    (s.len() - rest.len() <= 1024).then_some((k, rest))
 }
 
 /// What a byte is to a plain token.
@@ -171,7 +173,9 @@ pub fn literal_top(s: &str) -> Option<(Cow<'_, str>, &str)> {
         let content = if line.is_empty() {
             ""
         } else {
+            // A blank line is written bare, never as its indentation.
             match line.strip_prefix("  ") {
+                Some("") => return None,
                 Some(c) => c,
                 None => break,
             }
@@ -222,7 +226,8 @@ pub fn stamp(s: &str) -> Option<(Stamp, &str)> {
     }
     let day = ymd(b)?;
     let time = NaiveTime::from_hms_opt(two(b, 11)?, two(b, 14)?, two(b, 17)?)?;
-    let off = i32::try_from(two(b, 20)? * 3600 + two(b, 23)? * 60).ok()?;
+    let minutes = two(b, 23).filter(|m| *m < 60)?;
+    let off = i32::try_from(two(b, 20)? * 3600 + minutes * 60).ok()?;
     let off = match b[19] {
         b'+' => off,
         b'-' if off != 0 => -off,
@@ -251,6 +256,10 @@ mod tests {
             assert_eq!(string(other), None, "{other}");
         }
         assert_eq!(token("Ward 3 }"), ("Ward 3", " }"));
+        // A key YAML readers would not read: over 1024 bytes as written.
+        let long = format!("{}: x", "k".repeat(1025));
+        assert_eq!(key(&long), None);
+        assert_eq!(key(&long[1..]).map(|(k, _)| k.len()), Some(1024));
     }
 
     #[test]
@@ -266,6 +275,8 @@ mod tests {
             "2026-02-30T14:30:00+00:00",
             "2026-11-24T14:30:00Z",
             "2026-11-24T14:30+00:00",
+            "2026-11-24T14:30:00+00:75",
+            "2026-11-24T14:30:00+00:60",
         ] {
             assert_eq!(stamp(other), None, "{other}");
         }
@@ -282,8 +293,10 @@ mod tests {
             let (v, rest) = literal_top(&text[2..]).unwrap_or_else(|| panic!("{text}"));
             assert_eq!((v.as_ref(), rest), (s, "next: 1\n"));
         }
-        // A blank line the clipping block would drop, and a wrong indicator.
+        // A blank line the clipping block would drop, a wrong indicator, and
+        // a blank line written as its indentation.
         assert_eq!(literal_top(" |\n  a\n\nnext: 1\n"), None);
+        assert_eq!(literal_top(" |\n  one\n  \n  two\n"), None);
         assert_eq!(literal_top(" |-\n  a\n"), None);
         assert_eq!(literal_top(" one line\n"), Some((Cow::Borrowed("one line"), "")));
         assert_eq!(literal_top(" \"a\\nb\"\n"), None, "a block where it can be one");

@@ -1563,6 +1563,10 @@ impl Codec for Refs {
         let rest = loop {
             let (k, r) = lex::key(s)?;
             let (v, r) = lex::string(r.strip_prefix(": ")?)?;
+            // A key given twice: YAML readers refuse the mapping.
+            if pairs.iter().any(|(x, _): &(Node<'_>, Node<'_>)| x.as_str() == Some(&*k)) {
+                return None;
+            }
             pairs.push((Node::Str(k), Node::Str(v)));
             match r.strip_prefix(", ") {
                 Some(r) => s = r,

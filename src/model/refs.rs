@@ -1,8 +1,15 @@
 //! References in other systems (`refs: { datix: DX-1001 }`): what a system
 //! name and a reference may be, and setting or removing one. Pure.
 
+/// The longest system name, in characters. A name is a key of a flow
+/// mapping, which YAML readers (libyaml, so serde_yaml and PyYAML) read only
+/// up to 1024 bytes as written: 100 characters stay under that even when
+/// every one is written as an escape.
+pub const MAX_SYSTEM: usize = 100;
+
 /// A system's name: one line, not blank, without `=` (the separator of
-/// `--ref SYSTEM=REF` and of the export's `datix=DX-1001`). Trimmed.
+/// `--ref SYSTEM=REF` and of the export's `datix=DX-1001`), at most
+/// [`MAX_SYSTEM`] characters. Trimmed.
 pub fn check_system(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.is_empty() {
@@ -10,6 +17,12 @@ pub fn check_system(s: &str) -> Result<String, String> {
     }
     if t.contains(super::text::LINE_BREAKS) || t.contains('=') {
         return Err(format!("system name '{t}' should be one line without `=`, like datix"));
+    }
+    let n = t.chars().count();
+    if n > MAX_SYSTEM {
+        return Err(format!(
+            "a system's name is at most {MAX_SYSTEM} characters, and this one has {n}: shorten it, like datix"
+        ));
     }
     Ok(t.to_string())
 }

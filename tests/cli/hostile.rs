@@ -409,3 +409,44 @@ fn no_argument_of_any_command_makes_lsms_panic() {
         assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
     }
 }
+
+/// Hand edits that look like lsms's own form but are not what it writes:
+/// each is read the general way (a problem named, or `fmt` to tidy), never
+/// taken by the one-pass reader as something else.
+#[test]
+fn near_misses_of_lsms_form_are_not_read_as_it() {
+    let s = Store::new();
+    let edit = |id: &str, from: &str, to: &str| {
+        let p = s.path_of(id);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{from:?} not in\n{text}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // An offset of 75 minutes is not a time: it was read as +01:15.
+    let a = theft(&s, "Phone taken");
+    let occurred = s.read(&a).lines().find(|l| l.starts_with("occurred_at: ")).unwrap().to_string();
+    edit(&a, &occurred, &format!("{}+00:75", &occurred[..occurred.len() - 6]));
+    s.run(&["check"]).fails(1).says("is not an RFC 3339 time");
+    edit(&a, &format!("{}+00:75", &occurred[..occurred.len() - 6]), &occurred);
+    // A system named twice: YAML readers refuse the mapping.
+    s.run(&["update", &a, "--ref", "datix=DX-1"]).ok();
+    edit(&a, "refs: { datix: DX-1 }", "refs: { datix: DX-1, datix: DX-2 }");
+    s.run(&["check"]).fails(1).says("duplicate entry");
+    edit(&a, "refs: { datix: DX-1, datix: DX-2 }", "refs: { datix: DX-1 }");
+    // A blank line of a block written as its indentation reads the same,
+    // but is not lsms's form: `fmt --check` names it.
+    let b = s.report(&["--category", "theft", "--summary", "Bag taken", "--description", "one\n\ntwo\n"]);
+    edit(&b, "  one\n\n  two\n", "  one\n  \n  two\n");
+    s.run(&["check"]).ok().says("no problems");
+    s.run(&["fmt", "--check"]).fails(1);
+    s.run(&["fmt", &b]).ok();
+    assert!(s.read(&b).contains("  one\n\n  two\n"), "{}", s.read(&b));
+    // A system name no YAML reader could read back as a key is refused.
+    let before = s.snapshot();
+    let long = "k".repeat(101);
+    s.run(&["update", &a, "--ref", &format!("{long}=X1")])
+        .fails(1)
+        .says("a system's name is at most 100 characters");
+    assert_eq!(s.snapshot(), before, "store unchanged");
+    s.run(&["fmt", "--check"]).ok();
+}
