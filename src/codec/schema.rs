@@ -495,9 +495,10 @@ fn read_list<C: Codec>(
 pub struct Req;
 pub struct Opt;
 pub struct Dflt;
-pub struct List;
-/// A list whose items are distinct: one given twice is a slip.
-pub struct Set;
+/// A list; `List<true>` (`Set`) a list whose items are distinct, where
+/// one given twice is a slip.
+pub struct List<const DISTINCT: bool = false>;
+pub type Set = List<true>;
 pub struct Log;
 
 impl Slot for Req {
@@ -636,7 +637,7 @@ impl Slot for Dflt {
     }
 }
 
-impl Slot for List {
+impl<const DISTINCT: bool> Slot for List<DISTINCT> {
     type Of<T> = Vec<T>;
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
@@ -644,7 +645,7 @@ impl Slot for List {
         at: &At<'_>,
         cx: &mut Cx<'_>,
     ) -> Option<Vec<C::T>> {
-        read_list::<C>(map, key, at, cx, false)
+        read_list::<C>(map, key, at, cx, DISTINCT)
     }
     fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
         if vs.is_empty() {
@@ -671,10 +672,10 @@ impl Slot for List {
         }
     }
     fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        lexed_list(flow_field(s, key, first, |t| lex_items::<C>(t, cx))?)
+        lexed_list(flow_field(s, key, first, |t| lex_items::<C>(t, cx))?).filter(|v| !DISTINCT || distinct(v))
     }
     fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        lexed_list(top_field(s, key, |t| lex_list_top::<C>(t, cx))?)
+        lexed_list(top_field(s, key, |t| lex_list_top::<C>(t, cx))?).filter(|v| !DISTINCT || distinct(v))
     }
     fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
         w.u64(vs.len() as u64);
@@ -701,45 +702,7 @@ impl Slot for List {
     }
 }
 
-impl Slot for Set {
-    type Of<T> = Vec<T>;
-    fn read<C: Codec>(
-        map: &mut Fields<'_, '_>,
-        key: &str,
-        at: &At<'_>,
-        cx: &mut Cx<'_>,
-    ) -> Option<Vec<C::T>> {
-        read_list::<C>(map, key, at, cx, true)
-    }
-    fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
-        List::top::<C>(key, vs, out);
-    }
-    fn flow<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
-        List::flow::<C>(key, vs, out);
-    }
-    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        List::lex_flow::<C>(s, key, first, cx).filter(|v| distinct(v))
-    }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        List::lex_top::<C>(s, key, cx).filter(|v| distinct(v))
-    }
-    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
-        List::encode::<C>(vs, w);
-    }
-    fn decode<C: Codec>(r: &mut R<'_>, brief: bool) -> Option<Vec<C::T>> {
-        List::decode::<C>(r, brief)
-    }
-    fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
-        List::columns::<C>(key, pass, personal, out);
-    }
-    fn cells<'a, C: Codec>(v: Option<&'a Vec<C::T>>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>) {
-        List::cells::<C>(v, pass, personal, out);
-    }
-    fn json<C: Codec>(key: &str, vs: &Vec<C::T>, personal: bool, with: bool, out: &mut JsonRow) {
-        List::json::<C>(key, vs, personal, with, out);
-    }
-}
-
+/// No item repeats one before it.
 fn distinct<T: PartialEq>(v: &[T]) -> bool {
     v.iter().enumerate().all(|(i, x)| !v[..i].contains(x))
 }
@@ -754,23 +717,23 @@ impl Slot for Log {
         at: &At<'_>,
         cx: &mut Cx<'_>,
     ) -> Option<Vec<C::T>> {
-        List::read::<C>(map, key, at, cx)
+        <List>::read::<C>(map, key, at, cx)
     }
     fn top<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
-        List::top::<C>(key, vs, out);
+        <List>::top::<C>(key, vs, out);
     }
     fn flow<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
-        List::flow::<C>(key, vs, out);
+        <List>::flow::<C>(key, vs, out);
     }
     fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        List::lex_flow::<C>(s, key, first, cx)
+        <List>::lex_flow::<C>(s, key, first, cx)
     }
     fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
-        List::lex_top::<C>(s, key, cx)
+        <List>::lex_top::<C>(s, key, cx)
     }
     fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
         let mut inner = W(Vec::with_capacity(64 * vs.len()));
-        List::encode::<C>(vs, &mut inner);
+        <List>::encode::<C>(vs, &mut inner);
         w.u64(inner.0.len() as u64);
         w.0.extend_from_slice(&inner.0);
     }
@@ -782,7 +745,7 @@ impl Slot for Log {
             Vec::new()
         } else {
             let mut inner = R { b: body, at: r.at };
-            let out = List::decode::<C>(&mut inner, false)?;
+            let out = <List>::decode::<C>(&mut inner, false)?;
             (inner.at == end).then_some(out)?
         };
         r.at = end;
@@ -836,7 +799,7 @@ macro_rules! record {
                 let before = cx.problems.len();
                 $( $check(n, at, cx); )?
                 let mut m = $crate::codec::schema::Fields::of(n);
-                $( let $f = $crate::codec::schema::$slot::read::<$codec>(&mut m, $crate::record!(@key $f $($key)?), at, cx); )+
+                $( let $f = <$crate::codec::schema::$slot>::read::<$codec>(&mut m, $crate::record!(@key $f $($key)?), at, cx); )+
                 if cx.problems.len() > before {
                     return None;
                 }
@@ -857,7 +820,7 @@ macro_rules! record {
                 let (mut present, mut bit) = (0u64, 1u64);
                 $(
                     let len = s.len();
-                    let $f = $crate::codec::schema::$slot::lex_flow::<$codec>(&mut s, $crate::record!(@key $f $($key)?), &mut first, cx)?;
+                    let $f = <$crate::codec::schema::$slot>::lex_flow::<$codec>(&mut s, $crate::record!(@key $f $($key)?), &mut first, cx)?;
                     if s.len() != len {
                         present |= bit;
                     }
@@ -875,7 +838,7 @@ macro_rules! record {
                 let (mut present, mut bit) = (0u64, 1u64);
                 $(
                     let len = s.len();
-                    let $f = $crate::codec::schema::$slot::lex_top::<$codec>(&mut s, $crate::record!(@key $f $($key)?), cx)?;
+                    let $f = <$crate::codec::schema::$slot>::lex_top::<$codec>(&mut s, $crate::record!(@key $f $($key)?), cx)?;
                     if s.len() != len {
                         present |= bit;
                     }
@@ -893,26 +856,26 @@ macro_rules! record {
             fn write_fields(&self, out: &mut String, after: &mut dyn FnMut(&'static str, &mut String)) {
                 use $crate::codec::schema::Slot;
                 $(
-                    $crate::codec::schema::$slot::top::<$codec>($crate::record!(@key $f $($key)?), &self.$f, out);
+                    <$crate::codec::schema::$slot>::top::<$codec>($crate::record!(@key $f $($key)?), &self.$f, out);
                     after($crate::record!(@key $f $($key)?), out);
                 )+
             }
 
             fn flow_fields(&self, out: &mut String) {
                 use $crate::codec::schema::{Extras, Slot};
-                $( $crate::codec::schema::$slot::flow::<$codec>($crate::record!(@key $f $($key)?), &self.$f, out); )+
+                $( <$crate::codec::schema::$slot>::flow::<$codec>($crate::record!(@key $f $($key)?), &self.$f, out); )+
                 self.extra.flow(out);
             }
 
             fn encode_fields(&self, w: &mut $crate::codec::binary::W) {
                 use $crate::codec::schema::{Extras, Slot};
-                $( $crate::codec::schema::$slot::encode::<$codec>(&self.$f, w); )+
+                $( <$crate::codec::schema::$slot>::encode::<$codec>(&self.$f, w); )+
                 self.extra.encode(w);
             }
 
             fn decode_fields(r: &mut $crate::codec::binary::R<'_>, brief: bool) -> Option<Self> {
                 use $crate::codec::schema::{Extras, Slot};
-                $( let $f = $crate::codec::schema::$slot::decode::<$codec>(r, brief)?; )+
+                $( let $f = <$crate::codec::schema::$slot>::decode::<$codec>(r, brief)?; )+
                 let extra = <$extra as Extras>::decode(r, Self::KEYS)?;
                 Some($name { $( $f, )+ extra })
             }
@@ -920,7 +883,7 @@ macro_rules! record {
             fn columns(prefix: &str, pass: $crate::codec::schema::Pass, out: &mut Vec<String>) {
                 use $crate::codec::schema::Slot;
                 $(
-                    $crate::codec::schema::$slot::columns::<$codec>(
+                    <$crate::codec::schema::$slot>::columns::<$codec>(
                         &format!("{prefix}{}", $crate::record!(@key $f $($key)?)),
                         pass,
                         $crate::record!(@personal $($flag)?),
@@ -936,7 +899,7 @@ macro_rules! record {
             ) {
                 use $crate::codec::schema::Slot;
                 $(
-                    $crate::codec::schema::$slot::cells::<$codec>(
+                    <$crate::codec::schema::$slot>::cells::<$codec>(
                         v.map(|v| &v.$f),
                         pass,
                         $crate::record!(@personal $($flag)?),
@@ -948,7 +911,7 @@ macro_rules! record {
             fn json_fields(&self, with_personal: bool, out: &mut $crate::codec::schema::JsonRow) {
                 use $crate::codec::schema::Slot;
                 $(
-                    $crate::codec::schema::$slot::json::<$codec>(
+                    <$crate::codec::schema::$slot>::json::<$codec>(
                         $crate::record!(@key $f $($key)?),
                         &self.$f,
                         $crate::record!(@personal $($flag)?),
