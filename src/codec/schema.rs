@@ -276,8 +276,9 @@ impl Extras for Vec<crate::model::incident::Extra> {
 }
 
 /// How a field is present in its record: `Req`uired, `Opt`ional, a `List`
-/// (absent when empty), `Dflt` (a default when absent, left out when
-/// empty) or a `Log` (a list that brief reads of the cache skip).
+/// (absent when empty; a `Set` is a list whose items are distinct), `Dflt`
+/// (a default when absent, left out when empty) or a `Log` (a list that
+/// brief reads of the cache skip).
 pub trait Slot {
     type Of<T>;
     fn read<C: Codec>(
