@@ -945,16 +945,6 @@ macro_rules! record {
 
 // ---------------------------------------------------------------- codecs
 
-fn text_of(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    match n.text() {
-        Some(s) => Some(s.into_owned()),
-        None => {
-            cx.bad(at, format!("`{at}` should be text"));
-            None
-        }
-    }
-}
-
 fn parsed<T>(
     n: &Node<'_>,
     at: &At<'_>,
@@ -992,9 +982,10 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 
 /// A kind whose values are strings: written as a one-line scalar (quoted
 /// where YAML would read it otherwise), cached as its bytes, exported as
-/// text. Each differs only in what it accepts.
+/// text. Each differs only in what it accepts: its `check` gives the
+/// value as kept, or why not (read and lexed alike).
 macro_rules! string_kind {
-    ($(#[$m:meta])* $name:ident, text: $text:expr, read: $read:path $(, top: $top:path, lex_top: $lex_top:path)?) => {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, check: $check:expr $(, top: $top:path, lex_top: $lex_top:path)?) => {
         $(#[$m])*
         pub struct $name;
 
@@ -1002,7 +993,9 @@ macro_rules! string_kind {
             type T = String;
             const TEXT: bool = $text;
             fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-                $read(n, at, cx)
+                let vocab = cx.vocab;
+                let check: fn(&Vocab, &At<'_>, &str) -> Result<String, String> = $check;
+                parsed(n, at, cx, |s| check(vocab, at, s))
             }
             fn flow(v: &String, out: &mut String) {
                 out.push_str(&scalar(v));
@@ -1012,7 +1005,7 @@ macro_rules! string_kind {
             }
             fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
                 let (text, rest) = lex::string(s)?;
-                as_read(text, cx, $read).map(|v| (v, rest))
+                as_read(text, cx, Self::read).map(|v| (v, rest))
             }
             $(
                 fn top(key: &str, v: &String, out: &mut String) {
@@ -1020,7 +1013,7 @@ macro_rules! string_kind {
                 }
                 fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
                     let (text, rest) = $lex_top(s)?;
-                    as_read(text, cx, $read).map(|v| (v, rest))
+                    as_read(text, cx, Self::read).map(|v| (v, rest))
                 }
             )?
             fn encode(v: &String, w: &mut W) {
@@ -1038,77 +1031,52 @@ macro_rules! string_kind {
 
 string_kind!(
     /// One line of text.
-    Line, text: true, read: read_line
+    Line, text: true, check: |_, at, s| one_line(at, s)
 );
 
-fn read_line(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    let s = text_of(n, at, cx)?;
-    if !crate::model::text::is_one_line(&s) {
-        cx.bad(at, format!("`{at}` should be one line"));
-        return None;
+/// One line of text, or why not.
+fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
+    if crate::model::text::is_one_line(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{at}` should be one line"))
     }
-    Some(s)
 }
 
 string_kind!(
     /// A category the store knows.
-    Category, text: true, read: read_category
+    Category, text: true, check: |v: &Vocab, _, s| v.check_category(s)
 );
-
-fn read_category(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    let vocab = cx.vocab;
-    parsed(n, at, cx, |s| vocab.check_category(s))
-}
 
 string_kind!(
     /// A site: any one line, or one of the store's `sites:` where it lists them.
-    Site, text: true, read: read_site
+    Site, text: true, check: |v: &Vocab, _, s| v.check_site(s)
 );
-
-fn read_site(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    let vocab = cx.vocab;
-    parsed(n, at, cx, |s| vocab.check_site(s))
-}
 
 string_kind!(
     /// A flag the store knows.
-    FlagWord, text: false, read: read_flag
+    FlagWord, text: false, check: |v: &Vocab, _, s| v.check_flag(s)
 );
-
-fn read_flag(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    let vocab = cx.vocab;
-    parsed(n, at, cx, |s| vocab.check_flag(s))
-}
 
 string_kind!(
     /// A SHA-256 as 64 lower-case hex digits.
-    Sha256, text: false, read: read_sha256
+    Sha256, text: false, check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
+    }
 );
-
-fn read_sha256(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    parsed(n, at, cx, |s| {
-        if crate::model::incident::is_sha256(s) {
-            Ok(s.to_string())
-        } else {
-            Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
-        }
-    })
-}
 
 string_kind!(
     /// A bare file name: what an evidence file is called when it is copied out.
-    FileName, text: true, read: read_file_name
+    FileName, text: true, check: |_, at, s| {
+        one_line(at, s).and_then(|s| crate::model::incident::check_file_name(&s).map(|()| s))
+    }
 );
-
-fn read_file_name(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
-    let s = read_line(n, at, cx)?;
-    crate::model::incident::check_file_name(&s).map_err(|e| cx.bad(at, e)).ok()?;
-    Some(s)
-}
 
 string_kind!(
     /// Text that may run over lines: a literal block at the top of the file.
-    Text, text: true, read: text_of, top: literal_top, lex_top: lex::literal_top
+    Text, text: true, check: |_, _, s: &str| Ok(s.to_string()), top: literal_top, lex_top: lex::literal_top
 );
 
 fn literal_top(key: &str, v: &str, out: &mut String) {
@@ -1501,7 +1469,7 @@ impl Codec for Refs {
                 cx.bad(&key_at, e);
                 continue;
             }
-            if let (Some(r), true) = (read_line(v, &key_at, cx), read_line(k, &key_at, cx).is_some()) {
+            if let (Some(r), true) = (Line::read(v, &key_at, cx), Line::read(k, &key_at, cx).is_some()) {
                 out.push((system.into_owned(), r));
             }
         }
