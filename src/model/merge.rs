@@ -9,7 +9,8 @@ use serde_yaml::{Mapping, Value};
 /// Lists whose items both sides may add to: each side's new items are
 /// kept, an item a side removed from base stays removed. Each item is known
 /// by its identity: a link by the other incident and the kind, evidence by
-/// its hash, a notification by whom and when, the rest by the whole item.
+/// its hash, a notification by whom, when and their reference, the rest by
+/// the whole item.
 const UNITED: &[&str] = &["history", "sanctions", "links", "notified", "evidence"];
 
 fn identity(key: &str, v: &Value) -> Value {
@@ -18,7 +19,9 @@ fn identity(key: &str, v: &Value) -> Value {
     };
     match key {
         "links" => pick(&["id", "as"]),
-        "notified" => pick(&["to", "date"]),
+        // As `notify` tells notifications apart: by whom, when and the
+        // reference they gave.
+        "notified" => pick(&["to", "date", "ref"]),
         "evidence" => pick(&["sha256"]),
         _ => v.clone(),
     }
@@ -185,6 +188,16 @@ mod tests {
         let to: Vec<&str> =
             m.value["notified"].as_sequence().unwrap().iter().filter_map(|x| x["to"].as_str()).collect();
         assert_eq!(to, ["cdao", "police"]);
+    }
+
+    #[test]
+    fn two_notices_to_the_police_on_one_day_with_their_references_are_both_kept() {
+        let n = |r: &str| format!("notified:\n  - {{ to: police, date: 2026-11-25, ref: {r} }}\n");
+        let m = merge(&y(BASE), &y(&format!("{BASE}{}", n("A-1"))), &y(&format!("{BASE}{}", n("B-2"))));
+        assert!(m.conflicts.is_empty(), "not a conflict: {:?}", m.conflicts);
+        let refs: Vec<&str> =
+            m.value["notified"].as_sequence().unwrap().iter().filter_map(|x| x["ref"].as_str()).collect();
+        assert_eq!(refs, ["A-1", "B-2"]);
     }
 
     #[test]
