@@ -183,8 +183,8 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     let commit = ctx.commits(&store)?;
     // Everything that can be refused is looked at before anything is
-    // copied: the incident can be read, and every file can be opened.
-    store.load(id.as_str())?;
+    // copied: the incident can be changed, and every file can be opened.
+    store.read_for_update(&id, false)?;
     let mut given = Vec::new();
     for f in &args.files {
         let path = ctx.cwd.join(f);
@@ -368,7 +368,9 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         )
     })?;
     let commit = ctx.commits(&store)?;
-    let inc = store.load(id.as_str())?.incident;
+    // The disclosure is recorded after the copy: the incident must be one
+    // that can be changed before anything is copied out.
+    let inc = store.read_for_update(&id, false)?.incident;
     if inc.evidence.is_empty() {
         return Err(Error::failed_with(
             format!("{id} has no evidence to export"),

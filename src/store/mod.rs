@@ -456,8 +456,9 @@ impl Store {
     }
 
     /// Reads one incident to change it: a file that does not parse, or
-    /// (unless `reformat`) is not in lsms's form, is refused with why.
-    fn read_for_update(&self, id: &Id, reformat: bool) -> Result<Loaded> {
+    /// (unless `reformat`) is not in lsms's form, is refused with why. (A
+    /// command that does work before its change asks this first.)
+    pub(crate) fn read_for_update(&self, id: &Id, reformat: bool) -> Result<Loaded> {
         let path = self.path_of(id);
         let loaded = self.read(&path).map_err(|errs| {
             let e = first_of(errs);
