@@ -64,12 +64,28 @@ fn page(cmd: &clap::Command, top: &clap::Command) -> std::io::Result<(String, Ve
     Ok((name, buf))
 }
 
+/// Every command below `cmd` that has a page, its own subcommands after
+/// it (`lsms-evidence`, then `lsms-evidence-add`, …).
+fn below(cmd: &clap::Command) -> Vec<&clap::Command> {
+    cmd.get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        .flat_map(|s| std::iter::once(s).chain(below(s)))
+        .collect()
+}
+
+/// A command's page name without `lsms-`: `report`, `evidence-add`.
+fn page_name(cmd: &clap::Command) -> &str {
+    let full = cmd.get_display_name().unwrap_or(cmd.get_name());
+    full.strip_prefix("lsms-").unwrap_or(full)
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let top = tree();
+    let all = below(&top);
     let mut pages: Vec<&clap::Command> = match &args.command {
         Some(name) => {
-            let Some(sub) = top.find_subcommand(name) else {
-                let names: Vec<&str> = top.get_subcommands().map(|s| s.get_name()).collect();
+            let Some(sub) = all.iter().find(|c| page_name(c) == name) else {
+                let names: Vec<&str> = all.iter().map(|c| page_name(c)).collect();
                 return Err(Error::usage(
                     crate::model::unknown_word("command", name, &names),
                     "`lsms man` alone prints the top page",
@@ -77,7 +93,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             };
             vec![sub]
         }
-        None if args.dir.is_some() => top.get_subcommands().filter(|s| !s.is_hide_set()).collect(),
+        None if args.dir.is_some() => all.clone(),
         None => vec![],
     };
     if args.command.is_none() {

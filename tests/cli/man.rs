@@ -63,23 +63,28 @@ fn dir_writes_a_page_per_command_and_every_see_also_exists() {
         assert!(names.iter().any(|n| n == page), "{page} missing from {names:?}");
     }
     assert!(!names.iter().any(|n| n == "lsms-help.1"), "{names:?}");
-    // One page per command that `lsms --help` lists (but help), and lsms.1.
-    let help = run({
-        let mut c = lsms();
-        c.arg("--help");
-        c
-    })
-    .ok()
-    .stdout;
-    let commands = help
-        .lines()
-        .skip_while(|l| *l != "Commands:")
-        .skip(1)
-        .take_while(|l| !l.is_empty())
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|c| *c != "help")
-        .count();
-    assert_eq!(names.len(), commands + 1, "{names:?}");
+    // One page per command that `lsms --help` lists (but help), one per
+    // subcommand `lsms evidence --help` lists, and lsms.1.
+    let commands = |args: &[&str]| {
+        let help = run({
+            let mut c = lsms();
+            c.args(args).arg("--help");
+            c
+        })
+        .ok()
+        .stdout;
+        help.lines()
+            .skip_while(|l| *l != "Commands:")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+            .count()
+    };
+    let evidence = commands(&["evidence"]);
+    assert!(evidence >= 4, "evidence has add, list, export and verify");
+    assert_eq!(names.len(), commands(&[]) + evidence + 1, "{names:?}");
+    assert!(names.iter().any(|n| n == "lsms-evidence-add.1"), "{names:?}");
     for name in &names {
         let page = std::fs::read_to_string(dir.join(name)).unwrap();
         let refs = see_also(&page);
