@@ -11,10 +11,11 @@ use std::path::PathBuf;
 /// Merge three versions of an incident file (git's %O %A %B)
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Registered by `lsms init --git` for incidents/**/*.yaml. History entries and sanctions from
-both sides are united and ordered by time; a field changed on one side only is taken; a field
-changed on both sides to different values is left in OURS between conflict markers, and the
-exit code is 1, for a person to resolve (then `lsms check`).
+Registered by `lsms init --git` for incidents/**/*.yaml. History entries, sanctions, links,
+notifications and evidence from both sides are united (history ordered by time); a field
+changed on one side only is taken; a field changed on both sides to different values is left
+in OURS between conflict markers, and the exit code is 1, for a person to resolve (then
+`lsms check`).
 
 Example (what `lsms init --git` registers in the repository's config):
   git config merge.lsms.driver \"lsms merge-file %O %A %B %P\"")]

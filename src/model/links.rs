@@ -40,7 +40,7 @@ pub fn link(
     if a.id == b.id {
         return Err(refuse(
             format!("{} cannot be linked to itself", a.id),
-            "give the id of the other incident: `lsms link ID OTHER --as KIND`",
+            "give the id of the other incident: `lsms link ID OTHER --kind KIND`",
         ));
     }
     if has(a, &b.id, kind) {

@@ -40,7 +40,6 @@ pub struct Store {
     leftovers: std::sync::Mutex<Vec<PathBuf>>,
 }
 
-/// One incident as read from its file, with the text it was read from.
 /// A file read by the scan of the whole store.
 pub(crate) struct Scanned {
     pub incident: Incident,
@@ -49,6 +48,7 @@ pub(crate) struct Scanned {
     pub unformed: Option<String>,
 }
 
+/// One incident as read from its file, with the text it was read from.
 pub struct Loaded {
     pub text: String,
     pub incident: Incident,
