@@ -84,8 +84,10 @@ fn need_kind(ctx: &Ctx, arg: Option<&str>) -> Result<LinkKind> {
     ))
 }
 
-fn commit(ctx: &Ctx, store: &Store, actor: &str, ids: &[&Id], action: &str) -> Result<()> {
-    if ctx.commits(store)? {
+/// Commits the changed files where `--commit` asked (`ctx.commits`, asked
+/// once before anything is written, so a store outside git is refused first).
+fn commit(ctx: &Ctx, commits: bool, store: &Store, actor: &str, ids: &[&Id], action: &str) -> Result<()> {
+    if commits {
         let who = ctx.ident(store, actor);
         let rels: Vec<String> = ids.iter().map(|i| i.rel_path()).collect();
         crate::store::git::commit(&store.root, &rels, &format!("{}: {action}", ids[0]), &who)?;
@@ -106,10 +108,10 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
             "give the id of the other incident: `lsms link ID OTHER --kind KIND`",
         ));
     }
-    ctx.commits(&store)?;
+    let commits = ctx.commits(&store)?;
     let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
     store.update_pair(&a, &b, |x, y| links::link(&act, x, y, kind, note.as_deref()).map_err(refused))?;
-    commit(ctx, &store, &actor, &[&a, &b], "linked")?;
+    commit(ctx, commits, &store, &actor, &[&a, &b], "linked")?;
     ctx.say(match kind {
         LinkKind::DuplicateOf => format!("{a}: linked as a duplicate of {b}."),
         k => format!("{a}: linked to {b} ({k})."),
@@ -123,7 +125,7 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
     let actor = ctx.actor(&store)?;
     let a = store.resolve(&args.id)?;
     let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
-    ctx.commits(&store)?;
+    let commits = ctx.commits(&store)?;
     // The other incident may be gone (a dangling link): then its whole id
     // names the link, and only this incident changes.
     let b = match store.resolve(&args.other) {
@@ -135,14 +137,14 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
                 return Err(e);
             }
             store.update(&a, |x| links::unlink(&act, x, None, &gone, kind).map(|_| ()).map_err(refused))?;
-            commit(ctx, &store, &actor, &[&a], "unlinked")?;
+            commit(ctx, commits, &store, &actor, &[&a], "unlinked")?;
             ctx.say(format!("{a}: unlinked from {gone} (not in this store)."));
             return Ok(());
         }
     };
     store
         .update_pair(&a, &b, |x, y| links::unlink(&act, x, Some(y), &b, kind).map(|_| ()).map_err(refused))?;
-    commit(ctx, &store, &actor, &[&a, &b], "unlinked")?;
+    commit(ctx, commits, &store, &actor, &[&a, &b], "unlinked")?;
     ctx.say(format!("{a}: unlinked from {b}."));
     Ok(())
 }
