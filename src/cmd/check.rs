@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         ));
     }
     for (id, files) in &evidence {
-        problems.extend(super::evidence::stat_problems(&store, id, files));
+        problems.extend(crate::store::evidence::stat_problems(&store, id, files));
     }
     let recorded = evidence.iter().flat_map(|(_, f)| f.iter().map(|(sha, _, _)| sha.as_str())).collect();
     let (leftovers, unrecorded) = crate::store::evidence::survey(&store.root, &recorded);

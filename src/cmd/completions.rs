@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let mut cmd = crate::cli::Cli::command();
+    let mut cmd = super::Cli::command();
     // clap_complete panics when its writer fails (a closed pipe): it writes
     // into memory, and the bytes go out with the usual error handling.
     let mut script = Vec::new();

@@ -1,7 +1,7 @@
 //! `lsms due`: deadlines, overdue first.
 
+use super::args::{FilterArgs, Format};
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};

@@ -2,13 +2,13 @@
 //! with their chain of custody: `add`, `list`, `export` (a disclosure,
 //! recorded) and `verify`.
 
+use super::args::Format;
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::Format;
 use crate::error::{Error, Result};
 use crate::model::custody::human_size;
 use crate::model::incident::check_file_name;
 use crate::model::workflow::Act;
-use crate::model::{Evidence, Id, Incident};
+use crate::model::{Evidence, Incident};
 use crate::render::{self, Rows};
 use crate::store::Store;
 use crate::store::evidence::{self as objects, Fault, Stored};
@@ -550,22 +550,4 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
         incidents.len()
     ));
     finish_scan(ctx, bad)
-}
-
-/// For `check`: each evidence file an incident records that is missing
-/// or not its recorded size (a stat each, no reading).
-pub fn stat_problems(store: &Store, id: &Id, evidence: &[(String, String, u64)]) -> Vec<Error> {
-    evidence
-        .iter()
-        .filter_map(|(sha, name, size)| {
-            let bad = if objects::is_sha256(sha) { objects::stat(&store.root, sha, *size) } else { None };
-            bad.map(|f| {
-                Error::failed_with(
-                    format!("{id}: evidence file {name} ({}) is {f}", objects::rel_path(sha)),
-                    "restore it from a copy of the original (`lsms evidence add` of the original puts it back); \
-                     `lsms evidence verify` re-hashes every file",
-                )
-            })
-        })
-        .collect()
 }

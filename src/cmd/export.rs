@@ -1,7 +1,7 @@
 //! `lsms export`: every matching incident, for other systems.
 
+use super::args::{FilterArgs, Format};
 use super::{Ctx, Sink, finish_scan, output, output_with};
-use crate::cli::{FilterArgs, Format};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;

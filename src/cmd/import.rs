@@ -469,7 +469,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 now: ctx.now,
                 actor: &actor,
                 random: [b[0], b[1], b[2], b[3]],
-                uuid: super::report::new_uuid(ctx.now),
+                uuid: crate::model::id::new_uuid(ctx.now),
             })
             .and_then(|mut inc| standing.apply(&mut inc, &rules).map(|_| inc));
         match made {
@@ -533,7 +533,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let commit = ctx.commits(&store)?;
     let mut written: Vec<PathBuf> = Vec::new();
     for (_, inc) in good {
-        match super::report::create(&store, inc) {
+        match store.create_fresh(inc) {
             Ok(p) => written.push(p),
             Err(e) => {
                 for p in &written {

@@ -1,7 +1,7 @@
 //! `lsms list`: the incidents that match, as a table, TSV, CSV, JSON or ids.
 
+use super::args::{FilterArgs, Format};
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::model::{Incident, time::rfc3339};
 use crate::query::{self, DefaultStatus};

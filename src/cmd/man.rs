@@ -24,7 +24,7 @@ pub struct Args {
 /// The command tree as the pages show it: built (so subcommands know
 /// their full names and inherit the global options), without `help`.
 fn tree() -> clap::Command {
-    let mut cmd = crate::cli::Cli::command().disable_help_subcommand(true);
+    let mut cmd = super::Cli::command().disable_help_subcommand(true);
     cmd.build();
     cmd
 }

@@ -1,8 +1,8 @@
 //! `lsms person`: every incident naming one person, for spotting a repeat
 //! offender and for answering a subject access request.
 
+use super::args::{FilterArgs, Format};
 use super::{Ctx, emit, finish_scan, gather};
-use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::model::Incident;
 use crate::model::text::fold_name;
@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     found.sort_by(|(a, _), (b, _)| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
     let mut out = ctx.out();
     if whole {
-        let records = found.iter().map(|(i, _)| super::show::to_json(i)).collect::<Result<Vec<_>>>()?;
+        let records = found.iter().map(|(i, _)| super::incident_json(i)).collect::<Result<Vec<_>>>()?;
         let text = serde_json::to_string_pretty(&records).map_err(|e| Error::failed(e.to_string()))?;
         emit(&mut out, |o| writeln!(o, "{text}"))?;
     } else {

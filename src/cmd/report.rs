@@ -1,14 +1,13 @@
 //! `lsms report`: record an incident (from flags, or many from YAML).
 
+use super::args::IncidentFields;
 use super::{Ctx, text_or_stdin};
-use crate::cli::IncidentFields;
 use crate::error::{Error, Result};
 use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
 use crate::store::Store;
 use serde::Deserialize;
 use serde_yaml::Value;
-use std::io::ErrorKind;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -70,20 +69,6 @@ fn flag_of(field: &str) -> String {
     }
 }
 
-fn random4() -> [u8; 4] {
-    let b = uuid::Uuid::new_v4().into_bytes();
-    [b[0], b[1], b[2], b[3]]
-}
-
-pub fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        now.timestamp().max(0) as u64,
-        now.timestamp_subsec_nanos(),
-    );
-    uuid::Uuid::new_v7(ts)
-}
-
 /// Checks a draft and writes it under a fresh id (drawing again on a clash).
 fn build(
     ctx: &Ctx,
@@ -97,23 +82,9 @@ fn build(
         tz: store.config.tz,
         now: ctx.now,
         actor,
-        random: random4(),
-        uuid: new_uuid(ctx.now),
+        random: crate::store::random4(),
+        uuid: crate::model::id::new_uuid(ctx.now),
     })
-}
-
-pub fn create(store: &Store, mut inc: crate::model::Incident) -> Result<PathBuf> {
-    for _ in 0..64 {
-        match store.create(&inc) {
-            Ok(p) => return Ok(p),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                let date = inc.recorded_at.date_naive();
-                inc.id = crate::model::Id::new(date, random4());
-            }
-            Err(e) => return Err(Error::io("write", &store.path_of(&inc.id))(e)),
-        }
-    }
-    Err(Error::failed("could not find a free id for today after 64 draws: the day is nearly full"))
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -152,7 +123,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "correct the options above and run the command again; `lsms report --help` lists them",
         )
     })?;
-    let path = create(&store, inc)?;
+    let path = store.create_fresh(inc)?;
     let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     if commit {
         let who = ctx.ident(&store, &actor);
@@ -238,7 +209,7 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
     }
     let mut written: Vec<PathBuf> = Vec::new();
     for inc in incidents {
-        match create(store, inc) {
+        match store.create_fresh(inc) {
             Ok(p) => written.push(p),
             Err(e) => {
                 for p in &written {

@@ -1,7 +1,7 @@
 //! `lsms show`: one incident, as a case file.
 
 use super::{Ctx, emit};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::text::for_terminal;
 use crate::model::{Incident, LinkKind, Stamp, Status};
 use chrono_tz::Tz;
@@ -31,18 +31,6 @@ pub struct Args {
 
 fn when(t: &Stamp, tz: Tz) -> String {
     t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M").to_string()
-}
-
-/// The record as JSON, with every key the file holds (unknown ones too).
-/// A record that cannot be put as JSON (a key that is not text, say) is an
-/// error naming its file, never `null`.
-pub fn to_json(inc: &Incident) -> Result<serde_json::Value> {
-    serde_yaml::from_str::<serde_json::Value>(&inc.to_yaml()).map_err(|e| {
-        Error::failed_with(
-            format!("{} cannot be shown as JSON: {e}", inc.id.rel_path()),
-            "`lsms show ID --format yaml` shows the file as it is; `lsms check` names what is wrong",
-        )
-    })
 }
 
 /// What `show` says of a linked incident, as it stands in the store.
@@ -264,7 +252,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let loaded = store.load(&args.id)?;
     let inc = &loaded.incident;
     let json = match args.format {
-        Format::Json => Some(to_json(inc)?),
+        Format::Json => Some(super::incident_json(inc)?),
         _ => None,
     };
     let links = if args.format == Format::Text { linked(&store, inc) } else { Vec::new() };

@@ -1,7 +1,7 @@
 //! `lsms summary`: counts and totals for the board.
 
+use super::args::{FilterArgs, Format};
 use super::{Ctx, Sink, finish_scan, gather, output_with};
-use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, xlsx};

@@ -1,7 +1,7 @@
 //! `lsms update`: change an incident's fields, each change in the history.
 
+use super::args::IncidentFields;
 use super::{Ctx, change, refused, text_or_stdin};
-use crate::cli::IncidentFields;
 use crate::error::{Error, Result};
 use crate::model::draft::parse_person;
 use crate::model::time::{parse_date, parse_when, rfc3339};

@@ -24,6 +24,16 @@ fn is_suffix(s: &str) -> bool {
     s.len() == 4 && s.bytes().all(|b| ALPHABET.contains(&b))
 }
 
+/// A record's uuid: version 7, from the time it was recorded.
+pub fn new_uuid(now: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        now.timestamp().max(0) as u64,
+        now.timestamp_subsec_nanos(),
+    );
+    uuid::Uuid::new_v7(ts)
+}
+
 impl Id {
     /// Makes the id for a recording date and four random values (0..32).
     pub fn new(date: NaiveDate, random: [u8; 4]) -> Id {

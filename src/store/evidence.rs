@@ -328,6 +328,28 @@ pub fn verify(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
     }
 }
 
+/// For `check`: each evidence file an incident records that is missing
+/// or not its recorded size (a stat each, no reading).
+pub fn stat_problems(
+    store: &super::Store,
+    id: &crate::model::Id,
+    evidence: &[(String, String, u64)],
+) -> Vec<Error> {
+    evidence
+        .iter()
+        .filter_map(|(sha, name, size)| {
+            let bad = if crate::model::incident::is_sha256(sha) { stat(&store.root, sha, *size) } else { None };
+            bad.map(|f| {
+                Error::failed_with(
+                    format!("{id}: evidence file {name} ({}) is {f}", rel_path(sha)),
+                    "restore it from a copy of the original (`lsms evidence add` of the original puts it back); \
+                     `lsms evidence verify` re-hashes every file",
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -519,9 +519,32 @@ impl Store {
         fsio::write_atomic(&path, incident.to_yaml().as_bytes(), Mode::CreateNew)?;
         Ok(path)
     }
+
+    /// Writes a new incident under a fresh id: on a clash with a file
+    /// already there (another clone's, or a race), the id is drawn again.
+    pub fn create_fresh(&self, mut inc: Incident) -> Result<PathBuf> {
+        for _ in 0..64 {
+            match self.create(&inc) {
+                Ok(p) => return Ok(p),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let date = inc.recorded_at.date_naive();
+                    inc.id = crate::model::Id::new(date, random4());
+                }
+                Err(e) => return Err(Error::io("write", &self.path_of(&inc.id))(e)),
+            }
+        }
+        Err(Error::failed("could not find a free id for today after 64 draws: the day is nearly full"))
+    }
 }
 
 use std::os::unix::fs::DirBuilderExt;
+
+/// Four random bytes for a new id's suffix (the system's randomness,
+/// through a v4 uuid).
+pub fn random4() -> [u8; 4] {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    [b[0], b[1], b[2], b[3]]
+}
 
 /// What an update did.
 pub struct Updated {

@@ -1,97 +1,8 @@
-//! The command line: global options, the subcommands, and the filter and
-//! format options that several commands share.
+//! The options several commands share: how rows are written (`Format`),
+//! which incidents are read (`FilterArgs`), and the fields of an incident
+//! that `report` sets and `update` changes (`IncidentFields`).
 
-use crate::cmd;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
-
-const AFTER_HELP: &str = "\
-Examples:
-  lsms init --trust '5 Boroughs Partnership NHS Trust'
-  lsms report --category theft --summary 'Laptop taken from ward office' \\
-      --occurred 'yesterday 22:00'
-  lsms list --category physical-assault,non-physical-assault --since 2026-10-01
-  lsms list --format ids | xargs -n1 lsms show
-  lsms check
-
-The store is -C/--store DIR, else $LSMS_STORE, else the nearest folder
-upwards holding lsms.yaml. `lsms help COMMAND` or `lsms COMMAND --help` says
-more about each; `lsms man --dir ~/.local/share/man/man1` installs the manual.";
-
-/// The heading of the options every command takes, in every command's help.
-const GLOBAL: &str = "Global options";
-
-/// The security incident register of an NHS trust's Local Security
-/// Management Specialists: one YAML file per incident, kept in git.
-#[derive(Debug, Parser)]
-#[command(name = "lsms", version, after_help = AFTER_HELP)]
-pub struct Cli {
-    /// The store's folder [default: the nearest folder upwards holding lsms.yaml]
-    #[arg(short = 'C', long = "store", env = "LSMS_STORE", hide_env_values = true, global = true, help_heading = GLOBAL, value_name = "DIR")]
-    pub store: Option<PathBuf>,
-
-    /// Who is acting, as written in the case history [default: $LSMS_USER, git's user.name, $USER]
-    #[arg(long = "as", env = "LSMS_USER", hide_env_values = true, global = true, help_heading = GLOBAL, value_name = "NAME")]
-    pub actor: Option<String>,
-
-    /// When to colour the output (NO_COLOR is honoured)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = GLOBAL, value_name = "WHEN")]
-    pub color: ColorChoice,
-
-    /// Say nothing on stderr but errors
-    #[arg(short, long, global = true, help_heading = GLOBAL)]
-    pub quiet: bool,
-
-    /// Commit each change to git (as `git: { commit: true }` in lsms.yaml)
-    #[arg(long, global = true, help_heading = GLOBAL)]
-    pub commit: bool,
-
-    /// Read every file, not the cache in .lsms/cache (which is then left as it is)
-    #[arg(long, global = true, help_heading = GLOBAL)]
-    pub no_cache: bool,
-
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    Init(cmd::init::Args),
-    Report(cmd::report::Args),
-    List(cmd::list::Args),
-    Show(cmd::show::Args),
-    Assign(cmd::assign::Args),
-    Note(cmd::note::Args),
-    Notify(cmd::notify::Args),
-    Update(Box<cmd::update::Args>),
-    Sanction(cmd::sanction::Args),
-    Loss(cmd::loss::Args),
-    Link(cmd::link::LinkArgs),
-    Unlink(cmd::link::UnlinkArgs),
-    Close(cmd::close::Args),
-    Reopen(cmd::reopen::Args),
-    Export(cmd::export::Args),
-    Summary(cmd::summary::Args),
-    Board(cmd::board::Args),
-    Due(cmd::due::Args),
-    Check(cmd::check::Args),
-    Fmt(cmd::fmt::Args),
-    Import(cmd::import::Args),
-    Person(cmd::person::Args),
-    Evidence(cmd::evidence::Args),
-    Sync(cmd::sync::Args),
-    Resolve(cmd::resolve::Args),
-    MergeFile(cmd::merge_file::Args),
-    Completions(cmd::completions::Args),
-    Man(cmd::man::Args),
-}
+use clap::{Args, ValueEnum};
 
 /// How a command writes rows: one set of names for every command. Each
 /// command takes the ones that make sense for it (`Format::only`), and its
@@ -245,31 +156,5 @@ impl FilterArgs {
             grep: self.grep.clone(),
             flags: self.flag.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Cli;
-    use clap::CommandFactory;
-
-    /// Every option and positional of every command says what it is for.
-    #[test]
-    fn every_argument_is_described() {
-        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
-            for a in cmd.get_arguments() {
-                if a.get_help().is_none() && a.get_long_help().is_none() {
-                    missing.push(format!("{path} {}", a.get_id()));
-                }
-            }
-            for sub in cmd.get_subcommands() {
-                walk(sub, &format!("{path} {}", sub.get_name()), missing);
-            }
-        }
-        let mut cmd = Cli::command();
-        cmd.build();
-        let mut missing = Vec::new();
-        walk(&cmd, "lsms", &mut missing);
-        assert!(missing.is_empty(), "arguments without help:\n{}", missing.join("\n"));
     }
 }

@@ -1,0 +1,355 @@
+//! What every command is given (`Ctx`: the global options, the clock,
+//! where it stands) and the plumbing commands share: writing rows and
+//! files, reading every incident, changing one under the lock.
+
+use super::args::{FilterArgs, Format};
+use crate::error::{Error, Result};
+use crate::model::Incident;
+use crate::model::workflow::{Act, Refusal};
+use crate::query::{DefaultStatus, Filter};
+use crate::store::{Store, Updated};
+use chrono::{DateTime, Utc};
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// What a command is given: the options every command shares, the clock,
+/// and where it stands.
+pub struct Ctx {
+    pub store_dir: Option<PathBuf>,
+    pub actor: Option<String>,
+    pub now: DateTime<Utc>,
+    pub color: bool,
+    pub quiet: bool,
+    /// Commit each change (`--commit`), beside `git.commit` in lsms.yaml.
+    pub commit: bool,
+    /// Read every file, not the cache (`--no-cache`).
+    pub no_cache: bool,
+    pub cwd: PathBuf,
+}
+
+impl Ctx {
+    pub fn store(&self) -> Result<Store> {
+        let mut store = Store::discover(self.store_dir.as_deref(), &self.cwd)?;
+        store.use_cache = !self.no_cache;
+        Ok(store)
+    }
+
+    /// Who is acting: `--as`/$LSMS_USER, else git's user.name, else $USER.
+    pub fn actor(&self, store: &Store) -> Result<String> {
+        self.actor_at(&store.root)
+    }
+
+    /// Who is acting, for a store at `dir` (which may not be made yet).
+    pub fn actor_at(&self, dir: &std::path::Path) -> Result<String> {
+        let from_git = || {
+            std::process::Command::new("git")
+                .args(["config", "user.name"])
+                .current_dir(dir)
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+        };
+        let name = self
+            .actor
+            .clone()
+            .or_else(from_git)
+            .or_else(|| std::env::var("USER").ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        match name {
+            Some(n) if n.contains(crate::model::text::LINE_BREAKS) => {
+                Err(Error::failed("the actor's name should be one line"))
+            }
+            Some(n) => Ok(n),
+            None => {
+                Err(Error::failed_with("cannot tell who is acting", "say with --as NAME, or set $LSMS_USER"))
+            }
+        }
+    }
+
+    /// The actor as a git identity: with the email `team:` in lsms.yaml
+    /// gives them, else none.
+    pub fn ident(&self, store: &Store, actor: &str) -> crate::store::git::Ident {
+        crate::store::git::Ident {
+            name: actor.to_string(),
+            email: store.config.email_of(actor).map(str::to_string),
+        }
+    }
+
+    /// Standard output, buffered. Tables only when it is a terminal.
+    pub fn out(&self) -> BufWriter<std::io::StdoutLock<'static>> {
+        BufWriter::new(std::io::stdout().lock())
+    }
+
+    /// How wide a table may be: the terminal's width, else $COLUMNS (so a
+    /// table asked for in a pipe can still be fitted), else unbounded.
+    pub fn width(&self) -> Option<u16> {
+        let terminal = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
+        terminal.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0))
+    }
+
+    pub fn stdout_is_terminal(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
+    /// Talk on stderr, unless `--quiet`.
+    pub fn say(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// Prints an error's full diagnostic on stderr.
+    pub fn show_error(&self, e: Error) {
+        eprintln!("{:?}", miette::Report::new(e.for_terminal()));
+    }
+
+    /// Does this run commit each change? Refuses, before any write, a store
+    /// that should but is not in a git work tree.
+    pub fn commits(&self, store: &Store) -> Result<bool> {
+        let on = self.commit || store.config.git_commit;
+        if on {
+            crate::store::git::require_work_tree(&store.root)?;
+        }
+        Ok(on)
+    }
+
+    pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
+        Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
+            .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
+    }
+}
+
+/// Rows in a machine format, or ids: the column `id`, each id once.
+/// (Tables are the command's own: it knows the width and the colours.)
+pub fn write_rows(out: &mut dyn Write, format: Format, rows: &crate::render::Rows) -> std::io::Result<()> {
+    use crate::render;
+    match format {
+        Format::Tsv => render::tsv(out, rows),
+        Format::Csv => render::csv(out, rows),
+        Format::Json => render::json(out, rows),
+        Format::Ndjson => {
+            rows.rows.iter().try_for_each(|r| writeln!(out, "{}", render::json_object(&rows.columns, r)))
+        }
+        Format::Ids => {
+            let Some(col) = rows.columns.iter().position(|c| c == "id") else { return Ok(()) };
+            let mut seen = std::collections::HashSet::new();
+            rows.rows
+                .iter()
+                .filter_map(|r| r.get(col))
+                .filter(|id| seen.insert(*id))
+                .try_for_each(|id| writeln!(out, "{id}"))
+        }
+        Format::Table => render::table(out, rows, None, false),
+        // A spreadsheet is written by the command that offers it.
+        Format::Xlsx => Err(std::io::Error::other("xlsx is not text: the command writes it")),
+    }
+}
+
+/// Writes through a buffered stdout, then flushes, mapping failures (a
+/// closed pipe among them) to the error type.
+pub fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    f(out).and_then(|_| out.flush()).map_err(crate::error::stdout_err)
+}
+
+/// `TEXT` or `-` (read standard input).
+pub fn text_or_stdin(arg: &str, what: &str) -> Result<String> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Error::failed(format!("cannot read the {what} from standard input: {e}")))?;
+    Ok(s)
+}
+
+/// Reads every incident and keeps what `keep` makes of each (`None`:
+/// not wanted), in id order, with the problems of the files that could not
+/// be read. `keep` runs on the reading threads.
+pub fn gather<T: Send>(
+    store: &Store,
+    history: bool,
+    keep: impl Fn(Incident) -> Option<T> + Sync,
+) -> Result<(Vec<T>, Vec<Error>)> {
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    store.stream(
+        history,
+        |r| match r {
+            Ok(i) => keep(i).map(Ok),
+            Err(e) => Some(Err(e)),
+        },
+        |r| {
+            match r {
+                Some(Ok(t)) => good.push(t),
+                Some(Err(e)) => bad.extend(e),
+                None => {}
+            }
+            Ok(())
+        },
+    )?;
+    Ok((good, bad))
+}
+
+/// After a read command printed its good records: the bad files it met
+/// are named on stderr and make the exit code 1.
+pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let n = bad.len();
+    for e in bad {
+        ctx.show_error(e);
+    }
+    Err(Error::Reported(format!(
+        "{n} problem(s) in incident files: the records above are the ones that could be read; run `lsms check`"
+    )))
+}
+
+/// A guard's refusal as an error (exit 1).
+pub fn refused(r: Refusal) -> Error {
+    Error::Failed { message: r.message, help: r.help }
+}
+
+/// Several refusals at once: each on its own line with its fix.
+pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
+    let lines: Vec<String> = rs
+        .into_iter()
+        .map(|r| match r.help {
+            Some(h) => format!("- {}\n    set it with: {h}", r.message),
+            None => format!("- {}", r.message),
+        })
+        .collect();
+    Error::failed_with(format!("{what}:\n{}", lines.join("\n")), "nothing was changed")
+}
+
+/// Changes one incident: finds it, takes the lock, applies `f` as the
+/// actor at "now", writes it back, and says what happened on stderr.
+pub fn change(
+    ctx: &Ctx,
+    id_arg: &str,
+    action: &str,
+    f: impl FnOnce(&mut Incident, &Act<'_>, &Store) -> Result<()>,
+) -> Result<Updated> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let id = store.resolve(id_arg)?;
+    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let commit = ctx.commits(&store)?;
+    let done = store.update(&id, |inc| f(inc, &act, &store))?;
+    if done.written && commit {
+        let who = ctx.ident(&store, &actor);
+        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: {action}"), &who)?;
+    }
+    if !done.written {
+        ctx.say(format!("{id}: nothing to change."));
+    }
+    Ok(done)
+}
+
+/// Writes a command's output to stdout (also for `--output -`), or with
+/// `--output FILE` to a file, atomically: a run that fails leaves the last
+/// good file in place. Only a regular file is written, never one of the
+/// store's own files: see [`output_target`].
+pub fn output(
+    ctx: &Ctx,
+    store: &Store,
+    file: Option<&std::path::Path>,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    output_with(ctx, store, file, Sink::default(), f)
+}
+
+/// How a file written with `--output` is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sink {
+    /// It holds no personal data (a summary, the board's report): made
+    /// with the umask like any file a person makes, not owner-only.
+    pub public: bool,
+    /// It is CSV: a `.csv` file (never stdout) starts with the UTF-8 byte
+    /// order mark, so that a spreadsheet reads `£` as `£`.
+    pub csv: bool,
+}
+
+/// `output`, with how the file is made.
+pub fn output_with(
+    ctx: &Ctx,
+    store: &Store,
+    file: Option<&std::path::Path>,
+    sink: Sink,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
+        let mut out = ctx.out();
+        f(&mut out)?;
+        return out.flush().map_err(crate::error::stdout_err);
+    };
+    let path = output_target(store, &ctx.cwd.join(file))?;
+    let mut buf = Vec::new();
+    let csv_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if sink.csv && csv_file {
+        buf.extend_from_slice(crate::render::BOM);
+    }
+    f(&mut buf)?;
+    let perm = if sink.public { 0o666 } else { 0o600 };
+    crate::store::fsio::write_atomic_perm(&path, &buf, crate::store::Mode::Replace, perm)
+        .map_err(Error::io("write", &path))?;
+    ctx.say(format!("Wrote {}.", path.display()));
+    Ok(())
+}
+
+/// Where `--output PATH` may write: a regular file (or a new one) outside
+/// the store's own files. A FIFO, device, socket or folder, a link to one
+/// or to nothing, and anything under the store's `incidents/`,
+/// `evidence/` or `.lsms/`, or its `lsms.yaml`, is refused before anything
+/// is written. A link to a regular file is written through: the file it
+/// points to is replaced, the link stays.
+pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
+    let refuse = |why: &str| {
+        Error::failed_with(
+            format!("--output {}: {why}: nothing was written", path.display()),
+            "give the path of a regular file, outside the store's incidents/, evidence/, .lsms/ and lsms.yaml, or - for standard output",
+        )
+    };
+    let target = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let name = path.file_name().ok_or_else(|| refuse("not a file name"))?;
+            let dir =
+                path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let dir = std::fs::canonicalize(dir).map_err(|_| refuse("its folder does not exist"))?;
+            dir.join(name)
+        }
+        Err(e) => return Err(Error::io("look at", path)(e)),
+        Ok(_) => {
+            let real = std::fs::canonicalize(path).map_err(|_| refuse("a link that leads nowhere"))?;
+            let meta = std::fs::metadata(&real).map_err(Error::io("look at", path))?;
+            if meta.is_dir() {
+                return Err(refuse("a folder"));
+            }
+            if !meta.is_file() {
+                return Err(refuse("not a regular file (a FIFO, device or socket)"));
+            }
+            real
+        }
+    };
+    let own = ["incidents", "evidence", ".lsms"].iter().any(|d| target.starts_with(store.real_root.join(d)))
+        || target == store.real_root.join(crate::store::CONFIG_FILE);
+    if own {
+        return Err(refuse("one of the store's own files"));
+    }
+    Ok(target)
+}
+
+/// The record as JSON, with every key the file holds (unknown ones too).
+/// A record that cannot be put as JSON (a key that is not text, say) is an
+/// error naming its file, never `null`.
+pub fn incident_json(inc: &Incident) -> Result<serde_json::Value> {
+    serde_yaml::from_str::<serde_json::Value>(&inc.to_yaml()).map_err(|e| {
+        Error::failed_with(
+            format!("{} cannot be shown as JSON: {e}", inc.id.rel_path()),
+            "`lsms show ID --format yaml` shows the file as it is; `lsms check` names what is wrong",
+        )
+    })
+}
