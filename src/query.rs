@@ -137,19 +137,14 @@ impl Filter {
     }
 }
 
+/// `--grep`: the fields the record marks `search` (`model::incident`),
+/// and the notes of the history.
 fn grep(inc: &Incident, needle: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().contains(needle);
-    has(&inc.summary)
-        || inc.description.as_deref().is_some_and(has)
-        || inc.location.as_deref().is_some_and(has)
-        || inc.closure_note.as_deref().is_some_and(has)
-        || inc.history.iter().any(|e| e.action == "note" && e.detail.as_deref().is_some_and(has))
-        || inc.reporter.as_ref().and_then(|r| r.name.as_deref()).is_some_and(has)
-        || inc.people.iter().any(|p| p.name.as_deref().is_some_and(has))
-        || inc.police.as_ref().and_then(|p| p.crime_ref.as_deref()).is_some_and(has)
-        || inc.riddor.as_ref().and_then(|r| r.hse_ref.as_deref()).is_some_and(has)
-        || inc.sanctions.iter().any(|s| has(&s.kind) || s.note.as_deref().is_some_and(has))
-        || inc.refs.iter().any(|(_, r)| has(r))
+    use crate::codec::schema::Record;
+    inc.search(needle)
+        || inc.history.iter().any(|e| {
+            e.action == "note" && e.detail.as_deref().is_some_and(|d| d.to_lowercase().contains(needle))
+        })
 }
 
 /// What `--sort` takes.

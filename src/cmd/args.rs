@@ -2,6 +2,8 @@
 //! which incidents are read (`FilterArgs`), and the fields of an incident
 //! that `report` sets and `update` changes (`IncidentFields`).
 
+use crate::codec::schema::{self, Declared, Given, GivenOp, Input};
+use crate::model::Incident;
 use clap::{Args, ValueEnum};
 
 /// How a command writes rows: one set of names for every command. Each
@@ -87,56 +89,101 @@ pub struct FilterArgs {
     pub grep: Option<String>,
 }
 
-/// The fields of an incident that `report` sets and `update` changes:
-/// declared once, flattened into both.
-#[derive(Debug, Clone, Default, Args)]
-pub struct IncidentFields {
-    /// One of the standard categories, or one lsms.yaml adds
-    #[arg(long, value_name = "C")]
-    pub category: Option<String>,
-    /// One line that says what happened
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
-    pub summary: Option<String>,
-    /// When it happened: 24/11/2026 14:30 (day first), 2026-11-24 14:30, today 14:30, …
-    #[arg(long, value_name = "WHEN")]
-    pub occurred: Option<String>,
-    /// When it was reported
-    #[arg(long, value_name = "WHEN")]
-    pub reported: Option<String>,
-    /// The site (one of lsms.yaml's `sites` when it lists them)
-    #[arg(long, value_name = "SITE")]
-    pub site: Option<String>,
-    /// Where at the site, e.g. A&E reception
-    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
-    pub location: Option<String>,
-    /// What happened, in the reporter's words (`-` reads standard input)
-    #[arg(long, value_name = "TEXT|-", allow_hyphen_values = true)]
-    pub description: Option<String>,
-    /// The reporter's name (leave out for an anonymous report)
-    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-    pub reporter: Option<String>,
-    /// staff, patient, visitor, contractor, volunteer, public, unknown or anonymous
-    #[arg(long, value_name = "P")]
-    pub reporter_party: Option<String>,
-    /// What was at risk: people, property, drugs, prescription-forms, hazardous-materials (repeatable)
-    #[arg(long = "asset", value_name = "A")]
-    pub assets: Vec<String>,
-    /// Someone involved, as ROLE:PARTY[:NAME], e.g. victim:staff:A. Nurse (repeatable)
-    #[arg(long = "person", value_name = "ROLE:PARTY[:NAME]")]
-    pub people: Vec<String>,
-    /// none, low, moderate, severe or death
-    #[arg(long, value_name = "H")]
-    pub harm: Option<String>,
-    /// The police crime reference (marks the police as informed)
-    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
-    pub police_ref: Option<String>,
-    /// A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, or one
-    /// lsms.yaml adds under `flags:` (repeatable)
-    #[arg(long = "flag", value_name = "F")]
-    pub flags: Vec<String>,
-    /// What was used as a weapon, e.g. 'kitchen knife' (one line; for police information sharing)
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
-    pub weapon: Option<String>,
+/// The fields of an incident that `report` sets (`UPDATE = false`) and
+/// `update` changes: an option for each field the record declares with an
+/// `Input` (`model::incident`), so a field declared there is an option of
+/// both with no edit here.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFields<const UPDATE: bool> {
+    /// Each option given, in the order of the declaration.
+    pub given: Vec<Given>,
+}
+
+/// The declared inputs of this command, with whether each is a list.
+fn declared_inputs(update: bool) -> Vec<(Declared, &'static Input)> {
+    schema::declared::<Incident>()
+        .into_iter()
+        .filter_map(|d| d.input.map(|i| (d.clone(), i)))
+        .filter(|(_, i)| if update { i.update } else { i.report })
+        .collect()
+}
+
+/// The name of the group every declared option is in (`report --from`
+/// conflicts with all of them).
+pub const FIELDS_GROUP: &str = "fields";
+
+impl<const UPDATE: bool> clap::FromArgMatches for IncidentFields<UPDATE> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut s = Self::default();
+        s.update_from_arg_matches(m)?;
+        Ok(s)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for (d, input) in declared_inputs(UPDATE) {
+            let mut push = |op| self.given.push(Given { path: d.path.clone(), input, op });
+            if let Some(c) = input.clear.filter(|_| UPDATE)
+                && m.get_flag(c)
+            {
+                push(GivenOp::Clear);
+            }
+            for v in m.get_many::<String>(input.name).into_iter().flatten() {
+                push(GivenOp::Set(v.clone()));
+            }
+            if let Some(r) = input.remove.filter(|_| UPDATE) {
+                for v in m.get_many::<String>(r).into_iter().flatten() {
+                    push(GivenOp::Remove(v.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const UPDATE: bool> Args for IncidentFields<UPDATE> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        use clap::{Arg, ArgAction};
+        let long = |name: &str| name.replace('_', "-");
+        let mut cmd = cmd;
+        let mut names = Vec::new();
+        for (d, input) in declared_inputs(UPDATE) {
+            let action = if d.list { ArgAction::Append } else { ArgAction::Set };
+            cmd = cmd.arg(
+                Arg::new(input.name)
+                    .long(long(input.name))
+                    .value_name(input.value)
+                    .help(input.help)
+                    .allow_hyphen_values(input.hyphen)
+                    .action(action),
+            );
+            names.push(input.name);
+            if let Some(c) = input.clear.filter(|_| UPDATE) {
+                let what = d.path.replace('_', " ");
+                cmd = cmd.arg(
+                    Arg::new(c)
+                        .long(long(c))
+                        .action(ArgAction::SetTrue)
+                        .help(format!("Empty the list of {what} first")),
+                );
+                names.push(c);
+            }
+            if let Some(r) = input.remove.filter(|_| UPDATE) {
+                cmd = cmd.arg(
+                    Arg::new(r)
+                        .long(long(r))
+                        .value_name(input.value)
+                        .action(ArgAction::Append)
+                        .help(format!("Take this {} off (repeatable)", input.name.replace('_', " "))),
+                );
+                names.push(r);
+            }
+        }
+        cmd.group(clap::ArgGroup::new(FIELDS_GROUP).multiple(true).required(false).args(names))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 impl FilterArgs {

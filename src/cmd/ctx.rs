@@ -154,6 +154,30 @@ pub fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Resu
     f(out).and_then(|_| out.flush()).map_err(crate::error::stdout_err)
 }
 
+/// The inputs given, with the text of a free-text field given as `-`
+/// read from standard input (once: two such fields are refused).
+pub fn read_stdin_inputs(given: &[crate::codec::schema::Given]) -> Result<Vec<crate::codec::schema::Given>> {
+    use crate::codec::schema::GivenOp;
+    let dashes: Vec<_> = given.iter().filter(|g| g.input.stdin && g.op == GivenOp::Set("-".into())).collect();
+    if dashes.len() > 1 {
+        let flags: Vec<String> = dashes.iter().map(|g| g.flag()).collect();
+        return Err(Error::usage(
+            format!("{} each ask for standard input, which can be read once", flags.join(" and ")),
+            "give all but one as text",
+        ));
+    }
+    given
+        .iter()
+        .map(|g| match &g.op {
+            GivenOp::Set(v) if g.input.stdin && v == "-" => Ok(crate::codec::schema::Given {
+                op: GivenOp::Set(text_or_stdin(v, &g.path.replace('_', " "))?),
+                ..g.clone()
+            }),
+            _ => Ok(g.clone()),
+        })
+        .collect()
+}
+
 /// `TEXT` or `-` (read standard input).
 pub fn text_or_stdin(arg: &str, what: &str) -> Result<String> {
     if arg != "-" {

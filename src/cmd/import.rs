@@ -1,8 +1,9 @@
 //! `lsms import`: a trust's historical register from CSV, all or nothing.
 
 use super::{Ctx, emit};
+use crate::codec::schema::input_named;
 use crate::error::{Error, Result};
-use crate::model::draft::{DRAFT_KEYS, Draft, NewRecord};
+use crate::model::draft::{Draft, NewRecord, draft_keys};
 use crate::model::time::{in_zone, parse_when, rfc3339};
 use crate::model::{Id, Incident, Outcome, Problem, Status};
 use crate::render::{self, Rows};
@@ -115,32 +116,27 @@ struct Standing {
     refs: Vec<(String, String)>,
 }
 
+/// A cell into the draft (a field the record declares an input for; a
+/// list's cell may hold several, split by `;`) or the row's standing.
 fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
+    if let Some(decl) = input_named::<Incident>(field) {
+        if decl.list {
+            for x in v.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+                d.give(field, x.to_string());
+            }
+        } else if !v.trim().is_empty() {
+            d.give(field, v);
+        }
+        return;
+    }
     let v = Some(v).filter(|v| !v.trim().is_empty());
     match field {
-        "category" => d.category = v,
-        "summary" => d.summary = v,
-        "occurred" => d.occurred = v,
-        "reported" => d.reported = v,
-        "site" => d.site = v,
-        "location" => d.location = v,
-        "description" => d.description = v,
-        "reporter" => d.reporter = v,
-        "reporter_party" => d.reporter_party = v,
-        "assets" => d.assets.extend(v.iter().flat_map(|s| s.split(';').map(|x| x.trim().to_string()))),
-        "people" => d.people.extend(v.iter().flat_map(|s| s.split(';').map(|x| x.trim().to_string()))),
-        "harm" => d.harm = v,
-        "medical_factors" => d.medical_factors = v,
-        "police_ref" => d.police_ref = v,
-        "loss" => d.loss = v,
         "status" => s.status = v,
         "outcome" => s.outcome = v,
         "closed" => s.closed = v,
         "closure_note" => s.closure_note = v,
         "assignee" => s.assignee = v,
         f if f.starts_with("ref:") => s.refs.extend(v.map(|v| (f.to_string(), v))),
-        "flags" => d.flags.extend(v.iter().flat_map(|s| s.split(';').map(|x| x.trim().to_string()))),
-        "weapon" => d.weapon = v,
         _ => {}
     }
 }
@@ -355,7 +351,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
     let MapFile { mut columns, categories, statuses, outcomes } = m;
-    let known: Vec<&str> = DRAFT_KEYS.iter().chain(STANDING_KEYS).copied().collect();
+    let inputs = draft_keys();
+    let known: Vec<&str> = inputs.iter().map(String::as_str).chain(STANDING_KEYS.iter().copied()).collect();
     let mut systems: Vec<String> = Vec::new();
     for (col, field) in &mut columns {
         *field = field_name(field).map_err(|m| {
@@ -373,6 +370,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
             systems.push(system.to_string());
             continue;
+        }
+        // A field by its path (`occurred_at`, `people`) is its input's name.
+        if let Some(input) = input_named::<Incident>(field).and_then(|d| d.input) {
+            *field = input.name.to_string();
         }
         if !known.contains(&field.as_str()) {
             return Err(Error::usage(
@@ -459,7 +460,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if !reported_mapped {
             // A register that keeps one date: the case was reported when it
             // happened, as far as anyone can now tell; not late.
-            d.reported = d.occurred.clone();
+            let occurred: Vec<String> = d
+                .given
+                .iter()
+                .filter(|g| g.path == "occurred_at")
+                .filter_map(|g| match &g.op {
+                    crate::codec::schema::GivenOp::Set(v) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect();
+            for v in occurred {
+                d.give("reported", v);
+            }
         }
         let b = uuid::Uuid::new_v4().into_bytes();
         let made = d

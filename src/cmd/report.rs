@@ -1,7 +1,8 @@
 //! `lsms report`: record an incident (from flags, or many from YAML).
 
-use super::args::IncidentFields;
+use super::args::{FIELDS_GROUP, IncidentFields};
 use super::{Ctx, text_or_stdin};
+use crate::codec::schema::input_named;
 use crate::error::{Error, Result};
 use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
@@ -46,27 +47,15 @@ Prints the new incident's id alone on stdout.";
 )]
 pub struct Args {
     #[command(flatten)]
-    pub fields: IncidentFields,
-    /// The estimated loss in pounds, e.g. 120.50, 1,250.50 or £1,250.50
-    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub loss: Option<String>,
+    pub fields: IncidentFields<false>,
     /// Record one incident per YAML document of FILE (`-`: standard input)
-    #[arg(long, value_name = "FILE|-", conflicts_with_all = [
-        "category", "summary", "occurred", "reported", "site", "location", "description",
-        "reporter", "reporter_party", "assets", "people", "harm", "police_ref", "loss",
-        "flags", "weapon",
-    ])]
+    #[arg(long, value_name = "FILE|-", conflicts_with = FIELDS_GROUP)]
     pub from: Option<PathBuf>,
 }
 
-/// The flag that sets a draft field, for messages.
+/// The option that sets a draft field, for messages.
 fn flag_of(field: &str) -> String {
-    match field {
-        "assets" => "--asset".into(),
-        "people" => "--person".into(),
-        "flags" => "--flag".into(),
-        f => format!("--{}", f.replace('_', "-")),
-    }
+    format!("--{}", field.replace('_', "-"))
 }
 
 /// Checks a draft and writes it under a fresh id (drawing again on a clash).
@@ -94,27 +83,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(from) = &args.from {
         return run_from(ctx, &store, &actor, from, commit);
     }
-    let f = &args.fields;
-    let description = f.description.as_deref().map(|d| text_or_stdin(d, "description")).transpose()?;
-    let draft = Draft {
-        category: f.category.clone(),
-        summary: f.summary.clone(),
-        occurred: f.occurred.clone(),
-        reported: f.reported.clone(),
-        site: f.site.clone(),
-        location: f.location.clone(),
-        description,
-        reporter: f.reporter.clone(),
-        reporter_party: f.reporter_party.clone(),
-        assets: f.assets.clone(),
-        people: f.people.clone(),
-        harm: f.harm.clone(),
-        medical_factors: None,
-        police_ref: f.police_ref.clone(),
-        loss: args.loss.clone(),
-        flags: f.flags.clone(),
-        weapon: f.weapon.clone(),
-    };
+    let draft = Draft { given: super::read_stdin_inputs(&args.fields.given)? };
     let inc = build(ctx, &store, &actor, draft).map_err(|problems| {
         let lines: Vec<String> =
             problems.iter().map(|p| format!("{}: {}", flag_of(&p.field), p.message)).collect();
@@ -130,6 +99,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         crate::store::git::commit(&store.root, &[store.show_path(&path)], &format!("{id}: reported"), &who)?;
     }
     super::emit(&mut ctx.out(), |o| writeln!(o, "{id}"))
+}
+
+/// Where in a `--from` document the key of a problem's input is: by the
+/// input's name (`flag`), or by its field's path (`flags`, `reporter`).
+fn key_offset(doc: &str, name: &str) -> usize {
+    if name.is_empty() {
+        return 0;
+    }
+    let path = input_named::<crate::model::Incident>(name).map(|d| d.path).unwrap_or_default();
+    let top = path.split('.').next().unwrap_or_default().to_string();
+    [name.to_string(), path, top]
+        .iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| crate::store::locate_key(doc, k))
+        .find(|&off| off > 0)
+        .unwrap_or(0)
 }
 
 /// Byte offsets where each YAML document of `src` starts.
@@ -188,7 +173,7 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
                 let base = if starts.len() == values.len() { starts[n] } else { 0 };
                 let doc = &src[base..];
                 for p in problems {
-                    let off = if p.field.is_empty() { 0 } else { crate::store::locate_key(doc, &p.field) };
+                    let off = key_offset(doc, &p.field);
                     errors.push(Error::in_file(
                         &name,
                         &src,

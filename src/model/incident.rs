@@ -17,10 +17,18 @@ use uuid::Uuid;
 crate::record! {
     /// Who reported it (a name is optional; the party may be anonymous).
     pub struct Reporter {
-        name: Option<String> = Opt(Line) [personal],
-        party: Party = Req(Of<Party>),
+        name: Option<String> = Opt(Line) [personal, search]
+            in Input::new("reporter", "NAME", "The reporter's name (leave out for an anonymous report)").hyphen(),
+        party: Party = Req(Of<Party>)
+            in Input::new("reporter_party", "P", "staff, patient, visitor, contractor, volunteer, public, unknown or anonymous"),
     }
-    extra: Mapping
+    extra: Mapping,
+    blank: party_unknown
+}
+
+/// A reporter given by name alone: their party is not known yet.
+fn party_unknown() -> Reporter {
+    Reporter { party: Party::Unknown, ..Default::default() }
 }
 
 crate::record! {
@@ -28,18 +36,43 @@ crate::record! {
     pub struct Person {
         role: Role = Req(Of<Role>),
         party: Party = Req(Of<Party>),
-        name: Option<String> = Opt(Line) [personal],
+        name: Option<String> = Opt(Line) [personal, search],
     }
-    extra: Mapping
+    extra: Mapping,
+    parse: person_from_text,
+    text: person_text
+}
+
+/// `ROLE:PARTY[:NAME]`, as `--person victim:staff:A. Nurse`.
+fn person_from_text(s: &str, _: &InputCx<'_>) -> Result<Person, String> {
+    super::draft::parse_person(s)
+}
+
+/// A person as `--person` gives them.
+fn person_text(p: &Person) -> String {
+    match &p.name {
+        Some(n) => format!("{}:{}:{n}", p.role, p.party),
+        None => format!("{}:{}", p.role, p.party),
+    }
 }
 
 crate::record! {
     pub struct Police {
-        informed: bool = Dflt(Flag),
-        crime_ref: Option<String> = Opt(Line),
+        informed: bool = Dflt(Flag)
+            in Input::new("police_informed", "Y/N", "Were the police told? yes or no"),
+        crime_ref: Option<String> = Opt(Line) [search]
+            in Input::new("police_ref", "REF", "The police crime reference (marks the police as informed)").hyphen(),
     }
     extra: Mapping,
-    finish: informed_by_crime_ref
+    finish: informed_by_crime_ref,
+    given: told_by_crime_ref
+}
+
+/// A crime reference given says the police were told.
+fn told_by_crime_ref(p: &mut Police, key: &str) {
+    if key == "crime_ref" && p.crime_ref.is_some() {
+        p.informed = true;
+    }
 }
 
 /// A hand-written `police: { crime_ref: X }` says the police were told.
@@ -51,19 +84,30 @@ fn informed_by_crime_ref(p: &mut Police, has: &dyn Fn(&str) -> bool) {
 
 crate::record! {
     pub struct Riddor {
-        status: RiddorStatus = Req(Of<RiddorStatus>),
-        basis: Option<String> = Opt(Line) [personal],
-        hse_ref: Option<String> = Opt(Line),
-        reported_on: Option<NaiveDate> = Opt(Date),
+        status: RiddorStatus = Req(Of<RiddorStatus>)
+            in Input::new("riddor", "S", "not-reportable, reportable, reported or undecided"),
+        basis: Option<String> = Opt(Line) [personal]
+            in Input::new("riddor_basis", "TEXT", "Why RIDDOR applies or not").hyphen(),
+        hse_ref: Option<String> = Opt(Line) [search]
+            in Input::new("hse_ref", "REF", "The HSE's reference for a RIDDOR report"),
+        reported_on: Option<NaiveDate> = Opt(Date)
+            in Input::new("riddor_reported_on", "DATE", "When it was reported to the HSE, day first (24/11/2026) or 2026-11-24"),
     }
-    extra: Mapping
+    extra: Mapping,
+    blank: undecided
+}
+
+/// RIDDOR before anyone has decided.
+fn undecided() -> Riddor {
+    Riddor { status: RiddorStatus::Undecided, ..Default::default() }
 }
 
 crate::record! {
     /// Pounds lost and got back: exact decimals, never floats.
     pub struct Losses {
-        estimated: Money = Dflt(Pounds),
-        recovered: Money = Dflt(Pounds),
+        estimated: Money = Dflt(Pounds)
+            in Input::new("loss", "AMOUNT", "The estimated loss in pounds, e.g. 120.50, 1,250.50 or £1,250.50").report_only().hyphen(),
+        recovered: Money = Dflt(Pounds) by "loss",
     }
     extra: Mapping
 }
@@ -71,10 +115,10 @@ crate::record! {
 crate::record! {
     pub struct Sanction {
         class: SanctionClass = Req(Of<SanctionClass>),
-        kind: String = Req(Line),
+        kind: String = Req(Line) [search],
         date: Option<NaiveDate> = Opt(Date),
         review_on: Option<NaiveDate> = Opt(Date),
-        note: Option<String> = Opt(Text) [personal],
+        note: Option<String> = Opt(Text) [personal, search],
     }
     extra: Mapping
 }
@@ -166,39 +210,55 @@ crate::record! {
     /// `extra` holds the keys the tool does not know, each with the known
     /// key it followed in the file, so a rewrite keeps them in place.
     pub struct Incident {
-        schema: Schema1 = Req(SchemaCodec),
-        id: Id = Req(IdCodec),
-        uuid: Uuid = Req(UuidCodec),
-        status: Status = Req(Of<Status>),
-        category: String = Req(Category),
-        summary: String = Req(Line) [personal],
-        occurred_at: Stamp = Req(Time),
-        reported_at: Stamp = Req(Time),
-        recorded_at: Stamp = Req(Time),
-        recorded_by: String = Req(Line) [personal],
-        reporter: Option<Reporter> = Opt(Nested<Reporter>),
-        site: Option<String> = Opt(Site),
-        location: Option<String> = Opt(Line) [personal],
-        description: Option<String> = Opt(Text) [personal],
-        assets: Vec<Asset> = List(Of<Asset>),
-        people: Vec<Person> = List(Nested<Person>),
-        harm: Option<Harm> = Opt(Of<Harm>),
-        medical_factors: Option<Tri> = Opt(Answer),
-        flags: Vec<String> = Set(FlagWord),
-        weapon: Option<String> = Opt(Line) [personal],
-        police: Option<Police> = Opt(Nested<Police>),
-        riddor: Option<Riddor> = Opt(Nested<Riddor>),
+        schema: Schema1 = Req(SchemaCodec) by "report",
+        id: Id = Req(IdCodec) by "report",
+        uuid: Uuid = Req(UuidCodec) by "report",
+        status: Status = Req(Of<Status>) by "update --status, assign, close, reopen",
+        category: String = Req(Category)
+            in Input::new("category", "C", "One of the standard categories, or one lsms.yaml adds"),
+        summary: String = Req(Line) [personal, search]
+            in Input::new("summary", "TEXT", "One line that says what happened").hyphen(),
+        occurred_at: Stamp = Req(Time)
+            in Input::new("occurred", "WHEN", "When it happened: 24/11/2026 14:30 (day first), 2026-11-24 14:30, today 14:30, …"),
+        reported_at: Stamp = Req(Time)
+            in Input::new("reported", "WHEN", "When it was reported"),
+        recorded_at: Stamp = Req(Time) by "report",
+        recorded_by: String = Req(Line) [personal] by "report",
+        reporter: Option<Reporter> = Opt(Nested<Reporter>) [search],
+        site: Option<String> = Opt(Site)
+            in Input::new("site", "SITE", "The site (one of lsms.yaml's `sites` when it lists them)"),
+        location: Option<String> = Opt(Line) [personal, search]
+            in Input::new("location", "PLACE", "Where at the site, e.g. A&E reception").hyphen(),
+        description: Option<String> = Opt(Text) [personal, search]
+            in Input::new("description", "TEXT|-", "What happened, in the reporter's words (`-` reads standard input)").stdin(),
+        assets: Vec<Asset> = List(Of<Asset>)
+            in Input::new("asset", "A", "What was at risk: people, property, drugs, prescription-forms, hazardous-materials (repeatable)")
+                .clear("no_assets"),
+        people: Vec<Person> = List(Nested<Person>) [search]
+            in Input::new("person", "ROLE:PARTY[:NAME]", "Someone involved, as ROLE:PARTY[:NAME], e.g. victim:staff:A. Nurse (repeatable)")
+                .clear("no_people"),
+        harm: Option<Harm> = Opt(Of<Harm>)
+            in Input::new("harm", "H", "none, low, moderate, severe or death"),
+        medical_factors: Option<Tri> = Opt(Answer)
+            in Input::new("medical_factors", "Y/N", "yes, no or unknown"),
+        flags: Vec<String> = Set(FlagWord)
+            in Input::new("flag", "F", "A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, or one lsms.yaml adds under `flags:` (repeatable)")
+                .remove("unflag"),
+        weapon: Option<String> = Opt(Line) [personal]
+            in Input::new("weapon", "TEXT", "What was used as a weapon, e.g. 'kitchen knife' (one line; for police information sharing)").hyphen(),
+        police: Option<Police> = Opt(Nested<Police>) [search],
+        riddor: Option<Riddor> = Opt(Nested<Riddor>) [search],
         losses: Option<Losses> = Opt(Nested<Losses>),
-        refs: Vec<(String, String)> = Dflt(Refs),
-        assignee: Option<String> = Opt(Line) [personal],
-        links: Vec<Link> = List(Nested<Link>),
-        notified: Vec<Notice> = List(Nested<Notice>),
-        evidence: Vec<Evidence> = List(Nested<Evidence>),
-        sanctions: Vec<Sanction> = List(Nested<Sanction>),
-        outcome: Option<Outcome> = Opt(Of<Outcome>),
-        closed_at: Option<Stamp> = Opt(Time),
-        closure_note: Option<String> = Opt(Text) [personal],
-        history: Vec<Entry> = Log(Nested<Entry>),
+        refs: Vec<(String, String)> = Dflt(Refs) [search] by "update --ref, import",
+        assignee: Option<String> = Opt(Line) [personal] by "assign",
+        links: Vec<Link> = List(Nested<Link>) by "link",
+        notified: Vec<Notice> = List(Nested<Notice>) by "notify",
+        evidence: Vec<Evidence> = List(Nested<Evidence>) by "evidence add",
+        sanctions: Vec<Sanction> = List(Nested<Sanction>) [search] by "sanction",
+        outcome: Option<Outcome> = Opt(Of<Outcome>) by "close",
+        closed_at: Option<Stamp> = Opt(Time) by "close",
+        closure_note: Option<String> = Opt(Text) [personal, search] by "close",
+        history: Vec<Entry> = Log(Nested<Entry>) by "every command that acts on a case",
     }
     extra: Vec<Extra>
 }

@@ -129,7 +129,7 @@ mod tests {
             categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
             ..Vocab::default()
         };
-        Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() }
+        Draft::of(&[("category", "theft"), ("summary", "x")])
             .build(&NewRecord {
                 vocab: &vocab,
                 tz: chrono_tz::Europe::London,

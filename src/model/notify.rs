@@ -137,22 +137,18 @@ mod tests {
             sites: None,
             flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
         };
-        Draft {
-            category: Some(category.into()),
-            summary: Some("x".into()),
-            occurred: Some("2026-11-24 23:30".into()),
-            assets: assets.iter().map(|s| s.to_string()).collect(),
-            ..Draft::default()
-        }
-        .build(&NewRecord {
-            vocab: &vocab,
-            tz: LON,
-            now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
-            actor: "a",
-            random: [0; 4],
-            uuid: uuid::Uuid::nil(),
-        })
-        .unwrap()
+        let mut pairs = vec![("category", category), ("summary", "x"), ("occurred", "2026-11-24 23:30")];
+        pairs.extend(assets.iter().map(|a| ("asset", *a)));
+        Draft::of(&pairs)
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz: LON,
+                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
+                actor: "a",
+                random: [0; 4],
+                uuid: uuid::Uuid::nil(),
+            })
+            .unwrap()
     }
 
     fn act() -> Act<'static> {

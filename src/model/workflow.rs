@@ -6,7 +6,6 @@ use super::enums::*;
 use super::incident::*;
 use super::money::Money;
 use super::time::Stamp;
-use chrono::NaiveDate;
 
 /// Who acts, and when.
 #[derive(Debug, Clone)]
@@ -50,7 +49,7 @@ fn refuse_closed(inc: &Incident, what: &str) -> Result<(), Refusal> {
 
 /// One field's new value, as text for the history (`None`: cleared).
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: String,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -76,7 +75,7 @@ impl Incident {
         self.record(
             act,
             action,
-            FieldChange { field: "status", from: Some(from.to_string()), to: Some(to.to_string()) },
+            FieldChange { field: "status".into(), from: Some(from.to_string()), to: Some(to.to_string()) },
             detail,
         );
     }
@@ -94,7 +93,7 @@ impl Incident {
         self.record(
             act,
             "assigned",
-            FieldChange { field: "assignee", from, to: Some(to.to_string()) },
+            FieldChange { field: "assignee".into(), from, to: Some(to.to_string()) },
             note.map(str::to_string),
         );
         if self.status == Status::Reported {
@@ -223,13 +222,21 @@ impl Incident {
         let a = self.record(
             act,
             "loss",
-            FieldChange { field: "losses.estimated", from: Some(old_e.to_string()), to: Some(e.to_string()) },
+            FieldChange {
+                field: "losses.estimated".into(),
+                from: Some(old_e.to_string()),
+                to: Some(e.to_string()),
+            },
             note.clone(),
         );
         let b = self.record(
             act,
             "loss",
-            FieldChange { field: "losses.recovered", from: Some(old_r.to_string()), to: Some(r.to_string()) },
+            FieldChange {
+                field: "losses.recovered".into(),
+                from: Some(old_r.to_string()),
+                to: Some(r.to_string()),
+            },
             if a { None } else { note.clone() },
         );
         Ok(a || b || self.note_if_given(act, note.as_deref()))
@@ -331,15 +338,6 @@ impl Incident {
     }
 }
 
-/// Text for a history entry.
-pub fn show<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(T::to_string)
-}
-
-pub fn show_date(v: &Option<NaiveDate>) -> Option<String> {
-    v.as_ref().map(|d| d.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,7 +345,7 @@ mod tests {
 
     fn inc(category: &str) -> Incident {
         let vocab = Vocab::standard();
-        Draft { category: Some(category.into()), summary: Some("x".into()), ..Draft::default() }
+        Draft::of(&[("category", category), ("summary", "x")])
             .build(&NewRecord {
                 vocab: &vocab,
                 tz: chrono_tz::Europe::London,

@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn an_unassigned_case_is_due_one_working_day_later_over_a_bank_holiday() {
-        let d = Draft { category: Some("theft".into()), summary: Some("x".into()), ..Draft::default() };
+        let d = Draft::of(&[("category", "theft"), ("summary", "x")]);
         let i = new("2026-04-02T15:00:00+01:00", d);
         let due = &deadlines(&i, LON, None)[0];
         assert_eq!(due.kind, "assign");
@@ -202,14 +202,13 @@ mod tests {
 
     #[test]
     fn riddor_deadlines_are_ten_or_fifteen_days() {
-        let d = Draft {
-            category: Some("physical-assault".into()),
-            summary: Some("x".into()),
-            occurred: Some("2026-11-01 10:00".into()),
-            harm: Some("moderate".into()),
-            people: vec!["victim:staff".into()],
-            ..Draft::default()
-        };
+        let d = Draft::of(&[
+            ("category", "physical-assault"),
+            ("summary", "x"),
+            ("occurred", "2026-11-01 10:00"),
+            ("harm", "moderate"),
+            ("person", "victim:staff"),
+        ]);
         let mut i = new("2026-11-02T10:00:00Z", d);
         i.assignee = Some("a".into());
         let ds = deadlines(&i, LON, None);
@@ -228,12 +227,7 @@ mod tests {
 
     #[test]
     fn the_cdao_is_due_one_working_day_after_a_drugs_theft_is_recorded_until_told() {
-        let d = Draft {
-            category: Some("theft".into()),
-            summary: Some("x".into()),
-            assets: vec!["drugs".into()],
-            ..Draft::default()
-        };
+        let d = Draft::of(&[("category", "theft"), ("summary", "x"), ("asset", "drugs")]);
         // Recorded on a Friday: due on the Monday, at the same time.
         let mut i = new("2026-11-27T16:00:00Z", d);
         i.assignee = Some("a".into());
@@ -257,12 +251,12 @@ mod tests {
 
     #[test]
     fn the_cdao_deadline_names_the_assets_the_rule_names() {
-        let d = Draft {
-            category: Some("theft".into()),
-            summary: Some("x".into()),
-            assets: vec!["drugs".into(), "hazardous-materials".into()],
-            ..Draft::default()
-        };
+        let d = Draft::of(&[
+            ("category", "theft"),
+            ("summary", "x"),
+            ("asset", "drugs"),
+            ("asset", "hazardous-materials"),
+        ]);
         let i = new("2026-11-27T16:00:00Z", d);
         let rule = CdaoRule { assets: vec![Asset::Drugs, Asset::HazardousMaterials], ..CdaoRule::default() };
         let ds = deadlines(&i, LON, Some(&rule));

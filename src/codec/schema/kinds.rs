@@ -1,0 +1,717 @@
+//! The codecs: each kind of value a field may hold.
+
+use super::*;
+
+fn parsed<T>(
+    n: &Node<'_>,
+    at: &At<'_>,
+    cx: &mut Cx<'_>,
+    f: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let Some(s) = n.text() else {
+        cx.bad(at, format!("`{at}` should be text"));
+        return None;
+    };
+    f(&s).map_err(|e| cx.bad(at, e)).ok()
+}
+
+/// A string read in one pass, through its kind's own `read`: kept where it
+/// reads as it is written (a kind that tidies what it reads, such as a
+/// category in capitals, was not given lsms's form of it).
+fn as_read(
+    text: Cow<'_, str>,
+    cx: &mut Cx<'_>,
+    read: fn(&Node<'_>, &At<'_>, &mut Cx<'_>) -> Option<String>,
+) -> Option<String> {
+    let before = cx.problems.len();
+    let n = Node::Str(text);
+    let v = read(&n, &At::TOP, cx)?;
+    (cx.problems.len() == before && n.as_str() == Some(v.as_str())).then_some(v)
+}
+
+fn text_cell(s: &str) -> Cell<'_> {
+    Cell::Text(Cow::Borrowed(s))
+}
+
+fn owned_cell<'a>(s: String) -> Cell<'a> {
+    Cell::Text(Cow::Owned(s))
+}
+
+/// A kind whose values are strings: written as a one-line scalar (quoted
+/// where YAML would read it otherwise), cached as its bytes, exported as
+/// text. Each differs only in what it accepts: its `check` gives the
+/// value as kept, or why not (read and lexed alike).
+macro_rules! string_kind {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, check: $check:expr $(, input: $input:expr)? $(, top: $top:path, lex_top: $lex_top:path)?) => {
+        $(#[$m])*
+        pub struct $name;
+
+        impl Codec for $name {
+            type T = String;
+            const TEXT: bool = $text;
+            fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+                let vocab = cx.vocab;
+                let check: fn(&Vocab, &At<'_>, &str) -> Result<String, String> = $check;
+                parsed(n, at, cx, |s| check(vocab, at, s))
+            }
+            fn flow(v: &String, out: &mut String) {
+                out.push_str(&scalar(v));
+            }
+            fn is_blank(v: &String) -> bool {
+                v.trim().is_empty()
+            }
+            fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+                let (text, rest) = lex::string(s)?;
+                as_read(text, cx, Self::read).map(|v| (v, rest))
+            }
+            $(
+                fn top(key: &str, v: &String, out: &mut String) {
+                    $top(key, v, out);
+                }
+                fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+                    let (text, rest) = $lex_top(s)?;
+                    as_read(text, cx, Self::read).map(|v| (v, rest))
+                }
+            )?
+            fn encode(v: &String, w: &mut W) {
+                w.str(v);
+            }
+            fn decode(r: &mut R<'_>) -> Option<String> {
+                r.string()
+            }
+            fn cell(v: &String) -> Cell<'_> {
+                text_cell(v)
+            }
+            $(
+                fn input(s: &str, cx: &InputCx<'_>) -> Result<String, String> {
+                    let input: fn(&Vocab, &str) -> Result<String, String> = $input;
+                    input(cx.vocab, s)
+                }
+            )?
+        }
+    };
+}
+
+string_kind!(
+    /// One line of text.
+    Line, text: true, check: |_, at, s| one_line(at, s), input: |_, s| typed_line(s)
+);
+
+/// One line as typed: trimmed, and no line break in it.
+fn typed_line(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if crate::model::text::is_one_line(t) { Ok(t.to_string()) } else { Err("give one line".into()) }
+}
+
+/// One line of text, or why not.
+fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
+    if crate::model::text::is_one_line(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{at}` should be one line"))
+    }
+}
+
+string_kind!(
+    /// A category the store knows.
+    Category, text: true, check: |v: &Vocab, _, s| v.check_category(s),
+    input: |v, s| v.check_category(s)
+);
+
+string_kind!(
+    /// A site: any one line, or one of the store's `sites:` where it lists them.
+    Site, text: true, check: |v: &Vocab, _, s| v.check_site(s),
+    input: |v, s| v.check_site(s.trim())
+);
+
+string_kind!(
+    /// A flag the store knows.
+    FlagWord, text: false, check: |v: &Vocab, _, s| v.check_flag(s),
+    input: |v, s| v.check_flag(s)
+);
+
+string_kind!(
+    /// A SHA-256 as 64 lower-case hex digits.
+    Sha256, text: false, check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
+    }
+);
+
+string_kind!(
+    /// A bare file name: what an evidence file is called when it is copied out.
+    FileName, text: true, check: |_, at, s| {
+        one_line(at, s).and_then(|s| crate::model::incident::check_file_name(&s).map(|()| s))
+    }
+);
+
+string_kind!(
+    /// Text that may run over lines: a literal block at the top of the file.
+    Text, text: true, check: |_, _, s: &str| Ok(s.to_string()),
+    input: |_, s| Ok(s.to_string()), top: literal_top, lex_top: lex::literal_top
+);
+
+fn literal_top(key: &str, v: &str, out: &mut String) {
+    literal(out, key, v);
+}
+
+/// A word of a closed vocabulary.
+pub struct Of<E>(std::marker::PhantomData<E>);
+
+impl<E: Word> Codec for Of<E> {
+    type T = E;
+    fn input(s: &str, _: &InputCx<'_>) -> Result<E, String> {
+        E::parse_word(s)
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<E> {
+        parsed(n, at, cx, E::parse_word)
+    }
+    fn flow(v: &E, out: &mut String) {
+        out.push_str(v.word());
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(E, &'s str)> {
+        let (t, rest) = lex::token(s);
+        E::parse_word(t).ok().filter(|v| v.word() == t).map(|v| (v, rest))
+    }
+    fn encode(v: &E, w: &mut W) {
+        w.0.push(E::ALL.iter().position(|x| x == v).map_or(0, |i| i as u8));
+    }
+    fn decode(r: &mut R<'_>) -> Option<E> {
+        E::ALL.get(usize::from(r.byte()?)).copied()
+    }
+    fn cell(v: &E) -> Cell<'_> {
+        text_cell(v.word())
+    }
+}
+
+/// Yes, no or unknown; a YAML boolean reads as yes or no. Always quoted:
+/// a bare `no` is a boolean to YAML 1.1 readers.
+pub struct Answer;
+
+impl Codec for Answer {
+    type T = Tri;
+    fn input(s: &str, _: &InputCx<'_>) -> Result<Tri, String> {
+        Tri::parse(s)
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Tri> {
+        match n {
+            Node::Scalar(Value::Bool(true)) => Some(Tri::Yes),
+            Node::Scalar(Value::Bool(false)) => Some(Tri::No),
+            _ => parsed(n, at, cx, Tri::parse),
+        }
+    }
+    fn flow(v: &Tri, out: &mut String) {
+        out.push_str(&scalar(v.as_str()));
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Tri, &'s str)> {
+        let (t, rest) = lex::string(s)?;
+        Tri::parse(&t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
+    }
+    fn encode(v: &Tri, w: &mut W) {
+        <Of<Tri>>::encode(v, w);
+    }
+    fn decode(r: &mut R<'_>) -> Option<Tri> {
+        <Of<Tri>>::decode(r)
+    }
+    fn cell(v: &Tri) -> Cell<'_> {
+        text_cell(v.as_str())
+    }
+}
+
+pub struct IdCodec;
+
+impl Codec for IdCodec {
+    type T = Id;
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Id> {
+        parsed(n, at, cx, Id::parse)
+    }
+    fn flow(v: &Id, out: &mut String) {
+        out.push_str(v.as_str());
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Id, &'s str)> {
+        let (t, rest) = lex::token(s);
+        Id::parse(t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
+    }
+    fn encode(v: &Id, w: &mut W) {
+        w.str(v.as_str());
+    }
+    fn decode(r: &mut R<'_>) -> Option<Id> {
+        Id::parse(r.str()?).ok()
+    }
+    fn cell(v: &Id) -> Cell<'_> {
+        text_cell(v.as_str())
+    }
+}
+
+pub struct UuidCodec;
+
+impl Codec for UuidCodec {
+    type T = Uuid;
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Uuid> {
+        parsed(n, at, cx, |s| Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID")))
+    }
+    fn flow(v: &Uuid, out: &mut String) {
+        out.push_str(v.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Uuid, &'s str)> {
+        let (t, rest) = lex::token(s);
+        let lower = t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase());
+        lower.then(|| Uuid::try_parse(t).ok()).flatten().map(|v| (v, rest))
+    }
+    fn encode(v: &Uuid, w: &mut W) {
+        w.0.extend_from_slice(v.as_bytes());
+    }
+    fn decode(r: &mut R<'_>) -> Option<Uuid> {
+        let u = Uuid::from_slice(r.b.get(r.at..r.at.checked_add(16)?)?).ok()?;
+        r.at += 16;
+        Some(u)
+    }
+    fn cell(v: &Uuid) -> Cell<'_> {
+        owned_cell(v.to_string())
+    }
+}
+
+/// An instant, RFC 3339 with the store zone's offset.
+pub struct Time;
+
+impl Codec for Time {
+    type T = Stamp;
+    fn input(s: &str, cx: &InputCx<'_>) -> Result<Stamp, String> {
+        crate::model::time::parse_when(s, cx.tz, cx.now)
+    }
+    fn shown(v: &Stamp) -> String {
+        rfc3339(v)
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Stamp> {
+        parsed(n, at, cx, parse_stored)
+    }
+    fn flow(v: &Stamp, out: &mut String) {
+        crate::model::time::push_rfc3339(out, v);
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Stamp, &'s str)> {
+        lex::stamp(s)
+    }
+    fn encode(v: &Stamp, w: &mut W) {
+        w.stamp(v);
+    }
+    fn decode(r: &mut R<'_>) -> Option<Stamp> {
+        r.stamp()
+    }
+    fn cell(v: &Stamp) -> Cell<'_> {
+        owned_cell(rfc3339(v))
+    }
+}
+
+/// A calendar date, written plain (`2026-12-01`).
+pub struct Date;
+
+impl Codec for Date {
+    type T = NaiveDate;
+    fn input(s: &str, _: &InputCx<'_>) -> Result<NaiveDate, String> {
+        crate::model::time::parse_date(s)
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<NaiveDate> {
+        parsed(n, at, cx, parse_stored_date)
+    }
+    fn flow(v: &NaiveDate, out: &mut String) {
+        use fmt::Write;
+        let _ = write!(out, "{v}");
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(NaiveDate, &'s str)> {
+        lex::date(s)
+    }
+    fn encode(v: &NaiveDate, w: &mut W) {
+        w.i64(i64::from(chrono::Datelike::num_days_from_ce(v)));
+    }
+    fn decode(r: &mut R<'_>) -> Option<NaiveDate> {
+        NaiveDate::from_num_days_from_ce_opt(i32::try_from(r.i64()?).ok()?)
+    }
+    fn cell(v: &NaiveDate) -> Cell<'_> {
+        owned_cell(v.to_string())
+    }
+}
+
+/// Pounds and pence as exact text (`"120.00"`), never a float.
+pub struct Pounds;
+
+impl Codec for Pounds {
+    type T = Money;
+    fn input(s: &str, _: &InputCx<'_>) -> Result<Money, String> {
+        Money::parse(s)
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Money> {
+        parsed(n, at, cx, Money::parse_stored)
+    }
+    fn flow(v: &Money, out: &mut String) {
+        out.push_str(&scalar(&v.to_string()));
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Money, &'s str)> {
+        let (t, rest) = lex::string(s)?;
+        Money::parse_stored(&t).ok().filter(|v| v.to_string() == t).map(|v| (v, rest))
+    }
+    fn encode(v: &Money, w: &mut W) {
+        w.u64(v.0);
+    }
+    fn decode(r: &mut R<'_>) -> Option<Money> {
+        Some(Money(r.u64()?))
+    }
+    fn default() -> Option<Money> {
+        Some(Money::ZERO)
+    }
+    fn cell(v: &Money) -> Cell<'_> {
+        owned_cell(v.to_string())
+    }
+}
+
+/// true or false (also `yes`/`no` as text, as people write them).
+pub struct Flag;
+
+impl Codec for Flag {
+    type T = bool;
+    /// Yes or no (unknown is not an answer here).
+    fn input(s: &str, _: &InputCx<'_>) -> Result<bool, String> {
+        match Tri::parse(s)? {
+            Tri::Yes => Ok(true),
+            Tri::No => Ok(false),
+            Tri::Unknown => Err("say yes or no".into()),
+        }
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<bool> {
+        match n {
+            Node::Scalar(Value::Bool(b)) => Some(*b),
+            Node::Str(s) if matches!(s.as_ref(), "true" | "yes") => Some(true),
+            Node::Str(s) if matches!(s.as_ref(), "false" | "no") => Some(false),
+            _ => {
+                cx.bad(at, format!("`{at}` should be true or false"));
+                None
+            }
+        }
+    }
+    fn flow(v: &bool, out: &mut String) {
+        out.push_str(if *v { "true" } else { "false" });
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(bool, &'s str)> {
+        match lex::token(s) {
+            ("true", rest) => Some((true, rest)),
+            ("false", rest) => Some((false, rest)),
+            _ => None,
+        }
+    }
+    /// `police: { crime_ref: X }` (no `informed`) is read, as the police told.
+    fn default() -> Option<bool> {
+        Some(false)
+    }
+    fn encode(v: &bool, w: &mut W) {
+        w.0.push(u8::from(*v));
+    }
+    fn decode(r: &mut R<'_>) -> Option<bool> {
+        match r.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn cell(v: &bool) -> Cell<'_> {
+        Cell::Bool(*v)
+    }
+}
+
+/// A size in bytes.
+pub struct Bytes;
+
+impl Codec for Bytes {
+    type T = u64;
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<u64> {
+        match n {
+            Node::Scalar(Value::Number(x)) if x.as_u64().is_some() => x.as_u64(),
+            _ => {
+                cx.bad(at, format!("`{at}` should be a whole number of bytes"));
+                None
+            }
+        }
+    }
+    fn flow(v: &u64, out: &mut String) {
+        use fmt::Write;
+        let _ = write!(out, "{v}");
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(u64, &'s str)> {
+        let (t, rest) = lex::token(s);
+        let digits =
+            !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'));
+        digits.then(|| t.parse().ok()).flatten().map(|v| (v, rest))
+    }
+    fn encode(v: &u64, w: &mut W) {
+        w.u64(*v);
+    }
+    fn decode(r: &mut R<'_>) -> Option<u64> {
+        r.u64()
+    }
+    fn cell(v: &u64) -> Cell<'_> {
+        Cell::Count(*v as usize)
+    }
+}
+
+/// A record inside a record: a flow mapping on one line.
+pub struct Nested<T>(std::marker::PhantomData<T>);
+
+impl<T: Record> Codec for Nested<T> {
+    type T = T;
+    const SEP: &'static str = "; ";
+    const REPEATS: bool = true;
+    fn input(s: &str, cx: &InputCx<'_>) -> Result<T, String> {
+        T::parse_text(s, cx)
+    }
+    fn shown(v: &T) -> String {
+        v.text()
+    }
+    fn blank() -> Option<T> {
+        Some(T::blank())
+    }
+    fn search(v: &T, needle: &str) -> bool {
+        v.search(needle)
+    }
+    fn declared(prefix: &str, out: &mut Vec<Declared>) {
+        T::declared(prefix, out);
+    }
+    fn nested_input(v: &mut T, path: &str, op: Op<'_>, cx: &InputCx<'_>) -> Option<Result<(), String>> {
+        v.input(path, op, cx)
+    }
+    fn nested_shown(v: &T, path: &str) -> Option<Option<String>> {
+        v.shown(path)
+    }
+    const BLOCK: bool = true;
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<T> {
+        if !matches!(n, Node::Map(_)) {
+            cx.bad(at, format!("`{at}` should be a mapping of keys to values"));
+            return None;
+        }
+        T::read_fields(n, at, cx)
+    }
+    fn flow(v: &T, out: &mut String) {
+        out.push_str("{ ");
+        v.flow_fields(out);
+        out.push_str(" }");
+    }
+    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(T, &'s str)> {
+        let (v, rest) = T::lex_flow(s.strip_prefix("{ ")?, cx)?;
+        Some((v, rest.strip_prefix(" }")?))
+    }
+    fn encode(v: &T, w: &mut W) {
+        v.encode_fields(w);
+    }
+    fn decode(r: &mut R<'_>) -> Option<T> {
+        T::decode_fields(r, false)
+    }
+    fn cell(_: &T) -> Cell<'_> {
+        Cell::Null
+    }
+    fn columns(key: &str, pass: Pass, _: bool, out: &mut Vec<String>) {
+        T::columns(&format!("{key}_"), pass, out);
+    }
+    fn cells<'a>(v: Option<&'a T>, pass: Pass, _: bool, out: &mut Vec<Cell<'a>>) {
+        T::cells(v, pass, out);
+    }
+    /// A list of records: how many (public), then each field's values
+    /// joined, lined up item by item.
+    fn list_columns(key: &str, pass: Pass, _: bool, out: &mut Vec<String>) {
+        if pass == Pass::Public {
+            out.push(format!("{key}_count"));
+        }
+        T::columns(&format!("{key}_"), pass, out);
+    }
+    fn list_cells<'a>(vs: &'a [T], pass: Pass, _: bool, out: &mut Vec<Cell<'a>>) {
+        if pass == Pass::Public {
+            out.push(Cell::Count(vs.len()));
+        }
+        let mut per_item: Vec<Vec<Cell<'a>>> = Vec::with_capacity(vs.len());
+        for v in vs {
+            let mut cells = Vec::new();
+            T::cells(Some(v), pass, &mut cells);
+            per_item.push(cells);
+        }
+        let mut width = Vec::new();
+        T::cells(None, pass, &mut width);
+        for col in 0..width.len() {
+            let items =
+                per_item.iter().map(|c| c.get(col).map_or(Cow::Borrowed(""), Cell::as_csv).into_owned());
+            out.push(owned_cell(join(items)));
+        }
+    }
+    fn json(v: &T, with_personal: bool) -> Json {
+        let mut o = JsonRow::new();
+        v.json_fields(with_personal, &mut o);
+        Json::Object(o)
+    }
+    /// One record in a JSON row: its fields flattened (`reporter_party`),
+    /// as in the CSV.
+    fn json_field(key: &str, v: Option<&T>, _: bool, with_personal: bool, out: &mut JsonRow) {
+        let mut cols = Vec::new();
+        T::columns(&format!("{key}_"), Pass::Public, &mut cols);
+        let mut cells = Vec::new();
+        T::cells(v, Pass::Public, &mut cells);
+        if with_personal {
+            T::columns(&format!("{key}_"), Pass::Personal, &mut cols);
+            T::cells(v, Pass::Personal, &mut cells);
+        }
+        for (c, v) in cols.into_iter().zip(cells) {
+            out.insert(c, v.to_json());
+        }
+    }
+}
+
+/// References in other systems: a flow mapping of system to reference.
+pub struct Refs;
+
+impl Codec for Refs {
+    type T = Vec<(String, String)>;
+    /// `SYSTEM=REF`: the case's reference in that system, replacing the
+    /// one there (a system already held keeps its spelling).
+    fn input_into(v: &mut Self::T, s: &str, _: &InputCx<'_>) -> Result<(), String> {
+        let (k, r) = crate::model::refs::parse_pair(s)?;
+        let k = crate::model::refs::position(v, &k).map_or(k, |i| v[i].0.clone());
+        crate::model::refs::set(v, k, r);
+        Ok(())
+    }
+    fn shown(v: &Self::T) -> String {
+        v.iter().map(|(k, r)| format!("{k}={r}")).collect::<Vec<_>>().join(", ")
+    }
+    /// The references, not the systems' names.
+    fn search(v: &Self::T, needle: &str) -> bool {
+        v.iter().any(|(_, r)| r.to_lowercase().contains(needle))
+    }
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
+        let Node::Map(pairs) = n else {
+            cx.bad(
+                at,
+                format!("`{at}` should be a mapping of system to reference, like `{{ datix: DX-1001 }}`"),
+            );
+            return None;
+        };
+        let before = cx.problems.len();
+        let mut out = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            let Some(system) = k.text().filter(|s| !s.trim().is_empty()) else {
+                cx.bad(at, format!("`{at}` has a key that is not a system's name"));
+                continue;
+            };
+            let key_at = At { parent: Some(at), key: &system, index: None };
+            if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
+                cx.bad(&key_at, format!("`{key_at}` is empty"));
+                continue;
+            }
+            // The rule `--ref` keeps (no `=`, which the export's
+            // `system=reference` items split on), the text kept exactly.
+            if let Err(e) = crate::model::refs::check_system(&system) {
+                cx.bad(&key_at, e);
+                continue;
+            }
+            if let (Some(r), true) = (Line::read(v, &key_at, cx), Line::read(k, &key_at, cx).is_some()) {
+                out.push((system.into_owned(), r));
+            }
+        }
+        (cx.problems.len() == before).then_some(out)
+    }
+    fn flow(v: &Self::T, out: &mut String) {
+        out.push_str("{ ");
+        for (i, (k, r)) in v.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&scalar(k));
+            out.push_str(": ");
+            out.push_str(&scalar(r));
+        }
+        out.push_str(" }");
+    }
+    /// The pairs lexed, then read by `read` (its rules in one place) and
+    /// kept where read as written.
+    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+        let mut s = s.strip_prefix("{ ")?;
+        let mut pairs = Vec::new();
+        let rest = loop {
+            let (k, r) = lex::key(s)?;
+            let (v, r) = lex::string(r.strip_prefix(": ")?)?;
+            // A key given twice: YAML readers refuse the mapping.
+            if pairs.iter().any(|(x, _): &(Node<'_>, Node<'_>)| x.as_str() == Some(&*k)) {
+                return None;
+            }
+            pairs.push((Node::Str(k), Node::Str(v)));
+            match r.strip_prefix(", ") {
+                Some(r) => s = r,
+                None => break r.strip_prefix(" }")?,
+            }
+        };
+        let before = cx.problems.len();
+        let n = Node::Map(pairs);
+        let v = Self::read(&n, &At::TOP, cx)?;
+        let Node::Map(pairs) = &n else { return None };
+        let same = pairs.len() == v.len()
+            && pairs
+                .iter()
+                .zip(&v)
+                .all(|((k, x), (kv, xv))| k.as_str() == Some(kv) && x.as_str() == Some(xv));
+        (cx.problems.len() == before && same).then_some((v, rest))
+    }
+    fn encode(v: &Self::T, w: &mut W) {
+        w.u64(v.len() as u64);
+        for (k, r) in v {
+            w.str(k);
+            w.str(r);
+        }
+    }
+    fn decode(r: &mut R<'_>) -> Option<Self::T> {
+        (0..r.count()?).map(|_| Some((r.string()?, r.string()?))).collect()
+    }
+    fn default() -> Option<Self::T> {
+        Some(Vec::new())
+    }
+    fn is_empty(v: &Self::T) -> bool {
+        v.is_empty()
+    }
+    fn cell(v: &Self::T) -> Cell<'_> {
+        owned_cell(join(v.iter().map(|(k, r)| format!("{k}={r}"))))
+    }
+    fn json(v: &Self::T, _: bool) -> Json {
+        Json::Object(v.iter().map(|(k, r)| (k.clone(), json!(r))).collect())
+    }
+}
+
+/// `schema: 1`: a file of another schema is not read.
+pub struct SchemaCodec;
+
+impl Codec for SchemaCodec {
+    type T = crate::model::incident::Schema1;
+    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
+        match n {
+            Node::Scalar(Value::Number(x)) if x.as_u64() == Some(1) => Some(crate::model::incident::Schema1),
+            other => {
+                let shown = other.text().map_or_else(|| "that".to_string(), Cow::into_owned);
+                cx.bad(
+                    at,
+                    format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"),
+                );
+                None
+            }
+        }
+    }
+    fn flow(_: &Self::T, out: &mut String) {
+        out.push('1');
+    }
+    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+        match lex::token(s) {
+            ("1", rest) => Some((crate::model::incident::Schema1, rest)),
+            _ => None,
+        }
+    }
+    fn encode(_: &Self::T, _: &mut W) {}
+    fn decode(_: &mut R<'_>) -> Option<Self::T> {
+        Some(crate::model::incident::Schema1)
+    }
+    fn cell(_: &Self::T) -> Cell<'_> {
+        Cell::Count(1)
+    }
+    fn columns(_: &str, _: Pass, _: bool, _: &mut Vec<String>) {}
+    fn cells<'a>(_: Option<&'a Self::T>, _: Pass, _: bool, _: &mut Vec<Cell<'a>>) {}
+    fn json_field(_: &str, _: Option<&Self::T>, _: bool, _: bool, _: &mut JsonRow) {}
+}
