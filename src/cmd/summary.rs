@@ -1,6 +1,6 @@
 //! `lsms summary`: counts and totals for the board.
 
-use super::{Ctx, Sink, finish_scan, gather, output_with};
+use super::{Ctx, Sink, finish_scan, gather, need_file_for_xlsx, output_with};
 use crate::cli::{FilterArgs, Format};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
@@ -8,7 +8,7 @@ use crate::render::{self, xlsx};
 use crate::report::Period;
 use crate::report::summary::{self, DIMS, Known};
 use clap::ValueEnum;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -72,28 +72,6 @@ pub enum Compare {
     Previous,
     /// The same period a year earlier
     LastYear,
-}
-
-/// Puts the period's name for files (`2026-27`, `2026-10`) where an
-/// `--output` path says `{period}`.
-pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf> {
-    let file = file?;
-    match (file.to_str(), period) {
-        (Some(s), Some(p)) if s.contains("{period}") => Some(PathBuf::from(s.replace("{period}", &p.slug()))),
-        _ => Some(file.to_path_buf()),
-    }
-}
-
-/// `--format xlsx` needs a file: a spreadsheet on a terminal or in a pipe
-/// helps nobody.
-pub fn need_file_for_xlsx(output: Option<&Path>) -> Result<()> {
-    if output.is_none_or(|f| f.as_os_str() == "-") {
-        return Err(Error::usage(
-            "--format xlsx writes a spreadsheet file, not text for a terminal or a pipe",
-            "add --output FILE.xlsx",
-        ));
-    }
-    Ok(())
 }
 
 /// What the summary's rows are of, for a title.
@@ -205,7 +183,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    let file = name_for(args.output.as_deref(), period.as_ref());
+    let file = render::name_for(args.output.as_deref(), period.as_ref());
     let sink = Sink { public: true, csv: format == Format::Csv };
     let period_text = match (&period, &prior) {
         (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.label(), p.dates(), e.label()),

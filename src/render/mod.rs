@@ -4,11 +4,24 @@
 pub mod board;
 pub mod xlsx;
 
+use crate::report::Period;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 /// The UTF-8 byte order mark: put at the head of a CSV file written with
 /// `--output`, so that a spreadsheet reads `£` as `£` and not `Â£`.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Puts the period's name for files (`2026-27`, `2026-10`) where an
+/// `--output` path says `{period}`: an output's name is output logic, for
+/// every command that writes one.
+pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf> {
+    let file = file?;
+    match (file.to_str(), period) {
+        (Some(s), Some(p)) if s.contains("{period}") => Some(PathBuf::from(s.replace("{period}", &p.slug()))),
+        _ => Some(file.to_path_buf()),
+    }
+}
 
 /// A header and rows of cells, all text.
 #[derive(Debug, Clone, Default)]
@@ -367,6 +380,17 @@ mod tests {
         csv_figures(&mut out, &rows).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "k,n,c\n'-x,-3,+12.50\n'=1,4,0\n");
         assert!(!is_figure("-1+1") && !is_figure("-") && !is_figure("1.") && is_figure("-0.5"));
+    }
+
+    #[test]
+    fn an_output_is_named_for_its_period() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc();
+        let p = Period::parse("2026/27-Q1", chrono_tz::Europe::London, now).unwrap();
+        let named = |f: &str, p: Option<&Period>| name_for(Some(Path::new(f)), p).unwrap();
+        assert_eq!(named("board-{period}.html", Some(&p)), PathBuf::from("board-2026-27-Q1.html"));
+        assert_eq!(named("board-{period}.html", None), PathBuf::from("board-{period}.html"));
+        assert_eq!(named("plain.csv", Some(&p)), PathBuf::from("plain.csv"));
+        assert_eq!(name_for(None, Some(&p)), None, "no --output: stdout");
     }
 
     #[test]
