@@ -1,7 +1,11 @@
 //! Writers for rows of text: a table for people, TSV and CSV for pipes and
-//! spreadsheets, JSON for programs. Pure: each writes to what it is given.
+//! spreadsheets, JSON for programs; and for `report`'s typed figures, the
+//! summaries (`summary`), the board's page (`board`) and spreadsheets
+//! (`xlsx`). Pure: each writes to what it is given. It may look down at
+//! `report`'s types; `report` never looks up here.
 
 pub mod board;
+pub mod summary;
 pub mod xlsx;
 
 use crate::report::Period;
@@ -117,42 +121,6 @@ pub fn tsv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
 pub fn csv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
     out.write_all(csv_line(&rows.columns).as_bytes())?;
     rows.rows.iter().try_for_each(|r| out.write_all(csv_line(r).as_bytes()))
-}
-
-/// Is this cell a plain figure (`12`, `-3`, `+850.50`)? A spreadsheet reads
-/// it as a number, never as a formula.
-fn is_figure(cell: &str) -> bool {
-    let d = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (w, f) = d.split_once('.').unwrap_or((d, "0"));
-    !w.is_empty() && !f.is_empty() && w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit())
-}
-
-/// CSV of figures (a summary): as `csv`, but a signed number such as a
-/// change of `-3` stays a number instead of getting a leading `'`.
-pub fn csv_figures(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
-    out.write_all(csv_line(&rows.columns).as_bytes())?;
-    for r in &rows.rows {
-        let line = csv_line(r);
-        if r.iter().any(|c| c.starts_with(['+', '-']) && is_figure(c)) {
-            // Rebuild the line with the figures left as they are.
-            let cells: Vec<String> = r
-                .iter()
-                .map(|c| {
-                    if is_figure(c) {
-                        c.clone()
-                    } else {
-                        let one = csv_line(&[c]);
-                        one.trim_end_matches('\n').to_string()
-                    }
-                })
-                .collect();
-            out.write_all(cells.join(",").as_bytes())?;
-            out.write_all(b"\n")?;
-        } else {
-            out.write_all(line.as_bytes())?;
-        }
-    }
-    Ok(())
 }
 
 /// A JSON array of objects, one per row, keyed by column.
@@ -365,21 +333,6 @@ mod tests {
             assert_eq!(neutralise(cell), cell, "{cell:?}");
         }
         assert_eq!(neutralise("2026-11-24"), "2026-11-24");
-    }
-
-    #[test]
-    fn figures_stay_numbers_and_text_is_still_neutralised() {
-        let rows = Rows {
-            columns: vec!["k".into(), "n".into(), "c".into()],
-            rows: vec![
-                vec!["-x".into(), "-3".into(), "+12.50".into()],
-                vec!["=1".into(), "4".into(), "0".into()],
-            ],
-        };
-        let mut out = Vec::new();
-        csv_figures(&mut out, &rows).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "k,n,c\n'-x,-3,+12.50\n'=1,4,0\n");
-        assert!(!is_figure("-1+1") && !is_figure("-") && !is_figure("1.") && is_figure("-0.5"));
     }
 
     #[test]
