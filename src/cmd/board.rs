@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
     let b = board::build(&items, periods, &known, &store.config.trust, made);
     let page = html(&b, &store.config.categories, Show { suppress: args.suppress_small });
-    let file = super::summary::name_for(args.output.as_deref(), Some(&period));
+    let file = crate::render::name_for(args.output.as_deref(), Some(&period));
     output_with(ctx, &store, file.as_deref(), Sink { public: true, csv: false }, |o| {
         o.write_all(page.as_bytes()).map_err(crate::error::stdout_err)
     })?;

@@ -377,3 +377,14 @@ pub fn incident_json(inc: &Incident) -> Result<serde_json::Value> {
         )
     })
 }
+/// `--format xlsx` needs a file: a spreadsheet on a terminal or in a pipe
+/// helps nobody. (`summary` and `export` both ask.)
+pub fn need_file_for_xlsx(output: Option<&std::path::Path>) -> Result<()> {
+    if output.is_none_or(|f| f.as_os_str() == "-") {
+        return Err(Error::usage(
+            "--format xlsx writes a spreadsheet file, not text for a terminal or a pipe",
+            "add --output FILE.xlsx",
+        ));
+    }
+    Ok(())
+}

@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// says OFFICIAL-SENSITIVE when it holds personal data.
 fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::query::Filter) -> Result<()> {
     use crate::render::xlsx::{self, XCell};
-    super::summary::need_file_for_xlsx(args.output.as_deref())?;
+    super::need_file_for_xlsx(args.output.as_deref())?;
     let tz = store.config.tz;
     let personal = args.include_personal;
     let columns = columns(personal);

@@ -1,14 +1,14 @@
 //! `lsms summary`: counts and totals for the board.
 
 use super::args::{FilterArgs, Format};
-use super::{Ctx, Sink, finish_scan, gather, output_with};
+use super::{Ctx, Sink, finish_scan, gather, need_file_for_xlsx, output_with};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, xlsx};
 use crate::report::Period;
-use crate::report::summary::{self, DIMS, Known};
+use crate::report::summary::{self, Dimension, Known};
 use clap::ValueEnum;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
@@ -74,37 +74,13 @@ pub enum Compare {
     LastYear,
 }
 
-/// Puts the period's name for files (`2026-27`, `2026-10`) where an
-/// `--output` path says `{period}`.
-pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf> {
-    let file = file?;
-    match (file.to_str(), period) {
-        (Some(s), Some(p)) if s.contains("{period}") => Some(PathBuf::from(s.replace("{period}", &p.slug()))),
-        _ => Some(file.to_path_buf()),
-    }
-}
-
-/// `--format xlsx` needs a file: a spreadsheet on a terminal or in a pipe
-/// helps nobody.
-pub fn need_file_for_xlsx(output: Option<&Path>) -> Result<()> {
-    if output.is_none_or(|f| f.as_os_str() == "-") {
-        return Err(Error::usage(
-            "--format xlsx writes a spreadsheet file, not text for a terminal or a pipe",
-            "add --output FILE.xlsx",
-        ));
-    }
-    Ok(())
-}
-
 /// What the summary's rows are of, for a title.
-fn what(args: &Args, by: &[String]) -> String {
-    match (args.report, by) {
-        (Some(Preset::Annual), _) => "Annual security report figures".to_string(),
-        (None, [one]) => format!("Security incidents by {}", one.replace('-', " ")),
-        (None, [r, c]) => {
-            format!("Security incidents by {} and {}", r.replace('-', " "), c.replace('-', " "))
-        }
-        _ => "Security incidents".to_string(),
+fn what(shape: summary::Shape) -> String {
+    let words = |d: Dimension| d.name().replace('-', " ");
+    match shape {
+        summary::Shape::Annual => "Annual security report figures".to_string(),
+        summary::Shape::By(one) => format!("Security incidents by {}", words(one)),
+        summary::Shape::Cross(r, c) => format!("Security incidents by {} and {}", words(r), words(c)),
     }
 }
 
@@ -112,15 +88,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tz = store.config.tz;
     let mut filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
-    let by: Vec<String> = args.by.iter().map(|d| d.trim().to_ascii_lowercase()).collect();
-    for d in &by {
-        if !DIMS.contains(&d.as_str()) {
-            return Err(Error::usage(
-                format!("--by: {}", crate::model::unknown_word("dimension", d, DIMS)),
-                "for example --by category,site",
-            ));
-        }
-    }
+    let by = args
+        .by
+        .iter()
+        .map(|d| Dimension::parse(&d.trim().to_ascii_lowercase()))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|m| Error::usage(format!("--by: {m}"), "for example --by category,site"))?;
     if by.len() > 2 || by.is_empty() {
         return Err(Error::usage(
             "--by takes one dimension, or two for a cross-tab",
@@ -193,19 +166,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let make = |facts: &[summary::Facts]| match (args.report, by.as_slice()) {
         (Some(Preset::Annual), _) => summary::annual(facts),
-        (None, [one]) => summary::by_one(facts, one, &known),
-        (None, [rows, cols]) => summary::cross(facts, rows, cols, &known),
-        _ => unreachable!("--by was checked above"),
+        (None, [rows, cols]) => summary::cross(facts, *rows, *cols, &known),
+        // --by was checked above: one dimension, or two.
+        (None, _) => summary::by_one(facts, by.first().copied().unwrap_or(Dimension::Category), &known),
     };
-    let mut rows = make(&facts);
+    let mut figures = make(&facts);
     if let Some((which, _, _)) = &prior {
         let before: Vec<_> = before.into_iter().map(|(_, f)| f).collect();
-        let blank = summary::zero_row(&make(&[]));
-        rows = summary::compare(&rows, &make(&before), *which, &blank);
+        figures = summary::compare(figures, &make(&before), *which);
     }
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    let file = name_for(args.output.as_deref(), period.as_ref());
+    let file = render::name_for(args.output.as_deref(), period.as_ref());
     let sink = Sink { public: true, csv: format == Format::Csv };
     let period_text = match (&period, &prior) {
         (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.label(), p.dates(), e.label()),
@@ -214,7 +186,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     output_with(ctx, &store, file.as_deref(), sink, |o| {
         match format {
-            Format::Csv => render::csv_figures(o, &rows),
+            Format::Csv => render::summary::csv(o, &figures),
             Format::Table => {
                 let width = if args.output.is_none() { ctx.width() } else { None };
                 let span = crate::report::span_label(filter.since, filter.before, tz);
@@ -227,46 +199,25 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     line.push_str(&format!(", compared with {} ({})", e.label(), e.dates()));
                 }
                 writeln!(o, "{}\n{line}\n", store.config.trust)
-                    .and_then(|_| render::table(o, &rows, width, ctx.color))
+                    .and_then(|_| render::table(o, &render::summary::rows(&figures), width, ctx.color))
             }
             Format::Xlsx => {
                 let title = xlsx::Title {
-                    what: what(args, &by),
+                    what: what(figures.shape),
                     trust: store.config.trust.clone(),
                     period: period_text.clone(),
                     made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
                     marking: "OFFICIAL",
                 };
-                let headers: Vec<String> = rows.columns.iter().map(|c| summary::column_label(c)).collect();
-                let bytes = xlsx::workbook("Summary", &title, &headers, &xlsx_rows(&rows))
-                    .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
+                let headers = render::summary::labels(&figures);
+                let bytes =
+                    xlsx::workbook("Summary", &title, &headers, &render::summary::xlsx_rows(&figures))
+                        .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
                 return o.write_all(&bytes).map_err(crate::error::stdout_err);
             }
-            _ => super::write_rows(o, format, &rows),
+            _ => super::write_rows(o, format, &render::summary::rows(&figures)),
         }
         .map_err(crate::error::stdout_err)
     })?;
     finish_scan(ctx, bad)
-}
-
-/// A summary's cells typed for a spreadsheet: money in pounds (a losses
-/// column, or a losses row of the annual report), figures as numbers.
-fn xlsx_rows(rows: &render::Rows) -> Vec<Vec<xlsx::XCell>> {
-    rows.rows
-        .iter()
-        .map(|r| {
-            let money_row = r.first().is_some_and(|k| k.starts_with("losses_"));
-            r.iter()
-                .zip(&rows.columns)
-                .enumerate()
-                .map(|(i, (cell, col))| {
-                    if i == 0 || col == "label" {
-                        xlsx::XCell::Text(cell.clone())
-                    } else {
-                        xlsx::figure_cell(money_row || col.contains("losses_"), cell)
-                    }
-                })
-                .collect()
-        })
-        .collect()
 }

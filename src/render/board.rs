@@ -6,9 +6,9 @@
 //! plotters' SVG backend does not. Every chart has its figures as a table
 //! beneath it. Every string is escaped.
 
-use crate::render::Rows;
+use crate::model::{Money, SanctionClass};
 use crate::report::board::{AGE_BANDS, Board, category_label, deadline_label, sentence};
-use crate::report::summary::metric_label;
+use crate::report::summary::{Column, Earlier, Figure, Key, Metric, Prior, Row};
 use std::fmt::Write;
 
 /// The Okabe–Ito palette, which people with any common colour blindness
@@ -52,17 +52,22 @@ impl Show {
     fn drawn(self, n: u64) -> u64 {
         if self.hidden(n) { 4 } else { n }
     }
-    /// A text cell of the summary's rows: counts may be hidden.
-    fn cell(self, s: &str) -> String {
-        match s.parse::<u64>() {
-            Ok(n) => self.count(n),
-            Err(_) => s.to_string(),
+    /// A figure as shown: counts may be hidden, money is in pounds, and
+    /// no figure at all (a median of nothing) is a dash.
+    fn figure(self, f: Figure) -> String {
+        match f {
+            Figure::Count(n) => self.count(n),
+            Figure::Money(m) => pounds(m),
+            Figure::Days(Some(d)) => d.to_string(),
+            Figure::Days(None) => "–".into(),
         }
     }
 }
 
-fn pounds(text: &str) -> String {
-    let (w, f) = text.split_once('.').unwrap_or((text, "00"));
+/// `£1,527.70`.
+fn pounds(m: Money) -> String {
+    let text = m.to_string();
+    let (w, f) = text.split_once('.').unwrap_or((&text, "00"));
     let digits: Vec<char> = w.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
@@ -282,26 +287,36 @@ fn heatmap(
     out.push_str("</svg>");
 }
 
-/// A table of a summary's rows, with column and row heads in plain English.
-fn table(out: &mut String, caption: &str, rows: &Rows, head: &dyn Fn(&str) -> String, show: Show) {
+/// How a table's heads read: the columns' values and the rows' values in
+/// plain English.
+struct Heads<'a> {
+    column: &'a dyn Fn(&str) -> String,
+    row: &'a dyn Fn(&str) -> String,
+}
+
+/// A table of a cross-tab's rows, with column and row heads in plain English.
+fn table(out: &mut String, caption: &str, columns: &[Column], rows: &[Row], heads: Heads<'_>, show: Show) {
     let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(caption));
-    for (i, c) in rows.columns.iter().enumerate() {
-        let text = if i == 0 { String::new() } else { head(c) };
+    out.push_str(r#"<th scope="col"></th>"#);
+    for c in columns {
+        let text = match c {
+            Column::Across(v) => (heads.column)(v),
+            other => other.label(),
+        };
         let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&text));
     }
     out.push_str("</tr></thead><tbody>");
-    for r in &rows.rows {
-        let key = &r[0];
-        let total = key == "total";
+    for r in rows {
+        let total = r.key == Key::Total;
         let _ = write!(
             out,
             r#"<tr data-key="{}"{}><th scope="row">{}</th>"#,
-            escape(key),
+            escape(r.key.name()),
             if total { r#" class="total""# } else { "" },
-            escape(&if total { "Total".to_string() } else { head(key) })
+            escape(&if total { "Total".to_string() } else { (heads.row)(r.key.name()) })
         );
-        for c in &r[1..] {
-            let _ = write!(out, "<td>{}</td>", escape(&show.cell(c)));
+        for f in &r.figures {
+            let _ = write!(out, "<td>{}</td>", escape(&show.figure(*f)));
         }
         out.push_str("</tr>");
     }
@@ -349,16 +364,17 @@ fn month_label(key: &str) -> String {
     }
 }
 
-/// A value of the headline table, as shown.
-fn figure(metric: &str, v: &str, show: Show) -> String {
-    if v.is_empty() {
-        "–".into()
-    } else if metric.starts_with("losses_") {
-        pounds(v)
-    } else if metric == "median_days_to_close" {
-        v.to_string()
-    } else {
-        show.cell(v)
+/// A change on an earlier period, as shown: money in pounds, and a dash
+/// for none, or when counts are hidden and either count is small.
+fn change(now: Figure, earlier: Option<&Earlier>, show: Show) -> String {
+    let small = |f: Figure| f.count().is_some_and(|n| (1..=4).contains(&n));
+    match earlier.and_then(|e| e.change.map(|c| (e.figure, c))) {
+        None => "–".into(),
+        Some((then, _)) if show.suppress && (small(now) || small(then)) => "–".into(),
+        Some((_, c)) => match c.money() {
+            Some(m) => format!("{}{}", c.sign(), pounds(m)),
+            None => c.to_string(),
+        },
     }
 }
 
@@ -417,16 +433,17 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         escape(&p.last_year.label()),
         escape(&b.made)
     );
-    let value =
-        |m: &str| b.headline.rows.iter().find(|r| r[0] == m).map(|r| r[2].clone()).unwrap_or_default();
+    let value = |m: Metric| b.headline.figure(&Key::Metric(m), &Column::Value);
+    let count = |m: Metric| value(m).and_then(Figure::count).unwrap_or(0);
     o.push_str(r#"<h2>Headline figures</h2><div class="big">"#);
     for (m, l) in [
-        ("incidents", "Incidents"),
-        ("physical_assaults", "Physical assaults"),
-        ("losses_estimated", "Losses estimated"),
-        ("closed", "Closed"),
+        (Metric::Incidents, "Incidents"),
+        (Metric::PhysicalAssaults, "Physical assaults"),
+        (Metric::LossesEstimated, "Losses estimated"),
+        (Metric::Closed, "Closed"),
     ] {
-        let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&figure(m, &value(m), show)), escape(l));
+        let shown = value(m).map_or_else(|| "–".to_string(), |f| show.figure(f));
+        let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&shown), escape(l));
     }
     o.push_str("</div>");
     let _ = write!(
@@ -436,33 +453,22 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         escape(&p.previous.label()),
         escape(&p.last_year.label())
     );
+    let headline = b.headline.headline();
     for r in &b.headline.rows {
-        // metric, label, value, previous, change, last year, change
-        let m = r[0].as_str();
-        let hide_change = |a: &str, c: &str| {
-            show.suppress && [a, c].iter().any(|v| v.parse::<u64>().is_ok_and(|n| (1..=4).contains(&n)))
-        };
-        let change = |now: &str, then: &str, ch: &str| {
-            let counts = !m.starts_with("losses_") && m != "median_days_to_close";
-            if (hide_change(now, then) && counts) || ch.is_empty() {
-                "–".to_string()
-            } else if m.starts_with("losses_") {
-                let (sign, rest) = ch.split_at(if ch.starts_with(['+', '-']) { 1 } else { 0 });
-                format!("{sign}{}", pounds(rest))
-            } else {
-                ch.to_string()
-            }
-        };
+        let Key::Metric(m) = r.key else { continue };
+        let Some(now) = r.figures.get(headline).copied() else { continue };
+        let earlier = |p: Prior| r.earlier.iter().find(|e| e.prior == p);
+        let then = |p: Prior| earlier(p).map_or_else(|| "–".to_string(), |e| show.figure(e.figure));
         let _ = write!(
             o,
             r#"<tr data-metric="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            escape(m),
-            escape(metric_label(m)),
-            escape(&figure(m, &r[2], show)),
-            escape(&figure(m, &r[3], show)),
-            escape(&change(&r[2], &r[3], &r[4])),
-            escape(&figure(m, &r[5], show)),
-            escape(&change(&r[2], &r[5], &r[6]))
+            escape(m.name()),
+            escape(m.label()),
+            escape(&show.figure(now)),
+            escape(&then(Prior::Previous)),
+            escape(&change(now, earlier(Prior::Previous), show)),
+            escape(&then(Prior::LastYear)),
+            escape(&change(now, earlier(Prior::LastYear), show))
         );
     }
     o.push_str("</tbody></table>");
@@ -476,21 +482,16 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     o.push_str(r#"<section>"#);
     o.push_str(marking);
     o.push_str("<h2>Incidents by month and category</h2><figure>");
-    let months: Vec<String> = b.trend.rows.iter().map(|r| r[0].clone()).filter(|k| k != "total").collect();
-    let cats: Vec<String> = b.trend.columns[1..b.trend.columns.len() - 1].to_vec();
+    let months: Vec<String> = b.trend.row_values().into_iter().map(String::from).collect();
+    let cats = b.trend.across();
+    let cell = |s: &crate::report::summary::Summary, r: &str, c: &str| {
+        s.figure(&Key::Value(r.to_string()), &Column::Across(c.to_string()))
+            .and_then(Figure::count)
+            .unwrap_or(0)
+    };
     let series: Vec<(String, Vec<u64>)> = cats
         .iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            (
-                category_label(c),
-                months
-                    .iter()
-                    .enumerate()
-                    .map(|(mi, _)| b.trend.rows[mi][ci + 1].parse().unwrap_or(0))
-                    .collect(),
-            )
-        })
+        .map(|c| (category_label(c), months.iter().map(|m| cell(&b.trend, m, c)).collect()))
         .collect();
     stacked(
         &mut o,
@@ -501,16 +502,14 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         show,
     );
     o.push_str("</figure>");
-    let head = |k: &str| {
-        if cats.iter().any(|c| c == k) {
-            category_label(k)
-        } else if k == "total" {
-            "Total".into()
-        } else {
-            month_label(k)
-        }
-    };
-    table(&mut o, "Incidents by month (rows) and category (columns)", &b.trend, &head, show);
+    table(
+        &mut o,
+        "Incidents by month (rows) and category (columns)",
+        &b.trend.columns,
+        &b.trend.rows,
+        Heads { column: &category_label, row: &month_label },
+        show,
+    );
     o.push_str("</section>");
 
     // 3. Physical assaults, sanctions, losses.
@@ -518,13 +517,13 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     o.push_str(marking);
     o.push_str("<h2>Physical assaults, sanctions and losses</h2>");
     let mf: Vec<(String, u64, String)> = [
-        ("physical_assaults_with_medical_factors", "With medical factors"),
-        ("physical_assaults_without_medical_factors", "Without medical factors"),
-        ("physical_assaults_medical_factors_unknown", "Not yet known"),
+        (Metric::PhysicalAssaultsWithMedicalFactors, "With medical factors"),
+        (Metric::PhysicalAssaultsWithoutMedicalFactors, "Without medical factors"),
+        (Metric::PhysicalAssaultsMedicalFactorsUnknown, "Not yet known"),
     ]
     .iter()
     .map(|(m, l)| {
-        let n: u64 = value(m).parse().unwrap_or(0);
+        let n = count(*m);
         (l.to_string(), n, show.count(n))
     })
     .collect();
@@ -537,14 +536,15 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         ("Medical factors", "Physical assaults"),
         &mf.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
     );
-    let total = b.by_category.rows.last().cloned().unwrap_or_default();
-    let classes = ["procedural", "disciplinary", "civil", "criminal"];
-    let sanctions: Vec<(String, u64, String)> = classes
+    let sanctions: Vec<(String, u64, String)> = SanctionClass::ALL
         .iter()
         .map(|c| {
-            let col = b.by_category.columns.iter().position(|k| k == &format!("sanctions_{c}"));
-            let n: u64 = col.and_then(|i| total.get(i)).and_then(|v| v.parse().ok()).unwrap_or(0);
-            (sentence(c), n, show.count(n))
+            let n = b
+                .by_category
+                .figure(&Key::Total, &Column::Sanctions(*c))
+                .and_then(Figure::count)
+                .unwrap_or(0);
+            (sentence(c.as_str()), n, show.count(n))
         })
         .collect();
     o.push_str("<h3>Sanctions by class</h3><figure>");
@@ -556,16 +556,18 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         ("Class", "Sanctions"),
         &sanctions.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
     );
-    let money = |m: &str| -> (u64, String) {
-        let v = value(m);
-        let pence = crate::model::Money::parse(&v).map(|m| m.0).unwrap_or(0);
-        (pence, pounds(&v))
+    let money = |m: Metric| -> (u64, String) {
+        let pence = match value(m) {
+            Some(Figure::Money(p)) => p,
+            _ => Money::ZERO,
+        };
+        (pence.0, pounds(pence))
     };
     let losses: Vec<(String, u64, String)> =
-        [("losses_estimated", "Estimated"), ("losses_recovered", "Recovered")]
+        [(Metric::LossesEstimated, "Estimated"), (Metric::LossesRecovered, "Recovered")]
             .iter()
             .map(|(m, l)| {
-                let (p, t) = money(m);
+                let (p, t) = money(*m);
                 (l.to_string(), p, t)
             })
             .collect();
@@ -600,13 +602,7 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         ("", ""),
         &[
             ("Closed".into(), show.count(b.closed as u64)),
-            (
-                "Median".into(),
-                days(
-                    b.median_days
-                        .map(|m| if m.fract() == 0.0 { format!("{m:.0}") } else { format!("{m:.1}") }),
-                ),
-            ),
+            ("Median".into(), days(b.median_days.map(|m| m.to_string()))),
             ("90th percentile".into(), days(b.p90_days.map(|d| d.to_string()))),
         ],
     );
@@ -627,12 +623,10 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     o.push_str("<section>");
     o.push_str(marking);
     o.push_str("<h2>Hotspots: where</h2><figure>");
-    let site_rows: Vec<String> = b.sites.rows.iter().map(|r| r[0].clone()).filter(|k| k != "total").collect();
-    let site_cols: Vec<String> = b.sites.columns[1..b.sites.columns.len() - 1].to_vec();
-    let grid: Vec<Vec<u64>> = b.sites.rows[..site_rows.len()]
-        .iter()
-        .map(|r| r[1..r.len() - 1].iter().map(|v| v.parse().unwrap_or(0)).collect())
-        .collect();
+    let site_rows = b.sites.row_values();
+    let site_cols = b.sites.across();
+    let grid: Vec<Vec<u64>> =
+        site_rows.iter().map(|r| site_cols.iter().map(|c| cell(&b.sites, r, c)).collect()).collect();
     let site_label = |s: &str| if s == "(none)" { "No site recorded".to_string() } else { s.to_string() };
     heatmap(
         &mut o,
@@ -644,16 +638,14 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         show,
     );
     o.push_str("</figure>");
-    let head = |k: &str| {
-        if site_cols.iter().any(|c| c == k) {
-            category_label(k)
-        } else if k == "total" {
-            "Total".into()
-        } else {
-            site_label(k)
-        }
-    };
-    table(&mut o, "Incidents by site (rows) and category (columns)", &b.sites, &head, show);
+    table(
+        &mut o,
+        "Incidents by site (rows) and category (columns)",
+        &b.sites.columns,
+        &b.sites.rows,
+        Heads { column: &category_label, row: &site_label },
+        show,
+    );
     let _ = categories;
     o.push_str("</section>");
 
@@ -674,31 +666,27 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         show,
     );
     o.push_str("</figure>");
-    let mut columns = vec!["day".to_string()];
-    columns.extend(hours.iter().cloned());
-    columns.push("total".into());
-    let mut rows: Vec<Vec<String>> = days_of_week
+    let mut columns: Vec<Column> = hours.iter().cloned().map(Column::Across).collect();
+    columns.push(Column::Total);
+    let with_total = |key: Key, cells: Vec<u64>| {
+        let sum: u64 = cells.iter().sum();
+        Row { key, figures: cells.into_iter().chain([sum]).map(Figure::Count).collect(), earlier: Vec::new() }
+    };
+    let mut rows: Vec<Row> = days_of_week
         .iter()
         .zip(&b.clock)
-        .map(|(d, r)| {
-            let mut v = vec![d.to_string()];
-            v.extend(r.iter().map(u64::to_string));
-            v.push(r.iter().sum::<u64>().to_string());
-            v
-        })
+        .map(|(d, r)| with_total(Key::Value(d.to_string()), r.to_vec()))
         .collect();
-    let mut total = vec!["total".to_string()];
-    total.extend((0..24).map(|h| b.clock.iter().map(|r| r[h]).sum::<u64>().to_string()));
-    total.push(b.clock.iter().flatten().sum::<u64>().to_string());
-    rows.push(total);
+    rows.push(with_total(Key::Total, (0..24).map(|h| b.clock.iter().map(|r| r[h]).sum()).collect()));
     o.push_str(r#"<div class="tiny-wrap">"#);
-    let clock_rows = Rows { columns, rows };
     let mut t = String::new();
+    let same = |k: &str| k.to_string();
     table(
         &mut t,
         "Incidents by day (rows) and hour they began (columns, 24-hour clock)",
-        &clock_rows,
-        &|k: &str| if k == "total" { "Total".into() } else { k.to_string() },
+        &columns,
+        &rows,
+        Heads { column: &same, row: &same },
         show,
     );
     o.push_str(&t.replacen("<table>", r#"<table class="tiny">"#, 1));
@@ -727,9 +715,9 @@ mod tests {
             ("0".into(), "<5".into(), "<5".into(), "5".into())
         );
         assert_eq!(Show { suppress: false }.count(3), "3");
-        assert_eq!(pounds("1527.70"), "£1,527.70");
-        assert_eq!(pounds("0.00"), "£0.00");
-        assert_eq!(pounds("123456.5"), "£123,456.50");
+        assert_eq!(pounds(Money(152770)), "£1,527.70");
+        assert_eq!(pounds(Money(0)), "£0.00");
+        assert_eq!(pounds(Money(12345650)), "£123,456.50");
         assert_eq!(month_label("2026-04"), "April 2026");
         assert_eq!(month_short("2027-01"), "Jan 27");
     }

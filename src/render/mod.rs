@@ -1,14 +1,31 @@
 //! Writers for rows of text: a table for people, TSV and CSV for pipes and
-//! spreadsheets, JSON for programs. Pure: each writes to what it is given.
+//! spreadsheets, JSON for programs; and for `report`'s typed figures, the
+//! summaries (`summary`), the board's page (`board`) and spreadsheets
+//! (`xlsx`). Pure: each writes to what it is given. It may look down at
+//! `report`'s types; `report` never looks up here.
 
 pub mod board;
+pub mod summary;
 pub mod xlsx;
 
+use crate::report::Period;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 /// The UTF-8 byte order mark: put at the head of a CSV file written with
 /// `--output`, so that a spreadsheet reads `£` as `£` and not `Â£`.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Puts the period's name for files (`2026-27`, `2026-10`) where an
+/// `--output` path says `{period}`: an output's name is output logic, for
+/// every command that writes one.
+pub fn name_for(file: Option<&Path>, period: Option<&Period>) -> Option<PathBuf> {
+    let file = file?;
+    match (file.to_str(), period) {
+        (Some(s), Some(p)) if s.contains("{period}") => Some(PathBuf::from(s.replace("{period}", &p.slug()))),
+        _ => Some(file.to_path_buf()),
+    }
+}
 
 /// A header and rows of cells, all text.
 #[derive(Debug, Clone, Default)]
@@ -104,42 +121,6 @@ pub fn tsv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
 pub fn csv(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
     out.write_all(csv_line(&rows.columns).as_bytes())?;
     rows.rows.iter().try_for_each(|r| out.write_all(csv_line(r).as_bytes()))
-}
-
-/// Is this cell a plain figure (`12`, `-3`, `+850.50`)? A spreadsheet reads
-/// it as a number, never as a formula.
-fn is_figure(cell: &str) -> bool {
-    let d = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (w, f) = d.split_once('.').unwrap_or((d, "0"));
-    !w.is_empty() && !f.is_empty() && w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit())
-}
-
-/// CSV of figures (a summary): as `csv`, but a signed number such as a
-/// change of `-3` stays a number instead of getting a leading `'`.
-pub fn csv_figures(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
-    out.write_all(csv_line(&rows.columns).as_bytes())?;
-    for r in &rows.rows {
-        let line = csv_line(r);
-        if r.iter().any(|c| c.starts_with(['+', '-']) && is_figure(c)) {
-            // Rebuild the line with the figures left as they are.
-            let cells: Vec<String> = r
-                .iter()
-                .map(|c| {
-                    if is_figure(c) {
-                        c.clone()
-                    } else {
-                        let one = csv_line(&[c]);
-                        one.trim_end_matches('\n').to_string()
-                    }
-                })
-                .collect();
-            out.write_all(cells.join(",").as_bytes())?;
-            out.write_all(b"\n")?;
-        } else {
-            out.write_all(line.as_bytes())?;
-        }
-    }
-    Ok(())
 }
 
 /// A JSON array of objects, one per row, keyed by column.
@@ -355,18 +336,14 @@ mod tests {
     }
 
     #[test]
-    fn figures_stay_numbers_and_text_is_still_neutralised() {
-        let rows = Rows {
-            columns: vec!["k".into(), "n".into(), "c".into()],
-            rows: vec![
-                vec!["-x".into(), "-3".into(), "+12.50".into()],
-                vec!["=1".into(), "4".into(), "0".into()],
-            ],
-        };
-        let mut out = Vec::new();
-        csv_figures(&mut out, &rows).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "k,n,c\n'-x,-3,+12.50\n'=1,4,0\n");
-        assert!(!is_figure("-1+1") && !is_figure("-") && !is_figure("1.") && is_figure("-0.5"));
+    fn an_output_is_named_for_its_period() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc();
+        let p = Period::parse("2026/27-Q1", chrono_tz::Europe::London, now).unwrap();
+        let named = |f: &str, p: Option<&Period>| name_for(Some(Path::new(f)), p).unwrap();
+        assert_eq!(named("board-{period}.html", Some(&p)), PathBuf::from("board-2026-27-Q1.html"));
+        assert_eq!(named("board-{period}.html", None), PathBuf::from("board-{period}.html"));
+        assert_eq!(named("plain.csv", Some(&p)), PathBuf::from("plain.csv"));
+        assert_eq!(name_for(None, Some(&p)), None, "no --output: stdout");
     }
 
     #[test]

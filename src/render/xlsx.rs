@@ -222,37 +222,9 @@ pub fn workbook(
     w.finish()
 }
 
-/// A summary's text cell as a typed one: counts as numbers, money as
-/// pounds, the rest (names of categories, months, labels) as text.
-pub fn figure_cell(money: bool, text: &str) -> XCell {
-    if text.is_empty() {
-        return XCell::Empty;
-    }
-    let plain = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if !plain.is_empty()
-        && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && plain.matches('.').count() <= 1
-        && let Ok(n) = text.parse::<f64>()
-    {
-        return if money { XCell::Money(n) } else { XCell::Number(n) };
-    }
-    XCell::Text(text.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn figures_are_typed_and_text_stays_text() {
-        assert_eq!(figure_cell(false, "12"), XCell::Number(12.0));
-        assert_eq!(figure_cell(true, "850.50"), XCell::Money(850.5));
-        assert_eq!(figure_cell(false, "-2"), XCell::Number(-2.0));
-        assert_eq!(figure_cell(false, "=1+1"), XCell::Text("=1+1".into()));
-        assert_eq!(figure_cell(false, "2026-10"), XCell::Text("2026-10".into()));
-        assert_eq!(figure_cell(false, "1.2.3"), XCell::Text("1.2.3".into()));
-        assert_eq!(figure_cell(false, ""), XCell::Empty);
-    }
 
     #[test]
     fn makes_a_workbook() {

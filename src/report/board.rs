@@ -6,9 +6,9 @@
 
 use super::Period;
 use super::due::deadlines;
-use super::summary::{self, Facts, Known, Prior};
+use super::figure::Days;
+use super::summary::{self, Dimension, Facts, Known, Prior, Summary};
 use crate::model::*;
-use crate::render::Rows;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 
@@ -68,13 +68,12 @@ pub fn item(
         return None;
     }
     let local = inc.occurred_at.with_timezone(&tz);
-    let dims = |a: &str, b: &str| [a.to_string(), b.to_string()];
     Some(Item {
         now: n,
         previous: p,
         last_year: l,
-        by_month: summary::facts(inc, &dims("month", "category"), tz),
-        by_site: summary::facts(inc, &dims("site", "category"), tz),
+        by_month: summary::facts(inc, &[Dimension::Month, Dimension::Category], tz),
+        by_site: summary::facts(inc, &[Dimension::Site, Dimension::Category], tz),
         open_days: open.then(|| (now - inc.recorded_at.to_utc()).num_days()),
         overdue,
         weekday: local.weekday().num_days_from_monday(),
@@ -91,20 +90,20 @@ pub struct Board {
     pub made: String,
     /// `summary --report annual` for the period, with the previous period
     /// and the same period a year earlier beside it (`summary --compare`).
-    pub headline: Rows,
+    pub headline: Summary,
     /// `summary --by month,category` for the period.
-    pub trend: Rows,
+    pub trend: Summary,
     /// `summary --by category` for the period (its total row has the
     /// sanctions by class).
-    pub by_category: Rows,
+    pub by_category: Summary,
     /// `summary --by site,category` for the period.
-    pub sites: Rows,
+    pub sites: Summary,
     /// Open now, by days since recorded: 0–7, 8–30, 31–90, over 90.
     pub caseload: [u64; 4],
     /// Days from recording to closing of the period's closed incidents:
     /// how many, the median and the 90th percentile.
     pub closed: usize,
-    pub median_days: Option<f64>,
+    pub median_days: Option<Days>,
     pub p90_days: Option<i64>,
     /// Past deadlines now, by kind, in a fixed order.
     pub overdue: Vec<(&'static str, u64)>,
@@ -116,15 +115,14 @@ pub const AGE_BANDS: [&str; 4] = ["0 to 7 days", "8 to 30 days", "31 to 90 days"
 
 /// The median, as `summary --report annual` gives it, and the 90th
 /// percentile (nearest rank) of some days.
-fn median_p90(mut days: Vec<i64>) -> (Option<f64>, Option<i64>) {
+fn median_p90(mut days: Vec<i64>) -> (Option<Days>, Option<i64>) {
     days.sort_unstable();
     let n = days.len();
     if n == 0 {
         return (None, None);
     }
-    let median = if n % 2 == 1 { days[n / 2] as f64 } else { (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0 };
     let rank = (n * 9).div_ceil(10).max(1);
-    (Some(median), Some(days[rank - 1]))
+    (Days::median(&days), Some(days[rank - 1]))
 }
 
 /// Adds up the board's figures from what `item` kept of each incident.
@@ -137,24 +135,17 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
             .collect()
     };
     let now = facts(|i| i.now, false);
-    let annual = summary::annual(&now);
-    let blank = |rows: &Rows| summary::zero_row(rows);
     let with_prev = summary::compare(
-        &annual,
+        summary::annual(&now),
         &summary::annual(&facts(|i| i.previous, false)),
         Prior::Previous,
-        &blank(&annual),
     );
-    let headline = summary::compare(
-        &with_prev,
-        &summary::annual(&facts(|i| i.last_year, false)),
-        Prior::LastYear,
-        &blank(&annual),
-    );
-    let trend = summary::cross(&now, "month", "category", known);
-    let by_category = summary::by_one(&now, "category", known);
+    let headline =
+        summary::compare(with_prev, &summary::annual(&facts(|i| i.last_year, false)), Prior::LastYear);
+    let trend = summary::cross(&now, Dimension::Month, Dimension::Category, known);
+    let by_category = summary::by_one(&now, Dimension::Category, known);
     // The site × category cross-tab reads its keys from the site facts.
-    let sites = summary::cross(&facts(|i| i.now, true), "site", "category", known);
+    let sites = summary::cross(&facts(|i| i.now, true), Dimension::Site, Dimension::Category, known);
     let mut caseload = [0; 4];
     for d in items.iter().filter_map(|i| i.open_days) {
         caseload[match d {
@@ -224,10 +215,14 @@ mod tests {
     #[test]
     fn median_and_ninetieth_percentile() {
         assert_eq!(median_p90(vec![]), (None, None));
-        assert_eq!(median_p90(vec![4]), (Some(4.0), Some(4)));
-        assert_eq!(median_p90(vec![1, 2, 3, 10]), (Some(2.5), Some(10)));
+        let median = |v: Vec<i64>| {
+            let (m, p) = median_p90(v);
+            (m.map(Days::as_f64), p)
+        };
+        assert_eq!(median(vec![4]), (Some(4.0), Some(4)));
+        assert_eq!(median(vec![1, 2, 3, 10]), (Some(2.5), Some(10)));
         let v: Vec<i64> = (1..=20).collect();
-        assert_eq!(median_p90(v), (Some(10.5), Some(18)));
+        assert_eq!(median(v), (Some(10.5), Some(18)));
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Figures from records: periods, summaries, deadlines, export rows. Pure:
-//! given the records, the store's zone and "now".
+//! given the records, the store's zone and "now". Typed figures, never
+//! text: turning them into tables, CSV, JSON, HTML or a spreadsheet is
+//! `render`'s work, and nothing here looks up at `render` or `cmd`.
 
 pub mod board;
 pub mod calendar;
+pub mod dimension;
 pub mod due;
 pub mod export;
+pub mod figure;
 pub mod summary;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};

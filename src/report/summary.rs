@@ -1,127 +1,58 @@
 //! Counts and totals by one dimension, or a cross-tab of two, and the
-//! annual figures a board's security report asks for.
+//! annual figures a board's security report asks for: typed figures in
+//! rows keyed by a dimension's values or by a metric. Turning them into
+//! text, CSV, JSON or a spreadsheet is `render::summary`'s work.
 
-use super::{add_months, fy_label, fy_of, fy_quarter_label, month_of};
+pub use super::dimension::{Dimension, Known};
+pub use super::figure::{Change, Days, Figure};
 use crate::model::*;
-use crate::render::Rows;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
-pub const DIMS: &[&str] = &[
-    "category",
-    "site",
-    "status",
-    "month",
-    "quarter",
-    "fy",
-    "year",
-    "assignee",
-    "outcome",
-    "reporter-party",
-    "asset",
-    "flag",
-];
-
-/// Dimensions whose values are times, which sort as dates.
-const TIME_DIMS: &[&str] = &["month", "quarter", "fy", "year"];
-
-/// What to list even when no incident has it, so a board sees the zeros.
-#[derive(Debug, Clone, Default)]
-pub struct Known {
-    pub categories: Vec<String>,
-    pub sites: Vec<String>,
-    pub team: Vec<String>,
-    /// The store's flags.
-    pub flags: Vec<String>,
-    /// The months of the period.
-    pub months: Vec<(i32, u32)>,
+/// Sanctions counted by their class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sanctions {
+    procedural: u64,
+    disciplinary: u64,
+    civil: u64,
+    criminal: u64,
 }
 
-const NONE: &str = "(none)";
-
-/// The value of a time dimension for a month.
-fn time_key(dim: &str, (y, m): (i32, u32)) -> String {
-    match dim {
-        "month" => format!("{y:04}-{m:02}"),
-        "quarter" => fy_quarter_label((y, m)),
-        "fy" => fy_label(fy_of((y, m))),
-        _ => y.to_string(),
-    }
-}
-
-/// The values an incident has on a dimension (an asset or flag list gives
-/// several: the incident counts once in each of their rows).
-/// Times are moved `shift` months on, so that an earlier period's rows line
-/// up with the period it is compared with.
-fn keys(inc: &Incident, dim: &str, tz: Tz, shift: i32) -> Vec<String> {
-    let or_none = |o: Option<String>| vec![o.unwrap_or_else(|| NONE.to_string())];
-    match dim {
-        "category" => vec![inc.category.clone()],
-        "site" => or_none(inc.site.clone()),
-        "status" => vec![inc.status.to_string()],
-        "month" | "quarter" | "fy" | "year" => {
-            vec![time_key(dim, add_months(month_of(&inc.occurred_at, tz), shift))]
+impl Sanctions {
+    fn slot(&mut self, class: SanctionClass) -> &mut u64 {
+        match class {
+            SanctionClass::Procedural => &mut self.procedural,
+            SanctionClass::Disciplinary => &mut self.disciplinary,
+            SanctionClass::Civil => &mut self.civil,
+            SanctionClass::Criminal => &mut self.criminal,
         }
-        "assignee" => or_none(inc.assignee.clone()),
-        "outcome" => or_none(inc.outcome.map(|o| o.to_string())),
-        "reporter-party" => or_none(inc.reporter.as_ref().map(|r| r.party.to_string())),
-        "asset" if inc.assets.is_empty() => vec![NONE.to_string()],
-        "asset" => inc.assets.iter().map(|a| a.to_string()).collect(),
-        "flag" if inc.flags.is_empty() => vec![NONE.to_string()],
-        "flag" => inc.flags.clone(),
-        _ => vec![],
     }
-}
 
-/// The values to show on a dimension even at zero, in their natural order,
-/// so that a board's CSV keeps the same columns from month to month. An
-/// optional field always has its `(none)`.
-fn known(dim: &str, k: &Known) -> Vec<String> {
-    let mut v = known_values(dim, k);
-    if matches!(dim, "site" | "assignee" | "outcome" | "reporter-party" | "asset" | "flag") {
-        v.push(NONE.to_string());
+    pub fn add(&mut self, class: SanctionClass, n: u64) {
+        let s = self.slot(class);
+        *s = s.saturating_add(n);
     }
-    v
-}
 
-fn known_values(dim: &str, k: &Known) -> Vec<String> {
-    let all = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-    match dim {
-        "outcome" => all(&Outcome::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-        "category" => k.categories.clone(),
-        "site" => k.sites.clone(),
-        "status" => all(&Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-        "month" | "quarter" | "fy" | "year" => {
-            let mut v: Vec<String> = k.months.iter().map(|&m| time_key(dim, m)).collect();
-            v.dedup();
-            v
+    pub fn get(&self, class: SanctionClass) -> u64 {
+        match class {
+            SanctionClass::Procedural => self.procedural,
+            SanctionClass::Disciplinary => self.disciplinary,
+            SanctionClass::Civil => self.civil,
+            SanctionClass::Criminal => self.criminal,
         }
-        "assignee" => k.team.clone(),
-        "reporter-party" => all(&Party::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-        "asset" => all(&Asset::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-        "flag" => k.flags.clone(),
-        _ => Vec::new(),
     }
-}
 
-/// Row order: the known values first, in their order; then the rest, sorted
-/// (months and years sort as dates), `(none)` last.
-fn ordered(dim: &str, k: &Known, seen: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out = known(dim, k);
-    let mut rest: Vec<String> = seen.filter(|s| !out.contains(s)).collect();
-    rest.sort();
-    rest.dedup();
-    if TIME_DIMS.contains(&dim) {
-        out.append(&mut rest);
-        out.sort();
-    } else {
-        out.append(&mut rest);
+    /// Adds each class of `other` to this one's.
+    pub fn add_all(&mut self, other: &Sanctions) {
+        for c in SanctionClass::ALL {
+            self.add(*c, other.get(*c));
+        }
     }
-    if let Some(p) = out.iter().position(|s| s == NONE) {
-        let none = out.remove(p);
-        out.push(none);
+
+    /// Of the classes `which` picks, how many in all.
+    pub fn sum(&self, which: impl Fn(SanctionClass) -> bool) -> u64 {
+        SanctionClass::ALL.iter().filter(|c| which(**c)).map(|c| self.get(*c)).fold(0, u64::saturating_add)
     }
-    out
 }
 
 /// What a summary needs of one incident: its values on the dimensions
@@ -131,30 +62,30 @@ pub struct Facts {
     /// One list of values per dimension asked for (an asset list gives several).
     pub keys: Vec<Vec<String>>,
     pub closed: bool,
-    pub estimated: u64,
-    pub recovered: u64,
-    pub sanctions: [u64; 4],
+    pub estimated: Money,
+    pub recovered: Money,
+    pub sanctions: Sanctions,
     pub physical_assault: bool,
     pub medical_factors: Option<Tri>,
     pub riddor_reportable: bool,
     pub days_to_close: Option<i64>,
 }
 
-pub fn facts(inc: &Incident, dims: &[String], tz: Tz) -> Facts {
+pub fn facts(inc: &Incident, dims: &[Dimension], tz: Tz) -> Facts {
     facts_shifted(inc, dims, tz, 0)
 }
 
 /// As `facts`, with its times moved `shift` months on (for comparisons).
-pub fn facts_shifted(inc: &Incident, dims: &[String], tz: Tz, shift: i32) -> Facts {
-    let mut sanctions = [0; 4];
+pub fn facts_shifted(inc: &Incident, dims: &[Dimension], tz: Tz, shift: i32) -> Facts {
+    let mut sanctions = Sanctions::default();
     for s in &inc.sanctions {
-        sanctions[SanctionClass::ALL.iter().position(|c| *c == s.class).unwrap_or(0)] += 1;
+        sanctions.add(s.class, 1);
     }
     Facts {
-        keys: dims.iter().map(|d| keys(inc, d, tz, shift)).collect(),
+        keys: dims.iter().map(|d| d.keys(inc, tz, shift)).collect(),
         closed: inc.status == Status::Closed,
-        estimated: inc.losses.as_ref().map_or(0, |l| l.estimated.0),
-        recovered: inc.losses.as_ref().map_or(0, |l| l.recovered.0),
+        estimated: inc.losses.as_ref().map_or(Money::ZERO, |l| l.estimated),
+        recovered: inc.losses.as_ref().map_or(Money::ZERO, |l| l.recovered),
         sanctions,
         physical_assault: inc.category == "physical-assault",
         medical_factors: inc.medical_factors,
@@ -166,14 +97,19 @@ pub fn facts_shifted(inc: &Incident, dims: &[String], tz: Tz, shift: i32) -> Fac
     }
 }
 
+fn plus(a: Money, b: Money) -> Money {
+    Money(a.0.saturating_add(b.0))
+}
+
+/// The totals of a row of `by_one`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Totals {
     pub incidents: u64,
     pub open: u64,
     pub closed: u64,
-    pub estimated: u64,
-    pub recovered: u64,
-    pub sanctions: [u64; 4],
+    pub estimated: Money,
+    pub recovered: Money,
+    pub sanctions: Sanctions,
 }
 
 impl Totals {
@@ -184,207 +120,209 @@ impl Totals {
         } else {
             self.open += 1;
         }
-        self.estimated += f.estimated;
-        self.recovered += f.recovered;
-        for (t, n) in self.sanctions.iter_mut().zip(f.sanctions) {
-            *t += n;
+        self.estimated = plus(self.estimated, f.estimated);
+        self.recovered = plus(self.recovered, f.recovered);
+        self.sanctions.add_all(&f.sanctions);
+    }
+
+    /// The figures in the order of [`Column::totals`].
+    fn figures(&self) -> Vec<Figure> {
+        Column::totals().iter().map(|c| self.figure(c)).collect()
+    }
+
+    fn figure(&self, column: &Column) -> Figure {
+        match column {
+            Column::Incidents => Figure::Count(self.incidents),
+            Column::Open => Figure::Count(self.open),
+            Column::Closed => Figure::Count(self.closed),
+            Column::LossesEstimated => Figure::Money(self.estimated),
+            Column::LossesRecovered => Figure::Money(self.recovered),
+            Column::Sanctions(c) => Figure::Count(self.sanctions.get(*c)),
+            Column::Across(_) | Column::Total | Column::Value => Figure::Count(0),
+        }
+    }
+}
+
+/// A figure of the annual report (and the old national return).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    Incidents,
+    PhysicalAssaults,
+    PhysicalAssaultsWithMedicalFactors,
+    PhysicalAssaultsWithoutMedicalFactors,
+    PhysicalAssaultsMedicalFactorsUnknown,
+    SanctionsCriminal,
+    SanctionsCivilOrAdministrative,
+    LossesEstimated,
+    LossesRecovered,
+    RiddorReportable,
+    Closed,
+    MedianDaysToClose,
+}
+
+impl Metric {
+    /// Every metric, in the report's order.
+    pub const ALL: [Metric; 12] = [
+        Metric::Incidents,
+        Metric::PhysicalAssaults,
+        Metric::PhysicalAssaultsWithMedicalFactors,
+        Metric::PhysicalAssaultsWithoutMedicalFactors,
+        Metric::PhysicalAssaultsMedicalFactorsUnknown,
+        Metric::SanctionsCriminal,
+        Metric::SanctionsCivilOrAdministrative,
+        Metric::LossesEstimated,
+        Metric::LossesRecovered,
+        Metric::RiddorReportable,
+        Metric::Closed,
+        Metric::MedianDaysToClose,
+    ];
+
+    /// Its key in CSV and JSON: `physical_assaults`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Incidents => "incidents",
+            Metric::PhysicalAssaults => "physical_assaults",
+            Metric::PhysicalAssaultsWithMedicalFactors => "physical_assaults_with_medical_factors",
+            Metric::PhysicalAssaultsWithoutMedicalFactors => "physical_assaults_without_medical_factors",
+            Metric::PhysicalAssaultsMedicalFactorsUnknown => "physical_assaults_medical_factors_unknown",
+            Metric::SanctionsCriminal => "sanctions_criminal",
+            Metric::SanctionsCivilOrAdministrative => "sanctions_civil_or_administrative",
+            Metric::LossesEstimated => "losses_estimated",
+            Metric::LossesRecovered => "losses_recovered",
+            Metric::RiddorReportable => "riddor_reportable",
+            Metric::Closed => "closed",
+            Metric::MedianDaysToClose => "median_days_to_close",
         }
     }
 
-    fn cells(&self) -> Vec<String> {
+    /// In plain English, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Incidents => "Incidents",
+            Metric::PhysicalAssaults => "Physical assaults",
+            Metric::PhysicalAssaultsWithMedicalFactors => "Physical assaults with medical factors",
+            Metric::PhysicalAssaultsWithoutMedicalFactors => "Physical assaults without medical factors",
+            Metric::PhysicalAssaultsMedicalFactorsUnknown => {
+                "Physical assaults, medical factors not yet known"
+            }
+            Metric::SanctionsCriminal => "Criminal sanctions",
+            Metric::SanctionsCivilOrAdministrative => "Civil, disciplinary and procedural sanctions",
+            Metric::LossesEstimated => "Losses estimated (£)",
+            Metric::LossesRecovered => "Losses recovered (£)",
+            Metric::RiddorReportable => "Reportable under RIDDOR",
+            Metric::Closed => "Closed",
+            Metric::MedianDaysToClose => "Median days to close",
+        }
+    }
+
+    /// Nought of its kind, for a period with no incidents.
+    fn zero(self) -> Figure {
+        match self {
+            Metric::LossesEstimated | Metric::LossesRecovered => Figure::Money(Money::ZERO),
+            Metric::MedianDaysToClose => Figure::Days(None),
+            _ => Figure::Count(0),
+        }
+    }
+}
+
+/// What a row of a summary is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// A value of the row dimension: `theft`, `2026-10`, `(none)`.
+    Value(String),
+    /// The totals of every row.
+    Total,
+    /// A figure of the annual report.
+    Metric(Metric),
+}
+
+impl Key {
+    /// As CSV and JSON name it.
+    pub fn name(&self) -> &str {
+        match self {
+            Key::Value(v) => v,
+            Key::Total => "total",
+            Key::Metric(m) => m.name(),
+        }
+    }
+}
+
+/// A column of figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    Incidents,
+    Open,
+    Closed,
+    LossesEstimated,
+    LossesRecovered,
+    Sanctions(SanctionClass),
+    /// A value of a cross-tab's column dimension.
+    Across(String),
+    /// A cross-tab row's total.
+    Total,
+    /// The annual report's figure (its label beside it: `Metric::label`).
+    Value,
+}
+
+impl Column {
+    /// The columns of `by_one`, in order: incidents, open, closed, losses
+    /// estimated and recovered, then sanctions of each class.
+    pub fn totals() -> Vec<Column> {
         let mut v = vec![
-            self.incidents.to_string(),
-            self.open.to_string(),
-            self.closed.to_string(),
-            Money(self.estimated).to_string(),
-            Money(self.recovered).to_string(),
+            Column::Incidents,
+            Column::Open,
+            Column::Closed,
+            Column::LossesEstimated,
+            Column::LossesRecovered,
         ];
-        v.extend(self.sanctions.iter().map(u64::to_string));
+        v.extend(SanctionClass::ALL.iter().map(|c| Column::Sanctions(*c)));
         v
     }
-}
 
-pub const TOTAL_COLUMNS: &[&str] = &[
-    "incidents",
-    "open",
-    "closed",
-    "losses_estimated",
-    "losses_recovered",
-    "sanctions_procedural",
-    "sanctions_disciplinary",
-    "sanctions_civil",
-    "sanctions_criminal",
-];
-
-/// One row per value of `dim`, with the totals, and a `total` row.
-pub fn by_one(facts: &[Facts], dim: &str, k: &Known) -> Rows {
-    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut all = Totals::default();
-    for f in facts {
-        all.add(f);
-        for key in &f.keys[0] {
-            groups.entry(key.clone()).or_default().add(f);
+    /// As CSV and JSON name it: `losses_estimated`, `sanctions_criminal`.
+    pub fn name(&self) -> String {
+        match self {
+            Column::Incidents => "incidents".into(),
+            Column::Open => "open".into(),
+            Column::Closed => "closed".into(),
+            Column::LossesEstimated => "losses_estimated".into(),
+            Column::LossesRecovered => "losses_recovered".into(),
+            Column::Sanctions(c) => format!("sanctions_{c}"),
+            Column::Across(v) => v.clone(),
+            Column::Total => "total".into(),
+            Column::Value => "value".into(),
         }
     }
-    let order = ordered(dim, k, groups.keys().cloned().collect::<Vec<_>>().into_iter());
-    let mut columns = vec![dim.to_string()];
-    columns.extend(TOTAL_COLUMNS.iter().map(|s| s.to_string()));
-    let mut rows: Vec<Vec<String>> = order
-        .into_iter()
-        .map(|key| {
-            let t = groups.remove(&key).unwrap_or_default();
-            let mut row = vec![key];
-            row.extend(t.cells());
-            row
-        })
-        .collect();
-    let mut total = vec!["total".to_string()];
-    total.extend(all.cells());
-    rows.push(total);
-    Rows { columns, rows }
-}
 
-/// Counts of incidents by `rows` × `cols`, with totals both ways.
-pub fn cross(facts: &[Facts], rows_dim: &str, cols_dim: &str, k: &Known) -> Rows {
-    let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for f in facts {
-        for r in &f.keys[0] {
-            for c in &f.keys[1] {
-                *counts.entry((r.clone(), c.clone())).or_default() += 1;
-            }
+    /// In plain English, for a spreadsheet's header: `Losses estimated (£)`.
+    pub fn label(&self) -> String {
+        match self {
+            Column::Incidents => "Incidents".into(),
+            Column::Open => "Open".into(),
+            Column::Closed => "Closed".into(),
+            Column::LossesEstimated => "Losses estimated (£)".into(),
+            Column::LossesRecovered => "Losses recovered (£)".into(),
+            Column::Sanctions(c) => format!("{} sanctions", capital(c.as_str())),
+            Column::Across(v) => capital(&v.replace('-', " ")),
+            Column::Total => "Total".into(),
+            Column::Value => "Value".into(),
         }
     }
-    let row_keys: Vec<String> = counts.keys().map(|(r, _)| r.clone()).collect();
-    let col_keys: Vec<String> = counts.keys().map(|(_, c)| c.clone()).collect();
-    let rows_order = ordered(rows_dim, k, row_keys.into_iter());
-    let cols_order = ordered(cols_dim, k, col_keys.into_iter());
-    let mut columns = vec![format!("{rows_dim}\\{cols_dim}")];
-    columns.extend(cols_order.iter().cloned());
-    columns.push("total".into());
-    let get = |r: &str, c: &str| counts.get(&(r.to_string(), c.to_string())).copied().unwrap_or(0);
-    let mut rows: Vec<Vec<String>> = rows_order
-        .iter()
-        .map(|r| {
-            let mut row = vec![r.clone()];
-            let cells: Vec<u64> = cols_order.iter().map(|c| get(r, c)).collect();
-            row.extend(cells.iter().map(u64::to_string));
-            row.push(cells.iter().sum::<u64>().to_string());
-            row
-        })
-        .collect();
-    let mut total = vec!["total".to_string()];
-    let col_totals: Vec<u64> =
-        cols_order.iter().map(|c| rows_order.iter().map(|r| get(r, c)).sum()).collect();
-    total.extend(col_totals.iter().map(u64::to_string));
-    total.push(col_totals.iter().sum::<u64>().to_string());
-    rows.push(total);
-    Rows { columns, rows }
-}
 
-/// The figures of a board's annual security report (and the old national
-/// return): one metric a row.
-pub fn annual(facts: &[Facts]) -> Rows {
-    let pa: Vec<&Facts> = facts.iter().filter(|f| f.physical_assault).collect();
-    let mf = |t: Tri| pa.iter().filter(|f| f.medical_factors == Some(t)).count();
-    let criminal: u64 = facts.iter().map(|f| f.sanctions[3]).sum();
-    let other: u64 = facts.iter().map(|f| f.sanctions[..3].iter().sum::<u64>()).sum();
-    let est: u64 = facts.iter().map(|f| f.estimated).sum();
-    let rec: u64 = facts.iter().map(|f| f.recovered).sum();
-    let riddor = facts.iter().filter(|f| f.riddor_reportable).count();
-    let mut days: Vec<i64> = facts.iter().filter_map(|f| f.days_to_close).collect();
-    days.sort_unstable();
-    let median = match days.len() {
-        0 => String::new(),
-        n if n % 2 == 1 => days[n / 2].to_string(),
-        n => {
-            let twice = days[n / 2 - 1] + days[n / 2];
-            if twice % 2 == 0 { (twice / 2).to_string() } else { format!("{}.5", twice / 2) }
+    /// Nought in this column, in a row keyed `key`.
+    fn zero(&self, key: &Key) -> Figure {
+        match (self, key) {
+            (Column::LossesEstimated | Column::LossesRecovered, _) => Figure::Money(Money::ZERO),
+            (Column::Value, Key::Metric(m)) => m.zero(),
+            _ => Figure::Count(0),
         }
-    };
-    let row = |m: &str, v: String| vec![m.to_string(), metric_label(m).to_string(), v];
-    Rows {
-        columns: vec!["metric".into(), "label".into(), "value".into()],
-        rows: vec![
-            row("incidents", facts.len().to_string()),
-            row("physical_assaults", pa.len().to_string()),
-            row("physical_assaults_with_medical_factors", mf(Tri::Yes).to_string()),
-            row("physical_assaults_without_medical_factors", mf(Tri::No).to_string()),
-            row(
-                "physical_assaults_medical_factors_unknown",
-                (pa.len() - mf(Tri::Yes) - mf(Tri::No)).to_string(),
-            ),
-            row("sanctions_criminal", criminal.to_string()),
-            row("sanctions_civil_or_administrative", other.to_string()),
-            row("losses_estimated", Money(est).to_string()),
-            row("losses_recovered", Money(rec).to_string()),
-            row("riddor_reportable", riddor.to_string()),
-            row("closed", days.len().to_string()),
-            row("median_days_to_close", median),
-        ],
     }
 }
 
-/// The annual report's metrics in plain English, for people.
-pub fn metric_label(metric: &str) -> &'static str {
-    match metric {
-        "incidents" => "Incidents",
-        "physical_assaults" => "Physical assaults",
-        "physical_assaults_with_medical_factors" => "Physical assaults with medical factors",
-        "physical_assaults_without_medical_factors" => "Physical assaults without medical factors",
-        "physical_assaults_medical_factors_unknown" => "Physical assaults, medical factors not yet known",
-        "sanctions_criminal" => "Criminal sanctions",
-        "sanctions_civil_or_administrative" => "Civil, disciplinary and procedural sanctions",
-        "losses_estimated" => "Losses estimated (£)",
-        "losses_recovered" => "Losses recovered (£)",
-        "riddor_reportable" => "Reportable under RIDDOR",
-        "closed" => "Closed",
-        "median_days_to_close" => "Median days to close",
-        _ => "",
-    }
-}
-
-/// A summary's column in plain English, for a spreadsheet's header:
-/// `losses_estimated` is `Losses estimated (£)`, `category\\site` is
-/// `Category by site`.
-pub fn column_label(column: &str) -> String {
-    let base = |c: &str| -> String {
-        match c {
-            "fy" => "Financial year".into(),
-            "reporter-party" => "Reporter".into(),
-            "metric" => "Metric".into(),
-            "label" => "Figure".into(),
-            "value" => "Value".into(),
-            "incidents" => "Incidents".into(),
-            "open" => "Open".into(),
-            "closed" => "Closed".into(),
-            "total" => "Total".into(),
-            "losses_estimated" => "Losses estimated (£)".into(),
-            "losses_recovered" => "Losses recovered (£)".into(),
-            c if c.starts_with("sanctions_") => {
-                let class = &c["sanctions_".len()..];
-                let mut ch = class.chars();
-                let first: String = ch.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
-                format!("{first}{} sanctions", ch.as_str())
-            }
-            c => {
-                let mut ch = c.chars();
-                let first: String = ch.next().map(|f| f.to_uppercase().collect()).unwrap_or_default();
-                format!("{first}{}", ch.as_str().replace('-', " "))
-            }
-        }
-    };
-    if let Some((r, c)) = column.split_once('\\') {
-        return format!("{} by {}", base(r), base(c).to_lowercase());
-    }
-    for (prior, words) in [("previous", "previous period"), ("last_year", "same period a year earlier")] {
-        if let Some(fig) = column.strip_suffix(&format!("_change_vs_{prior}")) {
-            return format!("{}: change on the {words}", base(fig));
-        }
-        if let Some(fig) = column.strip_suffix(&format!("_{prior}")) {
-            return format!("{}, {words}", base(fig));
-        }
-    }
-    base(column)
+/// `theft` as `Theft`.
+fn capital(s: &str) -> String {
+    let mut ch = s.chars();
+    ch.next().map(|f| f.to_uppercase().chain(ch).collect()).unwrap_or_default()
 }
 
 /// Which earlier period a summary is compared with.
@@ -397,141 +335,360 @@ pub enum Prior {
 }
 
 impl Prior {
+    /// As a column's name ends: `incidents_previous`.
     pub fn column(self) -> &'static str {
         match self {
             Prior::Previous => "previous",
             Prior::LastYear => "last_year",
         }
     }
-}
 
-/// Which column of a summary's rows is its headline figure, compared by
-/// `--compare`: incidents for one dimension, the total of a cross-tab, the
-/// value of a report.
-pub fn figure_column(rows: &Rows) -> usize {
-    match rows.columns.iter().position(|c| c == "value" || c == "incidents") {
-        Some(i) => i,
-        None => rows.columns.len().saturating_sub(1),
-    }
-}
-
-/// A decimal figure as hundredths, with how many places it was written to.
-fn hundredths(s: &str) -> Option<(i128, usize)> {
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let w: i128 = whole.parse().ok()?;
-    let f: i128 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    Some((w * 100 + f, frac.len()))
-}
-
-/// `now - before`, signed, to the places the figures have: `+3`, `-12.50`,
-/// `0`. Empty when either is not a figure (a median of nothing).
-pub fn change(now: &str, before: &str) -> String {
-    let (Some((a, pa)), Some((b, pb))) = (hundredths(now), hundredths(before)) else {
-        return String::new();
-    };
-    let d = a - b;
-    let places = pa.max(pb);
-    let sign = if d > 0 {
-        "+"
-    } else if d < 0 {
-        "-"
-    } else {
-        ""
-    };
-    let m = d.unsigned_abs();
-    match places {
-        0 => format!("{sign}{}", m / 100),
-        1 => format!("{sign}{}.{}", m / 100, m % 100 / 10),
-        _ => format!("{sign}{}.{:02}", m / 100, m % 100),
-    }
-}
-
-/// `now`'s rows with, beside each row's headline figure, the same row's
-/// figure in `before` and the change. A row only `before` has is added with
-/// `blank`'s cells (zeros), before the total.
-pub fn compare(now: &Rows, before: &Rows, prior: Prior, blank: &[String]) -> Rows {
-    let fig = figure_column(now);
-    let name = &now.columns[fig];
-    let mut columns = now.columns.clone();
-    columns.push(format!("{name}_{}", prior.column()));
-    columns.push(format!("{name}_change_vs_{}", prior.column()));
-    let mut rows = now.rows.clone();
-    for r in &before.rows {
-        if !rows.iter().any(|n| n[0] == r[0]) {
-            let mut z = vec![r[0].clone()];
-            z.extend(blank.iter().skip(1).cloned());
-            if now.columns.first().is_some_and(|c| c == "metric") {
-                z = r.clone();
-                z[fig] = String::new();
-            }
-            let at = rows.len().saturating_sub(1);
-            rows.insert(at, z);
+    /// As a column's label ends: `Incidents, previous period`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Prior::Previous => "previous period",
+            Prior::LastYear => "same period a year earlier",
         }
     }
-    for row in &mut rows {
-        let earlier = before.rows.iter().find(|r| r[0] == row[0]).map_or("0", |r| r[fig].as_str());
-        let earlier = if earlier.is_empty() { "" } else { earlier };
-        let c = change(&row[fig], earlier);
-        row.push(earlier.to_string());
-        row.push(c);
-    }
-    Rows { columns, rows }
 }
 
-/// A zero row of `by_one` or `cross` (the shape of their total row).
-pub fn zero_row(rows: &Rows) -> Vec<String> {
-    rows.rows
-        .last()
-        .map(|t| {
-            t.iter().map(|c| if c.contains('.') { "0.00".to_string() } else { "0".to_string() }).collect()
+/// What a summary's rows are of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A row per value of one dimension, with the totals.
+    By(Dimension),
+    /// Counts of rows × columns.
+    Cross(Dimension, Dimension),
+    /// The annual report: a row per metric.
+    Annual,
+}
+
+impl Shape {
+    /// The column `--compare` compares: incidents for one dimension, the
+    /// total of a cross-tab, the value of a report.
+    fn headline(self) -> Column {
+        match self {
+            Shape::By(_) => Column::Incidents,
+            Shape::Cross(..) => Column::Total,
+            Shape::Annual => Column::Value,
+        }
+    }
+
+    /// The name of the key column: `category`, `month\site`, `metric`.
+    pub fn name(self) -> String {
+        match self {
+            Shape::By(d) => d.name().to_string(),
+            Shape::Cross(r, c) => format!("{}\\{}", r.name(), c.name()),
+            Shape::Annual => "metric".into(),
+        }
+    }
+
+    /// The key column in plain English: `Category`, `Month by site`.
+    pub fn label(self) -> String {
+        match self {
+            Shape::By(d) => d.label().to_string(),
+            Shape::Cross(r, c) => format!("{} by {}", r.label(), c.label().to_lowercase()),
+            Shape::Annual => "Metric".into(),
+        }
+    }
+}
+
+/// A row's figure in an earlier period, and how it has changed since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Earlier {
+    pub prior: Prior,
+    pub figure: Figure,
+    /// `None` when either has no figure.
+    pub change: Option<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub key: Key,
+    /// Lined up with the summary's `columns`.
+    pub figures: Vec<Figure>,
+    /// Lined up with the summary's `compared`.
+    pub earlier: Vec<Earlier>,
+}
+
+/// A summary: typed figures in rows, the last of a `by_one` or `cross`
+/// being the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub shape: Shape,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// The earlier periods set beside the headline figure, in order.
+    pub compared: Vec<Prior>,
+}
+
+impl Summary {
+    /// Where the headline figure (the one compared) is in `columns`.
+    pub fn headline(&self) -> usize {
+        let h = self.shape.headline();
+        self.columns.iter().position(|c| *c == h).unwrap_or(0)
+    }
+
+    pub fn row(&self, key: &Key) -> Option<&Row> {
+        self.rows.iter().find(|r| r.key == *key)
+    }
+
+    /// The figure of row `key` in `column`.
+    pub fn figure(&self, key: &Key, column: &Column) -> Option<Figure> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        self.row(key).and_then(|r| r.figures.get(i).copied())
+    }
+
+    /// The rows' values of the row dimension (all but the total).
+    pub fn row_values(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .filter_map(|r| if let Key::Value(v) = &r.key { Some(v.as_str()) } else { None })
+            .collect()
+    }
+
+    /// The values of a cross-tab's column dimension.
+    pub fn across(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .filter_map(|c| if let Column::Across(v) = c { Some(v.as_str()) } else { None })
+            .collect()
+    }
+}
+
+fn row(key: Key, figures: Vec<Figure>) -> Row {
+    Row { key, figures, earlier: Vec::new() }
+}
+
+/// One row per value of `dim`, with the totals, and a `total` row.
+pub fn by_one(facts: &[Facts], dim: Dimension, k: &Known) -> Summary {
+    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut all = Totals::default();
+    for f in facts {
+        all.add(f);
+        for key in f.keys.first().into_iter().flatten() {
+            groups.entry(key.clone()).or_default().add(f);
+        }
+    }
+    let order = dim.ordered(k, groups.keys().cloned().collect::<Vec<_>>().into_iter());
+    let mut rows: Vec<Row> = order
+        .into_iter()
+        .map(|key| {
+            let t = groups.remove(&key).unwrap_or_default();
+            row(Key::Value(key), t.figures())
         })
-        .unwrap_or_default()
+        .collect();
+    rows.push(row(Key::Total, all.figures()));
+    Summary { shape: Shape::By(dim), columns: Column::totals(), rows, compared: Vec::new() }
+}
+
+/// Counts of incidents by `rows` × `cols`, with totals both ways.
+pub fn cross(facts: &[Facts], rows_dim: Dimension, cols_dim: Dimension, k: &Known) -> Summary {
+    let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for f in facts {
+        for r in f.keys.first().into_iter().flatten() {
+            for c in f.keys.get(1).into_iter().flatten() {
+                *counts.entry((r.clone(), c.clone())).or_default() += 1;
+            }
+        }
+    }
+    let row_keys: Vec<String> = counts.keys().map(|(r, _)| r.clone()).collect();
+    let col_keys: Vec<String> = counts.keys().map(|(_, c)| c.clone()).collect();
+    let rows_order = rows_dim.ordered(k, row_keys.into_iter());
+    let cols_order = cols_dim.ordered(k, col_keys.into_iter());
+    let mut columns: Vec<Column> = cols_order.iter().cloned().map(Column::Across).collect();
+    columns.push(Column::Total);
+    let get = |r: &str, c: &str| counts.get(&(r.to_string(), c.to_string())).copied().unwrap_or(0);
+    let with_total = |cells: Vec<u64>| -> Vec<Figure> {
+        let sum = cells.iter().fold(0, |a: u64, n| a.saturating_add(*n));
+        cells.into_iter().chain([sum]).map(Figure::Count).collect()
+    };
+    let mut rows: Vec<Row> = rows_order
+        .iter()
+        .map(|r| row(Key::Value(r.clone()), with_total(cols_order.iter().map(|c| get(r, c)).collect())))
+        .collect();
+    let col_totals: Vec<u64> =
+        cols_order.iter().map(|c| rows_order.iter().map(|r| get(r, c)).sum()).collect();
+    rows.push(row(Key::Total, with_total(col_totals)));
+    Summary { shape: Shape::Cross(rows_dim, cols_dim), columns, rows, compared: Vec::new() }
+}
+
+/// The figures of a board's annual security report (and the old national
+/// return): one metric a row.
+pub fn annual(facts: &[Facts]) -> Summary {
+    let pa: Vec<&Facts> = facts.iter().filter(|f| f.physical_assault).collect();
+    let mf = |t: Tri| pa.iter().filter(|f| f.medical_factors == Some(t)).count() as u64;
+    let mut sanctions = Sanctions::default();
+    for f in facts {
+        sanctions.add_all(&f.sanctions);
+    }
+    let money = |pick: fn(&Facts) -> Money| facts.iter().map(pick).fold(Money::ZERO, plus);
+    let days: Vec<i64> = facts.iter().filter_map(|f| f.days_to_close).collect();
+    let figure = |m: Metric| match m {
+        Metric::Incidents => Figure::Count(facts.len() as u64),
+        Metric::PhysicalAssaults => Figure::Count(pa.len() as u64),
+        Metric::PhysicalAssaultsWithMedicalFactors => Figure::Count(mf(Tri::Yes)),
+        Metric::PhysicalAssaultsWithoutMedicalFactors => Figure::Count(mf(Tri::No)),
+        Metric::PhysicalAssaultsMedicalFactorsUnknown => {
+            Figure::Count(pa.len() as u64 - mf(Tri::Yes) - mf(Tri::No))
+        }
+        Metric::SanctionsCriminal => Figure::Count(sanctions.get(SanctionClass::Criminal)),
+        Metric::SanctionsCivilOrAdministrative => {
+            Figure::Count(sanctions.sum(|c| c != SanctionClass::Criminal))
+        }
+        Metric::LossesEstimated => Figure::Money(money(|f| f.estimated)),
+        Metric::LossesRecovered => Figure::Money(money(|f| f.recovered)),
+        Metric::RiddorReportable => {
+            Figure::Count(facts.iter().filter(|f| f.riddor_reportable).count() as u64)
+        }
+        Metric::Closed => Figure::Count(days.len() as u64),
+        Metric::MedianDaysToClose => Figure::Days(Days::median(&days)),
+    };
+    Summary {
+        shape: Shape::Annual,
+        columns: vec![Column::Value],
+        rows: Metric::ALL.iter().map(|m| row(Key::Metric(*m), vec![figure(*m)])).collect(),
+        compared: Vec::new(),
+    }
+}
+
+/// `now` with, beside each row's headline figure, the same row's figure in
+/// `before` and the change. A row only `before` has is added with zeros,
+/// before the total.
+pub fn compare(mut now: Summary, before: &Summary, prior: Prior) -> Summary {
+    let fig = now.headline();
+    let zeros = |key: &Key, compared: &[Prior]| -> Row {
+        let figures: Vec<Figure> = now.columns.iter().map(|c| c.zero(key)).collect();
+        let zero = figures.get(fig).copied().unwrap_or(Figure::Count(0));
+        let earlier = compared
+            .iter()
+            .map(|p| Earlier { prior: *p, figure: zero, change: Change::between(zero, zero) })
+            .collect();
+        Row { key: key.clone(), figures, earlier }
+    };
+    let missing: Vec<Row> = before
+        .rows
+        .iter()
+        .filter(|r| now.row(&r.key).is_none())
+        .map(|r| zeros(&r.key, &now.compared))
+        .collect();
+    for r in missing {
+        let at = now.rows.len().saturating_sub(1);
+        now.rows.insert(at, r);
+    }
+    let then = before.headline();
+    for row in &mut now.rows {
+        let figure = row.figures.get(fig).copied().unwrap_or(Figure::Count(0));
+        let earlier = match before.row(&row.key).and_then(|r| r.figures.get(then)) {
+            Some(f) => *f,
+            None => figure.zero_like(),
+        };
+        row.earlier.push(Earlier { prior, figure: earlier, change: Change::between(figure, earlier) });
+    }
+    now.compared.push(prior);
+    now
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn fact(key: &str, closed: bool, classes: &[SanctionClass]) -> Facts {
+        let mut sanctions = Sanctions::default();
+        for c in classes {
+            sanctions.add(*c, 1);
+        }
+        Facts { keys: vec![vec![key.to_string()]], closed, sanctions, ..Facts::default() }
+    }
+
     #[test]
-    fn a_change_is_signed_and_kept_to_its_places() {
-        assert_eq!(change("5", "3"), "+2");
-        assert_eq!(change("3", "5"), "-2");
-        assert_eq!(change("3", "3"), "0");
-        assert_eq!(change("120.50", "20"), "+100.50");
-        assert_eq!(change("0.00", "12.05"), "-12.05");
-        assert_eq!(change("8.5", "10"), "-1.5");
-        assert_eq!(change("", "10"), "");
+    fn sanctions_are_counted_by_their_class() {
+        use SanctionClass::*;
+        let facts = [fact("theft", true, &[Criminal, Civil]), fact("theft", false, &[Criminal, Procedural])];
+        let a = annual(&facts);
+        let get = |m| a.figure(&Key::Metric(m), &Column::Value);
+        assert_eq!(get(Metric::SanctionsCriminal), Some(Figure::Count(2)));
+        assert_eq!(get(Metric::SanctionsCivilOrAdministrative), Some(Figure::Count(2)));
+        let k = Known { categories: vec!["theft".into()], ..Known::default() };
+        let s = by_one(&facts, Dimension::Category, &k);
+        let total = |c| s.figure(&Key::Total, &Column::Sanctions(c)).and_then(Figure::count);
+        assert_eq!(
+            [Procedural, Disciplinary, Civil, Criminal].map(total),
+            [Some(1), Some(0), Some(1), Some(2)]
+        );
+        assert_eq!(
+            s.columns.iter().map(Column::name).skip(5).collect::<Vec<_>>(),
+            ["sanctions_procedural", "sanctions_disciplinary", "sanctions_civil", "sanctions_criminal"]
+        );
+        assert_eq!(s.figure(&Key::Value("theft".into()), &Column::Open), Some(Figure::Count(1)));
     }
 
     #[test]
     fn columns_in_plain_english() {
-        assert_eq!(column_label("losses_estimated"), "Losses estimated (£)");
-        assert_eq!(column_label("sanctions_criminal"), "Criminal sanctions");
-        assert_eq!(column_label("incidents_last_year"), "Incidents, same period a year earlier");
-        assert_eq!(column_label("value_change_vs_previous"), "Value: change on the previous period");
-        assert_eq!(column_label("month\\site"), "Month by site");
-        assert_eq!(column_label("reporter-party"), "Reporter");
-        assert_eq!(column_label("Hollins Park"), "Hollins Park");
+        assert_eq!(Column::LossesEstimated.label(), "Losses estimated (£)");
+        assert_eq!(Column::Sanctions(SanctionClass::Criminal).label(), "Criminal sanctions");
+        assert_eq!(Column::Across("Hollins Park".into()).label(), "Hollins Park");
+        assert_eq!(Column::Across("non-physical-assault".into()).label(), "Non physical assault");
+        assert_eq!(Shape::Cross(Dimension::Month, Dimension::Site).label(), "Month by site");
+        assert_eq!(Shape::Cross(Dimension::Month, Dimension::Site).name(), "month\\site");
+        assert_eq!(Shape::By(Dimension::ReporterParty).label(), "Reporter");
+        assert_eq!(Metric::MedianDaysToClose.label(), "Median days to close");
     }
 
     #[test]
     fn comparing_lines_up_rows_by_their_key() {
-        let rows = |v: &[(&str, &str)]| Rows {
-            columns: vec!["category".into(), "incidents".into()],
-            rows: v.iter().map(|(a, b)| vec![a.to_string(), b.to_string()]).collect(),
-        };
-        let now = rows(&[("theft", "3"), ("total", "3")]);
-        let before = rows(&[("theft", "1"), ("harassment", "2"), ("total", "3")]);
-        let c = compare(&now, &before, Prior::LastYear, &zero_row(&now));
+        let k = Known::default();
+        let three: Vec<Facts> = (0..3).map(|_| fact("theft", false, &[])).collect();
+        let now = by_one(&three, Dimension::Category, &k);
+        let mut before = vec![fact("theft", false, &[])];
+        before.extend([fact("harassment", false, &[]), fact("harassment", false, &[])]);
+        let c = compare(now, &by_one(&before, Dimension::Category, &k), Prior::LastYear);
+        let view: Vec<(String, String, String, String)> = c
+            .rows
+            .iter()
+            .map(|r| {
+                let e = &r.earlier[0];
+                let change = e.change.map(|c| c.to_string()).unwrap_or_default();
+                (r.key.name().to_string(), r.figures[c.headline()].to_string(), e.figure.to_string(), change)
+            })
+            .collect();
+        let want = [("theft", "3", "1", "+2"), ("harassment", "0", "2", "-2"), ("total", "3", "3", "0")];
+        assert_eq!(view, want.map(|(a, b, c, d)| (a.into(), b.into(), c.into(), d.into())));
+        assert_eq!(c.compared, [Prior::LastYear]);
+        let harassment = c.row(&Key::Value("harassment".into())).unwrap();
+        assert_eq!(harassment.figures[3], Figure::Money(Money::ZERO), "a row only before had is all zeros");
+    }
+
+    #[test]
+    fn a_cross_tab_compares_its_totals_whatever_columns_each_side_has() {
+        let k = Known::default();
+        let two = |a: &str, b: &str| Facts { keys: vec![vec![a.into()], vec![b.into()]], ..Facts::default() };
+        let now = cross(&[two("theft", "A"), two("theft", "B")], Dimension::Category, Dimension::Site, &k);
+        assert_eq!(now.across(), ["A", "B", "(none)"]);
+        let before = cross(&[two("theft", "A")], Dimension::Category, Dimension::Site, &k);
+        let c = compare(now, &before, Prior::Previous);
+        let theft = c.row(&Key::Value("theft".into())).unwrap();
+        assert_eq!(theft.figures.last(), Some(&Figure::Count(2)));
         assert_eq!(
-            c.columns,
-            ["category", "incidents", "incidents_last_year", "incidents_change_vs_last_year"]
+            (theft.earlier[0].figure, theft.earlier[0].change),
+            (Figure::Count(1), Some(Change::Count(1)))
         );
-        assert_eq!(c.rows[0], ["theft", "3", "1", "+2"]);
-        assert_eq!(c.rows[1], ["harassment", "0", "2", "-2"]);
-        assert_eq!(c.rows[2], ["total", "3", "3", "0"]);
+    }
+
+    #[test]
+    fn the_annual_report_gives_a_median_between_two_days() {
+        let f = |d| Facts { days_to_close: Some(d), physical_assault: true, ..Facts::default() };
+        let a = annual(&[f(2), f(3)]);
+        let median = a.figure(&Key::Metric(Metric::MedianDaysToClose), &Column::Value).unwrap();
+        assert_eq!(median.to_string(), "2.5");
+        let none = annual(&[]);
+        assert_eq!(
+            none.figure(&Key::Metric(Metric::MedianDaysToClose), &Column::Value),
+            Some(Figure::Days(None))
+        );
+        assert_eq!(
+            a.figure(&Key::Metric(Metric::PhysicalAssaultsMedicalFactorsUnknown), &Column::Value),
+            Some(Figure::Count(2))
+        );
     }
 }
