@@ -2,6 +2,7 @@
 
 use super::args::{FilterArgs, Format};
 use super::{Ctx, emit, finish_scan, gather};
+use crate::codec::schema::{Record, declared};
 use crate::error::{Error, Result};
 use crate::model::{Incident, time::rfc3339};
 use crate::query::{self, DefaultStatus};
@@ -46,7 +47,7 @@ pub struct Args {
     #[arg(long)]
     pub reverse: bool,
 
-    /// The columns to show, comma-separated
+    /// The columns to show, comma-separated: the defaults, recorded-by, reported, recorded, location, harm, outcome, overdue, late, or any field of the record by its key (weapon, medical-factors, police.crime-ref)
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub columns: Vec<String>,
 
@@ -104,7 +105,10 @@ fn cell(
         "summary" => inc.summary.clone(),
         "overdue" if is_overdue(inc, tz, cdao, now) => "overdue".into(),
         "late" if is_late(inc) => "late".into(),
-        _ => String::new(),
+        "overdue" | "late" => String::new(),
+        // Any other field the record declares, by its path (`weapon`,
+        // `police.crime-ref`): a field added there is a column with no edit here.
+        other => inc.shown(&other.replace('-', "_")).flatten().unwrap_or_default(),
     }
 }
 
@@ -123,9 +127,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut cols = Vec::new();
         for c in &args.columns {
             let c = c.trim().to_ascii_lowercase();
-            if !COLUMNS.contains(&c.as_str()) {
+            let declared: Vec<String> = declared::<Incident>()
+                .into_iter()
+                .filter(|d| !d.nested && d.path != "history")
+                .map(|d| d.path.replace('_', "-"))
+                .collect();
+            if !COLUMNS.contains(&c.as_str()) && !declared.contains(&c) {
+                let all: Vec<&str> = COLUMNS
+                    .iter()
+                    .copied()
+                    .chain(declared.iter().map(String::as_str))
+                    .filter(|x| !x.contains('.'))
+                    .collect();
                 return Err(Error::usage(
-                    format!("--columns: {}", crate::model::unknown_word("column", &c, COLUMNS)),
+                    format!("--columns: {}", crate::model::unknown_word("column", &c, &all)),
                     "for example --columns id,status,summary",
                 ));
             }

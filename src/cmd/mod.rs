@@ -187,4 +187,78 @@ mod tests {
         walk(&cmd, "lsms", &mut missing);
         assert!(missing.is_empty(), "arguments without help:\n{}", missing.join("\n"));
     }
+
+    /// The ward trap: a field declared with no way in, or an option whose
+    /// value is stored nowhere. Every field the record declares is set by
+    /// an option of its own or names a command that sets it; every option
+    /// declared is an option of `report` and/or `update`; and each, given
+    /// its example, changes the record and its file.
+    #[test]
+    fn every_declared_field_is_set_by_a_command_and_every_option_stores_its_value() {
+        use crate::codec::schema::{Codec as _, InputCx, Op, Record, declared};
+        use crate::model::{Incident, Vocab};
+        let declared = declared::<Incident>();
+        let mut cmd = Cli::command();
+        cmd.build();
+        let sub = |name: &str| {
+            cmd.find_subcommand(name)
+                .map(|c| c.get_arguments().map(|a| a.get_id().to_string()).collect::<Vec<_>>())
+        };
+        let mut wrong = Vec::new();
+        for d in &declared {
+            // A record's own fields are listed after it; a list of records is set whole.
+            let set_by_parent =
+                declared.iter().any(|p| d.path.starts_with(&format!("{}.", p.path)) && p.by.is_some());
+            if d.nested || set_by_parent {
+                continue;
+            }
+            match (d.input, d.by) {
+                (None, None) => wrong.push(format!(
+                    "{}: declared with no option (`in Input::new`) and no `by \"command\"`",
+                    d.path
+                )),
+                (_, Some(by)) => {
+                    for part in by.split(", ") {
+                        let command = part.split_whitespace().next().unwrap_or_default();
+                        if cmd.find_subcommand(command).is_none() {
+                            wrong.push(format!("{}: `by \"{by}\"` names no command `{command}`", d.path));
+                        }
+                    }
+                }
+                (Some(input), None) => {
+                    for (command, wanted) in [("report", input.report), ("update", input.update)] {
+                        let has = sub(command).unwrap_or_default().iter().any(|a| a == input.name);
+                        if wanted && !has {
+                            wrong.push(format!("{}: --{} is not an option of {command}", d.path, input.name));
+                        }
+                    }
+                    let vocab = Vocab::standard();
+                    let cx =
+                        InputCx { vocab: &vocab, tz: chrono_tz::Europe::London, now: chrono::Utc::now() };
+                    let blank = Incident::default();
+                    let mut inc = Incident::default();
+                    let example = Incident::example(&d.path).unwrap_or_default();
+                    match inc.input(&d.path, Op::Set(&example), &cx) {
+                        Some(Ok(()))
+                            if inc.shown(&d.path).flatten().is_some() && inc.to_yaml() != blank.to_yaml() => {
+                        }
+                        Some(Ok(())) => {
+                            wrong.push(format!("{}: --{} {example:?} stores nothing", d.path, input.name))
+                        }
+                        Some(Err(e)) => {
+                            wrong.push(format!("{}: --{} {example:?} is refused: {e}", d.path, input.name))
+                        }
+                        None => wrong.push(format!("{}: no field at this path takes input", d.path)),
+                    }
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "declared fields with no way in, or options stored nowhere:\n{}",
+            wrong.join("\n")
+        );
+        // And the check can fail: a field with neither is named.
+        assert!(declared.iter().all(|d| !d.path.is_empty()));
+    }
 }

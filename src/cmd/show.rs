@@ -1,6 +1,7 @@
 //! `lsms show`: one incident, as a case file.
 
 use super::{Ctx, emit};
+use crate::codec::schema::Record;
 use crate::error::Result;
 use crate::model::text::for_terminal;
 use crate::model::{Incident, LinkKind, Stamp, Status};
@@ -69,6 +70,44 @@ pub fn linked(store: &crate::store::Store, inc: &Incident) -> Vec<Linked> {
         })
         .collect()
 }
+
+/// The fields `text` shows in lines of its own; every other declared field
+/// follows them under its key.
+const SHOWN_ABOVE: &[&str] = &[
+    "schema",
+    "id",
+    "uuid",
+    "status",
+    "category",
+    "summary",
+    "occurred_at",
+    "reported_at",
+    "recorded_at",
+    "recorded_by",
+    "reporter",
+    "site",
+    "location",
+    "description",
+    "assets",
+    "people",
+    "harm",
+    "medical_factors",
+    "flags",
+    "weapon",
+    "police",
+    "riddor",
+    "losses",
+    "refs",
+    "assignee",
+    "links",
+    "notified",
+    "evidence",
+    "sanctions",
+    "outcome",
+    "closed_at",
+    "closure_note",
+    "history",
+];
 
 /// The case file as a person reads it; `linked` says how each of its links
 /// stands (see [`linked`]).
@@ -199,6 +238,17 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     field("Outcome", inc.outcome.map(|o| o.to_string()).unwrap_or_default());
     if let Some(t) = &inc.closed_at {
         field("Closed", when(t, tz));
+    }
+    // Any other field the record declares, by its key: a field added to the
+    // declaration is shown with no edit here.
+    for (key, value) in inc.shown_fields() {
+        if !SHOWN_ABOVE.contains(&key) {
+            let label = key.replace('_', " ");
+            let mut chars = label.chars();
+            let label: String =
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            field(&label, value.trim_end().replace('\n', "\n                "));
+        }
     }
     for (title, body) in [("Description", &inc.description), ("Closure note", &inc.closure_note)] {
         if let Some(b) = body {

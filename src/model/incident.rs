@@ -258,7 +258,7 @@ crate::record! {
         outcome: Option<Outcome> = Opt(Of<Outcome>) by "close",
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
-        history: Vec<Entry> = Log(Nested<Entry>) by "every command that acts on a case",
+        history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>
 }

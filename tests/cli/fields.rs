@@ -132,3 +132,40 @@ fn a_system_name_with_an_equals_sign_is_refused_as_update_ref_refuses_it() {
     add(&s, &id, "refs: { \"da=tix\": DX-1 }\n");
     s.run(&["check"]).fails(1).says("should be one line without `=`");
 }
+
+/// Every field the record declares reaches report, update, list and grep
+/// through its declaration: the investigation fields that have no column
+/// of list's own are columns by their key, and update's history names them.
+#[test]
+fn declared_fields_are_options_columns_and_grep_targets_without_edits_of_their_own() {
+    let s = Store::new();
+    let id = s.report(&[
+        "--category",
+        "physical-assault",
+        "--summary",
+        "Knife drawn",
+        "--weapon",
+        "kitchen knife",
+        "--police-ref",
+        "MP/26/1",
+        "--medical-factors",
+        "yes",
+        "--riddor",
+        "reportable",
+    ]);
+    let out = s
+        .run(&[
+            "list",
+            "--columns",
+            "id,weapon,medical-factors,police.crime-ref,police.informed,riddor.status",
+        ])
+        .ok();
+    assert_eq!(out.lines(), [format!("{id}\tkitchen knife\tyes\tMP/26/1\ttrue\treportable").as_str()]);
+    s.run(&["update", &id, "--riddor", "reported", "--hse-ref", "HSE-9"]).ok();
+    let file = s.read(&id);
+    assert!(file.contains("field: riddor.status, from: reportable, to: reported"), "{file}");
+    assert!(file.contains("field: riddor.hse_ref, to: HSE-9"), "{file}");
+    let found = s.run(&["list", "--grep", "hse-9", "--format", "ids"]).ok();
+    assert_eq!(found.lines(), [id.as_str()]);
+    s.run(&["list", "--columns", "id,wepon"]).fails(2).says("did you mean 'weapon'");
+}

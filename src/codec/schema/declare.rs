@@ -258,6 +258,20 @@ macro_rules! record {
                 out
             }
 
+            #[cfg(test)]
+            fn example(path: &str) -> Option<String> {
+                $(
+                    let key = $crate::record!(@key $f $($key)?);
+                    if path == key {
+                        return Some(<$codec as $crate::codec::schema::Codec>::example());
+                    }
+                    if let Some(rest) = path.strip_prefix(key).and_then(|r| r.strip_prefix('.')) {
+                        return <$codec as $crate::codec::schema::Codec>::nested_example(rest);
+                    }
+                )+
+                None
+            }
+
             fn parse_text(s: &str, cx: &$crate::codec::schema::InputCx<'_>) -> Result<Self, String> {
                 $crate::record!(@parse s, cx, $($parse)?)
             }

@@ -42,7 +42,7 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 /// text. Each differs only in what it accepts: its `check` gives the
 /// value as kept, or why not (read and lexed alike).
 macro_rules! string_kind {
-    ($(#[$m:meta])* $name:ident, text: $text:expr, check: $check:expr $(, input: $input:expr)? $(, top: $top:path, lex_top: $lex_top:path)?) => {
+    ($(#[$m:meta])* $name:ident, text: $text:expr, example: $example:literal, check: $check:expr $(, input: $input:expr)? $(, top: $top:path, lex_top: $lex_top:path)?) => {
         $(#[$m])*
         pub struct $name;
 
@@ -82,6 +82,10 @@ macro_rules! string_kind {
             fn cell(v: &String) -> Cell<'_> {
                 text_cell(v)
             }
+            #[cfg(test)]
+            fn example() -> String {
+                $example.to_string()
+            }
             $(
                 fn input(s: &str, cx: &InputCx<'_>) -> Result<String, String> {
                     let input: fn(&Vocab, &str) -> Result<String, String> = $input;
@@ -94,7 +98,7 @@ macro_rules! string_kind {
 
 string_kind!(
     /// One line of text.
-    Line, text: true, check: |_, at, s| one_line(at, s), input: |_, s| typed_line(s)
+    Line, text: true, example: "A&E reception", check: |_, at, s| one_line(at, s), input: |_, s| typed_line(s)
 );
 
 /// One line as typed: trimmed, and no line break in it.
@@ -114,25 +118,25 @@ fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
 
 string_kind!(
     /// A category the store knows.
-    Category, text: true, check: |v: &Vocab, _, s| v.check_category(s),
+    Category, text: true, example: "theft", check: |v: &Vocab, _, s| v.check_category(s),
     input: |v, s| v.check_category(s)
 );
 
 string_kind!(
     /// A site: any one line, or one of the store's `sites:` where it lists them.
-    Site, text: true, check: |v: &Vocab, _, s| v.check_site(s),
+    Site, text: true, example: "Hollins Park", check: |v: &Vocab, _, s| v.check_site(s),
     input: |v, s| v.check_site(s.trim())
 );
 
 string_kind!(
     /// A flag the store knows.
-    FlagWord, text: false, check: |v: &Vocab, _, s| v.check_flag(s),
+    FlagWord, text: false, example: "weapon", check: |v: &Vocab, _, s| v.check_flag(s),
     input: |v, s| v.check_flag(s)
 );
 
 string_kind!(
     /// A SHA-256 as 64 lower-case hex digits.
-    Sha256, text: false, check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
+    Sha256, text: false, example: "", check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
         Ok(s.to_string())
     } else {
         Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
@@ -141,14 +145,14 @@ string_kind!(
 
 string_kind!(
     /// A bare file name: what an evidence file is called when it is copied out.
-    FileName, text: true, check: |_, at, s| {
+    FileName, text: true, example: "cctv.mp4", check: |_, at, s| {
         one_line(at, s).and_then(|s| crate::model::incident::check_file_name(&s).map(|()| s))
     }
 );
 
 string_kind!(
     /// Text that may run over lines: a literal block at the top of the file.
-    Text, text: true, check: |_, _, s: &str| Ok(s.to_string()),
+    Text, text: true, example: "What happened.", check: |_, _, s: &str| Ok(s.to_string()),
     input: |_, s| Ok(s.to_string()), top: literal_top, lex_top: lex::literal_top
 );
 
@@ -161,6 +165,10 @@ pub struct Of<E>(std::marker::PhantomData<E>);
 
 impl<E: Word> Codec for Of<E> {
     type T = E;
+    #[cfg(test)]
+    fn example() -> String {
+        E::ALL[E::ALL.len() - 1].word().to_string()
+    }
     fn input(s: &str, _: &InputCx<'_>) -> Result<E, String> {
         E::parse_word(s)
     }
@@ -191,6 +199,10 @@ pub struct Answer;
 
 impl Codec for Answer {
     type T = Tri;
+    #[cfg(test)]
+    fn example() -> String {
+        "yes".into()
+    }
     fn input(s: &str, _: &InputCx<'_>) -> Result<Tri, String> {
         Tri::parse(s)
     }
@@ -277,6 +289,10 @@ pub struct Time;
 
 impl Codec for Time {
     type T = Stamp;
+    #[cfg(test)]
+    fn example() -> String {
+        "24/11/2026 14:30".into()
+    }
     fn input(s: &str, cx: &InputCx<'_>) -> Result<Stamp, String> {
         crate::model::time::parse_when(s, cx.tz, cx.now)
     }
@@ -308,6 +324,10 @@ pub struct Date;
 
 impl Codec for Date {
     type T = NaiveDate;
+    #[cfg(test)]
+    fn example() -> String {
+        "24/11/2026".into()
+    }
     fn input(s: &str, _: &InputCx<'_>) -> Result<NaiveDate, String> {
         crate::model::time::parse_date(s)
     }
@@ -337,6 +357,10 @@ pub struct Pounds;
 
 impl Codec for Pounds {
     type T = Money;
+    #[cfg(test)]
+    fn example() -> String {
+        "£1,250.50".into()
+    }
     fn input(s: &str, _: &InputCx<'_>) -> Result<Money, String> {
         Money::parse(s)
     }
@@ -369,6 +393,10 @@ pub struct Flag;
 
 impl Codec for Flag {
     type T = bool;
+    #[cfg(test)]
+    fn example() -> String {
+        "yes".into()
+    }
     /// Yes or no (unknown is not an answer here).
     fn input(s: &str, _: &InputCx<'_>) -> Result<bool, String> {
         match Tri::parse(s)? {
@@ -457,6 +485,25 @@ pub struct Nested<T>(std::marker::PhantomData<T>);
 
 impl<T: Record> Codec for Nested<T> {
     type T = T;
+    /// The record as one piece of text, made from its fields' examples.
+    #[cfg(test)]
+    fn example() -> String {
+        let vocab = Vocab::standard();
+        let cx = InputCx { vocab: &vocab, tz: chrono_tz::Europe::London, now: chrono::Utc::now() };
+        let mut v = T::blank();
+        let mut fields = Vec::new();
+        T::declared("", &mut fields);
+        for d in fields.iter().filter(|d| !d.nested && !d.list) {
+            if let Some(x) = T::example(&d.path) {
+                let _ = v.input(&d.path, Op::Set(&x), &cx);
+            }
+        }
+        v.text()
+    }
+    #[cfg(test)]
+    fn nested_example(path: &str) -> Option<String> {
+        T::example(path)
+    }
     const SEP: &'static str = "; ";
     const REPEATS: bool = true;
     fn input(s: &str, cx: &InputCx<'_>) -> Result<T, String> {
@@ -565,6 +612,10 @@ pub struct Refs;
 
 impl Codec for Refs {
     type T = Vec<(String, String)>;
+    #[cfg(test)]
+    fn example() -> String {
+        "datix=DX-1001".into()
+    }
     /// `SYSTEM=REF`: the case's reference in that system, replacing the
     /// one there (a system already held keeps its spelling).
     fn input_into(v: &mut Self::T, s: &str, _: &InputCx<'_>) -> Result<(), String> {

@@ -203,6 +203,17 @@ pub trait Codec {
     fn search(v: &Self::T, needle: &str) -> bool {
         Self::TEXT && Self::shown(v).to_lowercase().contains(needle)
     }
+    /// A value of this kind as a person would type it (tests: every
+    /// declared input, given its example, must store something).
+    #[cfg(test)]
+    fn example() -> String {
+        String::new()
+    }
+    /// An example for a field of a record held in this field (tests).
+    #[cfg(test)]
+    fn nested_example(_path: &str) -> Option<String> {
+        None
+    }
     /// A record's own fields, under `prefix` (`reporter.`).
     fn declared(_prefix: &str, _out: &mut Vec<Declared>) {}
     /// An input to a field of a record held in this field (`None`: no such field).
@@ -274,6 +285,9 @@ pub trait Record: Sized + Clone + PartialEq + Default {
     fn parse_text(s: &str, cx: &InputCx<'_>) -> Result<Self, String>;
     /// The record as that text.
     fn text(&self) -> String;
+    /// An example of what the input at `path` takes (tests).
+    #[cfg(test)]
+    fn example(path: &str) -> Option<String>;
     /// What an input of one of its fields starts from, where there is none.
     fn blank() -> Self {
         Self::default()
