@@ -80,10 +80,12 @@ fn each_change_is_committed_alone_with_the_actor_as_author() {
 
 #[test]
 fn commits_by_lsms_are_sound_to_git_in_sha1_and_sha256_repositories() {
-    for format in ["sha1", "sha256"] {
+    // The SHA-256 store in a folder of a larger repository.
+    for (format, folder) in [("sha1", ""), ("sha256", "security")] {
         let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("register");
-        git(tmp.path(), &["init", "-q", &format!("--object-format={format}"), root.to_str().unwrap()]);
+        let top = tmp.path().join("register");
+        git(tmp.path(), &["init", "-q", &format!("--object-format={format}"), top.to_str().unwrap()]);
+        let root = top.join(folder);
         let mut c = lsms();
         c.arg("init").arg(&root).args(["--trust", "T", "--git"]);
         run(c).ok();
@@ -121,7 +123,7 @@ fn commits_by_lsms_are_sound_to_git_in_sha1_and_sha256_repositories() {
             "{format}: the tree git would write from the index is the one committed"
         );
         let rel = s.path_of(&b).strip_prefix(&s.root).unwrap().display().to_string();
-        assert_eq!(git(&s.root, &["show", &format!("HEAD:{rel}")]), s.read(&b), "{format}");
+        assert_eq!(git(&s.root, &["show", &format!("HEAD:./{rel}")]), s.read(&b), "{format}");
         let files = git(&s.root, &["show", "--name-only", "--format=", "HEAD~2"]);
         assert_eq!(files.lines().count(), 2, "{format}: a link commits both files: {files}");
     }
