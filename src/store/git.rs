@@ -204,6 +204,15 @@ impl Repo {
         }
         let paths: Vec<String> = objects.iter().chain(rels).map(|r| self.full(r)).collect();
         let folders = folders(&paths);
+        // update-index reads the index (what grows with the register) while
+        // the files are hashed, and is told the new entries once they are.
+        let mut index = self
+            .plumbing(&["update-index", "--add", "--index-info"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_err)?;
         // HEAD's trees are read while the files are hashed.
         let (blobs, first) = std::thread::scope(|s| {
             let read = s.spawn(|| {
@@ -218,15 +227,23 @@ impl Repo {
             })();
             (blobs, read.join().unwrap_or_else(|_| Err(Error::failed("git ls-tree failed"))))
         });
-        let mut updates = blobs?;
-        let first = first?;
+        let (updates, first) = match blobs.and_then(|b| Ok((b, first?))) {
+            Ok(read) => read,
+            Err(e) => {
+                // No entry given: update-index leaves the index as it was.
+                drop(index.stdin.take());
+                let _ = index.wait();
+                return Err(e);
+            }
+        };
+        let mut updates = updates;
         // One entry a path, the last hashed kept.
         updates.reverse();
         updates.sort_by(|a, b| a.0.cmp(&b.0));
         updates.dedup_by(|a, b| a.0 == b.0);
         // The index is set while the trees and the commit are written.
         std::thread::scope(|s| {
-            let index = s.spawn(|| self.set_index(&updates));
+            let index = s.spawn(|| set_index(index, &updates));
             let committed = self.commit_tree_of(&updates, &folders, first, message, who);
             let indexed = index.join().unwrap_or_else(|_| Err(Error::failed("git update-index failed")));
             let committed = committed?;
@@ -325,13 +342,6 @@ impl Repo {
         env(&mut c);
         c.env("GIT_COMMITTER_NAME", &who.name).env("GIT_COMMITTER_EMAIL", &email);
         ok(c.output().map_err(spawn_err)?, "commit-tree")
-    }
-
-    /// Points the index entries of `updates` at their new blobs.
-    fn set_index(&self, updates: &[(String, String)]) -> Result<()> {
-        let info: String = updates.iter().map(|(p, b)| format!("100644 {b}\t{p}\n")).collect();
-        let mut c = self.plumbing(&["update-index", "--add", "--index-info"]);
-        pipe(&mut c, info.as_bytes(), "update-index").map(|_| ())
     }
 
     /// The entries of each of `folders` in commit `head`, as `git ls-tree`
@@ -464,6 +474,24 @@ impl Batch {
             return Ok(());
         }
         Err(Error::failed(format!("git {what} failed: {}", String::from_utf8_lossy(&out.stderr).trim())))
+    }
+}
+
+/// Points the index entries of `updates` at their new blobs, through
+/// `git update-index --add --index-info` (started, reading its input).
+fn set_index(mut index: std::process::Child, updates: &[(String, String)]) -> Result<()> {
+    let info: String = updates.iter().map(|(p, b)| format!("100644 {b}\t{p}\n")).collect();
+    let written = index.stdin.take().map(|mut i| i.write_all(info.as_bytes()));
+    let out = index.wait_with_output().map_err(spawn_err)?;
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "git update-index failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    match written {
+        Some(Ok(())) => Ok(()),
+        _ => Err(Error::failed("git update-index did not take the new entries")),
     }
 }
 
