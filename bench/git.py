@@ -150,7 +150,8 @@ def main():
     for name, s in syncs:
         print(f"{name:52} {s:10.2f}")
     if not a.keep:
-        shutil.rmtree(top)
+        # git may still be packing a clone in the background (gc --auto).
+        shutil.rmtree(top, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,11 @@
 //! `lsms merge-file`: the git merge driver for incident files.
+//!
+//! Besides the merged file and its exit code, the driver tells `lsms sync`
+//! what it could not merge in a record, never in words to be read back:
+//! when [`RECORDS_ENV`] names a folder (sync sets it for the merge it
+//! runs), each file left in conflict gets `<folder>/<path>.json` (its path
+//! as the repository names it), a [`Record`] as JSON, for example
+//! `{"path":"incidents/2026/11/20261124-7QF3.yaml","conflict":"fields","fields":["outcome","closure_note"]}`.
 
 use super::Ctx;
 use crate::error::{Error, Result};
@@ -6,7 +13,78 @@ use crate::model::merge::merge;
 use crate::model::{Incident, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use crate::store::{Mode, fsio::write_atomic};
 use serde_yaml::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The environment variable that asks the driver for a [`Record`] of each
+/// file it leaves in conflict: the folder to write them in.
+pub const RECORDS_ENV: &str = "LSMS_MERGE_RECORDS";
+
+/// What the driver could not merge in one file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    /// The file's path in the repository (git's %P).
+    pub path: String,
+    pub conflict: Conflict,
+    /// The fields both sides changed to different values (for `fields`).
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conflict {
+    /// Both sides changed `fields`, each to a different value.
+    Fields,
+    /// Every field merged, but the merged record is not a valid incident.
+    Invalid,
+    /// Not an incident on every side: git's line merge left conflicts.
+    Lines,
+}
+
+/// Where the record of the file at `path` (as the repository names it)
+/// is kept in `folder`; none for a path that could lead out of it.
+pub fn record_path(folder: &Path, path: &str) -> Option<PathBuf> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.iter().any(|p| p.is_empty() || *p == "." || *p == "..") {
+        return None;
+    }
+    Some(folder.join(format!("{path}.json")))
+}
+
+/// The record of the file at `path` in `folder`, if the driver left one.
+pub fn read_record(folder: &Path, path: &str) -> Option<Record> {
+    let text = std::fs::read(record_path(folder, path)?).ok()?;
+    serde_json::from_slice::<Record>(&text).ok().filter(|r| r.path == path)
+}
+
+/// Writes (or, with no conflict, removes) this file's record, when the
+/// merge asked for records. The merge is what matters: a record that
+/// cannot be written is said, not fatal.
+fn record(ctx: &Ctx, args: &Args, conflict: Option<(Conflict, Vec<String>)>) {
+    let Some(folder) = std::env::var_os(RECORDS_ENV).filter(|f| !f.is_empty()).map(PathBuf::from) else {
+        return;
+    };
+    let Some((path, file)) = args.path.as_ref().and_then(|p| Some((p, record_path(&folder, p)?))) else {
+        return;
+    };
+    let Some((conflict, fields)) = conflict else {
+        let _ = std::fs::remove_file(&file);
+        return;
+    };
+    let rec = Record { path: path.clone(), conflict, fields };
+    let written = serde_json::to_vec(&rec).map_err(std::io::Error::other).and_then(|json| {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        write_atomic(&file, &json, Mode::Disposable)
+    });
+    if let Err(e) = written {
+        ctx.say(format!(
+            "lsms merge-file: {path}: cannot write the conflict's record {}: {e}",
+            file.display()
+        ));
+    }
+}
 
 /// Merge three versions of an incident file (git's %O %A %B)
 #[derive(Debug, clap::Args)]
@@ -15,7 +93,8 @@ Registered by `lsms init --git` for incidents/**/*.yaml. History entries, sancti
 notifications and evidence from both sides are united (history ordered by time); a field
 changed on one side only is taken; a field changed on both sides to different values is left
 in OURS between conflict markers, and the exit code is 1, for a person to resolve (then
-`lsms check`).
+`lsms check`). With LSMS_MERGE_RECORDS set to a folder (`lsms sync` sets it), a file left in
+conflict also gets a record there, <path>.json, that names what conflicts, for sync to show.
 
 Example (what `lsms init --git` registers in the repository's config):
   git config merge.lsms.driver \"lsms merge-file %O %A %B %P\"")]
@@ -69,8 +148,14 @@ fn git_merge_file(ctx: &Ctx, args: &Args, name: &str, why: &str) -> Result<()> {
         .output()
         .map_err(|e| Error::failed(format!("cannot run git merge-file: {e}")))?;
     match out.status.code() {
-        Some(0) => Ok(()),
-        Some(n) if n > 0 => Err(Error::Reported(format!("{name}: merge conflict (line by line)"))),
+        Some(0) => {
+            record(ctx, args, None);
+            Ok(())
+        }
+        Some(n) if n > 0 => {
+            record(ctx, args, Some((Conflict::Lines, Vec::new())));
+            Err(Error::Reported(format!("{name}: merge conflict (line by line)")))
+        }
         _ => Err(Error::failed(format!(
             "git merge-file failed on {name}: {}",
             String::from_utf8_lossy(&out.stderr).trim()
@@ -114,6 +199,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut text = render(&merged.value, &vocab);
     if merged.conflicts.is_empty() && Incident::from_value(&merged.value, &vocab).is_ok() {
         write_atomic(&args.ours, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &args.ours))?;
+        record(ctx, args, None);
         return Ok(());
     }
     let mut keys = Vec::new();
@@ -142,8 +228,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     write_atomic(&args.ours, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &args.ours))?;
     let what = if keys.is_empty() {
+        record(ctx, args, Some((Conflict::Invalid, Vec::new())));
         "the merged record is not valid".to_string()
     } else {
+        record(ctx, args, Some((Conflict::Fields, keys.clone())));
         format!("both sides changed {}", keys.join(", "))
     };
     ctx.say(format!("lsms merge-file: {name}: {what}: resolve the conflict markers, then run `lsms check`"));
@@ -152,7 +240,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::key_block;
+    use super::*;
+
+    #[test]
+    fn a_record_is_json_under_its_path_and_never_outside_the_folder() {
+        let rec = Record {
+            path: "incidents/2026/11/20261124-7QF3.yaml".into(),
+            conflict: Conflict::Fields,
+            fields: vec!["outcome".into(), "closure_note".into()],
+        };
+        assert_eq!(
+            serde_json::to_string(&rec).unwrap(),
+            r#"{"path":"incidents/2026/11/20261124-7QF3.yaml","conflict":"fields","fields":["outcome","closure_note"]}"#
+        );
+        let dir = Path::new("/g/lsms-merge");
+        assert_eq!(
+            record_path(dir, &rec.path),
+            Some(PathBuf::from("/g/lsms-merge/incidents/2026/11/20261124-7QF3.yaml.json"))
+        );
+        for bad in ["../x.yaml", "a/../../x", "/etc/x", "a//b", "./a", ""] {
+            assert_eq!(record_path(dir, bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn finds_a_key_and_its_indented_lines() {

@@ -3,6 +3,7 @@
 //! driver), push, and try again when another clone pushed first.
 
 use super::Ctx;
+use super::merge_file::{Conflict, RECORDS_ENV, read_record};
 use crate::error::{Error, Result};
 use crate::model::Id;
 use crate::store::Store;
@@ -69,9 +70,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if repo.merging() {
         if !args.cont {
             let left = unmerged(&repo)?;
-            return Err(stopped(&repo, &left, &[], "an earlier sync stopped at a conflict"));
+            let fields = recorded_fields(&repo, &left);
+            return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
         }
         finish_merge(&repo, &store, &who)?;
+        forget_records(&repo);
         done.merged = true;
     } else if args.cont {
         return Err(Error::failed_with(
@@ -220,8 +223,10 @@ fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
     if incoming == 0 {
         return Ok(0);
     }
+    // The merge driver records what it cannot merge, for this merge only.
+    forget_records(repo);
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
-    c.env("GIT_MERGE_AUTOEDIT", "no");
+    c.env("GIT_MERGE_AUTOEDIT", "no").env(RECORDS_ENV, records(repo));
     repo.as_ident(&mut c, who);
     if repo.head().is_none() {
         // A clone of an empty repository that recorded nothing yet.
@@ -229,26 +234,56 @@ fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
     }
     let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
     if out.status.success() {
+        forget_records(repo);
         return Ok(incoming);
     }
-    let talk = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let left = unmerged(repo)?;
     if left.is_empty() {
+        forget_records(repo);
+        let talk = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         return Err(Error::failed_with(
             format!("git could not merge the remote's changes: {}", talk.trim()),
             "nothing of yours is lost (it is committed); see `git status`",
         ));
     }
-    let fields: Vec<(String, String)> = talk
-        .lines()
-        .filter_map(|l| l.strip_prefix("lsms merge-file: "))
-        .filter_map(|l| {
-            let (path, rest) = l.split_once(": both sides changed ")?;
-            let (keys, _) = rest.split_once(": ")?;
-            Some((path.to_string(), keys.to_string()))
-        })
-        .collect();
+    mark_records(repo);
+    let fields = recorded_fields(repo, &left);
     Err(stopped(repo, &left, &fields, "sync stopped at a conflict"))
+}
+
+/// The folder where the merge driver writes a record of each file it
+/// leaves in conflict (`lsms merge-file`'s [`super::merge_file::Record`]).
+fn records(repo: &Repo) -> std::path::PathBuf {
+    repo.git_dir.join("lsms-merge")
+}
+
+fn forget_records(repo: &Repo) {
+    let _ = std::fs::remove_dir_all(records(repo));
+}
+
+/// Notes which merge the records are of (git's MERGE_HEAD as the merge
+/// stopped), so that they are read for that merge and no other.
+fn mark_records(repo: &Repo) {
+    let dir = records(repo);
+    if let Ok(head) = std::fs::read(repo.git_dir.join("MERGE_HEAD")) {
+        let _ = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("MERGE_HEAD"), head));
+    }
+}
+
+/// The fields both sides changed, by conflicted path (`left`), as the
+/// merge driver recorded them for the merge under way; none when the
+/// records are of another merge (or there are none).
+fn recorded_fields(repo: &Repo, left: &[String]) -> Vec<(String, String)> {
+    let dir = records(repo);
+    let now = std::fs::read(repo.git_dir.join("MERGE_HEAD")).ok();
+    if now.is_none() || now != std::fs::read(dir.join("MERGE_HEAD")).ok() {
+        return Vec::new();
+    }
+    left.iter()
+        .filter_map(|p| read_record(&dir, p))
+        .filter(|r| r.conflict == Conflict::Fields && !r.fields.is_empty())
+        .map(|r| (r.path, r.fields.join(", ")))
+        .collect()
 }
 
 /// Paths (relative to the repository's top) with a merge conflict.

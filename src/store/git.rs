@@ -46,11 +46,12 @@ pub struct Repo {
     pub root: PathBuf,
     pub git_dir: PathBuf,
     pub prefix: String,
-    /// Objects are named by SHA-1 (git's default), which lsms can compute
-    /// itself; otherwise (SHA-256) each tree is hashed by git.
-    sha1: bool,
-    /// Where git keeps its objects (`git rev-parse --git-path objects`).
-    objects: PathBuf,
+    /// The commit HEAD named when this run last looked (`Some(None)`: no
+    /// commit yet), for the next commit to start from without asking
+    /// again; taken by it. Only a guess: `git update-ref` refuses to move
+    /// the branch from any other commit than the one given, and the
+    /// commit is then made again from HEAD as it is.
+    seen: std::sync::Arc<std::sync::Mutex<Option<Option<String>>>>,
 }
 
 impl Repo {
@@ -69,27 +70,19 @@ impl Repo {
     }
 
     fn ask(root: &Path) -> Result<Repo> {
-        let out = git(
-            root,
-            &[
-                "rev-parse",
-                "--absolute-git-dir",
-                "--show-prefix",
-                "--is-inside-work-tree",
-                "--show-object-format",
-                "--git-path",
-                "objects",
-            ],
-        )?;
+        let args = ["rev-parse", "--absolute-git-dir", "--show-prefix", "--is-inside-work-tree"];
+        // HEAD's commit too, which fails (after the rest) while there is none.
+        let out = git(root, &[&args[..], &["-q", "--verify", "HEAD^{commit}"]].concat())?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let mut lines = text.lines();
-        match (out.status.success(), lines.next(), lines.next(), lines.next(), lines.next(), lines.next()) {
-            (true, Some(dir), Some(prefix), Some("true"), format, Some(objects)) => Ok(Repo {
+        match (lines.next(), lines.next(), lines.next(), lines.next()) {
+            (Some(dir), Some(prefix), Some("true"), head) => Ok(Repo {
                 root: root.to_path_buf(),
                 git_dir: PathBuf::from(dir),
                 prefix: prefix.to_string(),
-                sha1: format == Some("sha1"),
-                objects: root.join(objects),
+                seen: std::sync::Arc::new(std::sync::Mutex::new(Some(
+                    head.filter(|_| out.status.success()).map(str::to_string),
+                ))),
             }),
             _ => Err(Error::failed_with(
                 format!("{} is not in a git work tree", root.display()),
@@ -98,7 +91,18 @@ impl Repo {
         }
     }
 
+    /// git with `args`, in the store's folder. What it does may move HEAD,
+    /// so the next commit asks where HEAD is.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = None;
+        }
+        self.plumbing(args)
+    }
+
+    /// git with `args`, for the steps of a commit, which know what they
+    /// do to HEAD.
+    fn plumbing(&self, args: &[&str]) -> Command {
         let mut c = Command::new("git");
         c.args(args).current_dir(&self.root);
         c
@@ -174,6 +178,14 @@ impl Repo {
     /// hashed by git itself, streaming and through the filters that
     /// `.gitattributes` names (Git LFS stores the file and commits its
     /// pointer), as `git add` would.
+    ///
+    /// Every object is written by git: the blobs by `git hash-object`, the
+    /// trees on the way to the changed paths (only those) by one `git
+    /// mktree --batch` from the entries one `git ls-tree` read, the commit
+    /// by `git commit-tree`; `git update-ref`, given the commit it read,
+    /// moves the branch only if no one else moved it meanwhile, and `git
+    /// update-index` sets the changed paths' index entries while the rest
+    /// runs. The same for SHA-1 and SHA-256 repositories.
     pub fn commit_files_with(
         &self,
         rels: &[String],
@@ -190,23 +202,56 @@ impl Repo {
                 "finish it first: `lsms resolve ID --take ours|theirs` (or edit and `lsms check`), then `lsms sync --continue`",
             ));
         }
-        let filtered = self.hash_files(objects, true)?;
-        if self.sha1 {
-            return self.commit_files_sha1(rels, filtered, message, who);
-        }
-        let mut updates = self.hash_files(rels, false)?;
-        updates.extend(filtered);
-        updates.sort();
-        let committed = self.commit_tree_of(&updates, message, who)?;
-        self.set_index(&updates)?;
-        Ok(committed)
+        let paths: Vec<String> = objects.iter().chain(rels).map(|r| self.full(r)).collect();
+        let folders = folders(&paths);
+        // update-index reads the index (what grows with the register) while
+        // the files are hashed, and is told the new entries once they are.
+        let mut index = self
+            .plumbing(&["update-index", "--add", "--index-info"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_err)?;
+        // HEAD's trees are read while the files are hashed.
+        let (blobs, first) = std::thread::scope(|s| {
+            let read = s.spawn(|| {
+                let head = self.seen.lock().ok().and_then(|mut s| s.take()).unwrap_or_else(|| self.head());
+                let old = self.read_trees(head.as_deref(), &folders)?;
+                Ok((head, old))
+            });
+            let blobs = (|| {
+                let mut updates = self.hash_files(objects, true)?;
+                updates.extend(self.hash_files(rels, false)?);
+                Ok::<_, Error>(updates)
+            })();
+            (blobs, read.join().unwrap_or_else(|_| Err(Error::failed("git ls-tree failed"))))
+        });
+        let (updates, first) = match blobs.and_then(|b| Ok((b, first?))) {
+            Ok(read) => read,
+            Err(e) => {
+                // No entry given: update-index leaves the index as it was.
+                drop(index.stdin.take());
+                let _ = index.wait();
+                return Err(e);
+            }
+        };
+        let mut updates = updates;
+        // One entry a path, the last hashed kept.
+        updates.reverse();
+        updates.sort_by(|a, b| a.0.cmp(&b.0));
+        updates.dedup_by(|a, b| a.0 == b.0);
+        // The index is set while the trees and the commit are written.
+        std::thread::scope(|s| {
+            let index = s.spawn(|| set_index(index, &updates));
+            let committed = self.commit_tree_of(&updates, &folders, first, message, who);
+            let indexed = index.join().unwrap_or_else(|_| Err(Error::failed("git update-index failed")));
+            let committed = committed?;
+            indexed?;
+            Ok(committed)
+        })
     }
 
-    /// `commit_files` where objects are SHA-1: lsms names and stores the
-    /// blobs and trees itself (loose objects, as git writes them), so that
-    /// the only git beside the commit is the index update, the one step
-    /// whose cost grows with the register, and it runs while the commit is
-    /// written.
     /// Store files hashed into git's objects by `git hash-object`, with
     /// the filters of `.gitattributes` or without: (repository path, blob).
     fn hash_files(&self, rels: &[String], filters: bool) -> Result<Vec<(String, String)>> {
@@ -217,116 +262,58 @@ impl Repo {
         if !filters {
             args.push("--no-filters");
         }
-        // Store-relative paths, from the store's folder: git matches them
-        // against .gitattributes as the repository names them.
-        let blobs = pipe(&mut self.cmd(&args), rels.join("\n").as_bytes(), "hash-object")?;
+        // Paths as the repository names them: git reads them from the top
+        // of the work tree (wherever it is run), and matches them against
+        // .gitattributes so.
+        let full: Vec<String> = rels.iter().map(|r| self.full(r)).collect();
+        let blobs = pipe(&mut self.plumbing(&args), full.join("\n").as_bytes(), "hash-object")?;
         let blobs: Vec<&str> = blobs.lines().collect();
-        if blobs.len() != rels.len() {
+        if blobs.len() != full.len() {
             return Err(Error::failed("git hash-object did not hash every file"));
         }
-        Ok(rels.iter().zip(&blobs).map(|(r, b)| (self.full(r), b.to_string())).collect())
+        Ok(full.into_iter().zip(blobs).map(|(p, b)| (p, b.to_string())).collect())
     }
 
-    fn commit_files_sha1(
+    /// Writes the trees of HEAD with `updates` (sorted, one a path, in
+    /// `folders`), commits them, and moves the branch; false when the tree
+    /// is HEAD's already. `first` is HEAD and its trees as read before.
+    fn commit_tree_of(
         &self,
-        rels: &[String],
-        filtered: Vec<(String, String)>,
+        updates: &[(String, String)],
+        folders: &[String],
+        first: (Option<String>, Listing),
         message: &str,
         who: &Ident,
     ) -> Result<bool> {
-        let mut updates = filtered;
-        for r in rels {
-            let p = self.root.join(r);
-            let bytes = std::fs::read(&p).map_err(Error::io("read", &p))?;
-            updates.push((self.full(r), self.store_object("blob", &bytes)?));
-        }
-        let index = {
-            let (repo, updates) = (self.clone(), updates.clone());
-            std::thread::spawn(move || repo.set_index(&updates))
-        };
-        updates.sort();
-        let result = (|| -> Result<Option<(String, Option<String>)>> {
-            let (head, mut trees) = self.read_trees(&updates)?;
-            let root_tree = trees.remove("").flatten();
-            let mut written = Vec::new();
-            let new_tree = build_local("", root_tree.as_ref(), &updates, &mut trees, &mut written)?;
-            if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
-                return Ok(None);
-            }
-            for (name, bytes) in &written {
-                if &self.store_object("tree", bytes)? != name {
-                    return Err(Error::failed("a tree was named two ways: nothing was committed"));
-                }
-            }
-            let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
-            if let Some(h) = &head {
-                args.extend(["-p", h.as_str()]);
-            }
-            Ok(Some((self.commit_tree(&args, who)?, head)))
-        })();
-        index.join().unwrap_or_else(|_| Err(Error::failed("git update-index failed")))?;
-        let Some((commit, head)) = result? else { return Ok(false) };
-        let reflog = format!("commit: {message}");
-        let old = head.clone().unwrap_or_default();
-        let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
-        if out.status.success() {
-            return Ok(true);
-        }
-        // Another writer moved the branch: the slower way, which retries.
-        self.commit_tree_of(&updates, message, who)
-    }
-
-    /// Stores an object as git does a loose one (`objects/ab/cdef…`, its
-    /// header and content compressed with zlib, written whole then renamed
-    /// into place) and returns its name. An object already there is kept.
-    fn store_object(&self, kind: &str, content: &[u8]) -> Result<String> {
-        let name = object_name(kind, content);
-        let dir = self.objects.join(&name[..2]);
-        let path = dir.join(&name[2..]);
-        if path.exists() {
-            return Ok(name);
-        }
-        std::fs::create_dir_all(&dir).map_err(Error::io("create the folder", &dir))?;
-        let mut data = format!("{kind} {}\0", content.len()).into_bytes();
-        data.extend_from_slice(content);
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // git's own prefix for temporary objects, which gc clears if left.
-        let tmp = dir.join(format!("tmp_obj_lsms_{}_{n}", std::process::id()));
-        let written = (|| {
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o444).open(&tmp)?;
-            f.write_all(&zlib_stored(&data))?;
-            drop(f);
-            std::fs::rename(&tmp, &path)
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Error::io("write", &path)(e));
-        }
-        Ok(name)
-    }
-
-    /// Writes the trees of HEAD with `updates`, commits them, and moves
-    /// the branch; false when the tree is HEAD's already.
-    fn commit_tree_of(&self, updates: &[(String, String)], message: &str, who: &Ident) -> Result<bool> {
+        let mut first = Some(first);
         // A lost race with another writer of the branch is tried again.
         for _ in 0..5 {
-            let (head, mut trees) = self.read_trees(updates)?;
-            let root_tree = trees.remove("").flatten();
-            let new_tree = self.build("", root_tree.as_ref(), updates, &mut trees)?;
-            if root_tree.as_ref().map(|t| &t.sha) == Some(&new_tree) {
+            let (head, old) = match first.take() {
+                Some(read) => read,
+                None => {
+                    let head = self.head();
+                    let old = self.read_trees(head.as_deref(), folders)?;
+                    (head, old)
+                }
+            };
+            let Some(new_tree) = self.write_trees(folders, &old, updates)? else {
                 return Ok(false);
-            }
+            };
             let mut args = vec!["commit-tree", new_tree.as_str(), "-m", message];
             if let Some(h) = &head {
                 args.extend(["-p", h.as_str()]);
             }
             let commit = self.commit_tree(&args, who)?;
             let reflog = format!("commit: {message}");
-            let old = head.clone().unwrap_or_default();
-            let out = self.run(&["update-ref", "-m", &reflog, "HEAD", &commit, &old])?;
+            let expected = head.clone().unwrap_or_default();
+            let out = self
+                .plumbing(&["update-ref", "-m", &reflog, "HEAD", &commit, &expected])
+                .output()
+                .map_err(spawn_err)?;
             if out.status.success() {
+                if let Ok(mut seen) = self.seen.lock() {
+                    *seen = Some(Some(commit));
+                }
                 return Ok(true);
             }
         }
@@ -345,298 +332,218 @@ impl Repo {
         };
         let mut first = vec!["-c", "user.useConfigOnly=true"];
         first.extend_from_slice(args);
-        let mut c = self.cmd(&first);
+        let mut c = self.plumbing(&first);
         env(&mut c);
         let out = c.output().map_err(spawn_err)?;
         if out.status.success() {
             return ok(out, "commit-tree");
         }
-        let mut c = self.cmd(args);
+        let mut c = self.plumbing(args);
         env(&mut c);
         c.env("GIT_COMMITTER_NAME", &who.name).env("GIT_COMMITTER_EMAIL", &email);
         ok(c.output().map_err(spawn_err)?, "commit-tree")
     }
 
-    /// Points the index entries of `updates` at their new blobs.
-    fn set_index(&self, updates: &[(String, String)]) -> Result<()> {
-        let info: String = updates.iter().map(|(p, b)| format!("100644 {b}\t{p}\n")).collect();
-        let mut c = self.cmd(&["update-index", "--add", "--index-info"]);
-        pipe(&mut c, info.as_bytes(), "update-index").map(|_| ())
+    /// The entries of each of `folders` in commit `head`, as `git ls-tree`
+    /// gives them, all read by one git: the root's, and those of every
+    /// folder on the way to a changed path (`--full-tree .` lists the
+    /// root and, with `-t`, each folder it goes into on the way to the
+    /// others; no folder beside the way is opened).
+    fn read_trees(&self, head: Option<&str>, folders: &[String]) -> Result<Listing> {
+        let Some(head) = head else { return Ok(Listing::new()) };
+        let mut args = vec!["--literal-pathspecs", "ls-tree", "-z", "-t", "--full-tree", head, "--", "."];
+        let specs: Vec<String> = folders.iter().filter(|d| !d.is_empty()).map(|d| format!("{d}/")).collect();
+        args.extend(specs.iter().map(String::as_str));
+        let out = self.plumbing(&args).output().map_err(spawn_err)?;
+        if !out.status.success() {
+            return Err(Error::failed(format!(
+                "git ls-tree failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        parse_listing(&String::from_utf8_lossy(&out.stdout), folders)
     }
 
-    /// The commit HEAD names (none on a new repository), and the trees on
-    /// the way to each updated path as it has them (`None`: not there), by
-    /// folder ("" is the root): all read by one git.
-    #[allow(clippy::type_complexity)]
-    fn read_trees(
+    /// Writes the trees of `folders` (deepest first, the root last): each
+    /// folder's entries in `old` with `updates` and the new subfolders
+    /// put in, by one `git mktree --batch` that names each tree as it is
+    /// written. Returns the root tree, or none when nothing changed (HEAD's
+    /// tree is the one wanted already). A folder that did not change keeps
+    /// its tree.
+    fn write_trees(
         &self,
+        folders: &[String],
+        old: &Listing,
         updates: &[(String, String)],
-    ) -> Result<(Option<String>, std::collections::HashMap<String, Option<Tree>>)> {
-        let mut dirs: Vec<String> = vec![String::new()];
-        for (p, _) in updates {
-            let mut at = 0;
-            while let Some(i) = p[at..].find('/') {
-                let d = p[..at + i].to_string();
-                if !dirs.contains(&d) {
-                    dirs.push(d);
+    ) -> Result<Option<String>> {
+        let mut new = old.clone();
+        for (path, blob) in updates {
+            let (dir, name) = split(path);
+            new.entry(dir.to_string()).or_default().insert(name.to_string(), format!("100644 blob {blob}"));
+        }
+        let mut mktree: Option<Batch> = None;
+        let result = (|| {
+            for dir in folders {
+                let entries = new.get(dir).cloned().unwrap_or_default();
+                let unchanged = old.get(dir) == Some(&entries);
+                if dir.is_empty() {
+                    if unchanged {
+                        return Ok(None);
+                    }
+                } else if unchanged {
+                    continue;
                 }
-                at += i + 1;
+                if mktree.is_none() {
+                    mktree = Some(Batch::start(self.plumbing(&["mktree", "-z", "--missing", "--batch"]))?);
+                }
+                let batch = mktree.as_mut().ok_or_else(|| Error::failed("git mktree did not start"))?;
+                let mut input = Vec::new();
+                for (name, head) in &entries {
+                    input.extend_from_slice(format!("{head}\t{name}\0").as_bytes());
+                }
+                // An empty entry ends a tree.
+                input.push(0);
+                let tree =
+                    batch.ask(&input).filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit()));
+                let Some(tree) = tree else {
+                    return Err(Error::failed("git mktree did not write a tree"));
+                };
+                if dir.is_empty() {
+                    return Ok(Some(tree));
+                }
+                let (parent, name) = split(dir);
+                new.entry(parent.to_string())
+                    .or_default()
+                    .insert(name.to_string(), format!("040000 tree {tree}"));
+            }
+            Err(Error::failed("no root tree was written"))
+        })();
+        if let Some(batch) = mktree {
+            let finished = batch.finish("mktree");
+            if result.is_err() {
+                finished?;
             }
         }
-        let mut trees = std::collections::HashMap::new();
-        let input: String =
-            std::iter::once("HEAD\n".to_string()).chain(dirs.iter().map(|d| format!("HEAD:{d}\n"))).collect();
-        let mut c = self.cmd(&["cat-file", "--batch"]);
-        let out = pipe_bytes(&mut c, input.as_bytes(), "cat-file")?;
-        let nl = out.iter().position(|&b| b == b'\n').unwrap_or(out.len());
-        let header = String::from_utf8_lossy(&out[..nl]).into_owned();
-        let parts: Vec<&str> = header.split(' ').collect();
-        let head = match parts[..] {
-            [sha, "commit", size] => {
-                let size: usize = size.parse().unwrap_or(0);
-                let sha = sha.to_string();
-                (Some(sha), (nl + 1 + size + 1).min(out.len()))
-            }
-            _ => (None, (nl + 1).min(out.len())),
-        };
-        let (head, start) = head;
-        let Some(head) = head else {
-            dirs.into_iter().for_each(|d| drop(trees.insert(d, None)));
-            return Ok((None, trees));
-        };
-        let hash_len = head.len() / 2;
-        let mut rest = &out[start..];
-        for d in dirs {
-            let nl = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-            let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
-            rest = &rest[(nl + 1).min(rest.len())..];
-            let parts: Vec<&str> = header.split(' ').collect();
-            if parts.len() == 3 && parts[1] == "tree" {
-                let size: usize = parts[2].parse().unwrap_or(0);
-                let body = &rest[..size.min(rest.len())];
-                rest = &rest[(size + 1).min(rest.len())..];
-                trees
-                    .insert(d, Some(Tree { sha: parts[0].to_string(), entries: parse_tree(body, hash_len) }));
-            } else if parts.len() == 3 {
-                return Err(Error::failed(format!("git: {d} is a {} in HEAD, not a folder", parts[1])));
-            } else {
-                trees.insert(d, None);
-            }
-        }
-        Ok((Some(head), trees))
-    }
-
-    /// Writes the tree of folder `dir` with `updates` (paths under it)
-    /// applied to `old` through `git hash-object` (which checks its form:
-    /// mktree would look up every entry, a cost that grows with the folder
-    /// and the number of loose objects), and returns its name.
-    fn build(
-        &self,
-        dir: &str,
-        old: Option<&Tree>,
-        updates: &[(String, String)],
-        trees: &mut std::collections::HashMap<String, Option<Tree>>,
-    ) -> Result<String> {
-        build_tree(dir, old, updates, trees, &mut |bytes| {
-            let mut c = self.cmd(&["hash-object", "-w", "-t", "tree", "--stdin"]);
-            pipe(&mut c, &bytes, "hash-object")
-        })
+        result
     }
 }
 
-/// A tree's content in git's form: entries by name (a folder's name as if
-/// it ended in '/'), each `mode SP name NUL hash`.
-fn tree_bytes(entries: &mut [Entry]) -> Result<Vec<u8>> {
-    entries.sort_by_key(|e| {
-        let mut k = e.name.as_bytes().to_vec();
-        if e.mode == "040000" {
-            k.push(b'/');
-        }
-        k
-    });
-    let mut out = Vec::new();
-    for e in entries.iter() {
-        out.extend_from_slice(e.mode.trim_start_matches('0').as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(e.name.as_bytes());
-        out.push(0);
-        out.extend(
-            unhex(&e.sha).ok_or_else(|| Error::failed(format!("git gave a bad object name {}", e.sha)))?,
-        );
-    }
-    Ok(out)
+/// A git that answers a line for each request written to it (`git mktree
+/// --batch`), kept running for a commit's requests.
+struct Batch {
+    child: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
 }
 
-/// The tree of folder `dir` with `updates` applied to `old`, named by
-/// lsms; each new tree's name and content is pushed to `written`.
-fn build_local(
-    dir: &str,
-    old: Option<&Tree>,
-    updates: &[(String, String)],
-    trees: &mut std::collections::HashMap<String, Option<Tree>>,
-    written: &mut Vec<(String, Vec<u8>)>,
-) -> Result<String> {
-    build_tree(dir, old, updates, trees, &mut |bytes| {
-        let name = object_name("tree", &bytes);
-        written.push((name.clone(), bytes));
-        Ok(name)
-    })
-}
-
-/// The tree of folder `dir` with `updates` (paths under it) applied to
-/// `old`, its subfolders first; `write` stores each new tree's content in
-/// git's form and gives its name. An unchanged tree keeps its name.
-fn build_tree(
-    dir: &str,
-    old: Option<&Tree>,
-    updates: &[(String, String)],
-    trees: &mut std::collections::HashMap<String, Option<Tree>>,
-    write: &mut dyn FnMut(Vec<u8>) -> Result<String>,
-) -> Result<String> {
-    let mut entries: Vec<Entry> = old.map(|t| t.entries.clone()).unwrap_or_default();
-    let base = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-    let mut i = 0;
-    while i < updates.len() {
-        let rest = &updates[i].0[base.len()..];
-        match rest.split_once('/') {
+impl Batch {
+    fn start(mut c: Command) -> Result<Batch> {
+        let mut child = c
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_err)?;
+        match child.stdout.take() {
+            Some(out) => Ok(Batch { child, out: std::io::BufReader::new(out) }),
             None => {
-                set_entry(
-                    &mut entries,
-                    Entry { mode: "100644".into(), sha: updates[i].1.clone(), name: rest.into() },
-                );
-                i += 1;
-            }
-            Some((sub, _)) => {
-                let child = format!("{base}{sub}");
-                let prefix = format!("{child}/");
-                let n = updates[i..].iter().take_while(|(p, _)| p.starts_with(&prefix)).count();
-                let old_child = trees.remove(&child).flatten();
-                let sha = build_tree(&child, old_child.as_ref(), &updates[i..i + n], trees, write)?;
-                set_entry(&mut entries, Entry { mode: "040000".into(), sha, name: sub.into() });
-                i += n;
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(Error::failed("git gave no output to read"))
             }
         }
     }
-    if let Some(t) = old
-        && t.entries == entries
-    {
-        return Ok(t.sha.clone());
-    }
-    write(tree_bytes(&mut entries)?)
-}
 
-/// Git's SHA-1 name of an object: of `<kind> <size>\0<content>`.
-pub fn object_name(kind: &str, content: &[u8]) -> String {
-    let mut data = format!("{kind} {}\0", content.len()).into_bytes();
-    data.extend_from_slice(content);
-    sha1(&data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A zlib stream (RFC 1950) of `data` in stored (uncompressed) deflate
-/// blocks: what git reads for any loose object, and quick to make.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 65535 * 5 + 11);
-    out.extend_from_slice(&[0x78, 0x01]);
-    let chunks: Vec<&[u8]> = if data.is_empty() { vec![&[][..]] } else { data.chunks(65535).collect() };
-    for (i, c) in chunks.iter().enumerate() {
-        out.push(u8::from(i + 1 == chunks.len()));
-        let len = c.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(c);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in data {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
-/// SHA-1 (FIPS 180-4), for naming git objects; not for security.
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
-    for chunk in msg.chunks(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in chunk.chunks(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = t;
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
+    /// Writes one request and reads the answer's line, trimmed (none if
+    /// git stopped).
+    fn ask(&mut self, request: &[u8]) -> Option<String> {
+        let stdin = self.child.stdin.as_mut()?;
+        stdin.write_all(request).and_then(|()| stdin.flush()).ok()?;
+        let mut line = String::new();
+        match std::io::BufRead::read_line(&mut self.out, &mut line) {
+            Ok(n) if n > 0 => Some(line.trim().to_string()),
+            _ => None,
         }
     }
-    let mut out = [0u8; 20];
-    for (i, x) in h.iter().enumerate() {
-        out[4 * i..4 * i + 4].copy_from_slice(&x.to_be_bytes());
-    }
-    out
-}
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
-}
-
-#[derive(Debug, Clone)]
-struct Tree {
-    sha: String,
-    entries: Vec<Entry>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    mode: String,
-    sha: String,
-    name: String,
-}
-
-fn set_entry(entries: &mut Vec<Entry>, e: Entry) {
-    match entries.iter_mut().find(|x| x.name == e.name) {
-        Some(x) => *x = e,
-        None => entries.push(e),
-    }
-}
-
-/// A tree object's entries: `mode SP name NUL hash`, the hash raw.
-fn parse_tree(mut body: &[u8], hash_len: usize) -> Vec<Entry> {
-    let mut out = Vec::new();
-    while let Some(sp) = body.iter().position(|&b| b == b' ') {
-        let Some(nul) = body[sp..].iter().position(|&b| b == 0).map(|n| sp + n) else { break };
-        if body.len() < nul + 1 + hash_len {
-            break;
+    /// Ends the input and waits for git; an error with its stderr if it
+    /// failed.
+    fn finish(mut self, what: &str) -> Result<()> {
+        drop(self.child.stdin.take());
+        let out = self.child.wait_with_output().map_err(spawn_err)?;
+        if out.status.success() {
+            return Ok(());
         }
-        let mode = String::from_utf8_lossy(&body[..sp]).into_owned();
-        let mode = if mode == "40000" { "040000".to_string() } else { mode };
-        let name = String::from_utf8_lossy(&body[sp + 1..nul]).into_owned();
-        let sha: String = body[nul + 1..nul + 1 + hash_len].iter().map(|b| format!("{b:02x}")).collect();
-        out.push(Entry { mode, sha, name });
-        body = &body[nul + 1 + hash_len..];
+        Err(Error::failed(format!("git {what} failed: {}", String::from_utf8_lossy(&out.stderr).trim())))
     }
-    out
+}
+
+/// Points the index entries of `updates` at their new blobs, through
+/// `git update-index --add --index-info` (started, reading its input).
+fn set_index(mut index: std::process::Child, updates: &[(String, String)]) -> Result<()> {
+    let info: String = updates.iter().map(|(p, b)| format!("100644 {b}\t{p}\n")).collect();
+    let written = index.stdin.take().map(|mut i| i.write_all(info.as_bytes()));
+    let out = index.wait_with_output().map_err(spawn_err)?;
+    if !out.status.success() {
+        return Err(Error::failed(format!(
+            "git update-index failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    match written {
+        Some(Ok(())) => Ok(()),
+        _ => Err(Error::failed("git update-index did not take the new entries")),
+    }
+}
+
+/// Folders' entries by name, each as `git ls-tree` gives it before the
+/// name (`mode type object`); "" is the root.
+type Listing = std::collections::HashMap<String, std::collections::BTreeMap<String, String>>;
+
+/// A repository path's folder ("" for the root) and name.
+fn split(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// The folders on the way to each of `paths`, the root among them,
+/// deepest first (a tree is written after every tree within it).
+fn folders(paths: &[String]) -> Vec<String> {
+    let mut dirs = std::collections::BTreeSet::from([String::new()]);
+    for p in paths {
+        let mut at = p.as_str();
+        while let Some((dir, _)) = at.rsplit_once('/') {
+            dirs.insert(dir.to_string());
+            at = dir;
+        }
+    }
+    let depth = |d: &String| if d.is_empty() { 0 } else { d.matches('/').count() + 1 };
+    let mut dirs: Vec<String> = dirs.into_iter().collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(depth(d)));
+    dirs
+}
+
+/// `git ls-tree -z` output (`mode SP type SP object TAB path NUL`) as
+/// the entries of each of `folders` that is there; an error when one
+/// of them is not a folder in the commit.
+fn parse_listing(text: &str, folders: &[String]) -> Result<Listing> {
+    let mut listing = Listing::new();
+    let mut kinds = std::collections::HashMap::new();
+    for record in text.split('\0').filter(|r| !r.is_empty()) {
+        let Some((head, path)) = record.split_once('\t') else {
+            return Err(Error::failed(format!("git ls-tree gave a line lsms cannot read: {record}")));
+        };
+        let kind = head.split(' ').nth(1).unwrap_or_default();
+        kinds.insert(path, kind);
+        let (dir, name) = split(path);
+        listing.entry(dir.to_string()).or_default().insert(name.to_string(), head.to_string());
+    }
+    for d in folders.iter().filter(|d| !d.is_empty()) {
+        match kinds.get(d.as_str()) {
+            Some(&"tree") | None => {}
+            Some(kind) => return Err(Error::failed(format!("git: {d} is a {kind} in HEAD, not a folder"))),
+        }
+    }
+    listing.retain(|dir, _| dir.is_empty() || kinds.get(dir.as_str()) == Some(&"tree"));
+    Ok(listing)
 }
 
 fn pipe_bytes(c: &mut Command, input: &[u8], what: &str) -> Result<Vec<u8>> {
@@ -782,24 +689,43 @@ pub fn register(root: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn names_objects_as_git_does() {
-        assert_eq!(
-            sha1(b"abc").iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(object_name("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
-        assert_eq!(object_name("tree", b""), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
-        let long = vec![b'x'; 1000];
-        assert_eq!(object_name("blob", &long).len(), 40);
+    fn up(paths: &[&str]) -> Vec<String> {
+        paths.iter().map(|p| p.to_string()).collect()
     }
 
     #[test]
-    fn orders_tree_entries_as_git_does() {
-        let e = |mode: &str, name: &str| Entry { mode: mode.into(), sha: "00".repeat(20), name: name.into() };
-        let mut v = vec![e("100644", "a.yaml"), e("040000", "a"), e("100644", "a-b")];
-        tree_bytes(&mut v).unwrap();
-        let names: Vec<&str> = v.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["a-b", "a.yaml", "a"], "a folder sorts as 'a/'");
+    fn writes_the_deepest_folders_first_and_the_root_last() {
+        let dirs =
+            folders(&up(&["incidents/2026/11/a.yaml", "evidence/ab/abc", "incidents/2026/10/b.yaml", "x"]));
+        assert_eq!(
+            dirs,
+            [
+                "incidents/2026/10",
+                "incidents/2026/11",
+                "evidence/ab",
+                "incidents/2026",
+                "evidence",
+                "incidents",
+                ""
+            ]
+        );
+        assert_eq!(folders(&up(&["lsms.yaml"])), [""]);
+    }
+
+    #[test]
+    fn reads_ls_tree_into_each_folders_entries() {
+        let (t, b) = ("1".repeat(40), "2".repeat(40));
+        let text = format!(
+            "040000 tree {t}\tincidents\0100644 blob {b}\tlsms.yaml\0040000 tree {t}\tincidents/2026\0\
+             100644 blob {b}\tincidents/2026/a name.yaml\0"
+        );
+        let dirs = folders(&up(&["incidents/2026/11/x.yaml"]));
+        let l = parse_listing(&text, &dirs).unwrap();
+        assert_eq!(l[""].len(), 2);
+        assert_eq!(l["incidents"]["2026"], format!("040000 tree {t}"));
+        assert_eq!(l["incidents/2026"]["a name.yaml"], format!("100644 blob {b}"));
+        assert!(!l.contains_key("incidents/2026/11"), "a folder not in HEAD has no entries");
+        let err = parse_listing(&text, &folders(&up(&["lsms.yaml/x.yaml"]))).unwrap_err();
+        assert!(err.to_string().contains("lsms.yaml is a blob in HEAD, not a folder"), "{err}");
     }
 }

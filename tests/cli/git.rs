@@ -79,6 +79,57 @@ fn each_change_is_committed_alone_with_the_actor_as_author() {
 }
 
 #[test]
+fn commits_by_lsms_are_sound_to_git_in_sha1_and_sha256_repositories() {
+    // The SHA-256 store in a folder of a larger repository.
+    for (format, folder) in [("sha1", ""), ("sha256", "security")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path().join("register");
+        git(tmp.path(), &["init", "-q", &format!("--object-format={format}"), top.to_str().unwrap()]);
+        let root = top.join(folder);
+        let mut c = lsms();
+        c.arg("init").arg(&root).args(["--trust", "T", "--git"]);
+        run(c).ok();
+        let s = Store { tmp, root };
+        assert_eq!(git(&s.root, &["rev-parse", "--show-object-format"]).trim(), format);
+        // A new folder, a file beside one, two files at once, evidence
+        // (through .gitattributes' filters), the same file again.
+        let a = s.report(&["--commit", "--category", "theft", "--summary", "First"]);
+        let b = s.report(&["--commit", "--category", "theft", "--summary", "Second"]);
+        s.run(&["--commit", "note", &a, "Seen on CCTV"]).ok();
+        s.run(&["--commit", "link", &a, &b, "--kind", "related"]).ok();
+        let file = s.tmp.path().join("still.jpg");
+        std::fs::write(&file, "not really a photo").unwrap();
+        s.run(&["--commit", "evidence", "add", &b, file.to_str().unwrap()]).ok();
+        s.run(&["--commit", "assign", &b, "--to", "asmith"]).ok();
+        let subjects = git(&s.root, &["log", "--format=%s"]);
+        assert_eq!(
+            subjects.lines().take(6).collect::<Vec<_>>(),
+            [
+                format!("{b}: assigned"),
+                format!("{b}: evidence-added"),
+                format!("{a}: linked"),
+                format!("{a}: note"),
+                format!("{b}: reported"),
+                format!("{a}: reported"),
+            ],
+            "{format}"
+        );
+        let fsck = git(&s.root, &["fsck", "--strict"]);
+        assert_eq!(fsck, "", "{format}: git finds nothing wrong, and nothing left over");
+        assert_eq!(git(&s.root, &["status", "--porcelain"]), "", "{format}: the index agrees with HEAD");
+        assert_eq!(
+            git(&s.root, &["write-tree"]),
+            git(&s.root, &["rev-parse", "HEAD^{tree}"]),
+            "{format}: the tree git would write from the index is the one committed"
+        );
+        let rel = s.path_of(&b).strip_prefix(&s.root).unwrap().display().to_string();
+        assert_eq!(git(&s.root, &["show", &format!("HEAD:./{rel}")]), s.read(&b), "{format}");
+        let files = git(&s.root, &["show", "--name-only", "--format=", "HEAD~2"]);
+        assert_eq!(files.lines().count(), 2, "{format}: a link commits both files: {files}");
+    }
+}
+
+#[test]
 fn committing_outside_git_is_refused_before_anything_is_written() {
     let s = Store::new();
     let before = s.snapshot();

@@ -284,6 +284,46 @@ fn resolve_taking_ours_keeps_this_clones_values_and_an_edit_by_hand_continues_to
 }
 
 #[test]
+fn the_fields_in_conflict_come_from_the_drivers_record_of_the_merge() {
+    let team = Team::new("");
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let id = a.report(&["--category", "theft", "--summary", "One"]);
+    a.run(&["sync", "-q"]).ok();
+    b.run(&["sync", "-q"]).ok();
+    for (s, v) in [(&a, "From A"), (&b, "From B")] {
+        s.run(&["update", &id, "--summary", v, "--location", v]).ok();
+    }
+    a.run(&["sync", "-q"]).ok();
+    b.run(&["sync"]).fails(1).says(&format!("{id}: both changed summary, location"));
+    // The driver's record: JSON under the git folder, by the file's path.
+    let rel = b.path_of(&id).strip_prefix(&b.root).unwrap().display().to_string();
+    let records = b.root.join(".git/lsms-merge");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(records.join(format!("{rel}.json"))).unwrap()).unwrap();
+    assert_eq!(
+        record,
+        serde_json::json!({ "path": rel, "conflict": "fields", "fields": ["summary", "location"] })
+    );
+    // A later sync, which merges nothing, names the fields from the record.
+    b.run(&["sync"])
+        .fails(1)
+        .says("an earlier sync stopped at a conflict")
+        .says(&format!("{id}: both changed summary, location"));
+    // A record of another merge is not taken for this one's.
+    let marker = records.join("MERGE_HEAD");
+    let kept = std::fs::read(&marker).unwrap();
+    std::fs::write(&marker, "0".repeat(40)).unwrap();
+    let out = b.run(&["sync"]).fails(1).says(&id);
+    assert!(!out.stderr.contains("both changed summary"), "{}", out.stderr);
+    std::fs::write(&marker, kept).unwrap();
+    b.run(&["resolve", &id, "--take", "theirs"]).ok();
+    b.run(&["sync", "--continue", "-q"]).ok();
+    assert!(!records.exists(), "the records go with the merge they are of");
+    assert_eq!(status(&b.root), "");
+}
+
+#[test]
 fn a_push_that_loses_the_race_is_pulled_and_pushed_again() {
     let team = Team::new("");
     let a = team.clone("a");
