@@ -87,6 +87,9 @@ pub trait Codec {
     /// Its values are text (so `check` warns where YAML would read a
     /// hand-written one as a number, a date or a boolean).
     const TEXT: bool = false;
+    /// What the cache's fingerprint takes from this kind: the declarations
+    /// of the records its values hold, the words its numbers stand for.
+    fn declarations(_: &mut Vec<&'static str>) {}
     /// Reads a present, non-null value.
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T>;
     /// The value in flow style: after `key: ` or inside `{ }`.
@@ -164,6 +167,10 @@ pub trait Record: Sized + Clone + PartialEq {
     const KEYS: &'static [&'static str];
     /// Which of [`Record::KEYS`] hold text.
     const TEXT: &'static [bool];
+    /// The declaration as written in `record!`: the cache's fingerprint.
+    const DECLARATION: &'static str;
+    /// This record's declaration, then those of the records it holds.
+    fn declarations(out: &mut Vec<&'static str>);
     fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
     /// The fields of a flow mapping in lsms's own form, from after its
     /// `{ `; gives what follows the last (`codec::lex`).
@@ -790,6 +797,11 @@ macro_rules! record {
         impl $crate::codec::schema::Record for $name {
             const KEYS: &'static [&'static str] = &[$($crate::record!(@key $f $($key)?)),+];
             const TEXT: &'static [bool] = &[$(<$codec as $crate::codec::schema::Codec>::TEXT),+];
+            const DECLARATION: &'static str = stringify!($(#[$m])* pub struct $name { $($(#[$fm])* $f $(as $key)? : $ty = $slot($codec) $([$flag])?),+ } extra: $extra $(, check: $check)? $(, finish: $finish)?);
+            fn declarations(out: &mut Vec<&'static str>) {
+                out.push(Self::DECLARATION);
+                $( <$codec as $crate::codec::schema::Codec>::declarations(out); )+
+            }
 
             fn read_fields(
                 n: &$crate::codec::node::Node<'_>,
@@ -1088,6 +1100,9 @@ pub struct Of<E>(std::marker::PhantomData<E>);
 
 impl<E: Word> Codec for Of<E> {
     type T = E;
+    fn declarations(out: &mut Vec<&'static str>) {
+        out.extend(E::ALL.iter().map(|e| e.word()));
+    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<E> {
         parsed(n, at, cx, E::parse_word)
     }
@@ -1359,6 +1374,9 @@ pub struct Nested<T>(std::marker::PhantomData<T>);
 impl<T: Record> Codec for Nested<T> {
     type T = T;
     const BLOCK: bool = true;
+    fn declarations(out: &mut Vec<&'static str>) {
+        T::declarations(out);
+    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<T> {
         if !matches!(n, Node::Map(_)) {
             cx.bad(at, format!("`{at}` should be a mapping of keys to values"));
