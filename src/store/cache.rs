@@ -1,6 +1,7 @@
 //! The read cache in `.lsms/cache/`: one file per month folder holding each
 //! incident in binary form beside the size, times and inode its file had
-//! when it was read. An entry is used only while its file's stat is the
+//! when it was read (and, for a file not in lsms's own form, the warnings
+//! `check` gives it, so a warm `check` reads no unchanged file). An entry is used only while its file's stat is the
 //! same and the file is older than the cache's own scan by a safe margin
 //! (a change within the clock's granularity could otherwise hide: git's
 //! "racy" problem). A cache that does not check out whole (magic, version,
@@ -66,7 +67,7 @@ fn checksum(b: &[u8]) -> u64 {
 /// declares (a field added, moved, renamed or of another kind; a word
 /// added to a vocabulary) needs neither: the fingerprint of the
 /// declarations ([`layout`]) sees it.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A fingerprint of how a cached record is laid out: the cache's and the
 /// codec's format numbers, then each declaration (`record!`) the record's
@@ -85,11 +86,14 @@ fn fingerprint(format: u32, codec: u8, declarations: &[&str]) -> [u8; 32] {
 
 /// The fingerprint of this program's cache: the incident record's
 /// declaration and those of every record and vocabulary it holds, found
-/// through its fields' kinds, so a new nested record counts at once.
+/// through its fields' kinds, so a new nested record counts at once; and,
+/// since an entry keeps what `check` warns of in a file not in lsms's
+/// form, the source of the rules it warns by.
 pub fn layout() -> [u8; 32] {
     use crate::codec::schema::Record;
     let mut declarations = Vec::new();
     crate::model::Incident::declarations(&mut declarations);
+    declarations.extend([include_str!("lint.rs"), include_str!("../model/text.rs")]);
     fingerprint(FORMAT, VERSION, &declarations)
 }
 
