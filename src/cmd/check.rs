@@ -55,6 +55,18 @@ fn link_warnings(
     out
 }
 
+/// Shows each error as [`Ctx::show_error`] does, through one buffer:
+/// stderr is unbuffered, and a report with its lines shown is a hundred
+/// small writes (a store of hand-edited files can have thousands).
+fn show_all(errors: Vec<Error>) {
+    use std::io::Write;
+    let mut err = std::io::BufWriter::with_capacity(64 << 10, std::io::stderr().lock());
+    for e in errors {
+        let _ = writeln!(err, "{:?}", miette::Report::new(e.for_terminal()));
+    }
+    let _ = err.flush();
+}
+
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut store = ctx.store()?;
     store.lint = true;
@@ -150,9 +162,9 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let mut warnings = store.take_warnings();
     warnings.extend(link_warnings);
     let warned = warnings.len();
-    warnings.into_iter().for_each(|w| ctx.show_error(w));
+    show_all(warnings);
     count += problems.len();
-    problems.into_iter().for_each(|p| ctx.show_error(p));
+    show_all(problems);
     if count == 0 && warned > 0 {
         ctx.say(format!(
             "Checked {good} incident(s): no problems; {warned} warning(s) above, each with how to put it right."

@@ -1,6 +1,7 @@
 //! The read cache in `.lsms/cache/`: one file per month folder holding each
 //! incident in binary form beside the size, times and inode its file had
-//! when it was read. An entry is used only while its file's stat is the
+//! when it was read (and, for a file not in lsms's own form, the warnings
+//! `check` gives it, so a warm `check` reads no unchanged file). An entry is used only while its file's stat is the
 //! same and the file is older than the cache's own scan by a safe margin
 //! (a change within the clock's granularity could otherwise hide: git's
 //! "racy" problem). A cache that does not check out whole (magic, version,
@@ -58,10 +59,53 @@ fn checksum(b: &[u8]) -> u64 {
     h
 }
 
+/// The form of the cache's own files and of an entry's framing around its
+/// record: bump it only when that changes. The binary codec's encoding of
+/// each kind of value (how a string, a time, a list or keys of one's own
+/// are written) has its own number, `codec::binary::VERSION`: bump that
+/// only when how a kind is encoded changes. A change to what a record
+/// declares (a field added, moved, renamed or of another kind; a word
+/// added to a vocabulary) needs neither: the fingerprint of the
+/// declarations ([`layout`]) sees it.
+const FORMAT: u32 = 2;
+
+/// A fingerprint of how a cached record is laid out: the cache's and the
+/// codec's format numbers, then each declaration (`record!`) the record's
+/// binary form follows, in order.
+fn fingerprint(format: u32, codec: u8, declarations: &[&str]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(format.to_le_bytes());
+    h.update([codec]);
+    for d in declarations {
+        h.update((d.len() as u64).to_le_bytes());
+        h.update(d.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// The fingerprint of this program's cache: the incident record's
+/// declaration and those of every record and vocabulary it holds, found
+/// through its fields' kinds, so a new nested record counts at once; and,
+/// since an entry keeps what `check` warns of in a file not in lsms's
+/// form, the source of the rules it warns by.
+pub fn layout() -> [u8; 32] {
+    use crate::codec::schema::Record;
+    let mut declarations = Vec::new();
+    crate::model::Incident::declarations(&mut declarations);
+    declarations.extend([include_str!("lint.rs"), include_str!("../model/text.rs")]);
+    fingerprint(FORMAT, VERSION, &declarations)
+}
+
 /// A key for everything a cached record depends on beside its file: the
-/// store's settings (which decide what is valid) and this program.
+/// store's settings (which decide what is valid) and this program (its
+/// version and the layout of what it caches).
 pub fn settings_key(config_text: &str) -> u64 {
-    checksum(format!("{}\n{VERSION}\n{config_text}", env!("CARGO_PKG_VERSION")).as_bytes())
+    let mut text = format!("{}\n", env!("CARGO_PKG_VERSION")).into_bytes();
+    text.extend_from_slice(&layout());
+    text.push(b'\n');
+    text.extend_from_slice(config_text.as_bytes());
+    checksum(&text)
 }
 
 /// One month's cache, as read.
@@ -191,6 +235,63 @@ mod tests {
             "an old mtime does not make a recent change trusted: the ctime counts too"
         );
         assert!(Month::load(&p, 43).is_none(), "other settings");
+    }
+
+    #[test]
+    fn the_layout_changes_with_any_declaration_and_either_format() {
+        let decl =
+            ["pub struct A { a: String = Req(Line) } extra: Mapping", "pub struct B { b: u64 = Req(Count) }"];
+        let base = fingerprint(4, 3, &decl);
+        assert_eq!(base, fingerprint(4, 3, &decl), "the same declarations, the same fingerprint");
+        let edited = [decl[0], "pub struct B { b: u64 = Dflt(Count) }"];
+        assert_ne!(base, fingerprint(4, 3, &edited), "a declaration changed");
+        assert_ne!(base, fingerprint(4, 3, &[decl[1], decl[0]]), "declarations reordered");
+        assert_ne!(base, fingerprint(4, 3, &decl[..1]), "a record fewer");
+        assert_ne!(fingerprint(4, 3, &["ab", "c"]), fingerprint(4, 3, &["a", "bc"]), "each one apart");
+        assert_ne!(base, fingerprint(5, 3, &decl), "the cache's format bumped");
+        assert_ne!(base, fingerprint(4, 4, &decl), "the codec's format bumped");
+        assert_ne!(settings_key("a: 1\n"), settings_key("a: 2\n"), "the store's settings");
+    }
+
+    #[test]
+    fn the_layout_covers_every_record_an_incident_holds() {
+        use crate::codec::schema::Record;
+        use crate::model::incident::*;
+        let mut found = Vec::new();
+        Incident::declarations(&mut found);
+        let all = [
+            Incident::DECLARATION,
+            Reporter::DECLARATION,
+            Person::DECLARATION,
+            Police::DECLARATION,
+            Riddor::DECLARATION,
+            Losses::DECLARATION,
+            Sanction::DECLARATION,
+            Link::DECLARATION,
+            Notice::DECLARATION,
+            Evidence::DECLARATION,
+            Entry::DECLARATION,
+        ];
+        for d in all {
+            assert!(found.contains(&d), "not in the fingerprint: {d}");
+        }
+        // Each record nested in one is found through its kind: every
+        // `Nested<X>` a declaration names has a declaration of `X` here.
+        for d in &found {
+            for (i, _) in d.match_indices("Nested") {
+                let Some(rest) = d[i + "Nested".len()..].trim_start().strip_prefix('<') else { continue };
+                let rest = rest.trim_start();
+                let name = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+                assert!(
+                    found.iter().any(|x| {
+                        let words: Vec<&str> = x.split_whitespace().collect();
+                        words.windows(3).any(|w| w == ["pub", "struct", name])
+                    }),
+                    "{name} is nested but its declaration is not in the fingerprint"
+                );
+            }
+        }
+        assert!(found.contains(&"investigating"), "a vocabulary's words count too: {found:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reading the whole store: walking the month folders, and streaming every
 //! incident through the cache to a command, in id order, in parallel.
 
+use super::lint::{self, Shown};
 use super::{Store, cache, fsio};
 use crate::error::{Error, Result};
 use crate::model::Incident;
@@ -128,6 +129,34 @@ impl Store {
     }
 }
 
+/// The first byte of a cache entry: its file is in lsms's own form (the
+/// record follows), or not (its warnings, their length first, then the
+/// record).
+const IN_FORM: u8 = 1;
+const NOT_IN_FORM: u8 = 0;
+
+/// A cache entry's warnings (`None` for a file in lsms's form; decoded only
+/// where `want`ed, else left empty) and its record's bytes; `None` if the
+/// entry is not whole.
+fn entry_parts(b: &[u8], want: bool) -> Option<(Option<Vec<Shown>>, &[u8])> {
+    match *b.first()? {
+        IN_FORM => Some((None, &b[1..])),
+        NOT_IN_FORM => {
+            let mut r = crate::codec::binary::R { b, at: 1 };
+            let len = r.count()?;
+            let kept = b.get(r.at..r.at.checked_add(len)?)?;
+            let record = &b[r.at + len..];
+            if !want {
+                return Some((Some(Vec::new()), record));
+            }
+            let mut r = crate::codec::binary::R { b: kept, at: 0 };
+            let warnings = Shown::decode(&mut r)?;
+            (r.at == kept.len()).then_some((Some(warnings), record))
+        }
+        _ => None,
+    }
+}
+
 /// A cache entry being made: bytes of the cache as read, or a record
 /// encoded anew into the month's buffer.
 enum Held<'c> {
@@ -175,23 +204,35 @@ impl Store {
         }
     }
 
-    /// A file read by the scan: `check` keeps the warnings for one not in
-    /// lsms's form. Gives its record, stat, and whether it is in that form.
-    fn note_unformed(&self, path: &Path, l: super::Scanned) -> (Incident, cache::Stat, bool) {
-        if let (true, Some(text)) = (self.lint, &l.unformed) {
-            self.note_warnings(path, text);
+    /// A file read by the scan: the warnings of one not in lsms's form,
+    /// which `check` keeps, and the cache too where `cached`. Gives its
+    /// record, stat, and for a file not in lsms's form its warnings (left
+    /// empty where neither wants them).
+    fn note_unformed(
+        &self,
+        path: &Path,
+        l: super::Scanned,
+        cached: bool,
+    ) -> (Incident, cache::Stat, Option<Vec<Shown>>) {
+        let warnings = l.unformed.map(|text| match self.lint || cached {
+            true => lint::lint(&text).into_iter().map(|w| Shown::of(&text, w)).collect(),
+            false => Vec::new(),
+        });
+        if let (true, Some(w)) = (self.lint, &warnings) {
+            self.note_warnings(path, w);
         }
-        (l.incident, l.stat, l.unformed.is_none())
+        (l.incident, l.stat, warnings)
     }
 
     /// Keeps `check`'s warnings for a file not in lsms's form.
-    fn note_warnings(&self, path: &Path, text: &str) {
+    fn note_warnings(&self, path: &Path, warnings: &[Shown]) {
         self.unformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let shown = self.show_path(path);
-        let found: Vec<(String, Error)> = super::lint::lint(text)
-            .into_iter()
+        let found: Vec<(String, Error)> = warnings
+            .iter()
             .map(|w| {
-                let e = Error::warning_in_file(&shown, text, w.offset, w.message, w.help);
+                let (text, offset) = w.text();
+                let e = Error::warning_in_file(&shown, &text, offset, w.message.clone(), w.help.clone());
                 (shown.clone(), e)
             })
             .collect();
@@ -382,7 +423,7 @@ impl Store {
                             let path = dir.join(n);
                             map(self
                                 .read_listed(folder.as_ref(), &path)
-                                .map(|l| self.note_unformed(&path, l).0))
+                                .map(|l| self.note_unformed(&path, l, false).0))
                         }
                         Err(e) => map(Err(vec![e])),
                     })
@@ -420,17 +461,21 @@ impl Store {
                     continue;
                 }
             };
-            // Each cache entry is a byte saying whether the file is in
-            // lsms's own form, then the record. `check` looks again at a
-            // file that is not, for its warnings.
-            let hit = stat
-                .and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?)))
-                .filter(|(_, b)| !self.lint || b.first() == Some(&1))
-                .and_then(|(stat, b)| {
-                    crate::codec::binary::decode_with(b.get(1..)?, history).map(|i| (i, stat, b))
-                });
+            // Each cache entry says whether its file is in lsms's own form,
+            // with the warnings `check` gives a file that is not; then the
+            // record.
+            let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?))).and_then(
+                |(stat, b)| {
+                    let (warnings, record) = entry_parts(b, self.lint)?;
+                    let incident = crate::codec::binary::decode_with(record, history)?;
+                    Some((incident, stat, b, warnings))
+                },
+            );
             let result = match hit {
-                Some((incident, stat, bytes)) => {
+                Some((incident, stat, bytes, warnings)) => {
+                    if let (true, Some(w)) = (self.lint, warnings) {
+                        self.note_warnings(&dir.join(name), &w);
+                    }
                     entries.push((name.as_str(), stat, Held::Kept(bytes)));
                     Ok(incident)
                 }
@@ -438,9 +483,20 @@ impl Store {
                     dirty = true;
                     let path = dir.join(name);
                     self.read_listed(folder.as_ref(), &path).map(|l| {
-                        let (incident, stat, canonical) = self.note_unformed(&path, l);
+                        let (incident, stat, warnings) = self.note_unformed(&path, l, true);
                         let start = fresh.len();
-                        fresh.push(u8::from(canonical));
+                        let mut w = crate::codec::binary::W(std::mem::take(&mut fresh));
+                        match warnings {
+                            None => w.0.push(IN_FORM),
+                            Some(warnings) => {
+                                w.0.push(NOT_IN_FORM);
+                                let mut kept = crate::codec::binary::W(Vec::new());
+                                Shown::encode(&warnings, &mut kept);
+                                w.u64(kept.0.len() as u64);
+                                w.0.extend_from_slice(&kept.0);
+                            }
+                        }
+                        fresh = w.0;
                         crate::codec::binary::encode_into(&incident, &mut fresh);
                         entries.push((name.as_str(), stat, Held::New(start..fresh.len())));
                         incident

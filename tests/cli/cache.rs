@@ -177,3 +177,59 @@ fn an_edit_with_the_mtime_set_back_is_seen_on_a_filesystem_with_coarse_times() {
     assert_eq!(std::fs::metadata(&p).unwrap().modified().unwrap(), old, "same mtime");
     assert!(listing(&s).contains("Phone found"));
 }
+
+/// `check`'s warnings from the cache and from the files: the same.
+fn checked(s: &Store) -> String {
+    let warm = s.run(&["check"]).ok().stderr;
+    let fresh = s.run(&["--no-cache", "check"]).ok().stderr;
+    assert_eq!(warm, fresh, "the cache and the files give the same warnings");
+    warm
+}
+
+fn inode(p: &std::path::Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap())
+}
+
+#[test]
+fn a_warm_check_gives_a_hand_edited_files_warnings_from_the_cache_and_sees_a_new_edit() {
+    let (s, ids) = store();
+    let p = s.path_of(&ids[1]);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let edited =
+        text.replace("summary: Bike taken\n", "# seen on CCTV\nsummary: Bike taken #3\nward_code: W3\n");
+    std::fs::write(&p, &edited).unwrap();
+    // Past the cache's racy margin, so the read below is one it trusts.
+    std::thread::sleep(Duration::from_millis(2100));
+    let cold = checked(&s);
+    for said in [
+        &format!("incidents/2026/11/{}.yaml:6:1: a comment line", ids[1]) as &str,
+        "# seen on CCTV",
+        "YAML reads `summary: Bike taken` and drops `#3`",
+        "note: 1 file(s) are not in the form lsms writes",
+        "Checked 3 incident(s): no problems; 2 warning(s) above",
+    ] {
+        assert!(cold.contains(said), "{said:?} not in\n{cold}");
+    }
+    let [cache] = &cache_files(&s)[..] else { panic!("one month, one cache file") };
+    let held = std::fs::read(cache).unwrap();
+    assert!(held.windows(14).any(|w| w == b"# seen on CCTV"), "the warning is kept with the record");
+    // A warm check reads no file: the cache is not written again.
+    let ino = inode(cache);
+    assert_eq!(checked(&s), cold);
+    assert_eq!(inode(cache), ino, "every entry was trusted");
+    // The file edited again: its new warning, not the one cached.
+    std::fs::write(
+        &p,
+        edited.replace("# seen on CCTV\n", "").replace("ward_code: W3\n", "ward_code: W3\nweapon: 12\n"),
+    )
+    .unwrap();
+    let again = checked(&s);
+    assert!(!again.contains("a comment line"), "{again}");
+    assert!(again.contains("`weapon: 12`: YAML readers may take `12` for a number"), "{again}");
+    assert!(again.contains("drops `#3`"), "{again}");
+    assert_ne!(inode(cache), ino, "the cache took the new entry");
+    // Put back in lsms's form: no warnings at all.
+    s.run(&["fmt", &ids[1]]).ok();
+    let formed = checked(&s);
+    assert!(!formed.contains("warning"), "{formed}");
+}

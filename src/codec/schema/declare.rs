@@ -45,6 +45,16 @@ macro_rules! record {
         impl $crate::codec::schema::Record for $name {
             const KEYS: &'static [&'static str] = &[$($crate::record!(@key $f $($key)?)),+];
             const TEXT: &'static [bool] = &[$(<$codec as $crate::codec::schema::Codec>::TEXT),+];
+            const DECLARATION: &'static str = stringify!(
+                $(#[$m])* pub struct $name {
+                    $($(#[$fm])* $f $(as $key)? : $ty = $slot($codec) $([$($flag),+])? $(by $by)? $(in $input)?),+
+                } extra: $extra $(, check: $check)? $(, finish: $finish)? $(, given: $given)?
+                $(, parse: $parse)? $(, text: $text)? $(, blank: $blank)?
+            );
+            fn declarations(out: &mut Vec<&'static str>) {
+                out.push(Self::DECLARATION);
+                $( <$codec as $crate::codec::schema::Codec>::declarations(out); )+
+            }
 
             fn read_fields(
                 n: &$crate::codec::node::Node<'_>,

@@ -165,6 +165,9 @@ pub struct Of<E>(std::marker::PhantomData<E>);
 
 impl<E: Word> Codec for Of<E> {
     type T = E;
+    fn declarations(out: &mut Vec<&'static str>) {
+        out.extend(E::ALL.iter().map(|e| e.word()));
+    }
     #[cfg(test)]
     fn example() -> String {
         E::ALL[E::ALL.len() - 1].word().to_string()
@@ -485,6 +488,9 @@ pub struct Nested<T>(std::marker::PhantomData<T>);
 
 impl<T: Record> Codec for Nested<T> {
     type T = T;
+    fn declarations(out: &mut Vec<&'static str>) {
+        T::declarations(out);
+    }
     /// The record as one piece of text, made from its fields' examples.
     #[cfg(test)]
     fn example() -> String {

@@ -103,6 +103,9 @@ pub trait Codec {
     /// Its values are text (so `check` warns where YAML would read a
     /// hand-written one as a number, a date or a boolean).
     const TEXT: bool = false;
+    /// What the cache's fingerprint takes from this kind: the declarations
+    /// of the records its values hold, the words its numbers stand for.
+    fn declarations(_: &mut Vec<&'static str>) {}
     /// Reads a present, non-null value.
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T>;
     /// The value in flow style: after `key: ` or inside `{ }`.
@@ -254,6 +257,10 @@ pub trait Record: Sized + Clone + PartialEq + Default {
     const KEYS: &'static [&'static str];
     /// Which of [`Record::KEYS`] hold text.
     const TEXT: &'static [bool];
+    /// The declaration as written in `record!`: the cache's fingerprint.
+    const DECLARATION: &'static str;
+    /// This record's declaration, then those of the records it holds.
+    fn declarations(out: &mut Vec<&'static str>);
     fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
     /// The fields of a flow mapping in lsms's own form, from after its
     /// `{ `; gives what follows the last (`codec::lex`).
