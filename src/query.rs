@@ -140,7 +140,7 @@ impl Filter {
 /// `--grep`: the fields the record marks `search` (`model::incident`),
 /// and the notes of the history.
 fn grep(inc: &Incident, needle: &str) -> bool {
-    use crate::codec::schema::Record;
+    use crate::model::schema::Record;
     inc.search(needle)
         || inc.history.iter().any(|e| {
             e.action == "note" && e.detail.as_deref().is_some_and(|d| d.to_lowercase().contains(needle))

@@ -2,8 +2,8 @@
 //! which incidents are read (`FilterArgs`), and the fields of an incident
 //! that `report` sets and `update` changes (`IncidentFields`).
 
-use crate::codec::schema::{self, Declared, Given, GivenOp, Input};
 use crate::model::Incident;
+use crate::model::schema::{self, Declared, Given, GivenOp, Input};
 use clap::{Args, ValueEnum};
 
 /// How a command writes rows: one set of names for every command. Each

@@ -156,8 +156,8 @@ pub fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Resu
 
 /// The inputs given, with the text of a free-text field given as `-`
 /// read from standard input (once: two such fields are refused).
-pub fn read_stdin_inputs(given: &[crate::codec::schema::Given]) -> Result<Vec<crate::codec::schema::Given>> {
-    use crate::codec::schema::GivenOp;
+pub fn read_stdin_inputs(given: &[crate::model::schema::Given]) -> Result<Vec<crate::model::schema::Given>> {
+    use crate::model::schema::GivenOp;
     let dashes: Vec<_> = given.iter().filter(|g| g.input.stdin && g.op == GivenOp::Set("-".into())).collect();
     if dashes.len() > 1 {
         let flags: Vec<String> = dashes.iter().map(|g| g.flag()).collect();
@@ -169,7 +169,7 @@ pub fn read_stdin_inputs(given: &[crate::codec::schema::Given]) -> Result<Vec<cr
     given
         .iter()
         .map(|g| match &g.op {
-            GivenOp::Set(v) if g.input.stdin && v == "-" => Ok(crate::codec::schema::Given {
+            GivenOp::Set(v) if g.input.stdin && v == "-" => Ok(crate::model::schema::Given {
                 op: GivenOp::Set(text_or_stdin(v, &g.path.replace('_', " "))?),
                 ..g.clone()
             }),

@@ -1,9 +1,9 @@
 //! `lsms import`: a trust's historical register from CSV, all or nothing.
 
 use super::{Ctx, emit};
-use crate::codec::schema::input_named;
 use crate::error::{Error, Result};
 use crate::model::draft::{Draft, NewRecord, draft_keys};
+use crate::model::schema::input_named;
 use crate::model::time::{in_zone, parse_when, rfc3339};
 use crate::model::{Id, Incident, Outcome, Problem, Status};
 use crate::render::{self, Rows};
@@ -465,7 +465,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 .iter()
                 .filter(|g| g.path == "occurred_at")
                 .filter_map(|g| match &g.op {
-                    crate::codec::schema::GivenOp::Set(v) => Some(v.clone()),
+                    crate::model::schema::GivenOp::Set(v) => Some(v.clone()),
                     _ => None,
                 })
                 .collect();

@@ -2,8 +2,8 @@
 
 use super::args::{FilterArgs, Format};
 use super::{Ctx, emit, finish_scan, gather};
-use crate::codec::schema::{Record, declared};
 use crate::error::{Error, Result};
+use crate::model::schema::{Record, declared};
 use crate::model::{Incident, time::rfc3339};
 use crate::query::{self, DefaultStatus};
 use crate::render::{self, Rows};

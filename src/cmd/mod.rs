@@ -195,7 +195,7 @@ mod tests {
     /// its example, changes the record and its file.
     #[test]
     fn every_declared_field_is_set_by_a_command_and_every_option_stores_its_value() {
-        use crate::codec::schema::{InputCx, Op, Record, declared};
+        use crate::model::schema::{InputCx, Op, Record, declared};
         use crate::model::{Incident, Vocab};
         let declared = declared::<Incident>();
         let mut cmd = Cli::command();

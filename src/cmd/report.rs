@@ -2,10 +2,10 @@
 
 use super::args::{FIELDS_GROUP, IncidentFields};
 use super::{Ctx, text_or_stdin};
-use crate::codec::schema::input_named;
 use crate::error::{Error, Result};
 use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
+use crate::model::schema::input_named;
 use crate::store::Store;
 use serde::Deserialize;
 use serde_yaml::Value;

@@ -1,8 +1,8 @@
 //! `lsms show`: one incident, as a case file.
 
 use super::{Ctx, emit};
-use crate::codec::schema::Record;
 use crate::error::Result;
+use crate::model::schema::Record;
 use crate::model::text::for_terminal;
 use crate::model::{Incident, LinkKind, Stamp, Status};
 use chrono_tz::Tz;

@@ -2,8 +2,8 @@
 
 use super::args::IncidentFields;
 use super::{Ctx, change, read_stdin_inputs, refused};
-use crate::codec::schema::{Given, GivenOp, InputCx, Op, Record, declared};
 use crate::error::{Error, Result};
+use crate::model::schema::{Given, GivenOp, InputCx, Op, Record, declared};
 use crate::model::time::rfc3339;
 use crate::model::workflow::FieldChange;
 use crate::model::*;

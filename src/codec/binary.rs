@@ -2,7 +2,7 @@
 //! back is a few allocations, no parsing. Pure: bytes in, bytes out. Any
 //! malformed input decodes to `None`, never to a wrong record.
 
-use super::schema::Record;
+use super::schema::Stored;
 use crate::model::incident::*;
 use crate::model::time::Stamp;
 use chrono::{DateTime, FixedOffset};

@@ -8,5 +8,9 @@ pub mod binary;
 pub mod cell;
 pub mod lex;
 pub mod node;
+pub mod read;
 pub mod schema;
 pub mod yaml_write;
+
+#[cfg(test)]
+mod proptests;

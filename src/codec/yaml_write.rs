@@ -2,7 +2,7 @@
 //! final newline, one line per history entry, so that `git diff` shows the
 //! lines that changed and nothing else.
 
-use super::schema::Record;
+use super::schema::Stored;
 use crate::model::incident::*;
 use serde_yaml::Value;
 use std::fmt::Write;

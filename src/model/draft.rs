@@ -4,8 +4,8 @@
 use super::enums::*;
 use super::id::Id;
 use super::incident::*;
+use super::schema::{Given, GivenOp, Input, InputCx, Record, declared, input_named, inputs};
 use super::time::in_zone;
-use crate::codec::schema::{Given, GivenOp, Input, InputCx, Record, declared, input_named, inputs};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_yaml::Value;
@@ -234,22 +234,6 @@ pub fn draft_keys() -> Vec<String> {
 
 /// For a value given by a field's path where the field has no input of its own.
 const NO_INPUT: Input = Input::new("", "", "");
-
-/// `ROLE:PARTY[:NAME]`, as `--person victim:staff:A. Nurse`.
-pub fn parse_person(s: &str) -> Result<Person, String> {
-    let mut parts = s.splitn(3, ':');
-    let role = parts.next().unwrap_or("");
-    let Some(party) = parts.next() else {
-        return Err(format!(
-            "person '{s}' should be ROLE:PARTY or ROLE:PARTY:NAME, like victim:staff:A. Nurse"
-        ));
-    };
-    let name = parts.next().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
-    if let Some(n) = &name {
-        super::text::one_line("a person's name", n)?;
-    }
-    Ok(Person { role: Role::parse(role)?, party: Party::parse(party)?, name, extra: Default::default() })
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,5 @@
 //! The incident record (schema 1), declared once: each field with its key,
-//! whether it must be there, and its kind (`record!`, in `codec::schema`,
+//! whether it must be there, and its kind (`record!`, in `model::schema`,
 //! makes from this the reader, the writer, the cache codec and the export
 //! columns). Adding a field is a line here, its checks in its kind, and
 //! the commands that set it.
@@ -7,9 +7,9 @@
 use super::enums::*;
 use super::id::Id;
 use super::money::Money;
+use super::schema::*;
 use super::time::Stamp;
-use crate::codec::node::Node;
-use crate::codec::schema::*;
+pub use super::vocab::Vocab;
 use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 use uuid::Uuid;
@@ -45,7 +45,23 @@ crate::record! {
 
 /// `ROLE:PARTY[:NAME]`, as `--person victim:staff:A. Nurse`.
 fn person_from_text(s: &str, _: &InputCx<'_>) -> Result<Person, String> {
-    super::draft::parse_person(s)
+    parse_person(s)
+}
+
+/// `ROLE:PARTY[:NAME]`, as `--person victim:staff:A. Nurse`.
+pub fn parse_person(s: &str) -> Result<Person, String> {
+    let mut parts = s.splitn(3, ':');
+    let role = parts.next().unwrap_or("");
+    let Some(party) = parts.next() else {
+        return Err(format!(
+            "person '{s}' should be ROLE:PARTY or ROLE:PARTY:NAME, like victim:staff:A. Nurse"
+        ));
+    };
+    let name = parts.next().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
+    if let Some(n) = &name {
+        super::text::one_line("a person's name", n)?;
+    }
+    Ok(Person { role: Role::parse(role)?, party: Party::parse(party)?, name, extra: Default::default() })
 }
 
 /// A person as `--person` gives them.
@@ -126,7 +142,7 @@ crate::record! {
 crate::record! {
     /// Another incident this one is linked to, and how.
     pub struct Link {
-        id: Id = Req(IdCodec),
+        id: Id = Req(IdKind),
         kind as "as": LinkKind = Req(Of<LinkKind>),
         note: Option<String> = Opt(Text) [personal],
     }
@@ -142,15 +158,16 @@ crate::record! {
         note: Option<String> = Opt(Text) [personal],
     }
     extra: Mapping,
-    check: date_not_on
+    slips: date_not_on
 }
 
 /// `on:` is what design.md first called the date, and what a person may
 /// write: YAML 1.1 readers take a bare `on` for true, so lsms says `date:`.
-fn date_not_on(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) {
-    if n.get("on").is_some() && n.get("date").is_none() {
-        let on = at.key("on");
-        cx.bad(&on, format!("`{on}` is not read: the notification's date is `date:`"));
+fn date_not_on(has: &dyn Fn(&str) -> bool) -> Vec<(&'static str, String)> {
+    if has("on") && !has("date") {
+        vec![("on", "is not read: the notification's date is `date:`".into())]
+    } else {
+        Vec::new()
     }
 }
 
@@ -210,9 +227,9 @@ crate::record! {
     /// `extra` holds the keys the tool does not know, each with the known
     /// key it followed in the file, so a rewrite keeps them in place.
     pub struct Incident {
-        schema: Schema1 = Req(SchemaCodec) by "report",
-        id: Id = Req(IdCodec) by "report",
-        uuid: Uuid = Req(UuidCodec) by "report",
+        schema: Schema1 = Req(SchemaKind) by "report",
+        id: Id = Req(IdKind) by "report",
+        uuid: Uuid = Req(UuidKind) by "report",
         status: Status = Req(Of<Status>) by "update --status, assign, close, reopen",
         category: String = Req(Category)
             in Input::new("category", "C", "One of the standard categories, or one lsms.yaml adds"),
@@ -278,53 +295,6 @@ pub struct Extra {
     pub raw: Option<String>,
 }
 
-/// What a record may say, beside the fixed vocabularies: the store's
-/// categories and, where it lists them, its sites.
-#[derive(Debug, Clone, Default)]
-pub struct Vocab {
-    pub categories: Vec<String>,
-    pub sites: Option<Vec<String>>,
-    /// The standard flags and the store's own (`flags:` in lsms.yaml).
-    pub flags: Vec<String>,
-}
-
-impl Vocab {
-    /// The standard words only: no sites list, no words of the store's own.
-    #[cfg(test)]
-    pub fn standard() -> Vocab {
-        let own = |words: &[&str]| words.iter().map(|s| s.to_string()).collect();
-        Vocab { categories: own(STANDARD_CATEGORIES), sites: None, flags: own(STANDARD_FLAGS) }
-    }
-
-    pub fn check_flag(&self, f: &str) -> Result<String, String> {
-        let t = f.trim();
-        self.flags.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
-            let names: Vec<&str> = self.flags.iter().map(String::as_str).collect();
-            super::unknown_word("flag", f, &names) + " (a store adds its own under `flags:` in lsms.yaml)"
-        })
-    }
-
-    pub fn check_category(&self, c: &str) -> Result<String, String> {
-        let t = c.trim();
-        self.categories.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
-            let names: Vec<&str> = self.categories.iter().map(String::as_str).collect();
-            super::unknown_word("category", c, &names)
-        })
-    }
-
-    pub fn check_site(&self, s: &str) -> Result<String, String> {
-        let t = s.trim();
-        match &self.sites {
-            // No list: the site is as given (input trims it before).
-            None => super::text::one_line("the site", s).map(|_| s.to_string()),
-            Some(sites) => sites.iter().find(|k| k.eq_ignore_ascii_case(t)).cloned().ok_or_else(|| {
-                let names: Vec<&str> = sites.iter().map(String::as_str).collect();
-                super::unknown_word("site", s, &names) + " (the sites are listed under `sites:` in lsms.yaml)"
-            }),
-        }
-    }
-}
-
 /// One thing wrong with a record: the field (`people[1].party`) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -333,95 +303,8 @@ pub struct Problem {
 }
 
 impl Incident {
-    /// Takes the text of each unknown top-level key from the file it was
-    /// read from, where that text alone reads back as the same key and
-    /// value: a rewrite then keeps it exactly as the person wrote it.
-    pub fn keep_raw_extras(&mut self, text: &str) {
-        if self.extra.is_empty() {
-            return;
-        }
-        let blocks = super::text::top_level_blocks(text);
-        for x in &mut self.extra {
-            let Some(key) = x.key.as_str() else { continue };
-            let Some((_, range)) = blocks.iter().find(|(k, _)| *k == key) else { continue };
-            let raw = &text[range.clone()];
-            let raw = if raw.ends_with('\n') { raw.to_string() } else { format!("{raw}\n") };
-            let same = serde_yaml::from_str::<Mapping>(&raw)
-                .is_ok_and(|m| m.len() == 1 && m.get(key) == Some(&x.value));
-            if same {
-                x.raw = Some(raw);
-            }
-        }
-    }
-
-    /// Reads a parsed YAML document as an incident, naming every problem.
-    pub fn from_value(v: &Value, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
-        Incident::read(&Node::of(v), vocab)
-    }
-
-    /// Reads a file in lsms's own form in one pass (`codec::lex`): `None`
-    /// for any other text, which [`Incident::read`] then reads, naming
-    /// every problem. A record given is one that, written again, is the
-    /// text byte for byte.
-    pub fn lex(text: &str, vocab: &Vocab) -> Option<Incident> {
-        let mut cx = Cx { vocab, problems: Vec::new() };
-        let inc = Incident::lex_top(text, &mut cx)?;
-        (cx.problems.is_empty() && !inc.history.is_empty() && inc.problems_together().is_empty())
-            .then_some(inc)
-    }
-
-    /// Reads a parsed document as an incident, naming every problem: each
-    /// field's own, a misspelt key, and what the fields say together.
-    pub fn read(n: &Node<'_>, vocab: &Vocab) -> Result<Incident, Vec<Problem>> {
-        if !matches!(n, Node::Map(_)) {
-            return Err(vec![Problem {
-                field: String::new(),
-                message: "an incident file should be a mapping of keys to values".into(),
-            }]);
-        }
-        let mut cx = Cx { vocab, problems: Vec::new() };
-        let inc = Incident::read_fields(n, &At::TOP, &mut cx);
-        let mut problems = cx.problems;
-        for p in &mut problems {
-            if p.field == "schema" && p.message.ends_with("is missing") {
-                p.message = "`schema` is missing: the first line of an incident file is `schema: 1`".into();
-            }
-        }
-        if n.get("history").is_none_or(Node::is_null) {
-            problems.push(Problem {
-                field: "history".into(),
-                message: "`history` is missing: every incident keeps its case history".into(),
-            });
-        }
-        // A key of one's own is kept; one a letter or two from a key the
-        // tool reads is a typo that would silently lose the field.
-        for x in <Vec<Extra> as Extras>::read(n, KEYS) {
-            let Some(k) = x.key.as_str() else { continue };
-            let near = KEYS.iter().find(|known| k.len() >= 4 && strsim::levenshtein(k, known) <= 2);
-            if let Some(known) = near {
-                problems.retain(|p| p.field != *known);
-                problems.push(Problem {
-                    field: k.to_string(),
-                    message: format!(
-                        "unknown key `{k}` (did you mean `{known}`?): a misspelt key is not read; correct it"
-                    ),
-                });
-            }
-        }
-        match inc {
-            Some(inc) if problems.is_empty() => {
-                let together = inc.problems_together();
-                if together.is_empty() { Ok(inc) } else { Err(together) }
-            }
-            _ if problems.is_empty() => {
-                Err(vec![Problem { field: String::new(), message: "a required field is missing".into() }])
-            }
-            _ => Err(problems),
-        }
-    }
-
     /// What the fields, each valid alone, say wrongly together.
-    fn problems_together(&self) -> Vec<Problem> {
+    pub fn problems_together(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let mut bad = |field: &str, message: String| out.push(Problem { field: field.into(), message });
         if self.occurred_at > self.reported_at {

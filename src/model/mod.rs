@@ -12,12 +12,11 @@ pub mod merge;
 pub mod money;
 pub mod notify;
 pub mod refs;
+pub mod schema;
 pub mod text;
 pub mod time;
+pub mod vocab;
 pub mod workflow;
-
-#[cfg(test)]
-mod proptests;
 
 pub use enums::*;
 pub use id::{Id, IdQuery};

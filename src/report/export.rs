@@ -7,7 +7,7 @@
 //! text) only when asked for, after the rest.
 
 use super::due::is_late;
-use crate::codec::schema::{Pass, Record};
+use crate::codec::schema::{Pass, Stored};
 use crate::model::time::rfc3339;
 use crate::model::*;
 use serde_json::{Value, json};

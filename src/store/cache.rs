@@ -90,7 +90,7 @@ fn fingerprint(format: u32, codec: u8, declarations: &[&str]) -> [u8; 32] {
 /// since an entry keeps what `check` warns of in a file not in lsms's
 /// form, the source of the rules it warns by.
 pub fn layout() -> [u8; 32] {
-    use crate::codec::schema::Record;
+    use crate::model::schema::Record;
     let mut declarations = Vec::new();
     crate::model::Incident::declarations(&mut declarations);
     declarations.extend([include_str!("lint.rs"), include_str!("../model/text.rs")]);
@@ -255,8 +255,8 @@ mod tests {
 
     #[test]
     fn the_layout_covers_every_record_an_incident_holds() {
-        use crate::codec::schema::Record;
         use crate::model::incident::*;
+        use crate::model::schema::Record;
         let mut found = Vec::new();
         Incident::declarations(&mut found);
         let all = [

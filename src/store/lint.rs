@@ -14,8 +14,8 @@ pub struct Warning {
 
 /// Whether a top-level key's value is text, as the record declares it.
 fn is_text(key: &str) -> bool {
-    use crate::codec::schema::Record;
     use crate::model::Incident;
+    use crate::model::schema::Record;
     Incident::KEYS.iter().zip(Incident::TEXT).any(|(k, text)| *k == key && *text)
 }
 

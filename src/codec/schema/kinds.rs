@@ -42,13 +42,8 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 /// text. Each differs only in what it accepts: its `check` gives the
 /// value as kept, or why not (read and lexed alike).
 macro_rules! string_kind {
-    ($(#[$m:meta])* $name:ident, text: $text:expr, example: $example:literal, check: $check:expr $(, input: $input:expr)? $(, top: $top:path, lex_top: $lex_top:path)?) => {
-        $(#[$m])*
-        pub struct $name;
-
+    ($name:ident, check: $check:expr $(, top: $top:path, lex_top: $lex_top:path)?) => {
         impl Codec for $name {
-            type T = String;
-            const TEXT: bool = $text;
             fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
                 let vocab = cx.vocab;
                 let check: fn(&Vocab, &At<'_>, &str) -> Result<String, String> = $check;
@@ -82,30 +77,12 @@ macro_rules! string_kind {
             fn cell(v: &String) -> Cell<'_> {
                 text_cell(v)
             }
-            #[cfg(test)]
-            fn example() -> String {
-                $example.to_string()
-            }
-            $(
-                fn input(s: &str, cx: &InputCx<'_>) -> Result<String, String> {
-                    let input: fn(&Vocab, &str) -> Result<String, String> = $input;
-                    input(cx.vocab, s)
-                }
-            )?
         }
     };
 }
 
-string_kind!(
-    /// One line of text.
-    Line, text: true, example: "A&E reception", check: |_, at, s| one_line(at, s), input: |_, s| typed_line(s)
-);
-
-/// One line as typed: trimmed, and no line break in it.
-fn typed_line(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if crate::model::text::is_one_line(t) { Ok(t.to_string()) } else { Err("give one line".into()) }
-}
+// One line of text.
+string_kind!(Line, check: |_, at, s| one_line(at, s));
 
 /// One line of text, or why not.
 fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
@@ -116,65 +93,36 @@ fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
     }
 }
 
-string_kind!(
-    /// A category the store knows.
-    Category, text: true, example: "theft", check: |v: &Vocab, _, s| v.check_category(s),
-    input: |v, s| v.check_category(s)
-);
+// A category the store knows.
+string_kind!(Category, check: |v: &Vocab, _, s| v.check_category(s));
 
-string_kind!(
-    /// A site: any one line, or one of the store's `sites:` where it lists them.
-    Site, text: true, example: "Hollins Park", check: |v: &Vocab, _, s| v.check_site(s),
-    input: |v, s| v.check_site(s.trim())
-);
+// A site: any one line, or one of the store's `sites:` where it lists them.
+string_kind!(Site, check: |v: &Vocab, _, s| v.check_site(s));
 
-string_kind!(
-    /// A flag the store knows.
-    FlagWord, text: false, example: "weapon", check: |v: &Vocab, _, s| v.check_flag(s),
-    input: |v, s| v.check_flag(s)
-);
+// A flag the store knows.
+string_kind!(FlagWord, check: |v: &Vocab, _, s| v.check_flag(s));
 
-string_kind!(
-    /// A SHA-256 as 64 lower-case hex digits.
-    Sha256, text: false, example: "", check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
-        Ok(s.to_string())
-    } else {
-        Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
-    }
-);
+// A SHA-256 as 64 lower-case hex digits.
+string_kind!(Sha256, check: |_, _, s: &str| if crate::model::incident::is_sha256(s) {
+    Ok(s.to_string())
+} else {
+    Err(format!("'{s}' is not a SHA-256 (64 lower-case hex digits)"))
+});
 
-string_kind!(
-    /// A bare file name: what an evidence file is called when it is copied out.
-    FileName, text: true, example: "cctv.mp4", check: |_, at, s| {
-        one_line(at, s).and_then(|s| crate::model::incident::check_file_name(&s).map(|()| s))
-    }
-);
+// A bare file name: what an evidence file is called when it is copied out.
+string_kind!(FileName, check: |_, at, s| {
+    one_line(at, s).and_then(|s| crate::model::incident::check_file_name(&s).map(|()| s))
+});
 
-string_kind!(
-    /// Text that may run over lines: a literal block at the top of the file.
-    Text, text: true, example: "What happened.", check: |_, _, s: &str| Ok(s.to_string()),
-    input: |_, s| Ok(s.to_string()), top: literal_top, lex_top: lex::literal_top
-);
+// Text that may run over lines: a literal block at the top of the file.
+string_kind!(Text, check: |_, _, s: &str| Ok(s.to_string()), top: literal_top, lex_top: lex::literal_top);
 
 fn literal_top(key: &str, v: &str, out: &mut String) {
     literal(out, key, v);
 }
 
 /// A word of a closed vocabulary.
-pub struct Of<E>(std::marker::PhantomData<E>);
-
-impl<E: Word> Codec for Of<E> {
-    type T = E;
-    fn declarations(out: &mut Vec<&'static str>) {
-        out.extend(E::ALL.iter().map(|e| e.word()));
-    }
-    #[cfg(test)]
-    fn example() -> String {
-        E::ALL[E::ALL.len() - 1].word().to_string()
-    }
-    fn input(s: &str, _: &InputCx<'_>) -> Result<E, String> {
-        E::parse_word(s)
-    }
+impl<E: Word + fmt::Debug> Codec for Of<E> {
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<E> {
         parsed(n, at, cx, E::parse_word)
     }
@@ -196,19 +144,7 @@ impl<E: Word> Codec for Of<E> {
     }
 }
 
-/// Yes, no or unknown; a YAML boolean reads as yes or no. Always quoted:
-/// a bare `no` is a boolean to YAML 1.1 readers.
-pub struct Answer;
-
 impl Codec for Answer {
-    type T = Tri;
-    #[cfg(test)]
-    fn example() -> String {
-        "yes".into()
-    }
-    fn input(s: &str, _: &InputCx<'_>) -> Result<Tri, String> {
-        Tri::parse(s)
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Tri> {
         match n {
             Node::Scalar(Value::Bool(true)) => Some(Tri::Yes),
@@ -234,10 +170,7 @@ impl Codec for Answer {
     }
 }
 
-pub struct IdCodec;
-
-impl Codec for IdCodec {
-    type T = Id;
+impl Codec for IdKind {
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Id> {
         parsed(n, at, cx, Id::parse)
     }
@@ -259,10 +192,7 @@ impl Codec for IdCodec {
     }
 }
 
-pub struct UuidCodec;
-
-impl Codec for UuidCodec {
-    type T = Uuid;
+impl Codec for UuidKind {
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Uuid> {
         parsed(n, at, cx, |s| Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID")))
     }
@@ -287,21 +217,7 @@ impl Codec for UuidCodec {
     }
 }
 
-/// An instant, RFC 3339 with the store zone's offset.
-pub struct Time;
-
 impl Codec for Time {
-    type T = Stamp;
-    #[cfg(test)]
-    fn example() -> String {
-        "24/11/2026 14:30".into()
-    }
-    fn input(s: &str, cx: &InputCx<'_>) -> Result<Stamp, String> {
-        crate::model::time::parse_when(s, cx.tz, cx.now)
-    }
-    fn shown(v: &Stamp) -> String {
-        rfc3339(v)
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Stamp> {
         parsed(n, at, cx, parse_stored)
     }
@@ -322,18 +238,7 @@ impl Codec for Time {
     }
 }
 
-/// A calendar date, written plain (`2026-12-01`).
-pub struct Date;
-
 impl Codec for Date {
-    type T = NaiveDate;
-    #[cfg(test)]
-    fn example() -> String {
-        "24/11/2026".into()
-    }
-    fn input(s: &str, _: &InputCx<'_>) -> Result<NaiveDate, String> {
-        crate::model::time::parse_date(s)
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<NaiveDate> {
         parsed(n, at, cx, parse_stored_date)
     }
@@ -355,18 +260,7 @@ impl Codec for Date {
     }
 }
 
-/// Pounds and pence as exact text (`"120.00"`), never a float.
-pub struct Pounds;
-
 impl Codec for Pounds {
-    type T = Money;
-    #[cfg(test)]
-    fn example() -> String {
-        "£1,250.50".into()
-    }
-    fn input(s: &str, _: &InputCx<'_>) -> Result<Money, String> {
-        Money::parse(s)
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Money> {
         parsed(n, at, cx, Money::parse_stored)
     }
@@ -391,23 +285,7 @@ impl Codec for Pounds {
     }
 }
 
-/// true or false (also `yes`/`no` as text, as people write them).
-pub struct Flag;
-
 impl Codec for Flag {
-    type T = bool;
-    #[cfg(test)]
-    fn example() -> String {
-        "yes".into()
-    }
-    /// Yes or no (unknown is not an answer here).
-    fn input(s: &str, _: &InputCx<'_>) -> Result<bool, String> {
-        match Tri::parse(s)? {
-            Tri::Yes => Ok(true),
-            Tri::No => Ok(false),
-            Tri::Unknown => Err("say yes or no".into()),
-        }
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<bool> {
         match n {
             Node::Scalar(Value::Bool(b)) => Some(*b),
@@ -448,11 +326,7 @@ impl Codec for Flag {
     }
 }
 
-/// A size in bytes.
-pub struct Bytes;
-
 impl Codec for Bytes {
-    type T = u64;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<u64> {
         match n {
             Node::Scalar(Value::Number(x)) if x.as_u64().is_some() => x.as_u64(),
@@ -483,56 +357,7 @@ impl Codec for Bytes {
     }
 }
 
-/// A record inside a record: a flow mapping on one line.
-pub struct Nested<T>(std::marker::PhantomData<T>);
-
-impl<T: Record> Codec for Nested<T> {
-    type T = T;
-    fn declarations(out: &mut Vec<&'static str>) {
-        T::declarations(out);
-    }
-    /// The record as one piece of text, made from its fields' examples.
-    #[cfg(test)]
-    fn example() -> String {
-        let vocab = Vocab::standard();
-        let cx = InputCx { vocab: &vocab, tz: chrono_tz::Europe::London, now: chrono::Utc::now() };
-        let mut v = T::blank();
-        let mut fields = Vec::new();
-        T::declared("", &mut fields);
-        for d in fields.iter().filter(|d| !d.nested && !d.list) {
-            if let Some(x) = T::example(&d.path) {
-                let _ = v.input(&d.path, Op::Set(&x), &cx);
-            }
-        }
-        v.text()
-    }
-    #[cfg(test)]
-    fn nested_example(path: &str) -> Option<String> {
-        T::example(path)
-    }
-    const SEP: &'static str = "; ";
-    const REPEATS: bool = true;
-    fn input(s: &str, cx: &InputCx<'_>) -> Result<T, String> {
-        T::parse_text(s, cx)
-    }
-    fn shown(v: &T) -> String {
-        v.text()
-    }
-    fn blank() -> Option<T> {
-        Some(T::blank())
-    }
-    fn search(v: &T, needle: &str) -> bool {
-        v.search(needle)
-    }
-    fn declared(prefix: &str, out: &mut Vec<Declared>) {
-        T::declared(prefix, out);
-    }
-    fn nested_input(v: &mut T, path: &str, op: Op<'_>, cx: &InputCx<'_>) -> Option<Result<(), String>> {
-        v.input(path, op, cx)
-    }
-    fn nested_shown(v: &T, path: &str) -> Option<Option<String>> {
-        v.shown(path)
-    }
+impl<T: Stored> Codec for Nested<T> {
     const BLOCK: bool = true;
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<T> {
         if !matches!(n, Node::Map(_)) {
@@ -613,30 +438,7 @@ impl<T: Record> Codec for Nested<T> {
     }
 }
 
-/// References in other systems: a flow mapping of system to reference.
-pub struct Refs;
-
 impl Codec for Refs {
-    type T = Vec<(String, String)>;
-    #[cfg(test)]
-    fn example() -> String {
-        "datix=DX-1001".into()
-    }
-    /// `SYSTEM=REF`: the case's reference in that system, replacing the
-    /// one there (a system already held keeps its spelling).
-    fn input_into(v: &mut Self::T, s: &str, _: &InputCx<'_>) -> Result<(), String> {
-        let (k, r) = crate::model::refs::parse_pair(s)?;
-        let k = crate::model::refs::position(v, &k).map_or(k, |i| v[i].0.clone());
-        crate::model::refs::set(v, k, r);
-        Ok(())
-    }
-    fn shown(v: &Self::T) -> String {
-        v.iter().map(|(k, r)| format!("{k}={r}")).collect::<Vec<_>>().join(", ")
-    }
-    /// The references, not the systems' names.
-    fn search(v: &Self::T, needle: &str) -> bool {
-        v.iter().any(|(_, r)| r.to_lowercase().contains(needle))
-    }
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
         let Node::Map(pairs) = n else {
             cx.bad(
@@ -734,11 +536,7 @@ impl Codec for Refs {
     }
 }
 
-/// `schema: 1`: a file of another schema is not read.
-pub struct SchemaCodec;
-
-impl Codec for SchemaCodec {
-    type T = crate::model::incident::Schema1;
+impl Codec for SchemaKind {
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
         match n {
             Node::Scalar(Value::Number(x)) if x.as_u64() == Some(1) => Some(crate::model::incident::Schema1),

@@ -1,25 +1,21 @@
-//! The record's fields are declared once (`record!` in `model::incident`);
-//! this is what a declaration turns into. Each field names its key, its
-//! slot (required, optional, a list, a default, a log) and its codec (how a
-//! value of its kind is read with every problem named, written, cached and
-//! exported). From that one list come the struct, the key order of the
-//! file, the reader, the writer, the cache codec and the export columns.
+//! How a record is stored: what each declared field (`model::schema`,
+//! `record!` in `model::incident`) turns into when it is read with every
+//! problem named, written, cached and exported. The declaration walks its
+//! fields for the visitors here; from that one list come the key order of
+//! the file, the reader, the writer, the cache codec and the export columns.
 //!
-//! Here are the traits: `Codec` (one kind of value), `Record` (a mapping
-//! of declared fields) and `Extras` (keys of one's own). Beside them:
-//! `slots` (how a field is present: required, optional, a list…),
-//! `kinds` (the codecs of every kind of value), `input` (a value as a
-//! person types it, for `report`, `update` and `import`) and `declare`
-//! (the `record!` macro that turns a declaration into all of it).
+//! Here are the traits: `Codec` (how one kind of value is stored) and
+//! `Extras` (keys of one's own). Beside them: `slots` (how each presence
+//! of a field is stored: required, optional, a list…), `kinds` (the codec
+//! of every kind of value) and `visitors` (a record read, written, cached
+//! and exported through its declaration: the `Stored` trait).
 
-mod declare;
-mod input;
 mod kinds;
 mod slots;
+mod visitors;
 
-pub use input::*;
-pub use kinds::*;
 pub use slots::*;
+pub use visitors::*;
 
 use super::binary::{R, W};
 use super::cell::{Cell, join};
@@ -30,6 +26,8 @@ use crate::model::enums::{Tri, Word};
 use crate::model::id::Id;
 use crate::model::incident::{Problem, Vocab};
 use crate::model::money::Money;
+use crate::model::schema::*;
+pub use crate::model::schema::{Kind, Record};
 use crate::model::time::{Stamp, parse_stored, parse_stored_date, rfc3339};
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
@@ -37,7 +35,6 @@ use serde_yaml::{Mapping, Value};
 use std::borrow::Cow;
 use std::fmt;
 use uuid::Uuid;
-
 /// Where a field is, for a problem's name (`people[1].party`): built only
 /// when something is wrong.
 #[derive(Clone, Copy)]
@@ -95,17 +92,10 @@ pub enum Pass {
 
 /// One kind of value: how it is read (naming what is wrong), written,
 /// cached and exported.
-pub trait Codec {
-    type T: PartialEq;
+pub trait Codec: Kind {
     /// A list of these is written one item a line (records) rather than
     /// as a flow list on the key's line.
     const BLOCK: bool = false;
-    /// Its values are text (so `check` warns where YAML would read a
-    /// hand-written one as a number, a date or a boolean).
-    const TEXT: bool = false;
-    /// What the cache's fingerprint takes from this kind: the declarations
-    /// of the records its values hold, the words its numbers stand for.
-    fn declarations(_: &mut Vec<&'static str>) {}
     /// Reads a present, non-null value.
     fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T>;
     /// The value in flow style: after `key: ` or inside `{ }`.
@@ -174,132 +164,9 @@ pub trait Codec {
             out.insert(key.to_string(), v.map_or(Json::Null, |v| Self::json(v, with_personal)));
         }
     }
-
-    // What follows is how a person gives a value (`input`) and how it is
-    // shown back (history entries, `show`, `--grep`).
-
-    /// A value as a person types it (trimmed, dates day first, `£1,250.50`):
-    /// the one way `report`, `update`, `--from` documents and `import` set
-    /// a field of this kind.
-    fn input(_: &str, _: &InputCx<'_>) -> Result<Self::T, String> {
-        Err("this is not set from text".into())
-    }
-    /// Sets `v` from typed text; a kind that is a collection (references)
-    /// adds to it instead.
-    fn input_into(v: &mut Self::T, s: &str, cx: &InputCx<'_>) -> Result<(), String> {
-        *v = Self::input(s, cx)?;
-        Ok(())
-    }
-    /// The value as a history entry and `show` give it.
-    fn shown(v: &Self::T) -> String {
-        Self::cell(v).as_csv().into_owned()
-    }
-    /// How the items of a list of these are joined when shown.
-    const SEP: &'static str = ", ";
-    /// Whether a list may hold the same item twice (two victims, both staff).
-    const REPEATS: bool = false;
-    /// A record's value to fill in before its first field is given.
-    fn blank() -> Option<Self::T> {
-        None
-    }
-    /// Whether `--grep`'s lower-case `needle` is in the value.
-    fn search(v: &Self::T, needle: &str) -> bool {
-        Self::TEXT && Self::shown(v).to_lowercase().contains(needle)
-    }
-    /// A value of this kind as a person would type it (tests: every
-    /// declared input, given its example, must store something).
-    #[cfg(test)]
-    fn example() -> String {
-        String::new()
-    }
-    /// An example for a field of a record held in this field (tests).
-    #[cfg(test)]
-    fn nested_example(_path: &str) -> Option<String> {
-        None
-    }
-    /// A record's own fields, under `prefix` (`reporter.`).
-    fn declared(_prefix: &str, _out: &mut Vec<Declared>) {}
-    /// An input to a field of a record held in this field (`None`: no such field).
-    fn nested_input(
-        _: &mut Self::T,
-        _path: &str,
-        _op: Op<'_>,
-        _cx: &InputCx<'_>,
-    ) -> Option<Result<(), String>> {
-        None
-    }
-    /// A field of a record held in this field, shown (`None`: no such field).
-    fn nested_shown(_: &Self::T, _path: &str) -> Option<Option<String>> {
-        None
-    }
 }
 
 pub type JsonRow = serde_json::Map<String, Json>;
-
-/// Whether two strings are the same, in a constant (a field's marks).
-pub const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// A record: a mapping of declared fields, plus keys of one's own.
-pub trait Record: Sized + Clone + PartialEq + Default {
-    const KEYS: &'static [&'static str];
-    /// Which of [`Record::KEYS`] hold text.
-    const TEXT: &'static [bool];
-    /// The declaration as written in `record!`: the cache's fingerprint.
-    const DECLARATION: &'static str;
-    /// This record's declaration, then those of the records it holds.
-    fn declarations(out: &mut Vec<&'static str>);
-    fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
-    /// The fields of a flow mapping in lsms's own form, from after its
-    /// `{ `; gives what follows the last (`codec::lex`).
-    fn lex_flow<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self, &'s str)>;
-    /// A whole file in lsms's own form (`codec::lex`).
-    fn lex_top(s: &str, cx: &mut Cx<'_>) -> Option<Self>;
-    /// Each field as the top of a file writes it, calling `after` with each
-    /// key (where keys of one's own that followed it go).
-    fn write_fields(&self, out: &mut String, after: &mut dyn FnMut(&'static str, &mut String));
-    fn flow_fields(&self, out: &mut String);
-    fn encode_fields(&self, w: &mut W);
-    fn decode_fields(r: &mut R<'_>, brief: bool) -> Option<Self>;
-    fn columns(prefix: &str, pass: Pass, out: &mut Vec<String>);
-    fn cells<'a>(v: Option<&'a Self>, pass: Pass, out: &mut Vec<Cell<'a>>);
-    fn json_fields(&self, with_personal: bool, out: &mut JsonRow);
-    /// Every field, nested records' after their own, with its input or the
-    /// command that sets it.
-    fn declared(prefix: &str, out: &mut Vec<Declared>);
-    /// Applies an input to the field at `path` (`reporter.name`); `None`
-    /// where the record has no such field.
-    fn input(&mut self, path: &str, op: Op<'_>, cx: &InputCx<'_>) -> Option<Result<(), String>>;
-    /// The field at `path` as a history entry shows it (`None`: no such field).
-    fn shown(&self, path: &str) -> Option<Option<String>>;
-    /// Whether a field marked `search` holds `--grep`'s lower-case `needle`.
-    fn search(&self, needle: &str) -> bool;
-    /// The top-level fields that hold a value, each as `show` gives it.
-    fn shown_fields(&self) -> Vec<(&'static str, String)>;
-    /// A record given as one piece of text (`--person victim:staff:A. Nurse`).
-    fn parse_text(s: &str, cx: &InputCx<'_>) -> Result<Self, String>;
-    /// The record as that text.
-    fn text(&self) -> String;
-    /// An example of what the input at `path` takes (tests).
-    #[cfg(test)]
-    fn example(path: &str) -> Option<String>;
-    /// What an input of one of its fields starts from, where there is none.
-    fn blank() -> Self {
-        Self::default()
-    }
-}
 
 /// Keys the tool does not know, kept as they were.
 pub trait Extras: Sized + Default {

@@ -3,12 +3,10 @@
 
 use super::*;
 
-/// How a field is present in its record: `Req`uired, `Opt`ional, a `List`
-/// (absent when empty; a `Set` is a list whose items are distinct), `Dflt`
-/// (a default when absent, left out when empty) or a `Log` (a list that
-/// brief reads of the cache skip).
-pub trait Slot {
-    type Of<T>;
+/// How each presence of a field (`model::schema::Slot`: required,
+/// optional, a list, a default, a log) is read, written, cached and
+/// exported.
+pub trait SlotCodec: Slot {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
@@ -40,26 +38,6 @@ pub trait Slot {
         out: &mut Vec<Cell<'a>>,
     );
     fn json<C: Codec>(key: &str, v: &Self::Of<C::T>, personal: bool, with_personal: bool, out: &mut JsonRow);
-    /// A list: given once per item.
-    const LIST: bool = false;
-    /// Applies a typed input to the field.
-    fn input<C: Codec>(v: &mut Self::Of<C::T>, op: Op<'_>, cx: &InputCx<'_>) -> Result<(), String>;
-    /// Applies an input to a field of the record the field holds.
-    fn nested_input<C: Codec>(
-        _: &mut Self::Of<C::T>,
-        _path: &str,
-        _op: Op<'_>,
-        _cx: &InputCx<'_>,
-    ) -> Option<Result<(), String>> {
-        None
-    }
-    /// The field as a history entry shows it; `None` when absent or empty.
-    fn shown<C: Codec>(v: &Self::Of<C::T>) -> Option<String>;
-    /// A field of the record the field holds, shown.
-    fn nested_shown<C: Codec>(_: &Self::Of<C::T>, _path: &str) -> Option<Option<String>> {
-        None
-    }
-    fn search<C: Codec>(v: &Self::Of<C::T>, needle: &str) -> bool;
 }
 
 /// The pairs of a mapping being read field by field. Files list keys in
@@ -241,41 +219,7 @@ fn read_list<C: Codec>(
     }
 }
 
-pub struct Req;
-pub struct Opt;
-pub struct Dflt;
-/// A list; `List<true>` (`Set`) a list whose items are distinct, where
-/// one given twice is a slip.
-pub struct List<const DISTINCT: bool = false>;
-pub type Set = List<true>;
-pub struct Log;
-
-impl Slot for Req {
-    type Of<T> = T;
-    fn input<C: Codec>(v: &mut C::T, op: Op<'_>, cx: &InputCx<'_>) -> Result<(), String> {
-        match op {
-            Op::Set(s) if s.trim().is_empty() => Err("give a value: this field cannot be empty".into()),
-            Op::Set(s) => C::input_into(v, s, cx),
-            Op::Clear | Op::Remove(_) => Err("this field is not a list".into()),
-        }
-    }
-    fn nested_input<C: Codec>(
-        v: &mut C::T,
-        path: &str,
-        op: Op<'_>,
-        cx: &InputCx<'_>,
-    ) -> Option<Result<(), String>> {
-        C::nested_input(v, path, op, cx)
-    }
-    fn shown<C: Codec>(v: &C::T) -> Option<String> {
-        Some(C::shown(v))
-    }
-    fn nested_shown<C: Codec>(v: &C::T, path: &str) -> Option<Option<String>> {
-        C::nested_shown(v, path)
-    }
-    fn search<C: Codec>(v: &C::T, needle: &str) -> bool {
-        C::search(v, needle)
-    }
+impl SlotCodec for Req {
     fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
         let at = at.key(key);
         match present(map, key) {
@@ -317,48 +261,7 @@ impl Slot for Req {
     }
 }
 
-impl Slot for Opt {
-    type Of<T> = Option<T>;
-    fn input<C: Codec>(v: &mut Option<C::T>, op: Op<'_>, cx: &InputCx<'_>) -> Result<(), String> {
-        match op {
-            Op::Set(s) if s.trim().is_empty() => {
-                *v = None;
-                Ok(())
-            }
-            Op::Set(s) => {
-                *v = Some(C::input(s, cx)?);
-                Ok(())
-            }
-            Op::Clear | Op::Remove(_) => Err("this field is not a list".into()),
-        }
-    }
-    /// A field of a record not there yet makes it, from its blank.
-    fn nested_input<C: Codec>(
-        v: &mut Option<C::T>,
-        path: &str,
-        op: Op<'_>,
-        cx: &InputCx<'_>,
-    ) -> Option<Result<(), String>> {
-        let mut inner = match v.take() {
-            Some(x) => x,
-            None => C::blank()?,
-        };
-        let done = C::nested_input(&mut inner, path, op, cx);
-        *v = Some(inner);
-        done
-    }
-    fn shown<C: Codec>(v: &Option<C::T>) -> Option<String> {
-        v.as_ref().map(C::shown)
-    }
-    fn nested_shown<C: Codec>(v: &Option<C::T>, path: &str) -> Option<Option<String>> {
-        match v {
-            Some(x) => C::nested_shown(x, path),
-            None => C::nested_shown(&C::blank()?, path).map(|_| None),
-        }
-    }
-    fn search<C: Codec>(v: &Option<C::T>, needle: &str) -> bool {
-        v.as_ref().is_some_and(|x| C::search(x, needle))
-    }
+impl SlotCodec for Opt {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
@@ -412,20 +315,7 @@ impl Slot for Opt {
     }
 }
 
-impl Slot for Dflt {
-    type Of<T> = T;
-    fn input<C: Codec>(v: &mut C::T, op: Op<'_>, cx: &InputCx<'_>) -> Result<(), String> {
-        match op {
-            Op::Set(s) => C::input_into(v, s, cx),
-            Op::Clear | Op::Remove(_) => Err("this field is not a list".into()),
-        }
-    }
-    fn shown<C: Codec>(v: &C::T) -> Option<String> {
-        (!C::is_empty(v)).then(|| C::shown(v))
-    }
-    fn search<C: Codec>(v: &C::T, needle: &str) -> bool {
-        C::search(v, needle)
-    }
+impl SlotCodec for Dflt {
     fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
         match present(map, key) {
             None => C::default(),
@@ -462,31 +352,7 @@ impl Slot for Dflt {
     }
 }
 
-impl<const DISTINCT: bool> Slot for List<DISTINCT> {
-    type Of<T> = Vec<T>;
-    const LIST: bool = true;
-    fn input<C: Codec>(v: &mut Vec<C::T>, op: Op<'_>, cx: &InputCx<'_>) -> Result<(), String> {
-        match op {
-            Op::Set(s) => {
-                let item = C::input(s, cx)?;
-                if C::REPEATS || !v.contains(&item) {
-                    v.push(item);
-                }
-            }
-            Op::Clear => v.clear(),
-            Op::Remove(s) => {
-                let item = C::input(s, cx)?;
-                v.retain(|x| *x != item);
-            }
-        }
-        Ok(())
-    }
-    fn shown<C: Codec>(v: &Vec<C::T>) -> Option<String> {
-        (!v.is_empty()).then(|| v.iter().map(C::shown).collect::<Vec<_>>().join(C::SEP))
-    }
-    fn search<C: Codec>(v: &Vec<C::T>, needle: &str) -> bool {
-        v.iter().any(|x| C::search(x, needle))
-    }
+impl<const DISTINCT: bool> SlotCodec for List<DISTINCT> {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
@@ -557,18 +423,7 @@ fn distinct<T: PartialEq>(v: &[T]) -> bool {
 
 /// A log is framed by its length in bytes, so a brief read of the cache
 /// steps over it. It is no export column: exports derive what they show.
-impl Slot for Log {
-    type Of<T> = Vec<T>;
-    const LIST: bool = true;
-    fn input<C: Codec>(_: &mut Vec<C::T>, _: Op<'_>, _: &InputCx<'_>) -> Result<(), String> {
-        Err("the history is only added to, by the commands that act on a case".into())
-    }
-    fn shown<C: Codec>(_: &Vec<C::T>) -> Option<String> {
-        None
-    }
-    fn search<C: Codec>(_: &Vec<C::T>, _: &str) -> bool {
-        false
-    }
+impl SlotCodec for Log {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,

@@ -6,8 +6,8 @@
 //! and is what serde_yaml gives. `PROPTEST_CASES` runs them longer by hand. (PyYAML reads the
 //! same files in the integration test `roundtrip`.)
 
-use super::*;
 use crate::model::text::LINE_BREAKS;
+use crate::model::*;
 use proptest::prelude::*;
 use serde_yaml::Value;
 
