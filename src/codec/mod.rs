@@ -13,4 +13,6 @@ pub mod schema;
 pub mod yaml_write;
 
 #[cfg(test)]
+mod arbitrary;
+#[cfg(test)]
 mod proptests;
