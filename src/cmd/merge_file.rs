@@ -2,60 +2,19 @@
 //!
 //! Besides the merged file and its exit code, the driver tells `lsms sync`
 //! what it could not merge in a record, never in words to be read back:
-//! when [`RECORDS_ENV`] names a folder (sync sets it for the merge it
+//! when `LSMS_MERGE_RECORDS` names a folder (sync sets it for the merge it
 //! runs), each file left in conflict gets `<folder>/<path>.json` (its path
-//! as the repository names it), a [`Record`] as JSON, for example
+//! as the repository names it), a `store::merge_record::Record` as JSON, for example
 //! `{"path":"incidents/2026/11/20261124-7QF3.yaml","conflict":"fields","fields":["outcome","closure_note"]}`.
 
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::model::merge::merge;
 use crate::model::{Incident, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
+use crate::store::merge_record::{Conflict, RECORDS_ENV, Record, record_path};
 use crate::store::{Mode, fsio::write_atomic};
 use serde_yaml::Value;
-use std::path::{Path, PathBuf};
-
-/// The environment variable that asks the driver for a [`Record`] of each
-/// file it leaves in conflict: the folder to write them in.
-pub const RECORDS_ENV: &str = "LSMS_MERGE_RECORDS";
-
-/// What the driver could not merge in one file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Record {
-    /// The file's path in the repository (git's %P).
-    pub path: String,
-    pub conflict: Conflict,
-    /// The fields both sides changed to different values (for `fields`).
-    #[serde(default)]
-    pub fields: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Conflict {
-    /// Both sides changed `fields`, each to a different value.
-    Fields,
-    /// Every field merged, but the merged record is not a valid incident.
-    Invalid,
-    /// Not an incident on every side: git's line merge left conflicts.
-    Lines,
-}
-
-/// Where the record of the file at `path` (as the repository names it)
-/// is kept in `folder`; none for a path that could lead out of it.
-pub fn record_path(folder: &Path, path: &str) -> Option<PathBuf> {
-    let parts: Vec<&str> = path.split('/').collect();
-    if parts.iter().any(|p| p.is_empty() || *p == "." || *p == "..") {
-        return None;
-    }
-    Some(folder.join(format!("{path}.json")))
-}
-
-/// The record of the file at `path` in `folder`, if the driver left one.
-pub fn read_record(folder: &Path, path: &str) -> Option<Record> {
-    let text = std::fs::read(record_path(folder, path)?).ok()?;
-    serde_json::from_slice::<Record>(&text).ok().filter(|r| r.path == path)
-}
+use std::path::PathBuf;
 
 /// Writes (or, with no conflict, removes) this file's record, when the
 /// merge asked for records. The merge is what matters: a record that

@@ -3,11 +3,11 @@
 //! driver), push, and try again when another clone pushed first.
 
 use super::Ctx;
-use super::merge_file::{Conflict, RECORDS_ENV, read_record};
 use crate::error::{Error, Result};
 use crate::model::Id;
 use crate::store::Store;
 use crate::store::git::{Ident, Repo};
+use crate::store::merge_record::{Conflict, RECORDS_ENV, read_record};
 use std::time::Duration;
 
 /// How many times a push that lost the race to another clone is tried again.
@@ -252,7 +252,7 @@ fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
 }
 
 /// The folder where the merge driver writes a record of each file it
-/// leaves in conflict (`lsms merge-file`'s [`super::merge_file::Record`]).
+/// leaves in conflict (`lsms merge-file`'s [`crate::store::merge_record::Record`]).
 fn records(repo: &Repo) -> std::path::PathBuf {
     repo.git_dir.join("lsms-merge")
 }
