@@ -46,3 +46,29 @@ pub fn read_record(folder: &Path, path: &str) -> Option<Record> {
     let text = std::fs::read(record_path(folder, path)?).ok()?;
     serde_json::from_slice::<Record>(&text).ok().filter(|r| r.path == path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_json_under_its_path_and_never_outside_the_folder() {
+        let rec = Record {
+            path: "incidents/2026/11/20261124-7QF3.yaml".into(),
+            conflict: Conflict::Fields,
+            fields: vec!["outcome".into(), "closure_note".into()],
+        };
+        assert_eq!(
+            serde_json::to_string(&rec).unwrap(),
+            r#"{"path":"incidents/2026/11/20261124-7QF3.yaml","conflict":"fields","fields":["outcome","closure_note"]}"#
+        );
+        let dir = Path::new("/g/lsms-merge");
+        assert_eq!(
+            record_path(dir, &rec.path),
+            Some(PathBuf::from("/g/lsms-merge/incidents/2026/11/20261124-7QF3.yaml.json"))
+        );
+        for bad in ["../x.yaml", "a/../../x", "/etc/x", "a//b", "./a", ""] {
+            assert_eq!(record_path(dir, bad), None, "{bad}");
+        }
+    }
+}
