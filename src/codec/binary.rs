@@ -12,9 +12,9 @@ use serde_yaml::Mapping;
 pub const VERSION: u8 = 3;
 
 /// Appends values to bytes (also used for the cache's own framing).
-pub(crate) struct W(pub(crate) Vec<u8>);
+pub(crate) struct Encoder(pub(crate) Vec<u8>);
 
-impl W {
+impl Encoder {
     pub(crate) fn u64(&mut self, mut v: u64) {
         loop {
             let b = (v & 0x7f) as u8;
@@ -48,12 +48,12 @@ impl W {
 }
 
 /// Reads values back; every read is checked.
-pub(crate) struct R<'a> {
+pub(crate) struct Decoder<'a> {
     pub(crate) b: &'a [u8],
     pub(crate) at: usize,
 }
 
-impl<'a> R<'a> {
+impl<'a> Decoder<'a> {
     pub(crate) fn byte(&mut self) -> Option<u8> {
         let v = *self.b.get(self.at)?;
         self.at += 1;
@@ -110,7 +110,7 @@ pub fn encode(i: &Incident) -> Vec<u8> {
 
 /// The record's bytes, after what `out` holds.
 pub fn encode_into(i: &Incident, out: &mut Vec<u8>) {
-    let mut w = W(std::mem::take(out));
+    let mut w = Encoder(std::mem::take(out));
     w.0.push(VERSION);
     i.encode_fields(&mut w);
     *out = w.0;
@@ -121,7 +121,7 @@ pub fn encode_into(i: &Incident, out: &mut Vec<u8>) {
 /// with an empty history (for readers that never look at it: most of a
 /// record's size is its history).
 pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
-    let mut r = R { b, at: 0 };
+    let mut r = Decoder { b, at: 0 };
     if r.byte()? != VERSION {
         return None;
     }

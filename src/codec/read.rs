@@ -3,7 +3,7 @@
 //! own, a misspelt key, what the fields say together).
 
 use super::node::Node;
-use super::schema::{At, Cx, Extras, Stored};
+use super::schema::{Extras, FieldPath, ReadCx, Stored};
 use crate::model::incident::{Extra, Incident, KEYS, Problem, Vocab};
 use serde_yaml::{Mapping, Value};
 
@@ -39,7 +39,7 @@ impl Incident {
     /// every problem. A record given is one that, written again, is the
     /// text byte for byte.
     pub fn lex(text: &str, vocab: &Vocab) -> Option<Incident> {
-        let mut cx = Cx { vocab, problems: Vec::new() };
+        let mut cx = ReadCx { vocab, problems: Vec::new() };
         let inc = Incident::lex_top(text, &mut cx)?;
         (cx.problems.is_empty() && !inc.history.is_empty() && inc.problems_together().is_empty())
             .then_some(inc)
@@ -54,8 +54,8 @@ impl Incident {
                 message: "an incident file should be a mapping of keys to values".into(),
             }]);
         }
-        let mut cx = Cx { vocab, problems: Vec::new() };
-        let inc = Incident::read_fields(n, &At::TOP, &mut cx);
+        let mut cx = ReadCx { vocab, problems: Vec::new() };
+        let inc = Incident::read_fields(n, &FieldPath::TOP, &mut cx);
         let mut problems = cx.problems;
         for p in &mut problems {
             if p.field == "schema" && p.message.ends_with("is missing") {

@@ -8,7 +8,7 @@
 //! settings, checksum) is ignored and rebuilt, never trusted. It is local
 //! and rebuildable: `.lsms/` is git-ignored, and `--no-cache` bypasses it.
 
-use crate::codec::binary::{R, VERSION, W};
+use crate::codec::binary::{Decoder, Encoder, VERSION};
 use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -126,7 +126,7 @@ impl Month {
             return None;
         }
         let start = MAGIC.len();
-        let mut r = R { b: &data[..start + body.len()], at: start };
+        let mut r = Decoder { b: &data[..start + body.len()], at: start };
         if r.u64()? != key {
             return None;
         }
@@ -179,7 +179,8 @@ pub fn save<N: AsRef<str>, B: AsRef<[u8]>>(
     scanned_ns: i64,
     entries: &[(N, Stat, B)],
 ) -> std::io::Result<()> {
-    let mut w = W(Vec::with_capacity(entries.iter().map(|e| e.2.as_ref().len() + 64).sum::<usize>() + 64));
+    let mut w =
+        Encoder(Vec::with_capacity(entries.iter().map(|e| e.2.as_ref().len() + 64).sum::<usize>() + 64));
     w.0.extend_from_slice(MAGIC);
     w.u64(key);
     w.i64(scanned_ns);

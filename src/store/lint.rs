@@ -144,7 +144,7 @@ impl Shown {
     }
 
     /// A file's warnings, for its cache entry.
-    pub fn encode(all: &[Shown], w: &mut crate::codec::binary::W) {
+    pub fn encode(all: &[Shown], w: &mut crate::codec::binary::Encoder) {
         w.u64(all.len() as u64);
         for s in all {
             w.u64(s.breaks as u64);
@@ -156,7 +156,7 @@ impl Shown {
     }
 
     /// A file's warnings from its cache entry; `None` if not whole.
-    pub fn decode(r: &mut crate::codec::binary::R<'_>) -> Option<Vec<Shown>> {
+    pub fn decode(r: &mut crate::codec::binary::Decoder<'_>) -> Option<Vec<Shown>> {
         let n = r.count()?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
@@ -254,13 +254,13 @@ mod tests {
         let t = "# top note\nsummary: Bed 4 #2 taken\nlocation: 12\n";
         let all: Vec<Shown> = lint(t).into_iter().map(|w| Shown::of(t, w)).collect();
         assert_eq!(all.len(), 3);
-        let mut w = crate::codec::binary::W(Vec::new());
+        let mut w = crate::codec::binary::Encoder(Vec::new());
         Shown::encode(&all, &mut w);
-        let mut r = crate::codec::binary::R { b: &w.0, at: 0 };
+        let mut r = crate::codec::binary::Decoder { b: &w.0, at: 0 };
         assert_eq!(Shown::decode(&mut r), Some(all));
         assert_eq!(r.at, w.0.len());
         for cut in 0..w.0.len() {
-            let mut r = crate::codec::binary::R { b: &w.0[..cut], at: 0 };
+            let mut r = crate::codec::binary::Decoder { b: &w.0[..cut], at: 0 };
             assert_eq!(Shown::decode(&mut r), None, "cut at {cut}");
         }
     }

@@ -142,14 +142,14 @@ fn entry_parts(b: &[u8], want: bool) -> Option<(Option<Vec<Shown>>, &[u8])> {
     match *b.first()? {
         IN_FORM => Some((None, &b[1..])),
         NOT_IN_FORM => {
-            let mut r = crate::codec::binary::R { b, at: 1 };
+            let mut r = crate::codec::binary::Decoder { b, at: 1 };
             let len = r.count()?;
             let kept = b.get(r.at..r.at.checked_add(len)?)?;
             let record = &b[r.at + len..];
             if !want {
                 return Some((Some(Vec::new()), record));
             }
-            let mut r = crate::codec::binary::R { b: kept, at: 0 };
+            let mut r = crate::codec::binary::Decoder { b: kept, at: 0 };
             let warnings = Shown::decode(&mut r)?;
             (r.at == kept.len()).then_some((Some(warnings), record))
         }
@@ -485,12 +485,12 @@ impl Store {
                     self.read_listed(folder.as_ref(), &path).map(|l| {
                         let (incident, stat, warnings) = self.note_unformed(&path, l, true);
                         let start = fresh.len();
-                        let mut w = crate::codec::binary::W(std::mem::take(&mut fresh));
+                        let mut w = crate::codec::binary::Encoder(std::mem::take(&mut fresh));
                         match warnings {
                             None => w.0.push(IN_FORM),
                             Some(warnings) => {
                                 w.0.push(NOT_IN_FORM);
-                                let mut kept = crate::codec::binary::W(Vec::new());
+                                let mut kept = crate::codec::binary::Encoder(Vec::new());
                                 Shown::encode(&warnings, &mut kept);
                                 w.u64(kept.0.len() as u64);
                                 w.0.extend_from_slice(&kept.0);

@@ -4,8 +4,8 @@ use super::*;
 
 fn parsed<T>(
     n: &Node<'_>,
-    at: &At<'_>,
-    cx: &mut Cx<'_>,
+    at: &FieldPath<'_>,
+    cx: &mut ReadCx<'_>,
     f: impl FnOnce(&str) -> Result<T, String>,
 ) -> Option<T> {
     let Some(s) = n.text() else {
@@ -20,12 +20,12 @@ fn parsed<T>(
 /// category in capitals, was not given lsms's form of it).
 fn as_read(
     text: Cow<'_, str>,
-    cx: &mut Cx<'_>,
-    read: fn(&Node<'_>, &At<'_>, &mut Cx<'_>) -> Option<String>,
+    cx: &mut ReadCx<'_>,
+    read: fn(&Node<'_>, &FieldPath<'_>, &mut ReadCx<'_>) -> Option<String>,
 ) -> Option<String> {
     let before = cx.problems.len();
     let n = Node::Str(text);
-    let v = read(&n, &At::TOP, cx)?;
+    let v = read(&n, &FieldPath::TOP, cx)?;
     (cx.problems.len() == before && n.as_str() == Some(v.as_str())).then_some(v)
 }
 
@@ -44,9 +44,9 @@ fn owned_cell<'a>(s: String) -> Cell<'a> {
 macro_rules! string_kind {
     ($name:ident, check: $check:expr $(, top: $top:path, lex_top: $lex_top:path)?) => {
         impl Codec for $name {
-            fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<String> {
+            fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<String> {
                 let vocab = cx.vocab;
-                let check: fn(&Vocab, &At<'_>, &str) -> Result<String, String> = $check;
+                let check: fn(&Vocab, &FieldPath<'_>, &str) -> Result<String, String> = $check;
                 parsed(n, at, cx, |s| check(vocab, at, s))
             }
             fn flow(v: &String, out: &mut String) {
@@ -55,7 +55,7 @@ macro_rules! string_kind {
             fn is_blank(v: &String) -> bool {
                 v.trim().is_empty()
             }
-            fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+            fn lex<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(String, &'s str)> {
                 let (text, rest) = lex::string(s)?;
                 as_read(text, cx, Self::read).map(|v| (v, rest))
             }
@@ -63,15 +63,15 @@ macro_rules! string_kind {
                 fn top(key: &str, v: &String, out: &mut String) {
                     $top(key, v, out);
                 }
-                fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(String, &'s str)> {
+                fn lex_top<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(String, &'s str)> {
                     let (text, rest) = $lex_top(s)?;
                     as_read(text, cx, Self::read).map(|v| (v, rest))
                 }
             )?
-            fn encode(v: &String, w: &mut W) {
+            fn encode(v: &String, w: &mut Encoder) {
                 w.str(v);
             }
-            fn decode(r: &mut R<'_>) -> Option<String> {
+            fn decode(r: &mut Decoder<'_>) -> Option<String> {
                 r.string()
             }
             fn cell(v: &String) -> Cell<'_> {
@@ -85,7 +85,7 @@ macro_rules! string_kind {
 string_kind!(Line, check: |_, at, s| one_line(at, s));
 
 /// One line of text, or why not.
-fn one_line(at: &At<'_>, s: &str) -> Result<String, String> {
+fn one_line(at: &FieldPath<'_>, s: &str) -> Result<String, String> {
     if crate::model::text::is_one_line(s) {
         Ok(s.to_string())
     } else {
@@ -123,20 +123,20 @@ fn literal_top(key: &str, v: &str, out: &mut String) {
 
 /// A word of a closed vocabulary.
 impl<E: Word + fmt::Debug> Codec for Of<E> {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<E> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<E> {
         parsed(n, at, cx, E::parse_word)
     }
     fn flow(v: &E, out: &mut String) {
         out.push_str(v.word());
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(E, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(E, &'s str)> {
         let (t, rest) = lex::token(s);
         E::parse_word(t).ok().filter(|v| v.word() == t).map(|v| (v, rest))
     }
-    fn encode(v: &E, w: &mut W) {
+    fn encode(v: &E, w: &mut Encoder) {
         w.0.push(E::ALL.iter().position(|x| x == v).map_or(0, |i| i as u8));
     }
-    fn decode(r: &mut R<'_>) -> Option<E> {
+    fn decode(r: &mut Decoder<'_>) -> Option<E> {
         E::ALL.get(usize::from(r.byte()?)).copied()
     }
     fn cell(v: &E) -> Cell<'_> {
@@ -145,7 +145,7 @@ impl<E: Word + fmt::Debug> Codec for Of<E> {
 }
 
 impl Codec for Answer {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Tri> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Tri> {
         match n {
             Node::Scalar(Value::Bool(true)) => Some(Tri::Yes),
             Node::Scalar(Value::Bool(false)) => Some(Tri::No),
@@ -155,14 +155,14 @@ impl Codec for Answer {
     fn flow(v: &Tri, out: &mut String) {
         out.push_str(&scalar(v.as_str()));
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Tri, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Tri, &'s str)> {
         let (t, rest) = lex::string(s)?;
         Tri::parse(&t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
     }
-    fn encode(v: &Tri, w: &mut W) {
+    fn encode(v: &Tri, w: &mut Encoder) {
         <Of<Tri>>::encode(v, w);
     }
-    fn decode(r: &mut R<'_>) -> Option<Tri> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Tri> {
         <Of<Tri>>::decode(r)
     }
     fn cell(v: &Tri) -> Cell<'_> {
@@ -171,20 +171,20 @@ impl Codec for Answer {
 }
 
 impl Codec for IdKind {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Id> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Id> {
         parsed(n, at, cx, Id::parse)
     }
     fn flow(v: &Id, out: &mut String) {
         out.push_str(v.as_str());
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Id, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Id, &'s str)> {
         let (t, rest) = lex::token(s);
         Id::parse(t).ok().filter(|v| v.as_str() == t).map(|v| (v, rest))
     }
-    fn encode(v: &Id, w: &mut W) {
+    fn encode(v: &Id, w: &mut Encoder) {
         w.str(v.as_str());
     }
-    fn decode(r: &mut R<'_>) -> Option<Id> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Id> {
         Id::parse(r.str()?).ok()
     }
     fn cell(v: &Id) -> Cell<'_> {
@@ -193,21 +193,21 @@ impl Codec for IdKind {
 }
 
 impl Codec for UuidKind {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Uuid> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Uuid> {
         parsed(n, at, cx, |s| Uuid::parse_str(s.trim()).map_err(|_| format!("'{s}' is not a UUID")))
     }
     fn flow(v: &Uuid, out: &mut String) {
         out.push_str(v.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Uuid, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Uuid, &'s str)> {
         let (t, rest) = lex::token(s);
         let lower = t.len() == 36 && !t.bytes().any(|b| b.is_ascii_uppercase());
         lower.then(|| Uuid::try_parse(t).ok()).flatten().map(|v| (v, rest))
     }
-    fn encode(v: &Uuid, w: &mut W) {
+    fn encode(v: &Uuid, w: &mut Encoder) {
         w.0.extend_from_slice(v.as_bytes());
     }
-    fn decode(r: &mut R<'_>) -> Option<Uuid> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Uuid> {
         let u = Uuid::from_slice(r.b.get(r.at..r.at.checked_add(16)?)?).ok()?;
         r.at += 16;
         Some(u)
@@ -218,19 +218,19 @@ impl Codec for UuidKind {
 }
 
 impl Codec for Time {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Stamp> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Stamp> {
         parsed(n, at, cx, parse_stored)
     }
     fn flow(v: &Stamp, out: &mut String) {
         crate::model::time::push_rfc3339(out, v);
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Stamp, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Stamp, &'s str)> {
         lex::stamp(s)
     }
-    fn encode(v: &Stamp, w: &mut W) {
+    fn encode(v: &Stamp, w: &mut Encoder) {
         w.stamp(v);
     }
-    fn decode(r: &mut R<'_>) -> Option<Stamp> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Stamp> {
         r.stamp()
     }
     fn cell(v: &Stamp) -> Cell<'_> {
@@ -239,20 +239,20 @@ impl Codec for Time {
 }
 
 impl Codec for Date {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<NaiveDate> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<NaiveDate> {
         parsed(n, at, cx, parse_stored_date)
     }
     fn flow(v: &NaiveDate, out: &mut String) {
         use fmt::Write;
         let _ = write!(out, "{v}");
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(NaiveDate, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(NaiveDate, &'s str)> {
         lex::date(s)
     }
-    fn encode(v: &NaiveDate, w: &mut W) {
+    fn encode(v: &NaiveDate, w: &mut Encoder) {
         w.i64(i64::from(chrono::Datelike::num_days_from_ce(v)));
     }
-    fn decode(r: &mut R<'_>) -> Option<NaiveDate> {
+    fn decode(r: &mut Decoder<'_>) -> Option<NaiveDate> {
         NaiveDate::from_num_days_from_ce_opt(i32::try_from(r.i64()?).ok()?)
     }
     fn cell(v: &NaiveDate) -> Cell<'_> {
@@ -261,20 +261,20 @@ impl Codec for Date {
 }
 
 impl Codec for Pounds {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Money> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Money> {
         parsed(n, at, cx, Money::parse_stored)
     }
     fn flow(v: &Money, out: &mut String) {
         out.push_str(&scalar(&v.to_string()));
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Money, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Money, &'s str)> {
         let (t, rest) = lex::string(s)?;
         Money::parse_stored(&t).ok().filter(|v| v.to_string() == t).map(|v| (v, rest))
     }
-    fn encode(v: &Money, w: &mut W) {
+    fn encode(v: &Money, w: &mut Encoder) {
         w.u64(v.0);
     }
-    fn decode(r: &mut R<'_>) -> Option<Money> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Money> {
         Some(Money(r.u64()?))
     }
     fn default() -> Option<Money> {
@@ -286,7 +286,7 @@ impl Codec for Pounds {
 }
 
 impl Codec for Flag {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<bool> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<bool> {
         match n {
             Node::Scalar(Value::Bool(b)) => Some(*b),
             Node::Str(s) if matches!(s.as_ref(), "true" | "yes") => Some(true),
@@ -300,7 +300,7 @@ impl Codec for Flag {
     fn flow(v: &bool, out: &mut String) {
         out.push_str(if *v { "true" } else { "false" });
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(bool, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(bool, &'s str)> {
         match lex::token(s) {
             ("true", rest) => Some((true, rest)),
             ("false", rest) => Some((false, rest)),
@@ -311,10 +311,10 @@ impl Codec for Flag {
     fn default() -> Option<bool> {
         Some(false)
     }
-    fn encode(v: &bool, w: &mut W) {
+    fn encode(v: &bool, w: &mut Encoder) {
         w.0.push(u8::from(*v));
     }
-    fn decode(r: &mut R<'_>) -> Option<bool> {
+    fn decode(r: &mut Decoder<'_>) -> Option<bool> {
         match r.byte()? {
             0 => Some(false),
             1 => Some(true),
@@ -327,7 +327,7 @@ impl Codec for Flag {
 }
 
 impl Codec for Bytes {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<u64> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<u64> {
         match n {
             Node::Scalar(Value::Number(x)) if x.as_u64().is_some() => x.as_u64(),
             _ => {
@@ -340,16 +340,16 @@ impl Codec for Bytes {
         use fmt::Write;
         let _ = write!(out, "{v}");
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(u64, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(u64, &'s str)> {
         let (t, rest) = lex::token(s);
         let digits =
             !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && (t == "0" || !t.starts_with('0'));
         digits.then(|| t.parse().ok()).flatten().map(|v| (v, rest))
     }
-    fn encode(v: &u64, w: &mut W) {
+    fn encode(v: &u64, w: &mut Encoder) {
         w.u64(*v);
     }
-    fn decode(r: &mut R<'_>) -> Option<u64> {
+    fn decode(r: &mut Decoder<'_>) -> Option<u64> {
         r.u64()
     }
     fn cell(v: &u64) -> Cell<'_> {
@@ -359,7 +359,7 @@ impl Codec for Bytes {
 
 impl<T: Stored> Codec for Nested<T> {
     const BLOCK: bool = true;
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<T> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<T> {
         if !matches!(n, Node::Map(_)) {
             cx.bad(at, format!("`{at}` should be a mapping of keys to values"));
             return None;
@@ -371,14 +371,14 @@ impl<T: Stored> Codec for Nested<T> {
         v.flow_fields(out);
         out.push_str(" }");
     }
-    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(T, &'s str)> {
+    fn lex<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(T, &'s str)> {
         let (v, rest) = T::lex_flow(s.strip_prefix("{ ")?, cx)?;
         Some((v, rest.strip_prefix(" }")?))
     }
-    fn encode(v: &T, w: &mut W) {
+    fn encode(v: &T, w: &mut Encoder) {
         v.encode_fields(w);
     }
-    fn decode(r: &mut R<'_>) -> Option<T> {
+    fn decode(r: &mut Decoder<'_>) -> Option<T> {
         T::decode_fields(r, false)
     }
     fn cell(_: &T) -> Cell<'_> {
@@ -439,7 +439,7 @@ impl<T: Stored> Codec for Nested<T> {
 }
 
 impl Codec for Refs {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self::T> {
         let Node::Map(pairs) = n else {
             cx.bad(
                 at,
@@ -454,7 +454,7 @@ impl Codec for Refs {
                 cx.bad(at, format!("`{at}` has a key that is not a system's name"));
                 continue;
             };
-            let key_at = At { parent: Some(at), key: &system, index: None };
+            let key_at = FieldPath { parent: Some(at), key: &system, index: None };
             if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
                 cx.bad(&key_at, format!("`{key_at}` is empty"));
                 continue;
@@ -485,7 +485,7 @@ impl Codec for Refs {
     }
     /// The pairs lexed, then read by `read` (its rules in one place) and
     /// kept where read as written.
-    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+    fn lex<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Self::T, &'s str)> {
         let mut s = s.strip_prefix("{ ")?;
         let mut pairs = Vec::new();
         let rest = loop {
@@ -503,7 +503,7 @@ impl Codec for Refs {
         };
         let before = cx.problems.len();
         let n = Node::Map(pairs);
-        let v = Self::read(&n, &At::TOP, cx)?;
+        let v = Self::read(&n, &FieldPath::TOP, cx)?;
         let Node::Map(pairs) = &n else { return None };
         let same = pairs.len() == v.len()
             && pairs
@@ -512,14 +512,14 @@ impl Codec for Refs {
                 .all(|((k, x), (kv, xv))| k.as_str() == Some(kv) && x.as_str() == Some(xv));
         (cx.problems.len() == before && same).then_some((v, rest))
     }
-    fn encode(v: &Self::T, w: &mut W) {
+    fn encode(v: &Self::T, w: &mut Encoder) {
         w.u64(v.len() as u64);
         for (k, r) in v {
             w.str(k);
             w.str(r);
         }
     }
-    fn decode(r: &mut R<'_>) -> Option<Self::T> {
+    fn decode(r: &mut Decoder<'_>) -> Option<Self::T> {
         (0..r.count()?).map(|_| Some((r.string()?, r.string()?))).collect()
     }
     fn default() -> Option<Self::T> {
@@ -537,7 +537,7 @@ impl Codec for Refs {
 }
 
 impl Codec for SchemaKind {
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T> {
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self::T> {
         match n {
             Node::Scalar(Value::Number(x)) if x.as_u64() == Some(1) => Some(crate::model::incident::Schema1),
             other => {
@@ -553,14 +553,14 @@ impl Codec for SchemaKind {
     fn flow(_: &Self::T, out: &mut String) {
         out.push('1');
     }
-    fn lex<'s>(s: &'s str, _: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+    fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Self::T, &'s str)> {
         match lex::token(s) {
             ("1", rest) => Some((crate::model::incident::Schema1, rest)),
             _ => None,
         }
     }
-    fn encode(_: &Self::T, _: &mut W) {}
-    fn decode(_: &mut R<'_>) -> Option<Self::T> {
+    fn encode(_: &Self::T, _: &mut Encoder) {}
+    fn decode(_: &mut Decoder<'_>) -> Option<Self::T> {
         Some(crate::model::incident::Schema1)
     }
     fn cell(_: &Self::T) -> Cell<'_> {

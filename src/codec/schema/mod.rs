@@ -17,7 +17,7 @@ mod visitors;
 pub use slots::*;
 pub use visitors::*;
 
-use super::binary::{R, W};
+use super::binary::{Decoder, Encoder};
 use super::cell::{Cell, join};
 use super::lex;
 use super::node::Node;
@@ -38,25 +38,25 @@ use uuid::Uuid;
 /// Where a field is, for a problem's name (`people[1].party`): built only
 /// when something is wrong.
 #[derive(Clone, Copy)]
-pub struct At<'p> {
-    pub parent: Option<&'p At<'p>>,
+pub struct FieldPath<'p> {
+    pub parent: Option<&'p FieldPath<'p>>,
     pub key: &'p str,
     pub index: Option<usize>,
 }
 
-impl<'p> At<'p> {
-    pub const TOP: At<'static> = At { parent: None, key: "", index: None };
+impl<'p> FieldPath<'p> {
+    pub const TOP: FieldPath<'static> = FieldPath { parent: None, key: "", index: None };
 
-    pub fn key(&'p self, key: &'p str) -> At<'p> {
-        At { parent: (!self.key.is_empty()).then_some(self), key, index: None }
+    pub fn key(&'p self, key: &'p str) -> FieldPath<'p> {
+        FieldPath { parent: (!self.key.is_empty()).then_some(self), key, index: None }
     }
 
-    pub fn item(&self, i: usize) -> At<'p> {
-        At { index: Some(i), ..*self }
+    pub fn item(&self, i: usize) -> FieldPath<'p> {
+        FieldPath { index: Some(i), ..*self }
     }
 }
 
-impl fmt::Display for At<'_> {
+impl fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(p) = self.parent {
             write!(f, "{p}.")?;
@@ -71,13 +71,13 @@ impl fmt::Display for At<'_> {
 
 /// What reading a record needs beside the text: the store's words, and a
 /// place for every problem found.
-pub struct Cx<'v> {
+pub struct ReadCx<'v> {
     pub vocab: &'v Vocab,
     pub problems: Vec<Problem>,
 }
 
-impl Cx<'_> {
-    pub fn bad(&mut self, at: &At<'_>, message: impl Into<String>) {
+impl ReadCx<'_> {
+    pub fn bad(&mut self, at: &FieldPath<'_>, message: impl Into<String>) {
         self.problems.push(Problem { field: at.to_string(), message: message.into() });
     }
 }
@@ -97,7 +97,7 @@ pub trait Codec: Kind {
     /// as a flow list on the key's line.
     const BLOCK: bool = false;
     /// Reads a present, non-null value.
-    fn read(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self::T>;
+    fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self::T>;
     /// The value in flow style: after `key: ` or inside `{ }`.
     fn flow(v: &Self::T, out: &mut String);
     /// `key: value` at the top of the file.
@@ -111,15 +111,15 @@ pub trait Codec: Kind {
     /// writes it, and gives what follows it (`codec::lex`). `None` for
     /// anything else, or a value `read` refuses: the file is then read the
     /// general way, which names every problem.
-    fn lex<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)>;
+    fn lex<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Self::T, &'s str)>;
     /// After `key:` at the top of a file: a value written exactly as `top`
     /// writes it, with its line end.
-    fn lex_top<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self::T, &'s str)> {
+    fn lex_top<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Self::T, &'s str)> {
         let (v, rest) = Self::lex(s.strip_prefix(' ')?, cx)?;
         Some((v, rest.strip_prefix('\n')?))
     }
-    fn encode(v: &Self::T, w: &mut W);
-    fn decode(r: &mut R<'_>) -> Option<Self::T>;
+    fn encode(v: &Self::T, w: &mut Encoder);
+    fn decode(r: &mut Decoder<'_>) -> Option<Self::T>;
     /// The value of an absent `Dflt` field (`None`: it may not be absent).
     fn default() -> Option<Self::T> {
         None
@@ -172,8 +172,8 @@ pub type JsonRow = serde_json::Map<String, Json>;
 pub trait Extras: Sized + Default {
     fn read(n: &Node<'_>, known: &'static [&'static str]) -> Self;
     fn flow(&self, out: &mut String);
-    fn encode(&self, w: &mut W);
-    fn decode(r: &mut R<'_>, known: &'static [&'static str]) -> Option<Self>;
+    fn encode(&self, w: &mut Encoder);
+    fn decode(r: &mut Decoder<'_>, known: &'static [&'static str]) -> Option<Self>;
 }
 
 impl Extras for Mapping {
@@ -191,10 +191,10 @@ impl Extras for Mapping {
             out.push_str(&flow_value(v));
         }
     }
-    fn encode(&self, w: &mut W) {
+    fn encode(&self, w: &mut Encoder) {
         w.extra(self);
     }
-    fn decode(r: &mut R<'_>, _: &'static [&'static str]) -> Option<Mapping> {
+    fn decode(r: &mut Decoder<'_>, _: &'static [&'static str]) -> Option<Mapping> {
         r.extra()
     }
 }
@@ -220,7 +220,7 @@ impl Extras for Vec<crate::model::incident::Extra> {
     }
     /// Written by the file writer, each in its place.
     fn flow(&self, _: &mut String) {}
-    fn encode(&self, w: &mut W) {
+    fn encode(&self, w: &mut Encoder) {
         let known = crate::model::incident::KEYS;
         w.u64(self.len() as u64);
         for x in self {
@@ -236,7 +236,10 @@ impl Extras for Vec<crate::model::incident::Extra> {
             }
         }
     }
-    fn decode(r: &mut R<'_>, known: &'static [&'static str]) -> Option<Vec<crate::model::incident::Extra>> {
+    fn decode(
+        r: &mut Decoder<'_>,
+        known: &'static [&'static str],
+    ) -> Option<Vec<crate::model::incident::Extra>> {
         (0..r.count()?)
             .map(|_| {
                 let after = match r.byte()? {

@@ -10,8 +10,8 @@ pub trait SlotCodec: Slot {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
-        at: &At<'_>,
-        cx: &mut Cx<'_>,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Self::Of<C::T>>;
     fn top<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
     fn flow<C: Codec>(key: &str, v: &Self::Of<C::T>, out: &mut String);
@@ -22,12 +22,12 @@ pub trait SlotCodec: Slot {
         s: &mut &str,
         key: &str,
         first: &mut bool,
-        cx: &mut Cx<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Self::Of<C::T>>;
     /// The field at the top of a file in lsms's own form.
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Self::Of<C::T>>;
-    fn encode<C: Codec>(v: &Self::Of<C::T>, w: &mut W);
-    fn decode<C: Codec>(r: &mut R<'_>, brief: bool) -> Option<Self::Of<C::T>>;
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<Self::Of<C::T>>;
+    fn encode<C: Codec>(v: &Self::Of<C::T>, w: &mut Encoder);
+    fn decode<C: Codec>(r: &mut Decoder<'_>, brief: bool) -> Option<Self::Of<C::T>>;
     fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
         C::columns(key, pass, personal, out);
     }
@@ -154,7 +154,7 @@ fn lexed_list<T>(v: Option<Vec<T>>) -> Option<Vec<T>> {
 }
 
 /// `[a, b]` as `flow_items` writes it.
-fn lex_items<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>, &'s str)> {
+fn lex_items<'s, C: Codec>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Vec<C::T>, &'s str)> {
     let mut s = s.strip_prefix('[')?;
     let mut out = Vec::new();
     loop {
@@ -168,7 +168,7 @@ fn lex_items<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>, &'
 }
 
 /// A list at the top of a file, as `List::top` writes it.
-fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>, &'s str)> {
+fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Vec<C::T>, &'s str)> {
     if !C::BLOCK {
         let (v, rest) = lex_items::<C>(s.strip_prefix(' ')?, cx)?;
         return Some((v, rest.strip_prefix('\n')?));
@@ -188,8 +188,8 @@ fn lex_list_top<'s, C: Codec>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Vec<C::T>,
 fn read_list<C: Codec>(
     map: &mut Fields<'_, '_>,
     key: &str,
-    at: &At<'_>,
-    cx: &mut Cx<'_>,
+    at: &FieldPath<'_>,
+    cx: &mut ReadCx<'_>,
     distinct: bool,
 ) -> Option<Vec<C::T>> {
     let at = at.key(key);
@@ -220,7 +220,12 @@ fn read_list<C: Codec>(
 }
 
 impl SlotCodec for Req {
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
+    ) -> Option<C::T> {
         let at = at.key(key);
         match present(map, key) {
             None => {
@@ -241,16 +246,16 @@ impl SlotCodec for Req {
         pair(key, out);
         C::flow(v, out);
     }
-    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut ReadCx<'_>) -> Option<C::T> {
         flow_field(s, key, first, |t| C::lex(t, cx))?.filter(|v| !C::is_blank(v))
     }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<C::T> {
         top_field(s, key, |t| C::lex_top(t, cx))?.filter(|v| !C::is_blank(v))
     }
-    fn encode<C: Codec>(v: &C::T, w: &mut W) {
+    fn encode<C: Codec>(v: &C::T, w: &mut Encoder) {
         C::encode(v, w);
     }
-    fn decode<C: Codec>(r: &mut R<'_>, _: bool) -> Option<C::T> {
+    fn decode<C: Codec>(r: &mut Decoder<'_>, _: bool) -> Option<C::T> {
         C::decode(r)
     }
     fn cells<'a, C: Codec>(v: Option<&'a C::T>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>) {
@@ -265,8 +270,8 @@ impl SlotCodec for Opt {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
-        at: &At<'_>,
-        cx: &mut Cx<'_>,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Option<C::T>> {
         match present(map, key) {
             None => Some(None),
@@ -287,20 +292,20 @@ impl SlotCodec for Opt {
         s: &mut &str,
         key: &str,
         first: &mut bool,
-        cx: &mut Cx<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Option<C::T>> {
         flow_field(s, key, first, |t| C::lex(t, cx))
     }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Option<C::T>> {
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<Option<C::T>> {
         top_field(s, key, |t| C::lex_top(t, cx))
     }
-    fn encode<C: Codec>(v: &Option<C::T>, w: &mut W) {
+    fn encode<C: Codec>(v: &Option<C::T>, w: &mut Encoder) {
         w.0.push(u8::from(v.is_some()));
         if let Some(v) = v {
             C::encode(v, w);
         }
     }
-    fn decode<C: Codec>(r: &mut R<'_>, _: bool) -> Option<Option<C::T>> {
+    fn decode<C: Codec>(r: &mut Decoder<'_>, _: bool) -> Option<Option<C::T>> {
         match r.byte()? {
             0 => Some(None),
             1 => Some(Some(C::decode(r)?)),
@@ -316,7 +321,12 @@ impl SlotCodec for Opt {
 }
 
 impl SlotCodec for Dflt {
-    fn read<C: Codec>(map: &mut Fields<'_, '_>, key: &str, at: &At<'_>, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn read<C: Codec>(
+        map: &mut Fields<'_, '_>,
+        key: &str,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
+    ) -> Option<C::T> {
         match present(map, key) {
             None => C::default(),
             Some(v) => C::read(v, &at.key(key), cx),
@@ -332,16 +342,16 @@ impl SlotCodec for Dflt {
             Req::flow::<C>(key, v, out);
         }
     }
-    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut ReadCx<'_>) -> Option<C::T> {
         lexed_dflt::<C>(flow_field(s, key, first, |t| C::lex(t, cx))?)
     }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<C::T> {
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<C::T> {
         lexed_dflt::<C>(top_field(s, key, |t| C::lex_top(t, cx))?)
     }
-    fn encode<C: Codec>(v: &C::T, w: &mut W) {
+    fn encode<C: Codec>(v: &C::T, w: &mut Encoder) {
         C::encode(v, w);
     }
-    fn decode<C: Codec>(r: &mut R<'_>, _: bool) -> Option<C::T> {
+    fn decode<C: Codec>(r: &mut Decoder<'_>, _: bool) -> Option<C::T> {
         C::decode(r)
     }
     fn cells<'a, C: Codec>(v: Option<&'a C::T>, pass: Pass, personal: bool, out: &mut Vec<Cell<'a>>) {
@@ -356,8 +366,8 @@ impl<const DISTINCT: bool> SlotCodec for List<DISTINCT> {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
-        at: &At<'_>,
-        cx: &mut Cx<'_>,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Vec<C::T>> {
         read_list::<C>(map, key, at, cx, DISTINCT)
     }
@@ -385,17 +395,22 @@ impl<const DISTINCT: bool> SlotCodec for List<DISTINCT> {
             flow_items::<C>(vs, out);
         }
     }
-    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn lex_flow<C: Codec>(
+        s: &mut &str,
+        key: &str,
+        first: &mut bool,
+        cx: &mut ReadCx<'_>,
+    ) -> Option<Vec<C::T>> {
         lexed_list(flow_field(s, key, first, |t| lex_items::<C>(t, cx))?).filter(|v| !DISTINCT || distinct(v))
     }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<Vec<C::T>> {
         lexed_list(top_field(s, key, |t| lex_list_top::<C>(t, cx))?).filter(|v| !DISTINCT || distinct(v))
     }
-    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
+    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut Encoder) {
         w.u64(vs.len() as u64);
         vs.iter().for_each(|v| C::encode(v, w));
     }
-    fn decode<C: Codec>(r: &mut R<'_>, _: bool) -> Option<Vec<C::T>> {
+    fn decode<C: Codec>(r: &mut Decoder<'_>, _: bool) -> Option<Vec<C::T>> {
         (0..r.count()?).map(|_| C::decode(r)).collect()
     }
     fn columns<C: Codec>(key: &str, pass: Pass, personal: bool, out: &mut Vec<String>) {
@@ -427,8 +442,8 @@ impl SlotCodec for Log {
     fn read<C: Codec>(
         map: &mut Fields<'_, '_>,
         key: &str,
-        at: &At<'_>,
-        cx: &mut Cx<'_>,
+        at: &FieldPath<'_>,
+        cx: &mut ReadCx<'_>,
     ) -> Option<Vec<C::T>> {
         <List>::read::<C>(map, key, at, cx)
     }
@@ -438,26 +453,31 @@ impl SlotCodec for Log {
     fn flow<C: Codec>(key: &str, vs: &Vec<C::T>, out: &mut String) {
         <List>::flow::<C>(key, vs, out);
     }
-    fn lex_flow<C: Codec>(s: &mut &str, key: &str, first: &mut bool, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn lex_flow<C: Codec>(
+        s: &mut &str,
+        key: &str,
+        first: &mut bool,
+        cx: &mut ReadCx<'_>,
+    ) -> Option<Vec<C::T>> {
         <List>::lex_flow::<C>(s, key, first, cx)
     }
-    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut Cx<'_>) -> Option<Vec<C::T>> {
+    fn lex_top<C: Codec>(s: &mut &str, key: &str, cx: &mut ReadCx<'_>) -> Option<Vec<C::T>> {
         <List>::lex_top::<C>(s, key, cx)
     }
-    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut W) {
-        let mut inner = W(Vec::with_capacity(64 * vs.len()));
+    fn encode<C: Codec>(vs: &Vec<C::T>, w: &mut Encoder) {
+        let mut inner = Encoder(Vec::with_capacity(64 * vs.len()));
         <List>::encode::<C>(vs, &mut inner);
         w.u64(inner.0.len() as u64);
         w.0.extend_from_slice(&inner.0);
     }
-    fn decode<C: Codec>(r: &mut R<'_>, brief: bool) -> Option<Vec<C::T>> {
+    fn decode<C: Codec>(r: &mut Decoder<'_>, brief: bool) -> Option<Vec<C::T>> {
         let len = r.count()?;
         let end = r.at.checked_add(len)?;
         let body = r.b.get(..end)?;
         let out = if brief {
             Vec::new()
         } else {
-            let mut inner = R { b: body, at: r.at };
+            let mut inner = Decoder { b: body, at: r.at };
             let out = <List>::decode::<C>(&mut inner, false)?;
             (inner.at == end).then_some(out)?
         };

@@ -14,18 +14,18 @@ use crate::model::schema::{
 pub trait Stored: Record {
     /// Reads a mapping, naming every problem (each field's own, a slip
     /// of the hand-written mapping no one field can see).
-    fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self>;
+    fn read_fields(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self>;
     /// The fields of a flow mapping in lsms's own form, from after its
     /// `{ `; gives what follows the last (`codec::lex`).
-    fn lex_flow<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self, &'s str)>;
+    fn lex_flow<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Self, &'s str)>;
     /// A whole file in lsms's own form (`codec::lex`).
-    fn lex_top(s: &str, cx: &mut Cx<'_>) -> Option<Self>;
+    fn lex_top(s: &str, cx: &mut ReadCx<'_>) -> Option<Self>;
     /// Each field as the top of a file writes it, calling `after` with each
     /// key (where keys of one's own that followed it go).
     fn write_fields(&self, out: &mut String, after: &mut dyn FnMut(&'static str, &mut String));
     fn flow_fields(&self, out: &mut String);
-    fn encode_fields(&self, w: &mut W);
-    fn decode_fields(r: &mut R<'_>, brief: bool) -> Option<Self>;
+    fn encode_fields(&self, w: &mut Encoder);
+    fn decode_fields(r: &mut Decoder<'_>, brief: bool) -> Option<Self>;
     fn columns(prefix: &str, pass: Pass, out: &mut Vec<String>);
     fn cells<'a>(v: Option<&'a Self>, pass: Pass, out: &mut Vec<Cell<'a>>);
     fn json_fields(&self, with_personal: bool, out: &mut JsonRow);
@@ -35,8 +35,8 @@ pub trait Stored: Record {
 pub struct NodeRead<'n, 'a, 'p, 'c, 'v> {
     map: Fields<'n, 'a>,
     node: &'n Node<'a>,
-    at: &'p At<'p>,
-    cx: &'c mut Cx<'v>,
+    at: &'p FieldPath<'p>,
+    cx: &'c mut ReadCx<'v>,
 }
 
 impl<S: SlotCodec, K: Codec> BuildField<S, K> for NodeRead<'_, '_, '_, '_, '_> {
@@ -54,7 +54,7 @@ impl<E: Extras> BuildExtra<E> for NodeRead<'_, '_, '_, '_, '_> {
 /// Reads a whole file in lsms's own form, in one pass.
 pub struct LexTop<'s, 'c, 'v> {
     s: &'s str,
-    cx: &'c mut Cx<'v>,
+    cx: &'c mut ReadCx<'v>,
     /// A bit for each field that took text (by its place).
     present: u64,
     failed: bool,
@@ -86,7 +86,7 @@ impl<E: Default> BuildExtra<E> for LexTop<'_, '_, '_> {
 pub struct LexFlow<'s, 'c, 'v> {
     s: &'s str,
     first: bool,
-    cx: &'c mut Cx<'v>,
+    cx: &'c mut ReadCx<'v>,
     present: u64,
     failed: bool,
 }
@@ -114,7 +114,7 @@ impl<E: Default> BuildExtra<E> for LexFlow<'_, '_, '_> {
 
 /// Reads a record from the cache's binary form.
 pub struct Decode<'r, 'b> {
-    r: &'r mut R<'b>,
+    r: &'r mut Decoder<'b>,
     brief: bool,
     failed: bool,
 }
@@ -173,7 +173,7 @@ impl<E: Extras> VisitExtra<E> for FlowOut<'_> {
 
 /// Writes a record in the cache's binary form.
 pub struct Encode<'w> {
-    w: &'w mut W,
+    w: &'w mut Encoder,
 }
 
 impl<S: SlotCodec, K: Codec> VisitField<'_, S, K> for Encode<'_> {
@@ -260,7 +260,7 @@ fn finished_as_lexed<T: Record>(v: T, present: u64) -> Option<T> {
 macro_rules! stored {
     ($($t:ty),+ $(,)?) => {$(
         impl Stored for $t {
-            fn read_fields(n: &Node<'_>, at: &At<'_>, cx: &mut Cx<'_>) -> Option<Self> {
+            fn read_fields(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self> {
                 let before = cx.problems.len();
                 for (key, message) in <$t>::slips(&|k| n.get(k).is_some()) {
                     let at = at.key(key);
@@ -278,13 +278,13 @@ macro_rules! stored {
                 Some(made)
             }
 
-            fn lex_flow<'s>(s: &'s str, cx: &mut Cx<'_>) -> Option<(Self, &'s str)> {
+            fn lex_flow<'s>(s: &'s str, cx: &mut ReadCx<'_>) -> Option<(Self, &'s str)> {
                 let mut v = LexFlow { s, first: true, cx, present: 0, failed: false };
                 let made = <$t as Build<_>>::build(&mut v)?;
                 Some((finished_as_lexed(made, v.present)?, v.s))
             }
 
-            fn lex_top(s: &str, cx: &mut Cx<'_>) -> Option<Self> {
+            fn lex_top(s: &str, cx: &mut ReadCx<'_>) -> Option<Self> {
                 let mut v = LexTop { s, cx, present: 0, failed: false };
                 let made = <$t as Build<_>>::build(&mut v)?;
                 if !v.s.is_empty() {
@@ -301,11 +301,11 @@ macro_rules! stored {
                 self.walk(&mut FlowOut { out });
             }
 
-            fn encode_fields(&self, w: &mut W) {
+            fn encode_fields(&self, w: &mut Encoder) {
                 self.walk(&mut Encode { w });
             }
 
-            fn decode_fields(r: &mut R<'_>, brief: bool) -> Option<Self> {
+            fn decode_fields(r: &mut Decoder<'_>, brief: bool) -> Option<Self> {
                 <$t as Build<_>>::build(&mut Decode { r, brief, failed: false })
             }
 
