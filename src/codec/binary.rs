@@ -2,8 +2,6 @@
 //! back is a few allocations, no parsing. Pure: bytes in, bytes out. Any
 //! malformed input decodes to `None`, never to a wrong record.
 
-use super::schema::Stored;
-use crate::model::incident::*;
 use crate::model::time::Stamp;
 use chrono::{DateTime, FixedOffset};
 use serde_yaml::Mapping;
@@ -100,38 +98,11 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// The record's bytes.
-#[cfg(test)]
-pub fn encode(i: &Incident) -> Vec<u8> {
-    let mut out = Vec::with_capacity(512);
-    encode_into(i, &mut out);
-    out
-}
-
-/// The record's bytes, after what `out` holds.
-pub fn encode_into(i: &Incident, out: &mut Vec<u8>) {
-    let mut w = Encoder(std::mem::take(out));
-    w.0.push(VERSION);
-    i.encode_fields(&mut w);
-    *out = w.0;
-}
-
-/// The record again, or `None` if the bytes are not a whole record. Without
-/// `history` the log is stepped over, not built, and the record comes back
-/// with an empty history (for readers that never look at it: most of a
-/// record's size is its history).
-pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
-    let mut r = Decoder { b, at: 0 };
-    if r.byte()? != VERSION {
-        return None;
-    }
-    let i = Incident::decode_fields(&mut r, !history)?;
-    (r.at == b.len()).then_some(i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::record::{decode_with, encode};
+    use crate::model::incident::*;
     use serde_yaml::Value;
 
     fn sample() -> Vec<Incident> {

@@ -8,7 +8,7 @@ pub mod binary;
 pub mod cell;
 pub mod lex;
 pub mod node;
-pub mod read;
+pub mod record;
 pub mod schema;
 pub mod yaml_write;
 

@@ -50,7 +50,7 @@ proptest! {
         let fast = fast_path(&text, &v);
         let want = inc.extra.is_empty().then_some(&inc);
         prop_assert_eq!(fast.as_ref(), want, "the one-pass reader read it otherwise:\n{}", text);
-        let cached = crate::codec::binary::decode_with(&crate::codec::binary::encode(&inc), true);
+        let cached = crate::codec::record::decode_with(&crate::codec::record::encode(&inc), true);
         prop_assert_eq!(cached.as_ref(), Some(&inc));
         prop_assert!(text.ends_with('\n') && !text.contains('\r'));
     }

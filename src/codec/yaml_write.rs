@@ -2,8 +2,6 @@
 //! final newline, one line per history entry, so that `git diff` shows the
 //! lines that changed and nothing else.
 
-use super::schema::Stored;
-use crate::model::incident::*;
 use serde_yaml::Value;
 use std::fmt::Write;
 
@@ -55,52 +53,6 @@ pub fn flow_value(v: &Value) -> String {
             if pairs.is_empty() { "{}".into() } else { format!("{{ {} }}", pairs.join(", ")) }
         }
         Value::Tagged(t) => format!("{} {}", t.tag, flow_value(&t.value)),
-    }
-}
-
-fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
-    for x in &inc.extra {
-        if x.after == anchor {
-            match &x.raw {
-                Some(raw) => out.push_str(raw),
-                None => {
-                    let _ = writeln!(out, "{}: {}", flow_value(&x.key), flow_value(&x.value));
-                }
-            }
-        }
-    }
-}
-
-impl Incident {
-    /// The file's text: the fields in their declared order, each key of
-    /// one's own after the key it followed.
-    pub fn to_yaml(&self) -> String {
-        let mut out = String::with_capacity(1024);
-        self.write_yaml(&mut out);
-        out
-    }
-
-    /// Whether `text` is exactly what lsms writes for this record (written
-    /// into a buffer each reading thread keeps, so no allocation).
-    pub fn is_written_as(&self, text: &str) -> bool {
-        thread_local! {
-            static BUF: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(4096));
-        }
-        BUF.with_borrow_mut(|buf| {
-            self.write_yaml(buf);
-            *buf == text
-        })
-    }
-
-    /// The file's text, into `out` (cleared first).
-    pub fn write_yaml(&self, out: &mut String) {
-        out.clear();
-        top_extra(out, self, None);
-        if self.extra.is_empty() {
-            self.write_fields(out, &mut |_, _| {});
-        } else {
-            self.write_fields(out, &mut |key, out| top_extra(out, self, Some(key)));
-        }
     }
 }
 

@@ -467,7 +467,7 @@ impl Store {
             let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?))).and_then(
                 |(stat, b)| {
                     let (warnings, record) = entry_parts(b, self.lint)?;
-                    let incident = crate::codec::binary::decode_with(record, history)?;
+                    let incident = crate::codec::record::decode_with(record, history)?;
                     Some((incident, stat, b, warnings))
                 },
             );
@@ -497,7 +497,7 @@ impl Store {
                             }
                         }
                         fresh = w.0;
-                        crate::codec::binary::encode_into(&incident, &mut fresh);
+                        crate::codec::record::encode_into(&incident, &mut fresh);
                         entries.push((name.as_str(), stat, Held::New(start..fresh.len())));
                         incident
                     })

@@ -1,11 +1,16 @@
-//! Reading an incident file: in lsms's own form in one pass, else any
-//! YAML through the general reader, naming every problem (each field's
-//! own, a misspelt key, what the fields say together).
+//! An incident file: read (in lsms's own form in one pass, else any YAML
+//! through the general reader, naming every problem: each field's own, a
+//! misspelt key, what the fields say together), written in the design's
+//! key order, and cached in the binary form. Each through the record's
+//! declaration (`Stored`).
 
+use super::binary::{Decoder, Encoder, VERSION};
 use super::node::Node;
 use super::schema::{Extras, FieldPath, ReadCx, Stored};
+use super::yaml_write::flow_value;
 use crate::model::incident::{Extra, Incident, KEYS, Problem, Vocab};
 use serde_yaml::{Mapping, Value};
+use std::fmt::Write;
 
 impl Incident {
     /// Takes the text of each unknown top-level key from the file it was
@@ -94,4 +99,79 @@ impl Incident {
             _ => Err(problems),
         }
     }
+}
+
+fn top_extra(out: &mut String, inc: &Incident, anchor: Option<&str>) {
+    for x in &inc.extra {
+        if x.after == anchor {
+            match &x.raw {
+                Some(raw) => out.push_str(raw),
+                None => {
+                    let _ = writeln!(out, "{}: {}", flow_value(&x.key), flow_value(&x.value));
+                }
+            }
+        }
+    }
+}
+
+impl Incident {
+    /// The file's text: the fields in their declared order, each key of
+    /// one's own after the key it followed.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::with_capacity(1024);
+        self.write_yaml(&mut out);
+        out
+    }
+
+    /// Whether `text` is exactly what lsms writes for this record (written
+    /// into a buffer each reading thread keeps, so no allocation).
+    pub fn is_written_as(&self, text: &str) -> bool {
+        thread_local! {
+            static BUF: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(4096));
+        }
+        BUF.with_borrow_mut(|buf| {
+            self.write_yaml(buf);
+            *buf == text
+        })
+    }
+
+    /// The file's text, into `out` (cleared first).
+    pub fn write_yaml(&self, out: &mut String) {
+        out.clear();
+        top_extra(out, self, None);
+        if self.extra.is_empty() {
+            self.write_fields(out, &mut |_, _| {});
+        } else {
+            self.write_fields(out, &mut |key, out| top_extra(out, self, Some(key)));
+        }
+    }
+}
+
+/// The record's bytes.
+#[cfg(test)]
+pub fn encode(i: &Incident) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    encode_into(i, &mut out);
+    out
+}
+
+/// The record's bytes, after what `out` holds.
+pub fn encode_into(i: &Incident, out: &mut Vec<u8>) {
+    let mut w = Encoder(std::mem::take(out));
+    w.0.push(VERSION);
+    i.encode_fields(&mut w);
+    *out = w.0;
+}
+
+/// The record again, or `None` if the bytes are not a whole record. Without
+/// `history` the log is stepped over, not built, and the record comes back
+/// with an empty history (for readers that never look at it: most of a
+/// record's size is its history).
+pub fn decode_with(b: &[u8], history: bool) -> Option<Incident> {
+    let mut r = Decoder { b, at: 0 };
+    if r.byte()? != VERSION {
+        return None;
+    }
+    let i = Incident::decode_fields(&mut r, !history)?;
+    (r.at == b.len()).then_some(i)
 }
