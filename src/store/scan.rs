@@ -464,13 +464,13 @@ impl Store {
         let mut dirty = cached.as_ref().is_none_or(|c| c.len() != n_files);
         let mut out = Vec::with_capacity(n_files);
         let (names, stats): (Vec<String>, Vec<Result<Option<cache::Stat>>>) = files.into_iter().unzip();
+        let mut cursor = 0;
         for (name, stat) in names.iter().zip(stats) {
             // A file the cache holds is looked at (stat) to see whether it
             // changed; one it does not is read at once.
+            let held = cached.as_ref().and_then(|c| c.seek(name, &mut cursor));
             let stat = match stat {
-                Ok(None) if cached.as_ref().is_some_and(|c| c.holds(name)) => {
-                    self.stat_listed(folder.as_ref(), dir, name)
-                }
+                Ok(None) if held.is_some() => self.stat_listed(folder.as_ref(), dir, name),
                 other => other,
             };
             let stat = match stat {
@@ -484,7 +484,7 @@ impl Store {
             // Each cache entry says whether its file is in lsms's own form,
             // with the warnings `check` gives a file that is not; then the
             // record.
-            let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?))).and_then(
+            let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get_at(held?, &stat)?))).and_then(
                 |(stat, b)| {
                     let (warnings, record) = entry_parts(b, self.lint)?;
                     let incident = crate::codec::binary::decode_with(record, history)?;
