@@ -8,6 +8,11 @@ command's time as a ratio to grep's, and each command's peak memory.
 
     python3 bench/run.py                       # 10,000 and 100,000 incidents
     python3 bench/run.py --sizes 20000 --runs 5 --keep /tmp/store
+    python3 bench/run.py --sizes 20000 --only-hand   # the hand-edited store only
+
+Then, on a second store of the same size whose files are all not in
+lsms's own form (hand edits: keys of one's own, other quoting, keys in
+another order, comment lines), a warm `check` beside grep, and a cold one.
 
 Budgets at 100,000 on the 2-core machine, warm file cache: read commands at
 or under grep (ratio <= 1.0) with lsms's cache in place, and at most twice
@@ -124,7 +129,26 @@ def record(rnd, ids, now):
     return iid, status, "\n".join(L) + "\n"
 
 
-def generate(store, n, seed=1):
+def by_hand(rnd, text):
+    """The record as a person or another tool might have written it: not in
+    lsms's own form, but read as the same incident. Each file has site and
+    location the other way round and a key of its own; a third have the
+    summary in double quotes, and a tenth a comment line (which `check`
+    warns of)."""
+    L = text.split("\n")
+    i = next(i for i, l in enumerate(L) if l.startswith("location: "))
+    L.insert(i + 1, f"ward_code: W{rnd.randint(1, 40)}")
+    L[i - 1], L[i] = L[i], L[i - 1]
+    if rnd.random() < 1 / 3:
+        j = next(j for j, l in enumerate(L) if l.startswith("summary: "))
+        L[j] = 'summary: "' + L[j][len("summary: "):] + '"'
+    if rnd.random() < 0.1:
+        j = next(j for j, l in enumerate(L) if l.startswith("summary"))
+        L.insert(j, "# checked with the ward manager")
+    return "\n".join(L)
+
+
+def generate(store, n, seed=1, hand=False):
     rnd = random.Random(seed)
     now = datetime(2026, 11, 20, tzinfo=timezone.utc)
     os.makedirs(os.path.join(store, "incidents"), exist_ok=True)
@@ -135,6 +159,8 @@ def generate(store, n, seed=1):
     ids, made, open_ids = set(), set(), []
     for _ in range(n):
         iid, status, text = record(rnd, ids, now)
+        if hand:
+            text = by_hand(rnd, text)
         if status != "closed":
             open_ids.append(iid)
         d = os.path.join(store, "incidents", iid[:4], iid[4:6])
@@ -243,18 +269,64 @@ def bench(n, runs, keep):
         print(f"{name:58} {m * 1000:10.1f} {r:>7} {c:>6} {mm:>9}  {verdict}")
     if not keep:
         shutil.rmtree(store)
+    hand_edited(n, runs, keep)
+
+
+def hand_edited(n, runs, keep):
+    """A warm `check` on a store whose files are all not in lsms's own form
+    (`by_hand`), beside grep over the same tree."""
+    store = (keep.rstrip("/") + "-by-hand") if keep else tempfile.mkdtemp(prefix=f"lsms-bench-hand-{n}-")
+    if keep and os.path.exists(store):
+        shutil.rmtree(store)
+    generate(store, n, hand=True)
+    time.sleep(2.5)
+    p = subprocess.run([LSMS, "check"], cwd=store, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit(f"failed: lsms check on the hand-edited store\n{p.stderr.decode()[-2000:]}")
+    said = [l for l in p.stderr.decode().splitlines() if "warning(s) above" in l]
+    warned = int(said[-1].split("; ")[1].split()[0]) if said else 0
+    print(f"\n{n:,} incidents not in lsms's form in {store} (`check` gives {warned:,} warnings):")
+    grep = ["grep", "-rc", "status:", "incidents/"]
+    run(grep, store)
+    rows = []
+    for name, cmd, budget in [("grep -rc status: incidents/", grep, None), ("lsms check", [LSMS, "check"], 1.0),
+                              ("lsms --no-cache check", [LSMS, "--no-cache", "check"], 2.0)]:
+        times, cpus = [], []
+        for _ in range(runs):
+            times.append(run(cmd, store))
+            cpus.append(CPU[0])
+        rows.append((name, statistics.median(times), statistics.median(cpus), budget,
+                     float("nan") if budget is None else peak_mib(cmd, store)))
+    gmed = rows[0][1]
+    print(f"{'command (hand-edited store)':58} {'median ms':>10} {'÷ grep':>7} {'cpu s':>6} {'peak MiB':>9}  budget")
+    for name, m, cpu, budget, mem in rows:
+        verdict = "" if budget is None else ("ok" if m <= budget * gmed and mem < 64 else "OVER") + f" (≤ {budget:g}×)"
+        mm = "" if mem != mem else f"{mem:.1f}"
+        print(f"{name:58} {m * 1000:10.1f} {m / gmed:7.2f} {cpu:6.2f} {mm:>9}  {verdict}")
+    if not keep:
+        shutil.rmtree(store)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--keep", help="generate the store here and keep it (one size only)")
+    ap.add_argument("--only-hand", action="store_true", help="only the hand-edited store's rows")
+    ap.add_argument("--keep", help="generate the store here and keep it (one size only); the hand-edited "
+                    "store goes beside it, in DIR-by-hand")
+    ap.add_argument("--lsms", help="time this lsms binary rather than building target/release/lsms")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global LSMS
+    if a.lsms:
+        LSMS = os.path.abspath(a.lsms)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     print(f"lsms benchmark on {os.cpu_count()} cores")
     for n in [int(s) for s in a.sizes.split(",")]:
-        bench(n, a.runs, a.keep)
+        if a.only_hand:
+            hand_edited(n, a.runs, a.keep)
+        else:
+            bench(n, a.runs, a.keep)
 
 
 if __name__ == "__main__":

@@ -149,20 +149,35 @@ impl Month {
 
     /// The cached record bytes for a file, if its stat is unchanged and it
     /// is safely older than the scan that cached it.
+    #[cfg(test)]
     pub fn get(&self, name: &str, stat: &Stat) -> Option<&[u8]> {
         let i = self.entries.binary_search_by(|e| self.data[e.0.clone()].cmp(name.as_bytes())).ok()?;
-        let (_, s, range) = &self.entries[i];
+        self.get_at(i, stat)
+    }
+
+    /// Where the cache holds a file of this name, looking from `*from` on:
+    /// a scan asks for its files in name order, as the entries are, so each
+    /// look starts where the last one ended.
+    pub fn seek(&self, name: &str, from: &mut usize) -> Option<usize> {
+        while let Some(e) = self.entries.get(*from) {
+            match self.data[e.0.clone()].cmp(name.as_bytes()) {
+                std::cmp::Ordering::Less => *from += 1,
+                std::cmp::Ordering::Equal => return Some(*from),
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+
+    /// [`Month::get`] of the entry at `i` (from [`Month::seek`]).
+    pub fn get_at(&self, i: usize, stat: &Stat) -> Option<&[u8]> {
+        let (_, s, range) = self.entries.get(i)?;
         // Racy by the later of mtime and ctime: a file whose mtime was set
         // back (`touch -d`, a tool keeping times) still had its ctime moved
         // by the change, and on a filesystem with coarse times a change
         // within the same tick leaves the stat as it was.
         let changed = stat.mtime_ns.max(stat.ctime_ns);
         (s == stat && changed < self.scanned_ns - RACY_MARGIN_NS).then(|| &self.data[range.clone()])
-    }
-
-    /// Whether the cache has an entry for a file of this name.
-    pub fn holds(&self, name: &str) -> bool {
-        self.entries.binary_search_by(|e| self.data[e.0.clone()].cmp(name.as_bytes())).is_ok()
     }
 
     pub fn len(&self) -> usize {
@@ -227,6 +242,12 @@ mod tests {
         assert_eq!(m.get("a.yaml", &Stat { size: 11, ..old }), None, "a changed size");
         assert_eq!(m.get("a.yaml", &Stat { ctime_ns: old.ctime_ns + 1, ..old }), None, "a changed ctime");
         assert_eq!(m.get("b.yaml", &racy), None, "changed within the margin of the scan: not trusted");
+        let mut at = 0;
+        assert_eq!(m.seek("0.yaml", &mut at), None, "not held");
+        assert_eq!(m.seek("a.yaml", &mut at), Some(0));
+        assert_eq!(m.seek("ab.yaml", &mut at), None, "not held, between two");
+        assert_eq!(m.seek("b.yaml", &mut at), Some(1));
+        assert_eq!(m.seek("c.yaml", &mut at), None, "past the last");
         let old_mtime_new_ctime = Stat { ctime_ns: scanned - 1_000_000_000, ..old };
         save(&p, 42, scanned, &[("c.yaml", old_mtime_new_ctime, vec![5])]).unwrap();
         let m = Month::load(&p, 42).unwrap();

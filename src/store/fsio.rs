@@ -37,6 +37,23 @@ impl Folder {
         Ok(Folder(rustix::fs::open(dir, flags, Mode::empty())?))
     }
 
+    /// What an entry of the folder is (a symbolic link not followed) and
+    /// what the cache compares of it: a look up by name alone, not a walk
+    /// of the store's whole path.
+    pub fn stat(&self, name: &std::ffi::OsStr) -> io::Result<(rustix::fs::FileType, super::cache::Stat)> {
+        use rustix::fs::{AtFlags, StatxFlags, StatxTimestamp};
+        let s = rustix::fs::statx(&self.0, name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS)?;
+        let ns =
+            |t: StatxTimestamp| t.tv_sec.saturating_mul(1_000_000_000).saturating_add(i64::from(t.tv_nsec));
+        let stat = super::cache::Stat {
+            size: s.stx_size,
+            mtime_ns: ns(s.stx_mtime),
+            ctime_ns: ns(s.stx_ctime),
+            ino: s.stx_ino,
+        };
+        Ok((rustix::fs::FileType::from_raw_mode(u32::from(s.stx_mode)), stat))
+    }
+
     /// Opens a file in the folder for reading; a FIFO does not wait for a
     /// writer (`O_NONBLOCK`), a symbolic link is followed.
     pub fn open_file(&self, name: &std::ffi::OsStr) -> io::Result<File> {

@@ -191,10 +191,30 @@ fn month_files(store: &Store, d: &Path) -> Result<MonthFiles> {
 }
 
 impl Store {
-    /// The stat of a file its folder listed as a regular file.
-    fn stat_listed(&self, path: &Path) -> Result<Option<cache::Stat>> {
-        let meta = std::fs::symlink_metadata(path).map_err(Error::io("read", path))?;
-        let kind = Kind::from_meta(&meta);
+    /// The stat of a file its folder (`dir`, open as `folder` where it
+    /// opened) listed as a regular file.
+    fn stat_listed(
+        &self,
+        folder: Option<&fsio::Folder>,
+        dir: &Path,
+        name: &str,
+    ) -> Result<Option<cache::Stat>> {
+        use rustix::fs::FileType;
+        let kind = match folder {
+            Some(f) => f.stat(name.as_ref()).map(|(t, stat)| match t {
+                FileType::RegularFile => Kind::File(stat),
+                FileType::Directory => Kind::Dir,
+                _ => Kind::Special,
+            }),
+            None => std::fs::symlink_metadata(dir.join(name)).map(|m| Kind::from_meta(&m)),
+        };
+        let path = || dir.join(name);
+        let kind = match kind {
+            Ok(Kind::File(stat)) if stat.size <= MAX_FILE => return Ok(Some(stat)),
+            Ok(kind) => kind,
+            Err(e) => return Err(Error::io("read", &path())(e)),
+        };
+        let path = &path();
         match self.unreadable(path, &kind) {
             Some(e) => Err(e),
             None => Ok(match kind {
@@ -444,13 +464,13 @@ impl Store {
         let mut dirty = cached.as_ref().is_none_or(|c| c.len() != n_files);
         let mut out = Vec::with_capacity(n_files);
         let (names, stats): (Vec<String>, Vec<Result<Option<cache::Stat>>>) = files.into_iter().unzip();
+        let mut cursor = 0;
         for (name, stat) in names.iter().zip(stats) {
             // A file the cache holds is looked at (stat) to see whether it
             // changed; one it does not is read at once.
+            let held = cached.as_ref().and_then(|c| c.seek(name, &mut cursor));
             let stat = match stat {
-                Ok(None) if cached.as_ref().is_some_and(|c| c.holds(name)) => {
-                    self.stat_listed(&dir.join(name))
-                }
+                Ok(None) if held.is_some() => self.stat_listed(folder.as_ref(), dir, name),
                 other => other,
             };
             let stat = match stat {
@@ -464,7 +484,7 @@ impl Store {
             // Each cache entry says whether its file is in lsms's own form,
             // with the warnings `check` gives a file that is not; then the
             // record.
-            let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get(name, &stat)?))).and_then(
+            let hit = stat.and_then(|stat| Some((stat, cached.as_ref()?.get_at(held?, &stat)?))).and_then(
                 |(stat, b)| {
                     let (warnings, record) = entry_parts(b, self.lint)?;
                     let incident = crate::codec::record::decode_with(record, history)?;
