@@ -6,7 +6,9 @@ use crate::model::time::Stamp;
 use chrono::{DateTime, FixedOffset};
 use serde_yaml::Mapping;
 
-/// Bumped whenever the encoding changes: an old cache is then rebuilt.
+/// Bumped only when how a kind of value is encoded changes (a new field,
+/// record or word changes the declaration, which the cache fingerprints by
+/// itself: `store::cache::layout`): an old cache is then rebuilt.
 pub const VERSION: u8 = 3;
 
 /// Appends values to bytes (also used for the cache's own framing).
