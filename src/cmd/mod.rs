@@ -165,7 +165,7 @@ impl Command {
 
 #[cfg(test)]
 mod tests {
-    use super::Cli;
+    use crate::cmd::Cli;
     use clap::CommandFactory;
 
     /// Every option and positional of every command says what it is for.

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 use uuid::Uuid;
 
-crate::record! {
+record! {
     /// Who reported it (a name is optional; the party may be anonymous).
     pub struct Reporter {
         name: Option<String> = Opt(Line) [personal, search]
@@ -31,7 +31,7 @@ fn party_unknown() -> Reporter {
     Reporter { party: Party::Unknown, ..Default::default() }
 }
 
-crate::record! {
+record! {
     /// Someone involved, and how.
     pub struct Person {
         role: Role = Req(Of<Role>),
@@ -72,7 +72,7 @@ fn person_text(p: &Person) -> String {
     }
 }
 
-crate::record! {
+record! {
     pub struct Police {
         informed: bool = Dflt(Flag)
             in Input::new("police_informed", "Y/N", "Were the police told? yes or no"),
@@ -98,7 +98,7 @@ fn informed_by_crime_ref(p: &mut Police, has: &dyn Fn(&str) -> bool) {
     }
 }
 
-crate::record! {
+record! {
     pub struct Riddor {
         status: RiddorStatus = Req(Of<RiddorStatus>)
             in Input::new("riddor", "S", "not-reportable, reportable, reported or undecided"),
@@ -118,7 +118,7 @@ fn undecided() -> Riddor {
     Riddor { status: RiddorStatus::Undecided, ..Default::default() }
 }
 
-crate::record! {
+record! {
     /// Pounds lost and got back: exact decimals, never floats.
     pub struct Losses {
         estimated: Money = Dflt(Pounds)
@@ -128,7 +128,7 @@ crate::record! {
     extra: Mapping
 }
 
-crate::record! {
+record! {
     pub struct Sanction {
         class: SanctionClass = Req(Of<SanctionClass>),
         kind: String = Req(Line) [search],
@@ -139,7 +139,7 @@ crate::record! {
     extra: Mapping
 }
 
-crate::record! {
+record! {
     /// Another incident this one is linked to, and how.
     pub struct Link {
         id: Id = Req(IdKind),
@@ -149,7 +149,7 @@ crate::record! {
     extra: Mapping
 }
 
-crate::record! {
+record! {
     /// Someone outside who was told (the CDAO, the police, the HSE…).
     pub struct Notice {
         to: Authority = Req(Of<Authority>),
@@ -194,7 +194,7 @@ pub fn check_file_name(s: &str) -> Result<(), String> {
     }
 }
 
-crate::record! {
+record! {
     /// A file held as evidence, by the SHA-256 of its content.
     pub struct Evidence {
         sha256: String = Req(Sha256),
@@ -208,7 +208,7 @@ crate::record! {
     extra: Mapping
 }
 
-crate::record! {
+record! {
     /// One line of the case history.
     pub struct Entry {
         at: Stamp = Req(Time),
@@ -222,7 +222,7 @@ crate::record! {
     extra: Mapping
 }
 
-crate::record! {
+record! {
     /// One incident (schema 1), its fields in the order they are written.
     /// `extra` holds the keys the tool does not know, each with the known
     /// key it followed in the file, so a rewrite keeps them in place.
@@ -303,6 +303,11 @@ pub struct Problem {
 }
 
 impl Incident {
+    /// Is this a duplicate that says of what? (`close --outcome duplicate`.)
+    pub fn duplicate_of(&self) -> Option<&Id> {
+        self.links.iter().find(|l| l.kind == LinkKind::DuplicateOf).map(|l| &l.id)
+    }
+
     /// What the fields, each valid alone, say wrongly together.
     pub fn problems_together(&self) -> Vec<Problem> {
         let mut out = Vec::new();

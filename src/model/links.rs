@@ -113,11 +113,6 @@ pub fn unlink(
     Ok(removed)
 }
 
-/// Is this a duplicate that says of what? (`close --outcome duplicate`.)
-pub fn duplicate_of(inc: &Incident) -> Option<&Id> {
-    inc.links.iter().find(|l| l.kind == LinkKind::DuplicateOf).map(|l| &l.id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,7 +151,7 @@ mod tests {
         link(&act(), &mut a, &mut b, LinkKind::DuplicateOf, None).unwrap();
         assert_eq!(kinds(&b), [(a.id.to_string(), LinkKind::Related)], "held once on the original");
         assert_eq!(b.history.len(), 2, "one `linked` entry on b: the second link added nothing there");
-        assert_eq!(duplicate_of(&a), Some(&b.id));
+        assert_eq!(a.duplicate_of(), Some(&b.id));
         let bid = b.id.clone();
         // Removing one of a's two links leaves b's, which the other still needs.
         unlink(&act(), &mut a, Some(&mut b), &bid, Some(LinkKind::Related)).unwrap();

@@ -288,7 +288,7 @@ impl Incident {
             blockers.push(refuse("the closure note is empty", "say how the case ended with --note TEXT"));
         }
         blockers.extend(self.close_blockers());
-        if outcome == Outcome::Duplicate && super::links::duplicate_of(self).is_none() {
+        if outcome == Outcome::Duplicate && self.duplicate_of().is_none() {
             blockers.push(refuse(
                 "a duplicate says which incident it duplicates, and it has no duplicate-of link",
                 format!("lsms link {} ORIGINAL --kind duplicate-of", self.id),

@@ -9,8 +9,6 @@
 //! and rebuildable: `.lsms/` is git-ignored, and `--no-cache` bypasses it.
 
 use crate::codec::binary::{Decoder, Encoder, VERSION};
-use std::fs::Metadata;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 const MAGIC: &[u8] = b"LSMSCACHE\n";
@@ -18,25 +16,7 @@ const MAGIC: &[u8] = b"LSMSCACHE\n";
 /// How far a file must be older than the scan that cached it (ns).
 const RACY_MARGIN_NS: i64 = 2_000_000_000;
 
-/// What a file's stat says, enough to see any change to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stat {
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-    pub ino: u64,
-}
-
-impl Stat {
-    pub fn of(m: &Metadata) -> Stat {
-        Stat {
-            size: m.size(),
-            mtime_ns: m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec()),
-            ctime_ns: m.ctime().saturating_mul(1_000_000_000).saturating_add(m.ctime_nsec()),
-            ino: m.ino(),
-        }
-    }
-}
+pub use super::fsio::Stat;
 
 pub fn now_ns() -> i64 {
     std::time::SystemTime::now()

@@ -10,6 +10,31 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Temp files start with a dot and hold this, so every reader skips them.
+/// What a file's stat says, enough to see any change to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+}
+
+impl Stat {
+    pub fn of(m: &std::fs::Metadata) -> Stat {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            size: m.size(),
+            mtime_ns: m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec()),
+            ctime_ns: m.ctime().saturating_mul(1_000_000_000).saturating_add(m.ctime_nsec()),
+            ino: m.ino(),
+        }
+    }
+}
+
+/// The largest incident file that is read (a record is a few kilobytes;
+/// a larger file is named, not read into memory).
+pub const MAX_FILE: u64 = 4 << 20;
+
 pub const TMP_MARK: &str = ".tmp-";
 
 pub fn mkdirs(dir: &Path) -> Result<()> {
@@ -40,17 +65,13 @@ impl Folder {
     /// What an entry of the folder is (a symbolic link not followed) and
     /// what the cache compares of it: a look up by name alone, not a walk
     /// of the store's whole path.
-    pub fn stat(&self, name: &std::ffi::OsStr) -> io::Result<(rustix::fs::FileType, super::cache::Stat)> {
+    pub fn stat(&self, name: &std::ffi::OsStr) -> io::Result<(rustix::fs::FileType, Stat)> {
         use rustix::fs::{AtFlags, StatxFlags, StatxTimestamp};
         let s = rustix::fs::statx(&self.0, name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS)?;
         let ns =
             |t: StatxTimestamp| t.tv_sec.saturating_mul(1_000_000_000).saturating_add(i64::from(t.tv_nsec));
-        let stat = super::cache::Stat {
-            size: s.stx_size,
-            mtime_ns: ns(s.stx_mtime),
-            ctime_ns: ns(s.stx_ctime),
-            ino: s.stx_ino,
-        };
+        let stat =
+            Stat { size: s.stx_size, mtime_ns: ns(s.stx_mtime), ctime_ns: ns(s.stx_ctime), ino: s.stx_ino };
         Ok((rustix::fs::FileType::from_raw_mode(u32::from(s.stx_mode)), stat))
     }
 

@@ -163,7 +163,7 @@ impl Shown {
             let breaks = usize::try_from(r.u64()?).ok()?;
             let lines = r.string()?;
             let offset = usize::try_from(r.u64()?).ok()?;
-            if !lines.is_char_boundary(offset) || breaks as u64 > super::scan::MAX_FILE {
+            if !lines.is_char_boundary(offset) || breaks as u64 > super::fsio::MAX_FILE {
                 return None;
             }
             out.push(Shown { breaks, lines, offset, message: r.string()?, help: r.string()? });

@@ -34,9 +34,7 @@ impl Kind {
     }
 }
 
-/// The largest incident file that is read (a record is a few kilobytes;
-/// a larger file is named, not read into memory).
-pub const MAX_FILE: u64 = 4 << 20;
+pub use super::fsio::MAX_FILE;
 
 impl Store {
     /// What `path` (an entry of a store folder) is. A symlink is followed

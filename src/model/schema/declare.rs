@@ -18,7 +18,6 @@
 /// record as one piece of text, `--person`) and `blank` (what an input of
 /// one of its fields starts from, where the words are not the first of
 /// their lists: a reporter's party not yet known).
-#[macro_export]
 macro_rules! record {
     (
         $(#[$m:meta])*
@@ -33,7 +32,7 @@ macro_rules! record {
         $(, parse: $parse:path)? $(, text: $text:path)? $(, blank: $blank:path)? $(,)?
     ) => {
         // Each mark is one the declaration knows (a typo does not compile).
-        const _: () = { $( $($( $crate::record!(@mark $flag); )+)? )+ };
+        const _: () = { $( $($( $crate::model::schema::record!(@mark $flag); )+)? )+ };
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
@@ -43,7 +42,7 @@ macro_rules! record {
         }
 
         impl $crate::model::schema::Record for $name {
-            const KEYS: &'static [&'static str] = &[$($crate::record!(@key $f $($key)?)),+];
+            const KEYS: &'static [&'static str] = &[$($crate::model::schema::record!(@key $f $($key)?)),+];
             const TEXT: &'static [bool] = &[$(<$kind as $crate::model::schema::Kind>::TEXT),+];
             const DECLARATION: &'static str = stringify!(
                 $(#[$m])* pub struct $name {
@@ -51,7 +50,7 @@ macro_rules! record {
                 } extra: $extra $(, slips: $slips)? $(, finish: $finish)? $(, given: $given)?
                 $(, parse: $parse)? $(, text: $text)? $(, blank: $blank)?
             );
-            const FINISHES: bool = $crate::record!(@some $($finish)?);
+            const FINISHES: bool = $crate::model::schema::record!(@some $($finish)?);
 
             fn declarations(out: &mut Vec<&'static str>) {
                 out.push(Self::DECLARATION);
@@ -73,13 +72,13 @@ macro_rules! record {
             fn declared(prefix: &str, out: &mut Vec<$crate::model::schema::Declared>) {
                 use $crate::model::schema::{Kind, Slot};
                 $(
-                    let path = format!("{prefix}{}", $crate::record!(@key $f $($key)?));
+                    let path = format!("{prefix}{}", $crate::model::schema::record!(@key $f $($key)?));
                     let list = <$slot as Slot>::LIST;
                     let at = out.len();
                     out.push($crate::model::schema::Declared {
                         path: path.clone(),
-                        input: $crate::record!(@input $($input)?),
-                        by: $crate::record!(@by $($by)?),
+                        input: $crate::model::schema::record!(@input $($input)?),
+                        by: $crate::model::schema::record!(@by $($by)?),
                         nested: false,
                         list,
                     });
@@ -100,7 +99,7 @@ macro_rules! record {
                 let mut own: Option<&'static str> = None;
                 let done = 'found: {
                     $(
-                        let key = $crate::record!(@key $f $($key)?);
+                        let key = $crate::model::schema::record!(@key $f $($key)?);
                         if path == key {
                             own = Some(key);
                             break 'found Some(<$slot>::input::<$kind>(&mut self.$f, op, cx));
@@ -121,7 +120,7 @@ macro_rules! record {
             fn shown(&self, path: &str) -> Option<Option<String>> {
                 use $crate::model::schema::Slot;
                 $(
-                    let key = $crate::record!(@key $f $($key)?);
+                    let key = $crate::model::schema::record!(@key $f $($key)?);
                     if path == key {
                         return Some(<$slot>::shown::<$kind>(&self.$f));
                     }
@@ -135,7 +134,7 @@ macro_rules! record {
             fn search(&self, needle: &str) -> bool {
                 use $crate::model::schema::Slot;
                 $(
-                    ($crate::record!(@has search $($($flag)+)?)
+                    ($crate::model::schema::record!(@has search $($($flag)+)?)
                         && <$slot>::search::<$kind>(&self.$f, needle)) ||
                 )+ false
             }
@@ -145,7 +144,7 @@ macro_rules! record {
                 let mut out = Vec::new();
                 $(
                     if let Some(v) = <$slot>::shown::<$kind>(&self.$f) {
-                        out.push(($crate::record!(@key $f $($key)?), v));
+                        out.push(($crate::model::schema::record!(@key $f $($key)?), v));
                     }
                 )+
                 out
@@ -155,7 +154,7 @@ macro_rules! record {
             fn example(path: &str) -> Option<String> {
                 use $crate::model::schema::Kind;
                 $(
-                    let key = $crate::record!(@key $f $($key)?);
+                    let key = $crate::model::schema::record!(@key $f $($key)?);
                     if path == key {
                         return Some(<$kind as Kind>::example());
                     }
@@ -167,11 +166,11 @@ macro_rules! record {
             }
 
             fn parse_text(s: &str, cx: &$crate::model::schema::InputCx<'_>) -> Result<Self, String> {
-                $crate::record!(@parse s, cx, $($parse)?)
+                $crate::model::schema::record!(@parse s, cx, $($parse)?)
             }
 
             fn text(&self) -> String {
-                $crate::record!(@text self, $($text)?)
+                $crate::model::schema::record!(@text self, $($text)?)
             }
 
             $(
@@ -191,8 +190,8 @@ macro_rules! record {
                 let mut index = 0;
                 $(
                     let m = $crate::model::schema::Meta {
-                        key: $crate::record!(@key $f $($key)?),
-                        personal: $crate::record!(@has personal $($($flag)+)?),
+                        key: $crate::model::schema::record!(@key $f $($key)?),
+                        personal: $crate::model::schema::record!(@has personal $($($flag)+)?),
                         index,
                     };
                     <V as $crate::model::schema::VisitField<'r, $slot, $kind>>::field(v, &m, &self.$f);
@@ -211,8 +210,8 @@ macro_rules! record {
                 let mut index = 0;
                 $(
                     let m = $crate::model::schema::Meta {
-                        key: $crate::record!(@key $f $($key)?),
-                        personal: $crate::record!(@has personal $($($flag)+)?),
+                        key: $crate::model::schema::record!(@key $f $($key)?),
+                        personal: $crate::model::schema::record!(@has personal $($($flag)+)?),
                         index,
                     };
                     <V as $crate::model::schema::DescribeField<$slot, $kind>>::field(v, &m);
@@ -233,8 +232,8 @@ macro_rules! record {
                 // reader names every problem, not only the first.
                 $(
                     let m = $crate::model::schema::Meta {
-                        key: $crate::record!(@key $f $($key)?),
-                        personal: $crate::record!(@has personal $($($flag)+)?),
+                        key: $crate::model::schema::record!(@key $f $($key)?),
+                        personal: $crate::model::schema::record!(@has personal $($($flag)+)?),
                         index,
                     };
                     let $f = <V as $crate::model::schema::BuildField<$slot, $kind>>::field(v, &m);
@@ -256,7 +255,7 @@ macro_rules! record {
     (@has $want:ident) => { false };
     (@has $want:ident $first:ident $($rest:ident)*) => {
         $crate::model::schema::same(stringify!($want), stringify!($first))
-            || $crate::record!(@has $want $($rest)*)
+            || $crate::model::schema::record!(@has $want $($rest)*)
     };
     (@mark personal) => {};
     (@mark search) => {};
@@ -277,3 +276,5 @@ macro_rules! record {
         $v.shown_fields().into_iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
     };
 }
+
+pub(crate) use record;

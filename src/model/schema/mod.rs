@@ -15,6 +15,7 @@ mod declare;
 mod input;
 mod kinds;
 
+pub(crate) use declare::record;
 pub use input::*;
 pub use kinds::*;
 
