@@ -205,3 +205,13 @@ impl FilterArgs {
         }
     }
 }
+
+/// `--on WHEN`: when an action happened, for work entered after the fact.
+/// Flattened into every command that adds to a case's history.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OnArg {
+    /// When it happened, if earlier than now: 24/11/2026 14:30 (day first), 24/11/2026,
+    /// yesterday 09:00, … (the history keeps both when it happened and when it was written)
+    #[arg(long, value_name = "WHEN")]
+    pub on: Option<String>,
+}

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// Who takes the case (one of `team:` in lsms.yaml, where set)
     #[arg(long, value_name = "NAME")]
     pub to: String,
@@ -36,7 +38,7 @@ pub fn team_member(team: Option<&[String]>, name: &str) -> Result<String> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let done = change(ctx, &args.id, "assigned", |inc, act, store| {
+    let done = change(ctx, &args.id, "assigned", &args.on, |inc, act, store| {
         let to = team_member(store.config.team.as_deref(), &args.to)?;
         inc.assign(act, &to, args.note.as_deref()).map(|_| ()).map_err(refused)
     })?;

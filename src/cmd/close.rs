@@ -12,6 +12,8 @@ use crate::model::Outcome;
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// How the case ended
     #[arg(long, value_name = "OUTCOME")]
     pub outcome: String,
@@ -23,7 +25,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let outcome = Outcome::parse(&args.outcome).map_err(|m| Error::failed(format!("--outcome: {m}")))?;
     let note = text_or_stdin(&args.note, "closing note")?;
-    let done = change(ctx, &args.id, "closed", |inc, act, _| {
+    let done = change(ctx, &args.id, "closed", &args.on, |inc, act, _| {
         let id = inc.id.clone();
         inc.close(act, outcome, &note).map_err(|rs| refused_all(&format!("{id} cannot be closed yet"), rs))
     })?;

@@ -116,6 +116,27 @@ impl Ctx {
         Ok(on)
     }
 
+    /// Who acts and when: now, or `--on` (work entered after the fact),
+    /// which may not be in the future.
+    pub fn act<'a>(&self, store: &Store, actor: &'a str, on: Option<&str>) -> Result<Act<'a>> {
+        let tz = store.config.tz;
+        let now = crate::model::time::in_zone(self.now, tz);
+        let Some(on) = on else { return Ok(Act::now(actor, now)) };
+        let at = crate::model::time::parse_when(on, tz, self.now).map_err(|m| {
+            Error::failed_with(
+                format!("--on: {m}"),
+                "write it as --occurred is written, e.g. --on '24/11/2026 14:30'",
+            )
+        })?;
+        if at > now {
+            return Err(Error::failed_with(
+                format!("--on {} is in the future", crate::model::time::rfc3339(&at)),
+                "--on says when something already happened; leave it out for now",
+            ));
+        }
+        Ok(Act { by: actor, at, written: now })
+    }
+
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
         Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
             .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
@@ -250,19 +271,25 @@ pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
 }
 
 /// Changes one incident: finds it, takes the lock, applies `f` as the
-/// actor at "now", writes it back, and says what happened on stderr.
+/// actor at "now" (or when `--on` says it happened, which may not be
+/// before the case was reported), writes it back, and says what happened
+/// on stderr.
 pub fn change(
     ctx: &Ctx,
     id_arg: &str,
     action: &str,
+    on: &super::args::OnArg,
     f: impl FnOnce(&mut Incident, &Act<'_>, &Store) -> Result<()>,
 ) -> Result<Updated> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     let id = store.resolve(id_arg)?;
-    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let act = ctx.act(&store, &actor, on.on.as_deref())?;
     let commit = ctx.commits(&store)?;
-    let done = store.update(&id, |inc| f(inc, &act, &store))?;
+    let done = store.update(&id, |inc| {
+        inc.accepts(&act).map_err(refused)?;
+        f(inc, &act, &store)
+    })?;
     if done.written && commit {
         let who = ctx.ident(&store, &actor);
         crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: {action}"), &who)?;

@@ -204,7 +204,8 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         }
     }
     // Then one change to the incident, under the lock.
-    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    // Custody is what the store saw, when it saw it: never dated back (no --on).
+    let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
     let mut skipped = Vec::new();
     let updated = store.update(&id, |inc| {
         for ((_, name), s) in given.iter().zip(&stored) {
@@ -412,7 +413,8 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         return Err(e);
     }
     // Every file is out: now the disclosure is recorded.
-    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    // Custody is what the store saw, when it saw it: never dated back (no --on).
+    let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
     let recorded = store.update(&id, |inc| {
         inc.disclose_evidence(&act, &recipient, &out);
         Ok(())

@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         let actor = ctx.actor(&store)?;
         let commit = ctx.commits(&store)?;
-        let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+        let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
         // One read of each file, under the lock: one already in form comes
         // back unchanged and is not written.
         for id in ids {

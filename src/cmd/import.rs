@@ -486,8 +486,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             .and_then(|mut inc| standing.apply(&mut inc, &rules).map(|_| inc));
         match made {
             Ok(mut inc) => {
+                // The import is what happens now; the register's own dates
+                // are the record's (reported_at, closed_at).
                 let first = &mut inc.history[0];
                 first.action = "imported".into();
+                first.at = inc.recorded_at;
+                first.recorded_at = None;
                 first.detail = Some(match (inc.status, inc.outcome) {
                     (Status::Reported, _) => format!("from row {line} of {file_name}"),
                     (s, Some(o)) => format!("from row {line} of {file_name}, {s} ({o})"),

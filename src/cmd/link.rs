@@ -3,7 +3,6 @@
 use super::{Ctx, refused};
 use crate::error::{Error, Result};
 use crate::model::links;
-use crate::model::workflow::Act;
 use crate::model::{Id, LinkKind};
 use crate::store::Store;
 
@@ -38,6 +37,8 @@ pub struct LinkArgs {
     /// A note kept with the link on both incidents (`-` reads standard input)
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
 }
 
 /// Remove a link between two incidents, from both
@@ -60,6 +61,8 @@ pub struct UnlinkArgs {
     /// Only links of this kind
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
 }
 
 fn kind(arg: Option<&str>) -> Result<Option<LinkKind>> {
@@ -109,8 +112,11 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
         ));
     }
     let commits = ctx.commits(&store)?;
-    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
-    store.update_pair(&a, &b, |x, y| links::link(&act, x, y, kind, note.as_deref()).map_err(refused))?;
+    let act = ctx.act(&store, &actor, args.on.on.as_deref())?;
+    store.update_pair(&a, &b, |x, y| {
+        x.accepts(&act).and_then(|()| y.accepts(&act)).map_err(refused)?;
+        links::link(&act, x, y, kind, note.as_deref()).map_err(refused)
+    })?;
     commit(ctx, commits, &store, &actor, &[&a, &b], "linked")?;
     ctx.say(match kind {
         LinkKind::DuplicateOf => format!("{a}: linked as a duplicate of {b}."),
@@ -124,7 +130,7 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     let a = store.resolve(&args.id)?;
-    let act = Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let act = ctx.act(&store, &actor, args.on.on.as_deref())?;
     let commits = ctx.commits(&store)?;
     // The other incident may be gone (a dangling link): then its whole id
     // names the link, and only this incident changes.
@@ -136,14 +142,19 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
             if !held {
                 return Err(e);
             }
-            store.update(&a, |x| links::unlink(&act, x, None, &gone, kind).map(|_| ()).map_err(refused))?;
+            store.update(&a, |x| {
+                x.accepts(&act).map_err(refused)?;
+                links::unlink(&act, x, None, &gone, kind).map(|_| ()).map_err(refused)
+            })?;
             commit(ctx, commits, &store, &actor, &[&a], "unlinked")?;
             ctx.say(format!("{a}: unlinked from {gone} (not in this store)."));
             return Ok(());
         }
     };
-    store
-        .update_pair(&a, &b, |x, y| links::unlink(&act, x, Some(y), &b, kind).map(|_| ()).map_err(refused))?;
+    store.update_pair(&a, &b, |x, y| {
+        x.accepts(&act).and_then(|()| y.accepts(&act)).map_err(refused)?;
+        links::unlink(&act, x, Some(y), &b, kind).map(|_| ()).map_err(refused)
+    })?;
     commit(ctx, commits, &store, &actor, &[&a, &b], "unlinked")?;
     ctx.say(format!("{a}: unlinked from {b}."));
     Ok(())

@@ -12,6 +12,8 @@ use crate::model::Money;
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// The estimated loss, in pounds
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, required_unless_present = "recovered")]
     pub estimated: Option<String>,
@@ -32,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let estimated = money("--estimated", &args.estimated)?;
     let recovered = money("--recovered", &args.recovered)?;
-    let done = change(ctx, &args.id, "loss", |inc, act, _| {
+    let done = change(ctx, &args.id, "loss", &args.on, |inc, act, _| {
         inc.set_losses(act, estimated, recovered, args.note.as_deref(), args.allow_excess)
             .map(|_| ())
             .map_err(refused)

@@ -11,6 +11,8 @@ use crate::error::Result;
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// The note, or `-` to read it from standard input
     #[arg(allow_hyphen_values = true)]
     pub text: String,
@@ -18,7 +20,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let text = text_or_stdin(&args.text, "note")?;
-    let done = change(ctx, &args.id, "note", |inc, act, _| inc.note(act, &text).map_err(refused))?;
+    let done = change(ctx, &args.id, "note", &args.on, |inc, act, _| inc.note(act, &text).map_err(refused))?;
     ctx.say(format!("{}: note added.", done.incident.id));
     Ok(())
 }

@@ -40,7 +40,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let to = Authority::parse(&args.to).map_err(|m| Error::failed(format!("--to: {m}")))?;
-    let done = change(ctx, &args.id, "notified", |inc, act, store| {
+    let done = change(ctx, &args.id, "notified", &Default::default(), |inc, act, store| {
         let tz = store.config.tz;
         let today = ctx.now.with_timezone(&tz).date_naive();
         let date = parse_notice_date(&args.on, today).map_err(|m| Error::failed(format!("--on: {m}")))?;

@@ -9,6 +9,8 @@ use crate::error::Result;
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// Why, for the case history (`-` reads standard input)
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub reason: String,
@@ -16,7 +18,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let reason = text_or_stdin(&args.reason, "reason")?;
-    let done = change(ctx, &args.id, "reopened", |inc, act, _| inc.reopen(act, &reason).map_err(refused))?;
+    let done =
+        change(ctx, &args.id, "reopened", &args.on, |inc, act, _| inc.reopen(act, &reason).map_err(refused))?;
     ctx.say(format!("{}: reopened ({}).", done.incident.id, done.incident.status));
     Ok(())
 }

@@ -103,8 +103,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         format!("merge conflict resolved: took {side} for {}", keys.join(", "))
     };
-    let act =
-        crate::model::workflow::Act { by: &actor, at: crate::model::time::in_zone(ctx.now, store.config.tz) };
+    let act = crate::model::workflow::Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
     inc.history.push(act.entry_with("resolved", detail.clone()));
     let path = store.path_of(&id);
     write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;

@@ -14,6 +14,8 @@ use crate::model::{Sanction, SanctionClass};
 pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
+    #[command(flatten)]
+    pub on: super::args::OnArg,
     /// procedural, disciplinary, civil or criminal
     #[arg(long, value_name = "CLASS")]
     pub class: String,
@@ -40,7 +42,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let review_on = date("--review-on", &args.review_on)?;
     let kind = args.kind.trim().to_string();
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
-    let done = change(ctx, &args.id, "sanction", |inc, act, _| {
+    let done = change(ctx, &args.id, "sanction", &args.on, |inc, act, _| {
         let s = Sanction {
             class,
             kind,

@@ -259,7 +259,11 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
         }
     }
     let _ = writeln!(s, "\nHistory");
-    for e in &inc.history {
+    // In the order things happened (work entered after the fact takes its
+    // place), each written late marked with when it was written.
+    let mut history: Vec<&crate::model::Entry> = inc.history.iter().collect();
+    history.sort_by_key(|e| e.at);
+    for e in history {
         let mut line =
             format!("  {}  {:<10} {}", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"), e.by, e.action);
         if let Some(f) = &e.field {
@@ -279,6 +283,9 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
         }
         if let Some(d) = &e.detail {
             let _ = write!(line, " — {}", d.trim_end().replace('\n', "\n      "));
+        }
+        if let Some(w) = &e.recorded_at {
+            let _ = write!(line, "  (written {})", w.with_timezone(&tz).format("%Y-%m-%d %H:%M"));
         }
         // A reopen keeps how the case had ended.
         let kept = |k: &str| e.extra.get(k).and_then(|v| v.as_str());

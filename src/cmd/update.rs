@@ -29,6 +29,8 @@ pub struct Args {
     /// The incident's id, or its last four characters
     pub id: String,
     #[command(flatten)]
+    pub on: super::args::OnArg,
+    #[command(flatten)]
     pub fields: IncidentFields<true>,
     /// investigating or awaiting-external
     #[arg(long, value_name = "S")]
@@ -80,7 +82,7 @@ fn both_ways(given: &[Given], cx: &InputCx<'_>) -> Option<(String, String, Strin
 
 pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
     let given = read_stdin_inputs(&a.fields.given)?;
-    let done = change(ctx, &a.id, "updated", |inc, act, store| {
+    let done = change(ctx, &a.id, "updated", &a.on, |inc, act, store| {
         let tz = store.config.tz;
         let vocab = store.config.vocab();
         let cx = InputCx { vocab: &vocab, tz, now: ctx.now };

@@ -215,8 +215,11 @@ impl Draft {
             reported_at: reported,
             recorded_at: now,
             recorded_by: n.actor.to_string(),
+            // The report happened when it was reported; where that was
+            // before now, the entry says when it was written too.
             history: vec![Entry {
-                at: now,
+                at: reported,
+                recorded_at: (now > reported).then_some(now),
                 by: n.actor.to_string(),
                 action: "reported".into(),
                 ..Default::default()

@@ -212,6 +212,9 @@ record! {
     /// One line of the case history.
     pub struct Entry {
         at: Stamp = Req(Time),
+        /// When it was written, where that is later than when it happened
+        /// (work entered after the fact: `--on`).
+        recorded_at: Option<Stamp> = Opt(Time),
         by: String = Req(Line),
         action: String = Req(Line),
         field: Option<String> = Opt(Line),
@@ -306,6 +309,26 @@ impl Incident {
     /// Is this a duplicate that says of what? (`close --outcome duplicate`.)
     pub fn duplicate_of(&self) -> Option<&Id> {
         self.links.iter().find(|l| l.kind == LinkKind::DuplicateOf).map(|l| &l.id)
+    }
+
+    /// Whole days from the report to the closing, as they happened (an
+    /// imported case keeps its register's dates; a close entered later is
+    /// dated when it happened). `None` while open, or where the record
+    /// cannot say (a closing before the report, as a hand edit may give):
+    /// never a negative figure.
+    pub fn days_to_close(&self) -> Option<i64> {
+        let days = (self.closed_at? - self.reported_at).num_days();
+        (days >= 0).then_some(days)
+    }
+
+    /// Whole days an open case has been open on `now`, from its report.
+    /// `None` when closed, or reported after `now`.
+    pub fn days_open(&self, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+        if self.status == Status::Closed {
+            return None;
+        }
+        let days = (now - self.reported_at.to_utc()).num_days();
+        (days >= 0).then_some(days)
     }
 
     /// What the fields, each valid alone, say wrongly together.

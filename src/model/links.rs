@@ -137,7 +137,7 @@ mod tests {
     }
 
     fn act() -> Act<'static> {
-        Act { by: "b", at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap() }
+        Act::now("b", chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap())
     }
 
     fn kinds(i: &Incident) -> Vec<(String, LinkKind)> {

@@ -152,7 +152,7 @@ mod tests {
     }
 
     fn act() -> Act<'static> {
-        Act { by: "a", at: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap() }
+        Act::now("a", chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap())
     }
 
     fn day(s: &str) -> NaiveDate {

@@ -7,17 +7,31 @@ use super::incident::*;
 use super::money::Money;
 use super::time::Stamp;
 
-/// Who acts, and when.
+/// Who acts, when it happened (`at`: now, or the `--on` of work entered
+/// after the fact) and when it is written.
 #[derive(Debug, Clone)]
 pub struct Act<'a> {
     pub by: &'a str,
     pub at: Stamp,
+    pub written: Stamp,
 }
 
-impl Act<'_> {
-    /// A history entry: who did what, when; the rest for the caller.
+impl<'a> Act<'a> {
+    /// An act happening as it is written.
+    pub fn now(by: &'a str, now: Stamp) -> Act<'a> {
+        Act { by, at: now, written: now }
+    }
+
+    /// A history entry: who did what, when (and when it was written, where
+    /// that is later); the rest for the caller.
     pub(crate) fn entry(&self, action: &str) -> Entry {
-        Entry { at: self.at, by: self.by.to_string(), action: action.to_string(), ..Default::default() }
+        Entry {
+            at: self.at,
+            recorded_at: (self.written > self.at).then_some(self.written),
+            by: self.by.to_string(),
+            action: action.to_string(),
+            ..Default::default()
+        }
     }
 
     /// A history entry with its detail.
@@ -35,6 +49,37 @@ pub struct Refusal {
 
 fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
     Refusal { message: message.into(), help: Some(help.into()) }
+}
+
+/// A time as people read it in a message: `24/11/2026 14:30` in the
+/// zone it was given in.
+fn shown(t: &Stamp) -> String {
+    t.format("%d/%m/%Y %H:%M").to_string()
+}
+
+impl Incident {
+    /// Whether an act may be dated when it says: not before the case was
+    /// reported (nothing is done on a case before it is reported), nor, for
+    /// what follows a closing or reopening, before that.
+    pub fn accepts(&self, act: &Act<'_>) -> Result<(), Refusal> {
+        if act.at < self.reported_at {
+            return Err(refuse(
+                format!(
+                    "this is dated {}, before {} was reported ({}): work on a case comes after its report",
+                    shown(&act.at),
+                    self.id,
+                    shown(&self.reported_at)
+                ),
+                "give --on a later date, or correct the reported time first with `lsms update ID --reported WHEN`",
+            ));
+        }
+        Ok(())
+    }
+
+    /// When the case was last reopened (`None`: never).
+    fn last_reopened(&self) -> Option<Stamp> {
+        self.history.iter().filter(|e| e.action == "reopened").map(|e| e.at).max()
+    }
 }
 
 fn refuse_closed(inc: &Incident, what: &str) -> Result<(), Refusal> {
@@ -298,6 +343,16 @@ impl Incident {
             return Err(blockers);
         }
         self.outcome = Some(outcome);
+        if let Some(r) = self.last_reopened().filter(|r| act.at < *r) {
+            return Err(vec![refuse(
+                format!(
+                    "the closing is dated {}, before the case was reopened ({})",
+                    shown(&act.at),
+                    shown(&r)
+                ),
+                "give --on a date after the reopening",
+            )]);
+        }
         self.closed_at = Some(act.at);
         self.closure_note = Some(note.trim_end().to_string());
         self.set_status(act, Status::Closed, "closed", Some(outcome.to_string()));
@@ -319,6 +374,16 @@ impl Incident {
             return Err(refuse("the reason is empty", "say why with --reason TEXT"));
         }
         let outcome = self.outcome.take();
+        if let Some(c) = self.closed_at.filter(|c| act.at < *c) {
+            return Err(refuse(
+                format!(
+                    "the reopening is dated {}, before the case was closed ({})",
+                    shown(&act.at),
+                    shown(&c)
+                ),
+                "give --on a date after the closing",
+            ));
+        }
         let closed_at = self.closed_at.take();
         let note = self.closure_note.take();
         self.set_status(act, Status::Investigating, "reopened", Some(reason.trim().to_string()));
@@ -358,7 +423,7 @@ mod tests {
     }
 
     fn act() -> Act<'static> {
-        Act { by: "b", at: chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap() }
+        Act::now("b", chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00+00:00").unwrap())
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn item(
         last_year: l,
         by_month: summary::facts(inc, &[Dimension::Month, Dimension::Category], tz),
         by_site: summary::facts(inc, &[Dimension::Site, Dimension::Category], tz),
-        open_days: open.then(|| (now - inc.recorded_at.to_utc()).num_days()),
+        open_days: inc.days_open(now),
         overdue,
         weekday: local.weekday().num_days_from_monday(),
         hour: local.hour(),

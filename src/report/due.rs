@@ -45,18 +45,18 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
     let mut out = Vec::new();
     let open = inc.status != Status::Closed;
     if open && inc.assignee.is_none() {
-        let rec = inc.recorded_at.with_timezone(&tz);
+        let rec = inc.reported_at.with_timezone(&tz);
         let day = add_working_days(rec.date_naive(), 1);
         out.push(Deadline {
             due: local(day, rec.time(), tz),
             kind: "assign",
-            detail: "assign an LSMS (one working day after recording)".into(),
+            detail: "assign an LSMS (one working day after the report)".into(),
         });
     }
     // Like RIDDOR's, this stands until the notification is made, closed
     // case or not: the CDAO must know of every controlled drug lost.
     if let Some(rule) = cdao.filter(|r| r.waits_on(inc)) {
-        let rec = inc.recorded_at.with_timezone(&tz);
+        let rec = inc.reported_at.with_timezone(&tz);
         let n = rule.within_working_days;
         let day = add_working_days(rec.date_naive(), n);
         // The incident's assets that the rule names (which may be more
@@ -77,7 +77,7 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
             due: local(day, rec.time(), tz),
             kind: "cdao",
             detail: format!(
-                "tell the Controlled Drugs Accountable Officer of the {what} stolen or lost ({days} after recording): lsms notify {} --to cdao --on DATE",
+                "tell the Controlled Drugs Accountable Officer of the {what} stolen or lost ({days} after the report): lsms notify {} --to cdao --on DATE",
                 inc.id
             ),
         });
@@ -234,7 +234,7 @@ mod tests {
         let rule = CdaoRule::default();
         let ds = deadlines(&i, LON, Some(&rule));
         assert_eq!((ds[0].kind, ds[0].due), ("cdao", at("2026-11-30T16:00:00Z")));
-        assert!(ds[0].detail.contains("of the drugs stolen or lost (one working day after recording)"));
+        assert!(ds[0].detail.contains("of the drugs stolen or lost (one working day after the report)"));
         assert!(ds[0].detail.contains(&format!("lsms notify {} --to cdao", i.id)));
         assert!(deadlines(&i, LON, None).is_empty(), "the rule turned off");
         let two = CdaoRule { within_working_days: 2, ..CdaoRule::default() };

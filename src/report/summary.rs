@@ -93,7 +93,7 @@ pub fn facts_shifted(inc: &Incident, dims: &[Dimension], tz: Tz, shift: i32) -> 
             .riddor
             .as_ref()
             .is_some_and(|r| matches!(r.status, RiddorStatus::Reportable | RiddorStatus::Reported)),
-        days_to_close: inc.closed_at.map(|c| (c - inc.recorded_at).num_days()),
+        days_to_close: inc.days_to_close(),
     }
 }
 

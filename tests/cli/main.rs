@@ -6,6 +6,7 @@ mod harness;
 mod bad_input;
 mod board;
 mod cache;
+mod casework;
 mod check;
 mod evidence;
 mod fields;

@@ -65,7 +65,7 @@ harm: low
 police: {{ informed: true, crime_ref: MP/26/0012345 }}
 losses: {{ estimated: \"120.00\", recovered: \"0.00\" }}
 history:
-  - {{ at: 2026-11-25T12:00:00+00:00, by: tester, action: reported }}
+  - {{ at: 2026-11-24T15:02:00+00:00, recorded_at: 2026-11-25T12:00:00+00:00, by: tester, action: reported }}
 "
     );
     assert_eq!(text, want);

@@ -1,0 +1,137 @@
+//! Casework as it happens (issue 19): work entered after the fact is dated
+//! when it happened (`--on`), kept with when it was written, shown in the
+//! order it happened, and counted on those dates; a date that cannot be is
+//! refused with the store unchanged.
+
+use crate::harness::*;
+
+/// Now is Wednesday 25 November 2026, noon: the week began on Monday 23rd.
+fn monday_case(s: &Store) -> String {
+    s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "Purse taken from a locker",
+        "--occurred",
+        "23/11/2026 08:00",
+        "--reported",
+        "23/11/2026 09:00",
+    ])
+}
+
+#[test]
+fn a_week_entered_on_wednesday_is_dated_when_each_thing_happened() {
+    let s = Store::new();
+    let id = monday_case(&s);
+    s.run(&["assign", &id, "--to", "asmith", "--on", "23/11/2026 10:00"]).ok();
+    s.run(&["note", &id, "Statement taken", "--on", "24/11/2026 15:30"]).ok();
+    s.run(&["update", &id, "--harm", "none", "--on", "24/11/2026 16:00"]).ok();
+    s.run(&["note", &id, "Entered as it happened"]).ok();
+    s.run(&[
+        "close",
+        &id,
+        "--outcome",
+        "no-further-action",
+        "--note",
+        "No suspect",
+        "--on",
+        "24/11/2026 17:00",
+    ])
+    .ok();
+    let file = s.read(&id);
+    // Each entry keeps when it happened, and when it was written (now).
+    assert!(
+        file.contains("- { at: 2026-11-24T15:30:00+00:00, recorded_at: 2026-11-25T12:00:00+00:00, by: tester, action: note, detail: Statement taken }"),
+        "{file}"
+    );
+    assert!(file.contains("closed_at: 2026-11-24T17:00:00+00:00"), "{file}");
+    // One written as it happened carries no second time.
+    assert!(
+        file.contains(
+            "- { at: 2026-11-25T12:00:00+00:00, by: tester, action: note, detail: Entered as it happened }"
+        ),
+        "{file}"
+    );
+    // show lists the history in the order things happened, marking late entries.
+    let shown = s.run(&["show", &id]).ok().stdout;
+    let order: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("  2026-"))
+        .map(|l| l.split_whitespace().nth(3).unwrap_or(""))
+        .collect();
+    assert_eq!(order, ["reported", "assigned", "updated", "note", "updated", "closed", "note"], "{shown}");
+    assert!(shown.contains("note — Statement taken  (written 2026-11-25 12:00)"), "{shown}");
+    // Time to close runs on the dates things happened: Monday 09:00 to
+    // Tuesday 17:00 is one whole day, not two.
+    let out = s.run(&["summary", "--period", "2026-11", "--report", "annual", "--format", "csv"]).ok();
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("median_days_to_close,") && l.contains(",1")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_date_that_cannot_be_is_refused_and_the_store_is_unchanged() {
+    let s = Store::new();
+    let id = monday_case(&s);
+    s.run(&[
+        "close",
+        &id,
+        "--outcome",
+        "no-further-action",
+        "--note",
+        "Nothing more",
+        "--on",
+        "24/11/2026 12:00",
+    ])
+    .ok();
+    let before = s.snapshot();
+    for (args, says) in [
+        (vec!["note", &id, "x", "--on", "26/11/2026 09:00"], "in the future"),
+        (vec!["note", &id, "x", "--on", "22/11/2026 09:00"], "before"),
+        (vec!["reopen", &id, "--reason", "x", "--on", "24/11/2026 11:00"], "before the case was closed"),
+        (vec!["note", &id, "x", "--on", "31/02/2026"], "--on"),
+    ] {
+        s.run(&args).fails(1).says(says);
+        assert_eq!(s.snapshot(), before, "{args:?} changed the store");
+    }
+    // Reopened on Tuesday evening, it cannot be closed again on Tuesday noon.
+    s.run(&["reopen", &id, "--reason", "New witness", "--on", "24/11/2026 18:00"]).ok();
+    let before = s.snapshot();
+    s.run(&["close", &id, "--outcome", "no-further-action", "--note", "x", "--on", "24/11/2026 12:30"])
+        .fails(1)
+        .says("before the case was reopened");
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn an_imported_closed_case_counts_days_from_its_report_to_its_closing() {
+    let s = Store::new();
+    let csv = s.tmp.path().join("old.csv");
+    std::fs::write(
+        &csv,
+        "Ref,When,Reported,Type,What,Status,Outcome,Closed\n\
+         DX-1,01/03/2025 10:00,01/03/2025 11:00,theft,Bag taken,Closed,No action,11/03/2025\n",
+    )
+    .unwrap();
+    s.run(&[
+        "import",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--map",
+        "Ref=ref:datix,When=occurred,Reported=reported,Type=category,What=summary,Status=status,Outcome=outcome,Closed=closed",
+        "--status-map",
+        "Closed=closed",
+        "--outcome-map",
+        "No action=no-further-action",
+    ])
+    .ok();
+    let out = s.run(&["summary", "--period", "2025", "--report", "annual", "--format", "csv"]).ok();
+    // From the import (2026) back to the old closing it would be -624.
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("median_days_to_close,") && l.contains(",9")),
+        "{}",
+        out.stdout
+    );
+}
