@@ -2,6 +2,7 @@
 
 use super::{Ctx, change, refused};
 use crate::error::{Error, Result};
+use crate::model::team::assignee;
 
 /// Assign an incident to an LSMS (reported → assigned)
 #[derive(Debug, clap::Args)]
@@ -13,7 +14,7 @@ pub struct Args {
     pub id: String,
     #[command(flatten)]
     pub on: super::args::OnArg,
-    /// Who takes the case (one of `team:` in lsms.yaml, where set)
+    /// Who takes the case (one of `team:` in lsms.yaml, where set, who has not left)
     #[arg(long, value_name = "NAME")]
     pub to: String,
     /// Why, for the case history
@@ -21,25 +22,18 @@ pub struct Args {
     pub note: Option<String>,
 }
 
-/// The team member's name as lsms.yaml spells it, or a refusal.
-pub fn team_member(team: Option<&[String]>, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.contains(crate::model::text::LINE_BREAKS) {
-        return Err(Error::failed("--to: give a name on one line"));
-    }
-    let Some(team) = team else { return Ok(name.to_string()) };
-    team.iter().find(|m| m.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
-        let names: Vec<&str> = team.iter().map(String::as_str).collect();
-        Error::failed_with(
-            format!("--to: {}", crate::model::unknown_word("team member", name, &names)),
-            "the team is listed under `team:` in lsms.yaml",
-        )
-    })
-}
-
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let done = change(ctx, &args.id, "assigned", &args.on, |inc, act, store| {
-        let to = team_member(store.config.team.as_deref(), &args.to)?;
+        let to = args.to.trim();
+        if to.is_empty() || to.contains(crate::model::text::LINE_BREAKS) {
+            return Err(Error::failed("--to: give a name on one line"));
+        }
+        // On the day the assignment happened (`--on`): a case entered after
+        // the fact may go to someone who has left since.
+        let day = act.at.date_naive();
+        let c = &store.config;
+        let to = assignee(c.team.as_deref(), &c.leavers, to, day)
+            .map_err(|r| Error::Failed { message: format!("--to: {}", r.message), help: r.help })?;
         inc.assign(act, &to, args.note.as_deref()).map(|_| ()).map_err(refused)
     })?;
     if done.written {

@@ -15,7 +15,8 @@ One HTML file with its styles and charts inside it (no script, nothing fetched):
 offline in any browser and prints to A4, a section a page. It holds the headline figures
 with their change on the previous period and on the same period a year earlier, the monthly
 trend by category, physical assaults with and without medical factors, sanctions by class,
-losses, the open caseload by age, time to close, overdue deadlines and hotspots (site by
+losses, the open caseload by age, time to close, overdue deadlines (open cases still assigned
+to someone who has left the team counted among them) and hotspots (site by
 category, day by hour). Counts only: never a name or free text. Its figures are those of
 `lsms summary` for the same period.
 
@@ -44,8 +45,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let periods = Periods::of(period.clone());
     // With histories: whether a case awaiting others has had news is read
     // from its history, as `due` reads it.
-    let (items, bad) =
-        gather(&store, true, |i| board::item(&i, &periods, tz, store.config.cdao.as_ref(), ctx.now))?;
+    let (items, bad) = gather(&store, true, |i| {
+        board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now)
+    })?;
     let known = Known {
         categories: store.config.categories.clone(),
         sites: store.config.sites.clone().unwrap_or_default(),

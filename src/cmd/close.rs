@@ -7,7 +7,7 @@ use crate::model::Outcome;
 /// Close an incident with an outcome and a closing note
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Outcomes: sanction-applied, no-further-action, unsubstantiated, referred, duplicate, withdrawn.\n\nA case does not close while a physical assault's medical factors are unknown, or while\nharm is above none and RIDDOR is undecided, nor as a duplicate without a duplicate-of link\n(`lsms link ID ORIGINAL --kind duplicate-of`): the refusal names the command that sets each.\n\nExample:\n  lsms close 7QF3 --outcome sanction-applied --note 'Warning letter sent'"
+    after_help = "Outcomes: sanction-applied, no-further-action, unsubstantiated, referred, duplicate, withdrawn.\n\nA case does not close while a physical assault's medical factors are unknown, or while\nharm is above none and RIDDOR is undecided, nor as a duplicate without a duplicate-of link\n(`lsms link ID ORIGINAL --kind duplicate-of`), nor as sanction-applied with no sanction recorded\n(`lsms sanction ID --class C --kind K`): the refusal names the command that sets each.\n\nExample:\n  lsms close 7QF3 --outcome sanction-applied --note 'Warning letter sent'"
 )]
 pub struct Args {
     /// The incident's id, or its last four characters

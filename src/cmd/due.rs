@@ -5,7 +5,7 @@ use super::{Ctx, emit, finish_scan, gather};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
-use crate::report::due::{deadlines, parse_within};
+use crate::report::due::{assignee_left, deadlines, parse_within};
 
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
@@ -18,7 +18,8 @@ review 10 years after it occurred (20 for severe harm or death); the Controlled 
 Accountable Officer told within one working day of recording a theft, or a loss, of drugs or
 prescription forms, until `lsms notify ID --to cdao` is recorded, open case or closed
 (`cdao:` in lsms.yaml changes the rule: within_working_days, categories, assets; or
-`cdao: false` turns it off).
+`cdao: false` turns it off); an open case still assigned to someone marked `left: DATE`
+under `team:` in lsms.yaml (kind assignee-left), from that day, until it is reassigned.
 
 Examples:
   lsms due
@@ -47,6 +48,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         filter.matches(&i).then(|| {
             let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref())
                 .into_iter()
+                .chain(assignee_left(&i, tz, &store.config.leavers))
                 .filter(|d| d.due <= horizon)
                 .collect();
             ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()

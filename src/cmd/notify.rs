@@ -13,6 +13,10 @@ or other (say who in --note). DATE is the day they were told: day first (25/11/2
 2026-11-25, today or yesterday; not in the future, and not before the incident occurred.
 A closed case takes a notification too: a late one is still worth recording.
 
+A notification to the HSE is the RIDDOR report: it also records RIDDOR as reported, with
+--ref as the HSE's reference and DATE as the day it was reported (a report already recorded
+stands). It is refused where RIDDOR is recorded as not-reportable.
+
 `lsms due` asks for the CDAO to be told within one working day of recording a theft or a loss
 of drugs or prescription forms, until `notify --to cdao` is recorded (`cdao:` in lsms.yaml
 changes the rule, or turns it off).
@@ -49,6 +53,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     })?;
     let n = done.incident.notified.last();
     let on = n.map(|n| n.date.to_string()).unwrap_or_default();
-    ctx.say(format!("{}: notification to {to} on {on} recorded.", done.incident.id));
+    let i = &done.incident;
+    ctx.say(format!("{}: notification to {to} on {on} recorded.", i.id));
+    if let Some(r) = i.riddor.as_ref().filter(|_| to == Authority::Hse) {
+        let day = r.reported_on.map(|d| format!(" on {d}")).unwrap_or_default();
+        let reference = r.hse_ref.as_deref().map(|h| format!(", HSE ref {h}")).unwrap_or_default();
+        ctx.say(format!("{}: RIDDOR report to the HSE recorded as made{day}{reference}.", i.id));
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::model::{Sanction, SanctionClass};
 /// Record a sanction: procedural, disciplinary, civil or criminal
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Kinds include verbal-warning, warning-letter, acceptable-behaviour-agreement, exclusion,\nalternative-provider, civil-injunction, caution, conditional-caution, fixed-penalty, fine,\ncommunity-order, conditional-discharge, custody, restorative-justice, staff-disciplinary,\nprocess-change; other text is allowed.\n\nExample:\n  lsms sanction 7QF3 --class civil --kind warning-letter \\
+    after_help = "Kinds include verbal-warning, warning-letter, acceptable-behaviour-agreement, exclusion,\nalternative-provider, civil-injunction, caution, conditional-caution, fixed-penalty, fine,\ncommunity-order, conditional-discharge, custody, restorative-justice, staff-disciplinary,\nprocess-change; other text is allowed.\n\n--date is the day it was applied: not before the incident occurred, nor after today.\n--review-on is on or after it (a review is usually ahead).\n\nExample:\n  lsms sanction 7QF3 --class civil --kind warning-letter \\
       --date 2026-12-01 --review-on 2027-06-01"
 )]
 pub struct Args {
@@ -42,7 +42,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let review_on = date("--review-on", &args.review_on)?;
     let kind = args.kind.trim().to_string();
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
-    let done = change(ctx, &args.id, "sanction", &args.on, |inc, act, _| {
+    let done = change(ctx, &args.id, "sanction", &args.on, |inc, act, store| {
+        let tz = store.config.tz;
+        let today = ctx.now.with_timezone(&tz).date_naive();
         let s = Sanction {
             class,
             kind,
@@ -51,7 +53,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             note,
             extra: Default::default(),
         };
-        inc.sanction(act, s).map_err(refused)
+        inc.sanction(act, s, today, tz).map_err(refused)
     })?;
     ctx.say(format!("{}: {class} sanction recorded.", done.incident.id));
     Ok(())

@@ -160,7 +160,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             filter.categories.clone()
         },
         sites: store.config.sites.clone().unwrap_or_default(),
-        team: store.config.team.clone().unwrap_or_default(),
+        // Those who have left are listed where they have cases, not as zeros.
+        team: {
+            let today = ctx.now.with_timezone(&store.config.tz).date_naive();
+            let team = store.config.team.as_deref().unwrap_or_default();
+            store.config.leavers.current(team, today).into_iter().map(String::from).collect()
+        },
         flags: if filter.flags.is_empty() { store.config.flags.clone() } else { filter.flags.clone() },
         months: period.as_ref().map(Period::month_list).unwrap_or_default(),
     };

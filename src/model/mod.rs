@@ -13,6 +13,7 @@ pub mod money;
 pub mod notify;
 pub mod refs;
 pub mod schema;
+pub mod team;
 pub mod text;
 pub mod time;
 pub mod vocab;

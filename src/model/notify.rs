@@ -4,7 +4,7 @@
 
 use super::enums::*;
 use super::incident::*;
-use super::workflow::{Act, Refusal};
+use super::workflow::{Act, FieldChange, Refusal};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -96,6 +96,21 @@ impl Incident {
                 "give the reference they gave, on one line",
             ));
         }
+        if n.to == Authority::Hse
+            && self.riddor.as_ref().is_some_and(|r| r.status == RiddorStatus::NotReportable)
+        {
+            return Err(Refusal {
+                message: format!(
+                    "RIDDOR is recorded as not-reportable for {id}, and a notification to the HSE is recorded as its RIDDOR report",
+                    id = self.id
+                ),
+                help: Some(format!(
+                    "if it was reported after all: lsms update {id} --riddor reported --hse-ref REF --riddor-reported-on DATE; \
+                     a notification to the HSE that is no RIDDOR report: --to other, saying so in --note",
+                    id = self.id
+                )),
+            });
+        }
         let note = n.note.map(str::trim_end).filter(|t| !t.trim().is_empty());
         let same = self
             .notified
@@ -119,7 +134,49 @@ impl Incident {
             to.push_str(&format!(", ref {r}"));
         }
         self.history.push(Entry { to: Some(to), detail: note.map(str::to_string), ..act.entry("notified") });
+        if n.to == Authority::Hse {
+            self.riddor_reported(act, n.date, reference);
+        }
         Ok(())
+    }
+
+    /// A notification to the HSE is the RIDDOR report: the status becomes
+    /// reported, with the HSE's reference and the day, each change an
+    /// `updated` entry as `update --riddor` writes it. A report already
+    /// recorded stands (a later notice is follow-up); only what it lacks,
+    /// the reference or the day, is filled in.
+    fn riddor_reported(&mut self, act: &Act<'_>, on: NaiveDate, reference: Option<&str>) {
+        let absent = self.riddor.is_none();
+        let r = self.riddor.get_or_insert_with(|| Riddor {
+            status: RiddorStatus::Undecided,
+            basis: None,
+            hse_ref: None,
+            reported_on: None,
+            extra: Default::default(),
+        });
+        let was = r.clone();
+        let first = was.status != RiddorStatus::Reported;
+        r.status = RiddorStatus::Reported;
+        if let Some(reference) = reference.filter(|_| first || was.hse_ref.is_none()) {
+            r.hse_ref = Some(reference.to_string());
+        }
+        if first || was.reported_on.is_none() {
+            r.reported_on = Some(on);
+        }
+        let now = r.clone();
+        // With no `riddor:` before, the status is new, as `update` shows it.
+        let from = (!absent).then(|| was.status.to_string());
+        for (field, from, to) in [
+            ("riddor.status", from, Some(now.status.to_string())),
+            ("riddor.hse_ref", was.hse_ref, now.hse_ref),
+            (
+                "riddor.reported_on",
+                was.reported_on.map(|d| d.to_string()),
+                now.reported_on.map(|d| d.to_string()),
+            ),
+        ] {
+            self.changed(act, FieldChange { field: field.into(), from, to });
+        }
     }
 }
 
@@ -206,6 +263,33 @@ mod tests {
         i.notify(&act(), notice(Authority::Cdao, "2026-11-24"), today, LON).unwrap();
         let e = i.notify(&act(), notice(Authority::Cdao, "2026-11-24"), today, LON).unwrap_err();
         assert!(e.message.contains("already recorded"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_notice_to_the_hse_is_the_riddor_report_and_refused_where_not_reportable() {
+        let mut i = inc("physical-assault", &[]);
+        let today = day("2026-11-25");
+        let hse =
+            |date: &str, r: Option<&'static str>| NewNotice { reference: r, ..notice(Authority::Hse, date) };
+        i.notify(&act(), hse("2026-11-24", Some("H1")), today, LON).unwrap();
+        let r = i.riddor.clone().unwrap();
+        assert_eq!(
+            (r.status, r.hse_ref.as_deref(), r.reported_on),
+            (RiddorStatus::Reported, Some("H1"), Some(day("2026-11-24")))
+        );
+        let fields: Vec<&str> = i.history.iter().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(fields, ["riddor.status", "riddor.hse_ref", "riddor.reported_on"]);
+        // A later notice is follow-up: the report stands.
+        i.notify(&act(), hse("2026-11-25", Some("H2")), today, LON).unwrap();
+        assert_eq!(i.riddor.as_ref().unwrap(), &r);
+        assert_eq!(i.history.iter().filter(|e| e.field.is_some()).count(), 3);
+
+        let mut no = inc("physical-assault", &[]);
+        no.riddor = Some(Riddor { status: RiddorStatus::NotReportable, ..r });
+        let before = no.clone();
+        let e = no.notify(&act(), hse("2026-11-25", None), today, LON).unwrap_err();
+        assert!(e.help.unwrap().contains("--riddor reported"));
+        assert_eq!(no, before);
     }
 
     #[test]

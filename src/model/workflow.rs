@@ -6,6 +6,8 @@ use super::enums::*;
 use super::incident::*;
 use super::money::Money;
 use super::time::Stamp;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 
 /// Who acts, when it happened (`at`: now, or the `--on` of work entered
 /// after the fact) and when it is written.
@@ -217,8 +219,10 @@ impl Incident {
         self.record(act, "updated", c, None)
     }
 
-    /// Records a sanction.
-    pub fn sanction(&mut self, act: &Act<'_>, s: Sanction) -> Result<(), Refusal> {
+    /// Records a sanction. Refused: a sanction dated before the incident
+    /// occurred (in `tz`) or after `today`, and a review date before the
+    /// sanction's date (a review date is ahead, so it may be after today).
+    pub fn sanction(&mut self, act: &Act<'_>, s: Sanction, today: NaiveDate, tz: Tz) -> Result<(), Refusal> {
         refuse_closed(self, "given a sanction")?;
         if s.kind.trim().is_empty() {
             return Err(refuse("the sanction's kind is empty", "for example --kind warning-letter"));
@@ -232,6 +236,21 @@ impl Incident {
                 format!("the review date {r} is before the sanction's date {d}"),
                 "give a --review-on after --date",
             ));
+        }
+        let occurred = self.occurred_at.with_timezone(&tz).date_naive();
+        if let Some(d) = s.date {
+            if d < occurred {
+                return Err(refuse(
+                    format!("the sanction's date {d} is before the incident occurred ({occurred})"),
+                    format!("give the day it was applied with --date: from {occurred} to today ({today})"),
+                ));
+            }
+            if d > today {
+                return Err(refuse(
+                    format!("the sanction's date {d} is in the future (today is {today})"),
+                    "record a sanction once it has been applied, with --date the day it was; a date ahead is --review-on",
+                ));
+            }
         }
         let mut e = act.entry("sanction");
         e.detail = Some(format!("{} {}", s.class, s.kind));
@@ -301,7 +320,9 @@ impl Incident {
         if self.riddor.as_ref().is_some_and(|r| r.status == RiddorStatus::Reportable) {
             out.push(refuse(
                 "RIDDOR says reportable, but the report to the HSE is not recorded yet",
-                format!("lsms update {id} --riddor reported --hse-ref REF --riddor-reported-on YYYY-MM-DD"),
+                format!(
+                    "lsms notify {id} --to hse --on DATE --ref REF (or lsms update {id} --riddor reported --hse-ref REF --riddor-reported-on DATE)"
+                ),
             ));
         }
         if self.harm.is_some_and(|h| h > Harm::None) && undecided {
@@ -333,6 +354,12 @@ impl Incident {
             blockers.push(refuse("the closure note is empty", "say how the case ended with --note TEXT"));
         }
         blockers.extend(self.close_blockers());
+        if outcome == Outcome::SanctionApplied && self.sanctions.is_empty() {
+            blockers.push(refuse(
+                format!("the outcome sanction-applied needs a sanction, and {} has none recorded", self.id),
+                format!("lsms sanction {} --class CLASS --kind KIND --date DATE", self.id),
+            ));
+        }
         if outcome == Outcome::Duplicate && self.duplicate_of().is_none() {
             blockers.push(refuse(
                 "a duplicate says which incident it duplicates, and it has no duplicate-of link",
@@ -469,6 +496,51 @@ mod tests {
         assert_eq!(e.extra.get("closure_note").and_then(|v| v.as_str()), Some("done"));
         assert!(e.extra.get("closed_at").is_some());
         assert!(i.reopen(&act(), "again").is_err());
+    }
+
+    #[test]
+    fn a_sanction_dated_before_the_incident_or_after_today_is_refused_and_changes_nothing() {
+        let mut i = inc("theft");
+        let before = i.clone();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = day("2026-11-26");
+        let lon = chrono_tz::Europe::London;
+        let s = |date: &str, review: Option<&str>| Sanction {
+            class: SanctionClass::Civil,
+            kind: "warning-letter".into(),
+            date: Some(day(date)),
+            review_on: review.map(day),
+            note: None,
+            extra: Default::default(),
+        };
+        let e = i.sanction(&act(), s("2020-01-01", None), today, lon).unwrap_err();
+        assert!(e.message.contains("before the incident occurred (2026-11-25)"), "{}", e.message);
+        let e = i.sanction(&act(), s("2030-01-01", None), today, lon).unwrap_err();
+        assert!(e.message.contains("in the future (today is 2026-11-26)"), "{}", e.message);
+        assert_eq!(i, before);
+        i.sanction(&act(), s("2026-11-25", Some("2027-06-01")), today, lon).unwrap();
+        i.sanction(&act(), s("2026-11-26", None), today, lon).unwrap();
+        assert_eq!(i.sanctions.len(), 2);
+    }
+
+    #[test]
+    fn sanction_applied_does_not_close_without_a_sanction() {
+        let mut i = inc("theft");
+        let r = i.close(&act(), Outcome::SanctionApplied, "done").unwrap_err();
+        assert_eq!(r.len(), 1);
+        assert!(r[0].help.as_deref().unwrap().starts_with(&format!("lsms sanction {}", i.id)));
+        assert_eq!(i.status, Status::Reported);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let s = Sanction {
+            class: SanctionClass::Criminal,
+            kind: "caution".into(),
+            date: Some(day),
+            review_on: None,
+            note: None,
+            extra: Default::default(),
+        };
+        i.sanction(&act(), s, day, chrono_tz::Europe::London).unwrap();
+        i.close(&act(), Outcome::SanctionApplied, "done").unwrap();
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! records, the store's zone and "now".
 
 use super::Period;
-use super::due::deadlines;
+use super::due::{assignee_left, deadlines};
 use super::figure::Days;
 use super::summary::{self, Dimension, Facts, Known, Prior, Summary};
 use crate::model::*;
@@ -57,12 +57,17 @@ pub fn item(
     ps: &Periods,
     tz: Tz,
     cdao: Option<&crate::model::notify::CdaoRule>,
+    leavers: &crate::model::team::Leavers,
     now: DateTime<Utc>,
 ) -> Option<Item> {
     let at = inc.occurred_at.to_utc();
     let open = inc.status != Status::Closed;
-    let overdue: Vec<&'static str> =
-        deadlines(inc, tz, cdao).into_iter().filter(|d| d.due < now).map(|d| d.kind).collect();
+    let overdue: Vec<&'static str> = deadlines(inc, tz, cdao)
+        .into_iter()
+        .chain(assignee_left(inc, tz, leavers))
+        .filter(|d| d.due < now)
+        .map(|d| d.kind)
+        .collect();
     let (n, p, l) = (within(at, &ps.now, tz), within(at, &ps.previous, tz), within(at, &ps.last_year, tz));
     if !(n || p || l || open || !overdue.is_empty()) {
         return None;

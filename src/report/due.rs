@@ -2,6 +2,7 @@
 
 use super::calendar::add_working_days;
 use crate::model::notify::CdaoRule;
+use crate::model::team::Leavers;
 use crate::model::*;
 use chrono::{DateTime, Duration, Months, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -28,8 +29,9 @@ fn local(d: chrono::NaiveDate, t: NaiveTime, tz: Tz) -> DateTime<Utc> {
 
 /// Every kind of deadline, in the order a board reads them, each with
 /// what it is in plain English.
-pub const KINDS: [(&str, &str); 7] = [
+pub const KINDS: [(&str, &str); 8] = [
     ("assign", "Not yet assigned (one working day)"),
+    ("assignee-left", "Assignee has left the team"),
     ("cdao", "Controlled Drugs Accountable Officer not yet told"),
     ("riddor-decision", "RIDDOR decision (10 days)"),
     ("riddor", "RIDDOR report to the HSE"),
@@ -90,7 +92,10 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
         out.push(Deadline {
             due: inc.occurred_at.to_utc() + Duration::days(days),
             kind: "riddor",
-            detail: format!("report to the HSE under RIDDOR ({days} days from the incident)"),
+            detail: format!(
+                "report to the HSE under RIDDOR ({days} days from the incident), then record it: lsms notify {} --to hse --on DATE --ref REF",
+                inc.id
+            ),
         });
     }
     let staff_hurt = inc.people.iter().any(|p| p.role == Role::Victim && p.party == Party::Staff);
@@ -135,6 +140,26 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
     }
     out.sort_by_key(|d| d.due);
     out
+}
+
+/// An open case still assigned to someone who has left the team (or is
+/// marked to leave it): due, for giving to someone else, the day they
+/// left. Kind `assignee-left`; kept apart from [`deadlines`], which needs
+/// nothing of the store's team.
+pub fn assignee_left(inc: &Incident, tz: Tz, leavers: &Leavers) -> Option<Deadline> {
+    if inc.status == Status::Closed {
+        return None;
+    }
+    let name = inc.assignee.as_deref()?;
+    let day = leavers.left_on(name)?;
+    Some(Deadline {
+        due: local(day, NaiveTime::MIN, tz),
+        kind: "assignee-left",
+        detail: format!(
+            "the assignee {name} has `left: {day}` under `team:` in lsms.yaml: give the case to someone on the team with lsms assign {} --to NAME",
+            inc.id
+        ),
+    })
 }
 
 /// Is any deadline of this incident past?
@@ -266,6 +291,24 @@ mod tests {
             "{}",
             cdao.detail
         );
+    }
+
+    #[test]
+    fn an_open_case_assigned_to_a_leaver_is_due_for_reassigning_from_the_day_they_left() {
+        let d = Draft::of(&[("category", "theft"), ("summary", "x")]);
+        let mut i = new("2026-11-02T10:00:00Z", d);
+        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let left = Leavers(vec![("asmith".into(), day("2026-11-20"))]);
+        assert_eq!(assignee_left(&i, LON, &left), None, "unassigned");
+        i.assignee = Some("ASmith".into());
+        let d = assignee_left(&i, LON, &left).unwrap();
+        assert_eq!((d.kind, d.due), ("assignee-left", at("2026-11-20T00:00:00Z")));
+        assert!(d.detail.contains(&format!("lsms assign {} --to NAME", i.id)), "{}", d.detail);
+        i.assignee = Some("jfowlis".into());
+        assert_eq!(assignee_left(&i, LON, &left), None, "still on the team");
+        i.assignee = Some("asmith".into());
+        i.status = Status::Closed;
+        assert_eq!(assignee_left(&i, LON, &left), None, "a closed case needs no one");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::notify::CdaoRule;
+use crate::model::team::Leavers;
 use crate::model::{Asset, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -19,8 +20,8 @@ struct File {
     git: Option<Git>,
 }
 
-/// A `team:` entry: a name, or `{ name, email }` (the email goes on the
-/// member's git commits).
+/// A `team:` entry: a name, or `{ name, email, left }` (the email goes on
+/// the member's git commits; `left` is the day they left the team).
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum Member {
@@ -33,6 +34,7 @@ enum Member {
 struct FullMember {
     name: String,
     email: Option<String>,
+    left: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,7 +50,11 @@ pub struct Config {
     pub trust: String,
     pub tz: Tz,
     pub sites: Option<Vec<String>>,
+    /// Every member named under `team:`, those who have left too (they
+    /// stay names the history may hold); `leavers` says who left when.
     pub team: Option<Vec<String>>,
+    /// Team members who have left, from `team: [{ name, left: DATE }]`.
+    pub leavers: Leavers,
     /// Team members' emails, by name, from `team: [{ name, email }]`.
     pub emails: Vec<(String, String)>,
     pub categories: Vec<String>,
@@ -146,7 +152,7 @@ fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Opt
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email } entries), categories, flags, cdao and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao and git: { commit: true|false }";
         let f: File = serde_yaml::from_str(src).map_err(|e| {
             let off = e.location().map_or(0, |l| l.index());
             let msg = e.to_string();
@@ -191,12 +197,18 @@ impl Config {
             })
         };
         let mut emails = Vec::new();
+        let mut leavers = Vec::new();
         let team = f.team.map(|members| {
             members
                 .into_iter()
                 .map(|m| match m {
                     Member::Name(n) => Ok(n),
-                    Member::Full(FullMember { name, email }) => {
+                    Member::Full(FullMember { name, email, left }) => {
+                        if let Some(left) = left {
+                            let day = crate::model::time::parse_date(&left)
+                                .map_err(|m| at("team", format!("team: {}'s `left:` {m}", name.trim())))?;
+                            leavers.push((name.trim().to_string(), day));
+                        }
                         if let Some(e) = email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) {
                             if e.contains(['<', '>', '\n', '\r']) || !e.contains('@') {
                                 return Err(at(
@@ -220,6 +232,7 @@ impl Config {
             sites: clean(f.sites),
             team: clean(team),
             emails,
+            leavers: Leavers(leavers),
             categories,
             flags,
             cdao,
@@ -304,6 +317,26 @@ mod tests {
         assert_eq!(c.email_of("jfowlis"), None);
         let e = Config::parse("lsms.yaml", "trust: T\nteam: [{ name: a, email: nope }]\n").unwrap_err();
         assert!(e.to_string().starts_with("lsms.yaml:2:1: team: 'nope' is not an email"), "{e}");
+    }
+
+    #[test]
+    fn a_team_member_marked_left_stays_on_the_team_with_the_day_they_left() {
+        let c = Config::parse(
+            "lsms.yaml",
+            "trust: T\nteam: [jfowlis, { name: asmith, left: 2026-03-31 }, { name: kdunn, email: k@nhs.net, left: 1/4/2026 }]\n",
+        )
+        .unwrap();
+        assert_eq!(c.team.as_deref(), Some(&["jfowlis".to_string(), "asmith".into(), "kdunn".into()][..]));
+        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(c.leavers.left_on("ASMITH"), Some(day("2026-03-31")));
+        assert_eq!(c.leavers.left_on("kdunn"), Some(day("2026-04-01")), "day first, as dates are typed");
+        assert_eq!(c.leavers.left_on("jfowlis"), None);
+        assert_eq!(c.email_of("kdunn"), Some("k@nhs.net"));
+        let e = Config::parse("lsms.yaml", "trust: T\nteam: [{ name: a, left: 3/31/2026 }]\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("lsms.yaml:2:1: team: a's `left:` '3/31/2026' has no month 31"),
+            "{e}"
+        );
     }
 
     #[test]

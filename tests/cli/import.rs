@@ -159,6 +159,28 @@ fn unknown_or_contradictory_standing_is_refused_by_row_and_column() {
 }
 
 #[test]
+fn a_former_member_is_accepted_as_handler_and_due_asks_to_reassign_their_open_cases() {
+    let s = Store::with_config("team: [jfowlis, { name: asmith, left: 31/3/2025 }]\n");
+    let csv = register(
+        &s,
+        &REGISTER
+            .replace("Coat taken,Being investigated,,,jfowlis", "Coat taken,Being investigated,,,ASmith"),
+    );
+    let ids = import(&s, &csv, &[]).ok().stdout;
+    let all: Vec<serde_json::Value> = ids.lines().map(|id| json(&s, id)).collect();
+    let handled: Vec<(&str, &str)> =
+        all.iter().filter_map(|j| Some((j["summary"].as_str()?, j["assignee"].as_str()?))).collect();
+    assert_eq!(handled, [("Bag taken from ward", "asmith"), ("Coat taken", "asmith")]);
+    s.run(&["check"]).ok().says("no problems");
+    // The open one is theirs still: `due` asks for it to be given on.
+    let due = s.run(&["due", "--format", "tsv"]).ok().stdout;
+    let left: Vec<&str> = due.lines().filter(|l| l.contains("\tassignee-left\t")).collect();
+    assert_eq!(left.len(), 1, "{due}");
+    let open = all.iter().find(|j| j["summary"] == "Coat taken").unwrap()["id"].as_str().unwrap();
+    assert!(left[0].contains(open), "{due}");
+}
+
+#[test]
 fn value_maps_come_from_the_mapping_file_too() {
     let s = Store::new();
     let csv = register(&s, REGISTER);

@@ -67,12 +67,12 @@ fn update_sanction_and_loss_take_the_same_forms() {
     let id = s.report(&["--category", "theft", "--summary", "Laptop taken"]);
     s.run(&["update", &id, "--occurred", "20/11/2026 08:15"]).ok();
     s.run(&["update", &id, "--riddor", "reported", "--riddor-reported-on", "21/11/2026"]).ok();
-    s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter", "--date", "1/11/2026"]).ok();
+    s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter", "--date", "21/11/2026"]).ok();
     s.run(&["loss", &id, "--estimated", "£1,250.50", "--recovered", "£60"]).ok();
     let j = json(&s, &id);
     assert_eq!(j["occurred_at"], "2026-11-20T08:15:00+00:00");
     assert_eq!(j["riddor"]["reported_on"], "2026-11-21");
-    assert_eq!(j["sanctions"][0]["date"], "2026-11-01");
+    assert_eq!(j["sanctions"][0]["date"], "2026-11-21");
     assert_eq!(j["losses"]["estimated"], "1250.50");
     assert_eq!(j["losses"]["recovered"], "60.00");
 }

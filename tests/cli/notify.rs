@@ -157,3 +157,84 @@ fn a_bad_cdao_rule_is_named_in_lsms_yaml_with_the_form_to_write() {
     let s = Store::with_config("cdao: { within: 1 }\n");
     s.run(&["list"]).fails(1).says("unknown key `within`").says("cdao: false");
 }
+
+fn staff_injury(s: &Store) -> String {
+    let id = s.report(&[
+        "--category",
+        "physical-assault",
+        "--summary",
+        "Nurse injured",
+        "--occurred",
+        "20/11/2026 10:00",
+        "--person",
+        "victim:staff",
+        "--harm",
+        "moderate",
+    ]);
+    s.run(&["assign", &id, "--to", "asmith"]).ok();
+    s.run(&["update", &id, "--medical-factors", "yes"]).ok();
+    id
+}
+
+#[test]
+fn a_notice_to_the_hse_records_the_riddor_report_so_due_and_close_agree() {
+    let s = Store::new();
+    let id = staff_injury(&s);
+    s.run(&["update", &id, "--riddor", "reportable"]).ok();
+    assert!(due_of(&s, &id).iter().any(|(k, _)| k == "riddor"), "{:?}", due_of(&s, &id));
+    s.run(&["notify", &id, "--to", "hse", "--on", "24/11/2026", "--ref", "RIDDOR-123"])
+        .ok()
+        .says(&format!("{id}: RIDDOR report to the HSE recorded as made on 2026-11-24, HSE ref RIDDOR-123."));
+    let text = s.read(&id);
+    assert!(
+        text.contains("riddor: { status: reported, hse_ref: RIDDOR-123, reported_on: 2026-11-24 }"),
+        "{text}"
+    );
+    assert!(text.contains("  - { to: hse, date: 2026-11-24, ref: RIDDOR-123 }"), "{text}");
+    // Each change is in the history, as `update --riddor` writes it.
+    for change in [
+        "action: notified, to: \"hse on 2026-11-24, ref RIDDOR-123\" }",
+        "action: updated, field: riddor.status, from: reportable, to: reported }",
+        "action: updated, field: riddor.hse_ref, to: RIDDOR-123 }",
+        "action: updated, field: riddor.reported_on, to: \"2026-11-24\" }",
+    ] {
+        assert!(text.contains(change), "{change} in\n{text}");
+    }
+    assert!(!due_of(&s, &id).iter().any(|(k, _)| k.starts_with("riddor")), "{:?}", due_of(&s, &id));
+    s.run(&["close", &id, "--outcome", "referred", "--note", "Sent on"]).ok();
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn a_notice_to_the_hse_reports_an_undecided_case_and_a_later_one_keeps_the_first_report() {
+    let s = Store::new();
+    let id = staff_injury(&s);
+    assert!(due_of(&s, &id).iter().any(|(k, _)| k == "riddor-decision"));
+    s.run(&["notify", &id, "--to", "hse", "--on", "21/11/2026"]).ok();
+    let text = s.read(&id);
+    assert!(text.contains("riddor: { status: reported, reported_on: 2026-11-21 }"), "{text}");
+    assert!(text.contains("field: riddor.status, to: reported }"), "no riddor before: shown as new\n{text}");
+    // A follow-up notice fills in the reference the report lacked, and
+    // leaves its day as it was.
+    s.run(&["notify", &id, "--to", "hse", "--on", "25/11/2026", "--ref", "H-9"]).ok();
+    let text = s.read(&id);
+    assert!(text.contains("riddor: { status: reported, hse_ref: H-9, reported_on: 2026-11-21 }"), "{text}");
+    assert_eq!(text.matches("field: riddor.reported_on").count(), 1, "{text}");
+    assert!(due_of(&s, &id).iter().all(|(k, _)| !k.starts_with("riddor")));
+    s.run(&["close", &id, "--outcome", "referred", "--note", "Sent on"]).ok();
+}
+
+#[test]
+fn a_notice_to_the_hse_is_refused_where_riddor_is_not_reportable_naming_update() {
+    let s = Store::new();
+    let id = staff_injury(&s);
+    s.run(&["update", &id, "--riddor", "not-reportable"]).ok();
+    let before = s.snapshot();
+    s.run(&["notify", &id, "--to", "hse", "--on", "today", "--ref", "H-1"])
+        .fails(1)
+        .says(&format!("RIDDOR is recorded as not-reportable for {id}"))
+        .says(&format!("lsms update {id} --riddor reported --hse-ref REF --riddor-reported-on DATE"));
+    assert_eq!(s.snapshot(), before, "the store is unchanged");
+    // Other bodies are told as before.
+    s.run(&["notify", &id, "--to", "police", "--on", "today"]).ok();
+}

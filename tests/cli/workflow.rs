@@ -251,6 +251,24 @@ fn bad_cases(id: &str) -> Vec<(&'static str, Vec<String>, i32, &'static str)> {
             1,
             "before the sanction's date",
         ),
+        (
+            "sanction dated before the incident",
+            v(&["sanction", "ID", "--class", "civil", "--kind", "x", "--date", "1/1/2020"]),
+            1,
+            "is before the incident occurred (2026-11-24)",
+        ),
+        (
+            "sanction dated in the future",
+            v(&["sanction", "ID", "--class", "civil", "--kind", "x", "--date", "1/1/2030"]),
+            1,
+            "is in the future (today is 2026-11-25)",
+        ),
+        (
+            "sanction-applied with no sanction",
+            v(&["close", "ID", "--outcome", "sanction-applied", "--note", "x"]),
+            1,
+            "the outcome sanction-applied needs a sanction",
+        ),
         ("money with three decimals", v(&["loss", "ID", "--estimated", "12.345"]), 1, "two decimal places"),
         ("negative money", v(&["loss", "ID", "--estimated", "-5"]), 1, "negative"),
         ("money with a misplaced comma", v(&["loss", "ID", "--estimated", "£1,25.00"]), 1, "misplaced comma"),
@@ -436,4 +454,152 @@ fn a_hand_edit_between_read_and_write_is_not_overwritten() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("changed while lsms was working on it"));
     assert_eq!(s.read(&id), edited, "the hand edit stands");
+}
+
+#[test]
+fn a_sanction_is_dated_between_the_incident_and_today() {
+    let s = Store::new();
+    let id = assault(&s); // occurred 2026-11-24 14:30; today is 2026-11-25
+    let before = s.snapshot();
+    let sanction = |date: &str| {
+        s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter", "--date", date])
+    };
+    sanction("1/1/2020")
+        .fails(1)
+        .says("the sanction's date 2020-01-01 is before the incident occurred (2026-11-24)")
+        .says("from 2026-11-24 to today (2026-11-25)");
+    assert_eq!(s.snapshot(), before, "a sanction before the incident: the store is unchanged");
+    sanction("1/1/2030")
+        .fails(1)
+        .says("the sanction's date 2030-01-01 is in the future (today is 2026-11-25)");
+    sanction("26/11/2026").fails(1).says("is in the future");
+    assert_eq!(s.snapshot(), before, "a sanction after today: the store is unchanged");
+    // The day it occurred and today are both allowed; a review lies ahead.
+    sanction("24/11/2026").ok();
+    s.run(&["sanction", &id, "--class", "criminal", "--kind", "caution", "--review-on", "1/6/2027"]).ok();
+    let j: serde_json::Value =
+        serde_json::from_str(&s.run(&["show", &id, "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(j["sanctions"][0]["date"], "2026-11-24");
+    assert_eq!(
+        (j["sanctions"][1]["date"].as_str(), j["sanctions"][1]["review_on"].as_str()),
+        (Some("2026-11-25"), Some("2027-06-01"))
+    );
+}
+
+#[test]
+fn closing_as_sanction_applied_needs_a_recorded_sanction() {
+    let s = Store::new();
+    let id = assault(&s);
+    s.run(&["update", &id, "--medical-factors", "no", "--riddor", "not-reportable"]).ok();
+    let before = s.snapshot();
+    s.run(&["close", &id, "--outcome", "sanction-applied", "--note", "Letter sent"])
+        .fails(1)
+        .says(&format!("the outcome sanction-applied needs a sanction, and {id} has none recorded"))
+        .says(&format!("lsms sanction {id} --class CLASS --kind KIND"));
+    assert_eq!(s.snapshot(), before, "the store is unchanged");
+    // Another outcome needs none.
+    s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter"]).ok();
+    s.run(&["close", &id, "--outcome", "sanction-applied", "--note", "Letter sent"]).ok();
+    let other = assault(&s);
+    s.run(&["update", &other, "--medical-factors", "no", "--riddor", "not-reportable"]).ok();
+    s.run(&["close", &other, "--outcome", "no-further-action", "--note", "x"]).ok();
+}
+
+/// Marks `name` of `Store::new()`'s team as having left on `day`.
+fn mark_left(s: &Store, name: &str, day: &str) {
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let team = "team: [jfowlis, asmith]\n";
+    assert!(text.contains(team), "{text}");
+    let left = team.replace(name, &format!("{{ name: {name}, left: {day} }}"));
+    std::fs::write(&cfg, text.replace(team, &left)).unwrap();
+}
+
+#[test]
+fn assign_refuses_a_leaver_naming_the_day_they_left_and_who_is_on_the_team() {
+    let s = Store::new();
+    let id = assault(&s);
+    mark_left(&s, "asmith", "2026-03-31");
+    let before = s.snapshot();
+    s.run(&["assign", &id, "--to", "ASmith"])
+        .fails(1)
+        .says("--to: asmith left the team on 2026-03-31, so cannot be given a case; the team now: jfowlis")
+        .says("remove `left:`");
+    // A misspelt name is offered the current team only.
+    let out = s
+        .run(&["assign", &id, "--to", "asmth"])
+        .fails(1)
+        .says("unknown team member 'asmth': use one of jfowlis");
+    assert!(!out.stderr.contains("did you mean 'asmith'"), "{}", out.stderr);
+    assert_eq!(s.snapshot(), before, "the store is unchanged");
+    s.run(&["assign", &id, "--to", "jfowlis"]).ok();
+}
+
+#[test]
+fn a_former_member_stays_a_valid_actor_and_handler_and_check_does_not_flag_them() {
+    let s = Store::new();
+    let id = assault(&s);
+    let as_asmith = |args: &[&str]| {
+        let mut c = lsms();
+        c.arg("-C").arg(&s.root).args(["--as", "asmith"]).args(args);
+        run(c)
+    };
+    as_asmith(&["assign", &id, "--to", "asmith"]).ok();
+    as_asmith(&["note", &id, "Statement taken"]).ok();
+    mark_left(&s, "asmith", "2026-03-31");
+    // Their history stands and they may still act (a note written late).
+    as_asmith(&["note", &id, "Handover notes for the team"]).ok();
+    let text = s.read(&id);
+    assert!(text.contains("by: asmith, action: note, detail: Handover notes for the team"), "{text}");
+    s.run(&["check"]).ok().says("no problems");
+    // Reassigned to a current member, the history keeps who had it.
+    s.run(&["assign", &id, "--to", "jfowlis"]).ok();
+    assert!(s.read(&id).contains("field: assignee, from: asmith, to: jfowlis"));
+}
+
+#[test]
+fn due_and_board_name_open_cases_still_assigned_to_a_leaver() {
+    let s = Store::new();
+    let open = assault(&s);
+    let closed = assault(&s);
+    let kept = assault(&s);
+    for id in [&open, &closed] {
+        s.run(&["assign", id, "--to", "asmith"]).ok();
+    }
+    s.run(&["assign", &kept, "--to", "jfowlis"]).ok();
+    s.run(&["update", &closed, "--medical-factors", "no", "--riddor", "not-reportable"]).ok();
+    s.run(&["close", &closed, "--outcome", "withdrawn", "--note", "x"]).ok();
+    let rows = |s: &Store| {
+        let out = s.run(&["due", "--format", "tsv"]).ok().stdout;
+        out.lines().filter(|l| l.contains("\tassignee-left\t")).map(String::from).collect::<Vec<_>>()
+    };
+    assert!(rows(&s).is_empty(), "no one has left yet");
+    mark_left(&s, "asmith", "2026-11-20");
+    let left = rows(&s);
+    assert_eq!(left.len(), 1, "the open case only: {left:?}");
+    let f: Vec<&str> = left[0].split('\t').collect();
+    assert_eq!((f[1], f[2], f[3], f[4]), ("overdue", "assignee-left", open.as_str(), "asmith"));
+    assert!(f[5].contains(&format!("lsms assign {open} --to NAME")), "{}", f[5]);
+    // A leaving day ahead shows as due, within the horizon.
+    mark_left_again(&s, "2026-11-20", "2026-12-01");
+    let ahead = rows(&s);
+    assert!(ahead.len() == 1 && ahead[0].contains("\tdue\tassignee-left\t"), "{ahead:?}");
+    mark_left_again(&s, "2026-12-01", "2026-11-20");
+
+    // The board counts them among past deadlines: a number, never a name.
+    let file = s.tmp.path().join("board.html");
+    s.run(&["board", "--period", "2026/27", "--output", file.to_str().unwrap()]).ok();
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.contains("Assignee has left the team: 1"), "the count is on the board");
+    assert!(!html.contains("asmith"), "no name on the board");
+
+    // Reassigned, nothing is asked.
+    s.run(&["assign", &open, "--to", "jfowlis"]).ok();
+    assert!(rows(&s).is_empty());
+}
+
+fn mark_left_again(s: &Store, from: &str, to: &str) {
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace(&format!("left: {from}"), &format!("left: {to}"))).unwrap();
 }
