@@ -405,11 +405,13 @@ tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
 .big b { display: block; font-size: 18pt; }
 .note { font-size: 9pt; color: #333; }
+.partial { border: 2px solid #B00020; color: #B00020; padding: 2mm 3mm; margin: 0 0 4mm; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #333; }
 "#;
 
-/// The whole page.
-pub fn html(b: &Board, categories: &[String], show: Show) -> String {
+/// The whole page. `partial` is the note a page made without some
+/// incident files carries at the top of its first page (`--partial`).
+pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let mut ids = 0u32;
     let p = &b.periods;
@@ -422,9 +424,12 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     let marking = r#"<p class="marking">OFFICIAL</p>"#;
 
     // 1. Title and headline figures.
+    let partial = partial
+        .map(|n| format!(r#"<p class="partial" role="alert"><strong>{}</strong></p>"#, escape(n)))
+        .unwrap_or_default();
     let _ = write!(
         o,
-        r#"<section class="first">{marking}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {} and with {}</p><p>Made {}</p></header>"#,
+        r#"<section class="first">{marking}{partial}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {} and with {}</p><p>Made {}</p></header>"#,
         escape(&b.trust),
         escape("Security incidents: report to the Board"),
         escape(&p.now.label()),
