@@ -26,7 +26,8 @@ cross-tab of counts. Every month of --period has a row, zero or not. All statuse
 unless a filter says otherwise. The NHS year runs 1 April to 31 March: 2026/27-Q1 is April to
 June; 2026-Q3 is the calendar quarter July to September. --report annual is of the last
 complete financial year unless --period says otherwise. --compare adds the row's figure in the
-earlier period and the change. CSV written to a file starts with a UTF-8 byte order mark, so
+earlier period and the change. this-fy, this-quarter, this-month and this-year run to date
+(2026/27 to 4 Dec 2026), and are compared with the same number of days of the earlier period. CSV written to a file starts with a UTF-8 byte order mark, so
 spreadsheets read £ correctly. A file given with --output is written only after a run that read
 every incident file: else it is left as it was, and the run names the files it could not read
 and exits 1. --partial writes it anyway, its first line (or the spreadsheet's title) saying how
@@ -192,9 +193,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         note_line: matches!(format, Format::Csv | Format::Tsv),
     };
     let note = bad.note();
+    // A named period not yet ended, set beside a whole earlier one: said
+    // under the table's heading and the spreadsheet's title, and on stderr.
+    let unlike = match (&period, &prior) {
+        (Some(p), Some((_, e, _))) => p.unlike(&[e], ctx.now.with_timezone(&tz).date_naive()),
+        _ => None,
+    };
+    if let Some(u) = unlike.as_ref().filter(|_| !matches!(format, Format::Table | Format::Xlsx)) {
+        ctx.say(u);
+    }
     let period_text = match (&period, &prior) {
-        (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.label(), p.dates(), e.label()),
-        (Some(p), None) => format!("{} ({})", p.label(), p.dates()),
+        (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.shown(), p.dates(), e.shown()),
+        (Some(p), None) => format!("{} ({})", p.shown(), p.dates()),
         (None, _) => "every incident in the register".to_string(),
     };
     output_with(ctx, &store, file.as_deref(), sink, |o| {
@@ -204,12 +214,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 let width = if args.output.is_none() { ctx.width() } else { None };
                 let span = crate::report::span_label(filter.since, filter.before, tz);
                 let mut line = match (args.period.as_deref(), &period) {
+                    (Some(p), Some(to_date)) if to_date.days.is_some() => {
+                        format!("Period: {}, {} ({span})", p.trim(), to_date.shown())
+                    }
                     (Some(p), _) => format!("Period: {} ({span})", p.trim()),
-                    (None, Some(p)) => format!("Period: {} ({span})", p.label()),
+                    (None, Some(p)) => format!("Period: {} ({span})", p.shown()),
                     (None, None) => format!("Period: {span}"),
                 };
                 if let Some((_, e, _)) = &prior {
-                    line.push_str(&format!(", compared with {} ({})", e.label(), e.dates()));
+                    line.push_str(&format!(", compared with {} ({})", e.shown(), e.dates()));
+                }
+                if let Some(u) = &unlike {
+                    line.push_str(&format!("\n{u}"));
                 }
                 if let Some(n) = &note {
                     line.push_str(&format!("\n{n}"));
@@ -224,7 +240,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     period: period_text.clone(),
                     made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
                     marking: "OFFICIAL",
-                    note: note.clone(),
+                    note: [unlike.clone(), note.clone()]
+                        .into_iter()
+                        .flatten()
+                        .reduce(|a, b| format!("{a}. {b}")),
                 };
                 let headers = render::summary::labels(&figures);
                 let bytes =
