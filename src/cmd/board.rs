@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tz = store.config.tz;
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
-    let periods = Periods::of(period.clone());
+    let periods = Periods::on(period.clone(), ctx.now.with_timezone(&tz).date_naive());
     // With histories: whether a case awaiting others has had news is read
     // from its history, as `due` reads it.
     let (items, bad) =
