@@ -1,6 +1,6 @@
 //! `lsms board`: the board's security report as one HTML file.
 
-use super::{Ctx, Sink, finish_scan, gather, output_with};
+use super::{Ctx, Sink, gather_all, output_with};
 use crate::error::{Error, Result};
 use crate::render::board::{Show, html};
 use crate::report::Period;
@@ -20,6 +20,10 @@ to someone who has left the team counted among them) and hotspots (site by
 category, day by hour). Counts only: never a name or free text. Its figures are those of
 `lsms summary` for the same period.
 
+A file given with --output is written only after a run that read every incident file: else
+it is left as it was, and the run names the files it could not read and exits 1. --partial
+writes it anyway, its first page saying how many incident files are not counted.
+
 Examples:
   lsms board --period last-quarter --output board.html
   lsms board --period 2026/27 --suppress-small --output 'board-{period}.html'
@@ -35,6 +39,9 @@ pub struct Args {
     /// Show counts from 1 to 4 as "<5", for a report that is published
     #[arg(long)]
     pub suppress_small: bool,
+    /// Write FILE even when some incident files cannot be read: its first page says how many are not counted (the run still exits 1)
+    #[arg(long, requires = "output")]
+    pub partial: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -42,10 +49,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tz = store.config.tz;
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
-    let periods = Periods::of(period.clone());
+    let periods = Periods::on(period.clone(), ctx.now.with_timezone(&tz).date_naive());
     // With histories: whether a case awaiting others has had news is read
     // from its history, as `due` reads it.
-    let (items, bad) = gather(&store, true, |i| {
+    let (items, bad) = gather_all(&store, true, |i| {
         board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now)
     })?;
     let known = Known {
@@ -57,10 +64,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
     let b = board::build(&items, periods, &known, &store.config.trust, made);
-    let page = html(&b, &store.config.categories, Show { suppress: args.suppress_small });
+    let page =
+        html(&b, &store.config.categories, Show { suppress: args.suppress_small }, bad.note().as_deref());
     let file = crate::render::name_for(args.output.as_deref(), Some(&period));
-    output_with(ctx, &store, file.as_deref(), Sink { public: true, csv: false }, |o| {
-        o.write_all(page.as_bytes()).map_err(crate::error::stdout_err)
-    })?;
-    finish_scan(ctx, bad)
+    let sink = Sink { public: true, partial: args.partial, ..Sink::default() };
+    output_with(ctx, &store, file.as_deref(), sink, |o| {
+        o.write_all(page.as_bytes()).map_err(crate::error::stdout_err)?;
+        Ok(bad)
+    })
 }

@@ -219,7 +219,54 @@ pub fn gather<T: Send>(
     history: bool,
     keep: impl Fn(Incident) -> Option<T> + Sync,
 ) -> Result<(Vec<T>, Vec<Error>)> {
-    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    gather_all(store, history, keep).map(|(good, unread)| (good, unread.problems))
+}
+
+/// The incident files a read could not read: how many, and their problems
+/// (a file may have several).
+#[derive(Debug, Default)]
+pub struct Unread {
+    pub files: usize,
+    pub problems: Vec<Error>,
+}
+
+impl Unread {
+    /// One more file that could not be read, with its problems.
+    pub fn add(&mut self, problems: Vec<Error>) {
+        self.files += 1;
+        self.problems.extend(problems);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files == 0
+    }
+
+    /// The note a partial file carries (`--partial`): `PARTIAL: 1 incident
+    /// file could not be read and is not counted here`, or `None` when
+    /// every file was read.
+    pub fn note(&self) -> Option<String> {
+        partial_note(self.files)
+    }
+}
+
+/// What a file written with `--partial` says of the `n` incident files
+/// that could not be read, or `None` when there were none.
+pub fn partial_note(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        let (files, verb) = if n == 1 { ("file", "is") } else { ("files", "are") };
+        format!(
+            "PARTIAL: {n} incident {files} could not be read and {verb} not counted here; run `lsms check`"
+        )
+    })
+}
+
+/// `gather`, counting the files that could not be read.
+pub fn gather_all<T: Send>(
+    store: &Store,
+    history: bool,
+    keep: impl Fn(Incident) -> Option<T> + Sync,
+) -> Result<(Vec<T>, Unread)> {
+    let (mut good, mut bad) = (Vec::new(), Unread::default());
     store.stream(
         history,
         |r| match r {
@@ -229,7 +276,7 @@ pub fn gather<T: Send>(
         |r| {
             match r {
                 Some(Ok(t)) => good.push(t),
-                Some(Err(e)) => bad.extend(e),
+                Some(Err(e)) => bad.add(e),
                 None => {}
             }
             Ok(())
@@ -300,19 +347,6 @@ pub fn change(
     Ok(done)
 }
 
-/// Writes a command's output to stdout (also for `--output -`), or with
-/// `--output FILE` to a file, atomically: a run that fails leaves the last
-/// good file in place. Only a regular file is written, never one of the
-/// store's own files: see [`output_target`].
-pub fn output(
-    ctx: &Ctx,
-    store: &Store,
-    file: Option<&std::path::Path>,
-    f: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
-    output_with(ctx, store, file, Sink::default(), f)
-}
-
 /// How a file written with `--output` is made.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sink {
@@ -322,32 +356,93 @@ pub struct Sink {
     /// It is CSV: a `.csv` file (never stdout) starts with the UTF-8 byte
     /// order mark, so that a spreadsheet reads `£` as `£`.
     pub csv: bool,
+    /// `--partial`: a file is written even when some incident files could
+    /// not be read, marked as partial.
+    pub partial: bool,
+    /// A partial file is marked by a first line saying how many incident
+    /// files are not counted (CSV, TSV); else `f` marks it itself.
+    pub note_line: bool,
 }
 
-/// `output`, with how the file is made.
+/// Writes a command's output: runs `f`, which writes it and gives back the incident files it
+/// could not read, then: on stdout (also `--output -`), the good records
+/// are out and the unread files are named, exit 1, as every read command
+/// does. With `--output FILE`, the file is written (atomically) only when
+/// every incident file was read; otherwise it is left byte for byte as it
+/// was, the unread files are named, and the run fails, saying how to get a
+/// partial figure on purpose (`--partial`: the file is written, marked,
+/// and the run still exits 1). Only a regular file is written, never one
+/// of the store's own files: see [`output_target`].
 pub fn output_with(
     ctx: &Ctx,
     store: &Store,
     file: Option<&std::path::Path>,
     sink: Sink,
-    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+    f: impl FnOnce(&mut dyn Write) -> Result<Unread>,
 ) -> Result<()> {
     let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
         let mut out = ctx.out();
-        f(&mut out)?;
-        return out.flush().map_err(crate::error::stdout_err);
+        let bad = f(&mut out)?;
+        out.flush().map_err(crate::error::stdout_err)?;
+        return finish_scan(ctx, bad.problems);
     };
     let path = output_target(store, &ctx.cwd.join(file))?;
     let mut buf = Vec::new();
     let csv_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if sink.csv && csv_file {
+    let bom = sink.csv && csv_file;
+    if bom {
         buf.extend_from_slice(crate::render::BOM);
     }
-    f(&mut buf)?;
+    let bad = f(&mut buf)?;
+    if bad.is_empty() {
+        write_file(ctx, &path, &buf, sink)?;
+        return Ok(());
+    }
+    let n = bad.files;
+    let (files, were) = if n == 1 { ("file", "was") } else { ("files", "were") };
+    if !sink.partial {
+        for e in bad.problems {
+            ctx.show_error(e);
+        }
+        return Err(Error::failed_with(
+            format!(
+                "{n} incident {files} could not be read (named above), so {} was left as it was (written now, it would count {n} incident{} fewer)",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            ),
+            "put the files right (`lsms check` says what is wrong), or add --partial to write the file without them, marked as partial",
+        ));
+    }
+    if let Some(note) = bad.note().filter(|_| sink.note_line) {
+        let at = if bom { crate::render::BOM.len() } else { 0 };
+        buf.splice(at..at, format!("# {note}\n").into_bytes());
+    }
+    write_file(ctx, &path, &buf, sink)?;
+    for e in bad.problems {
+        ctx.show_error(e);
+    }
+    Err(Error::Reported(format!(
+        "{} is partial: {n} incident {files} (named above) {were} not read and {were} not counted; run `lsms check`",
+        path.display()
+    )))
+}
+
+fn write_file(ctx: &Ctx, path: &std::path::Path, buf: &[u8], sink: Sink) -> Result<()> {
     let perm = if sink.public { 0o666 } else { 0o600 };
-    crate::store::fsio::write_atomic_perm(&path, &buf, crate::store::Mode::Replace, perm)
-        .map_err(Error::io("write", &path))?;
+    crate::store::fsio::write_atomic_perm(path, buf, crate::store::Mode::Replace, perm)
+        .map_err(Error::io("write", path))?;
     ctx.say(format!("Wrote {}.", path.display()));
+    Ok(())
+}
+
+/// `--partial` marks a file as partial; JSON has no place for the mark.
+pub fn partial_needs_a_mark(partial: bool, format: Format) -> Result<()> {
+    if partial && matches!(format, Format::Json | Format::Ndjson) {
+        return Err(Error::usage(
+            "--partial marks the file as partial, and JSON has no place for the mark",
+            "use --format csv or xlsx with --partial, or put the incident files right (`lsms check`)",
+        ));
+    }
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `lsms export`: every matching incident, for other systems.
 
 use super::args::{FilterArgs, Format};
-use super::{Ctx, Sink, finish_scan, output, output_with};
+use super::{Ctx, Sink, Unread, output_with, partial_needs_a_mark};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
@@ -24,6 +24,9 @@ pub struct Args {
     /// Write to FILE (atomically) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write FILE even when some incident files cannot be read: its first line says how many are not in it (the run still exits 1)
+    #[arg(long, requires = "output")]
+    pub partial: bool,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -31,11 +34,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let personal = args.include_personal;
     let format = args.format;
+    partial_needs_a_mark(args.partial, format)?;
     if format == Format::Xlsx {
         return xlsx(ctx, args, &store, &filter);
     }
-    let mut bad = Vec::new();
-    let sink = Sink { public: false, csv: format == Format::Csv };
+    let mut bad = Unread::default();
+    let sink = Sink { public: false, csv: format == Format::Csv, partial: args.partial, note_line: true };
     output_with(ctx, &store, args.output.as_deref(), sink, |o| {
         if format == Format::Csv {
             o.write_all(render::csv_line(&columns(personal)).as_bytes()).map_err(stdout_err)?;
@@ -67,7 +71,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                         _ => o.write_all(text.as_bytes()),
                     }
                     .map_err(stdout_err)?,
-                    Some(Err(e)) => bad.extend(e),
+                    Some(Err(e)) => bad.add(e),
                     None => {}
                 }
                 Ok(())
@@ -76,9 +80,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if format == Format::Json {
             array.end(o).map_err(stdout_err)?;
         }
-        Ok(())
-    })?;
-    finish_scan(ctx, bad)
+        Ok(std::mem::take(&mut bad))
+    })
 }
 
 /// `--format xlsx`: the same rows as the CSV and JSON export, typed (dates
@@ -103,10 +106,13 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
         period: if period.is_empty() { "every incident that matches".to_string() } else { period.join(", ") },
         made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
         marking: if personal { "OFFICIAL-SENSITIVE" } else { "OFFICIAL" },
+        note: None,
     };
     let failed = |e: String| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}"));
-    let mut sheet = xlsx::Writer::new("Incidents", &title, &columns).map_err(failed)?;
-    let mut bad = Vec::new();
+    // A partial export's note is known only at the end: its sheet is kept
+    // whole, so the note can still go under the title.
+    let mut sheet = xlsx::Writer::open("Incidents", &title, &columns, args.partial).map_err(failed)?;
+    let mut bad = Unread::default();
     // Rows are typed on the reading threads and written in id order, a row
     // at a time: the sheet holds one row in memory, whatever the store's size.
     store.stream(
@@ -134,13 +140,17 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
         |r| {
             match r {
                 Some(Ok(cells)) => sheet.row(cells).map_err(failed)?,
-                Some(Err(e)) => bad.extend(e),
+                Some(Err(e)) => bad.add(e),
                 None => {}
             }
             Ok(())
         },
     )?;
-    let bytes = sheet.finish().map_err(failed)?;
-    output(ctx, store, args.output.as_deref(), |o| o.write_all(&bytes).map_err(stdout_err))?;
-    finish_scan(ctx, bad)
+    let note = if args.partial { bad.note() } else { None };
+    let bytes = sheet.finish_noted(note.as_deref()).map_err(failed)?;
+    let sink = Sink { partial: args.partial, ..Sink::default() };
+    output_with(ctx, store, args.output.as_deref(), sink, |o| {
+        o.write_all(&bytes).map_err(stdout_err)?;
+        Ok(bad)
+    })
 }

@@ -1,7 +1,7 @@
 //! `lsms summary`: counts and totals for the board.
 
 use super::args::{FilterArgs, Format};
-use super::{Ctx, Sink, finish_scan, gather, need_file_for_xlsx, output_with};
+use super::{Ctx, Sink, gather_all, need_file_for_xlsx, output_with, partial_needs_a_mark};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, xlsx};
@@ -26,8 +26,12 @@ cross-tab of counts. Every month of --period has a row, zero or not. All statuse
 unless a filter says otherwise. The NHS year runs 1 April to 31 March: 2026/27-Q1 is April to
 June; 2026-Q3 is the calendar quarter July to September. --report annual is of the last
 complete financial year unless --period says otherwise. --compare adds the row's figure in the
-earlier period and the change. CSV written to a file starts with a UTF-8 byte order mark, so
-spreadsheets read £ correctly.
+earlier period and the change. this-fy, this-quarter, this-month and this-year run to date
+(2026/27 to 4 Dec 2026), and are compared with the same number of days of the earlier period. CSV written to a file starts with a UTF-8 byte order mark, so
+spreadsheets read £ correctly. A file given with --output is written only after a run that read
+every incident file: else it is left as it was, and the run names the files it could not read
+and exits 1. --partial writes it anyway, its first line (or the spreadsheet's title) saying how
+many incident files are not counted.
 
 asset and flag are lists: an incident with two flags counts once in each flag's row (the total
 row counts it once; a cross-tab's cells and totals count it in each), and one with none is in
@@ -63,6 +67,9 @@ pub struct Args {
     /// Write to FILE (atomically) instead of stdout; `{period}` in it becomes the period (2026-27-Q1)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write FILE even when some incident files cannot be read: its first line says how many are not counted (the run still exits 1)
+    #[arg(long, requires = "output")]
+    pub partial: bool,
 }
 
 /// Which earlier period `--compare` sets beside this one.
@@ -142,7 +149,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // Only each incident's values on the dimensions and its figures are
     // kept: a summary of any size of store sums in little memory. An
     // earlier period's incidents have their times moved on to line up.
-    let (tagged, bad) = gather(&store, filter.grep.is_some(), |i| {
+    let (tagged, bad) = gather_all(&store, filter.grep.is_some(), |i| {
         if filter.matches(&i) {
             Some((false, summary::facts(&i, &by, tz)))
         } else if prior.is_some() && earlier.matches(&i) {
@@ -183,10 +190,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let terminal = args.output.is_none() && ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Csv });
     let file = render::name_for(args.output.as_deref(), period.as_ref());
-    let sink = Sink { public: true, csv: format == Format::Csv };
+    partial_needs_a_mark(args.partial, format)?;
+    let sink = Sink {
+        public: true,
+        csv: format == Format::Csv,
+        partial: args.partial,
+        note_line: matches!(format, Format::Csv | Format::Tsv),
+    };
+    let note = bad.note();
+    // A named period not yet ended, set beside a whole earlier one: said
+    // under the table's heading and the spreadsheet's title, and on stderr.
+    let unlike = match (&period, &prior) {
+        (Some(p), Some((_, e, _))) => p.unlike(&[e], ctx.now.with_timezone(&tz).date_naive()),
+        _ => None,
+    };
+    if let Some(u) = unlike.as_ref().filter(|_| !matches!(format, Format::Table | Format::Xlsx)) {
+        ctx.say(u);
+    }
     let period_text = match (&period, &prior) {
-        (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.label(), p.dates(), e.label()),
-        (Some(p), None) => format!("{} ({})", p.label(), p.dates()),
+        (Some(p), Some((_, e, _))) => format!("{} ({}), compared with {}", p.shown(), p.dates(), e.shown()),
+        (Some(p), None) => format!("{} ({})", p.shown(), p.dates()),
         (None, _) => "every incident in the register".to_string(),
     };
     output_with(ctx, &store, file.as_deref(), sink, |o| {
@@ -196,12 +219,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 let width = if args.output.is_none() { ctx.width() } else { None };
                 let span = crate::report::span_label(filter.since, filter.before, tz);
                 let mut line = match (args.period.as_deref(), &period) {
+                    (Some(p), Some(to_date)) if to_date.days.is_some() => {
+                        format!("Period: {}, {} ({span})", p.trim(), to_date.shown())
+                    }
                     (Some(p), _) => format!("Period: {} ({span})", p.trim()),
-                    (None, Some(p)) => format!("Period: {} ({span})", p.label()),
+                    (None, Some(p)) => format!("Period: {} ({span})", p.shown()),
                     (None, None) => format!("Period: {span}"),
                 };
                 if let Some((_, e, _)) = &prior {
-                    line.push_str(&format!(", compared with {} ({})", e.label(), e.dates()));
+                    line.push_str(&format!(", compared with {} ({})", e.shown(), e.dates()));
+                }
+                if let Some(u) = &unlike {
+                    line.push_str(&format!("\n{u}"));
+                }
+                if let Some(n) = &note {
+                    line.push_str(&format!("\n{n}"));
                 }
                 writeln!(o, "{}\n{line}\n", store.config.trust)
                     .and_then(|_| render::table(o, &render::summary::rows(&figures), width, ctx.color))
@@ -213,16 +245,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     period: period_text.clone(),
                     made: ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string(),
                     marking: "OFFICIAL",
+                    note: [unlike.clone(), note.clone()]
+                        .into_iter()
+                        .flatten()
+                        .reduce(|a, b| format!("{a}. {b}")),
                 };
                 let headers = render::summary::labels(&figures);
                 let bytes =
                     xlsx::workbook("Summary", &title, &headers, &render::summary::xlsx_rows(&figures))
                         .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
-                return o.write_all(&bytes).map_err(crate::error::stdout_err);
+                o.write_all(&bytes).map_err(crate::error::stdout_err)?;
+                return Ok(bad);
             }
             _ => super::write_rows(o, format, &render::summary::rows(&figures)),
         }
-        .map_err(crate::error::stdout_err)
-    })?;
-    finish_scan(ctx, bad)
+        .map_err(crate::error::stdout_err)?;
+        Ok(bad)
+    })
 }

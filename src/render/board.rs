@@ -138,7 +138,7 @@ fn stacked(
 ) {
     let (w, left, top, plot_h) = (700u32, 40u32, 10u32, 220u32);
     let legend_rows = series.len().div_ceil(3) as u32;
-    let h = top + plot_h + 40 + 22 * legend_rows;
+    let h = top + plot_h + 52 + 22 * legend_rows;
     let totals: Vec<u64> = (0..xs.len())
         .map(|x| series.iter().map(|(_, v)| show.drawn(v.get(x).copied().unwrap_or(0))).sum())
         .collect();
@@ -185,17 +185,20 @@ fn stacked(
                 escape(&show.count(v.get(x).copied().unwrap_or(0)))
             );
         }
+        // `Oct 2026`, the year under the month so that twelve fit.
         let short = month_short(label);
+        let (month, year) = short.split_once(' ').unwrap_or((short.as_str(), ""));
+        let x = cx + bar / 2;
         let _ = write!(
             out,
-            r#"<text x="{}" y="{}" text-anchor="middle" class="a">{}</text>"#,
-            cx + bar / 2,
+            r#"<text x="{x}" y="{}" text-anchor="middle" class="a"><tspan x="{x}">{}</tspan> <tspan x="{x}" dy="12">{}</tspan></text>"#,
             top + plot_h + 16,
-            escape(&short)
+            escape(month),
+            escape(year)
         );
     }
     for (s, (name, _)) in series.iter().enumerate() {
-        let (lx, ly) = (left + 220 * (s as u32 % 3), top + plot_h + 34 + 22 * (s as u32 / 3));
+        let (lx, ly) = (left + 220 * (s as u32 % 3), top + plot_h + 46 + 22 * (s as u32 / 3));
         let _ = write!(
             out,
             r#"<rect x="{lx}" y="{}" width="14" height="14" fill="{}"/><text x="{}" y="{}" class="l">{}</text>"#,
@@ -341,12 +344,16 @@ fn pairs(out: &mut String, caption: &str, head: (&str, &str), items: &[(String, 
     out.push_str("</tbody></table>");
 }
 
-/// `2026-04` as `Apr 26`, for an axis.
+/// The hotspot table's column of incidents whose time of day is not known.
+const TIME_NOT_KNOWN: &str = "Time not known";
+
+/// `2026-04` as `Apr 2026`, for an axis: the year whole, since `Apr 26`
+/// reads as 26 April.
 fn month_short(key: &str) -> String {
     let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     match key.split_once('-') {
         Some((y, m)) => match m.parse::<usize>() {
-            Ok(m @ 1..=12) => format!("{} {}", names[m - 1], y.get(2..).unwrap_or(y)),
+            Ok(m @ 1..=12) => format!("{} {y}", names[m - 1]),
             _ => key.to_string(),
         },
         None => key.to_string(),
@@ -405,15 +412,18 @@ tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
 .big b { display: block; font-size: 18pt; }
 .note { font-size: 9pt; color: #333; }
+.unlike { color: #B00020; }
+.partial { border: 2px solid #B00020; color: #B00020; padding: 2mm 3mm; margin: 0 0 4mm; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #333; }
 "#;
 
-/// The whole page.
-pub fn html(b: &Board, categories: &[String], show: Show) -> String {
+/// The whole page. `partial` is the note a page made without some
+/// incident files carries at the top of its first page (`--partial`).
+pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let mut ids = 0u32;
     let p = &b.periods;
-    let title = format!("Security incidents: report to the Board, {}", p.now.label());
+    let title = format!("Security incidents: report to the Board, {}", p.now.shown());
     let _ = write!(
         o,
         r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}</style></head><body>"#,
@@ -422,15 +432,24 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     let marking = r#"<p class="marking">OFFICIAL</p>"#;
 
     // 1. Title and headline figures.
+    let earlier = p.earlier();
+    let unlike = p
+        .unlike
+        .as_ref()
+        .map(|u| format!(r#"<p class="unlike"><strong>{}</strong></p>"#, escape(u)))
+        .unwrap_or_default();
+    let partial = partial
+        .map(|n| format!(r#"<p class="partial" role="alert"><strong>{}</strong></p>"#, escape(n)))
+        .unwrap_or_default();
     let _ = write!(
         o,
-        r#"<section class="first">{marking}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {} and with {}</p><p>Made {}</p></header>"#,
+        r#"<section class="first">{marking}{partial}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {}</p>{}<p>Made {}</p></header>"#,
         escape(&b.trust),
         escape("Security incidents: report to the Board"),
-        escape(&p.now.label()),
+        escape(&p.now.shown()),
         escape(&p.now.dates()),
-        escape(&p.previous.label()),
-        escape(&p.last_year.label()),
+        escape(&earlier.iter().map(|(_, e)| e.shown()).collect::<Vec<_>>().join(" and with ")),
+        unlike,
         escape(&b.made)
     );
     let value = |m: Metric| b.headline.figure(&Key::Metric(m), &Column::Value);
@@ -446,30 +465,42 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&shown), escape(l));
     }
     o.push_str("</div>");
+    let caption = if p.once() {
+        "Headline figures, with the change on the same period a year earlier"
+    } else {
+        "Headline figures, with the change on the previous period and on the same period a year earlier"
+    };
     let _ = write!(
         o,
-        r#"<table><caption>Headline figures, with the change on the previous period and on the same period a year earlier</caption><thead><tr><th scope="col">Figure</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">Change</th><th scope="col">{}</th><th scope="col">Change</th></tr></thead><tbody>"#,
-        escape(&p.now.label()),
-        escape(&p.previous.label()),
-        escape(&p.last_year.label())
+        r#"<table><caption>{caption}</caption><thead><tr><th scope="col">Figure</th><th scope="col">{}</th>"#,
+        escape(&p.now.shown())
     );
+    for (_, e) in &earlier {
+        let _ = write!(o, r#"<th scope="col">{}</th><th scope="col">Change</th>"#, escape(&e.shown()));
+    }
+    o.push_str("</tr></thead><tbody>");
     let headline = b.headline.headline();
     for r in &b.headline.rows {
         let Key::Metric(m) = r.key else { continue };
         let Some(now) = r.figures.get(headline).copied() else { continue };
-        let earlier = |p: Prior| r.earlier.iter().find(|e| e.prior == p);
-        let then = |p: Prior| earlier(p).map_or_else(|| "–".to_string(), |e| show.figure(e.figure));
+        let earlier_of = |p: Prior| r.earlier.iter().find(|e| e.prior == p);
+        let then = |p: Prior| earlier_of(p).map_or_else(|| "–".to_string(), |e| show.figure(e.figure));
         let _ = write!(
             o,
-            r#"<tr data-metric="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            r#"<tr data-metric="{}"><th scope="row">{}</th><td>{}</td>"#,
             escape(m.name()),
             escape(m.label()),
             escape(&show.figure(now)),
-            escape(&then(Prior::Previous)),
-            escape(&change(now, earlier(Prior::Previous), show)),
-            escape(&then(Prior::LastYear)),
-            escape(&change(now, earlier(Prior::LastYear), show))
         );
+        for (prior, _) in &earlier {
+            let _ = write!(
+                o,
+                "<td>{}</td><td>{}</td>",
+                escape(&then(*prior)),
+                escape(&change(now, earlier_of(*prior), show))
+            );
+        }
+        o.push_str("</tr>");
     }
     o.push_str("</tbody></table>");
     o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from recording to closing. "#);
@@ -496,7 +527,7 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     stacked(
         &mut o,
         &mut ids,
-        &format!("Incidents by month and category, {}", p.now.label()),
+        &format!("Incidents by month and category, {}", p.now.shown()),
         &months,
         &series,
         show,
@@ -598,7 +629,7 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     let days = |d: Option<String>| d.map_or("–".to_string(), |d| format!("{d} days"));
     pairs(
         &mut o,
-        &format!("Time to close, incidents of {} closed so far", p.now.label()),
+        &format!("Time to close, incidents of {} closed so far", p.now.shown()),
         ("", ""),
         &[
             ("Closed".into(), show.count(b.closed as u64)),
@@ -631,7 +662,7 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     heatmap(
         &mut o,
         &mut ids,
-        &format!("Incidents by site and category, {}", p.now.label()),
+        &format!("Incidents by site and category, {}", p.now.shown()),
         &site_rows.iter().map(|s| site_label(s)).collect::<Vec<_>>(),
         &site_cols.iter().map(|c| category_label(c)).collect::<Vec<_>>(),
         &grid,
@@ -659,14 +690,25 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     heatmap(
         &mut o,
         &mut ids,
-        &format!("Incidents by day of the week and hour of the day they occurred, {}", p.now.label()),
+        &format!("Incidents by day of the week and hour of the day they occurred, {}", p.now.shown()),
         &days_of_week.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         &hours.iter().map(|h| format!("{h}:00")).collect::<Vec<_>>(),
         &clock,
         show,
     );
     o.push_str("</figure>");
+    let unknown: u64 = b.time_unknown.iter().sum();
+    if unknown > 0 {
+        let _ = write!(
+            o,
+            r#"<p class="note">{} incident{} given with a date alone (time not known) {} counted by day in the table's "Time not known" column, not at 00:00.</p>"#,
+            escape(&show.count(unknown)),
+            if unknown == 1 { "" } else { "s" },
+            if unknown == 1 { "is" } else { "are" }
+        );
+    }
     let mut columns: Vec<Column> = hours.iter().cloned().map(Column::Across).collect();
+    columns.push(Column::Across(TIME_NOT_KNOWN.into()));
     columns.push(Column::Total);
     let with_total = |key: Key, cells: Vec<u64>| {
         let sum: u64 = cells.iter().sum();
@@ -674,16 +716,19 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
     };
     let mut rows: Vec<Row> = days_of_week
         .iter()
-        .zip(&b.clock)
-        .map(|(d, r)| with_total(Key::Value(d.to_string()), r.to_vec()))
+        .zip(b.clock.iter().zip(&b.time_unknown))
+        .map(|(d, (r, u))| with_total(Key::Value(d.to_string()), r.iter().copied().chain([*u]).collect()))
         .collect();
-    rows.push(with_total(Key::Total, (0..24).map(|h| b.clock.iter().map(|r| r[h]).sum()).collect()));
+    rows.push(with_total(
+        Key::Total,
+        (0..24).map(|h| b.clock.iter().map(|r| r[h]).sum()).chain([unknown]).collect(),
+    ));
     o.push_str(r#"<div class="tiny-wrap">"#);
     let mut t = String::new();
     let same = |k: &str| k.to_string();
     table(
         &mut t,
-        "Incidents by day (rows) and hour they began (columns, 24-hour clock)",
+        "Incidents by day (rows) and hour they began (columns, 24-hour clock; one given with a date alone is under Time not known)",
         &columns,
         &rows,
         Heads { column: &same, row: &same },
@@ -695,7 +740,7 @@ pub fn html(b: &Board, categories: &[String], show: Show) -> String {
         o,
         r#"<footer>{} · {} · Made {} by lsms · Counts only: no names or other personal data. OFFICIAL</footer>"#,
         escape(&b.trust),
-        escape(&p.now.label()),
+        escape(&p.now.shown()),
         escape(&b.made)
     );
     o.push_str("</section></body></html>\n");
@@ -719,6 +764,6 @@ mod tests {
         assert_eq!(pounds(Money(0)), "£0.00");
         assert_eq!(pounds(Money(12345650)), "£123,456.50");
         assert_eq!(month_label("2026-04"), "April 2026");
-        assert_eq!(month_short("2027-01"), "Jan 27");
+        assert_eq!(month_short("2027-01"), "Jan 2027", "never `Jan 27`, which reads as 27 January");
     }
 }

@@ -35,6 +35,8 @@ pub struct Title {
     pub made: String,
     /// `OFFICIAL` or `OFFICIAL-SENSITIVE`.
     pub marking: &'static str,
+    /// A note under the title, in red: what a partial file leaves out.
+    pub note: Option<String>,
 }
 
 /// The largest text a spreadsheet cell holds.
@@ -89,6 +91,9 @@ const SAMPLE: usize = 500;
 /// keeps only the current row), so an export of any size fits: the first
 /// rows are held back only to size the columns.
 pub struct Writer {
+    /// Kept whole in memory (not constant), so that a note can still be
+    /// written under the title when the rows are done (`finish_noted`).
+    whole: bool,
     wb: Workbook,
     ws: Worksheet,
     headers: Vec<String>,
@@ -100,8 +105,10 @@ pub struct Writer {
     time: Format,
 }
 
-/// The header's row: five lines of title above it, one blank.
+/// The header's row: five lines of title above it, one blank (or a note).
 const HEAD_ROW: u32 = 6;
+/// Where a note goes: the line between the title and the header.
+const NOTE_ROW: u32 = 5;
 
 fn err(e: XlsxError) -> String {
     match e {
@@ -117,8 +124,15 @@ fn err(e: XlsxError) -> String {
 impl Writer {
     /// Starts a sheet named `sheet` with its title block and header row.
     pub fn new(sheet: &str, title: &Title, headers: &[String]) -> Result<Writer, String> {
+        Writer::open(sheet, title, headers, false)
+    }
+
+    /// `new`, with the sheet kept whole in memory when `whole` (a
+    /// `--partial` export, whose note is known only at the end).
+    pub fn open(sheet: &str, title: &Title, headers: &[String], whole: bool) -> Result<Writer, String> {
         let mut wb = Workbook::new();
-        let mut ws = wb.new_worksheet_with_constant_memory().map_err(err)?;
+        let mut ws =
+            if whole { Worksheet::new() } else { wb.new_worksheet_with_constant_memory().map_err(err)? };
         ws.set_name(sheet).map_err(err)?;
         let bold = Format::new().set_bold();
         let big = Format::new().set_bold().set_font_size(14);
@@ -134,6 +148,9 @@ impl Writer {
             ws.write_string_with_format(2, 0, &title.trust, &bold)?;
             ws.write_string(3, 0, format!("Period: {}", title.period))?;
             ws.write_string(4, 0, format!("Made: {}", title.made))?;
+            if let Some(note) = &title.note {
+                ws.write_string_with_format(NOTE_ROW, 0, note, &marking)?;
+            }
             for (c, h) in headers.iter().enumerate() {
                 ws.write_string_with_format(HEAD_ROW, c as u16, h, &header)?;
             }
@@ -141,6 +158,7 @@ impl Writer {
         })()
         .map_err(err)?;
         Ok(Writer {
+            whole,
             wb,
             ws,
             headers: headers.to_vec(),
@@ -194,6 +212,19 @@ impl Writer {
         Ok(())
     }
 
+    /// `finish`, with `note` (if any) under the title. The sheet must have
+    /// been opened whole: a constant-memory sheet has written that row.
+    pub fn finish_noted(mut self, note: Option<&str>) -> Result<Vec<u8>, String> {
+        if let Some(note) = note {
+            if !self.whole {
+                return Err("a note under the title needs a sheet opened whole".into());
+            }
+            let red = Format::new().set_bold().set_font_color("#B00020");
+            self.ws.write_string_with_format(NOTE_ROW, 0, note, &red).map_err(err)?;
+        }
+        self.finish()
+    }
+
     /// The header row stays in view with filters on it; the file's bytes.
     pub fn finish(mut self) -> Result<Vec<u8>, String> {
         if !self.sized {
@@ -234,6 +265,7 @@ mod tests {
             period: "2026".into(),
             made: "now".into(),
             marking: "OFFICIAL",
+            note: None,
         };
         let t = local_time("2026-07-01T10:00:00+01:00", chrono_tz::Europe::London).unwrap();
         let bytes = workbook(

@@ -31,6 +31,9 @@ pub struct Item {
     /// When it occurred, in the store's zone: Monday is 0.
     pub weekday: u32,
     pub hour: u32,
+    /// Its time of day is not known: it was given as a date alone, which
+    /// is kept as midnight (exactly 00:00:00 in the store's zone).
+    pub time_unknown: bool,
 }
 
 /// The three periods a board report looks at.
@@ -39,11 +42,38 @@ pub struct Periods {
     pub now: Period,
     pub previous: Period,
     pub last_year: Period,
+    /// Said when the period is set beside earlier ones that are not like
+    /// for like (see `Period::unlike`).
+    pub unlike: Option<String>,
 }
 
 impl Periods {
     pub fn of(p: Period) -> Periods {
-        Periods { previous: p.previous(), last_year: p.year_earlier(), now: p }
+        Periods { previous: p.previous(), last_year: p.year_earlier(), now: p, unlike: None }
+    }
+
+    /// `of`, saying whether the comparison is like for like on `today`.
+    pub fn on(p: Period, today: chrono::NaiveDate) -> Periods {
+        let mut ps = Periods::of(p);
+        let earlier: Vec<&Period> = ps.earlier().into_iter().map(|(_, e)| e).collect();
+        ps.unlike = ps.now.unlike(&earlier, today);
+        ps
+    }
+
+    /// Is the previous period the same period a year earlier (the period
+    /// is a year)? Then it is compared with once.
+    pub fn once(&self) -> bool {
+        self.previous == self.last_year
+    }
+
+    /// The earlier periods it is compared with, each once, with how each
+    /// is compared.
+    pub fn earlier(&self) -> Vec<(Prior, &Period)> {
+        if self.once() {
+            vec![(Prior::LastYear, &self.last_year)]
+        } else {
+            vec![(Prior::Previous, &self.previous), (Prior::LastYear, &self.last_year)]
+        }
     }
 }
 
@@ -83,7 +113,17 @@ pub fn item(
         overdue,
         weekday: local.weekday().num_days_from_monday(),
         hour: local.hour(),
+        time_unknown: time_unknown(&local.time()),
     })
+}
+
+/// Is a time of occurrence one whose time of day is not known? A date
+/// alone (`--occurred 24/11/2026`, an imported register's day) is kept as
+/// the start of the day, so exactly 00:00:00 in the store's zone is read
+/// as "time not known": a record cannot tell it from a real midnight, and
+/// one to the second is far rarer than a date given alone.
+pub fn time_unknown(t: &chrono::NaiveTime) -> bool {
+    *t == chrono::NaiveTime::MIN
 }
 
 /// The board's figures.
@@ -114,6 +154,9 @@ pub struct Board {
     pub overdue: Vec<(&'static str, u64)>,
     /// The period's incidents by day of week (Monday first) and hour.
     pub clock: [[u64; 24]; 7],
+    /// The period's incidents whose time of day is not known, by day of
+    /// week: counted here, never at 00:00.
+    pub time_unknown: [u64; 7],
 }
 
 pub const AGE_BANDS: [&str; 4] = ["0 to 7 days", "8 to 30 days", "31 to 90 days", "Over 90 days"];
@@ -140,13 +183,14 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
             .collect()
     };
     let now = facts(|i| i.now, false);
-    let with_prev = summary::compare(
-        summary::annual(&now),
-        &summary::annual(&facts(|i| i.previous, false)),
-        Prior::Previous,
-    );
-    let headline =
-        summary::compare(with_prev, &summary::annual(&facts(|i| i.last_year, false)), Prior::LastYear);
+    let mut headline = summary::annual(&now);
+    for (prior, _) in ps.earlier() {
+        let pick = match prior {
+            Prior::Previous => |i: &Item| i.previous,
+            Prior::LastYear => |i: &Item| i.last_year,
+        };
+        headline = summary::compare(headline, &summary::annual(&facts(pick, false)), prior);
+    }
     let trend = summary::cross(&now, Dimension::Month, Dimension::Category, known);
     let by_category = summary::by_one(&now, Dimension::Category, known);
     // The site × category cross-tab reads its keys from the site facts.
@@ -168,8 +212,13 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
         .map(|(k, _)| (*k, items.iter().map(|i| i.overdue.iter().filter(|o| *o == k).count() as u64).sum()))
         .collect();
     let mut clock = [[0; 24]; 7];
+    let mut time_unknown = [0; 7];
     for i in items.iter().filter(|i| i.now) {
-        clock[i.weekday.min(6) as usize][i.hour.min(23) as usize] += 1;
+        if i.time_unknown {
+            time_unknown[i.weekday.min(6) as usize] += 1;
+        } else {
+            clock[i.weekday.min(6) as usize][i.hour.min(23) as usize] += 1;
+        }
     }
     Board {
         trust: trust.to_string(),
@@ -185,6 +234,7 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
         p90_days,
         overdue,
         clock,
+        time_unknown,
     }
 }
 

@@ -37,13 +37,18 @@ impl Span {
     }
 }
 
-/// A span of calendar months in the store's zone, `[start, end)`.
+/// A span of calendar months in the store's zone, `[start, end)`, or its
+/// first days only (a period still running, taken to date).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
     pub first: (i32, u32),
     /// The month after the last one.
     pub after: (i32, u32),
     pub span: Span,
+    /// To date: only its first `days` days (`this-fy` on 4 December 2026
+    /// is 1 April to 4 December, 248 days), and an earlier period set
+    /// beside it the same number of days from its start.
+    pub days: Option<i64>,
 }
 
 fn next_month((y, m): (i32, u32)) -> (i32, u32) {
@@ -111,7 +116,46 @@ pub const MONTH_NAMES: [&str; 12] = [
 
 impl Period {
     fn new(first: (i32, u32), span: Span) -> Period {
-        Period { first, after: add_months(first, span.months()), span }
+        Period { first, after: add_months(first, span.months()), span, days: None }
+    }
+
+    fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.first.0, self.first.1, 1).unwrap_or_default()
+    }
+
+    /// How many days the whole period has.
+    fn whole_days(&self) -> i64 {
+        let after = NaiveDate::from_ymd_opt(self.after.0, self.after.1, 1).unwrap_or_default();
+        (after - self.first_day()).num_days()
+    }
+
+    /// The last day it covers.
+    pub fn last_day(&self) -> NaiveDate {
+        let days = self.days.unwrap_or_else(|| self.whole_days()).max(1);
+        self.first_day() + chrono::Duration::days(days - 1)
+    }
+
+    /// A "this" period still running at `now` taken to date (to today,
+    /// in the store's zone); any other left as it is.
+    fn cut_to(mut self, today: NaiveDate) -> Period {
+        let days = (today - self.first_day()).num_days() + 1;
+        if (1..self.whole_days()).contains(&days) {
+            self.days = Some(days);
+        }
+        self
+    }
+
+    /// Is it a named period (not cut to date) that has not ended by `today`?
+    fn unfinished(&self, today: NaiveDate) -> bool {
+        let into = (today - self.first_day()).num_days() + 1;
+        self.days.is_none() && (1..self.whole_days()).contains(&into)
+    }
+
+    /// An earlier period cut to the same number of days from its start as
+    /// this one (or whole, when it is no longer).
+    fn like(&self, mut earlier: Period) -> Period {
+        earlier.days = self.days.filter(|d| *d < earlier.whole_days());
+        earlier
     }
 
     /// Parses the calendar forms `2026`, `2026-10`, `2026-Q3`, the NHS
@@ -126,14 +170,15 @@ impl Period {
         let this_q = add_months(this, -(((this.1 as i32) - 1) % 3));
         let bad = || format!("'{s}' is not a period: use {PERIOD_FORMS}");
         let year_ok = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+        let day = today.date_naive();
         let p = match t.as_str() {
-            "this-month" => Period::new(this, Span::Month),
+            "this-month" => Period::new(this, Span::Month).cut_to(day),
             "last-month" => Period::new(prev_month(this), Span::Month),
-            "this-quarter" => Period::new(this_q, Span::FyQuarter),
+            "this-quarter" => Period::new(this_q, Span::FyQuarter).cut_to(day),
             "last-quarter" => Period::new(add_months(this_q, -3), Span::FyQuarter),
-            "this-year" => Period::new((this.0, 1), Span::Year),
+            "this-year" => Period::new((this.0, 1), Span::Year).cut_to(day),
             "last-year" => Period::new((this.0 - 1, 1), Span::Year),
-            "this-fy" => Period::new((fy_of(this), 4), Span::Fy),
+            "this-fy" => Period::new((fy_of(this), 4), Span::Fy).cut_to(day),
             "last-fy" => Period::new((fy_of(this) - 1, 4), Span::Fy),
             _ if t.contains('/') => {
                 // 2026/27 or 2026/2027, then -Q1 … -Q4 (or a space before Q).
@@ -194,14 +239,48 @@ impl Period {
         Period::new((fy_of((today.year(), today.month())) - 1, 4), Span::Fy)
     }
 
-    /// The period of the same length just before this one.
+    /// The period of the same length just before this one (to date, the
+    /// same number of days from its start).
     pub fn previous(&self) -> Period {
-        Period::new(add_months(self.first, -self.span.months()), self.span)
+        self.like(Period::new(add_months(self.first, -self.span.months()), self.span))
     }
 
-    /// The same period a year earlier.
+    /// The same period a year earlier (to date, the same number of days
+    /// from its start).
     pub fn year_earlier(&self) -> Period {
-        Period::new(add_months(self.first, -12), self.span)
+        self.like(Period::new(add_months(self.first, -12), self.span))
+    }
+
+    /// How it is shown: its name, and to date the last day it covers:
+    /// `2026/27 to 4 Dec 2026`.
+    pub fn shown(&self) -> String {
+        match self.days {
+            Some(_) => format!("{} to {}", self.label(), self.last_day().format("%-d %b %Y")),
+            None => self.label(),
+        }
+    }
+
+    /// When it is set beside `earlier` periods and they are not like for
+    /// like (a named period not yet ended by `today` against whole ones),
+    /// says so.
+    pub fn unlike(&self, earlier: &[&Period], today: NaiveDate) -> Option<String> {
+        if !self.unfinished(today) || earlier.iter().any(|e| e.days.is_some()) {
+            return None;
+        }
+        let mut names: Vec<String> = earlier.iter().map(|e| e.label()).collect();
+        names.dedup();
+        let this = match self.span {
+            Span::Month => "this-month",
+            Span::CalendarQuarter | Span::FyQuarter => "this-quarter",
+            Span::Year => "this-year",
+            Span::Fy => "this-fy",
+        };
+        Some(format!(
+            "Not like for like: {} has not ended, and its figures to {} are set beside the whole of {}; --period {this} compares the same span of each",
+            self.label(),
+            today.format("%-d %b %Y"),
+            names.join(" and of "),
+        ))
     }
 
     /// How people name it: `October 2026`, `2026 Q3`, `2026`, `2026/27 Q1`,
@@ -232,13 +311,9 @@ impl Period {
     }
 
     /// The first and last day, as people write them: `1 April 2026 to 31 March 2027`.
+    /// To date, the last is the last day it covers.
     pub fn dates(&self) -> String {
-        let first = NaiveDate::from_ymd_opt(self.first.0, self.first.1, 1).unwrap_or_default();
-        let last = NaiveDate::from_ymd_opt(self.after.0, self.after.1, 1)
-            .unwrap_or_default()
-            .pred_opt()
-            .unwrap_or(first);
-        format!("{} to {}", first.format("%-d %B %Y"), last.format("%-d %B %Y"))
+        format!("{} to {}", self.first_day().format("%-d %B %Y"), self.last_day().format("%-d %B %Y"))
     }
 
     pub fn start(&self, tz: Tz) -> DateTime<Utc> {
@@ -246,7 +321,10 @@ impl Period {
     }
 
     pub fn end(&self, tz: Tz) -> DateTime<Utc> {
-        month_start(self.after, tz)
+        match self.days {
+            Some(_) => crate::model::time::start_of_day(self.last_day() + chrono::Duration::days(1), tz),
+            None => month_start(self.after, tz),
+        }
     }
 
     /// Every month in the period, as `(year, month)`.
@@ -343,6 +421,41 @@ mod tests {
         assert_eq!(p("2026-Q1").previous(), p("2025-Q4"));
         assert_eq!(add_months((2026, 1), -13), (2024, 12));
         assert_eq!(fy_quarter_label((2027, 3)), "2026/27 Q4");
+    }
+
+    #[test]
+    fn a_running_period_is_taken_to_date_and_compared_like_for_like() {
+        let now = DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z").unwrap().to_utc();
+        let p = |s: &str| Period::parse(s, LON, now).unwrap();
+        let fy = p("this-fy");
+        assert_eq!(fy.shown(), "2026/27 to 4 Dec 2026");
+        assert_eq!(fy.dates(), "1 April 2026 to 4 December 2026");
+        assert_eq!(fy.end(LON).to_rfc3339(), "2026-12-05T00:00:00+00:00", "all of today");
+        let before = fy.year_earlier();
+        assert_eq!(before.shown(), "2025/26 to 4 Dec 2025", "the same number of days from its start");
+        assert_eq!(fy.previous(), before, "a year's previous period is the year before");
+        let q = p("this-quarter");
+        assert_eq!(q.shown(), "2026/27 Q3 to 4 Dec 2026");
+        assert_eq!(
+            q.previous().dates(),
+            "1 July 2026 to 3 September 2026",
+            "65 days, as October 1 to December 4"
+        );
+        assert_eq!(p("this-month").previous().shown(), "November 2026 to 4 Nov 2026");
+        // A month longer than the one before is set beside the whole of it.
+        let march = DateTime::parse_from_rfc3339("2027-03-31T10:00:00+01:00").unwrap().to_utc();
+        let m = Period::parse("this-month", LON, march).unwrap();
+        assert_eq!((m.shown().as_str(), m.previous().shown().as_str()), ("March 2027", "February 2027"));
+        // A period asked for by name stays whole, and says when it is not like for like.
+        let named = p("2026/27");
+        assert_eq!((named.shown().as_str(), named.days), ("2026/27", None));
+        let today = now.with_timezone(&LON).date_naive();
+        let said = named.unlike(&[&named.year_earlier()], today).unwrap();
+        assert!(said.starts_with("Not like for like: 2026/27 has not ended"), "{said}");
+        assert!(said.contains("to 4 Dec 2026") && said.contains("--period this-fy"), "{said}");
+        assert_eq!(fy.unlike(&[&fy.year_earlier()], today), None, "to date is like for like");
+        assert_eq!(p("2025/26").unlike(&[&p("2024/25")], today), None, "an ended year is whole");
+        assert_eq!(p("last-fy"), p("2025/26"), "last periods are whole");
     }
 
     #[test]

@@ -182,7 +182,9 @@ fn the_board_is_one_page_with_nothing_fetched_and_the_figures_of_summary() {
     }
     let last_year = s.run(&["summary", "--report", "annual", "--period", "2025/26", "--format", "json"]).ok();
     let incidents = &json(&last_year)[0];
-    assert_eq!(row_cells(&html, "data-metric", "incidents")[3], incidents["value"].as_str().unwrap());
+    // A year's previous period is the same year a year earlier: one column
+    // of it, beside the period's own.
+    assert_eq!(row_cells(&html, "data-metric", "incidents")[1], incidents["value"].as_str().unwrap());
     // The monthly trend is summary's cross-tab of month by category.
     let trend = s.run(&["summary", "--by", "month,category", "--period", "2026/27", "--format", "json"]).ok();
     for r in json(&trend) {
@@ -589,4 +591,142 @@ fn the_board_reads_the_same_from_the_cache_as_from_the_files() {
     assert!(from_files.contains("no news"), "the sample has a case awaiting others");
     // (Compared whole, but not printed whole: the page is long.)
     assert!(from_cache == from_files, "a stale case is judged by its history, cached or not");
+}
+
+/// The store with incidents on the given days, one each (as `--occurred`).
+fn store_with(occurred: &[&str]) -> Store {
+    let s = Store::new();
+    for (n, when) in occurred.iter().enumerate() {
+        s.report(&["--category", "theft", "--summary", &format!("Taken {n}"), "--occurred", when]);
+    }
+    s
+}
+
+#[test]
+fn a_running_period_is_labelled_to_date_and_compared_with_the_same_span() {
+    // "Now" is 25 November 2026: this-fy runs from 1 April to 25 November.
+    let s = store_with(&["2026-11-20 10:00", "2025-11-20 10:00", "2025-12-10 10:00", "2026-03-01 10:00"]);
+    let csv = s.run(&["summary", "--period", "this-fy", "--compare", "last-year", "--format", "csv"]).ok();
+    let total = csv.stdout.lines().find(|l| l.starts_with("total,")).unwrap().to_string();
+    let cells: Vec<&str> = total.split(',').collect();
+    assert_eq!((cells[1], cells[10], cells[11]), ("1", "1", "0"), "1 April to 25 November of each: {total}");
+    let table = s.run(&["summary", "--period", "this-fy", "--compare", "previous", "--format", "table"]).ok();
+    assert!(
+        table.stdout.lines().nth(1).unwrap().starts_with(
+            "Period: this-fy, 2026/27 to 25 Nov 2026 (1 April 2026 to 25 November 2026), compared with 2025/26 to 25 Nov 2025"
+        ),
+        "{}",
+        table.stdout
+    );
+    let html = board(&s, &["--period", "this-fy"]);
+    assert!(html.contains(
+        "<title>Test Trust — Security incidents: report to the Board, 2026/27 to 25 Nov 2026</title>"
+    ));
+    assert!(html.contains("Compared with 2025/26 to 25 Nov 2025</p>"), "once, to the same day");
+    assert_eq!(row_cells(&html, "data-metric", "incidents")[..3], ["1", "1", "0"]);
+    // A quarter to date against the first days of the quarter before.
+    let html = board(&s, &["--period", "this-quarter"]);
+    assert!(html.contains("Compared with 2026/27 Q2 to 25 Aug 2026 and with 2025/26 Q3 to 25 Nov 2025</p>"));
+    // Asked for by name, the year stays whole, and the comparison says it is not like for like.
+    let named = s.run(&["summary", "--period", "2026/27", "--compare", "last-year", "--format", "csv"]).ok();
+    let named = named.says("Not like for like: 2026/27 has not ended").says("--period this-fy");
+    assert!(
+        named.stdout.lines().any(|l| l.starts_with("total,1,") && l.ends_with(",3,-2")),
+        "{}",
+        named.stdout
+    );
+    let html = board(&s, &["--period", "2026/27"]);
+    assert!(html.contains("Not like for like: 2026/27 has not ended, and its figures to 25 Nov 2026"));
+    assert!(!board(&s, &["--period", "2025/26"]).contains("Not like for like"), "an ended year is whole");
+}
+
+#[test]
+fn a_whole_year_board_compares_with_the_previous_year_once() {
+    let s = Store::sample();
+    let html = board(&s, &["--period", "2025/26"]);
+    assert!(html.contains("<p>Compared with 2024/25</p>"), "once");
+    assert!(!html.contains("and with 2024/25"));
+    let head = &html[html.find("<caption>Headline figures").unwrap()..];
+    let head = &head[..head.find("</thead>").unwrap()];
+    assert_eq!(head.matches("2024/25").count(), 1, "one column of the year before: {head}");
+    assert_eq!(
+        row_cells(&html, "data-metric", "incidents").len(),
+        3,
+        "the year, the year before, the change"
+    );
+    // A quarter still has both: the quarter before, and the same quarter a year earlier.
+    let html = board(&s, &["--period", "2025/26-Q3"]);
+    assert!(html.contains("<p>Compared with 2025/26 Q2 and with 2024/25 Q3</p>"));
+    assert_eq!(row_cells(&html, "data-metric", "incidents").len(), 5);
+}
+
+/// Every `Oct 26`-like month: a short month name and two digits alone,
+/// which reads as a day.
+fn months_read_as_days(text: &str) -> Vec<String> {
+    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let mut found = Vec::new();
+    for n in names {
+        for (at, _) in text.match_indices(&format!("{n} ")) {
+            let rest: Vec<char> = text[at + 4..].chars().take(3).collect();
+            if rest.len() >= 2
+                && rest[..2].iter().all(char::is_ascii_digit)
+                && !rest.get(2).is_some_and(char::is_ascii_digit)
+            {
+                found.push(text[at..at + 6].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn month_labels_are_written_with_the_whole_year() {
+    let s = Store::sample();
+    let html = board(&s, &["--period", "2026/27"]);
+    let axis = html.split("<svg").nth(1).unwrap();
+    assert!(
+        axis.contains(r#">Apr</tspan> <tspan"#) && axis.contains(">2026</tspan>"),
+        "Apr 2026 on the axis"
+    );
+    assert_eq!(months_read_as_days(&html), Vec::<String>::new());
+    let table =
+        s.run(&["summary", "--period", "2026/27", "--by", "month,category", "--format", "table"]).ok();
+    assert_eq!(months_read_as_days(&table.stdout), Vec::<String>::new());
+    assert!(table.stdout.contains("2026-10"), "{}", table.stdout);
+    let xlsx = s.tmp.path().join("m.xlsx");
+    s.run(&[
+        "summary",
+        "--period",
+        "2026/27",
+        "--by",
+        "month",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ])
+    .ok();
+    let cells = python(
+        "import openpyxl,sys\nfor r in openpyxl.load_workbook(sys.argv[1]).active.iter_rows(values_only=True):\n print(*r)",
+        &[xlsx.to_str().unwrap()],
+    );
+    assert_eq!(months_read_as_days(&cells), Vec::<String>::new(), "{cells}");
+    assert!(cells.contains("2026-10"), "{cells}");
+}
+
+#[test]
+fn a_date_alone_is_counted_as_time_not_known_not_at_midnight() {
+    // 24 November 2026 is a Tuesday.
+    let s = store_with(&["24/11/2026", "24/11/2026 14:30", "2026-11-24T00:00:00Z"]);
+    let html = board(&s, &["--period", "this-month"]);
+    let tuesday = row_cells(&html, "data-key", "Tuesday");
+    assert_eq!(tuesday.len(), 26, "24 hours, time not known, total");
+    assert_eq!((tuesday[0].as_str(), tuesday[14].as_str()), ("0", "1"), "none at 00:00, one at 14:00");
+    assert_eq!(
+        (tuesday[24].as_str(), tuesday[25].as_str()),
+        ("2", "3"),
+        "two with no time of day: {tuesday:?}"
+    );
+    assert!(html.contains(">Time not known</th>"));
+    assert!(html.contains("2 incidents given with a date alone (time not known) are counted by day"));
 }

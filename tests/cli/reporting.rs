@@ -472,3 +472,108 @@ fn due_lists_deadlines_overdue_first_and_list_marks_them() {
     let tsv = s.run(&["list", "--columns", "id,overdue"]).ok();
     assert!(tsv.stdout.contains(&format!("{old}\toverdue\n")));
 }
+
+/// `store()` with one of its incident files broken, and that file's id.
+fn store_with_a_bad_file() -> (Store, Vec<String>, String) {
+    let (s, ids) = store();
+    let bad = ids[3].clone();
+    let path = s.path_of(&bad);
+    let text = std::fs::read_to_string(&path).unwrap().replace("status: reported", "status: reportd");
+    std::fs::write(&path, text).unwrap();
+    (s, ids, bad)
+}
+
+/// Each command that writes `--output`, with the rest of its arguments.
+const OUTPUTS: [(&str, &[&str], &str); 3] = [
+    ("board", &["board", "--period", "2026/27"], "html"),
+    ("summary", &["summary", "--period", "2026/27", "--format", "csv"], "csv"),
+    ("export", &["export", "--format", "csv"], "csv"),
+];
+
+#[test]
+fn an_output_file_is_left_as_it_was_when_an_incident_file_cannot_be_read() {
+    let (s, _, bad) = store_with_a_bad_file();
+    for (name, args, ext) in OUTPUTS {
+        let file = s.tmp.path().join(format!("{name}.{ext}"));
+        std::fs::write(&file, b"the last good file").unwrap();
+        let mut all = args.to_vec();
+        all.extend(["--output", file.to_str().unwrap()]);
+        let out = s
+            .run(&all)
+            .fails(1)
+            .says(&format!("{bad}.yaml"))
+            .says("1 incident file could not be read")
+            .says("was left as it was")
+            .says("--partial");
+        assert_eq!(out.stdout, "", "{name}: nothing on stdout");
+        assert!(!out.stderr.contains("Wrote"), "{name}: {}", out.stderr);
+        assert_eq!(std::fs::read(&file).unwrap(), b"the last good file", "{name}: the file is as it was");
+    }
+    // A new file is not made either.
+    let file = s.tmp.path().join("new.html");
+    s.run(&["board", "--period", "2026/27", "--output", file.to_str().unwrap()]).fails(1);
+    assert!(!file.exists(), "no file is made from a run that could not read every record");
+}
+
+#[test]
+fn partial_writes_the_file_marked_with_how_many_records_were_not_counted() {
+    let (s, _, _) = store_with_a_bad_file();
+    let note = "PARTIAL: 1 incident file could not be read and is not counted here";
+    for (name, args, ext) in OUTPUTS {
+        let file = s.tmp.path().join(format!("{name}.{ext}"));
+        std::fs::write(&file, b"the last good file").unwrap();
+        let mut all = args.to_vec();
+        all.extend(["--output", file.to_str().unwrap(), "--partial"]);
+        s.run(&all).fails(1).says("is partial: 1 incident file (named above) was not read");
+        let text = std::fs::read_to_string(&file).unwrap();
+        match ext {
+            "html" => {
+                let first_page = &text[..text.find("</section>").unwrap()];
+                assert!(first_page.contains(note), "{name}: the first page says so");
+            }
+            _ => {
+                let first = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+                assert!(first.starts_with(&format!("# {note}")), "{name}: first line {first:?}");
+            }
+        }
+    }
+    // The summary counts the three incidents it could read, not four.
+    let file = s.tmp.path().join("summary.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let total = text.lines().find(|l| l.starts_with("total,")).unwrap();
+    assert!(total.starts_with("total,4,"), "the four good incidents: {total}");
+    // A table says it under the period; a spreadsheet under its title.
+    let table = s.tmp.path().join("summary.txt");
+    let t = table.to_str().unwrap();
+    s.run(&["summary", "--period", "2026/27", "--format", "table", "--output", t, "--partial"]).fails(1);
+    assert!(std::fs::read_to_string(&table).unwrap().lines().take(4).any(|l| l.starts_with(note)));
+    for (cmd, args) in [("summary", &["summary", "--period", "2026/27"][..]), ("export", &["export"][..])] {
+        let xlsx = s.tmp.path().join(format!("{cmd}.xlsx"));
+        let mut all = args.to_vec();
+        all.extend(["--format", "xlsx", "--output", xlsx.to_str().unwrap(), "--partial"]);
+        s.run(&all).fails(1);
+        let got = python(
+            "import openpyxl,sys; print(openpyxl.load_workbook(sys.argv[1]).active.cell(row=6, column=1).value)",
+            &[xlsx.to_str().unwrap()],
+        );
+        assert!(got.starts_with(note), "{cmd}: {got:?}");
+    }
+    // JSON has no place for the mark; --partial needs a file.
+    let json = s.tmp.path().join("e.json");
+    s.run(&["export", "--format", "json", "--output", json.to_str().unwrap(), "--partial"])
+        .fails(2)
+        .says("JSON");
+    s.run(&["summary", "--partial"]).fails(2).says("--output");
+}
+
+#[test]
+fn without_output_the_good_records_still_print_and_the_run_exits_1() {
+    let (s, ids, bad) = store_with_a_bad_file();
+    let out = s.run(&["export", "--format", "ndjson"]).fails(1).says(&format!("{bad}.yaml"));
+    assert_eq!(out.lines().len(), ids.len() - 1, "every good record");
+    let out = s.run(&["summary", "--period", "2026/27", "--format", "csv"]).fails(1);
+    assert!(out.stdout.lines().any(|l| l.starts_with("total,4,")), "{}", out.stdout);
+    assert!(!out.stdout.contains("PARTIAL"), "stdout as before: {}", out.stdout);
+    let out = s.run(&["board", "--period", "2026/27"]).fails(1);
+    assert!(out.stdout.starts_with("<!DOCTYPE html>"));
+}
