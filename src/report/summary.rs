@@ -158,11 +158,14 @@ pub enum Metric {
     RiddorReportable,
     Closed,
     MedianDaysToClose,
+    /// Closed cases whose time to close cannot be known (a closing dated
+    /// before the report): left out of the median, and counted here.
+    DaysToCloseUnknown,
 }
 
 impl Metric {
     /// Every metric, in the report's order.
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 13] = [
         Metric::Incidents,
         Metric::PhysicalAssaults,
         Metric::PhysicalAssaultsWithMedicalFactors,
@@ -174,6 +177,7 @@ impl Metric {
         Metric::LossesRecovered,
         Metric::RiddorReportable,
         Metric::Closed,
+        Metric::DaysToCloseUnknown,
         Metric::MedianDaysToClose,
     ];
 
@@ -192,6 +196,7 @@ impl Metric {
             Metric::RiddorReportable => "riddor_reportable",
             Metric::Closed => "closed",
             Metric::MedianDaysToClose => "median_days_to_close",
+            Metric::DaysToCloseUnknown => "days_to_close_unknown",
         }
     }
 
@@ -212,6 +217,7 @@ impl Metric {
             Metric::RiddorReportable => "Reportable under RIDDOR",
             Metric::Closed => "Closed",
             Metric::MedianDaysToClose => "Median days to close",
+            Metric::DaysToCloseUnknown => "Closed, time to close not known",
         }
     }
 
@@ -524,6 +530,7 @@ pub fn annual(facts: &[Facts]) -> Summary {
     }
     let money = |pick: fn(&Facts) -> Money| facts.iter().map(pick).fold(Money::ZERO, plus);
     let days: Vec<i64> = facts.iter().filter_map(|f| f.days_to_close).collect();
+    let closed = facts.iter().filter(|f| f.closed).count() as u64;
     let figure = |m: Metric| match m {
         Metric::Incidents => Figure::Count(facts.len() as u64),
         Metric::PhysicalAssaults => Figure::Count(pa.len() as u64),
@@ -541,8 +548,9 @@ pub fn annual(facts: &[Facts]) -> Summary {
         Metric::RiddorReportable => {
             Figure::Count(facts.iter().filter(|f| f.riddor_reportable).count() as u64)
         }
-        Metric::Closed => Figure::Count(days.len() as u64),
+        Metric::Closed => Figure::Count(closed),
         Metric::MedianDaysToClose => Figure::Days(Days::median(&days)),
+        Metric::DaysToCloseUnknown => Figure::Count(closed.saturating_sub(days.len() as u64)),
     };
     Summary {
         shape: Shape::Annual,

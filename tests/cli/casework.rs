@@ -135,3 +135,23 @@ fn an_imported_closed_case_counts_days_from_its_report_to_its_closing() {
         out.stdout
     );
 }
+
+#[test]
+fn a_time_to_close_that_cannot_be_known_is_left_out_and_counted() {
+    let s = Store::new();
+    let id = monday_case(&s);
+    s.run(&["close", &id, "--outcome", "no-further-action", "--note", "Nothing more"]).ok();
+    // A hand edit dates the closing before the report: no figure can be right.
+    let path = s.path_of(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("closed_at: 2026-11-25T12:00:00+00:00", "closed_at: 2026-11-01T12:00:00+00:00"),
+    )
+    .unwrap();
+    let out = s.run(&["summary", "--period", "2026-11", "--report", "annual", "--format", "csv"]).ok().stdout;
+    let row = |name: &str| out.lines().find(|l| l.starts_with(&format!("{name},"))).unwrap_or("").to_string();
+    assert!(row("closed").ends_with(",1"), "{out}");
+    assert!(row("days_to_close_unknown").ends_with(",1"), "{out}");
+    assert!(row("median_days_to_close").ends_with(','), "no median from no known figure: {out}");
+}
