@@ -106,6 +106,20 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 rfc3339(&inc.reported_at)
             )));
         }
+        // A lower estimate may not fall below what was recovered without
+        // saying so: that is `lsms loss`'s --allow-excess.
+        if let Some(l) = &inc.losses
+            && l.recovered > l.estimated
+            && inc.losses != before.losses
+        {
+            return Err(Error::failed_with(
+                format!(
+                    "--loss: recovered £{} is more than the estimated loss £{}",
+                    l.recovered, l.estimated
+                ),
+                format!("if so, say it with `lsms loss {} --estimated AMOUNT --allow-excess`", inc.id),
+            ));
+        }
         let now = time::in_zone(ctx.now, tz);
         let moved = inc.occurred_at != before.occurred_at || inc.reported_at != before.reported_at;
         if moved && (inc.occurred_at > now || inc.reported_at > now) {

@@ -122,7 +122,7 @@ record! {
     /// Pounds lost and got back: exact decimals, never floats.
     pub struct Losses {
         estimated: Money = Dflt(Pounds)
-            in Input::new("loss", "AMOUNT", "The estimated loss in pounds, e.g. 120.50, 1,250.50 or £1,250.50").report_only().hyphen(),
+            in Input::new("loss", "AMOUNT", "The estimated loss in pounds, e.g. 120.50, 1,250.50 or £1,250.50").hyphen(),
         recovered: Money = Dflt(Pounds) by "loss",
     }
     extra: Mapping

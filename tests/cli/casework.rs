@@ -155,3 +155,26 @@ fn a_time_to_close_that_cannot_be_known_is_left_out_and_counted() {
     assert!(row("days_to_close_unknown").ends_with(",1"), "{out}");
     assert!(row("median_days_to_close").ends_with(','), "no median from no known figure: {out}");
 }
+
+#[test]
+fn update_corrects_every_field_report_sets_and_a_lower_estimate_keeps_the_loss_guard() {
+    let s = Store::new();
+    let id = s.report(&["--category", "theft", "--summary", "Laptop taken", "--loss", "850"]);
+    s.run(&["update", &id, "--loss", "£800"]).ok();
+    let file = s.read(&id);
+    assert!(file.contains("losses: { estimated: \"800.00\", recovered: \"0.00\" }"), "{file}");
+    assert!(file.contains("field: losses.estimated, from: \"850.00\", to: \"800.00\""), "{file}");
+    s.run(&["loss", &id, "--recovered", "500"]).ok();
+    let before = s.snapshot();
+    s.run(&["update", &id, "--loss", "100"]).fails(1).says("more than the estimated loss");
+    assert_eq!(s.snapshot(), before);
+    // Every option of report is an option of update.
+    let report = s.run(&["report", "--help"]).ok().stdout;
+    let update = s.run(&["update", "--help"]).ok().stdout;
+    for line in report.lines().filter(|l| l.trim_start().starts_with("--")) {
+        let flag = line.split_whitespace().next().unwrap();
+        if flag != "--from" && flag != "--help" {
+            assert!(update.contains(&format!("{flag} ")), "update has no {flag}");
+        }
+    }
+}

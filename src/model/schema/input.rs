@@ -46,10 +46,6 @@ impl Input {
             hyphen: false,
         }
     }
-    /// Set when a case is reported only (later changes have a command of their own).
-    pub const fn report_only(self) -> Input {
-        Input { update: false, ..self }
-    }
     pub const fn clear(self, option: &'static str) -> Input {
         Input { clear: Some(option), ..self }
     }
