@@ -503,7 +503,7 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
         o.push_str("</tr>");
     }
     o.push_str("</tbody></table>");
-    o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from recording to closing. "#);
+    o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from the report to the closing, as they happened; a closing that cannot be dated after its report is counted apart, not guessed. "#);
     if show.suppress {
         o.push_str("Counts from 1 to 4 are shown as &lt;5.");
     }

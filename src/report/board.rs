@@ -145,7 +145,7 @@ pub struct Board {
     pub sites: Summary,
     /// Open now, by days since recorded: 0–7, 8–30, 31–90, over 90.
     pub caseload: [u64; 4],
-    /// Days from recording to closing of the period's closed incidents:
+    /// Days from the report to the closing of the period's closed incidents:
     /// how many, the median and the 90th percentile.
     pub closed: usize,
     pub median_days: Option<Days>,
