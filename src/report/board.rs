@@ -143,7 +143,7 @@ pub struct Board {
     pub by_category: Summary,
     /// `summary --by site,category` for the period.
     pub sites: Summary,
-    /// Open now, by days since recorded: 0–7, 8–30, 31–90, over 90.
+    /// Open now, by days since reported: 0–7, 8–30, 31–90, over 90.
     pub caseload: [u64; 4],
     /// Days from the report to the closing of the period's closed incidents:
     /// how many, the median and the 90th percentile.
