@@ -619,7 +619,7 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
     let _ = write!(o, "<h2>Open cases and deadlines, as at {}</h2>", escape(&b.made));
     let ages: Vec<(String, u64, String)> =
         AGE_BANDS.iter().zip(b.caseload).map(|(l, n)| (l.to_string(), n, show.count(n))).collect();
-    o.push_str("<h3>Open caseload by age (days since recorded)</h3><figure>");
+    o.push_str("<h3>Open caseload by age (days since reported)</h3><figure>");
     bars(&mut o, &mut ids, "Open cases by age", &ages, show);
     o.push_str("</figure>");
     let mut age_rows: Vec<(String, String)> = ages.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect();
