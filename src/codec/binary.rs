@@ -4,12 +4,12 @@
 
 use crate::model::time::Stamp;
 use chrono::{DateTime, FixedOffset};
-use serde_yaml::Mapping;
+use serde_yaml::{Mapping, Value};
 
 /// Bumped only when how a kind of value is encoded changes (a new field,
 /// record or word changes the declaration, which the cache fingerprints by
 /// itself: `store::cache::layout`): an old cache is then rebuilt.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// Appends values to bytes (also used for the cache's own framing).
 pub(crate) struct Encoder(pub(crate) Vec<u8>);
@@ -38,11 +38,51 @@ impl Encoder {
         self.u64(u64::from(t.timestamp_subsec_nanos()));
         self.i64(i64::from(t.offset().local_minus_utc()));
     }
+    /// Keys of one's own, as values (read back with no YAML parsing).
     pub(crate) fn extra(&mut self, m: &Mapping) {
-        if m.is_empty() {
-            self.str("");
-        } else {
-            self.str(&serde_yaml::to_string(m).unwrap_or_default());
+        self.u64(m.len() as u64);
+        for (k, v) in m {
+            self.value(k);
+            self.value(v);
+        }
+    }
+    /// Any YAML value, exactly: a tag byte, then what it holds.
+    pub(crate) fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.0.push(0),
+            Value::Bool(b) => self.0.push(1 + u8::from(*b)),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => {
+                    self.0.push(3);
+                    self.u64(u);
+                }
+                (None, Some(i)) => {
+                    self.0.push(4);
+                    self.i64(i);
+                }
+                (None, None) => {
+                    self.0.push(5);
+                    self.0.extend_from_slice(&n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+                }
+            },
+            Value::String(s) => {
+                self.0.push(6);
+                self.str(s);
+            }
+            Value::Sequence(items) => {
+                self.0.push(7);
+                self.u64(items.len() as u64);
+                items.iter().for_each(|x| self.value(x));
+            }
+            Value::Mapping(m) => {
+                self.0.push(8);
+                self.extra(m);
+            }
+            Value::Tagged(t) => {
+                self.0.push(9);
+                self.str(&t.tag.to_string());
+                self.value(&t.value);
+            }
         }
     }
 }
@@ -91,8 +131,52 @@ impl<'a> Decoder<'a> {
         Some(DateTime::from_timestamp(secs, nanos)?.with_timezone(&off))
     }
     pub(crate) fn extra(&mut self) -> Option<Mapping> {
-        let s = self.str()?;
-        if s.is_empty() { Some(Mapping::new()) } else { serde_yaml::from_str(s).ok() }
+        self.mapping(0)
+    }
+    fn mapping(&mut self, depth: usize) -> Option<Mapping> {
+        let mut m = Mapping::new();
+        for _ in 0..self.count()? {
+            let k = self.value_at(depth)?;
+            let v = self.value_at(depth)?;
+            m.insert(k, v);
+        }
+        Some(m)
+    }
+    /// A value written by [`Encoder::value`]; `None` for anything else, or
+    /// nested deeper than a file lsms reads can hold.
+    pub(crate) fn value(&mut self) -> Option<Value> {
+        self.value_at(0)
+    }
+    fn value_at(&mut self, depth: usize) -> Option<Value> {
+        if depth > 256 {
+            return None;
+        }
+        Some(match self.byte()? {
+            0 => Value::Null,
+            1 => Value::Bool(false),
+            2 => Value::Bool(true),
+            3 => Value::Number(self.u64()?.into()),
+            4 => Value::Number(self.i64()?.into()),
+            5 => {
+                let bytes: [u8; 8] = self.b.get(self.at..self.at.checked_add(8)?)?.try_into().ok()?;
+                self.at += 8;
+                Value::Number(f64::from_bits(u64::from_le_bytes(bytes)).into())
+            }
+            6 => Value::String(self.string()?),
+            7 => {
+                Value::Sequence((0..self.count()?).map(|_| self.value_at(depth + 1)).collect::<Option<_>>()?)
+            }
+            8 => Value::Mapping(self.mapping(depth + 1)?),
+            9 => {
+                let tag = self.string().filter(|t| t.len() > 1)?;
+                let value = self.value_at(depth + 1)?;
+                Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+                    tag: serde_yaml::value::Tag::new(tag),
+                    value,
+                }))
+            }
+            _ => return None,
+        })
     }
     pub(crate) fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
@@ -105,6 +189,24 @@ mod tests {
     use super::*;
     use crate::codec::record::{decode_with, encode};
     use crate::model::incident::*;
+
+    /// Keys of one's own come back from the cache as YAML read them, with
+    /// no second parse: every kind of value, nested and tagged.
+    #[test]
+    fn any_yaml_value_comes_back_exactly() {
+        let text = "a: [1, -2, 3.5, .nan, -.inf, 18446744073709551615, true, ~, 'x: y']\nb: { c: !thing { d: [] } }\n\"é\": ''\n";
+        let v: Value = serde_yaml::from_str(text).unwrap();
+        let mut w = Encoder(Vec::new());
+        w.value(&v);
+        let mut r = Decoder { b: &w.0, at: 0 };
+        assert_eq!(r.value(), Some(v));
+        assert_eq!(r.at, w.0.len());
+        // Cut short or with an unknown tag byte: nothing, never a wrong value.
+        for end in 0..w.0.len() {
+            assert_eq!(Decoder { b: &w.0[..end], at: 0 }.value(), None, "cut at {end}");
+        }
+        assert_eq!(Decoder { b: &[42], at: 0 }.value(), None);
+    }
     use serde_yaml::Value;
 
     fn sample() -> Vec<Incident> {

@@ -225,14 +225,11 @@ impl Extras for Vec<crate::model::incident::Extra> {
         w.u64(self.len() as u64);
         for x in self {
             w.0.push(x.after.and_then(|a| known.iter().position(|k| *k == a)).map_or(0, |p| p as u8 + 1));
+            w.value(&x.key);
+            w.value(&x.value);
             w.0.push(u8::from(x.raw.is_some()));
-            match &x.raw {
-                Some(raw) => w.str(raw),
-                None => {
-                    let mut one = Mapping::new();
-                    one.insert(x.key.clone(), x.value.clone());
-                    w.str(&serde_yaml::to_string(&one).unwrap_or_default());
-                }
+            if let Some(raw) = &x.raw {
+                w.str(raw);
             }
         }
     }
@@ -246,20 +243,14 @@ impl Extras for Vec<crate::model::incident::Extra> {
                     0 => None,
                     i => Some(*known.get(usize::from(i) - 1)?),
                 };
-                let is_raw = match r.byte()? {
-                    0 => false,
-                    1 => true,
+                let key = r.value()?;
+                let value = r.value()?;
+                let raw = match r.byte()? {
+                    0 => None,
+                    1 => Some(r.string()?),
                     _ => return None,
                 };
-                let text = r.str()?;
-                let one: Mapping = serde_yaml::from_str(text).ok()?;
-                let (key, value) = one.into_iter().next()?;
-                Some(crate::model::incident::Extra {
-                    after,
-                    key,
-                    value,
-                    raw: is_raw.then(|| text.to_string()),
-                })
+                Some(crate::model::incident::Extra { after, key, value, raw })
             })
             .collect()
     }
