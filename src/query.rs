@@ -20,6 +20,8 @@ pub struct Filter {
     pub grep: Option<String>,
     /// Any of these flags (empty: no flag filter).
     pub flags: Vec<String>,
+    /// Void records (entered in error) too: else they are left out.
+    pub include_void: bool,
 }
 
 /// A filter as the user gave it, words not yet checked: what the command
@@ -41,6 +43,8 @@ pub struct FilterSpec {
     pub grep: Option<String>,
     /// Flag words: an incident with any of them matches.
     pub flags: Vec<String>,
+    /// `--include-void`: void records (entered in error) are read too.
+    pub include_void: bool,
 }
 
 /// What a command reads when no status filter is given.
@@ -120,10 +124,23 @@ impl Filter {
             before,
             grep: i.grep.as_deref().map(str::to_lowercase).filter(|g| !g.is_empty()),
             flags,
+            include_void: i.include_void,
         })
     }
 
+    /// Whether the incident is one this filter reads: a void record only
+    /// with `--include-void`.
     pub fn matches(&self, inc: &Incident) -> bool {
+        (self.include_void || inc.void.is_none()) && self.matches_but_void(inc)
+    }
+
+    /// A void record that the filter would read but for being void: what a
+    /// figure counts as left out ("2 void record(s) left out").
+    pub fn left_out_as_void(&self, inc: &Incident) -> bool {
+        !self.include_void && inc.void.is_some() && self.matches_but_void(inc)
+    }
+
+    fn matches_but_void(&self, inc: &Incident) -> bool {
         let eq = |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
         self.statuses.as_ref().is_none_or(|s| s.contains(&inc.status))
             && (self.categories.is_empty() || self.categories.contains(&inc.category))

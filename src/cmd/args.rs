@@ -87,6 +87,10 @@ pub struct FilterArgs {
     /// crime reference, HSE reference, sanctions or references in other systems contain TEXT (any case)
     #[arg(long, value_name = "TEXT", help_heading = "Filters")]
     pub grep: Option<String>,
+
+    /// Read void records too (entered in error, marked by `lsms void`): else left out of every list and figure
+    #[arg(long, help_heading = "Filters")]
+    pub include_void: bool,
 }
 
 /// The fields of an incident that `report` sets (`UPDATE = false`) and
@@ -202,6 +206,7 @@ impl FilterArgs {
             until: self.until.clone(),
             grep: self.grep.clone(),
             flags: self.flag.clone(),
+            include_void: self.include_void,
         }
     }
 }

@@ -52,9 +52,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let periods = Periods::on(period.clone(), ctx.now.with_timezone(&tz).date_naive());
     // With histories: whether a case awaiting others has had news is read
     // from its history, as `due` reads it.
+    // A void record (entered in error) counts nowhere: only how many were
+    // left out is kept, to say so.
     let (items, bad) = gather_all(&store, true, |i| {
-        board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now)
+        if i.void.is_some() {
+            return Some(None);
+        }
+        board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now).map(Some)
     })?;
+    let voids = items.iter().filter(|i| i.is_none()).count();
+    let items: Vec<_> = items.into_iter().flatten().collect();
+    super::say_void_left_out(ctx, voids);
     let known = Known {
         categories: store.config.categories.clone(),
         sites: store.config.sites.clone().unwrap_or_default(),

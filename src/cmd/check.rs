@@ -74,6 +74,9 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     // good file's uuid is kept, to find duplicates at the end.
     let mut count = 0usize;
     let mut good = 0usize;
+    // Records marked void (entered in error): checked like any, and counted
+    // to say that figures leave them out.
+    let mut voids = 0usize;
     let mut by_uuid: HashMap<uuid::Uuid, Vec<String>> = HashMap::new();
     // Each incident's evidence files, checked by a stat each at the end.
     let mut evidence = Vec::new();
@@ -88,13 +91,14 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
                     i.evidence.iter().map(|e| (e.sha256.clone(), e.name.clone(), e.size)).collect();
                 let held = (!i.links.is_empty())
                     .then(|| (i.id.clone(), i.links.iter().map(|l| (l.id.clone(), l.kind)).collect()));
-                (i.uuid, i.id.rel_path(), i.id, files, held)
+                (i.uuid, i.id.rel_path(), i.id, files, held, i.void.is_some())
             })
         },
         |r| {
             match r {
-                Ok((uuid, path, id, files, held)) => {
+                Ok((uuid, path, id, files, held, void)) => {
                     good += 1;
+                    voids += usize::from(void);
                     by_uuid.entry(uuid).or_default().push(path);
                     if let Some((id, held)) = held {
                         links.insert(id, held);
@@ -157,6 +161,11 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         ctx.say(format!(
             "note: {unformed} file(s) are not in the form lsms writes (hand edits, or an older lsms): \
              lsms changes them only after `lsms fmt` (`lsms fmt --check` lists them)"
+        ));
+    }
+    if voids > 0 {
+        ctx.say(format!(
+            "{voids} void record(s) left out of figures (entered in error; `lsms list --all --include-void` lists them)"
         ));
     }
     let mut warnings = store.take_warnings();

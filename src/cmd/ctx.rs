@@ -285,6 +285,31 @@ pub fn gather_all<T: Send>(
     Ok((good, bad))
 }
 
+/// Says on stderr how many void records (entered in error) a figure left
+/// out, when any: talk, never a row of the figures.
+pub fn say_void_left_out(ctx: &Ctx, n: usize) {
+    if n > 0 {
+        ctx.say(format!(
+            "note: {n} void record(s) left out of these figures (entered in error; --include-void counts them)"
+        ));
+    }
+}
+
+/// A void record (entered in error) is not worked on: every change is
+/// refused, naming how to take the mark off.
+pub fn refuse_void(inc: &Incident) -> Result<()> {
+    match &inc.void {
+        None => Ok(()),
+        Some(v) => Err(Error::failed_with(
+            format!("{} is void (entered in error, by {}: {}): it is not changed", inc.id, v.by, v.reason),
+            format!(
+                "if it was voided by mistake, `lsms void {} --undo --reason TEXT` takes the mark off",
+                inc.id
+            ),
+        )),
+    }
+}
+
 /// After a read command printed its good records: the bad files it met
 /// are named on stderr and make the exit code 1.
 pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {
@@ -317,10 +342,14 @@ pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
     Error::failed_with(format!("{what}:\n{}", lines.join("\n")), "nothing was changed")
 }
 
+/// The actions of `lsms void` and its undo: the only changes [`change`]
+/// makes to a void record.
+pub const VOID_ACTIONS: [&str; 2] = ["voided", "unvoided"];
+
 /// Changes one incident: finds it, takes the lock, applies `f` as the
 /// actor at "now" (or when `--on` says it happened, which may not be
 /// before the case was reported), writes it back, and says what happened
-/// on stderr.
+/// on stderr. A void record is refused ([`refuse_void`]) but by `lsms void`.
 pub fn change(
     ctx: &Ctx,
     id_arg: &str,
@@ -334,6 +363,9 @@ pub fn change(
     let act = ctx.act(&store, &actor, on.on.as_deref())?;
     let commit = ctx.commits(&store)?;
     let done = store.update(&id, |inc| {
+        if !VOID_ACTIONS.contains(&action) {
+            refuse_void(inc)?;
+        }
         inc.accepts(&act).map_err(refused)?;
         f(inc, &act, &store)
     })?;

@@ -1,6 +1,6 @@
 //! `lsms link` and `lsms unlink`: cases that belong together, held on both.
 
-use super::{Ctx, refused};
+use super::{Ctx, refuse_void, refused};
 use crate::error::{Error, Result};
 use crate::model::links;
 use crate::model::{Id, LinkKind};
@@ -114,6 +114,7 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
     let commits = ctx.commits(&store)?;
     let act = ctx.act(&store, &actor, args.on.on.as_deref())?;
     store.update_pair(&a, &b, |x, y| {
+        refuse_void(x).and_then(|()| refuse_void(y))?;
         x.accepts(&act).and_then(|()| y.accepts(&act)).map_err(refused)?;
         links::link(&act, x, y, kind, note.as_deref()).map_err(refused)
     })?;
@@ -143,6 +144,7 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
                 return Err(e);
             }
             store.update(&a, |x| {
+                refuse_void(x)?;
                 x.accepts(&act).map_err(refused)?;
                 links::unlink(&act, x, None, &gone, kind).map(|_| ()).map_err(refused)
             })?;
@@ -152,6 +154,7 @@ pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
         }
     };
     store.update_pair(&a, &b, |x, y| {
+        refuse_void(x).and_then(|()| refuse_void(y))?;
         x.accepts(&act).and_then(|()| y.accepts(&act)).map_err(refused)?;
         links::unlink(&act, x, Some(y), &b, kind).map(|_| ()).map_err(refused)
     })?;

@@ -106,6 +106,7 @@ const SHOWN_ABOVE: &[&str] = &[
     "outcome",
     "closed_at",
     "closure_note",
+    "void",
     "history",
 ];
 
@@ -118,7 +119,15 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
             let _ = writeln!(s, "{label:<16}{value}");
         }
     };
-    field("Incident", format!("{}  {}", inc.id, inc.status));
+    // A void record says so first, before anything else is read from it.
+    match &inc.void {
+        Some(v) => {
+            field("Incident", format!("{}  {}  VOID (entered in error)", inc.id, inc.status));
+            field("Voided", format!("{} by {}", when(&v.at, tz), v.by));
+            field("Void reason", v.reason.replace('\n', &format!("\n{:16}", "")));
+        }
+        None => field("Incident", format!("{}  {}", inc.id, inc.status)),
+    }
     field("Summary", inc.summary.clone());
     field("Category", inc.category.clone());
     field("Occurred", when(&inc.occurred_at, tz));

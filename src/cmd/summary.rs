@@ -149,15 +149,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // Only each incident's values on the dimensions and its figures are
     // kept: a summary of any size of store sums in little memory. An
     // earlier period's incidents have their times moved on to line up.
+    // A void record the figures would count but for being void is kept as
+    // `None`, to say how many were left out.
     let (tagged, bad) = gather_all(&store, filter.grep.is_some(), |i| {
         if filter.matches(&i) {
-            Some((false, summary::facts(&i, &by, tz)))
+            Some(Some((false, summary::facts(&i, &by, tz))))
+        } else if filter.left_out_as_void(&i) {
+            Some(None)
         } else if prior.is_some() && earlier.matches(&i) {
-            Some((true, summary::facts_shifted(&i, &by, tz, shift)))
+            Some(Some((true, summary::facts_shifted(&i, &by, tz, shift))))
         } else {
             None
         }
     })?;
+    let voids = tagged.iter().filter(|t| t.is_none()).count();
+    let tagged: Vec<_> = tagged.into_iter().flatten().collect();
     let (before, facts): (Vec<_>, Vec<_>) = tagged.into_iter().partition(|(e, _)| *e);
     let facts: Vec<_> = facts.into_iter().map(|(_, f)| f).collect();
     let known = Known {
@@ -198,6 +204,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         note_line: matches!(format, Format::Csv | Format::Tsv),
     };
     let note = bad.note();
+    super::say_void_left_out(ctx, voids);
     // A named period not yet ended, set beside a whole earlier one: said
     // under the table's heading and the spreadsheet's title, and on stderr.
     let unlike = match (&period, &prior) {

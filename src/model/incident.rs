@@ -209,6 +209,18 @@ record! {
 }
 
 record! {
+    /// A record entered in error (a test record, a duplicate typed twice),
+    /// marked so and kept: who said so, when, and why (`lsms void`). A void
+    /// record is left out of every figure, list and deadline unless asked.
+    pub struct Void {
+        at: Stamp = Req(Time),
+        by: String = Req(Line) [personal],
+        reason: String = Req(Text) [personal],
+    }
+    extra: Mapping
+}
+
+record! {
     /// One line of the case history.
     pub struct Entry {
         at: Stamp = Req(Time),
@@ -278,6 +290,7 @@ record! {
         outcome: Option<Outcome> = Opt(Of<Outcome>) by "close",
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
+        void: Option<Void> = Opt(Nested<Void>) by "void",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

@@ -84,6 +84,51 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// Marks a record entered in error (a test record, a duplicate typed
+    /// twice) as void, with who, when and why; `undo` takes the mark off
+    /// again (a record voided by mistake). Nothing is deleted: the record
+    /// stays, and the history keeps a `voided` (or `unvoided`) entry with
+    /// the reason. Refused: an empty reason, voiding a void record, undoing
+    /// a record that is not void, and an undo dated before the voiding.
+    pub fn void(&mut self, act: &Act<'_>, reason: &str, undo: bool) -> Result<(), Refusal> {
+        let id = self.id.clone();
+        let reason = reason.trim_end();
+        if reason.trim().is_empty() {
+            return Err(refuse("the reason is empty", "say why with --reason TEXT"));
+        }
+        match (&self.void, undo) {
+            (Some(v), false) => Err(refuse(
+                format!("{id} is already void (by {} on {}: {})", v.by, shown(&v.at), v.reason),
+                format!("nothing to do; to take the mark off, `lsms void {id} --undo --reason TEXT`"),
+            )),
+            (None, true) => Err(refuse(
+                format!("{id} is not void"),
+                format!("`lsms void {id} --reason TEXT` marks a record entered in error"),
+            )),
+            (Some(v), true) if act.at < v.at => Err(refuse(
+                format!("the undo is dated {}, before {id} was voided ({})", shown(&act.at), shown(&v.at)),
+                "give --on a date after the voiding",
+            )),
+            (Some(_), true) => {
+                self.void = None;
+                self.history.push(act.entry_with("unvoided", reason.to_string()));
+                Ok(())
+            }
+            (None, false) => {
+                self.void = Some(Void {
+                    at: act.at,
+                    by: act.by.to_string(),
+                    reason: reason.to_string(),
+                    extra: Default::default(),
+                });
+                self.history.push(act.entry_with("voided", reason.to_string()));
+                Ok(())
+            }
+        }
+    }
+}
+
 fn refuse_closed(inc: &Incident, what: &str) -> Result<(), Refusal> {
     if inc.status == Status::Closed {
         return Err(refuse(

@@ -81,7 +81,8 @@ fn within(t: DateTime<Utc>, p: &Period, tz: Tz) -> bool {
     p.start(tz) <= t && t < p.end(tz)
 }
 
-/// What the board needs of `inc`, or `None` when it counts nowhere.
+/// What the board needs of `inc`, or `None` when it counts nowhere (a
+/// void record, entered in error, counts nowhere).
 pub fn item(
     inc: &Incident,
     ps: &Periods,
@@ -90,6 +91,9 @@ pub fn item(
     leavers: &crate::model::team::Leavers,
     now: DateTime<Utc>,
 ) -> Option<Item> {
+    if inc.void.is_some() {
+        return None;
+    }
     let at = inc.occurred_at.to_utc();
     let open = inc.status != Status::Closed;
     let overdue: Vec<&'static str> = deadlines(inc, tz, cdao)

@@ -328,7 +328,7 @@ macro_rules! stored {
 }
 
 use crate::model::incident::{
-    Entry, Evidence, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor, Sanction,
+    Entry, Evidence, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor, Sanction, Void,
 };
 
-stored!(Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Entry, Incident);
+stored!(Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Void, Entry, Incident);
