@@ -32,6 +32,7 @@ pub mod show;
 pub mod summary;
 pub mod sync;
 pub mod update;
+pub mod withdraw;
 
 pub use ctx::*;
 
@@ -111,6 +112,7 @@ pub enum Command {
     Unlink(link::UnlinkArgs),
     Close(close::Args),
     Reopen(reopen::Args),
+    Withdraw(withdraw::Args),
     Export(export::Args),
     Summary(summary::Args),
     Board(board::Args),
@@ -145,6 +147,7 @@ impl Command {
             Command::Unlink(a) => link::run_unlink(ctx, a),
             Command::Close(a) => close::run(ctx, a),
             Command::Reopen(a) => reopen::run(ctx, a),
+            Command::Withdraw(a) => withdraw::run(ctx, a),
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),
             Command::Board(a) => board::run(ctx, a),

@@ -31,4 +31,5 @@ mod show;
 mod soak;
 mod sync;
 mod tables;
+mod withdraw;
 mod workflow;
