@@ -54,7 +54,7 @@ pub enum What {
     Evidence,
 }
 
-/// Withdraw a sanction, person, link, notification, loss figure or evidence file recorded by mistake
+/// Withdraw a wrong sanction, person, link, notice, loss or evidence file
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
