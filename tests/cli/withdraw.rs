@@ -227,3 +227,39 @@ fn bad_withdrawals_are_refused_and_the_store_is_unchanged() {
         assert_eq!(s.snapshot(), before, "{what}: the store changed");
     }
 }
+
+#[test]
+fn evidence_withdrawn_from_one_case_stays_on_another_that_holds_the_same_file() {
+    let s = Store::new();
+    let a = s.report(&["--category", "theft", "--summary", "Bike taken"]);
+    let b = s.report(&["--category", "theft", "--summary", "Same thief, next day"]);
+    let f = s.tmp.path().join("cctv.mp4");
+    std::fs::write(&f, b"the same CCTV").unwrap();
+    s.run(&["evidence", "add", &a, f.to_str().unwrap()]).ok();
+    s.run(&["evidence", "add", &b, f.to_str().unwrap()]).ok();
+    s.run(&["withdraw", &a, "evidence", "cctv.mp4", "--reason", "Belongs to the other case"]).ok();
+    assert!(s.run(&["evidence", "list", &a, "--format", "tsv"]).ok().stdout.is_empty());
+    assert!(s.run(&["evidence", "list", &b, "--format", "tsv"]).ok().stdout.contains("cctv.mp4"));
+    s.run(&["check"]).ok();
+    s.run(&["evidence", "verify"])
+        .ok()
+        .says("Verified 1 evidence file(s) of 1 incident(s)")
+        .says("Verified 1 withdrawn evidence file(s)");
+}
+
+#[test]
+fn a_link_to_a_case_no_longer_in_the_store_is_withdrawn_from_this_one_by_its_whole_id() {
+    let s = Store::new();
+    let a = s.report(&["--category", "theft", "--summary", "Bike taken"]);
+    let b = s.report(&["--category", "theft", "--summary", "Removed later"]);
+    s.run(&["link", &a, &b, "--kind", "related"]).ok();
+    std::fs::remove_file(s.path_of(&b)).unwrap();
+    s.run(&["withdraw", &a, "link", &b, "--reason", "Case removed"])
+        .ok()
+        .says(&format!("link related {b} withdrawn."));
+    assert!(!s.read(&a).contains("links:"));
+    assert_eq!(
+        last_entry(&s, &a),
+        ("withdrawn".into(), "links".into(), format!("related {b}"), "Case removed".into())
+    );
+}
