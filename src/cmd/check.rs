@@ -127,7 +127,14 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         problems.extend(crate::store::evidence::stat_problems(&store, id, files));
     }
     let recorded = evidence.iter().flat_map(|(_, f)| f.iter().map(|(sha, _, _)| sha.as_str())).collect();
-    let (leftovers, unrecorded) = crate::store::evidence::survey(&store.root, &recorded);
+    let (leftovers, mut unrecorded) = crate::store::evidence::survey(&store.root, &recorded);
+    if !unrecorded.is_empty() && count == 0 {
+        // A file withdrawn from a case stays in evidence/ with its custody
+        // in that case's history: it is accounted for. (The histories are
+        // read only when there is a file to account for.)
+        let withdrawn = withdrawn_evidence(ctx)?;
+        unrecorded.retain(|p| p.rsplit('/').next().is_none_or(|sha| !withdrawn.contains(sha)));
+    }
     for p in leftovers {
         ctx.say(format!(
             "note: {p} was left by an `evidence add` that was interrupted (nothing recorded it); delete it"
@@ -185,4 +192,15 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         return Ok(());
     }
     Err(Error::Reported(format!("{count} problem(s) found; {good} incident file(s) are good")))
+}
+
+/// The SHA-256 of every evidence file withdrawn from a case, as the
+/// cases' histories keep them.
+fn withdrawn_evidence(ctx: &Ctx) -> Result<HashSet<String>> {
+    let store = ctx.store()?;
+    let (found, _) = super::gather(&store, true, |i| {
+        let w = i.withdrawn_evidence();
+        (!w.is_empty()).then_some(w)
+    })?;
+    Ok(found.into_iter().flatten().map(|(sha, _)| sha).collect())
 }

@@ -124,8 +124,10 @@ pub struct ExportArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Reads every evidence file an incident records (every incident's without ID)
-and compares its SHA-256 and size with the record. Exits 1 naming each file
-that is missing or changed, 0 with a count when all are as recorded.
+and compares its SHA-256 and size with the record; a file withdrawn from a
+case (`lsms withdraw ID evidence ...`) is still read, against the custody its
+history entry keeps. Exits 1 naming each file that is missing or changed, 0
+with a count when all are as recorded.
 
 Examples:
   lsms evidence verify
@@ -514,42 +516,57 @@ fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>
 
 fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
     let store = ctx.store()?;
+    // The histories too: a file withdrawn from a case is still verified.
     let (incidents, bad) = match &args.id {
         Some(arg) => (vec![store.load(arg)?.incident], Vec::new()),
-        None => gather(&store, false, |i| (!i.evidence.is_empty()).then_some(i))?,
+        None => gather(&store, true, |i| {
+            (!i.evidence.is_empty() || !i.withdrawn_evidence().is_empty()).then_some(i)
+        })?,
     };
     // One object may be held by several incidents: it is read once.
     let mut seen: std::collections::HashMap<(String, u64), Option<Fault>> = Default::default();
+    let mut check = |sha: &str, size: u64| {
+        seen.entry((sha.to_string(), size)).or_insert_with(|| objects::verify(&store.root, sha, size)).clone()
+    };
     let mut problems = Vec::new();
-    let mut files = 0usize;
+    let (mut files, mut withdrawn) = (0usize, 0usize);
     for inc in &incidents {
         for e in &inc.evidence {
             files += 1;
-            let fault = seen
-                .entry((e.sha256.clone(), e.size))
-                .or_insert_with(|| objects::verify(&store.root, &e.sha256, e.size))
-                .clone();
-            if let Some(f) = fault {
-                problems.push((inc.id.clone(), e, f));
+            if let Some(f) = check(&e.sha256, e.size) {
+                problems.push(format!("{}: {} ({}) is {f}", inc.id, e.name, objects::rel_path(&e.sha256)));
+            }
+        }
+        for (sha, size) in inc.withdrawn_evidence() {
+            withdrawn += 1;
+            if let Some(f) = check(&sha, size) {
+                problems.push(format!("{}: withdrawn evidence {} is {f}", inc.id, objects::rel_path(&sha)));
             }
         }
     }
-    for (id, e, f) in &problems {
+    for p in &problems {
         ctx.show_error(Error::failed_with(
-            format!("{id}: {} ({}) is {f}", e.name, objects::rel_path(&e.sha256)),
+            p.clone(),
             "restore it from a copy of the original (`lsms evidence add` of the original puts it back)",
         ));
     }
+    let with_evidence = match &args.id {
+        Some(_) => incidents.len(),
+        None => incidents.iter().filter(|i| !i.evidence.is_empty()).count(),
+    };
     if !problems.is_empty() {
         let _ = finish_scan(ctx, bad);
         return Err(Error::Reported(format!(
-            "{} of {files} evidence file(s) missing or changed",
-            problems.len()
+            "{} of {} evidence file(s) missing or changed",
+            problems.len(),
+            files + withdrawn
         )));
     }
-    ctx.say(format!(
-        "Verified {files} evidence file(s) of {} incident(s): all as recorded.",
-        incidents.len()
-    ));
+    ctx.say(format!("Verified {files} evidence file(s) of {with_evidence} incident(s): all as recorded."));
+    if withdrawn > 0 {
+        ctx.say(format!(
+            "Verified {withdrawn} withdrawn evidence file(s), kept with their custody in the history: all as recorded."
+        ));
+    }
     finish_scan(ctx, bad)
 }

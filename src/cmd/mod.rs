@@ -33,6 +33,7 @@ pub mod summary;
 pub mod sync;
 pub mod update;
 pub mod void;
+pub mod withdraw;
 
 pub use ctx::*;
 
@@ -113,6 +114,7 @@ pub enum Command {
     Close(close::Args),
     Reopen(reopen::Args),
     Void(void::Args),
+    Withdraw(withdraw::Args),
     Export(export::Args),
     Summary(summary::Args),
     Board(board::Args),
@@ -148,6 +150,7 @@ impl Command {
             Command::Close(a) => close::run(ctx, a),
             Command::Reopen(a) => reopen::run(ctx, a),
             Command::Void(a) => void::run(ctx, a),
+            Command::Withdraw(a) => withdraw::run(ctx, a),
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),
             Command::Board(a) => board::run(ctx, a),

@@ -17,6 +17,7 @@ pub mod team;
 pub mod text;
 pub mod time;
 pub mod vocab;
+pub mod withdraw;
 pub mod workflow;
 
 pub use enums::*;

@@ -32,4 +32,5 @@ mod soak;
 mod sync;
 mod tables;
 mod void;
+mod withdraw;
 mod workflow;
