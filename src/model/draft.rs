@@ -68,6 +68,25 @@ impl Draft {
         d
     }
 
+    /// A new record made from these inputs (tests): the standard words,
+    /// London, recorded 2026-11-25 10:00 UTC by `a`, with `random` for its id.
+    #[cfg(test)]
+    pub fn built(pairs: &[(&str, &str)], random: [u8; 4]) -> Incident {
+        let vocab = Vocab::standard();
+        Draft::of(pairs)
+            .build(&NewRecord {
+                vocab: &vocab,
+                tz: chrono_tz::Europe::London,
+                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+                    .unwrap_or_default()
+                    .to_utc(),
+                actor: "a",
+                random,
+                uuid: Uuid::nil(),
+            })
+            .unwrap_or_else(|p| panic!("a test's draft is refused: {p:?}"))
+    }
+
     /// Whether a field was given a value that is not blank.
     fn has(&self, path: &str) -> bool {
         self.given.iter().any(|g| g.path == path && matches!(&g.op, GivenOp::Set(v) if !v.trim().is_empty()))

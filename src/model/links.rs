@@ -116,24 +116,10 @@ pub fn unlink(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::{Draft, NewRecord};
-    use crate::model::{STANDARD_CATEGORIES, Vocab};
+    use crate::model::draft::Draft;
 
     fn inc(random: [u8; 4]) -> Incident {
-        let vocab = Vocab {
-            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
-            ..Vocab::default()
-        };
-        Draft::of(&[("category", "theft"), ("summary", "x")])
-            .build(&NewRecord {
-                vocab: &vocab,
-                tz: chrono_tz::Europe::London,
-                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
-                actor: "a",
-                random,
-                uuid: uuid::Uuid::nil(),
-            })
-            .unwrap()
+        Draft::built(&[("category", "theft"), ("summary", "x")], random)
     }
 
     fn act() -> Act<'static> {

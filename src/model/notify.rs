@@ -183,29 +183,15 @@ impl Incident {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::{Draft, NewRecord};
+    use crate::model::draft::Draft;
     use crate::model::money::Money;
 
     const LON: Tz = chrono_tz::Europe::London;
 
     fn inc(category: &str, assets: &[&str]) -> Incident {
-        let vocab = Vocab {
-            categories: STANDARD_CATEGORIES.iter().map(|s| s.to_string()).collect(),
-            sites: None,
-            flags: STANDARD_FLAGS.iter().map(|s| s.to_string()).collect(),
-        };
         let mut pairs = vec![("category", category), ("summary", "x"), ("occurred", "2026-11-24 23:30")];
         pairs.extend(assets.iter().map(|a| ("asset", *a)));
-        Draft::of(&pairs)
-            .build(&NewRecord {
-                vocab: &vocab,
-                tz: LON,
-                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
-                actor: "a",
-                random: [0; 4],
-                uuid: uuid::Uuid::nil(),
-            })
-            .unwrap()
+        Draft::built(&pairs, [0; 4])
     }
 
     fn act() -> Act<'static> {

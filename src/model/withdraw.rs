@@ -385,22 +385,12 @@ fn as_withdrawn(entries: &mut [super::incident::Entry], reason: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::{Draft, NewRecord};
-    use crate::model::{Losses, SanctionClass, Vocab};
+    use crate::model::draft::Draft;
+    use crate::model::{Losses, SanctionClass};
     use chrono::NaiveDate;
 
     fn inc(random: [u8; 4]) -> Incident {
-        let vocab = Vocab::standard();
-        Draft::of(&[("category", "theft"), ("summary", "x")])
-            .build(&NewRecord {
-                vocab: &vocab,
-                tz: chrono_tz::Europe::London,
-                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
-                actor: "a",
-                random,
-                uuid: uuid::Uuid::nil(),
-            })
-            .unwrap()
+        Draft::built(&[("category", "theft"), ("summary", "x")], random)
     }
 
     fn act() -> Act<'static> {

@@ -478,20 +478,10 @@ impl Incident {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::draft::{Draft, NewRecord};
+    use crate::model::draft::Draft;
 
     fn inc(category: &str) -> Incident {
-        let vocab = Vocab::standard();
-        Draft::of(&[("category", category), ("summary", "x")])
-            .build(&NewRecord {
-                vocab: &vocab,
-                tz: chrono_tz::Europe::London,
-                now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap().to_utc(),
-                actor: "a",
-                random: [0; 4],
-                uuid: uuid::Uuid::nil(),
-            })
-            .unwrap()
+        Draft::built(&[("category", category), ("summary", "x")], [0; 4])
     }
 
     fn act() -> Act<'static> {
