@@ -285,6 +285,10 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
             (None, Some(b)) => {
                 let _ = write!(line, ": {b}");
             }
+            // What was withdrawn is said as it was, not as a change to nothing.
+            (Some(a), None) if e.action == "withdrawn" => {
+                let _ = write!(line, ": {a}");
+            }
             (Some(a), None) => {
                 let _ = write!(line, ": {a} → (none)");
             }

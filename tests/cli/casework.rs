@@ -178,3 +178,17 @@ fn update_corrects_every_field_report_sets_and_a_lower_estimate_keeps_the_loss_g
         }
     }
 }
+
+#[test]
+fn show_says_what_was_withdrawn_and_why_not_a_change_to_nothing() {
+    let s = Store::new();
+    let id = monday_case(&s);
+    s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter", "--date", "24/11/2026"]).ok();
+    s.run(&["withdraw", &id, "sanction", "1", "--reason", "Wrong case"]).ok();
+    let shown = s.run(&["show", &id]).ok().stdout;
+    let line = shown.lines().find(|l| l.contains("withdrawn")).unwrap_or_default();
+    assert!(
+        line.ends_with("withdrawn sanctions: civil warning-letter on 2026-11-24 — Wrong case"),
+        "{shown}"
+    );
+}
