@@ -10,12 +10,12 @@ use crate::report::due::{assignee_left, deadlines, parse_within};
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Deadlines: an incident not assigned one working day after recording (weekends and England and
+Deadlines: an incident not assigned one working day after its report (weekends and England and
 Wales bank holidays skipped); RIDDOR: reportable within 15 days of the incident, 10 for a
 severe injury or death, and a decision due by day 10 for a staff injury; awaiting-external
 with no history entry for 7 days; a sanction's review date; a closed incident's retention
 review 10 years after it occurred (20 for severe harm or death); the Controlled Drugs
-Accountable Officer told within one working day of recording a theft, or a loss, of drugs or
+Accountable Officer told within one working day of the report of a theft, or a loss, of drugs or
 prescription forms, until `lsms notify ID --to cdao` is recorded, open case or closed
 (`cdao:` in lsms.yaml changes the rule: within_working_days, categories, assets; or
 `cdao: false` turns it off); an open case still assigned to someone marked `left: DATE`

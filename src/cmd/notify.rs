@@ -17,7 +17,7 @@ A notification to the HSE is the RIDDOR report: it also records RIDDOR as report
 --ref as the HSE's reference and DATE as the day it was reported (a report already recorded
 stands). It is refused where RIDDOR is recorded as not-reportable.
 
-`lsms due` asks for the CDAO to be told within one working day of recording a theft or a loss
+`lsms due` asks for the CDAO to be told within one working day of the report of a theft or a loss
 of drugs or prescription forms, until `notify --to cdao` is recorded (`cdao:` in lsms.yaml
 changes the rule, or turns it off).
 
