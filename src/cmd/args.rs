@@ -106,7 +106,7 @@ pub struct IncidentFields<const UPDATE: bool> {
 /// The declared inputs of this command, with whether each is a list.
 fn declared_inputs(update: bool) -> Vec<(Declared, &'static Input)> {
     schema::declared::<Incident>()
-        .into_iter()
+        .iter()
         .filter_map(|d| d.input.map(|i| (d.clone(), i)))
         .filter(|(_, i)| if update { i.update } else { i.report })
         .collect()

@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         for c in &args.columns {
             let c = c.trim().to_ascii_lowercase();
             let declared: Vec<String> = declared::<Incident>()
-                .into_iter()
+                .iter()
                 .filter(|d| !d.nested && d.path != "history")
                 .map(|d| d.path.replace('_', "-"))
                 .collect();

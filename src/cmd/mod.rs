@@ -211,7 +211,7 @@ mod tests {
                 .map(|c| c.get_arguments().map(|a| a.get_id().to_string()).collect::<Vec<_>>())
         };
         let mut wrong = Vec::new();
-        for d in &declared {
+        for d in declared {
             // A record's own fields are listed after it; a list of records is set whole.
             let set_by_parent =
                 declared.iter().any(|p| d.path.starts_with(&format!("{}.", p.path)) && p.by.is_some());

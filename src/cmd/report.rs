@@ -107,7 +107,7 @@ fn key_offset(doc: &str, name: &str) -> usize {
     if name.is_empty() {
         return 0;
     }
-    let path = input_named::<crate::model::Incident>(name).map(|d| d.path).unwrap_or_default();
+    let path = input_named::<crate::model::Incident>(name).map(|d| d.path.clone()).unwrap_or_default();
     let top = path.split('.').next().unwrap_or_default().to_string();
     [name.to_string(), path, top]
         .iter()

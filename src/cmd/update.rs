@@ -51,11 +51,11 @@ fn fail(flag: &str) -> impl Fn(String) -> Error + '_ {
 /// that an input sets, compared before and after (`reporter.name`).
 fn changes(before: &Incident, after: &Incident) -> Vec<FieldChange> {
     declared::<Incident>()
-        .into_iter()
+        .iter()
         .filter(|d| d.input.is_some() && !d.nested)
         .filter_map(|d| {
             let (from, to) = (before.shown(&d.path).flatten(), after.shown(&d.path).flatten());
-            (from != to).then_some(FieldChange { field: d.path, from, to })
+            (from != to).then_some(FieldChange { field: d.path.clone(), from, to })
         })
         .collect()
 }

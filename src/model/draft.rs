@@ -51,7 +51,7 @@ impl Draft {
         match input_named::<Incident>(name) {
             Some(d) => {
                 let input = d.input.unwrap_or(&NO_INPUT);
-                self.given.push(Given { path: d.path, input, op: GivenOp::Set(value) });
+                self.given.push(Given { path: d.path.clone(), input, op: GivenOp::Set(value) });
                 true
             }
             None => false,
@@ -115,7 +115,7 @@ impl Draft {
             }
             // A record given as a mapping of its own fields (`reporter:
             // { name: Jo, party: staff }`).
-            let nested = declared::<Incident>().into_iter().find(|d| d.path == key && d.nested && !d.list);
+            let nested = declared::<Incident>().iter().find(|d| d.path == key && d.nested && !d.list);
             if let (Value::Mapping(m), Some(n)) = (v, &nested) {
                 for (sub, x) in m {
                     let sub = sub.as_str().unwrap_or_default();

@@ -89,6 +89,16 @@ macro_rules! record {
                 )+
             }
 
+            fn fields() -> &'static [$crate::model::schema::Declared] {
+                static FIELDS: std::sync::OnceLock<Vec<$crate::model::schema::Declared>> =
+                    std::sync::OnceLock::new();
+                FIELDS.get_or_init(|| {
+                    let mut out = Vec::new();
+                    <Self as $crate::model::schema::Record>::declared("", &mut out);
+                    out
+                })
+            }
+
             fn input(
                 &mut self,
                 path: &str,

@@ -96,17 +96,16 @@ pub enum Op<'s> {
 
 /// Every field of a record's declaration, nested records' fields after
 /// their own (`reporter`, then `reporter.name`, `reporter.party`).
-pub fn declared<T: Record>() -> Vec<Declared> {
-    let mut out = Vec::new();
-    T::declared("", &mut out);
-    out
+/// Walked once a run (`Record::fields`): an import asks for each cell.
+pub fn declared<T: Record>() -> &'static [Declared] {
+    T::fields()
 }
 
 /// The fields given as options of `report` (`update: false`) or `update`.
 pub fn inputs<T: Record>(update: bool) -> Vec<(String, &'static Input)> {
     declared::<T>()
-        .into_iter()
-        .filter_map(|d| d.input.map(|i| (d.path, i)))
+        .iter()
+        .filter_map(|d| d.input.map(|i| (d.path.clone(), i)))
         .filter(|(_, i)| if update { i.update } else { i.report })
         .collect()
 }
@@ -114,10 +113,10 @@ pub fn inputs<T: Record>(update: bool) -> Vec<(String, &'static Input)> {
 /// The declared field a `--from` key or an import column names: the
 /// option's name (`police_ref`, `person`) or the field's path (`people`,
 /// `occurred_at`), `-` read as `_`.
-pub fn input_named<T: Record>(name: &str) -> Option<Declared> {
+pub fn input_named<T: Record>(name: &str) -> Option<&'static Declared> {
     let name = name.trim().replace('-', "_");
     declared::<T>()
-        .into_iter()
+        .iter()
         .find(|d| d.input.is_some_and(|i| i.name == name) || (d.input.is_some() && d.path == name))
 }
 

@@ -279,6 +279,8 @@ pub trait Record: Sized + Clone + PartialEq + Default + Debug + 'static {
     /// Every field, nested records' after their own, with its input or the
     /// command that sets it.
     fn declared(prefix: &str, out: &mut Vec<Declared>);
+    /// [`Record::declared`] from the top, walked once a run.
+    fn fields() -> &'static [Declared];
     /// Applies an input to the field at `path` (`reporter.name`); `None`
     /// where the record has no such field.
     fn input(&mut self, path: &str, op: Op<'_>, cx: &InputCx<'_>) -> Option<Result<(), String>>;
