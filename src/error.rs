@@ -176,6 +176,14 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Talk on stderr. A stderr that cannot be written (a closed pipe, as in
+/// `lsms check 2>&1 | head -1`) is no reason to fail, and never a panic,
+/// as `eprintln!` would make it.
+pub fn talk(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
 /// Writing to stdout: a closed pipe is told apart from other failures.
 pub fn stdout_err(source: std::io::Error) -> Error {
     Error::Io { action: "write to", path: PathBuf::from("standard output"), source }

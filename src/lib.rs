@@ -114,12 +114,12 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Error::Reported(msg)) => {
-            eprintln!("error: {}", model::text::for_terminal(&msg, true));
+            error::talk(format_args!("error: {}", model::text::for_terminal(&msg, true)));
             ExitCode::from(1)
         }
         Err(e) => {
             let code = e.exit_code();
-            eprintln!("{:?}", miette::Report::new(e.for_terminal()));
+            error::talk(format_args!("{:?}", miette::Report::new(e.for_terminal())));
             ExitCode::from(code as u8)
         }
     }

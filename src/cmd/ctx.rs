@@ -97,13 +97,13 @@ impl Ctx {
     /// Talk on stderr, unless `--quiet`.
     pub fn say(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{msg}");
+            crate::error::talk(format_args!("{msg}"));
         }
     }
 
     /// Prints an error's full diagnostic on stderr.
     pub fn show_error(&self, e: Error) {
-        eprintln!("{:?}", miette::Report::new(e.for_terminal()));
+        crate::error::talk(format_args!("{:?}", miette::Report::new(e.for_terminal())));
     }
 
     /// Does this run commit each change? Refuses, before any write, a store

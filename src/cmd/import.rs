@@ -518,7 +518,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     if !refused.is_empty() {
         for r in &refused {
-            eprintln!("refused: {r}");
+            crate::error::talk(format_args!("refused: {r}"));
         }
         return Err(Error::Reported(format!(
             "nothing was imported: {} of {} row(s) refused; fix them (or map their values) and run again",

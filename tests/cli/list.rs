@@ -171,3 +171,29 @@ fn a_bad_file_does_not_hide_the_good_ones() {
     let out = out.says(&format!("incidents/2026/11/{}.yaml:4:1", v[0])).says("did you mean 'reported'");
     assert!(out.stderr.contains("status: reportd"), "the line is shown:\n{}", out.stderr);
 }
+
+/// `lsms check 2>&1 | head -1`: a stderr closed early is no panic (it was
+/// exit 101): the run ends as it would have, saying what it can.
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let s = Store::new();
+    let id = s.report(&["--category", "theft", "--summary", "Bag taken"]);
+    let path = s.path_of(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("category:", "categry:")).unwrap();
+    for args in [&["check"][..], &["list", "--all"], &["note", "NOPE", "x"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("lsms"))
+            .arg("-C")
+            .arg(&s.root)
+            .args(args)
+            .env("LSMS_NOW", NOW)
+            .env("LSMS_USER", "tester")
+            .stdout(Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}");
+    }
+}
