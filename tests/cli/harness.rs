@@ -175,3 +175,48 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether an outside reader a test needs is here (Chromium, pdftotext,
+/// Python with PyYAML or openpyxl, LibreOffice, Git LFS): `probe` is a shell
+/// command that succeeds when it is. Where it is missing, the test prints
+/// one line saying what it skipped and why, and should return; with
+/// `LSMS_TEST_NO_SKIP` set (`.ci/run` sets it, having installed them all)
+/// a missing reader fails the test instead, so nothing is skipped in CI.
+pub fn outside(what: &str, probe: &str, install: &str) -> bool {
+    let here = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{probe} >/dev/null 2>&1"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if here {
+        return true;
+    }
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    let why = format!("{test}: skipped, {what} is not installed (`{install}`; `bash .ci/run` installs it)");
+    assert!(
+        std::env::var_os("LSMS_TEST_NO_SKIP").is_none(),
+        "{why}; LSMS_TEST_NO_SKIP is set, so this fails"
+    );
+    eprintln!("{why}");
+    false
+}
+
+pub fn pyyaml() -> bool {
+    outside("Python with PyYAML", "python3 -c 'import yaml'", "pip install pyyaml")
+}
+
+pub fn openpyxl() -> bool {
+    outside("Python with openpyxl", "python3 -c 'import openpyxl'", "pip install openpyxl")
+}
+
+pub fn chromium() -> bool {
+    outside("Chromium", "command -v chromium", "apt-get install chromium")
+}
+
+pub fn pdftotext() -> bool {
+    outside("pdftotext", "command -v pdftotext", "apt-get install poppler-utils")
+}
+
+pub fn git_lfs() -> bool {
+    outside("Git LFS", "git lfs version", "apt-get install git-lfs")
+}
