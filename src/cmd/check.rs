@@ -157,6 +157,17 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "each incident has its own uuid: a copied file is a duplicate; remove it or give it a new uuid",
         ));
     }
+    // The store's local folders: a cache or lock folder that leads out of
+    // the store is a problem (every write is refused until it is put
+    // right); anything in the cache folder but cache files is never read.
+    let (place, odd) = store.local_problems();
+    problems.extend(place);
+    for (p, what) in odd {
+        ctx.say(format!(
+            "note: {} is {what}, not a cache file: lsms never reads it; delete it",
+            store.show_path(&p)
+        ));
+    }
     for p in store.take_leftovers() {
         ctx.say(format!(
             "note: {} was left by a write that was interrupted (the incident itself is whole); delete it",

@@ -199,16 +199,77 @@ pub fn read_stdin_inputs(given: &[crate::model::schema::Given]) -> Result<Vec<cr
         .collect()
 }
 
-/// `TEXT` or `-` (read standard input).
+/// The most a text field given as `-` (a note, a description, a reason)
+/// reads from standard input: no more can be kept, since an incident file
+/// holds at most this much ([`crate::store::fsio::MAX_FILE`]).
+pub const MAX_TEXT_INPUT: u64 = crate::store::fsio::MAX_FILE;
+
+/// The most a bulk input reads (`report --from FILE|-`, and the CSV of
+/// `import --csv FILE|-`): many incidents' worth, far under what would
+/// strain the memory of the machine lsms runs on.
+pub const MAX_BULK_INPUT: u64 = 64 << 20;
+
+/// Reads `r` whole, up to `limit` bytes: the limit is checked while
+/// reading (at most `limit + 1` bytes are read), and more is refused, so
+/// no input is held in memory beyond it. `what` and `from` name it.
+pub fn read_bounded(r: impl Read, what: &str, from: &str, limit: u64, help: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::failed(format!("cannot read the {what} from {from}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::failed_with(
+            format!(
+                "{from}: over {} for the {what}, the most lsms reads there: nothing was written",
+                crate::store::fsio::size_shown(limit)
+            ),
+            help,
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What is read as text: UTF-8, or a clear refusal naming where.
+fn utf8(bytes: Vec<u8>, what: &str, from: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::failed_with(
+            format!("the {what} on {from} is not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()),
+            "save it as UTF-8",
+        )
+    })
+}
+
+/// `FILE` or `-` (standard input), read whole up to `limit` bytes
+/// ([`read_bounded`]): for bulk inputs (`report --from`, and `import`'s
+/// CSV with [`MAX_BULK_INPUT`]). A file is opened as given, so a named
+/// pipe (`<(…)`) works as it would for `cat`.
+pub fn read_input(arg: &std::path::Path, what: &str, limit: u64) -> Result<Vec<u8>> {
+    let help = format!(
+        "split it into parts of under {} each and give them one at a time",
+        crate::store::fsio::size_shown(limit)
+    );
+    if arg.as_os_str() == "-" {
+        return read_bounded(std::io::stdin().lock(), what, "standard input", limit, &help);
+    }
+    let f = std::fs::File::open(arg).map_err(Error::io("read", arg))?;
+    read_bounded(f, what, &arg.display().to_string(), limit, &help)
+}
+
+/// [`read_input`] of UTF-8 text.
+pub fn read_input_text(arg: &std::path::Path, what: &str, limit: u64) -> Result<String> {
+    let from = if arg.as_os_str() == "-" { "standard input".to_string() } else { arg.display().to_string() };
+    utf8(read_input(arg, what, limit)?, what, &from)
+}
+
+/// `TEXT` or `-` (read standard input, up to [`MAX_TEXT_INPUT`]).
 pub fn text_or_stdin(arg: &str, what: &str) -> Result<String> {
     if arg != "-" {
         return Ok(arg.to_string());
     }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| Error::failed(format!("cannot read the {what} from standard input: {e}")))?;
-    Ok(s)
+    let from = "standard input";
+    let help = "an incident file holds at most 4 MiB: put long text in an evidence file \
+                (`lsms evidence add ID FILE`) and write a short note saying what it holds";
+    utf8(read_bounded(std::io::stdin().lock(), what, from, MAX_TEXT_INPUT, help)?, what, from)
 }
 
 /// Reads every incident and keeps what `keep` makes of each (`None`:
@@ -478,8 +539,20 @@ pub fn partial_needs_a_mark(partial: bool, format: Format) -> Result<()> {
     Ok(())
 }
 
+/// Files of git's own beside the work it tracks: `--output` never
+/// replaces one (nor anything under a `.git` folder).
+const GIT_FILES: [&str; 3] = [".gitattributes", ".gitignore", ".gitmodules"];
+
+/// Is this path (resolved: no `..`, no link) one of git's own files: in a
+/// `.git` folder (or that folder, or a `.git` file), or `.gitattributes`,
+/// `.gitignore`, `.gitmodules`?
+pub fn is_gits_own(real: &std::path::Path) -> bool {
+    real.components().any(|c| c.as_os_str() == ".git")
+        || real.file_name().is_some_and(|n| GIT_FILES.iter().any(|g| n == *g))
+}
+
 /// Where `--output PATH` may write: a regular file (or a new one) outside
-/// the store's own files. A FIFO, device, socket or folder, a link to one
+/// the store's own files and git's (`.git/`, `.gitattributes`, `.gitignore`). A FIFO, device, socket or folder, a link to one
 /// or to nothing, and anything under the store's `incidents/`,
 /// `evidence/` or `.lsms/`, or its `lsms.yaml`, is refused before anything
 /// is written. A link to a regular file is written through: the file it
@@ -488,7 +561,7 @@ pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
     let refuse = |why: &str| {
         Error::failed_with(
             format!("--output {}: {why}: nothing was written", path.display()),
-            "give the path of a regular file, outside the store's incidents/, evidence/, .lsms/ and lsms.yaml, or - for standard output",
+            "give the path of a regular file, outside the store's incidents/, evidence/, .lsms/ and lsms.yaml and git's own files, or - for standard output",
         )
     };
     let target = match std::fs::symlink_metadata(path) {
@@ -516,6 +589,14 @@ pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
         || target == store.real_root.join(crate::store::CONFIG_FILE);
     if own {
         return Err(refuse("one of the store's own files"));
+    }
+    // The repository's own files, whatever the spelling that led here
+    // (`./.git/config`, `sub/../.git/HEAD`, a link): the path is the one
+    // resolved above.
+    if is_gits_own(&target) {
+        return Err(refuse(
+            "one of git's own files (.git/ and everything in it, .gitattributes, .gitignore)",
+        ));
     }
     Ok(target)
 }

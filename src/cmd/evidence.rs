@@ -479,6 +479,12 @@ fn prepare_dir(store: &Store, dir: &Path) -> Result<bool> {
         }
         return Err(refuse("it is inside the store".into()));
     }
+    if super::is_gits_own(&real) {
+        if made {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(refuse("it is inside git's own folder (.git/)".into()));
+    }
     Ok(made)
 }
 

@@ -1,7 +1,7 @@
 //! `lsms report`: record an incident (from flags, or many from YAML).
 
+use super::Ctx;
 use super::args::{FIELDS_GROUP, IncidentFields};
-use super::{Ctx, text_or_stdin};
 use crate::error::{Error, Result};
 use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
@@ -131,12 +131,9 @@ fn doc_starts(src: &str) -> Vec<usize> {
 }
 
 fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commit: bool) -> Result<()> {
-    let (name, src) = if from.as_os_str() == "-" {
-        ("standard input".to_string(), text_or_stdin("-", "incidents")?)
-    } else {
-        let src = std::fs::read_to_string(from).map_err(Error::io("read", from))?;
-        (from.display().to_string(), src)
-    };
+    let name =
+        if from.as_os_str() == "-" { "standard input".to_string() } else { from.display().to_string() };
+    let src = super::read_input_text(from, "incidents", super::MAX_BULK_INPUT)?;
     let mut values = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(&src) {
         match Value::deserialize(doc) {
@@ -191,6 +188,10 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
             ctx.show_error(e);
         }
         return Err(Error::Reported(format!("nothing was recorded: {n} problem(s) in {name}")));
+    }
+    // Every file is checked against the size limit before any is written.
+    for inc in &incidents {
+        store.fits(&inc.id, &inc.to_yaml(), true)?;
     }
     let mut written: Vec<PathBuf> = Vec::new();
     for inc in incidents {

@@ -16,7 +16,7 @@ const MAGIC: &[u8] = b"LSMSCACHE\n";
 /// How far a file must be older than the scan that cached it (ns).
 const RACY_MARGIN_NS: i64 = 2_000_000_000;
 
-pub use super::fsio::Stat;
+pub use super::fsio::{MAX_CACHE, Stat};
 
 pub fn now_ns() -> i64 {
     std::time::SystemTime::now()
@@ -97,9 +97,12 @@ pub struct Month {
 }
 
 impl Month {
-    /// Reads a month's cache file; `None` if absent or not whole and right.
+    /// Reads a month's cache file; `None` if absent or not whole and right,
+    /// and, before anything is read, if it is not a regular file (a FIFO
+    /// is never waited on, a link never followed) or is over
+    /// [`MAX_CACHE`] (it is rebuilt, never read into memory).
     pub fn load(path: &Path, key: u64) -> Option<Month> {
-        let data = std::fs::read(path).ok()?;
+        let data = super::fsio::read_bounded(path, MAX_CACHE, false).ok()?;
         let body = data.strip_prefix(MAGIC)?;
         let (body, sum) = body.split_at_checked(body.len().checked_sub(8)?)?;
         if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
@@ -192,6 +195,16 @@ pub fn save<N: AsRef<str>, B: AsRef<[u8]>>(
     }
     let sum = checksum(&w.0[MAGIC.len()..]);
     w.0.extend_from_slice(&sum.to_le_bytes());
+    // The same limit on write as on read: a cache that would not be read
+    // back is not written (the month is then read from its files).
+    if w.0.len() as u64 > MAX_CACHE {
+        return Err(std::io::Error::other("over the cache's size limit"));
+    }
+    // Something other than a cache file in its place (a FIFO, a link) is
+    // left for `check` to name, not replaced.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(std::io::Error::other("not a cache file in the cache's place"));
+    }
     if let Some(dir) = path.parent() {
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     }
@@ -203,6 +216,7 @@ use std::os::unix::fs::DirBuilderExt;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::FileTypeExt;
 
     fn stat(mtime_ns: i64) -> Stat {
         Stat { size: 10, mtime_ns, ctime_ns: mtime_ns, ino: 7 }
@@ -294,6 +308,33 @@ mod tests {
             }
         }
         assert!(found.contains(&"investigating"), "a vocabulary's words count too: {found:?}");
+    }
+
+    #[test]
+    fn a_cache_file_over_the_limit_or_not_a_file_is_never_read() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.bin");
+        save(&p, 1, 5_000_000_000_000, &[("a.yaml", stat(1), vec![9; 40])]).unwrap();
+        assert!(Month::load(&p, 1).is_some());
+        // Sparse: no disk, and a read of it whole would take seconds.
+        std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(MAX_CACHE + 1).unwrap();
+        assert!(Month::load(&p, 1).is_none(), "over the limit");
+        let fifo = d.path().join("f.bin");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        assert!(Month::load(&fifo, 1).is_none(), "a FIFO, not waited on");
+        assert!(save(&fifo, 1, 5, &[("a.yaml", stat(1), vec![1])]).is_err(), "not replaced");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        let link = d.path().join("l.bin");
+        save(&p, 1, 5_000_000_000_000, &[("a.yaml", stat(1), vec![9; 40])]).unwrap();
+        std::os::unix::fs::symlink(&p, &link).unwrap();
+        assert!(Month::load(&link, 1).is_none(), "a link is not followed");
     }
 
     #[test]

@@ -35,7 +35,90 @@ impl Stat {
 /// a larger file is named, not read into memory).
 pub const MAX_FILE: u64 = 4 << 20;
 
+/// The largest `lsms.yaml` that is read: settings are a few lines.
+pub const MAX_CONFIG: u64 = 1 << 20;
+
+/// The largest cache file that is read, or written: one month's records in
+/// binary form. A larger one is ignored (never read into memory) and the
+/// month is read from its files.
+pub const MAX_CACHE: u64 = 64 << 20;
+
 pub const TMP_MARK: &str = ".tmp-";
+
+/// A size as people read it: `4 MiB`, `5.2 MiB`, `900 KiB`, `12 bytes`.
+pub fn size_shown(n: u64) -> String {
+    let one = |n: u64, unit: u64, name: &str| {
+        if n.is_multiple_of(unit) {
+            format!("{} {name}", n / unit)
+        } else {
+            // One decimal, rounded up: a size just over a limit never
+            // shows as the limit itself.
+            let tenths = (n * 10).div_ceil(unit);
+            format!("{}.{} {name}", tenths / 10, tenths % 10)
+        }
+    };
+    match n {
+        n if n >= 1 << 20 => one(n, 1 << 20, "MiB"),
+        n if n >= 1 << 10 => one(n, 1 << 10, "KiB"),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// What a path is, in words, when it is not a regular file.
+pub fn kind_shown(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a file"
+    }
+}
+
+/// Why a bounded read gave nothing.
+#[derive(Debug)]
+pub enum NotRead {
+    /// The path could not be opened or read.
+    Io(io::Error),
+    /// Not a regular file: what it is ([`kind_shown`]). Never waited on.
+    Special(&'static str),
+    /// Larger than the limit (the size found, by stat or while reading).
+    TooLarge(u64),
+}
+
+/// Reads the regular file at `path` whole, when it is at most `limit`
+/// bytes: the open never waits (`O_NONBLOCK`, so a FIFO does not block);
+/// the open file's stat decides whether it is read at all, and the read
+/// stops at `limit + 1` bytes should it grow meanwhile. With `follow`
+/// false, a symbolic link is not followed (`O_NOFOLLOW`: an error).
+pub fn read_bounded(path: &Path, limit: u64, follow: bool) -> Result<Vec<u8>, NotRead> {
+    use std::io::Read;
+    let mut flags = O_NONBLOCK;
+    if !follow {
+        flags |= O_NOFOLLOW;
+    }
+    let f = OpenOptions::new().read(true).custom_flags(flags).open(path).map_err(NotRead::Io)?;
+    let meta = f.metadata().map_err(NotRead::Io)?;
+    if !meta.is_file() {
+        return Err(NotRead::Special(kind_shown(meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(NotRead::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(limit + 1).read_to_end(&mut bytes).map_err(NotRead::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(NotRead::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
 
 pub fn mkdirs(dir: &Path) -> Result<()> {
     DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(Error::io("create the folder", dir))
@@ -50,6 +133,10 @@ fn tmp_path(path: &Path) -> PathBuf {
 
 /// `O_NONBLOCK` (Linux): opening a FIFO never waits for a writer.
 pub const O_NONBLOCK: i32 = 0o4000;
+
+/// `O_NOFOLLOW`: a symbolic link as the last part of a path is not
+/// followed (the open fails).
+pub const O_NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
 
 /// A folder held open, so the files in it are opened by name alone (as
 /// grep does), not by walking the store's whole path again for each.
@@ -151,14 +238,27 @@ pub struct Lock(#[allow(dead_code)] File);
 pub fn lock(dot_dir: &Path) -> Result<Lock> {
     mkdirs(dot_dir)?;
     let path = dot_dir.join("lock");
+    // A link in place of the lock file is not followed: the lock is made
+    // in the store, never where a link points.
     let f = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
+        .custom_flags(O_NOFOLLOW)
         .open(&path)
-        .map_err(Error::io("open the lock", &path))?;
+        .map_err(|e| match fs::symlink_metadata(&path) {
+            Ok(m) if !m.is_file() => Error::failed_with(
+                format!(
+                    "{}: {} where the store's lock file should be: nothing was changed",
+                    path.display(),
+                    kind_shown(m.file_type())
+                ),
+                "remove it (lsms makes the lock file again), then run the command again",
+            ),
+            _ => Error::io("open the lock", &path)(e),
+        })?;
     f.lock().map_err(Error::io("take the lock", &path))?;
     Ok(Lock(f))
 }
@@ -167,6 +267,39 @@ pub fn lock(dot_dir: &Path) -> Result<Lock> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn sizes_read_as_people_read_them_and_never_round_down_to_a_limit() {
+        assert_eq!(size_shown(4 << 20), "4 MiB");
+        assert_eq!(size_shown((4 << 20) + 1), "4.1 MiB");
+        assert_eq!(size_shown(5_000_000), "4.8 MiB");
+        assert_eq!(size_shown(2048), "2 KiB");
+        assert_eq!(size_shown(12), "12 bytes");
+    }
+
+    #[test]
+    fn a_bounded_read_never_waits_on_a_fifo_nor_reads_past_its_limit() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("pipe");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        assert!(matches!(read_bounded(&fifo, 10, true), Err(NotRead::Special("a FIFO (named pipe)"))));
+        assert!(matches!(read_bounded(d.path(), 10, true), Err(NotRead::Special("a folder"))));
+        let big = d.path().join("big");
+        File::create(&big).unwrap().set_len(11).unwrap();
+        assert!(matches!(read_bounded(&big, 10, true), Err(NotRead::TooLarge(11))));
+        assert_eq!(read_bounded(&big, 11, true).unwrap().len(), 11);
+        let link = d.path().join("link");
+        std::os::unix::fs::symlink(&big, &link).unwrap();
+        assert!(matches!(read_bounded(&link, 11, false), Err(NotRead::Io(_))), "not followed");
+        assert!(read_bounded(&link, 11, true).is_ok());
+    }
 
     #[test]
     fn creates_new_once_and_replaces_atomically() {

@@ -22,6 +22,9 @@ pub use fsio::{Lock, Mode};
 
 pub const CONFIG_FILE: &str = "lsms.yaml";
 
+/// The read cache's folder, in the store.
+pub const CACHE_DIR: &str = ".lsms/cache";
+
 pub struct Store {
     pub root: PathBuf,
     /// The root with every symlink resolved: links inside the store are
@@ -39,6 +42,8 @@ pub struct Store {
     pub unformed: std::sync::atomic::AtomicUsize,
     /// Temp files of killed writes met while reading.
     leftovers: std::sync::Mutex<Vec<PathBuf>>,
+    /// `.lsms/cache`, where it is the store's own folder (looked at once).
+    cache_place: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 /// A file read by the scan of the whole store.
@@ -69,7 +74,7 @@ impl Store {
                         "give the folder that holds lsms.yaml with -C/--store or $LSMS_STORE",
                     ));
                 }
-                if !d.join(CONFIG_FILE).is_file() {
+                if std::fs::symlink_metadata(d.join(CONFIG_FILE)).is_err() {
                     return Err(Error::failed_with(
                         format!("{} is not an lsms store: it has no {CONFIG_FILE}", d.display()),
                         format!(
@@ -81,8 +86,12 @@ impl Store {
                 d.to_path_buf()
             }
             None => {
-                cwd.ancestors().find(|a| a.join(CONFIG_FILE).is_file()).map(Path::to_path_buf).ok_or_else(
-                    || {
+                // Whatever stands at `lsms.yaml` marks the store: one that is
+                // not a file is named below, not passed over.
+                cwd.ancestors()
+                    .find(|a| std::fs::symlink_metadata(a.join(CONFIG_FILE)).is_ok())
+                    .map(Path::to_path_buf)
+                    .ok_or_else(|| {
                         Error::failed_with(
                             format!(
                                 "no lsms store here: neither {} nor any folder above it holds {CONFIG_FILE}",
@@ -90,12 +99,11 @@ impl Store {
                             ),
                             "make one with `lsms init`, or name one with -C/--store DIR or $LSMS_STORE",
                         )
-                    },
-                )?
+                    })?
             }
         };
         let cfg_path = root.join(CONFIG_FILE);
-        let src = std::fs::read_to_string(&cfg_path).map_err(Error::io("read", &cfg_path))?;
+        let src = read_config(&cfg_path)?;
         let config = Config::parse(&cfg_path.display().to_string(), &src)?;
         let vocab = config.vocab();
         let cache_key = cache::settings_key(&src);
@@ -111,6 +119,7 @@ impl Store {
             warnings: Default::default(),
             unformed: Default::default(),
             leftovers: Default::default(),
+            cache_place: Default::default(),
         })
     }
 
@@ -124,7 +133,82 @@ impl Store {
     }
 
     pub fn lock(&self) -> Result<Lock> {
-        fsio::lock(&self.root.join(".lsms"))
+        fsio::lock(&self.own_dir(".lsms")?)
+    }
+
+    /// One of the store's own local folders (`.lsms`, `.lsms/cache`),
+    /// where lsms writes its lock and cache: each part a folder, or a link
+    /// to a folder inside the store. A link that leads out of the store
+    /// (the cache holds names and summaries), or nowhere, or anything but
+    /// a folder there, is refused, saying which and how to put it right.
+    /// A part not there yet is fine: lsms makes it, as a folder.
+    pub fn own_dir(&self, rel: &str) -> Result<PathBuf> {
+        let mut at = self.root.clone();
+        let mut shown = PathBuf::new();
+        for part in Path::new(rel) {
+            at.push(part);
+            shown.push(part);
+            let refuse = |what: String| {
+                Error::failed_with(
+                    format!(
+                        "{}: {what}: lsms keeps its lock and cache only inside the store, so nothing was written there",
+                        shown.display()
+                    ),
+                    format!(
+                        "remove it (`rm {}` in the store; lsms makes the folder again when it needs it), then run the command again",
+                        shown.display()
+                    ),
+                )
+            };
+            match std::fs::symlink_metadata(&at) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                Err(e) => return Err(Error::io("look at", &at)(e)),
+                Ok(m) if m.is_dir() => {}
+                Ok(m) if m.file_type().is_symlink() => {
+                    let target = std::fs::canonicalize(&at)
+                        .map_err(|e| refuse(format!("a symbolic link that leads nowhere ({e})")))?;
+                    if !target.starts_with(&self.real_root) {
+                        return Err(refuse(format!(
+                            "a symbolic link that leads out of the store, to {}",
+                            target.display()
+                        )));
+                    }
+                    if !target.is_dir() {
+                        return Err(refuse(format!("a symbolic link to {}, not a folder", target.display())));
+                    }
+                }
+                Ok(m) => return Err(refuse(format!("{}, not a folder", fsio::kind_shown(m.file_type())))),
+            }
+        }
+        Ok(self.root.join(rel))
+    }
+
+    /// The cache's folder, where it is the store's own ([`Store::own_dir`]);
+    /// `None` where it is not, and then every read goes to the files.
+    pub(crate) fn cache_dir(&self) -> Option<&Path> {
+        self.cache_place.get_or_init(|| self.own_dir(CACHE_DIR).ok()).as_deref()
+    }
+
+    /// What `check` says of the store's local folders: a problem when
+    /// `.lsms` or `.lsms/cache` is not the store's own (every write is
+    /// refused), and each entry of the cache folder that is not a regular
+    /// file (never read: a FIFO there would make a reader wait).
+    pub fn local_problems(&self) -> (Option<Error>, Vec<(PathBuf, &'static str)>) {
+        let place = self.own_dir(CACHE_DIR).err();
+        let mut odd = Vec::new();
+        if place.is_none()
+            && let Ok(entries) = std::fs::read_dir(self.root.join(CACHE_DIR))
+        {
+            for e in entries.flatten() {
+                if let Ok(t) = e.file_type()
+                    && !t.is_file()
+                {
+                    odd.push((e.path(), fsio::kind_shown(t)));
+                }
+            }
+        }
+        odd.sort();
+        (place, odd)
     }
 
     /// Parses one file's text as an incident, checking that its id matches
@@ -414,6 +498,7 @@ impl Store {
         if text == loaded.text {
             return Ok(Updated { incident, written: false });
         }
+        self.fits(id, &text, false)?;
         test_hook_pause();
         self.unchanged_since(&path, &loaded.text)?;
         self.write_back(&path, &text)?;
@@ -438,6 +523,13 @@ impl Store {
         change(&mut ia, &mut ib)?;
         let (ta, tb) = (ia.to_yaml(), ib.to_yaml());
         let (wa, wb) = (ta != la.text, tb != lb.text);
+        // Both are checked before either is written.
+        if wa {
+            self.fits(a, &ta, false)?;
+        }
+        if wb {
+            self.fits(b, &tb, false)?;
+        }
         if wa || wb {
             test_hook_pause();
             self.unchanged_since(&pa, &la.text)?;
@@ -496,8 +588,14 @@ impl Store {
 
     /// Refuses to write over a file that changed since it was read.
     fn unchanged_since(&self, path: &Path, read: &str) -> Result<()> {
-        let now_on_disk = std::fs::read(path).map_err(Error::io("read", path))?;
-        if now_on_disk != read.as_bytes() {
+        // Read no more than could match (a file swapped for a huge one is
+        // a change, not a read).
+        let now_on_disk = match fsio::read_bounded(path, read.len() as u64, true) {
+            Ok(b) => Some(b),
+            Err(fsio::NotRead::TooLarge(_) | fsio::NotRead::Special(_)) => None,
+            Err(fsio::NotRead::Io(e)) => return Err(Error::io("read", path)(e)),
+        };
+        if now_on_disk.as_deref() != Some(read.as_bytes()) {
             return Err(Error::failed_with(
                 format!("{} changed while lsms was working on it: nothing was written", self.show_path(path)),
                 "someone or something else edited it; run the command again",
@@ -508,17 +606,72 @@ impl Store {
 
     fn write_back(&self, path: &Path, text: &str) -> Result<()> {
         let target = self.write_target(path)?;
+        self.inside(&target)?;
         fsio::write_atomic(&target, text.as_bytes(), Mode::Replace).map_err(Error::io("write", path))
     }
 
-    /// Writes a new incident file; fails with `AlreadyExists` on a clash.
-    pub fn create(&self, incident: &Incident) -> std::io::Result<PathBuf> {
-        let path = self.path_of(&incident.id);
-        if let Some(dir) = path.parent() {
-            std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    /// The one limit on what an incident file may hold, on write as on
+    /// read: a record whose file would be over [`fsio::MAX_FILE`] is
+    /// refused before anything is written, since no read would take it
+    /// back (the incident would drop out of every list and figure).
+    pub fn fits(&self, id: &Id, text: &str, new: bool) -> Result<()> {
+        let size = text.len() as u64;
+        if size <= fsio::MAX_FILE {
+            return Ok(());
         }
-        fsio::write_atomic(&path, incident.to_yaml().as_bytes(), Mode::CreateNew)?;
-        Ok(path)
+        let whose = if new { format!("the new incident's file ({id})") } else { format!("{id}'s file") };
+        Err(Error::failed_with(
+            format!(
+                "{whose} would be {}, over the {} an incident file may hold (lsms would not read it back): nothing was written",
+                fsio::size_shown(size),
+                fsio::size_shown(fsio::MAX_FILE)
+            ),
+            "put long text in an evidence file (`lsms evidence add ID FILE` keeps it with the case, hashed) \
+             and write a short note saying what it holds",
+        ))
+    }
+
+    /// Refuses a write whose folder is not inside the store (an incident
+    /// folder that is a link leading out of it).
+    fn inside(&self, file: &Path) -> Result<()> {
+        // The nearest folder there is: a folder not made yet would be made
+        // where its nearest parent leads.
+        let dir = file.ancestors().skip(1).find(|d| d.exists()).unwrap_or(&self.root);
+        let real = std::fs::canonicalize(dir).map_err(Error::io("look at", dir))?;
+        if real.starts_with(&self.real_root) {
+            return Ok(());
+        }
+        Err(Error::failed_with(
+            format!(
+                "{}: its folder leads out of the store, to {}: nothing was written",
+                self.show_path(file),
+                real.display()
+            ),
+            "incidents are kept inside the store: move the folder back in place of the link",
+        ))
+    }
+
+    /// Writes a new incident file; fails with `AlreadyExists` on a clash.
+    /// Refused: a file over the size limit ([`Store::fits`]), and a folder
+    /// that leads out of the store.
+    pub fn create(&self, incident: &Incident) -> Result<PathBuf, CreateError> {
+        let path = self.path_of(&incident.id);
+        let text = incident.to_yaml();
+        self.fits(&incident.id, &text, true).map_err(CreateError::Refused)?;
+        let io = |e| CreateError::Io(Error::io("write", &path)(e));
+        self.inside(&path).map_err(CreateError::Refused)?;
+        if let Some(dir) = path.parent() {
+            match std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir) {
+                Ok(()) => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        self.inside(&path).map_err(CreateError::Refused)?;
+        match fsio::write_atomic(&path, text.as_bytes(), Mode::CreateNew) {
+            Ok(()) => Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(CreateError::Taken),
+            Err(e) => Err(io(e)),
+        }
     }
 
     /// Writes a new incident under a fresh id: on a clash with a file
@@ -527,11 +680,11 @@ impl Store {
         for _ in 0..64 {
             match self.create(&inc) {
                 Ok(p) => return Ok(p),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(CreateError::Taken) => {
                     let date = inc.recorded_at.date_naive();
                     inc.id = crate::model::Id::new(date, random4());
                 }
-                Err(e) => return Err(Error::io("write", &self.path_of(&inc.id))(e)),
+                Err(CreateError::Refused(e) | CreateError::Io(e)) => return Err(e),
             }
         }
         Err(Error::failed("could not find a free id for today after 64 draws: the day is nearly full"))
@@ -540,11 +693,53 @@ impl Store {
 
 use std::os::unix::fs::DirBuilderExt;
 
+/// The text of `lsms.yaml`: a regular file (a link to one is followed) of
+/// at most [`fsio::MAX_CONFIG`]; a FIFO, device, socket or folder there is
+/// named, never opened to wait on.
+fn read_config(path: &Path) -> Result<String> {
+    use fsio::NotRead;
+    let bytes = fsio::read_bounded(path, fsio::MAX_CONFIG, true).map_err(|e| match e {
+        NotRead::Special(what) => Error::failed_with(
+            format!("{}: {what}, not a file: the store's settings are not read from it", path.display()),
+            format!("{CONFIG_FILE} is the store's settings file (`trust: NAME` and the rest): put a regular file there"),
+        ),
+        NotRead::TooLarge(n) => Error::failed_with(
+            format!(
+                "{}: {}, over the {} the store's settings may hold: not read",
+                path.display(),
+                fsio::size_shown(n),
+                fsio::size_shown(fsio::MAX_CONFIG)
+            ),
+            "lsms.yaml holds a few lines of settings: look at what made it so large (git log -p lsms.yaml)",
+        ),
+        NotRead::Io(e) if e.kind() == std::io::ErrorKind::NotFound => Error::failed_with(
+            format!("{}: a symbolic link that leads nowhere", path.display()),
+            "restore the file it points to, or put the store's lsms.yaml in its place",
+        ),
+        NotRead::Io(e) => Error::io("read", path)(e),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::failed_with(
+            format!("{}: not UTF-8 text (at byte {})", path.display(), e.utf8_error().valid_up_to()),
+            "save lsms.yaml as UTF-8",
+        )
+    })
+}
+
 /// Four random bytes for a new id's suffix (the system's randomness,
 /// through a v4 uuid).
 pub fn random4() -> [u8; 4] {
     let b = uuid::Uuid::new_v4().into_bytes();
     [b[0], b[1], b[2], b[3]]
+}
+
+/// Why a new incident file was not made.
+pub enum CreateError {
+    /// A file is already there: draw another id.
+    Taken,
+    /// Refused before writing (too large, a folder out of the store).
+    Refused(Error),
+    Io(Error),
 }
 
 /// What an update did.

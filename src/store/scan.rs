@@ -432,7 +432,10 @@ impl Store {
             Ok(x) => x,
             Err(e) => return (vec![map(Err(vec![e]))], Vec::new()),
         };
-        if !self.use_cache {
+        // A cache folder that is not the store's own (a link out of it) is
+        // neither read nor written: `check` names it.
+        let cache_dir = if self.use_cache { self.cache_dir() } else { None };
+        let Some(cache_dir) = cache_dir else {
             return (
                 files
                     .into_iter()
@@ -448,10 +451,10 @@ impl Store {
                     .collect(),
                 strays,
             );
-        }
+        };
         let month =
             dir.strip_prefix(self.root.join("incidents")).map(|m| m.to_string_lossy().replace('/', "-"));
-        let cache_path = self.root.join(".lsms/cache").join(format!("{}.bin", month.unwrap_or_default()));
+        let cache_path = cache_dir.join(format!("{}.bin", month.unwrap_or_default()));
         let cached = cache::Month::load(&cache_path, self.cache_key);
         // The cache entries: borrowed from the cache read, or records
         // encoded anew into one buffer for the month (a buffer a file was
