@@ -55,6 +55,36 @@ fn link_warnings(
     out
 }
 
+/// Each loop of duplicate-of links (a hand edit can make one: A a
+/// duplicate of B, and B of A), named once with how to break it.
+fn duplicate_loops(links: &HashMap<Id, Vec<(Id, LinkKind)>>) -> Vec<Error> {
+    let dups: std::collections::BTreeMap<Id, Vec<Id>> = links
+        .iter()
+        .map(|(id, held)| {
+            let to = held.iter().filter(|(_, k)| *k == LinkKind::DuplicateOf).map(|(o, _)| o.clone());
+            (id.clone(), to.collect::<Vec<_>>())
+        })
+        .filter(|(_, to)| !to.is_empty())
+        .collect();
+    crate::model::links::duplicate_loops(&dups)
+        .into_iter()
+        .map(|chain| {
+            Error::failed_with(
+                format!(
+                    "{}: a loop of duplicates: {} (a duplicate points to the original it repeats)",
+                    chain[0].rel_path(),
+                    crate::model::links::loop_shown(&chain)
+                ),
+                format!(
+                    "remove the link that is the wrong way round, e.g. `lsms unlink {} {} --kind duplicate-of`",
+                    chain[0],
+                    chain[1 % chain.len()]
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Shows each error as [`Ctx::show_error`] does, through one buffer:
 /// stderr is unbuffered, and a report with its lines shown is a hundred
 /// small writes (a store of hand-edited files can have thousands).
@@ -116,7 +146,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         },
     )?;
     let link_warnings = link_warnings(&store, &links, &by_uuid);
-    let mut problems = Vec::new();
+    let mut problems = duplicate_loops(&links);
     for p in &strays {
         problems.push(Error::failed_with(
             format!("{}: not an incident file", store.show_path(p)),

@@ -3,7 +3,7 @@
 use super::{Ctx, refuse_void, refused};
 use crate::error::{Error, Result};
 use crate::model::links;
-use crate::model::{Id, LinkKind};
+use crate::model::{Id, Incident, LinkKind};
 use crate::store::Store;
 
 const KINDS: &str = "\
@@ -116,6 +116,9 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
     store.update_pair(&a, &b, |x, y| {
         refuse_void(x).and_then(|()| refuse_void(y))?;
         x.accepts(&act).and_then(|()| y.accepts(&act)).map_err(refused)?;
+        if kind == LinkKind::DuplicateOf {
+            refuse_duplicate_loop(&store, x, y)?;
+        }
         links::link(&act, x, y, kind, note.as_deref()).map_err(refused)
     })?;
     commit(ctx, commits, &store, &actor, &[&a, &b], "linked")?;
@@ -124,6 +127,44 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
         k => format!("{a}: linked to {b} ({k})."),
     });
     Ok(())
+}
+
+/// `x` a duplicate of `y` is refused where `y` already leads back to
+/// `x` through duplicate-of links (`y` a duplicate of `x`, or of one that
+/// is): a duplicate points to an original, never round in a loop. Run
+/// under the lock; the other incidents of the chain are read from the store.
+fn refuse_duplicate_loop(store: &Store, x: &Incident, y: &Incident) -> Result<()> {
+    let dups_of = |i: &Incident| -> Vec<Id> {
+        i.links.iter().filter(|l| l.kind == LinkKind::DuplicateOf).map(|l| l.id.clone()).collect()
+    };
+    let chain = links::duplicate_loop(&x.id, &y.id, |id| {
+        if *id == y.id {
+            dups_of(y)
+        } else {
+            store.read(&store.path_of(id)).map(|l| dups_of(&l.incident)).unwrap_or_default()
+        }
+    });
+    let Some(mut chain) = chain else { return Ok(()) };
+    chain.pop();
+    chain.insert(0, x.id.clone());
+    let (a, b) = (&x.id, &y.id);
+    let through = if chain.len() == 2 {
+        format!("{b} is already a duplicate of {a}")
+    } else {
+        let rest: Vec<String> = chain[1..].iter().map(Id::to_string).collect();
+        format!("{b} already leads back to it through duplicate-of links ({} → {a})", rest.join(" → "))
+    };
+    Err(Error::failed_with(
+        format!(
+            "{a} cannot be a duplicate of {b}: {through}, so the duplicates would go round in a loop: nothing was changed"
+        ),
+        format!(
+            "a duplicate points to the original it repeats: if the link already held is the wrong way round, \
+             `lsms unlink {} {} --kind duplicate-of` first",
+            chain[1],
+            chain.get(2).unwrap_or(a)
+        ),
+    ))
 }
 
 pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {

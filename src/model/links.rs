@@ -113,6 +113,63 @@ pub fn unlink(
     Ok(removed)
 }
 
+/// What `a` becoming a duplicate of `b` would close into a loop: the
+/// chain of `duplicate-of` links from `b` back to `a` (`dups` gives the
+/// incidents an incident is a duplicate of), `b` first and `a` last.
+/// `None` when there is none: every duplicate still leads to an original.
+pub fn duplicate_loop(a: &Id, b: &Id, mut dups: impl FnMut(&Id) -> Vec<Id>) -> Option<Vec<Id>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut paths = vec![vec![b.clone()]];
+    while let Some(path) = paths.pop() {
+        let last = &path[path.len() - 1];
+        if last == a {
+            return Some(path);
+        }
+        if !seen.insert(last.clone()) {
+            continue;
+        }
+        for next in dups(last) {
+            let mut longer = path.clone();
+            longer.push(next);
+            paths.push(longer);
+        }
+    }
+    None
+}
+
+/// Every loop of `duplicate-of` links (a hand edit can make one), each
+/// once, starting at its smallest id: `[A, B]` says A is a duplicate of
+/// B and B of A.
+pub fn duplicate_loops(dups: &std::collections::BTreeMap<Id, Vec<Id>>) -> Vec<Vec<Id>> {
+    let mut found = std::collections::BTreeSet::new();
+    for (a, targets) in dups {
+        for b in targets {
+            if let Some(mut chain) = duplicate_loop(a, b, |i| dups.get(i).cloned().unwrap_or_default()) {
+                // `b … a`, and a is a duplicate of b: the loop a → b → … → a.
+                chain.pop();
+                chain.insert(0, a.clone());
+                let at = chain.iter().enumerate().min_by_key(|(_, i)| *i).map_or(0, |(n, _)| n);
+                chain.rotate_left(at);
+                found.insert(chain);
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// A loop of duplicates as words: `A is a duplicate of B, and B of A`.
+pub fn loop_shown(chain: &[Id]) -> String {
+    let mut parts = Vec::new();
+    for (n, id) in chain.iter().enumerate() {
+        let next = &chain[(n + 1) % chain.len()];
+        parts.push(if n == 0 { format!("{id} is a duplicate of {next}") } else { format!("{id} of {next}") });
+    }
+    match parts.len() {
+        0 | 1 => parts.concat(),
+        n => format!("{}, and {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +204,35 @@ mod tests {
         assert_eq!(b.history.last().map(|e| e.action.as_str()), Some("unlinked"));
         let refused = unlink(&act(), &mut a, Some(&mut b), &bid, None).unwrap_err();
         assert!(refused.message.contains("is not linked to"), "{refused:?}");
+    }
+
+    #[test]
+    fn a_loop_of_duplicates_is_found_both_ways_and_longer_each_once() {
+        let id = |n: u8| inc([n; 4]).id;
+        let (a, b, c, d) = (id(1), id(2), id(3), id(4));
+        let mut dups = std::collections::BTreeMap::new();
+        dups.insert(b.clone(), vec![c.clone()]);
+        dups.insert(c.clone(), vec![d.clone()]);
+        let look = |m: &std::collections::BTreeMap<Id, Vec<Id>>| {
+            let m = m.clone();
+            move |i: &Id| m.get(i).cloned().unwrap_or_default()
+        };
+        assert_eq!(duplicate_loop(&a, &b, look(&dups)), None, "a chain to an original is no loop");
+        assert_eq!(duplicate_loop(&d, &b, look(&dups)), Some(vec![b.clone(), c.clone(), d.clone()]));
+        assert_eq!(duplicate_loop(&b, &c, look(&dups)), None, "c leads on to d, not back to b");
+        dups.insert(d.clone(), vec![b.clone()]);
+        dups.insert(a.clone(), vec![b.clone()]);
+        let loops = duplicate_loops(&dups);
+        assert_eq!(
+            loops,
+            [vec![b.clone(), c.clone(), d.clone()]],
+            "one loop, once, a leading into it is no loop"
+        );
+        assert_eq!(loop_shown(&loops[0]), format!("{b} is a duplicate of {c}, {c} of {d}, and {d} of {b}"));
+        let two =
+            std::collections::BTreeMap::from([(a.clone(), vec![b.clone()]), (b.clone(), vec![a.clone()])]);
+        let loops = duplicate_loops(&two);
+        assert_eq!(loop_shown(&loops[0]), format!("{a} is a duplicate of {b}, and {b} of {a}"));
     }
 
     #[test]
