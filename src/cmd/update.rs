@@ -106,6 +106,19 @@ pub fn run(ctx: &Ctx, a: &Args) -> Result<()> {
                 rfc3339(&inc.reported_at)
             )));
         }
+        // Everything dated on the case comes after the occurrence: moving
+        // it later than any of them is refused, naming the first.
+        if inc.occurred_at != before.occurred_at
+            && let Some(entry) = inc.dated_before_occurrence(tz)
+        {
+            return Err(Error::failed_with(
+                format!(
+                    "--occurred {} would put the incident after {entry}, which must come after it: nothing was changed",
+                    rfc3339(&inc.occurred_at)
+                ),
+                "an incident happens before anything recorded about it: give the time it happened (`lsms show ID` lists the dated entries)",
+            ));
+        }
         // A lower estimate may not fall below what was recovered without
         // saying so: that is `lsms loss`'s --allow-excess.
         if let Some(l) = &inc.losses

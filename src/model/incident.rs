@@ -344,6 +344,33 @@ impl Incident {
         (days >= 0).then_some(days)
     }
 
+    /// The first entry, dated, that comes before the occurrence though
+    /// it must follow it (an incident is reported, recorded, told of,
+    /// sanctioned and worked on after it happens): what it is and when, in
+    /// words. Entries kept as days (a notification, a sanction, the RIDDOR
+    /// report) may be on the day it occurred, in `tz`. `None`: all follow.
+    pub fn dated_before_occurrence(&self, tz: chrono_tz::Tz) -> Option<String> {
+        let at = self.occurred_at;
+        let day = at.with_timezone(&tz).date_naive();
+        let time =
+            |what: String, t: &Stamp| (*t < at).then(|| format!("{what} ({})", super::time::rfc3339(t)));
+        let date = |what: String, d: NaiveDate| (d < day).then(|| format!("{what} ({d})"));
+        time("the report".into(), &self.reported_at)
+            .or_else(|| time("the recording".into(), &self.recorded_at))
+            .or_else(|| {
+                self.notified.iter().find_map(|n| date(format!("the notification of {}", n.to), n.date))
+            })
+            .or_else(|| self.sanctions.iter().find_map(|s| date(format!("the sanction {}", s.kind), s.date?)))
+            .or_else(|| date("the RIDDOR report".into(), self.riddor.as_ref()?.reported_on?))
+            .or_else(|| {
+                self.evidence.iter().find_map(|e| time(format!("the evidence {}", e.name), &e.added_at))
+            })
+            .or_else(|| self.closed_at.as_ref().and_then(|c| time("the closing".into(), c)))
+            .or_else(|| {
+                self.history.iter().find_map(|e| time(format!("the history entry '{}'", e.action), &e.at))
+            })
+    }
+
     /// What the fields, each valid alone, say wrongly together.
     pub fn problems_together(&self) -> Vec<Problem> {
         let mut out = Vec::new();
