@@ -5,6 +5,7 @@ mod harness;
 
 mod bad_input;
 mod board;
+mod bounds;
 mod cache;
 mod casework;
 mod check;
