@@ -141,7 +141,7 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
     let docs = crate::codec::load::load_all(&src).map_err(|e| {
         Error::in_file(
             &name,
-            &src,
+            crate::codec::load::excerpt(&src, e.offset),
             e.offset,
             e.message,
             Some("nothing was recorded; fix the file and run again".into()),

@@ -68,6 +68,19 @@ pub fn load_all(text: &str) -> Result<Vec<Doc>, LoadError> {
     Ok(out)
 }
 
+/// The text up to a little past `offset` (the end of its line, or 120
+/// bytes on): enough to show where a problem is without copying, and
+/// printing, a line of megabytes.
+pub fn excerpt(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let mut end =
+        text[offset..].find('\n').map_or(text.len(), |p| offset + p).min(offset.saturating_add(120));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end.max(offset)]
+}
+
 fn shifted(mut e: LoadError, by: usize) -> LoadError {
     e.offset += by;
     e

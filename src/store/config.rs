@@ -159,7 +159,7 @@ impl Config {
         crate::codec::load::check_depth(body).map_err(|e| {
             Error::in_file(
                 path,
-                src,
+                crate::codec::load::excerpt(src, e.offset + bom),
                 e.offset + bom,
                 format!("lsms.yaml is not valid: {}", e.message),
                 Some(help.into()),

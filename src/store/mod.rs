@@ -180,7 +180,8 @@ impl Store {
             } else {
                 "fix the YAML by hand (a git diff shows what changed), then run `lsms check`"
             };
-            vec![Error::in_file(&shown, &text, e.offset, e.message, Some(help.into()))]
+            let src = crate::codec::load::excerpt(&text, e.offset);
+            vec![Error::in_file(&shown, src, e.offset, e.message, Some(help.into()))]
         })?;
         let value = &doc.value;
         // The id is checked against the file's place even when other

@@ -341,6 +341,11 @@ fn a_deeply_nested_file_is_refused_before_it_is_parsed() {
         .says("nested more than 64")
         .says(&format!("{id}.yaml"));
     assert!(out.stdout.contains(&good), "the good incident is still listed: {}", out.stdout);
+    assert!(
+        out.stderr.len() < 10_000,
+        "the message shows where, not the 3 MiB line: {} bytes",
+        out.stderr.len()
+    );
     s.run(&["check"]).fails(1).says(&format!("{id}.yaml")).says("nested more than 64");
     // Block indentation, one level a line.
     let block: String = (0..2000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
