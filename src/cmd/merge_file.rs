@@ -70,8 +70,11 @@ pub struct Args {
 
 fn read(p: &std::path::Path) -> Result<(String, Value)> {
     let text = std::fs::read_to_string(p).map_err(Error::io("read", p))?;
-    let value = serde_yaml::from_str(&text)
-        .map_err(|e| Error::failed(format!("{} is not valid YAML: {e}", p.display())))?;
+    // Bounded and BOM-aware like every read (a deep file would hold the
+    // merge for minutes).
+    let value = crate::codec::load::load(&text)
+        .map_err(|e| Error::failed(format!("{} is not valid YAML: {}", p.display(), e.message)))?
+        .value;
     Ok((text, value))
 }
 

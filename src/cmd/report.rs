@@ -7,7 +7,6 @@ use crate::model::Problem;
 use crate::model::draft::{Draft, NewRecord};
 use crate::model::schema::input_named;
 use crate::store::Store;
-use serde::Deserialize;
 use serde_yaml::Value;
 use std::path::PathBuf;
 
@@ -134,25 +133,19 @@ fn run_from(ctx: &Ctx, store: &Store, actor: &str, from: &std::path::Path, commi
     let name =
         if from.as_os_str() == "-" { "standard input".to_string() } else { from.display().to_string() };
     let src = super::read_input_text(from, "incidents", super::MAX_BULK_INPUT)?;
-    let mut values = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(&src) {
-        match Value::deserialize(doc) {
-            Ok(Value::Null) => {}
-            Ok(v) => values.push(v),
-            Err(e) => {
-                let off = e.location().map_or(0, |l| l.index());
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                return Err(Error::in_file(
-                    &name,
-                    &src,
-                    off,
-                    format!("not valid YAML: {msg}"),
-                    Some("nothing was recorded; fix the file and run again".into()),
-                ));
-            }
-        }
-    }
+    // Each document as written: an amount or a word is read from its
+    // characters by lsms's own rules, never through a YAML number.
+    let docs = crate::codec::load::load_all(&src).map_err(|e| {
+        Error::in_file(
+            &name,
+            crate::codec::load::excerpt(&src, e.offset),
+            e.offset,
+            e.message,
+            Some("nothing was recorded; fix the file and run again".into()),
+        )
+    })?;
+    let values: Vec<Value> =
+        docs.iter().filter(|d| !d.value.is_null()).map(|d| d.node.words_value()).collect();
     if values.is_empty() {
         return Err(Error::failed_with(
             format!("{name} holds no incidents"),

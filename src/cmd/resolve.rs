@@ -41,9 +41,14 @@ fn stage(repo: &Repo, n: u8, full: &str) -> Result<Value> {
     if !out.status.success() {
         return Ok(Value::Mapping(Default::default()));
     }
-    serde_yaml::from_slice(&out.stdout).map_err(|e| {
+    let text = String::from_utf8_lossy(&out.stdout);
+    crate::codec::load::load(&text).map(|d| d.value).map_err(|e| {
         Error::failed_with(
-            format!("{full}: {} side is not valid YAML: {e}", ["", "the base", "our", "their"][n as usize]),
+            format!(
+                "{full}: {} side is not valid YAML: {}",
+                ["", "the base", "our", "their"][n as usize],
+                e.message
+            ),
             "edit the file by hand, run `lsms check`, then `lsms sync --continue`",
         )
     })

@@ -7,6 +7,7 @@
 pub mod binary;
 pub mod cell;
 pub mod lex;
+pub mod load;
 pub mod node;
 pub mod record;
 pub mod schema;

@@ -7,11 +7,13 @@ use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node<'a> {
-    /// A string (quoted, a literal block, or a plain scalar that YAML reads
-    /// as a string).
+    /// A string (quoted, a literal block, or a plain scalar that every
+    /// YAML reader reads as a string).
     Str(Cow<'a, str>),
-    /// Any other scalar: null, a boolean, a number (or a tagged value).
-    Scalar(Value),
+    /// Any other scalar: null, a boolean, a number (or a tagged value), or
+    /// a plain string that YAML 1.1 (PyYAML) reads as one of those or as
+    /// a date: serde_yaml's value, and the characters as written.
+    Scalar(Value, Cow<'a, str>),
     Seq(Vec<Node<'a>>),
     Map(Vec<(Node<'a>, Node<'a>)>),
 }
@@ -23,7 +25,9 @@ impl<'a> Node<'a> {
             Value::String(s) => Node::Str(Cow::Borrowed(s)),
             Value::Sequence(items) => Node::Seq(items.iter().map(Node::of).collect()),
             Value::Mapping(m) => Node::Map(m.iter().map(|(k, v)| (Node::of(k), Node::of(v))).collect()),
-            other => Node::Scalar(other.clone()),
+            Value::Number(n) => Node::Scalar(v.clone(), Cow::Owned(n.to_string())),
+            Value::Bool(b) => Node::Scalar(v.clone(), Cow::Borrowed(if *b { "true" } else { "false" })),
+            other => Node::Scalar(other.clone(), Cow::Borrowed("")),
         }
     }
 
@@ -31,7 +35,7 @@ impl<'a> Node<'a> {
     pub fn to_value(&self) -> Value {
         match self {
             Node::Str(s) => Value::String(s.to_string()),
-            Node::Scalar(v) => v.clone(),
+            Node::Scalar(v, _) => v.clone(),
             Node::Seq(items) => Value::Sequence(items.iter().map(Node::to_value).collect()),
             Node::Map(pairs) => {
                 Value::Mapping(pairs.iter().map(|(k, v)| (k.to_value(), v.to_value())).collect())
@@ -39,8 +43,23 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A value with every scalar as the characters written (a number or
+    /// true/false as its text; null and tagged values as they are): for
+    /// inputs lsms reads by its own rules, such as `report --from`.
+    pub fn words_value(&self) -> Value {
+        match self {
+            Node::Str(s) => Value::String(s.to_string()),
+            Node::Scalar(v @ (Value::Null | Value::Tagged(_)), _) => v.clone(),
+            Node::Scalar(_, raw) => Value::String(raw.to_string()),
+            Node::Seq(items) => Value::Sequence(items.iter().map(Node::words_value).collect()),
+            Node::Map(pairs) => {
+                Value::Mapping(pairs.iter().map(|(k, v)| (k.words_value(), v.words_value())).collect())
+            }
+        }
+    }
+
     pub fn is_null(&self) -> bool {
-        matches!(self, Node::Scalar(Value::Null))
+        matches!(self, Node::Scalar(Value::Null, _))
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -50,14 +69,38 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// A scalar as text, as a person wrote it: `12` and `true` read as
-    /// text where text is expected (`check` warns about them).
-    pub fn text(&self) -> Option<Cow<'_, str>> {
+    /// A scalar's characters as written (a string's text), for a value
+    /// lsms reads by its own rules: a word, an amount, a date.
+    pub fn written(&self) -> Option<&str> {
         match self {
-            Node::Str(s) => Some(Cow::Borrowed(s)),
-            Node::Scalar(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
-            Node::Scalar(Value::Bool(b)) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            Node::Str(s) => Some(s),
+            Node::Scalar(Value::Null | Value::Tagged(_), _) => None,
+            Node::Scalar(_, raw) => Some(raw),
             _ => None,
+        }
+    }
+
+    /// What a YAML reader takes a scalar that is not text for, to say so.
+    pub fn reading(&self) -> &'static str {
+        match self {
+            Node::Scalar(Value::Bool(_), _) => "true or false",
+            Node::Scalar(Value::Number(_), _) => "a number",
+            Node::Scalar(Value::Null, _) => "nothing (null)",
+            Node::Scalar(Value::String(s), _) => {
+                if crate::codec::load::yaml11_bool(s) {
+                    "true or false (YAML 1.1, as PyYAML reads it)"
+                } else if s.starts_with(|c: char| c.is_ascii_digit()) && s.contains('-') {
+                    "a date (YAML 1.1, as PyYAML reads it)"
+                } else if s == "<<" {
+                    "a merge key"
+                } else {
+                    "a number (YAML 1.1, as PyYAML reads it)"
+                }
+            }
+            Node::Scalar(..) => "a tagged value",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a mapping",
+            Node::Str(_) => "text",
         }
     }
 

@@ -62,6 +62,7 @@ impl Incident {
         let mut cx = ReadCx { vocab, problems: Vec::new() };
         let inc = Incident::read_fields(n, &FieldPath::TOP, &mut cx);
         let mut problems = cx.problems;
+        unread_keys(n, "", &mut problems);
         for p in &mut problems {
             if p.field == "schema" && p.message.ends_with("is missing") {
                 p.message = "`schema` is missing: the first line of an incident file is `schema: 1`".into();
@@ -98,6 +99,60 @@ impl Incident {
             }
             _ => Err(problems),
         }
+    }
+}
+
+/// Keys lsms cannot keep as YAML reads them, anywhere in the file: a merge
+/// key (`<<: {...}` or `<<: *anchor`), whose keys PyYAML merges into the
+/// mapping and lsms would not see; and a key that is not text (`1: x`,
+/// `[a, b]: c`), which no JSON or CSV can show. Each is named, never
+/// dropped without a word.
+fn unread_keys(n: &Node<'_>, at: &str, out: &mut Vec<Problem>) {
+    match n {
+        Node::Map(pairs) => {
+            for (k, v) in pairs {
+                let inner = match k {
+                    Node::Str(s) if at.is_empty() => s.to_string(),
+                    Node::Str(s) => format!("{at}.{s}"),
+                    _ => at.to_string(),
+                };
+                let place = if at.is_empty() { "at the top".to_string() } else { format!("in `{at}`") };
+                match k {
+                    Node::Str(_) => {}
+                    Node::Scalar(serde_yaml::Value::String(s), _) if s == "<<" => out.push(Problem {
+                        field: at.to_string(),
+                        message: format!(
+                            "a YAML merge key (`<<`) {place}: lsms does not read keys merged from \
+                             elsewhere (an anchor's or a mapping's), so they would be lost; write each \
+                             key out in full in place of the `<<` line"
+                        ),
+                    }),
+                    other => {
+                        let shown = match other {
+                            Node::Scalar(_, raw) if !raw.is_empty() => format!("`{raw}`"),
+                            Node::Seq(_) => "a list".to_string(),
+                            Node::Map(_) => "a mapping".to_string(),
+                            _ => "an empty key".to_string(),
+                        };
+                        out.push(Problem {
+                            field: at.to_string(),
+                            message: format!(
+                                "a key that is not text ({shown}, which YAML reads as {}) {place}: keys are \
+                                 words like `location`; put the key in quotes or remove it",
+                                other.reading()
+                            ),
+                        });
+                    }
+                }
+                unread_keys(v, &inner, out);
+            }
+        }
+        Node::Seq(items) => {
+            for (i, v) in items.iter().enumerate() {
+                unread_keys(v, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -10,6 +10,49 @@ pub type Stamp = DateTime<FixedOffset>;
 const FORMS: &str = "write it as 24/11/2026 14:30 or 24/11/2026 (day first), 2026-11-24 14:30, \
     2026-11-24T14:30, RFC 3339 (2026-11-24T14:30:00+00:00), now, today 14:30 or yesterday 09:00";
 
+/// The first year lsms keeps: an incident register deals in living memory,
+/// and before it zones kept local mean time, offsets with seconds
+/// (Europe/London was -00:01:15 until 1847) that RFC 3339 cannot write.
+/// (YAML readers also refuse year 0, and Python's dates start at year 1.)
+pub const FIRST_YEAR: i32 = 1900;
+
+/// Whether an instant can be written so that every YAML reader reads
+/// back that instant with the offset `show` and `list` display: no leap
+/// second, a year from `FIRST_YEAR` to 9999, an offset of whole minutes.
+pub fn writable(t: Stamp, input: &str) -> Result<Stamp, String> {
+    use chrono::{Datelike, Timelike};
+    if t.nanosecond() >= 1_000_000_000 {
+        return Err(format!(
+            "'{input}' has a leap second (:60), which YAML readers cannot read back: write :59 or the next minute"
+        ));
+    }
+    if !(FIRST_YEAR..=9999).contains(&t.year()) {
+        return Err(format!(
+            "'{input}' is in the year {}: lsms keeps times from {FIRST_YEAR} to 9999 (before {FIRST_YEAR} \
+             clocks kept local mean time, which a file cannot write exactly)",
+            t.year()
+        ));
+    }
+    if t.offset().local_minus_utc() % 60 != 0 {
+        return Err(format!(
+            "'{input}' falls where the store's zone kept local mean time (an offset of {}), which \
+             RFC 3339 cannot write to the second: give a later time",
+            t.offset()
+        ));
+    }
+    Ok(t)
+}
+
+/// A date in the years lsms keeps (see [`FIRST_YEAR`]).
+fn writable_date(d: NaiveDate, input: &str) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if (FIRST_YEAR..=9999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!("'{input}' is in the year {}: lsms keeps dates from {FIRST_YEAR} to 9999", d.year()))
+    }
+}
+
 /// The forms a date is read in, for messages.
 const DATE_FORMS: &str = "write it day first as 24/11/2026, or as 2026-11-24";
 
@@ -44,6 +87,10 @@ fn day_first(s: &str) -> Option<Result<NaiveDate, String>> {
 /// Parses a date as people in England write it: `24/11/2026` (day first,
 /// always; `1/2/2026` is 1 February) or `2026-11-24`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    parse_date_any(s).and_then(|d| writable_date(d, s))
+}
+
+fn parse_date_any(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
     if let Some(r) = day_first(t) {
         return r;
@@ -55,6 +102,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 pub fn parse_stored_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, like 2026-11-24"))
+        .and_then(|d| writable_date(d, s))
 }
 
 /// Formats a time for the file and for JSON: RFC 3339 to the second.
@@ -127,6 +175,10 @@ fn parse_clock(s: &str) -> Option<NaiveTime> {
 /// Parses a time as people type it, in the store zone `tz`. A bare date
 /// means the start of that day.
 pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, String> {
+    parse_when_any(input, tz, now).and_then(|t| writable(t, input))
+}
+
+fn parse_when_any(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, String> {
     let s = input.trim();
     if s.is_empty() {
         return Err(format!("an empty time: {FORMS}"));
@@ -179,6 +231,7 @@ pub fn parse_when(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<Stamp, Stri
 pub fn parse_stored(s: &str) -> Result<Stamp, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map_err(|_| format!("'{s}' is not an RFC 3339 time: write it like 2026-11-24T14:30:00+00:00"))
+        .and_then(|t| writable(t, s))
 }
 
 /// The first instant of a calendar day in `tz` (midnight, or the first
@@ -198,6 +251,31 @@ pub fn start_of_day(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_instants_every_yaml_reader_reads_back_are_taken() {
+        let now = DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").unwrap().to_utc();
+        let london = chrono_tz::Europe::London;
+        for (bad, says) in [
+            ("2026-11-24 23:59:60", "leap second"),
+            ("2016-12-31T23:59:60Z", "leap second"),
+            ("0000-01-01 00:00", "year 0"),
+            ("1846-06-01 12:00", "year 1846"),
+            ("1899-12-31 23:59", "year 1899"),
+        ] {
+            let e = parse_when(bad, london, now).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+        // An offset with seconds after the floor (Monrovia, -00:44:30 until 1972).
+        let e = parse_when("1960-06-01 12:00", chrono_tz::Africa::Monrovia, now).unwrap_err();
+        assert!(e.contains("local mean time"), "{e}");
+        assert!(parse_when("1900-01-01 00:00", london, now).is_ok());
+        for bad in ["2026-11-24T23:59:60+00:00", "0000-01-01T00:00:00+00:00", "1846-01-01T00:00:00+00:00"] {
+            assert!(parse_stored(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("0000-01-01").is_err() && parse_stored_date("1899-01-01").is_err());
+        assert!(parse_date("1/1/1900").is_ok());
+    }
 
     #[test]
     fn instants_are_written_as_chrono_writes_them() {

@@ -153,8 +153,20 @@ impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
         let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao and git: { commit: true|false }";
-        let f: File = serde_yaml::from_str(src).map_err(|e| {
-            let off = e.location().map_or(0, |l| l.index());
+        // A byte-order mark is read as YAML readers read it, and the
+        // nesting is bounded before the parser sees the text.
+        let (body, bom) = crate::codec::load::strip_bom(src);
+        crate::codec::load::check_depth(body).map_err(|e| {
+            Error::in_file(
+                path,
+                crate::codec::load::excerpt(src, e.offset + bom),
+                e.offset + bom,
+                format!("lsms.yaml is not valid: {}", e.message),
+                Some(help.into()),
+            )
+        })?;
+        let f: File = serde_yaml::from_str(body).map_err(|e| {
+            let off = e.location().map_or(0, |l| l.index() + bom);
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
             Error::in_file(path, src, off, format!("lsms.yaml is not valid: {msg}"), Some(help.into()))

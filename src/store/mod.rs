@@ -258,18 +258,16 @@ impl Store {
                 Some("keep the right lines, remove the <<<<<<<, ======= and >>>>>>> lines, then run `lsms check`".into()),
             )]);
         }
-        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
-            let off = e.location().map_or(0, |l| l.index());
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            vec![Error::in_file(
-                &shown,
-                &text,
-                off,
-                format!("not valid YAML: {msg}"),
-                Some("fix the YAML by hand (a git diff shows what changed), then run `lsms check`".into()),
-            )]
+        let doc = crate::codec::load::load(&text).map_err(|e| {
+            let help = if e.message.starts_with("nested") {
+                "an incident nests a few levels at most: this file was not written by lsms; restore it from git"
+            } else {
+                "fix the YAML by hand (a git diff shows what changed), then run `lsms check`"
+            };
+            let src = crate::codec::load::excerpt(&text, e.offset);
+            vec![Error::in_file(&shown, src, e.offset, e.message, Some(help.into()))]
         })?;
+        let value = &doc.value;
         // The id is checked against the file's place even when other
         // fields are wrong, so a moved or copied file is named at once.
         let misplaced = value
@@ -281,7 +279,7 @@ impl Store {
                 field: "id".into(),
                 message: format!("the id {id} belongs at {}, but the file is {shown}", id.rel_path()),
             });
-        let problems = match Incident::from_value(&value, &self.vocab) {
+        let problems = match Incident::read(&doc.node, &self.vocab) {
             Ok(_) if misplaced.is_some() => misplaced.into_iter().collect(),
             Ok(mut incident) => {
                 incident.keep_raw_extras(&text);

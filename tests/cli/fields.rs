@@ -26,7 +26,7 @@ fn hand_written_fields_are_read_and_written_back_in_key_order() {
             "evidence:\n  - sha256: {SHA}\n    name: cctv ae 1430.mp4\n    size: 73400320\n    added_at: 2026-11-25T10:00:00+00:00\n    added_by: jfowlis\n    source: Estates CCTV\n\
              notified:\n  - to: CDAO\n    date: '2026-11-25'\n    ref: CD/77\n\
              links:\n  - id: 20261120-ab12\n    as: same-offender\n    note: seen on CCTV\n\
-             refs:\n  datix: DX-1001\n  ipds: 12\n\
+             refs:\n  datix: DX-1001\n  ipds: \"12\"\n\
              weapon: kitchen knife\n\
              flags:\n  - Spitting\n  - weapon\n"
         ),

@@ -35,3 +35,4 @@ mod tables;
 mod void;
 mod withdraw;
 mod workflow;
+mod yaml_corners;

@@ -2,17 +2,50 @@
 
 use super::*;
 
+/// A value lsms reads by its own rules (a word, an amount, a date) from
+/// the characters as written, whatever YAML takes them for.
 fn parsed<T>(
     n: &Node<'_>,
     at: &FieldPath<'_>,
     cx: &mut ReadCx<'_>,
     f: impl FnOnce(&str) -> Result<T, String>,
 ) -> Option<T> {
-    let Some(s) = n.text() else {
+    let Some(s) = n.written() else {
         cx.bad(at, format!("`{at}` should be text"));
         return None;
     };
-    f(&s).map_err(|e| cx.bad(at, e)).ok()
+    f(s).map_err(|e| cx.bad(at, e)).ok()
+}
+
+/// Text: a string to every YAML reader. A plain scalar that a reader
+/// takes for something else (`0x1F`, `yes`, `1e3`, `2026-11-24`) is
+/// refused, not written back as another value: in quotes it is text.
+fn parsed_text<T>(
+    n: &Node<'_>,
+    at: &FieldPath<'_>,
+    cx: &mut ReadCx<'_>,
+    f: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    match n {
+        Node::Str(s) => f(s).map_err(|e| cx.bad(at, e)).ok(),
+        Node::Scalar(_, raw) if n.written().is_some() => {
+            let quoted = crate::model::text::scalar(raw);
+            let quoted = if quoted.starts_with('"') { quoted } else { format!("\"{raw}\"").into() };
+            cx.bad(
+                at,
+                format!(
+                    "`{at}` is {raw} as written, which a YAML reader takes for {}, not text: \
+                     put it in quotes ({quoted}) so that every reader keeps the words",
+                    n.reading()
+                ),
+            );
+            None
+        }
+        _ => {
+            cx.bad(at, format!("`{at}` should be text"));
+            None
+        }
+    }
 }
 
 /// A string read in one pass, through its kind's own `read`: kept where it
@@ -47,7 +80,7 @@ macro_rules! string_kind {
             fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<String> {
                 let vocab = cx.vocab;
                 let check: fn(&Vocab, &FieldPath<'_>, &str) -> Result<String, String> = $check;
-                parsed(n, at, cx, |s| check(vocab, at, s))
+                parsed_text(n, at, cx, |s| check(vocab, at, s))
             }
             fn flow(v: &String, out: &mut String) {
                 out.push_str(&scalar(v));
@@ -147,8 +180,9 @@ impl<E: Word + fmt::Debug> Codec for Of<E> {
 impl Codec for Answer {
     fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Tri> {
         match n {
-            Node::Scalar(Value::Bool(true)) => Some(Tri::Yes),
-            Node::Scalar(Value::Bool(false)) => Some(Tri::No),
+            // `yes`, `no`, `true` and `false` plain: every reader means the same answer.
+            Node::Scalar(Value::Bool(true), _) => Some(Tri::Yes),
+            Node::Scalar(Value::Bool(false), _) => Some(Tri::No),
             _ => parsed(n, at, cx, Tri::parse),
         }
     }
@@ -225,7 +259,7 @@ impl Codec for Time {
         crate::model::time::push_rfc3339(out, v);
     }
     fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(Stamp, &'s str)> {
-        lex::stamp(s)
+        lex::stamp(s).filter(|(t, _)| crate::model::time::writable(*t, "").is_ok())
     }
     fn encode(v: &Stamp, w: &mut Encoder) {
         w.stamp(v);
@@ -248,6 +282,7 @@ impl Codec for Date {
     }
     fn lex<'s>(s: &'s str, _: &mut ReadCx<'_>) -> Option<(NaiveDate, &'s str)> {
         lex::date(s)
+            .filter(|(d, _)| (crate::model::time::FIRST_YEAR..=9999).contains(&chrono::Datelike::year(d)))
     }
     fn encode(v: &NaiveDate, w: &mut Encoder) {
         w.i64(i64::from(chrono::Datelike::num_days_from_ce(v)));
@@ -288,9 +323,19 @@ impl Codec for Pounds {
 impl Codec for Flag {
     fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<bool> {
         match n {
-            Node::Scalar(Value::Bool(b)) => Some(*b),
+            Node::Scalar(Value::Bool(b), _) => Some(*b),
             Node::Str(s) if matches!(s.as_ref(), "true" | "yes") => Some(true),
             Node::Str(s) if matches!(s.as_ref(), "false" | "no") => Some(false),
+            Node::Scalar(Value::String(s), _) if crate::codec::load::yaml11_bool(s) => {
+                cx.bad(
+                    at,
+                    format!(
+                        "`{at}` is {s}, which YAML 1.1 readers (PyYAML) take for true or false and \
+                         YAML 1.2 readers for text: write true or false"
+                    ),
+                );
+                None
+            }
             _ => {
                 cx.bad(at, format!("`{at}` should be true or false"));
                 None
@@ -329,7 +374,13 @@ impl Codec for Flag {
 impl Codec for Bytes {
     fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<u64> {
         match n {
-            Node::Scalar(Value::Number(x)) if x.as_u64().is_some() => x.as_u64(),
+            // Digits only: `0x10`, `010` and `1_000` are numbers that YAML
+            // readers do not agree on.
+            Node::Scalar(Value::Number(x), raw)
+                if raw.bytes().all(|b| b.is_ascii_digit()) && (raw == "0" || !raw.starts_with('0')) =>
+            {
+                x.as_u64()
+            }
             _ => {
                 cx.bad(at, format!("`{at}` should be a whole number of bytes"));
                 None
@@ -450,23 +501,23 @@ impl Codec for Refs {
         let before = cx.problems.len();
         let mut out = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
-            let Some(system) = k.text().filter(|s| !s.trim().is_empty()) else {
+            let Some(system) = k.as_str().filter(|s| !s.trim().is_empty()) else {
                 cx.bad(at, format!("`{at}` has a key that is not a system's name"));
                 continue;
             };
-            let key_at = FieldPath { parent: Some(at), key: &system, index: None };
+            let key_at = FieldPath { parent: Some(at), key: system, index: None };
             if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
                 cx.bad(&key_at, format!("`{key_at}` is empty"));
                 continue;
             }
             // The rule `--ref` keeps (no `=`, which the export's
             // `system=reference` items split on), the text kept exactly.
-            if let Err(e) = crate::model::refs::check_system(&system) {
+            if let Err(e) = crate::model::refs::check_system(system) {
                 cx.bad(&key_at, e);
                 continue;
             }
             if let (Some(r), true) = (Line::read(v, &key_at, cx), Line::read(k, &key_at, cx).is_some()) {
-                out.push((system.into_owned(), r));
+                out.push((system.to_string(), r));
             }
         }
         (cx.problems.len() == before).then_some(out)
@@ -539,9 +590,11 @@ impl Codec for Refs {
 impl Codec for SchemaKind {
     fn read(n: &Node<'_>, at: &FieldPath<'_>, cx: &mut ReadCx<'_>) -> Option<Self::T> {
         match n {
-            Node::Scalar(Value::Number(x)) if x.as_u64() == Some(1) => Some(crate::model::incident::Schema1),
+            Node::Scalar(Value::Number(x), raw) if x.as_u64() == Some(1) && raw == "1" => {
+                Some(crate::model::incident::Schema1)
+            }
             other => {
-                let shown = other.text().map_or_else(|| "that".to_string(), Cow::into_owned);
+                let shown = other.written().unwrap_or("that");
                 cx.bad(
                     at,
                     format!("schema {shown} is not one this lsms reads (it reads schema 1): upgrade lsms"),
