@@ -54,8 +54,9 @@ for each file, its hash, name, size, who added it and when, with an
 `evidence-added` history entry; stdout has `<sha256>  <name>` for each file.
 All files are stored first, then the incident is changed once: if anything is
 refused, nothing is recorded. A file whose hash is on the incident already is
-skipped with a message (adding it again restores a missing copy). Closed
-incidents take evidence too: it can arrive late.
+skipped with a message; a copy in the store that is missing or not this file
+any more (other bytes, a link, a FIFO) is restored from it, and the message
+says so. Closed incidents take evidence too: it can arrive late.
 
 Examples:
   lsms evidence add 7QF3 cctv-ae-1430.mp4 --source 'Estates CCTV' \\
@@ -127,8 +128,11 @@ pub struct ExportArgs {
 Reads every evidence file an incident records (every incident's without ID)
 and compares its SHA-256 and size with the record; a file withdrawn from a
 case (`lsms withdraw ID evidence ...`) is still read, against the custody its
-history entry keeps. Exits 1 naming each file that is missing or changed, 0
-with a count when all are as recorded.
+history entry keeps. Only the store's own files count: a symbolic link, FIFO
+or device in place of one is named, never followed or opened. Exits 1 naming
+each file that is missing or changed, 0 with a count when all are as
+recorded. In a clone whose Git LFS objects are not fetched, a pointer to the
+recorded file is a warning naming `git lfs pull`, not a change.
 
 Examples:
   lsms evidence verify

@@ -314,17 +314,34 @@ fn temp_name() -> String {
 /// changes size while copied is refused.
 pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
     let (mut file, size_before) = open_source(src)?;
-    let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
     let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    // Created read-only: the open descriptor can still write, and the
+    // umask applies as to any file lsms makes. An empty evidence/ can be
+    // taken away by another run's clean-up between its making and the
+    // temp file's: it is made again, once.
+    let mut attempt = 0;
+    let (top, out) = loop {
+        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
+            Ok(fd) => break (top, File::from(fd)),
+            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
+            Err(e) => {
+                return Err(Error::failed_with(
+                    format!(
+                        "cannot copy {} into the store: {}: nothing was added",
+                        src.display(),
+                        errno_io(e)
+                    ),
+                    "check the store's evidence/ folder and the space left on its disk, then try again",
+                ));
+            }
+        }
+    };
+    let mut out = Some(out);
     let result = (|| -> Result<Staged> {
         let copied = (|| {
-            // Created read-only: the open descriptor can still write, and
-            // the umask applies as to any file lsms makes.
-            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            let mut out = File::from(
-                rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444))
-                    .map_err(errno_io)?,
-            );
+            let mut out = out.take().expect("opened once");
             let (sha, n) = copy_hashing(&mut file, &mut out)?;
             out.sync_all()?;
             Ok((sha, n))

@@ -49,62 +49,79 @@ fn every_recorded_file_is_whole(s: &Store) {
     }
 }
 
+/// The temp files of copies under way in `evidence/`.
+fn copies_under_way(s: &Store) -> usize {
+    std::fs::read_dir(s.root.join("evidence"))
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count())
+        .unwrap_or(0)
+}
+
 #[test]
 fn a_failed_add_never_removes_a_file_another_incident_recorded_under_contention() {
     let s = Store::new();
     let good: Vec<String> =
-        (0..6).map(|n| s.report(&["--category", "theft", "--summary", &format!("Theft {n}")])).collect();
-    let doomed: Vec<String> = (0..3)
-        .map(|n| s.report(&["--category", "theft", "--summary", &format!("Entered in error {n}")]))
+        (0..5).map(|n| s.report(&["--category", "theft", "--summary", &format!("Theft {n}")])).collect();
+    // Adds to these are refused part way: each is edited by hand (into a
+    // form lsms does not rewrite) while its files are being copied in.
+    let edited: Vec<String> = (0..3)
+        .map(|n| s.report(&["--category", "theft", "--summary", &format!("Edited by hand {n}")]))
         .collect();
+    let void = s.report(&["--category", "theft", "--summary", "Entered in error"]);
+    s.run(&["void", &void, "--reason", "entered in error"]).ok();
+    let canonical: Vec<String> = edited.iter().map(|id| s.read(id)).collect();
     let missing = s.tmp.path().join("no-such.jpg");
-    for round in 0..4 {
-        // New content each round, so that whichever writer comes first puts
-        // the file in place and may then be refused.
+    // A long recording added beside the shared file keeps each edited
+    // incident's add busy while the others record the shared file.
+    let long = s.tmp.path().join("long-recording.mp4");
+    std::fs::write(&long, vec![7u8; 24 << 20]).unwrap();
+    for round in 0..3 {
+        for (id, text) in edited.iter().zip(&canonical) {
+            std::fs::write(s.path_of(id), text).unwrap();
+        }
+        // New content each round: whichever writer comes first puts it in
+        // place, and may then be refused.
         let file = s.tmp.path().join(format!("cctv-{round}.mp4"));
         std::fs::write(&file, format!("camera 4, round {round}")).unwrap();
-        let mut runs = Vec::new();
-        let spawn = |args: Vec<String>| {
+        let spawn = |id: &str, extra: Option<&Path>| {
             let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lsms"));
-            c.arg("-C").arg(&s.root).args(["--as", "tester"]).args(&args);
+            c.arg("-C").arg(&s.root).args(["--as", "tester", "evidence", "add", id]).arg(&file);
+            if let Some(x) = extra {
+                c.arg(x);
+            }
             c.env("LSMS_NOW", NOW).env_remove("LSMS_STORE").env("NO_COLOR", "1");
             c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
             c.spawn().unwrap()
         };
-        for id in &good {
-            runs.push(spawn(vec!["evidence".into(), "add".into(), id.clone(), p(&file).into()]));
+        let mut runs: Vec<_> = edited.iter().map(|id| spawn(id, Some(&long))).collect();
+        // Once every one of them is copying (past its first look at the
+        // record), the records are edited by hand, and the rest start.
+        let t0 = std::time::Instant::now();
+        while copies_under_way(&s) < edited.len() && t0.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        for id in &doomed {
-            // Refused: voided while its add runs (in round 0), or void already.
-            runs.push(spawn(vec!["evidence".into(), "add".into(), id.clone(), p(&file).into()]));
-            if round == 0 {
-                runs.push(spawn(vec![
-                    "void".into(),
-                    id.clone(),
-                    "--reason".into(),
-                    "entered in error".into(),
-                ]));
-            }
+        for (id, text) in edited.iter().zip(&canonical) {
+            std::fs::write(s.path_of(id), text.replace("summary:", "# seen by the porter\nsummary:"))
+                .unwrap();
         }
+        runs.extend(good.iter().map(|id| spawn(id, None)));
+        runs.push(spawn(&void, None));
         // Bad input beside the good file: refused whole.
-        runs.push(spawn(vec![
-            "evidence".into(),
-            "add".into(),
-            good[0].clone(),
-            p(&file).into(),
-            p(&missing).into(),
-        ]));
-        for mut r in runs {
-            r.wait().unwrap();
-        }
+        runs.push(spawn(&good[0], Some(&missing)));
+        let codes: Vec<i32> = runs.into_iter().map(|mut r| r.wait().unwrap().code().unwrap_or(-1)).collect();
+        let n = edited.len();
+        assert!(codes[..n].iter().all(|c| *c == 1), "round {round}: edited by hand, refused: {codes:?}");
+        assert!(codes[n..n + good.len()].iter().all(|c| *c == 0), "round {round}: {codes:?}");
+        assert!(codes[n + good.len()..].iter().all(|c| *c == 1), "round {round}: void, bad input: {codes:?}");
         let h = sha256sum(&file);
         for id in &good {
             assert!(s.read(id).contains(&h), "round {round}: {id} recorded the file");
         }
         every_recorded_file_is_whole(&s);
     }
+    for (id, text) in edited.iter().zip(&canonical) {
+        std::fs::write(s.path_of(id), text).unwrap();
+    }
     s.run(&["evidence", "verify"]).ok();
-    s.run(&["check"]).ok();
 }
 
 #[test]
