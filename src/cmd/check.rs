@@ -153,11 +153,26 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "incidents/ holds only incidents/YYYY/MM/<id>.yaml: move or remove it",
         ));
     }
+    let mut evidence_warnings = Vec::new();
     for (id, files) in &evidence {
-        problems.extend(crate::store::evidence::stat_problems(&store, id, files));
+        let (bad, warned) = crate::store::evidence::stat_problems(&store, id, files);
+        problems.extend(bad);
+        evidence_warnings.extend(warned);
     }
     let recorded = evidence.iter().flat_map(|(_, f)| f.iter().map(|(sha, _, _)| sha.as_str())).collect();
-    let (leftovers, mut unrecorded) = crate::store::evidence::survey(&store.root, &recorded);
+    let crate::store::evidence::Survey { leftovers, mut unrecorded, misplaced } =
+        crate::store::evidence::survey(&store.root, &recorded);
+    // A link (or a file) where an evidence folder should be: evidence
+    // there is outside the store, where git does not keep it.
+    for m in misplaced {
+        problems.push(Error::failed_with(
+            format!(
+                "{} is {}, not a folder of the store: the evidence files in it are outside the store",
+                m.rel, m.what
+            ),
+            crate::store::evidence::Fault::Folder(m).help(""),
+        ));
+    }
     if !unrecorded.is_empty() && count == 0 {
         // A file withdrawn from a case stays in evidence/ with its custody
         // in that case's history: it is accounted for. (The histories are
@@ -218,6 +233,7 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     }
     let mut warnings = store.take_warnings();
     warnings.extend(link_warnings);
+    warnings.extend(evidence_warnings);
     let warned = warnings.len();
     show_all(warnings);
     count += problems.len();

@@ -7,11 +7,12 @@ use super::{Ctx, emit, finish_scan, gather};
 use crate::error::{Error, Result};
 use crate::model::custody::human_size;
 use crate::model::incident::check_file_name;
+use crate::model::text::for_terminal;
 use crate::model::workflow::Act;
 use crate::model::{Evidence, Incident};
 use crate::render::{self, Rows};
 use crate::store::Store;
-use crate::store::evidence::{self as objects, Fault, Stored};
+use crate::store::evidence::{self as objects, Fault, Staged, Stored};
 use std::path::{Path, PathBuf};
 
 const AFTER_HELP: &str = "\
@@ -53,8 +54,9 @@ for each file, its hash, name, size, who added it and when, with an
 `evidence-added` history entry; stdout has `<sha256>  <name>` for each file.
 All files are stored first, then the incident is changed once: if anything is
 refused, nothing is recorded. A file whose hash is on the incident already is
-skipped with a message (adding it again restores a missing copy). Closed
-incidents take evidence too: it can arrive late.
+skipped with a message; a copy in the store that is missing or not this file
+any more (other bytes, a link, a FIFO) is restored from it, and the message
+says so. Closed incidents take evidence too: it can arrive late.
 
 Examples:
   lsms evidence add 7QF3 cctv-ae-1430.mp4 --source 'Estates CCTV' \\
@@ -126,8 +128,11 @@ pub struct ExportArgs {
 Reads every evidence file an incident records (every incident's without ID)
 and compares its SHA-256 and size with the record; a file withdrawn from a
 case (`lsms withdraw ID evidence ...`) is still read, against the custody its
-history entry keeps. Exits 1 naming each file that is missing or changed, 0
-with a count when all are as recorded.
+history entry keeps. Only the store's own files count: a symbolic link, FIFO
+or device in place of one is named, never followed or opened. Exits 1 naming
+each file that is missing or changed, 0 with a count when all are as
+recorded. In a clone whose Git LFS objects are not fetched, a pointer to the
+recorded file is a warning naming `git lfs pull`, not a change.
 
 Examples:
   lsms evidence verify
@@ -185,8 +190,10 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let note = args.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     let commit = ctx.commits(&store)?;
     // Everything that can be refused is looked at before anything is
-    // copied: the incident can be changed, and every file can be opened.
-    store.read_for_update(&id, false)?;
+    // copied: the incident can be changed, the store's evidence folders
+    // are its own, and every file can be opened.
+    super::refuse_void(&store.read_for_update(&id, false)?.incident)?;
+    objects::check_folders(&store.root)?;
     let mut given = Vec::new();
     for f in &args.files {
         let path = ctx.cwd.join(f);
@@ -194,54 +201,93 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         objects::open_source(&path)?;
         given.push((path, name));
     }
-    // Then the files are stored, one by one.
-    let mut stored: Vec<Stored> = Vec::new();
+    // Then the files are copied in under temp names, one by one, without
+    // the lock: a large recording does not hold up the rest of the team.
+    let mut staged: Vec<Staged> = Vec::new();
     for (path, _) in &given {
-        match objects::store_file(&store.root, path) {
-            Ok(s) => stored.push(s),
+        match objects::stage(&store.root, path) {
+            Ok(s) => staged.push(s),
             Err(e) => {
-                objects::remove_new(&store.root, &stored);
+                objects::discard(&store.root, &staged);
                 return Err(e);
             }
         }
     }
-    // Then one change to the incident, under the lock.
+    // Then, under the lock, the files are put in place and the incident
+    // changed once. If that fails, the files this run put in place are
+    // taken out again, but only those no record names, as read under the
+    // same hold of the lock: another incident's evidence always stays.
     // Custody is what the store saw, when it saw it: never dated back (no --on).
     let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
     let mut skipped = Vec::new();
-    let updated = store.update(&id, |inc| {
-        for ((_, name), s) in given.iter().zip(&stored) {
-            let e = Evidence {
-                sha256: s.sha256.clone(),
-                name: name.clone(),
-                size: s.size,
-                added_at: act.at,
-                added_by: actor.clone(),
-                source: source.clone(),
-                note: note.clone(),
-                extra: Default::default(),
-            };
-            if !inc.add_evidence(&act, e) {
-                let held = inc.evidence_with(&s.sha256).map_or(name.as_str(), |h| h.name.as_str());
-                skipped.push(format!(
-                    "{name}: already on {id} as {held} (sha256 {}…): skipped{}",
-                    &s.sha256[..12],
-                    if s.new { "; its missing copy in the store is restored" } else { "" }
-                ));
-            }
-        }
+    let lock = store.lock()?;
+    let mut stored: Vec<Stored> = Vec::new();
+    let placed = staged.iter().try_for_each(|s| {
+        stored.push(objects::place(&store.root, s)?);
         Ok(())
+    });
+    let updated = placed.and_then(|()| {
+        store.update_held(&lock, &id, false, |inc, _| {
+            super::refuse_void(inc)?;
+            for ((_, name), s) in given.iter().zip(&stored) {
+                let e = Evidence {
+                    sha256: s.sha256.clone(),
+                    name: name.clone(),
+                    size: s.size,
+                    added_at: act.at,
+                    added_by: actor.clone(),
+                    source: source.clone(),
+                    note: note.clone(),
+                    extra: Default::default(),
+                };
+                if !inc.add_evidence(&act, e) {
+                    let held = inc.evidence_with(&s.sha256).map_or(name.as_str(), |h| h.name.as_str());
+                    skipped.push(format!(
+                        "{}: already on {id} as {} (sha256 {}…): skipped{}",
+                        for_terminal(name, false),
+                        for_terminal(held, false),
+                        &s.sha256[..12],
+                        if s.new && s.restored.is_none() {
+                            "; its missing copy in the store is restored"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+            Ok(())
+        })
     });
     let updated = match updated {
         Ok(u) => u,
         Err(e) => {
-            objects::remove_new(&store.root, &stored);
+            let named = named_objects(&store);
+            if let Some(named) = &named {
+                objects::remove_unnamed(&store.root, &stored, named);
+            }
+            objects::discard(&store.root, &staged);
+            drop(lock);
             return Err(e);
         }
     };
+    drop(lock);
+    let terminal = ctx.stdout_is_terminal();
     emit(&mut ctx.out(), |o| {
-        given.iter().zip(&stored).try_for_each(|((_, name), s)| writeln!(o, "{}  {name}", s.sha256))
+        given.iter().zip(&stored).try_for_each(|((_, name), s)| {
+            // Raw into a pipe (it is data); escaped on a terminal.
+            let name = if terminal { for_terminal(name, false) } else { name.into() };
+            writeln!(o, "{}  {name}", s.sha256)
+        })
     })?;
+    for ((_, name), s) in given.iter().zip(&stored) {
+        if let Some(fault) = &s.restored {
+            ctx.say(format!(
+                "{}: the store's copy {} was {fault}: restored from this file",
+                for_terminal(name, false),
+                objects::rel_path(&s.sha256)
+            ));
+        }
+    }
     for s in &skipped {
         ctx.say(s);
     }
@@ -268,6 +314,19 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     Ok(())
 }
 
+/// Every SHA-256 that any incident records, or keeps in its history as
+/// withdrawn: the files no clean-up may remove. `None` when an incident
+/// file cannot be read (what it names is not known, so nothing goes).
+fn named_objects(store: &Store) -> Option<std::collections::HashSet<String>> {
+    let (found, bad) = gather(store, true, |i| {
+        let mut shas: Vec<String> = i.evidence.iter().map(|e| e.sha256.clone()).collect();
+        shas.extend(i.withdrawn_evidence().into_iter().map(|(sha, _)| sha));
+        Some(shas)
+    })
+    .ok()?;
+    bad.is_empty().then(|| found.into_iter().flatten().collect())
+}
+
 fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     let store = ctx.store()?;
     let inc = store.load(&args.id)?.incident;
@@ -275,7 +334,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
     let table = format == Format::Table;
     let columns = ["sha256", "name", "size", "added_at", "added_by", "source", "note"];
-    let rows = inc
+    let rows: Vec<Vec<String>> = inc
         .evidence
         .iter()
         .map(|e| {
@@ -291,6 +350,15 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
             ]
         })
         .collect();
+    // On a terminal every format shows a control or bidi character of a
+    // name or note escaped; into a pipe or a file the data goes as it is.
+    let rows: Vec<Vec<String>> = if ctx.stdout_is_terminal() && !table {
+        rows.into_iter()
+            .map(|r: Vec<String>| r.into_iter().map(|c| for_terminal(&c, false).into_owned()).collect())
+            .collect()
+    } else {
+        rows
+    };
     let rows = Rows { columns: columns.iter().map(|c| c.to_string()).collect(), rows };
     emit(&mut ctx.out(), |o| match format {
         Format::Table if rows.rows.is_empty() => Ok(()),
@@ -348,16 +416,46 @@ fn pick<'a>(inc: &'a Incident, only: &[String]) -> Result<Vec<&'a Evidence>> {
     Ok(inc.evidence.iter().filter(|e| wanted.contains(&e.sha256)).collect())
 }
 
-/// `name`, or `name (2).ext`, `name (3).ext`, … the first not in `taken`.
-fn distinct_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
-    if !taken.contains(name) {
-        return name.to_string();
+/// The longest file name most file systems take, in bytes (NAME_MAX).
+const NAME_MAX: usize = 255;
+
+/// `stem` + `tag` + `ext` in at most [`NAME_MAX`] bytes: the stem is cut
+/// on a character boundary; the extension is kept.
+fn fit(stem: &str, tag: &str, ext: &str) -> String {
+    let room = NAME_MAX.saturating_sub(tag.len() + ext.len());
+    let mut cut = room.min(stem.len());
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
     }
+    format!("{}{tag}{ext}", &stem[..cut])
+}
+
+/// `name`, or `name (2).ext`, `name (3).ext`, … the first not in `taken`,
+/// each cut to what a file system takes (255 bytes, the extension kept).
+fn distinct_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
     let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        // An "extension" longer than a short suffix is part of the name.
+        Some(i) if i > 0 && name.len() - i <= 16 => (&name[..i], &name[i..]),
         _ => (name, ""),
     };
-    (2..).map(|n| format!("{stem} ({n}){ext}")).find(|c| !taken.contains(c)).unwrap_or_default()
+    let first = fit(stem, "", ext);
+    if !taken.contains(&first) {
+        return first;
+    }
+    (2..).map(|n| fit(stem, &format!(" ({n})"), ext)).find(|c| !taken.contains(c)).unwrap_or_default()
+}
+
+/// A name any file system takes, for a file whose recorded name the
+/// export folder refused: `evidence-<first 12 hex digits of its hash>`
+/// with its extension where that is plain.
+fn plain_name(e: &Evidence) -> String {
+    let ext = e
+        .name
+        .rfind('.')
+        .map(|i| &e.name[i..])
+        .filter(|x| x.len() <= 16 && x[1..].bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or("");
+    format!("evidence-{}{ext}", &e.sha256[..12.min(e.sha256.len())])
 }
 
 fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
@@ -389,10 +487,33 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     let mut out: Vec<(String, String)> = Vec::new();
     let copied = (|| -> Result<()> {
         for e in &chosen {
-            let name = distinct_name(&e.name, &taken);
-            taken.insert(name.clone());
-            let dest = dir.join(&name);
-            copy_out(&store, e, &dest, &mut written)?;
+            // One name the folder's file system will not take (too long
+            // for it, a character it refuses, the same name in another
+            // case) never stops the export: the file goes out under
+            // another name, said here and kept in SHA256SUMS and the
+            // history.
+            let mut name = distinct_name(&e.name, &taken);
+            let mut plain = false;
+            loop {
+                taken.insert(name.clone());
+                match copy_out(&store, e, &dir.join(&name), &mut written) {
+                    Ok(()) => break,
+                    Err(NameErr::Taken) => name = distinct_name(&name, &taken),
+                    Err(NameErr::Refused(_)) if !plain => {
+                        plain = true;
+                        name = distinct_name(&plain_name(e), &taken);
+                    }
+                    Err(NameErr::Refused(err) | NameErr::Other(err)) => return Err(err),
+                }
+            }
+            if name != e.name {
+                ctx.say(format!(
+                    "{}: written as {} (the name as recorded {})",
+                    for_terminal(&e.name, false),
+                    for_terminal(&name, false),
+                    if plain { "is not one the folder's file system takes" } else { "was cut or taken" }
+                ));
+            }
             out.push((e.sha256.clone(), name));
         }
         let sums: String = out.iter().map(|(sha, name)| format!("{sha}  {name}\n")).collect();
@@ -490,29 +611,46 @@ fn prepare_dir(store: &Store, dir: &Path) -> Result<bool> {
 
 use std::os::unix::fs::DirBuilderExt;
 
+/// Why a file could not be copied out under a name.
+enum NameErr {
+    /// A file of that name is there (a file system that ignores case).
+    Taken,
+    /// The file system refuses the name (too long, a character it does
+    /// not take).
+    Refused(Error),
+    Other(Error),
+}
+
 /// Copies one object out to `dest` (a new file), re-hashing it: a copy
 /// that does not match its recorded hash and size is removed and refused.
-fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>) -> Result<()> {
+fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>) -> Result<(), NameErr> {
     use std::os::unix::fs::OpenOptionsExt;
     let fault = |f: Fault| {
-        Error::failed_with(
-            format!("{} ({}) is {f}: nothing was exported", objects::rel_path(&e.sha256), e.name),
-            "`lsms evidence verify` lists every file that is not as recorded; restore it from a copy \
-             (`lsms evidence add` of the original puts it back)",
-        )
+        let rel = objects::rel_path(&e.sha256);
+        NameErr::Other(Error::failed_with(
+            format!("{rel} ({}) is {f}: nothing was exported", for_terminal(&e.name, false)),
+            format!("{}; `lsms evidence verify` lists every file that is not as recorded", f.help(&rel)),
+        ))
     };
     let mut src = objects::open_object(&store.root, &e.sha256).map_err(fault)?;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(dest)
-        .map_err(Error::io("write", dest))?;
+    let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(dest) {
+        Ok(f) => f,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Err(NameErr::Taken),
+        Err(err)
+            if err.kind() == std::io::ErrorKind::InvalidFilename
+                || err.kind() == std::io::ErrorKind::InvalidInput
+                || err.raw_os_error() == Some(84) =>
+        {
+            return Err(NameErr::Refused(Error::io("write", dest)(err)));
+        }
+        Err(err) => return Err(NameErr::Other(Error::io("write", dest)(err))),
+    };
     written.push(dest.to_path_buf());
-    let (sha, size) = objects::copy_hashing(&mut src, &mut f).map_err(Error::io("copy to", dest))?;
-    f.sync_all().map_err(Error::io("write", dest))?;
+    let (sha, size) = objects::copy_hashing(&mut src, &mut f)
+        .map_err(|err| NameErr::Other(Error::io("copy to", dest)(err)))?;
+    f.sync_all().map_err(|err| NameErr::Other(Error::io("write", dest)(err)))?;
     if sha != e.sha256 {
-        return Err(fault(Fault::Changed(sha)));
+        return Err(fault(objects::mismatch(&store.root, &e.sha256, sha, size)));
     }
     if size != e.size {
         return Err(fault(Fault::Size(size)));
@@ -534,39 +672,58 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
     let mut check = |sha: &str, size: u64| {
         seen.entry((sha.to_string(), size)).or_insert_with(|| objects::verify(&store.root, sha, size)).clone()
     };
-    let mut problems = Vec::new();
+    let mut problems: Vec<Error> = Vec::new();
+    let mut unfetched = Vec::new();
     let (mut files, mut withdrawn) = (0usize, 0usize);
     for inc in &incidents {
-        for e in &inc.evidence {
-            files += 1;
-            if let Some(f) = check(&e.sha256, e.size) {
-                problems.push(format!("{}: {} ({}) is {f}", inc.id, e.name, objects::rel_path(&e.sha256)));
+        let held = inc.evidence.iter().map(|e| (e.sha256.clone(), e.size, Some(e.name.as_str())));
+        let gone = inc.withdrawn_evidence().into_iter().map(|(sha, size)| (sha, size, None));
+        for (sha, size, name) in held.chain(gone).collect::<Vec<_>>() {
+            match name {
+                Some(_) => files += 1,
+                None => withdrawn += 1,
             }
-        }
-        for (sha, size) in inc.withdrawn_evidence() {
-            withdrawn += 1;
-            if let Some(f) = check(&sha, size) {
-                problems.push(format!("{}: withdrawn evidence {} is {f}", inc.id, objects::rel_path(&sha)));
+            let Some(f) = check(&sha, size) else { continue };
+            let rel = objects::rel_path(&sha);
+            let what = match name {
+                Some(n) => format!("{} ({rel})", for_terminal(n, false)),
+                None => format!("withdrawn evidence {rel}"),
+            };
+            if f.is_warning() {
+                unfetched
+                    .push(Error::failed_with(format!("warning: {}: {what} is {f}", inc.id), f.help(&rel)));
+            } else {
+                problems.push(Error::failed_with(format!("{}: {what} is {f}", inc.id), f.help(&rel)));
             }
         }
     }
-    for p in &problems {
-        ctx.show_error(Error::failed_with(
-            p.clone(),
-            "restore it from a copy of the original (`lsms evidence add` of the original puts it back)",
-        ));
+    let not_fetched = unfetched.len();
+    let shown = problems;
+    for w in unfetched {
+        ctx.show_error(w);
+    }
+    let problems = shown.len();
+    for p in shown {
+        ctx.show_error(p);
     }
     let with_evidence = match &args.id {
         Some(_) => incidents.len(),
         None => incidents.iter().filter(|i| !i.evidence.is_empty()).count(),
     };
-    if !problems.is_empty() {
+    if problems > 0 {
         let _ = finish_scan(ctx, bad);
         return Err(Error::Reported(format!(
-            "{} of {} evidence file(s) missing or changed",
-            problems.len(),
+            "{problems} of {} evidence file(s) missing or changed",
             files + withdrawn
         )));
+    }
+    if not_fetched > 0 {
+        ctx.say(format!(
+            "Checked {} evidence file(s) of {with_evidence} incident(s): {not_fetched} not fetched yet (Git LFS \
+             pointers to the recorded files, not changed), the rest as recorded; run `git lfs pull`, then verify again.",
+            files + withdrawn
+        ));
+        return finish_scan(ctx, bad);
     }
     ctx.say(format!("Verified {files} evidence file(s) of {with_evidence} incident(s): all as recorded."));
     if withdrawn > 0 {

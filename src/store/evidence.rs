@@ -5,13 +5,15 @@
 //! SHA-256 is RustCrypto's `sha2`: a vetted implementation, since a
 //! court may rely on the hash.
 
-use super::fsio::{TMP_MARK, mkdirs};
+use super::fsio::TMP_MARK;
 use crate::error::{Error, Result};
+use rustix::fs::{AtFlags, Mode, OFlags};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The store's folder of evidence files.
 pub const DIR: &str = "evidence";
@@ -19,17 +21,7 @@ pub const DIR: &str = "evidence";
 /// How much is read and written at a time: the memory a copy needs.
 pub const CHUNK: usize = 256 * 1024;
 
-use super::fsio::{O_NONBLOCK, sync_dir};
-
-/// A file stored as evidence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    /// 64 lowercase hex digits.
-    pub sha256: String,
-    pub size: u64,
-    /// Was the object new to the store (so a failed command removes it)?
-    pub new: bool,
-}
+use super::fsio::O_NONBLOCK;
 
 /// `evidence/ab/<sha256>`, relative to the store.
 pub fn rel_path(sha256: &str) -> String {
@@ -131,28 +123,225 @@ pub fn hash_reader(r: &mut dyn Read) -> io::Result<(String, u64)> {
     copy_hashing(r, &mut io::sink())
 }
 
-fn temp_in(dir: &Path) -> PathBuf {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    dir.join(format!(".incoming{TMP_MARK}{}-{n}", std::process::id()))
+// ---- The store's own folders, never through a link ----
+//
+// Every read and write below `evidence/` goes through folders opened with
+// `O_NOFOLLOW`: a symbolic link (or a file) where `evidence/` or one of its
+// `ab/` folders should be is named, never followed, so evidence is never
+// written outside the store, and `verify` reads what the store holds.
+
+fn errno_io(e: rustix::io::Errno) -> io::Error {
+    io::Error::from(e)
 }
 
-/// Copies the file at `src` into the store at `root` as
-/// `evidence/ab/<sha256>`: streamed to a temp file in `evidence/` while
-/// hashed, fsynced, made read-only (0444 less the umask), then linked into
-/// place (never over a file already there) and the folders fsynced. An
-/// object already in the store with that hash is kept, once its size is
-/// seen to be right. A source that changes size while copied is refused.
-pub fn store_file(root: &Path, src: &Path) -> Result<Stored> {
+/// What is at `name` in `dir`, a link not followed (std metadata, through
+/// an `O_PATH` descriptor: nothing is opened for reading).
+fn look(dir: &OwnedFd, name: &str) -> io::Result<fs::Metadata> {
+    let flags = OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    File::from(rustix::fs::openat(dir, name, flags, Mode::empty()).map_err(errno_io)?).metadata()
+}
+
+/// What a thing that is not what it should be is, for a message: "a
+/// symbolic link (to /mnt/x)", "a FIFO (named pipe)", "a file".
+fn describe(dir: &OwnedFd, name: &str) -> String {
+    match look(dir, name) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let to = rustix::fs::readlinkat(dir, name, Vec::new())
+                .map(|t| t.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| "?".into());
+            format!("a symbolic link (to {to})")
+        }
+        Ok(m) if m.is_file() => "a file".into(),
+        Ok(m) => not_regular(m.file_type()).unwrap_or("not a folder").into(),
+        Err(e) => format!("unreadable ({e})"),
+    }
+}
+
+/// A place under `evidence/` that is not one of the store's own folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misplaced {
+    /// Store-relative, e.g. `evidence/ab`.
+    pub rel: String,
+    /// "a symbolic link (to /mnt/usb/evidence)".
+    pub what: String,
+}
+
+impl Misplaced {
+    /// The refusal of a write (`evidence add`).
+    pub fn refusal(&self) -> Error {
+        Error::failed_with(
+            format!(
+                "{} is {}, not a folder of the store: lsms writes evidence only into the store's own folders; \
+                 nothing was added",
+                self.rel, self.what
+            ),
+            format!(
+                "put a real folder there with the files it should hold (for a link: `rm {0}`, then move or copy \
+                 what it pointed to into a new folder {0}), then run the command again; `lsms check` names every such place",
+                self.rel
+            ),
+        )
+    }
+}
+
+fn open_root(root: &Path) -> io::Result<OwnedFd> {
+    rustix::fs::open(root, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+        .map_err(errno_io)
+}
+
+/// Opens folder `name` in `dir` (made if `create`), never through a link.
+/// `Ok(None)`: it is not there (and was not to be made).
+fn open_folder(
+    dir: &OwnedFd,
+    name: &str,
+    rel: &str,
+    create: bool,
+) -> std::result::Result<Option<OwnedFd>, FolderErr> {
+    if create {
+        match rustix::fs::mkdirat(dir, name, Mode::from_raw_mode(0o700)) {
+            Ok(()) => {
+                let _ = rustix::fs::fsync(dir);
+            }
+            Err(rustix::io::Errno::EXIST) => {}
+            Err(e) => return Err(FolderErr::Io(rel.to_string(), errno_io(e))),
+        }
+    }
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    match rustix::fs::openat(dir, name, flags, Mode::empty()) {
+        Ok(fd) => Ok(Some(fd)),
+        Err(rustix::io::Errno::NOENT) if !create => Ok(None),
+        Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR) => {
+            Err(FolderErr::Misplaced(Misplaced { rel: rel.to_string(), what: describe(dir, name) }))
+        }
+        Err(e) => Err(FolderErr::Io(rel.to_string(), errno_io(e))),
+    }
+}
+
+enum FolderErr {
+    Misplaced(Misplaced),
+    Io(String, io::Error),
+}
+
+impl FolderErr {
+    fn into_error(self) -> Error {
+        match self {
+            FolderErr::Misplaced(m) => m.refusal(),
+            FolderErr::Io(rel, e) => Error::failed_with(
+                format!("{rel}: {e}: nothing was added"),
+                "check the store's folders and the space left on its disk, then try again",
+            ),
+        }
+    }
+    fn into_fault(self) -> Fault {
+        match self {
+            FolderErr::Misplaced(m) => Fault::Folder(m),
+            FolderErr::Io(rel, e) => Fault::Unreadable(format!("{rel}: {e}")),
+        }
+    }
+}
+
+/// `evidence/` and, given a hash, its `ab/` folder, both real folders of
+/// the store. `Ok(None)`: one is not there (and was not to be made).
+fn open_folders(
+    root: &Path,
+    sha256: Option<&str>,
+    create: bool,
+) -> std::result::Result<Option<(OwnedFd, Option<OwnedFd>)>, FolderErr> {
+    let rootfd = open_root(root).map_err(|e| FolderErr::Io(root.display().to_string(), e))?;
+    let Some(top) = open_folder(&rootfd, DIR, DIR, create)? else { return Ok(None) };
+    let Some(sha) = sha256 else { return Ok(Some((top, None))) };
+    let ab = &sha[..2.min(sha.len())];
+    match open_folder(&top, ab, &format!("{DIR}/{ab}"), create)? {
+        Some(sub) => Ok(Some((top, Some(sub)))),
+        None => Ok(None),
+    }
+}
+
+/// Refuses, before anything is copied, a store whose `evidence/` (or an
+/// `ab/` folder in it) is a link or not a folder.
+pub fn check_folders(root: &Path) -> Result<()> {
+    match open_folders(root, None, false) {
+        Ok(Some((top, _))) => {
+            let Ok(entries) = fs::read_dir(root.join(DIR)) else { return Ok(()) };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.len() == 2 && e.file_type().is_ok_and(|t| !t.is_dir()) {
+                    let m = Misplaced { rel: format!("{DIR}/{name}"), what: describe(&top, &name) };
+                    return Err(m.refusal());
+                }
+            }
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.into_error()),
+    }
+}
+
+// ---- Adding: staged outside the lock, placed under it ----
+
+/// A file copied into `evidence/` under a temp name, hashed, fsynced and
+/// read-only: the long part of an add, done without the store's lock.
+#[derive(Debug)]
+pub struct Staged {
+    pub sha256: String,
+    pub size: u64,
+    tmp: String,
+    /// The copy already in the store with this hash, seen whole and right
+    /// before the lock was taken (its stat, so that under the lock it is
+    /// not read again unless it changed).
+    known_good: Option<Sig>,
+}
+
+/// What a file's stat says, enough to see any change to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sig(u64, u64, i64, i64, i64, i64);
+
+fn sig(m: &fs::Metadata) -> Sig {
+    use std::os::unix::fs::MetadataExt;
+    Sig(m.ino(), m.size(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec())
+}
+
+fn temp_name() -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(".incoming{TMP_MARK}{}-{n}", std::process::id())
+}
+
+/// Copies the file at `src` into the store's `evidence/` under a temp
+/// name, in fixed-size chunks, hashing it as it goes; fsynced and made
+/// read-only (0444 less the umask). Nothing is recorded and no object is
+/// named yet: [`place`] does that under the store's lock. A source that
+/// changes size while copied is refused.
+pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
     let (mut file, size_before) = open_source(src)?;
-    let top = root.join(DIR);
-    mkdirs(&top)?;
-    let tmp = temp_in(&top);
-    let result = (|| -> Result<Stored> {
+    let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    // Created read-only: the open descriptor can still write, and the
+    // umask applies as to any file lsms makes. An empty evidence/ can be
+    // taken away by another run's clean-up between its making and the
+    // temp file's: it is made again, once.
+    let mut attempt = 0;
+    let (top, out) = loop {
+        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
+            Ok(fd) => break (top, File::from(fd)),
+            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
+            Err(e) => {
+                return Err(Error::failed_with(
+                    format!(
+                        "cannot copy {} into the store: {}: nothing was added",
+                        src.display(),
+                        errno_io(e)
+                    ),
+                    "check the store's evidence/ folder and the space left on its disk, then try again",
+                ));
+            }
+        }
+    };
+    let mut out = Some(out);
+    let result = (|| -> Result<Staged> {
         let copied = (|| {
-            // Created read-only: the open descriptor can still write, and
-            // the umask applies as to any file lsms makes.
-            let mut out = OpenOptions::new().write(true).create_new(true).mode(0o444).open(&tmp)?;
+            let mut out = out.take().expect("opened once");
             let (sha, n) = copy_hashing(&mut file, &mut out)?;
             out.sync_all()?;
             Ok((sha, n))
@@ -177,127 +366,380 @@ pub fn store_file(root: &Path, src: &Path) -> Result<Stored> {
                 "wait until whatever writes it has finished (a recording still running?), then add it",
             ));
         }
-        let dir = top.join(&sha256[..2]);
-        mkdirs(&dir)?;
-        let dest = dir.join(&sha256);
-        match fs::hard_link(&tmp, &dest) {
-            Ok(()) => {
-                sync_dir(&dir).map_err(Error::io("sync", &dir))?;
-                Ok(Stored { sha256, size, new: true })
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let meta = fs::symlink_metadata(&dest).map_err(Error::io("read", &dest))?;
-                if !meta.is_file() || meta.len() != size {
-                    return Err(Error::failed_with(
-                        format!(
-                            "{} is already in the store but is not this file's {size} bytes: it has been damaged; nothing was added",
-                            rel_path(&sha256)
-                        ),
-                        format!(
-                            "`lsms evidence verify` names the incidents that hold it; remove the damaged file \
-                             (rm -f {}) and add this file again to restore it",
-                            rel_path(&sha256)
-                        ),
-                    ));
+        // A copy already in the store is read here, before the lock, so
+        // that the lock is not held while a large file is hashed.
+        let known_good = match open_folders(root, Some(&sha256), false) {
+            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
+                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
+                    Some(sig(&m))
                 }
-                Ok(Stored { sha256, size, new: false })
-            }
-            Err(e) => Err(Error::io("store", &dest)(e)),
-        }
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
-    let _ = fs::remove_file(&tmp);
-    let _ = sync_dir(&top);
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
+    }
     result
 }
 
-/// Removes objects this run stored new, when the command then failed.
-pub fn remove_new(root: &Path, stored: &[Stored]) {
-    for s in stored.iter().filter(|s| s.new) {
-        let p = root.join(rel_path(&s.sha256));
-        // The folder goes too if this was its only file.
-        if fs::remove_file(&p).is_ok()
-            && let Some(dir) = p.parent()
-        {
-            let _ = fs::remove_dir(dir);
+/// Removes the temp copies of files that were not placed.
+pub fn discard(root: &Path, staged: &[Staged]) {
+    if let Ok(Some((top, _))) = open_folders(root, None, false) {
+        for s in staged {
+            let _ = rustix::fs::unlinkat(&top, s.tmp.as_str(), AtFlags::empty());
+        }
+        let _ = rustix::fs::fsync(&top);
+    }
+    let _ = fs::remove_dir(root.join(DIR));
+}
+
+/// A file stored as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// 64 lowercase hex digits.
+    pub sha256: String,
+    pub size: u64,
+    /// Did this run put the file at its place (new to the store, or a
+    /// restored copy)? Only such a file may be removed again when the
+    /// command fails, and only when no record names it.
+    pub new: bool,
+    /// What was wrong with the copy in the store that this run replaced.
+    pub restored: Option<Fault>,
+}
+
+/// Puts a staged file at `evidence/ab/<sha256>`, to be called under the
+/// store's lock. A file there already that is whole is kept (the staged
+/// copy dropped); one that is not (other bytes of any size, a link, a
+/// FIFO, a Git LFS pointer) is replaced by the staged copy, atomically (a
+/// rename), read-only like any evidence file; a folder there is refused.
+pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
+    let sha = staged.sha256.as_str();
+    let (top, sub) = open_folders(root, Some(sha), true).map_err(FolderErr::into_error)?.expect("made");
+    let sub = sub.expect("asked for");
+    let rel = rel_path(sha);
+    let stored = |new, restored| Stored { sha256: sha.to_string(), size: staged.size, new, restored };
+    match rustix::fs::linkat(&top, staged.tmp.as_str(), &sub, sha, AtFlags::empty()) {
+        Ok(()) => {
+            let _ = rustix::fs::unlinkat(&top, staged.tmp.as_str(), AtFlags::empty());
+            rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
+            let _ = rustix::fs::fsync(&top);
+            return Ok(stored(true, None));
+        }
+        Err(rustix::io::Errno::EXIST) => {}
+        Err(e) => return Err(Error::io("store", &root.join(&rel))(errno_io(e))),
+    }
+    let meta = look(&sub, sha).map_err(Error::io("read", &root.join(&rel)))?;
+    let fault = if meta.is_dir() {
+        return Err(Error::failed_with(
+            format!("{rel} is a folder where this file's copy belongs: nothing was added"),
+            format!(
+                "look at what it holds, move it out of the store (`mv {rel} …`), then add the file again"
+            ),
+        ));
+    } else if staged.known_good == Some(sig(&meta)) {
+        None
+    } else {
+        inspect(&sub, sha, staged.size, &meta)
+    };
+    let Some(fault) = fault else {
+        let _ = rustix::fs::unlinkat(&top, staged.tmp.as_str(), AtFlags::empty());
+        return Ok(stored(false, None));
+    };
+    // The copy in the store is not this file: the staged copy replaces it
+    // in one rename (a reader sees the old or the new, never half).
+    rustix::fs::renameat(&top, staged.tmp.as_str(), &sub, sha)
+        .map_err(|e| Error::io("restore", &root.join(&rel))(errno_io(e)))?;
+    rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
+    let _ = rustix::fs::fsync(&top);
+    Ok(stored(true, Some(fault)))
+}
+
+/// Removes the files this run put in place, when the command then failed,
+/// but only those that no record names (`named`: every SHA-256 any
+/// incident records or keeps in its history, read under the lock, which
+/// the caller still holds). A copy this run restored, or one another
+/// incident recorded meanwhile, stays.
+pub fn remove_unnamed(root: &Path, stored: &[Stored], named: &std::collections::HashSet<String>) {
+    for s in stored.iter().filter(|s| s.new && !named.contains(&s.sha256)) {
+        let Ok(Some((top, Some(sub)))) = open_folders(root, Some(&s.sha256), false) else { continue };
+        if rustix::fs::unlinkat(&sub, s.sha256.as_str(), AtFlags::empty()).is_ok() {
+            let _ = rustix::fs::fsync(&sub);
+            // The folder goes too if this was its only file.
+            let _ = rustix::fs::unlinkat(&top, &s.sha256[..2], AtFlags::REMOVEDIR);
         }
     }
     let _ = fs::remove_dir(root.join(DIR));
 }
 
 /// What `check` notes in `evidence/` beside the recorded files: temp
-/// files left by a copy that was killed, and files that no incident
-/// records (store-relative paths, sorted). A listing only: nothing is read.
-pub fn survey(root: &Path, recorded: &std::collections::HashSet<&str>) -> (Vec<String>, Vec<String>) {
-    let (mut leftovers, mut unrecorded) = (Vec::new(), Vec::new());
-    let Ok(top) = fs::read_dir(root.join(DIR)) else { return (leftovers, unrecorded) };
-    for e in top.flatten() {
+/// files left by a copy that was killed, files that no incident records
+/// (store-relative paths, sorted), and places that are not the store's own
+/// folders (a link, a file where a folder should be). A listing only:
+/// nothing is read.
+#[derive(Debug, Default)]
+pub struct Survey {
+    pub leftovers: Vec<String>,
+    pub unrecorded: Vec<String>,
+    pub misplaced: Vec<Misplaced>,
+}
+
+pub fn survey(root: &Path, recorded: &std::collections::HashSet<&str>) -> Survey {
+    let mut out = Survey::default();
+    let top = match open_folders(root, None, false) {
+        Ok(Some((top, _))) => top,
+        Ok(None) => return out,
+        Err(FolderErr::Misplaced(m)) => {
+            out.misplaced.push(m);
+            return out;
+        }
+        Err(FolderErr::Io(..)) => return out,
+    };
+    let Ok(entries) = fs::read_dir(root.join(DIR)) else { return out };
+    for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.contains(TMP_MARK) {
-            leftovers.push(format!("{DIR}/{name}"));
+            out.leftovers.push(format!("{DIR}/{name}"));
             continue;
         }
-        let Ok(inner) = fs::read_dir(e.path()) else {
-            unrecorded.push(format!("{DIR}/{name}"));
-            continue;
+        let rel = format!("{DIR}/{name}");
+        let sub = match open_folder(&top, &name, &rel, false) {
+            Ok(Some(sub)) => sub,
+            Ok(None) => continue,
+            Err(FolderErr::Misplaced(m)) if name.len() == 2 => {
+                out.misplaced.push(m);
+                continue;
+            }
+            Err(_) => {
+                out.unrecorded.push(rel);
+                continue;
+            }
         };
+        let Ok(inner) = fs::read_dir(root.join(&rel)) else { continue };
         for f in inner.flatten() {
             let file = f.file_name().to_string_lossy().into_owned();
             if !(is_sha256(&file) && file.starts_with(&name) && recorded.contains(file.as_str())) {
-                unrecorded.push(format!("{DIR}/{name}/{file}"));
+                out.unrecorded.push(format!("{rel}/{file}"));
             }
         }
+        drop(sub);
     }
-    leftovers.sort();
-    unrecorded.sort();
-    (leftovers, unrecorded)
+    out.leftovers.sort();
+    out.unrecorded.sort();
+    out.misplaced.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
 }
+
+// ---- Reading and checking what the store holds ----
 
 /// What is wrong with a stored object, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     Missing,
-    NotAFile,
+    /// A FIFO, a device, a socket, a folder: what it is.
+    NotAFile(&'static str),
+    /// A symbolic link, with where it points: not the store's own copy.
+    Link(String),
+    /// Its folder is not one of the store's own (a link, a file).
+    Folder(Misplaced),
     Size(u64),
     Changed(String),
+    /// A Git LFS pointer to this very file: a clone whose Git LFS objects
+    /// are not fetched yet. A warning, not damage.
+    NotFetched,
+    /// A Git LFS pointer to another file (its oid).
+    Pointer(String),
     Unreadable(String),
+}
+
+impl Fault {
+    /// Only a warning: the file is not here yet, but nothing is wrong.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Fault::NotFetched)
+    }
+
+    /// What to do about it.
+    pub fn help(&self, rel: &str) -> String {
+        match self {
+            Fault::NotFetched => "run `git lfs pull` in the store to fetch the evidence files \
+                                  (install Git LFS first if `git lfs` is not found)"
+                .to_string(),
+            Fault::Folder(m) => format!(
+                "{} should be a folder of the store: put the files it should hold in a real folder there \
+                 (for a link: `rm {}`, then copy what it pointed to into a new folder of that name)",
+                m.rel, m.rel
+            ),
+            Fault::Link(_) | Fault::NotAFile(_) => format!(
+                "remove it (`rm {rel}`) and add the original again with `lsms evidence add`, which puts the file itself back"
+            ),
+            _ => "restore it from a copy of the original (`lsms evidence add` of the original puts it back)"
+                .to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Fault::Missing => write!(f, "missing"),
-            Fault::NotAFile => write!(f, "not a regular file"),
+            Fault::NotAFile(what) => write!(f, "{what}, not a regular file"),
+            Fault::Link(to) => write!(f, "a symbolic link (to {to}), not the file itself"),
+            Fault::Folder(m) => write!(f, "not in the store's own folders: {} is {}", m.rel, m.what),
             Fault::Size(n) => write!(f, "changed: it is {n} bytes"),
             Fault::Changed(h) => write!(f, "changed: its SHA-256 is now {h}"),
+            Fault::NotFetched => write!(f, "not fetched yet (a Git LFS pointer): run `git lfs pull`"),
+            Fault::Pointer(oid) => {
+                write!(f, "changed: it is a Git LFS pointer to another file (sha256 {oid})")
+            }
             Fault::Unreadable(e) => write!(f, "cannot be read: {e}"),
         }
     }
 }
 
-/// Is the object present with its recorded size? (a stat, no reading)
-pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
-    match fs::symlink_metadata(root.join(rel_path(sha256))) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Some(Fault::Missing),
+/// The largest Git LFS pointer file (the specification's limit).
+const POINTER_MAX: u64 = 1024;
+
+/// A Git LFS pointer file's oid (SHA-256) and size, if `bytes` is one:
+/// `version https://git-lfs.github.com/spec/v1`, `oid sha256:<hex>`,
+/// `size N`, one key a line.
+pub fn lfs_pointer(bytes: &[u8]) -> Option<(String, u64)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != "version https://git-lfs.github.com/spec/v1" {
+        return None;
+    }
+    let (mut oid, mut size) = (None, None);
+    for line in lines {
+        if let Some(h) = line.strip_prefix("oid sha256:") {
+            oid = Some(h.to_string()).filter(|h| is_sha256(h));
+        } else if let Some(n) = line.strip_prefix("size ") {
+            size = n.parse::<u64>().ok();
+        }
+    }
+    Some((oid?, size?))
+}
+
+/// A stored object that is not its file's bytes may be a Git LFS pointer:
+/// to this file (not fetched yet), or to another (changed).
+fn pointer_fault(sub: &OwnedFd, sha256: &str, len: u64) -> Option<Fault> {
+    if len > POINTER_MAX {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    open_in(sub, sha256).ok()?.take(POINTER_MAX + 1).read_to_end(&mut bytes).ok()?;
+    let (oid, _) = lfs_pointer(&bytes)?;
+    Some(if oid == sha256 { Fault::NotFetched } else { Fault::Pointer(oid) })
+}
+
+/// Opens a regular file in a folder for reading: never through a link,
+/// never waited on.
+fn open_in(sub: &OwnedFd, name: &str) -> std::result::Result<File, Fault> {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let f = match rustix::fs::openat(sub, name, flags, Mode::empty()) {
+        Ok(fd) => File::from(fd),
+        Err(rustix::io::Errno::NOENT) => return Err(Fault::Missing),
+        Err(rustix::io::Errno::LOOP) => return Err(Fault::Link(link_target(sub, name))),
+        Err(e) => return Err(Fault::Unreadable(errno_io(e).to_string())),
+    };
+    match f.metadata() {
+        Ok(m) if m.is_file() => Ok(f),
+        Ok(m) => Err(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file"))),
+        Err(e) => Err(Fault::Unreadable(e.to_string())),
+    }
+}
+
+fn link_target(dir: &OwnedFd, name: &str) -> String {
+    rustix::fs::readlinkat(dir, name, Vec::new())
+        .map(|t| t.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What is wrong with the thing at `name` (looked at as `meta`), against
+/// the file whose hash is `sha256` and size `size`; it is read and hashed
+/// when it is a regular file of that size.
+fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata) -> Option<Fault> {
+    if meta.file_type().is_symlink() {
+        return Some(Fault::Link(link_target(sub, sha256)));
+    }
+    if let Some(what) = not_regular(meta.file_type()) {
+        return Some(Fault::NotAFile(what));
+    }
+    if meta.len() != size {
+        return Some(pointer_fault(sub, sha256, meta.len()).unwrap_or(Fault::Size(meta.len())));
+    }
+    content_fault(sub, sha256, size)
+}
+
+/// Re-hashes a regular file in `sub`: `None` when it is the file named.
+fn content_fault(sub: &OwnedFd, sha256: &str, size: u64) -> Option<Fault> {
+    let mut f = match open_in(sub, sha256) {
+        Ok(f) => f,
+        Err(fault) => return Some(fault),
+    };
+    match hash_reader(&mut f) {
         Err(e) => Some(Fault::Unreadable(e.to_string())),
-        Ok(m) if !m.is_file() => Some(Fault::NotAFile),
-        Ok(m) if m.len() != size => Some(Fault::Size(m.len())),
+        Ok((h, n)) if h != sha256 => Some(pointer_fault(sub, sha256, n).unwrap_or(Fault::Changed(h))),
+        Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
     }
 }
 
-/// Opens a stored object for reading (a regular file, never waited on).
+/// The `ab/` folder of an object, for reading.
+fn folder_of(root: &Path, sha256: &str) -> std::result::Result<OwnedFd, Fault> {
+    match open_folders(root, Some(sha256), false) {
+        Ok(Some((_, Some(sub)))) => Ok(sub),
+        Ok(_) => Err(Fault::Missing),
+        Err(e) => Err(e.into_fault()),
+    }
+}
+
+/// Is the object present, itself, with its recorded size? (a stat, no
+/// reading, but of a small file that may be a Git LFS pointer)
+pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
+    let sub = match folder_of(root, sha256) {
+        Ok(sub) => sub,
+        Err(f) => return Some(f),
+    };
+    match look(&sub, sha256) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Some(Fault::Missing),
+        Err(e) => Some(Fault::Unreadable(e.to_string())),
+        Ok(m) if m.file_type().is_symlink() => Some(Fault::Link(link_target(&sub, sha256))),
+        Ok(m) if !m.is_file() => {
+            Some(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file")))
+        }
+        Ok(m) if m.len() != size => {
+            Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// Opens a stored object for reading: the store's own regular file, never
+/// through a link, never waited on.
 pub fn open_object(root: &Path, sha256: &str) -> std::result::Result<File, Fault> {
-    let path = root.join(rel_path(sha256));
-    let f = match OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(&path) {
+    let sub = folder_of(root, sha256)?;
+    // A device is not opened at all: what it is is looked at first.
+    match look(&sub, sha256) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Fault::Missing),
         Err(e) => return Err(Fault::Unreadable(e.to_string())),
-        Ok(f) => f,
-    };
-    match f.metadata() {
-        Ok(m) if m.is_file() => Ok(f),
-        Ok(_) => Err(Fault::NotAFile),
-        Err(e) => Err(Fault::Unreadable(e.to_string())),
+        Ok(m) if m.file_type().is_symlink() => return Err(Fault::Link(link_target(&sub, sha256))),
+        Ok(m) if !m.is_file() => {
+            return Err(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file")));
+        }
+        Ok(_) => {}
     }
+    open_in(&sub, sha256)
+}
+
+/// What a stored object that was read is, once its hash is not the one
+/// wanted: a Git LFS pointer (to it, or to another file), or changed.
+pub fn mismatch(root: &Path, sha256: &str, hashed: String, len: u64) -> Fault {
+    folder_of(root, sha256)
+        .ok()
+        .and_then(|sub| pointer_fault(&sub, sha256, len))
+        .unwrap_or(Fault::Changed(hashed))
 }
 
 /// Re-hashes a stored object: `None` when its content is what its name
@@ -309,7 +751,7 @@ pub fn check_content(root: &Path, sha256: &str) -> Option<Fault> {
     };
     match hash_reader(&mut f) {
         Err(e) => Some(Fault::Unreadable(e.to_string())),
-        Ok((h, _)) if h != sha256 => Some(Fault::Changed(h)),
+        Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok(_) => None,
     }
 }
@@ -322,32 +764,43 @@ pub fn verify(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
     };
     match hash_reader(&mut f) {
         Err(e) => Some(Fault::Unreadable(e.to_string())),
-        Ok((h, _)) if h != sha256 => Some(Fault::Changed(h)),
+        Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
     }
 }
 
-/// For `check`: each evidence file an incident records that is missing
-/// or not its recorded size (a stat each, no reading).
+/// For `check`: each evidence file an incident records that is missing,
+/// not the store's own regular file, or not its recorded size (a stat
+/// each, no reading); a Git LFS pointer to the file, not fetched yet, as a
+/// warning. A file in a folder that is not the store's own is left to the
+/// survey, which names the folder once.
 pub fn stat_problems(
     store: &super::Store,
     id: &crate::model::Id,
     evidence: &[(String, String, u64)],
-) -> Vec<Error> {
-    evidence
-        .iter()
-        .filter_map(|(sha, name, size)| {
-            let bad = if crate::model::incident::is_sha256(sha) { stat(&store.root, sha, *size) } else { None };
-            bad.map(|f| {
-                Error::failed_with(
-                    format!("{id}: evidence file {name} ({}) is {f}", rel_path(sha)),
-                    "restore it from a copy of the original (`lsms evidence add` of the original puts it back); \
-                     `lsms evidence verify` re-hashes every file",
-                )
-            })
-        })
-        .collect()
+) -> (Vec<Error>, Vec<Error>) {
+    let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+    for (sha, name, size) in evidence {
+        if !crate::model::incident::is_sha256(sha) {
+            continue;
+        }
+        let Some(f) = stat(&store.root, sha, *size) else { continue };
+        let rel = rel_path(sha);
+        let name = crate::model::text::for_terminal(name, false);
+        match f {
+            Fault::Folder(_) => {}
+            f if f.is_warning() => warnings.push(Error::failed_with(
+                format!("warning: {id}: evidence file {name} ({rel}) is {f}"),
+                f.help(&rel),
+            )),
+            f => problems.push(Error::failed_with(
+                format!("{id}: evidence file {name} ({rel}) is {f}"),
+                format!("{}; `lsms evidence verify` re-hashes every file", f.help(&rel)),
+            )),
+        }
+    }
+    (problems, warnings)
 }
 
 #[cfg(test)]
@@ -371,6 +824,11 @@ mod tests {
         assert!(!is_sha256(&h1.to_uppercase()));
     }
 
+    fn store_file(root: &Path, src: &Path) -> Stored {
+        let staged = stage(root, src).unwrap();
+        place(root, &staged).unwrap()
+    }
+
     #[test]
     fn stores_once_read_only_and_keeps_an_existing_object() {
         let d = tempfile::tempdir().unwrap();
@@ -378,16 +836,44 @@ mod tests {
         fs::write(&src, b"a CCTV still").unwrap();
         let root = d.path().join("store");
         fs::create_dir(&root).unwrap();
-        let first = store_file(&root, &src).unwrap();
+        let first = store_file(&root, &src);
         assert!(first.new);
         let path = root.join(rel_path(&first.sha256));
         assert_eq!(fs::read(&path).unwrap(), b"a CCTV still");
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
-        let again = store_file(&root, &src).unwrap();
+        let again = store_file(&root, &src);
         assert_eq!(again, Stored { new: false, ..first.clone() });
         let names: Vec<_> = fs::read_dir(root.join(DIR)).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temp file left behind: {names:?}");
         assert_eq!(verify(&root, &first.sha256, first.size), None);
         assert_eq!(stat(&root, &first.sha256, first.size + 1), Some(Fault::Size(first.size)));
+    }
+
+    #[test]
+    fn a_copy_with_other_bytes_of_the_same_size_is_replaced_read_only() {
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("still.jpg");
+        fs::write(&src, b"a CCTV still").unwrap();
+        let root = d.path().join("store");
+        fs::create_dir(&root).unwrap();
+        let first = store_file(&root, &src);
+        let path = root.join(rel_path(&first.sha256));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(&path, b"a CCTV STILL").unwrap();
+        let again = store_file(&root, &src);
+        assert!(again.new);
+        assert!(matches!(again.restored, Some(Fault::Changed(_))), "{again:?}");
+        assert_eq!(fs::read(&path).unwrap(), b"a CCTV still");
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only again");
+    }
+
+    #[test]
+    fn reads_a_git_lfs_pointer() {
+        let oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+        let p = format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12345\n");
+        assert_eq!(lfs_pointer(p.as_bytes()), Some((oid.to_string(), 12345)));
+        assert_eq!(lfs_pointer(b"version https://git-lfs.github.com/spec/v1\nsize 3\n"), None);
+        assert_eq!(lfs_pointer(b"a CCTV still"), None);
+        assert_eq!(lfs_pointer(p.replace("sha256:4d", "sha256:zz").as_bytes()), None);
     }
 }

@@ -487,7 +487,21 @@ impl Store {
         reformat: bool,
         change: impl FnOnce(&mut Incident, &str) -> Result<()>,
     ) -> Result<Updated> {
-        let _lock = self.lock()?;
+        let lock = self.lock()?;
+        self.update_held(&lock, id, reformat, change)
+    }
+
+    /// [`Store::update_with`] for a caller that holds the store's lock
+    /// already (`held`), for work that must happen under the same hold as
+    /// the change (evidence files put in place, and taken out again if the
+    /// change is refused).
+    pub fn update_held(
+        &self,
+        _held: &Lock,
+        id: &Id,
+        reformat: bool,
+        change: impl FnOnce(&mut Incident, &str) -> Result<()>,
+    ) -> Result<Updated> {
         let path = self.path_of(id);
         let loaded = self.read_for_update(id, reformat)?;
         let mut incident = loaded.incident;

@@ -10,6 +10,7 @@ mod cache;
 mod casework;
 mod check;
 mod evidence;
+mod evidence_kept;
 mod fields;
 mod flags;
 mod git;
