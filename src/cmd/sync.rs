@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "`lsms` is not on PATH, where git looks for the merge driver (`lsms merge-file`)",
             "put the folder that holds lsms on PATH, then run `lsms sync` again; in a crontab, cron's PATH lacks \
              ~/.cargo/bin (where `cargo install` puts lsms), so set it in the command, where the shell expands $HOME: \
-             `*/15 * * * * PATH=$HOME/.cargo/bin:/usr/local/bin:/usr/bin:/bin lsms -C STORE sync -q`",
+             `*/15 * * * * PATH=$HOME/.cargo/bin:/usr/local/bin:/usr/bin:/bin LSMS_USER=$LOGNAME lsms -C STORE sync -q`",
         ));
     }
     let up = upstream(&repo)?;
