@@ -106,12 +106,15 @@ fn the_wildcard_matcher_works() {
     assert!(!matches(&w(&["a", "d"]), &["a", "b", "d"]));
 }
 
-/// The ```crontab blocks of README.md: each block's variable lines
-/// (`NAME=value`) and its jobs' commands (after the five time fields).
-fn crontab_blocks() -> Vec<(Vec<(String, String)>, Vec<String>)> {
+/// A crontab block: its variable lines (`NAME=value`) and its jobs'
+/// commands (after the five time fields).
+type Crontab = (Vec<(String, String)>, Vec<String>);
+
+/// The ```crontab blocks of README.md.
+fn crontab_blocks() -> Vec<Crontab> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut blocks = Vec::new();
-    let mut current: Option<(Vec<(String, String)>, Vec<String>)> = None;
+    let mut current: Option<Crontab> = None;
     for line in readme.lines() {
         if line.starts_with("```") {
             if let Some(b) = current.take() {
