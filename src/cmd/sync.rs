@@ -78,6 +78,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if repo.merging() {
         if !args.cont {
             let left = unmerged(&repo)?;
+            if left.is_empty() {
+                // A merge stopped (or killed) with every file merged.
+                return Err(Error::failed_with(
+                    "an earlier sync stopped in the middle of a merge, with no conflict left",
+                    "run `lsms sync --continue` to commit the merge and go on (or `git merge --abort` to drop it)",
+                ));
+            }
             let fields = recorded_fields(&repo, &left);
             return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
         }

@@ -828,6 +828,17 @@ mod tests {
     }
 
     #[test]
+    fn lsms_own_attribute_lines_are_known_however_spaced_and_only_they() {
+        for line in ["incidents/**/*.yaml merge=lsms", "  incidents/**/*.yaml\t merge=lsms  "] {
+            assert!(same_attribute_line(line, ATTRIBUTES), "{line:?}");
+        }
+        for line in ["incidents/**/*.yaml merge=lsms -text", "# incidents/**/*.yaml merge=lsms", ""] {
+            assert!(!same_attribute_line(line, ATTRIBUTES), "{line:?}");
+        }
+        assert!(same_attribute_line("evidence/**  filter=lfs diff=lfs merge=lfs -text", LFS_ATTRIBUTES));
+    }
+
+    #[test]
     fn writes_the_deepest_folders_first_and_the_root_last() {
         let dirs =
             folders(&up(&["incidents/2026/11/a.yaml", "evidence/ab/abc", "incidents/2026/10/b.yaml", "x"]));

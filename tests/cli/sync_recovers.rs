@@ -272,3 +272,25 @@ fn a_sync_killed_at_any_point_is_recovered_by_the_next_and_nothing_is_lost() {
     }
     assert!(killed_in_the_merge >= 2, "the kills landed inside git's merge {killed_in_the_merge} time(s)");
 }
+
+#[test]
+fn a_merge_stopped_with_nothing_left_in_conflict_names_the_one_command_that_finishes_it() {
+    let team = Team::new("");
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let id = a.report(&["--category", "theft", "--summary", "Phone taken"]);
+    a.run(&["sync", "-q"]).ok();
+    b.report(&["--category", "theft", "--summary", "Bike taken"]);
+    b.run(&["sync", "-q"]).ok();
+    // A merge git left stopped with every file merged (as a kill after
+    // git wrote MERGE_HEAD leaves it).
+    git(&a.root, &["fetch", "-q"]);
+    git(&a.root, &["merge", "-q", "--no-commit", "--no-ff", "@{u}"]);
+    let before = a.snapshot_without_git();
+    a.run(&["sync"]).fails(1).says("no conflict left").says("lsms sync --continue");
+    assert!(a.snapshot_without_git() == before);
+    a.run(&["sync", "--continue"]).ok().says("Finished the merge");
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    b.run(&["sync", "-q"]).ok();
+    b.run(&["show", &id]).ok();
+}
