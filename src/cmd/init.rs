@@ -53,6 +53,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             dir.display()
         ));
         say_lfs(ctx, &done);
+        // A colleague's fresh clone: the evidence files themselves (not
+        // LFS pointers), with the store's own permissions.
+        if crate::store::git::lfs_pull(&dir)? == Some(true) {
+            ctx.say("Git LFS: fetched the store's evidence files (`git lfs pull`).");
+        }
+        crate::store::git::evidence_modes(&dir);
         if done.fresh || done.attributes_written {
             // A store that was not in git, or had no .gitattributes: the
             // driver's attributes are committed so that every clone has them.
@@ -147,6 +153,8 @@ fn say_lfs(ctx: &Ctx, done: &crate::store::git::Setup) {
         ctx.say(
             "Git LFS: evidence/** is stored through Git LFS (.gitattributes; `git lfs install --local` run).",
         );
+    } else if done.lfs_named {
+        ctx.say(crate::store::git::LFS_MISSING);
     } else {
         ctx.say(
             "git-lfs not found: evidence files will be stored in git as ordinary files \

@@ -74,6 +74,53 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         };
         return Err(Error::failed_with(format!("{id} has no merge conflict to resolve"), help));
     }
+    let side = match args.take {
+        Side::Ours => "ours",
+        Side::Theirs => "theirs",
+    };
+    // A modify/delete conflict: one side removed the incident, the other
+    // changed it. Taking the side that removed it removes it; taking the
+    // other keeps that side's record whole.
+    let (has_ours, has_theirs) = (repo.staged(2, &full), repo.staged(3, &full));
+    if has_ours != has_theirs {
+        let keep = match args.take {
+            Side::Ours => has_ours,
+            Side::Theirs => has_theirs,
+        };
+        let path = store.path_of(&id);
+        let detail = if keep {
+            let n = if has_ours { 2 } else { 3 };
+            let value = stage(&repo, n, &full)?;
+            let mut inc = crate::model::Incident::from_value(&value, &store.config.vocab()).map_err(|ps| {
+                let lines: Vec<String> = ps.iter().map(|p| format!("  {}: {}", p.field, p.message)).collect();
+                Error::failed_with(
+                    format!("{side} side of {id} is not a valid record:\n{}", lines.join("\n")),
+                    "nothing was changed: take the other side, or edit the file by hand and run `lsms check`",
+                )
+            })?;
+            let detail = format!("merge conflict resolved: kept {side} (the other side removed it)");
+            let act = crate::model::workflow::Act::now(
+                &actor,
+                crate::model::time::in_zone(ctx.now, store.config.tz),
+            );
+            inc.history.push(act.entry_with("resolved", detail.clone()));
+            write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace)
+                .map_err(Error::io("write", &path))?;
+            repo.text(&["add", "--", &rel])?;
+            detail
+        } else {
+            repo.text(&["rm", "--quiet", "--force", "--ignore-unmatch", "--", &rel])?;
+            format!("merge conflict resolved: removed, as {side} did")
+        };
+        let left = repo.text(&["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
+        let next = if left.is_empty() {
+            "no conflict is left: run `lsms sync --continue`".to_string()
+        } else {
+            format!("{} conflict(s) left", left.lines().count())
+        };
+        ctx.say(format!("{id}: {detail}; {next}."));
+        return Ok(());
+    }
     let (base, ours, theirs) = (stage(&repo, 1, &full)?, stage(&repo, 2, &full)?, stage(&repo, 3, &full)?);
     let mut merged = merge(&base, &ours, &theirs);
     let mut keys = Vec::new();
@@ -88,10 +135,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
         }
     }
-    let side = match args.take {
-        Side::Ours => "ours",
-        Side::Theirs => "theirs",
-    };
     let mut inc = crate::model::Incident::from_value(&merged.value, &store.config.vocab()).map_err(|ps| {
         let lines: Vec<String> = ps.iter().map(|p| format!("  {}: {}", p.field, p.message)).collect();
         Error::failed_with(

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::model::Id;
 use crate::store::Store;
-use crate::store::git::{Ident, Repo};
+use crate::store::git::{Ident, Repo, same_attribute_line};
 use crate::store::merge_record::{Conflict, RECORDS_ENV, read_record};
 use std::time::Duration;
 
@@ -61,22 +61,37 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if !crate::store::git::lsms_on_path() {
         return Err(Error::failed_with(
             "`lsms` is not on PATH, where git looks for the merge driver (`lsms merge-file`)",
-            "put the folder that holds lsms on PATH (in a crontab too: PATH=/usr/local/bin:/usr/bin:/bin), then run `lsms sync` again",
+            "put the folder that holds lsms on PATH, then run `lsms sync` again; in a crontab, cron's PATH lacks \
+             ~/.cargo/bin (where `cargo install` puts lsms), so set it in the command, where the shell expands $HOME: \
+             `*/15 * * * * PATH=$HOME/.cargo/bin:/usr/local/bin:/usr/bin:/bin LSMS_USER=$LOGNAME lsms -C STORE sync -q`",
         ));
     }
     let up = upstream(&repo)?;
+    // Leftovers of a killed git, cleared where provably stale (lsms's own
+    // lock is held, so no other sync runs here), before git trips on them.
+    let cleared = crate::store::git::clear_leftovers(&repo)?;
+    for c in &cleared {
+        ctx.say(format!("Removed {c}, left by a git that was killed."));
+    }
     crate::store::git::setup(&store.root)?;
     let mut done = Done::default();
     if repo.merging() {
         if !args.cont {
             let left = unmerged(&repo)?;
+            if left.is_empty() {
+                // A merge stopped (or killed) with every file merged.
+                return Err(Error::failed_with(
+                    "an earlier sync stopped in the middle of a merge, with no conflict left",
+                    "run `lsms sync --continue` to commit the merge and go on (or `git merge --abort` to drop it)",
+                ));
+            }
             let fields = recorded_fields(&repo, &left);
             return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
         }
         finish_merge(&repo, &store, &who)?;
         forget_records(&repo);
         done.merged = true;
-    } else if args.cont {
+    } else if args.cont && cleared.is_empty() {
         return Err(Error::failed_with(
             "there is no stopped sync to continue",
             "run `lsms sync` (without --continue)",
@@ -96,7 +111,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     for attempt in 1..=PUSH_TRIES {
         let fetched = fetch(&repo, &up)?;
         if fetched {
-            done.pulled += merge(&repo, &who)?;
+            let (n, removed) = merge(&repo, &who)?;
+            done.pulled += n;
+            for id in removed {
+                ctx.say(format!("Removed on the remote: {id}."));
+            }
+            // The remote may have dropped or rewritten lsms's own
+            // .gitattributes lines: restored and committed here, so that
+            // no later sync in any clone trips on them.
+            if crate::store::git::setup(&store.root)?.attributes_written
+                && repo.commit_files(
+                    &[".gitattributes".to_string()],
+                    "lsms sync: restore lsms's own .gitattributes lines",
+                    &who,
+                )?
+            {
+                ctx.say("Restored lsms's own lines in .gitattributes, which the remote had dropped.");
+            }
         }
         let ahead = if fetched { count(&repo, "@{u}..HEAD")? } else { count(&repo, "HEAD")? };
         if ahead == 0 {
@@ -124,6 +155,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
         }
     }
+    // Evidence files as files, not Git LFS pointers, with the store's
+    // own permissions.
+    if crate::store::git::lfs_pull(&store.root)? == Some(false) {
+        ctx.say(crate::store::git::LFS_MISSING);
+    }
+    crate::store::git::evidence_modes(&store.root);
     let mut said = Vec::new();
     if done.merged {
         said.push("finished the merge".to_string());
@@ -217,12 +254,21 @@ fn count(repo: &Repo, range: &str) -> Result<usize> {
 
 /// Merges the fetched upstream (never a rebase, so each incident's file
 /// keeps its history); incident files merge through `lsms merge-file`.
-/// Returns how many commits came in; on a conflict, the error names them.
-fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
+/// Returns how many commits came in, and the incidents the remote
+/// removed; on a conflict, the error names them. An incoming change to
+/// the bytes of an evidence file this clone holds is refused before
+/// anything is merged.
+fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     let incoming = count(repo, "HEAD..@{u}")?;
     if incoming == 0 {
-        return Ok(0);
+        return Ok((0, Vec::new()));
     }
+    let removed = if repo.head().is_some() {
+        refuse_evidence_changes(repo)?;
+        removed_incidents(repo)?
+    } else {
+        Vec::new()
+    };
     // The merge driver records what it cannot merge, for this merge only.
     forget_records(repo);
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
@@ -235,7 +281,7 @@ fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
     let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
     if out.status.success() {
         forget_records(repo);
-        return Ok(incoming);
+        return Ok((incoming, removed));
     }
     let left = unmerged(repo)?;
     if left.is_empty() {
@@ -249,6 +295,62 @@ fn merge(repo: &Repo, who: &Ident) -> Result<usize> {
     mark_records(repo);
     let fields = recorded_fields(repo, &left);
     Err(stopped(repo, &left, &fields, "sync stopped at a conflict"))
+}
+
+/// The store paths the remote changed since the common commit, with
+/// git's status letter (`git diff --name-status HEAD...@{u}`).
+fn incoming_changes(repo: &Repo) -> Result<Vec<(char, String)>> {
+    let text = repo.text(&["diff", "--name-status", "-z", "--no-renames", "HEAD...@{u}", "--", "."])?;
+    let mut parts = text.split('\0').filter(|s| !s.is_empty());
+    let mut v = Vec::new();
+    while let (Some(status), Some(path)) = (parts.next(), parts.next()) {
+        if let Some(rel) = repo.rel(path) {
+            v.push((status.chars().next().unwrap_or('?'), rel.to_string()));
+        }
+    }
+    Ok(v)
+}
+
+/// Refuses a remote change to the bytes of an evidence file this clone
+/// holds (evidence is content-addressed: its bytes never change), naming
+/// each; new evidence files are welcome. Nothing is merged.
+fn refuse_evidence_changes(repo: &Repo) -> Result<()> {
+    let mut bad = Vec::new();
+    for (status, rel) in incoming_changes(repo)? {
+        if status == 'D' || !rel.starts_with("evidence/") {
+            continue;
+        }
+        let full = repo.full(&rel);
+        let ours = repo.run(&["rev-parse", "-q", "--verify", &format!("HEAD:{full}")])?;
+        if !ours.status.success() {
+            continue;
+        }
+        let theirs = repo.run(&["rev-parse", "-q", "--verify", &format!("@{{u}}:{full}")])?;
+        if ours.stdout != theirs.stdout || status == 'T' {
+            bad.push(format!("  {full}"));
+        }
+    }
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failed_with(
+        format!(
+            "the remote changes the bytes of evidence file(s) this store holds, so sync merged nothing \
+             (an evidence file is named by its SHA-256 and never changes):\n{}",
+            bad.join("\n")
+        ),
+        "your copies are as they were; ask whoever pushed the change to revert it on the remote \
+         (`git log @{u} -- FILE` shows the commit), then run `lsms sync` again",
+    ))
+}
+
+/// The incidents the remote removed that this clone has.
+fn removed_incidents(repo: &Repo) -> Result<Vec<Id>> {
+    Ok(incoming_changes(repo)?
+        .into_iter()
+        .filter(|(s, _)| *s == 'D')
+        .filter_map(|(_, rel)| incident_id(&rel))
+        .collect())
 }
 
 /// The folder where the merge driver writes a record of each file it
@@ -310,7 +412,14 @@ fn stopped(repo: &Repo, left: &[String], fields: &[(String, String)], what: &str
         let id = repo.rel(p).and_then(incident_id);
         let changed = fields.iter().find(|(f, _)| f == p).map(|(_, k)| format!(": both changed {k}"));
         match id {
-            Some(id) => lines.push(format!("  {id}{}", changed.unwrap_or_default())),
+            Some(id) => {
+                let gone = match (repo.staged(2, p), repo.staged(3, p)) {
+                    (true, false) => ": removed on the remote, changed here",
+                    (false, true) => ": removed here, changed on the remote",
+                    _ => "",
+                };
+                lines.push(format!("  {id}{}{gone}", changed.unwrap_or_default()))
+            }
             None => {
                 other = true;
                 lines.push(format!("  {p} (not an incident: resolve it with git, then `git add {p}`)"));
@@ -416,7 +525,10 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>)>
                         continue;
                     }
                 },
-                None => rel == ".gitattributes" && (xy == "M" || xy == "??") && only_driver_added(repo, rel),
+                // Git's status puts a change not yet staged as " M".
+                None => {
+                    rel == ".gitattributes" && matches!(xy.trim(), "M" | "??") && only_driver_added(repo, rel)
+                }
             },
             _ => false,
         };
@@ -454,7 +566,8 @@ fn only_driver_added(repo: &Repo, rel: &str) -> bool {
         s.lines()
             .filter(|l| {
                 let l = l.trim();
-                l != crate::store::git::ATTRIBUTES.trim() && l != crate::store::git::LFS_ATTRIBUTES.trim()
+                !same_attribute_line(l, crate::store::git::ATTRIBUTES)
+                    && !same_attribute_line(l, crate::store::git::LFS_ATTRIBUTES)
             })
             .map(str::to_string)
             .collect::<Vec<_>>()

@@ -122,6 +122,12 @@ impl Repo {
         self.git_dir.join("MERGE_HEAD").exists()
     }
 
+    /// Does the index hold stage `n` (2 ours, 3 theirs) of the
+    /// conflicted repository path `full`?
+    pub fn staged(&self, n: u8, full: &str) -> bool {
+        self.run(&["cat-file", "-e", &format!(":{n}:{full}")]).is_ok_and(|o| o.status.success())
+    }
+
     /// A store-relative path as the repository names it.
     pub fn full(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
@@ -630,6 +636,8 @@ pub struct Setup {
     pub attributes_written: bool,
     /// Evidence files go through Git LFS (it is installed and set up).
     pub lfs: bool,
+    /// The store's `.gitattributes` sends evidence through Git LFS.
+    pub lfs_named: bool,
 }
 
 /// Makes `root` a git repository (or uses the one around it), registers
@@ -649,7 +657,7 @@ pub fn setup(root: &Path) -> Result<Setup> {
     let text = std::fs::read_to_string(&attrs).unwrap_or_default();
     let mut new = text.clone();
     for (line, wanted) in [(ATTRIBUTES, true), (LFS_ATTRIBUTES, lfs)] {
-        if wanted && !new.lines().any(|l| l.trim() == line.trim()) {
+        if wanted && !new.lines().any(|l| same_attribute_line(l, line)) {
             if !new.is_empty() && !new.ends_with('\n') {
                 new.push('\n');
             }
@@ -662,7 +670,7 @@ pub fn setup(root: &Path) -> Result<Setup> {
             .map_err(Error::io("write", &attrs))?;
     }
     register(root)?;
-    Ok(Setup { fresh, attributes_written, lfs })
+    Ok(Setup { fresh, attributes_written, lfs, lfs_named: lfs_named(root) })
 }
 
 /// Registers the merge driver and the many-files settings in the
@@ -685,12 +693,149 @@ pub fn register(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// How old a git lock or merge temp file must be before lsms, holding
+/// the store's own lock, takes it for a leftover of a killed git: git
+/// holds `index.lock` for a moment, and a merge's temp files for one
+/// file's merge, never minutes.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Leftovers of a killed git (`.git/index.lock`, `.merge_file_*` temp
+/// files of a merge driver run) older than [`STALE_AFTER`]: removed, and
+/// named in what is returned; younger ones are named in the error with
+/// the one command that clears them, since a git may still hold them.
+pub fn clear_leftovers(repo: &Repo) -> Result<Vec<String>> {
+    let mut found = vec![repo.git_dir.join("index.lock")];
+    if let Ok(dir) = std::fs::read_dir(&repo.root) {
+        found.extend(
+            dir.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(".merge_file_"))
+                .map(|e| e.path()),
+        );
+    }
+    let mut cleared = Vec::new();
+    let mut live = Vec::new();
+    for path in found {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let age = meta.modified().ok().and_then(|m| m.elapsed().ok()).unwrap_or_default();
+        if age >= STALE_AFTER {
+            std::fs::remove_file(&path).map_err(Error::io("remove the leftover", &path))?;
+            cleared.push(path.display().to_string());
+        } else {
+            live.push(path.display().to_string());
+        }
+    }
+    if !live.is_empty() {
+        return Err(Error::failed_with(
+            format!(
+                "git is at work in this repository, or was killed a moment ago, leaving: {}",
+                live.join(", ")
+            ),
+            format!(
+                "if no git is running here (`ps -C git`), remove them: `rm {}`; then run `lsms sync` again",
+                live.join(" ")
+            ),
+        ));
+    }
+    Ok(cleared)
+}
+
+/// Is `line` (of a `.gitattributes`) lsms's `own` line, however spaced?
+pub fn same_attribute_line(line: &str, own: &str) -> bool {
+    line.split_whitespace().eq(own.split_whitespace())
+}
+
+/// Sets evidence files and folders to the store's own rule (files 0444 as
+/// `evidence add` writes them, folders 0700 as every folder lsms makes),
+/// where git wrote them with its own (0644 in 0755): after a clone, a
+/// merge or an LFS fetch. Returns how many it changed.
+pub fn evidence_modes(root: &Path) -> usize {
+    use std::os::unix::fs::PermissionsExt;
+    let mut changed = 0;
+    let set = |p: &Path, mode: u32, changed: &mut usize| {
+        if let Ok(m) = std::fs::symlink_metadata(p)
+            && !m.file_type().is_symlink()
+            && m.permissions().mode() & 0o777 != mode
+            && std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).is_ok()
+        {
+            *changed += 1;
+        }
+    };
+    let top = root.join(crate::store::evidence::DIR);
+    let Ok(meta) = std::fs::symlink_metadata(&top) else { return 0 };
+    if !meta.is_dir() {
+        return 0;
+    }
+    set(&top, 0o700, &mut changed);
+    let Ok(dirs) = std::fs::read_dir(&top) else { return changed };
+    for d in dirs.flatten() {
+        let Ok(t) = d.file_type() else { continue };
+        if !t.is_dir() {
+            continue;
+        }
+        set(&d.path(), 0o700, &mut changed);
+        let Ok(files) = std::fs::read_dir(d.path()) else { continue };
+        for f in files.flatten() {
+            if f.file_type().is_ok_and(|t| t.is_file()) {
+                set(&f.path(), 0o444, &mut changed);
+            }
+        }
+    }
+    changed
+}
+
+/// Does the store's `.gitattributes` send evidence through Git LFS?
+pub fn lfs_named(root: &Path) -> bool {
+    std::fs::read_to_string(root.join(".gitattributes"))
+        .is_ok_and(|t| t.lines().any(|l| same_attribute_line(l, LFS_ATTRIBUTES)))
+}
+
+/// Fetches the store's Git LFS objects (`git lfs pull`), so that evidence
+/// files are the files, not pointers. `Ok(None)` when the store does not
+/// use LFS; `Ok(Some(false))` when it does but Git LFS is not installed.
+pub fn lfs_pull(root: &Path) -> Result<Option<bool>> {
+    if !lfs_named(root) || !root.join(crate::store::evidence::DIR).exists() {
+        return Ok(None);
+    }
+    if !lfs_installed(root) {
+        return Ok(Some(false));
+    }
+    let out = git(root, &["lfs", "pull"])?;
+    if !out.status.success() {
+        return Err(Error::failed_with(
+            format!(
+                "cannot fetch the evidence files (Git LFS): {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            "check the network and that the shared repository holds them (`git lfs pull` by hand shows the same)",
+        ));
+    }
+    Ok(Some(true))
+}
+
+/// The line to say where the store's evidence is in Git LFS and Git LFS
+/// is not installed here.
+pub const LFS_MISSING: &str = "git-lfs not found: this store keeps evidence in Git LFS, so the evidence      files here are pointers, not the files: install git-lfs, then run `git lfs install --local && git lfs pull`";
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn up(paths: &[&str]) -> Vec<String> {
         paths.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn lsms_own_attribute_lines_are_known_however_spaced_and_only_they() {
+        for line in ["incidents/**/*.yaml merge=lsms", "  incidents/**/*.yaml\t merge=lsms  "] {
+            assert!(same_attribute_line(line, ATTRIBUTES), "{line:?}");
+        }
+        for line in ["incidents/**/*.yaml merge=lsms -text", "# incidents/**/*.yaml merge=lsms", ""] {
+            assert!(!same_attribute_line(line, ATTRIBUTES), "{line:?}");
+        }
+        assert!(same_attribute_line("evidence/**  filter=lfs diff=lfs merge=lfs -text", LFS_ATTRIBUTES));
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod roundtrip;
 mod show;
 mod soak;
 mod sync;
+mod sync_recovers;
 mod tables;
 mod void;
 mod withdraw;

@@ -105,3 +105,102 @@ fn the_wildcard_matcher_works() {
     assert!(matches(&w(&["..."]), &[]));
     assert!(!matches(&w(&["a", "d"]), &["a", "b", "d"]));
 }
+
+/// A crontab block: its variable lines (`NAME=value`) and its jobs'
+/// commands (after the five time fields).
+type Crontab = (Vec<(String, String)>, Vec<String>);
+
+/// The ```crontab blocks of README.md.
+fn crontab_blocks() -> Vec<Crontab> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<Crontab> = None;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            if let Some(b) = current.take() {
+                blocks.push(b);
+            } else if line.trim() == "```crontab" {
+                current = Some((Vec::new(), Vec::new()));
+            }
+            continue;
+        }
+        let Some((vars, jobs)) = current.as_mut() else { continue };
+        let first = line.split_whitespace().next().unwrap_or_default();
+        if let Some((k, v)) = line.split_once('=').filter(|_| first.contains('=')) {
+            vars.push((k.trim().to_string(), v.trim().to_string()));
+        } else if !line.trim().is_empty() {
+            let command: Vec<&str> = line.splitn(6, ' ').collect();
+            jobs.push(command[5].replace("\\%", "%"));
+        }
+    }
+    blocks
+}
+
+/// Runs a cron job's command as cron does: `sh -c`, with only what cron
+/// sets (HOME, LOGNAME, SHELL, PATH=/usr/bin:/bin) and the crontab's own
+/// variable lines, taken literally (cron does not expand them).
+fn as_cron(home: &std::path::Path, vars: &[(String, String)], command: &str) -> std::process::Output {
+    let mut c = std::process::Command::new("/usr/bin/env");
+    c.arg("-i")
+        .arg(format!("HOME={}", home.display()))
+        .arg("LOGNAME=jfowlis")
+        .arg("SHELL=/bin/sh")
+        .arg("PATH=/usr/bin:/bin");
+    for (k, v) in vars {
+        c.arg(format!("{k}={v}"));
+    }
+    c.args(["/bin/sh", "-c", command]).current_dir(home);
+    c.output().unwrap()
+}
+
+#[test]
+fn every_readme_cron_line_runs_under_crons_bare_environment_with_cargo_install() {
+    let blocks = crontab_blocks();
+    assert!(blocks.iter().map(|b| b.1.len()).sum::<usize>() >= 3, "the README's crontab lines");
+    let team = crate::sync::Team::new("");
+    let tmp = tempfile::tempdir().unwrap();
+    // Stand-ins for the README's folders: the user's home, /srv.
+    let home = tmp.path().join("home");
+    let srv = tmp.path().join("srv");
+    // `cargo install --path .` puts lsms in ~/.cargo/bin.
+    std::fs::create_dir_all(home.join(".cargo/bin")).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_lsms"), home.join(".cargo/bin/lsms")).unwrap();
+    std::fs::create_dir_all(srv.join("board")).unwrap();
+    let clone = team.clone("security");
+    copy_dir(&clone.root, &home.join("security"));
+    copy_dir(&Store::sample().root, &srv.join("security"));
+    let local = |s: &str| {
+        s.replace("/home/jfowlis", home.to_str().unwrap()).replace("/srv/", &format!("{}/", srv.display()))
+    };
+    for (vars, jobs) in &blocks {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.clone(), local(v))).collect();
+        for job in jobs {
+            let out = as_cron(&home, &vars, &local(job));
+            assert!(
+                out.status.success(),
+                "`{job}` under cron's environment: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    assert!(std::fs::read_dir(srv.join("board")).unwrap().count() >= 2, "the board and the figures written");
+
+    // Variant beside the README: the line sync's own hint prints.
+    let mut c = lsms();
+    c.arg("-C").arg(home.join("security")).args(["sync"]).env("PATH", "/usr/bin:/bin");
+    let out = run(c).fails(1);
+    let hint = out
+        .stderr
+        .split('`')
+        .find(|s| s.starts_with("*/15 "))
+        .expect("a crontab line in the hint")
+        .to_string();
+    let job = hint.splitn(6, ' ').nth(5).unwrap().replace("STORE", home.join("security").to_str().unwrap());
+    let out = as_cron(&home, &[], &job);
+    assert!(out.status.success(), "`{job}`: {}", String::from_utf8_lossy(&out.stderr));
+
+    // And the old line fails so, as it did in real cron.
+    let old = "PATH=/usr/local/bin:/usr/bin:/bin lsms -C $HOME/security sync -q";
+    assert!(!as_cron(&home, &[], old).status.success());
+}
