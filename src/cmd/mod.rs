@@ -86,6 +86,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_cache: bool,
 
+    /// Tables at their full width, every column and every word, even on a narrow terminal
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
