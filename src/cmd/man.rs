@@ -49,6 +49,7 @@ fn page(cmd: &clap::Command, top: &clap::Command) -> std::io::Result<(String, Ve
         }
         roff.control("fi", []);
     }
+    common(&mut roff);
     let see: Vec<String> = if cmd.get_name() == top.get_name() {
         top.get_subcommands()
             .filter(|s| !s.is_hide_set())
@@ -62,6 +63,61 @@ fn page(cmd: &clap::Command, top: &clap::Command) -> std::io::Result<(String, Ve
     roff.text([roman(refs.join(", "))]);
     roff.to_writer(&mut buf)?;
     Ok((name, buf))
+}
+
+/// The sections every page carries: what the exit code means, what the
+/// environment changes, and which files lsms reads and writes.
+fn common(roff: &mut clap_mangen::roff::Roff) {
+    use clap_mangen::roff::{bold, roman};
+    let list = |roff: &mut clap_mangen::roff::Roff, title: &str, items: &[(&str, &str)]| {
+        roff.control("SH", [title]);
+        for (term, text) in items {
+            roff.control("TP", []).text([bold(*term)]).text([roman(*text)]);
+        }
+    };
+    list(
+        roff,
+        "EXIT STATUS",
+        &[
+            ("0", "Done (a closed pipe, as in `lsms list | head`, is no failure)."),
+            (
+                "1",
+                "Failed: bad input, not found, invalid data, refused by a guard; or a read met a file \
+                 it cannot parse (every good record is still printed, each bad file named on stderr).",
+            ),
+            ("2", "Usage error: an unknown option, a missing argument, a value of the wrong kind."),
+        ],
+    );
+    list(
+        roff,
+        "ENVIRONMENT",
+        &[
+            ("LSMS_STORE", "The store's folder, as --store/-C (the option wins)."),
+            ("LSMS_USER", "Who is acting, as --as; else git's user.name, else USER."),
+            ("USER", "Who is acting, where neither --as, LSMS_USER nor git's user.name says."),
+            ("LSMS_NOW", "The time taken as now (RFC 3339), for tests and rehearsals."),
+            ("NO_COLOR", "Set and not empty: no colour, unless --color always."),
+            (
+                "COLUMNS",
+                "The width a table is fitted to where the terminal does not say (--wide: no fitting).",
+            ),
+            ("PATH", "Where git (and lsms itself, as git's merge driver) is found."),
+        ],
+    );
+    list(
+        roff,
+        "FILES",
+        &[
+            ("lsms.yaml", "The store's settings, at its top: the trust, vocabularies, team, sites."),
+            ("incidents/YYYY/MM/ID.yaml", "One incident a file, under the year and month of its id."),
+            ("evidence/", "Evidence files, as `lsms evidence add` keeps them."),
+            (".lsms/cache", "A cache of what each incident file holds; rebuilt as needed, never committed."),
+            (
+                "the user's config folder",
+                "lsms reads none: every setting is in the store's lsms.yaml, shared by the team.",
+            ),
+        ],
+    );
 }
 
 /// Every command below `cmd` that has a page, its own subcommands after

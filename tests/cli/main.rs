@@ -31,6 +31,7 @@ mod show;
 mod soak;
 mod sync;
 mod tables;
+mod terminal;
 mod void;
 mod withdraw;
 mod workflow;

@@ -119,3 +119,19 @@ fn completions_and_man_are_quiet_into_a_closed_pipe() {
         assert_eq!(err, "", "lsms {args:?} says nothing of the closed pipe");
     }
 }
+
+#[test]
+fn every_page_says_its_exit_status_environment_and_files() {
+    for page in ["list", "report", "evidence-add"] {
+        let roff = man(&[page]).ok().stdout;
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+            assert!(roff.contains(section), "lsms-{page}(1) has no {section}:\n{roff}");
+        }
+        for name in ["LSMS_STORE", "LSMS_USER", "LSMS_NOW", "NO_COLOR", "COLUMNS", "lsms.yaml", ".lsms/cache"]
+        {
+            assert!(roff.contains(name), "lsms-{page}(1) does not name {name}");
+        }
+        let exit = roff.split(".SH \"EXIT STATUS\"").nth(1).unwrap().split(".SH").next().unwrap();
+        assert!(exit.contains("\\fB2\\fR\nUsage error"), "exit 2 is a usage error: {exit}");
+    }
+}
