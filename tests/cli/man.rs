@@ -135,3 +135,30 @@ fn every_page_says_its_exit_status_environment_and_files() {
         assert!(exit.contains("\\fB2\\fR\nUsage error"), "exit 2 is a usage error: {exit}");
     }
 }
+
+#[test]
+fn a_synopsis_names_each_value_and_keeps_global_options_apart() {
+    let roff = man(&["list"]).ok().stdout;
+    let synopsis =
+        roff.split(".SH SYNOPSIS").nth(1).unwrap().split(".SH").next().unwrap().replace("\\-", "-");
+    assert!(synopsis.contains("lsms list"), "{synopsis}");
+    assert!(synopsis.contains("--category\\fR \\fIC[,C]"), "the value is named: {synopsis}");
+    assert!(synopsis.contains("[GLOBAL OPTIONS]") && !synopsis.contains("--no-cache"), "{synopsis}");
+    let options = roff.split(".SH OPTIONS").nth(1).unwrap().split(".SH").next().unwrap();
+    assert!(!options.contains("no\\-cache"), "global options are on lsms(1), not each page: {options}");
+    assert!(roff.contains(".SH \"GLOBAL OPTIONS\""), "{roff}");
+    let top = man(&[]).ok().stdout;
+    assert!(top.contains("no\\-cache"), "the top page lists the global options");
+    let nested = man(&["merge-file"]).ok().stdout;
+    assert!(nested.contains("lsms merge-file") || nested.contains("lsms merge\\-file"), "{nested}");
+    // Read as a person would, where man is installed.
+    let rendered = std::process::Command::new("sh")
+        .args(["-c", "command -v man >/dev/null && lsms man list | MANWIDTH=80 man -l - 2>/dev/null"])
+        .env("PATH", crate::harness::path_with_lsms())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    if !rendered.is_empty() {
+        assert!(rendered.contains("EXIT STATUS") && rendered.contains("C[,C]"), "{rendered}");
+    }
+}
