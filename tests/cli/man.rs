@@ -162,3 +162,70 @@ fn a_synopsis_names_each_value_and_keeps_global_options_apart() {
         assert!(rendered.contains("EXIT STATUS") && rendered.contains("C[,C]"), "{rendered}");
     }
 }
+
+/// What bash offers after `lsms WORDS… <TAB>`, run in `dir` with the
+/// script `lsms completions bash` writes.
+fn bash_offers(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let script = run({
+        let mut c = lsms();
+        c.args(["completions", "bash"]);
+        c
+    })
+    .ok()
+    .stdout;
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let line = format!(
+        "source /dev/stdin; COMP_WORDS=(lsms {}); COMP_CWORD={}; _lsms lsms '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        quoted.join(" "),
+        words.len(),
+        words.last().unwrap(),
+        words[words.len() - 2],
+    );
+    let mut child = std::process::Command::new("bash")
+        .args(["-c", &line])
+        .current_dir(dir)
+        .env("PATH", crate::harness::path_with_lsms())
+        .env_remove("LSMS_STORE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("bash");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn bash_offers_a_vocabulary_s_words_for_its_options_never_file_names() {
+    let s = crate::harness::Store::sample();
+    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
+    let categories = bash_offers(&s.root, &["list", "--category", ""]);
+    assert!(
+        categories.contains(&"theft".to_string()) && categories.contains(&"physical-assault".to_string()),
+        "{categories:?}"
+    );
+    assert!(
+        !categories.iter().any(|c| c.contains("decoy") || c == "lsms.yaml" || c == "incidents"),
+        "{categories:?}"
+    );
+    // The next item of a comma-separated list.
+    assert_eq!(bash_offers(&s.root, &["list", "--category", "theft,crim"]), ["theft,criminal-damage"]);
+    // The store's own sites; lsms's own vocabularies.
+    assert!(bash_offers(&s.root, &["list", "--site", ""]).contains(&"Hollins Park".to_string()));
+    for (words, want) in [
+        (&["list", "--status", ""][..], "awaiting-external"),
+        (&["report", "--harm", ""][..], "low"),
+        (&["close", "X", "--outcome", ""][..], "no-further-action"),
+        (&["summary", "--period", ""][..], "last-fy"),
+        (&["summary", "--by", ""][..], "site"),
+        (&["list", "--format", ""][..], "tsv"),
+    ] {
+        let offered = bash_offers(&s.root, words);
+        assert!(offered.contains(&want.to_string()), "{words:?} offers {offered:?}");
+        assert!(!offered.iter().any(|c| c.contains("decoy")), "{words:?} offers file names: {offered:?}");
+    }
+    // Outside a store: lsms's own words still, and nothing loud.
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert!(bash_offers(elsewhere.path(), &["list", "--category", ""]).is_empty());
+    assert!(bash_offers(elsewhere.path(), &["list", "--status", ""]).contains(&"closed".to_string()));
+}
