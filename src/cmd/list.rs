@@ -76,7 +76,7 @@ pub const COLUMNS: &[&str] = &[
 /// The columns a narrow terminal keeps longest, most needed first (see
 /// `render::Look::keep`); columns asked for by `--columns` and not named
 /// here go first.
-const KEEP: &[&str] = &["id", "status", "summary", "overdue", "category", "occurred", "assignee", "site"];
+const KEEP: &[&str] = &["id", "status", "summary", "overdue", "category", "occurred", "site", "assignee"];
 
 const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
 

@@ -213,7 +213,8 @@ pub fn cut(cell: &str, width: usize) -> std::borrow::Cow<'_, str> {
 pub fn wrap(line: &str, width: usize, hang: usize) -> Vec<String> {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let width = width.max(2);
-    let hang = hang.min(width / 2);
+    // At least a short word's room after the indent on a narrow terminal.
+    let hang = hang.min(width.saturating_sub(12));
     if line.width() <= width {
         return vec![line.to_string()];
     }

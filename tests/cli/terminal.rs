@@ -53,7 +53,11 @@ fn every_table_is_one_line_a_row_at_60_80_and_160_columns() {
         return;
     }
     let s = Store::sample();
-    for args in TABLES {
+    let csv = s.root.join("../import.csv");
+    let map = s.root.join("../import-map.yaml");
+    let import: &[&str] =
+        &["import", "--csv", csv.to_str().unwrap(), "--map-file", map.to_str().unwrap(), "--dry-run"];
+    for args in TABLES.iter().chain([&import]) {
         let full = on_terminal(&s, 400, args);
         for cols in [60u16, 80, 160] {
             let screen = on_terminal(&s, cols, args);
