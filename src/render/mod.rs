@@ -263,16 +263,9 @@ const SHORT: usize = 16;
 /// [`CUT_FLOOR`] or its header, and words only when that makes the table
 /// fit. Columns of short cells are never cut, so a terminal too narrow
 /// even for those wraps as it must.
-fn fit(cells: &[Vec<String>], header: &[String], numeric: &[bool], width: Option<u16>) -> Vec<usize> {
-    use unicode_width::UnicodeWidthStr;
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    let mut spaced = vec![false; header.len()];
-    for row in cells {
-        for ((w, c), sp) in widths.iter_mut().zip(row).zip(spaced.iter_mut()) {
-            *w = (*w).max(c.width());
-            *sp |= c.contains(' ');
-        }
-    }
+fn fit(columns: &[Measure], numeric: &[bool], width: Option<u16>) -> Vec<usize> {
+    let mut widths: Vec<usize> = columns.iter().map(|m| m.widest).collect();
+    let spaced: Vec<bool> = columns.iter().map(|m| m.spaced).collect();
     let Some(limit) = width.map(usize::from) else { return widths };
     if widths.len() == 1 {
         // One column left: its cells are cut to the line, whatever they hold.
@@ -281,11 +274,11 @@ fn fit(cells: &[Vec<String>], header: &[String], numeric: &[bool], width: Option
     // One space before each column and two after it but the last, and a
     // rule under the header that reaches one past the last column.
     let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len().saturating_sub(1) + 2;
-    let floors: Vec<usize> = header
+    let floors: Vec<usize> = columns
         .iter()
         .zip(&widths)
         .zip(numeric)
-        .map(|((h, w), num)| if *num || *w <= SHORT { *w } else { h.width().max(CUT_FLOOR).min(*w) })
+        .map(|((m, w), num)| if *num || *w <= SHORT { *w } else { m.header.max(CUT_FLOOR).min(*w) })
         .collect();
     let mut over = total(&widths).saturating_sub(limit);
     for text in [true, false] {
@@ -313,6 +306,16 @@ pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) 
     table_look(out, rows, &Look { width, color, alert: None, keep: None })
 }
 
+/// A column as the fit sees it: its header's width, its widest cell or
+/// header, its widest cell, and whether any cell holds a space (free text).
+#[derive(Clone, Copy)]
+struct Measure {
+    header: usize,
+    widest: usize,
+    natural: usize,
+    spaced: bool,
+}
+
 /// Free text cut narrower than this is hard to read: a less needed
 /// column goes first.
 const READABLE: usize = 24;
@@ -328,14 +331,25 @@ fn choose(
     look: &Look<'_>,
 ) -> (Vec<usize>, Vec<usize>) {
     use unicode_width::UnicodeWidthStr;
+    // Each column measured once, however many times the fit is tried.
+    let mut measures: Vec<Measure> = header
+        .iter()
+        .map(|h| Measure { header: h.width(), widest: h.width(), natural: 0, spaced: false })
+        .collect();
+    for row in cells {
+        for (m, c) in measures.iter_mut().zip(row) {
+            let w = c.width();
+            m.widest = m.widest.max(w);
+            m.natural = m.natural.max(w);
+            m.spaced |= c.contains(' ');
+        }
+    }
     let mut shown: Vec<usize> = (0..header.len()).collect();
     let order = keep_order(header, numeric, look.keep);
     loop {
-        let pick =
-            |v: &[String]| shown.iter().map(|i| v.get(*i).cloned().unwrap_or_default()).collect::<Vec<_>>();
-        let sub: Vec<Vec<String>> = cells.iter().map(|r| pick(r)).collect();
+        let sub: Vec<Measure> = shown.iter().map(|i| measures[*i]).collect();
         let nums: Vec<bool> = shown.iter().map(|i| numeric[*i]).collect();
-        let widths = fit(&sub, &pick(header), &nums, look.width);
+        let widths = fit(&sub, &nums, look.width);
         let wide = widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1) + 2;
         let fits = look.width.is_none_or(|w| wide <= usize::from(w));
         let Some(last) = order.iter().rev().copied().find(|i| shown.contains(i)) else {
@@ -345,9 +359,8 @@ fn choose(
         // reader can take in: that column goes rather than the text.
         let rank = |i: usize| order.iter().position(|o| *o == i).unwrap_or(usize::MAX);
         let squeezed = shown.iter().zip(&widths).any(|(i, w)| {
-            let natural = cells.iter().filter_map(|r| r.get(*i)).map(|c| c.width()).max().unwrap_or(0);
-            let text = cells.iter().filter_map(|r| r.get(*i)).any(|c| c.contains(' '));
-            text && *w < natural.min(READABLE) && rank(*i) < rank(last)
+            let m = measures[*i];
+            m.spaced && *w < m.natural.min(READABLE) && rank(*i) < rank(last)
         });
         if (fits && !squeezed) || shown.len() == 1 {
             return (shown, widths);
