@@ -78,6 +78,7 @@ fn run(cli: &Cli) -> Result<()> {
         quiet: cli.quiet,
         commit: cli.commit,
         no_cache: cli.no_cache,
+        wide: cli.wide,
         cwd,
     };
     cli.command.run(&ctx)

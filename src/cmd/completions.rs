@@ -1,5 +1,9 @@
-//! `lsms completions`: shell completion scripts.
+//! `lsms completions`: shell completion scripts. clap_complete writes
+//! them; the options whose values are a vocabulary (categories, sites,
+//! team members, statuses, …) then ask `lsms complete KIND` for the words,
+//! so the shell offers those and never file names.
 
+use super::complete::OPTIONS;
 use super::{Ctx, emit};
 use crate::error::Result;
 use clap::CommandFactory;
@@ -23,5 +27,85 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // into memory, and the bytes go out with the usual error handling.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "lsms", &mut script);
-    emit(&mut ctx.out(), |o| o.write_all(&script))
+    let script = String::from_utf8_lossy(&script);
+    let script = match args.shell {
+        Shell::Bash => bash(&script),
+        Shell::Fish => fish(&script),
+        Shell::Zsh => zsh(&script),
+        _ => script.into_owned(),
+    };
+    emit(&mut ctx.out(), |o| o.write_all(script.as_bytes()))
+}
+
+/// The kind of value an option takes, where it is a vocabulary.
+fn kind_of(long: &str) -> Option<&'static str> {
+    OPTIONS.iter().find(|(o, _)| *o == long).map(|(_, k)| *k)
+}
+
+/// Asks `lsms complete KIND` (the same lsms, in the store given with
+/// -C/--store if any) for the words, one a line; after a comma, the words
+/// of the next item of a list (`--category theft,cri<TAB>`).
+const BASH_VALUES: &str = r#"__lsms_values() {
+    local pre="" word="${cur}" IFS=$'\n' i store=()
+    case "${word}" in *,*) pre="${word%,*},"; word="${word##*,}";; esac
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        case "${COMP_WORDS[i]}" in -C|--store) store=(-C "${COMP_WORDS[i+1]}");; esac
+    done
+    COMPREPLY=($(compgen -P "${pre}" -W "$("${COMP_WORDS[0]}" "${store[@]}" complete "$1" 2>/dev/null)" -- "${word}"))
+}
+
+"#;
+
+/// clap_complete's bash script, with a vocabulary's words (never file
+/// names) offered for each option in [`OPTIONS`].
+fn bash(script: &str) -> String {
+    let mut out = String::from(BASH_VALUES);
+    let mut kind = None;
+    for line in script.lines() {
+        let t = line.trim();
+        match kind.take() {
+            Some(k) if t.starts_with("COMPREPLY=(") => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push_str(&format!("{indent}__lsms_values {k}\n"));
+                continue;
+            }
+            _ => {}
+        }
+        kind = t.strip_prefix("--").and_then(|o| o.strip_suffix(')')).and_then(kind_of);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// fish: the words of `lsms complete KIND`, no file names.
+fn fish(script: &str) -> String {
+    let mut out = String::new();
+    for line in script.lines() {
+        out.push_str(line);
+        let long = line.split(" -l ").nth(1).and_then(|r| r.split(' ').next());
+        if let Some(k) = long.and_then(kind_of).filter(|_| line.ends_with(" -r")) {
+            out.push_str(&format!(" -f -a \"(lsms complete {k} 2>/dev/null)\""));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// zsh: the words of `lsms complete KIND` in place of `_default` (files).
+fn zsh(script: &str) -> String {
+    let mut out = String::new();
+    for line in script.lines() {
+        let long = line.split("'--").nth(1).and_then(|r| r.split('=').next());
+        match long.and_then(kind_of) {
+            Some(k) if line.contains(":_default'") => out.push_str(&line.replacen(
+                ":_default'",
+                &format!(":{{compadd -- ${{(f)\"$(lsms complete {k} 2>/dev/null)\"}}}}'"),
+                1,
+            )),
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub commit: bool,
     /// Read every file, not the cache (`--no-cache`).
     pub no_cache: bool,
+    /// Tables and `show` at full width (`--wide`): nothing cut or dropped.
+    pub wide: bool,
     pub cwd: PathBuf,
 }
 
@@ -78,14 +80,24 @@ impl Ctx {
         }
     }
 
-    /// Standard output, buffered. Tables only when it is a terminal.
-    pub fn out(&self) -> BufWriter<std::io::StdoutLock<'static>> {
-        BufWriter::new(std::io::stdout().lock())
+    /// Standard output, buffered; on a terminal, every format made safe
+    /// for it (see [`Out`]). Raw bytes only into a pipe or a file.
+    pub fn out(&self) -> Out {
+        Out {
+            inner: BufWriter::new(std::io::stdout().lock()),
+            escape: self.stdout_is_terminal(),
+            styles: self.color,
+            pending: Vec::new(),
+        }
     }
 
     /// How wide a table may be: the terminal's width, else $COLUMNS (so a
-    /// table asked for in a pipe can still be fitted), else unbounded.
+    /// table asked for in a pipe can still be fitted), else unbounded (a
+    /// pipe, or `--wide`). The one place that decides it.
     pub fn width(&self) -> Option<u16> {
+        if self.wide {
+            return None;
+        }
         let terminal = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0);
         terminal.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0))
     }
@@ -140,6 +152,96 @@ impl Ctx {
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
         Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
             .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
+    }
+}
+
+/// Standard output as a command writes it. On a terminal, every byte
+/// goes through [`crate::model::text::for_terminal`], the one function
+/// that shows control characters (C0, C1, DEL, so escape sequences) and
+/// bidi controls as `\u{1b}`, whatever the format (table, TSV, CSV,
+/// JSON, ids, an echo). The only sequences let through are the table's
+/// own bold, red and reset, and only with colour on: they cannot move the
+/// cursor, hide text or rewrite a line, and a table escapes its cells
+/// before it styles them.
+pub struct Out {
+    inner: BufWriter<std::io::StdoutLock<'static>>,
+    escape: bool,
+    styles: bool,
+    /// The first bytes of a character whose rest is yet to come.
+    pending: Vec<u8>,
+}
+
+/// The styles a table uses (`render::table_look`).
+const STYLES: [&str; 3] = ["\x1b[1m", "\x1b[38;5;9m", "\x1b[0m"];
+
+impl Out {
+    fn put(&mut self, text: &str) -> std::io::Result<()> {
+        let mut rest = text;
+        while !rest.is_empty() {
+            let esc = rest.find('\x1b').unwrap_or(rest.len());
+            let (plain, tail) = rest.split_at(esc);
+            self.inner.write_all(crate::model::text::for_terminal(plain, true).as_bytes())?;
+            rest = tail;
+            if rest.is_empty() {
+                break;
+            }
+            match STYLES.iter().find(|s| self.styles && rest.starts_with(**s)) {
+                Some(style) => {
+                    self.inner.write_all(style.as_bytes())?;
+                    rest = &rest[style.len()..];
+                }
+                None => {
+                    self.inner.write_all(b"\\u{1b}")?;
+                    rest = &rest[1..];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn raw_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        bytes.iter().try_for_each(|b| write!(self.inner, "\\x{b:02x}"))
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.escape {
+            return self.inner.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let mut at = 0;
+        loop {
+            match std::str::from_utf8(&bytes[at..]) {
+                Ok(text) => {
+                    self.put(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let good = at + e.valid_up_to();
+                    self.put(std::str::from_utf8(&bytes[at..good]).unwrap_or_default())?;
+                    match e.error_len() {
+                        // A character cut by the write: kept for the next.
+                        None => {
+                            self.pending = bytes[good..].to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            self.raw_bytes(&bytes[good..good + n])?;
+                            at = good + n;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let bytes = std::mem::take(&mut self.pending);
+        self.raw_bytes(&bytes)?;
+        self.inner.flush()
     }
 }
 

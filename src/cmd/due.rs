@@ -88,7 +88,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             render::table_look(
                 o,
                 &rows,
-                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&overdue) },
+                &render::Look {
+                    width: ctx.width(),
+                    color: ctx.color,
+                    alert: Some(&overdue),
+                    keep: Some(&["due", "id", "detail", "state", "kind", "assignee"]),
+                },
             )
         }
         _ => super::write_rows(o, format, &rows),

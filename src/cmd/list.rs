@@ -73,6 +73,11 @@ pub const COLUMNS: &[&str] = &[
     "overdue",
     "late",
 ];
+/// The columns a narrow terminal keeps longest, most needed first (see
+/// `render::Look::keep`); columns asked for by `--columns` and not named
+/// here go first.
+const KEEP: &[&str] = &["id", "status", "summary", "overdue", "category", "occurred", "site", "assignee"];
+
 const DEFAULT_COLUMNS: &[&str] = &["id", "status", "category", "occurred", "site", "assignee", "summary"];
 
 /// One cell. Times are RFC 3339 for programs, minutes for people.
@@ -204,7 +209,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             render::table_look(
                 o,
                 &rows,
-                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&alert) },
+                &render::Look { width: ctx.width(), color: ctx.color, alert: Some(&alert), keep: Some(KEEP) },
             )
         }
     })?;

@@ -8,6 +8,7 @@ pub mod assign;
 pub mod board;
 pub mod check;
 pub mod close;
+pub mod complete;
 pub mod completions;
 mod ctx;
 pub mod due;
@@ -86,6 +87,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_cache: bool,
 
+    /// Tables at their full width, every column and every word, even on a narrow terminal
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -129,6 +134,8 @@ pub enum Command {
     MergeFile(merge_file::Args),
     Completions(completions::Args),
     Man(man::Args),
+    #[command(hide = true)]
+    Complete(complete::Args),
 }
 
 impl Command {
@@ -165,6 +172,7 @@ impl Command {
             Command::MergeFile(a) => merge_file::run(ctx, a),
             Command::Completions(a) => completions::run(ctx, a),
             Command::Man(a) => man::run(ctx, a),
+            Command::Complete(a) => complete::run(ctx, a),
         }
     }
 }

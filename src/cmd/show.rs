@@ -317,6 +317,33 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     s
 }
 
+/// Where a continuation of this line of the case file starts: under the
+/// value for a labelled line (`Summary         …`), under the action for a
+/// history entry, else under the line's own first word.
+fn hang(line: &str) -> usize {
+    let lead = line.len() - line.trim_start_matches(' ').len();
+    let label = line.get(..16).is_some_and(|l| l.ends_with(' ') && !l.starts_with(' '));
+    if lead == 0 && label && line[16..].starts_with(|c: char| c != ' ') {
+        16
+    } else if lead == 2 && line[2..].starts_with(|c: char| c.is_ascii_digit()) {
+        6
+    } else {
+        lead
+    }
+}
+
+/// The case file with every line wrapped at `width` (see [`hang`]).
+fn wrapped(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        for part in crate::render::wrap(line, width, hang(line)) {
+            out.push_str(&part);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let loaded = store.load(&args.id)?;
@@ -327,7 +354,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let links = if args.format == Format::Text { linked(&store, inc) } else { Vec::new() };
     emit(&mut ctx.out(), |o| match args.format {
-        Format::Text => o.write_all(for_terminal(&text(inc, store.config.tz, &links), true).as_bytes()),
+        Format::Text => {
+            let text = for_terminal(&text(inc, store.config.tz, &links), true).into_owned();
+            o.write_all(ctx.width().map_or(text.clone(), |w| wrapped(&text, usize::from(w))).as_bytes())
+        }
         Format::Yaml => o.write_all(loaded.text.as_bytes()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *o, &json)?;

@@ -144,6 +144,33 @@ pub struct Look<'a> {
     pub color: bool,
     /// `alert(row, column)`: is this cell an alert?
     pub alert: Option<Alert<'a>>,
+    /// The columns by name, most needed first: where even cut text does
+    /// not fit, columns go from the end of this list. Columns not named
+    /// go before any named. `None`: the first column (the id), then the
+    /// columns of numbers (the key figures), then the rest left to right.
+    pub keep: Option<&'a [&'a str]>,
+}
+
+/// The order in which columns are given up, last to go first: see
+/// [`Look::keep`].
+fn keep_order(header: &[String], numeric: &[bool], keep: Option<&[&str]>) -> Vec<usize> {
+    let mut order: Vec<usize> = Vec::with_capacity(header.len());
+    match keep {
+        Some(names) => {
+            for n in names {
+                if let Some(i) = header.iter().position(|h| h == n).filter(|i| !order.contains(i)) {
+                    order.push(i);
+                }
+            }
+        }
+        None => {
+            order.extend((0..header.len()).take(1));
+            order.extend((1..header.len()).filter(|i| numeric[*i]));
+        }
+    }
+    let named = order.clone();
+    order.extend((0..header.len()).filter(|i| !named.contains(i)));
+    order
 }
 
 /// A cell that is a number (a count or an amount): right-aligned.
@@ -178,6 +205,54 @@ pub fn cut(cell: &str, width: usize) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// One line of text broken at spaces into lines of at most `width`
+/// display columns, each after the first indented by `hang` spaces (a
+/// hanging indent). A break falls only on a space at or past the `hang`
+/// column (so a label's padding is never a break); a word is split only
+/// when it is longer than a line.
+pub fn wrap(line: &str, width: usize, hang: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width.max(2);
+    // At least a short word's room after the indent on a narrow terminal.
+    let hang = hang.min(width.saturating_sub(12));
+    if line.width() <= width {
+        return vec![line.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = line.chars().collect();
+    let mut lead = 0;
+    while !rest.is_empty() {
+        let (mut used, mut end, mut brk, mut seen_word) = (lead, rest.len(), None, false);
+        for (k, c) in rest.iter().enumerate() {
+            if *c == ' ' && seen_word && used >= hang {
+                brk = Some(k);
+            }
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
+                end = k;
+                break;
+            }
+            used += w;
+            seen_word |= *c != ' ';
+        }
+        let pad = " ".repeat(lead);
+        if end == rest.len() {
+            out.push(format!("{pad}{}", rest.iter().collect::<String>()));
+            break;
+        }
+        let cut = match brk {
+            _ if rest[end] == ' ' && seen_word => end,
+            Some(b) => b,
+            None => end.max(1),
+        };
+        out.push(format!("{pad}{}", rest[..cut].iter().collect::<String>().trim_end()));
+        let skip = rest[cut..].iter().take_while(|c| **c == ' ').count();
+        rest.drain(..cut + skip);
+        lead = hang;
+    }
+    out
+}
+
 /// Cells this wide or narrower are never cut: ids, dates, statuses,
 /// numbers.
 const SHORT: usize = 16;
@@ -188,25 +263,22 @@ const SHORT: usize = 16;
 /// [`CUT_FLOOR`] or its header, and words only when that makes the table
 /// fit. Columns of short cells are never cut, so a terminal too narrow
 /// even for those wraps as it must.
-fn fit(cells: &[Vec<String>], header: &[String], numeric: &[bool], width: Option<u16>) -> Vec<usize> {
-    use unicode_width::UnicodeWidthStr;
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    let mut spaced = vec![false; header.len()];
-    for row in cells {
-        for ((w, c), sp) in widths.iter_mut().zip(row).zip(spaced.iter_mut()) {
-            *w = (*w).max(c.width());
-            *sp |= c.contains(' ');
-        }
-    }
+fn fit(columns: &[Measure], numeric: &[bool], width: Option<u16>) -> Vec<usize> {
+    let mut widths: Vec<usize> = columns.iter().map(|m| m.widest).collect();
+    let spaced: Vec<bool> = columns.iter().map(|m| m.spaced).collect();
     let Some(limit) = width.map(usize::from) else { return widths };
+    if widths.len() == 1 {
+        // One column left: its cells are cut to the line, whatever they hold.
+        return vec![widths[0].min(limit.saturating_sub(2)).max(1)];
+    }
     // One space before each column and two after it but the last, and a
     // rule under the header that reaches one past the last column.
     let total = |w: &[usize]| w.iter().sum::<usize>() + 3 * w.len().saturating_sub(1) + 2;
-    let floors: Vec<usize> = header
+    let floors: Vec<usize> = columns
         .iter()
         .zip(&widths)
         .zip(numeric)
-        .map(|((h, w), num)| if *num || *w <= SHORT { *w } else { h.width().max(CUT_FLOOR).min(*w) })
+        .map(|((m, w), num)| if *num || *w <= SHORT { *w } else { m.header.max(CUT_FLOOR).min(*w) })
         .collect();
     let mut over = total(&widths).saturating_sub(limit);
     for text in [true, false] {
@@ -231,7 +303,70 @@ fn fit(cells: &[Vec<String>], header: &[String], numeric: &[bool], width: Option
 
 /// A table for a terminal: a header, a rule, then one line per row.
 pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) -> io::Result<()> {
-    table_look(out, rows, &Look { width, color, alert: None })
+    table_look(out, rows, &Look { width, color, alert: None, keep: None })
+}
+
+/// A column as the fit sees it: its header's width, its widest cell or
+/// header, its widest cell, and whether any cell holds a space (free text).
+#[derive(Clone, Copy)]
+struct Measure {
+    header: usize,
+    widest: usize,
+    natural: usize,
+    spaced: bool,
+}
+
+/// Free text cut narrower than this is hard to read: a less needed
+/// column goes first.
+const READABLE: usize = 24;
+
+/// The columns shown and their widths: text cut as [`fit`] cuts it, and
+/// where the table is still wider than `width`, whole columns given up in
+/// the order of [`keep_order`] (the id and key figures last), so that a
+/// row is one line of the terminal.
+fn choose(
+    cells: &[Vec<String>],
+    header: &[String],
+    numeric: &[bool],
+    look: &Look<'_>,
+) -> (Vec<usize>, Vec<usize>) {
+    use unicode_width::UnicodeWidthStr;
+    // Each column measured once, however many times the fit is tried.
+    let mut measures: Vec<Measure> = header
+        .iter()
+        .map(|h| Measure { header: h.width(), widest: h.width(), natural: 0, spaced: false })
+        .collect();
+    for row in cells {
+        for (m, c) in measures.iter_mut().zip(row) {
+            let w = c.width();
+            m.widest = m.widest.max(w);
+            m.natural = m.natural.max(w);
+            m.spaced |= c.contains(' ');
+        }
+    }
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    let order = keep_order(header, numeric, look.keep);
+    loop {
+        let sub: Vec<Measure> = shown.iter().map(|i| measures[*i]).collect();
+        let nums: Vec<bool> = shown.iter().map(|i| numeric[*i]).collect();
+        let widths = fit(&sub, &nums, look.width);
+        let wide = widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1) + 2;
+        let fits = look.width.is_none_or(|w| wide <= usize::from(w));
+        let Some(last) = order.iter().rev().copied().find(|i| shown.contains(i)) else {
+            return (shown, widths);
+        };
+        // Free text more needed than the last column, cut below what a
+        // reader can take in: that column goes rather than the text.
+        let rank = |i: usize| order.iter().position(|o| *o == i).unwrap_or(usize::MAX);
+        let squeezed = shown.iter().zip(&widths).any(|(i, w)| {
+            let m = measures[*i];
+            m.spaced && *w < m.natural.min(READABLE) && rank(*i) < rank(last)
+        });
+        if (fits && !squeezed) || shown.len() == 1 {
+            return (shown, widths);
+        }
+        shown.retain(|i| *i != last);
+    }
 }
 
 /// A table with its look: numbers right-aligned, text cut to fit the
@@ -257,19 +392,19 @@ pub fn table_look(out: &mut dyn Write, rows: &Rows, look: &Look<'_>) -> io::Resu
             filled.peek().is_some() && filled.all(|c| is_number(c))
         })
         .collect();
-    let widths = fit(&cells, &rows.columns, &numeric, look.width);
+    let (shown, widths) = choose(&cells, &rows.columns, &numeric, look);
     let line = |out: &mut dyn Write, row: &[String], style: &dyn Fn(usize) -> Option<&'static str>| {
         let mut text = String::new();
-        for (i, w) in widths.iter().enumerate() {
+        for (n, (i, w)) in shown.iter().copied().zip(&widths).enumerate() {
             let cell = cut(row.get(i).map_or("", String::as_str), *w);
             let pad = " ".repeat(w - cell.width());
-            let last = i + 1 == widths.len();
+            let last = n + 1 == widths.len();
             let (before, after) = match (numeric[i], last) {
                 (true, _) => (pad.as_str(), ""),
                 (false, true) => ("", ""),
                 (false, false) => ("", pad.as_str()),
             };
-            text.push_str(if i == 0 { " " } else { "   " });
+            text.push_str(if n == 0 { " " } else { "   " });
             match style(i).filter(|_| look.color) {
                 Some(on) => text.push_str(&format!("{on}{before}{cell}{after}{RESET}")),
                 None => text.push_str(&format!("{before}{cell}{after}")),
@@ -362,6 +497,50 @@ mod tests {
         assert_eq!(cut("🚨🚨🚨🚨", 5), "🚨🚨…");
         assert!(is_number("1272.20") && is_number("0") && is_number("-3"));
         assert!(!is_number("2026-11-24") && !is_number("") && !is_number("1.2.3") && !is_number("."));
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_with_a_hanging_indent() {
+        let line = "Summary         Window smashed at the RIDDOR office from outside";
+        let lines = wrap(line, 30, 16);
+        assert_eq!(
+            lines,
+            [
+                "Summary         Window smashed",
+                "                at the RIDDOR",
+                "                office from",
+                "                outside"
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 30));
+        // A word longer than the line is the only one split.
+        let lines = wrap("  https://example.org/a/very/long/path", 20, 2);
+        assert!(lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 20), "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), "https://example.org/a/very/long/path");
+        assert_eq!(wrap("short", 20, 4), ["short"]);
+    }
+
+    #[test]
+    fn a_narrow_table_gives_up_columns_from_the_end_of_its_keep_list() {
+        let rows = Rows {
+            columns: vec!["id".into(), "site".into(), "total".into(), "summary".into()],
+            rows: vec![vec![
+                "20261124-7QF3".into(),
+                "Royal Infirmary".into(),
+                "12".into(),
+                "A long summary of what happened on the ward".into(),
+            ]],
+        };
+        let mut out = Vec::new();
+        table_look(&mut out, &rows, &Look { width: Some(40), ..Look::default() }).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 40), "{text}");
+        assert!(text.contains("20261124-7QF3") && text.contains("12"), "id and figures kept: {text}");
+        let mut out = Vec::new();
+        let keep: &[&str] = &["id", "summary"];
+        table_look(&mut out, &rows, &Look { width: Some(40), keep: Some(keep), ..Look::default() }).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("A long") && !text.contains("Royal"), "{text}");
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod soak;
 mod sync;
 mod sync_recovers;
 mod tables;
+mod terminal;
 mod void;
 mod withdraw;
 mod workflow;

@@ -119,3 +119,113 @@ fn completions_and_man_are_quiet_into_a_closed_pipe() {
         assert_eq!(err, "", "lsms {args:?} says nothing of the closed pipe");
     }
 }
+
+#[test]
+fn every_page_says_its_exit_status_environment_and_files() {
+    for page in ["list", "report", "evidence-add"] {
+        let roff = man(&[page]).ok().stdout;
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+            assert!(roff.contains(section), "lsms-{page}(1) has no {section}:\n{roff}");
+        }
+        for name in ["LSMS_STORE", "LSMS_USER", "LSMS_NOW", "NO_COLOR", "COLUMNS", "lsms.yaml", ".lsms/cache"]
+        {
+            assert!(roff.contains(name), "lsms-{page}(1) does not name {name}");
+        }
+        let exit = roff.split(".SH \"EXIT STATUS\"").nth(1).unwrap().split(".SH").next().unwrap();
+        assert!(exit.contains("\\fB2\\fR\nUsage error"), "exit 2 is a usage error: {exit}");
+    }
+}
+
+#[test]
+fn a_synopsis_names_each_value_and_keeps_global_options_apart() {
+    let roff = man(&["list"]).ok().stdout;
+    let synopsis =
+        roff.split(".SH SYNOPSIS").nth(1).unwrap().split(".SH").next().unwrap().replace("\\-", "-");
+    assert!(synopsis.contains("lsms list"), "{synopsis}");
+    assert!(synopsis.contains("--category\\fR \\fIC[,C]"), "the value is named: {synopsis}");
+    assert!(synopsis.contains("[GLOBAL OPTIONS]") && !synopsis.contains("--no-cache"), "{synopsis}");
+    let options = roff.split(".SH OPTIONS").nth(1).unwrap().split(".SH").next().unwrap();
+    assert!(!options.contains("no\\-cache"), "global options are on lsms(1), not each page: {options}");
+    assert!(roff.contains(".SH \"GLOBAL OPTIONS\""), "{roff}");
+    let top = man(&[]).ok().stdout;
+    assert!(top.contains("no\\-cache"), "the top page lists the global options");
+    let nested = man(&["merge-file"]).ok().stdout;
+    assert!(nested.contains("lsms merge-file") || nested.contains("lsms merge\\-file"), "{nested}");
+    // Read as a person would, where man is installed.
+    let rendered = std::process::Command::new("sh")
+        .args(["-c", "command -v man >/dev/null && lsms man list | MANWIDTH=80 man -l - 2>/dev/null"])
+        .env("PATH", crate::harness::path_with_lsms())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    if !rendered.is_empty() {
+        assert!(rendered.contains("EXIT STATUS") && rendered.contains("C[,C]"), "{rendered}");
+    }
+}
+
+/// What bash offers after `lsms WORDS… <TAB>`, run in `dir` with the
+/// script `lsms completions bash` writes.
+fn bash_offers(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let script = run({
+        let mut c = lsms();
+        c.args(["completions", "bash"]);
+        c
+    })
+    .ok()
+    .stdout;
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let line = format!(
+        "source /dev/stdin; COMP_WORDS=(lsms {}); COMP_CWORD={}; _lsms lsms '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        quoted.join(" "),
+        words.len(),
+        words.last().unwrap(),
+        words[words.len() - 2],
+    );
+    let mut child = std::process::Command::new("bash")
+        .args(["-c", &line])
+        .current_dir(dir)
+        .env("PATH", crate::harness::path_with_lsms())
+        .env_remove("LSMS_STORE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("bash");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn bash_offers_a_vocabulary_s_words_for_its_options_never_file_names() {
+    let s = crate::harness::Store::sample();
+    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
+    let categories = bash_offers(&s.root, &["list", "--category", ""]);
+    assert!(
+        categories.contains(&"theft".to_string()) && categories.contains(&"physical-assault".to_string()),
+        "{categories:?}"
+    );
+    assert!(
+        !categories.iter().any(|c| c.contains("decoy") || c == "lsms.yaml" || c == "incidents"),
+        "{categories:?}"
+    );
+    // The next item of a comma-separated list.
+    assert_eq!(bash_offers(&s.root, &["list", "--category", "theft,crim"]), ["theft,criminal-damage"]);
+    // The store's own sites; lsms's own vocabularies.
+    assert!(bash_offers(&s.root, &["list", "--site", ""]).contains(&"Hollins Park".to_string()));
+    for (words, want) in [
+        (&["list", "--status", ""][..], "awaiting-external"),
+        (&["report", "--harm", ""][..], "low"),
+        (&["close", "X", "--outcome", ""][..], "no-further-action"),
+        (&["summary", "--period", ""][..], "last-fy"),
+        (&["summary", "--by", ""][..], "site"),
+        (&["list", "--format", ""][..], "tsv"),
+    ] {
+        let offered = bash_offers(&s.root, words);
+        assert!(offered.contains(&want.to_string()), "{words:?} offers {offered:?}");
+        assert!(!offered.iter().any(|c| c.contains("decoy")), "{words:?} offers file names: {offered:?}");
+    }
+    // Outside a store: lsms's own words still, and nothing loud.
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert!(bash_offers(elsewhere.path(), &["list", "--category", ""]).is_empty());
+    assert!(bash_offers(elsewhere.path(), &["list", "--status", ""]).contains(&"closed".to_string()));
+}
