@@ -201,6 +201,10 @@ pub fn outside(what: &str, probe: &str, install: &str) -> bool {
     false
 }
 
+pub fn python3() -> bool {
+    outside("Python", "command -v python3", "apt-get install python3")
+}
+
 pub fn pyyaml() -> bool {
     outside("Python with PyYAML", "python3 -c 'import yaml'", "pip install pyyaml")
 }
