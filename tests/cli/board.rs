@@ -612,7 +612,7 @@ fn a_running_period_is_labelled_to_date_and_compared_with_the_same_span() {
     );
     let html = board(&s, &["--period", "this-fy"]);
     assert!(html.contains(
-        "<title>Test Trust — Security incidents: report to the Board, 2026/27 to 25 Nov 2026</title>"
+        "<title>\u{2068}Test Trust\u{2069} — Security incidents: report to the Board, 2026/27 to 25 Nov 2026</title>"
     ));
     assert!(html.contains("Compared with 2025/26 to 25 Nov 2025</p>"), "once, to the same day");
     assert_eq!(row_cells(&html, "data-metric", "incidents")[..3], ["1", "1", "0"]);

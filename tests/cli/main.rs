@@ -22,6 +22,7 @@ mod list;
 mod man;
 mod notify;
 mod person;
+mod print;
 mod readme;
 mod refs;
 mod report;
