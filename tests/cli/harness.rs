@@ -221,6 +221,10 @@ pub fn pdftotext() -> bool {
     outside("pdftotext", "command -v pdftotext", "apt-get install poppler-utils")
 }
 
+pub fn libreoffice() -> bool {
+    outside("LibreOffice", "command -v soffice", "apt-get install libreoffice-calc-nogui")
+}
+
 pub fn git_lfs() -> bool {
     outside("Git LFS", "git lfs version", "apt-get install git-lfs")
 }

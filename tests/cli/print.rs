@@ -141,3 +141,105 @@ fn a_right_to_left_trust_name_is_isolated_from_the_text_around_it() {
     assert!(html.contains("<footer><bdi>مستشفى 5</bdi> · "), "the footer");
     assert!(html.contains("<title>\u{2068}مستشفى 5\u{2069} — "), "the title");
 }
+
+/// Reads a sheet's print set-up, its total row and the file's properties.
+const SHEET_SETUP: &str = r#"
+import openpyxl, sys, zipfile
+path, marking, trust = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = openpyxl.load_workbook(path)
+ws = wb.active
+ps = ws.page_setup
+assert ps.orientation == 'landscape', ps.orientation
+assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToHeight == 0, 'fit to one page wide'
+assert ws.print_title_rows == '$7:$7', ws.print_title_rows
+for part in (ws.oddHeader.center.text, ws.oddFooter.center.text):
+    assert part == marking, (part, marking)
+assert ws.oddFooter.right.text == 'Page &P of &N', ws.oddFooter.right.text
+assert ws.oddHeader.left.text == trust.replace('&', '&&'), ws.oddHeader.left.text
+assert wb.properties.keywords == marking and wb.properties.category == marking
+app = zipfile.ZipFile(path).read('docProps/app.xml').decode()
+assert '<Company>' + trust.replace('&', '&amp;') + '</Company>' in app, app
+print('ok')
+"#;
+
+fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3");
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn xlsx(s: &Store, name: &str, args: &[&str]) -> PathBuf {
+    let file = s.tmp.path().join(name);
+    let mut all = args.to_vec();
+    all.extend(["--format", "xlsx", "--output", file.to_str().unwrap()]);
+    s.run(&all).ok();
+    file
+}
+
+#[test]
+fn spreadsheets_print_landscape_with_the_header_row_and_the_marking_on_every_page() {
+    if !openpyxl() {
+        return;
+    }
+    let s = Store::sample();
+    let trust = "Northshire Community Health NHS Trust (fictional)";
+    for (file, args, marking) in [
+        ("e.xlsx", &["export"][..], "OFFICIAL"),
+        ("p.xlsx", &["export", "--include-personal"][..], "OFFICIAL-SENSITIVE"),
+        ("s.xlsx", &["summary", "--period", "2026/27"][..], "OFFICIAL"),
+    ] {
+        let x = xlsx(&s, file, args);
+        assert_eq!(python(SHEET_SETUP, &[x.to_str().unwrap(), marking, trust]).trim(), "ok", "{file}");
+    }
+}
+
+/// Prints an .xlsx file to PDF with LibreOffice, headless; the text of
+/// each page.
+fn print_sheet(dir: &Path, x: &Path) -> Vec<String> {
+    let out = Command::new("soffice")
+        .arg("--headless")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("lo-profile").display()))
+        .args(["--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(x)
+        .output()
+        .expect("run soffice");
+    let pdf = x.with_extension("pdf");
+    assert!(pdf.exists(), "LibreOffice made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn libreoffice_prints_the_export_on_few_pages_each_marked_and_numbered() {
+    if !libreoffice() || !pdftotext() {
+        return;
+    }
+    let s = Store::sample();
+    for (file, args, marking, most) in [
+        ("e.xlsx", &["export"][..], "OFFICIAL", 3),
+        ("p.xlsx", &["export", "--include-personal"][..], "OFFICIAL-SENSITIVE", 4),
+        ("s.xlsx", &["summary", "--period", "2026/27"][..], "OFFICIAL", 1),
+    ] {
+        let pages = print_sheet(s.tmp.path(), &xlsx(&s, file, args));
+        let m = pages.len();
+        assert!((1..=most).contains(&m), "{file}: {m} pages (18 portrait pages before)");
+        for (n, page) in pages.iter().enumerate() {
+            let n = n + 1;
+            let marks: usize =
+                page.lines().map(|l| l.split_whitespace().filter(|w| *w == marking).count()).sum();
+            assert!(marks >= 2, "{file}: page {n} of {m} has {marking} {marks} times:\n{page}");
+            // (LibreOffice 7.4 ends a sheet fitted to the width with a blank
+            // page, which pdftotext gives no text: M counts it.)
+            assert!(page.contains(&format!("Page {n} of ")), "{file}: page {n} of {m} unnumbered");
+        }
+        if m > 1 {
+            // The header row is repeated: the second page has the column heads.
+            assert!(
+                pages[1].contains("occurred_at") || pages[1].contains("Category"),
+                "{file}: no header row on page 2"
+            );
+        }
+    }
+}
