@@ -137,8 +137,8 @@ fn print_setup(wb: &mut Workbook, ws: &mut Worksheet, title: &Title) -> Result<(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEAD_ROW, HEAD_ROW)?;
     let m = page_text(title.marking);
-    ws.set_header(&format!("&L{}&C&\"-,Bold\"{m}&R{}", page_text(&title.trust), page_text(&title.what)));
-    ws.set_footer(&format!("&L{}&C&\"-,Bold\"{m}&RPage &P of &N", page_text(&title.period)));
+    ws.set_header(format!("&L{}&C&\"-,Bold\"{m}&R{}", page_text(&title.trust), page_text(&title.what)));
+    ws.set_footer(format!("&L{}&C&\"-,Bold\"{m}&RPage &P of &N", page_text(&title.period)));
     let props = DocProperties::new()
         .set_title(&title.what)
         .set_company(&title.trust)
