@@ -2,7 +2,7 @@
 
 use super::{Ctx, Sink, gather_all, output_with};
 use crate::error::{Error, Result};
-use crate::render::board::{Show, html};
+use crate::render::board::{Print, Show, commentary, html};
 use crate::report::Period;
 use crate::report::board::{self, Periods};
 use crate::report::summary::Known;
@@ -24,8 +24,13 @@ A file given with --output is written only after a run that read every incident 
 it is left as it was, and the run names the files it could not read and exits 1. --partial
 writes it anyway, its first page saying how many incident files are not counted.
 
+Every printed page carries the marking (OFFICIAL, or OFFICIAL-SENSITIVE with --marking or
+`marking:` in lsms.yaml) at its top and bottom, the title and \"Page N of M\" at its foot:
+print it from Chromium 131 or later with the browser's own headers and footers off.
+
 Examples:
   lsms board --period last-quarter --output board.html
+  lsms board --commentary notes.md --marking OFFICIAL-SENSITIVE -o board.html
   lsms board --period 2026/27 --suppress-small --output 'board-{period}.html'
   lsms -q -C /srv/security board --period last-month \\
       --output '/srv/board/board-{period}.html'")]
@@ -42,6 +47,12 @@ pub struct Args {
     /// Write FILE even when some incident files cannot be read: its first page says how many are not counted (the run still exits 1)
     #[arg(long, requires = "output")]
     pub partial: bool,
+    /// The marking at the top and bottom of every page: OFFICIAL or OFFICIAL-SENSITIVE [default: lsms.yaml's `marking:`, else OFFICIAL]
+    #[arg(long, value_name = "MARKING")]
+    pub marking: Option<String>,
+    /// The LSMS's commentary, printed after the headline figures: plain text or a little Markdown (paragraphs, `- ` bullets, **bold**, *italic*)
+    #[arg(long, value_name = "FILE")]
+    pub commentary: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -49,6 +60,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tz = store.config.tz;
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;
+    let marking = match &args.marking {
+        Some(m) => crate::store::config::parse_marking(m)
+            .map_err(|e| Error::usage(format!("--marking: {e}"), "see `lsms board --help`"))?,
+        None => store.config.marking.clone(),
+    };
+    let words = match &args.commentary {
+        None => None,
+        Some(f) => Some(commentary(&std::fs::read_to_string(f).map_err(|e| {
+            Error::usage(
+                format!("--commentary: cannot read {}: {e}", f.display()),
+                "give a UTF-8 text file with the commentary",
+            )
+        })?)),
+    };
     let periods = Periods::on(period.clone(), ctx.now.with_timezone(&tz).date_naive());
     // With histories: whether a case awaiting others has had news is read
     // from its history, as `due` reads it.
@@ -72,8 +97,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
     let b = board::build(&items, periods, &known, &store.config.trust, made);
-    let page =
-        html(&b, &store.config.categories, Show { suppress: args.suppress_small }, bad.note().as_deref());
+    let print = Print { marking: &marking, commentary: words.as_deref() };
+    let page = html(
+        &b,
+        &store.config.categories,
+        Show { suppress: args.suppress_small },
+        bad.note().as_deref(),
+        print,
+    );
     let file = crate::render::name_for(args.output.as_deref(), Some(&period));
     let sink = Sink { public: true, partial: args.partial, ..Sink::default() };
     output_with(ctx, &store, file.as_deref(), sink, |o| {

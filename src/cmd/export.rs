@@ -113,39 +113,48 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     // whole, so the note can still go under the title.
     let mut sheet = xlsx::Writer::open("Incidents", &title, &columns, args.partial).map_err(failed)?;
     let mut bad = Unread::default();
-    // Rows are typed on the reading threads and written in id order, a row
-    // at a time: the sheet holds one row in memory, whatever the store's size.
+    // Rows are typed on the reading threads, then written in order of
+    // occurrence (as people read a register; the id breaks a tie). A sheet
+    // holds at most 1,048,576 rows, so holding them to sort is bounded.
+    let mut rows = Vec::new();
     store.stream(
         personal || filter.grep.is_some(),
         |r| match r {
-            Ok(i) if filter.matches(&i) => Some(Ok(row(&i, personal)
-                .iter()
-                .zip(&columns)
-                .map(|(v, k)| match v {
-                    Cell::Null => XCell::Empty,
-                    Cell::Bool(b) => XCell::Bool(*b),
-                    Cell::Count(n) => XCell::Number(*n as f64),
-                    Cell::Text(t) if k.ends_with("_at") => {
-                        xlsx::local_time(t, tz).map_or_else(|| XCell::Text(t.to_string()), XCell::Time)
-                    }
-                    Cell::Text(t) if k.starts_with("losses_") => {
-                        xlsx::pounds(t).map_or_else(|| XCell::Text(t.to_string()), XCell::Money)
-                    }
-                    Cell::Text(t) => XCell::Text(t.to_string()),
-                })
-                .collect::<Vec<_>>())),
+            Ok(i) if filter.matches(&i) => Some(Ok((
+                (i.occurred_at.to_utc(), i.id.to_string()),
+                row(&i, personal)
+                    .iter()
+                    .zip(&columns)
+                    .map(|(v, k)| match v {
+                        Cell::Null => XCell::Empty,
+                        Cell::Bool(b) => XCell::Bool(*b),
+                        Cell::Count(n) => XCell::Number(*n as f64),
+                        Cell::Text(t) if k.ends_with("_at") => {
+                            xlsx::local_time(t, tz).map_or_else(|| XCell::Text(t.to_string()), XCell::Time)
+                        }
+                        Cell::Text(t) if k.starts_with("losses_") => {
+                            xlsx::pounds(t).map_or_else(|| XCell::Text(t.to_string()), XCell::Money)
+                        }
+                        Cell::Text(t) => XCell::Text(t.to_string()),
+                    })
+                    .collect::<Vec<_>>(),
+            ))),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         },
         |r| {
             match r {
-                Some(Ok(cells)) => sheet.row(cells).map_err(failed)?,
+                Some(Ok(keyed)) => rows.push(keyed),
                 Some(Err(e)) => bad.add(e),
                 None => {}
             }
             Ok(())
         },
     )?;
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, cells) in rows {
+        sheet.row(cells).map_err(failed)?;
+    }
     let note = if args.partial { bad.note() } else { None };
     let bytes = sheet.finish_noted(note.as_deref()).map_err(failed)?;
     let sink = Sink { partial: args.partial, ..Sink::default() };

@@ -258,9 +258,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                         .reduce(|a, b| format!("{a}. {b}")),
                 };
                 let headers = render::summary::labels(&figures);
-                let bytes =
-                    xlsx::workbook("Summary", &title, &headers, &render::summary::xlsx_rows(&figures))
-                        .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
+                let (rows, total) = render::summary::xlsx_split(&figures);
+                let bytes = xlsx::workbook_with_total("Summary", &title, &headers, &rows, total.as_deref())
+                    .map_err(|e| Error::failed(format!("cannot make the spreadsheet: {e}")))?;
                 o.write_all(&bytes).map_err(crate::error::stdout_err)?;
                 return Ok(bad);
             }

@@ -404,13 +404,16 @@ table.narrow { width: auto; min-width: 60%; }
 table.tiny { font-size: 7pt; }
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; }
-td { text-align: right; font-variant-numeric: tabular-nums; }
+td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th, td, bdi { unicode-bidi: isolate; }
+@media print { .marking.screen { display: none; } }
+.commentary p { margin: 0 0 2mm; } .commentary ul { margin: 0 0 2mm 5mm; padding: 0; }
 thead th { background: #e8edf4; vertical-align: bottom; }
 tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
 tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big { display: flex; flex-wrap: wrap; gap: 3mm; margin: 4mm 0; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
-.big b { display: block; font-size: 18pt; }
+.big b { display: block; font-size: 18pt; white-space: nowrap; }
 .note { font-size: 9pt; color: #333; }
 .unlike { color: #B00020; }
 .partial { border: 2px solid #B00020; color: #B00020; padding: 2mm 3mm; margin: 0 0 4mm; }
@@ -419,17 +422,139 @@ footer { margin-top: 6mm; font-size: 8.5pt; color: #333; }
 
 /// The whole page. `partial` is the note a page made without some
 /// incident files carries at the top of its first page (`--partial`).
-pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>) -> String {
+/// What a printed page carries beside the figures: the marking at its top
+/// and bottom, and the LSMS's commentary (already HTML) after the headline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Print<'a> {
+    pub marking: &'a str,
+    pub commentary: Option<&'a str>,
+}
+
+/// `s` as a CSS string literal: quotes, backslashes, controls and `<` as
+/// escapes, so no name can end the string or the `<style>` element.
+fn css_string(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' => {
+                let _ = write!(o, "\\{:x} ", c as u32);
+            }
+            c if c.is_control() => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// The LSMS's commentary as HTML: plain text or a little Markdown (a blank
+/// line between paragraphs, `- ` or `* ` bullets, `**bold**`, `*italic*`
+/// or `_italic_`); everything else, HTML and links included, is text.
+pub fn commentary(text: &str) -> String {
+    let mut o = String::new();
+    for block in text.replace("\r\n", "\n").split("\n\n") {
+        let lines: Vec<&str> = block.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let bullet = |l: &str| l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")).map(str::to_string);
+        let mut para: Vec<String> = Vec::new();
+        let mut items: Vec<String> = Vec::new();
+        let flush_para = |o: &mut String, para: &mut Vec<String>| {
+            if !para.is_empty() {
+                let _ = write!(o, "<p>{}</p>", inline(&para.join(" ")));
+                para.clear();
+            }
+        };
+        let flush_items = |o: &mut String, items: &mut Vec<String>| {
+            if !items.is_empty() {
+                o.push_str("<ul>");
+                for i in items.iter() {
+                    let _ = write!(o, "<li>{}</li>", inline(i));
+                }
+                o.push_str("</ul>");
+                items.clear();
+            }
+        };
+        for l in lines {
+            match bullet(l) {
+                Some(item) => {
+                    flush_para(&mut o, &mut para);
+                    items.push(item);
+                }
+                None if !items.is_empty() && !l.starts_with(['-', '*']) && para.is_empty() => {
+                    // A continuation of the bullet above.
+                    if let Some(last) = items.last_mut() {
+                        last.push(' ');
+                        last.push_str(l);
+                    }
+                }
+                None => {
+                    flush_items(&mut o, &mut items);
+                    para.push(l.to_string());
+                }
+            }
+        }
+        flush_para(&mut o, &mut para);
+        flush_items(&mut o, &mut items);
+    }
+    o
+}
+
+/// Escapes a line, then turns `**x**` into bold and `*x*` / `_x_` into
+/// italic where the markers pair up; an unpaired marker stays as written.
+fn inline(line: &str) -> String {
+    let mut s = escape(line);
+    for (mark, tag) in [("**", "strong"), ("*", "em"), ("_", "em")] {
+        let parts: Vec<&str> = s.split(mark).collect();
+        if parts.len() < 3 {
+            continue;
+        }
+        let pairs = (parts.len() - 1) / 2;
+        let mut o = String::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                if i <= pairs * 2 {
+                    let _ = write!(o, "<{}{tag}>", if i % 2 == 1 { "" } else { "/" });
+                } else {
+                    o.push_str(mark);
+                }
+            }
+            o.push_str(p);
+        }
+        s = o;
+    }
+    s
+}
+
+/// The page furniture of the print: the marking centred at the top and
+/// bottom of every page (CSS page-margin boxes, which Chromium prints from
+/// version 131), the title at the bottom left and "Page N of M" at the
+/// bottom right; the browser's own header and footer are not needed.
+fn page_css(marking: &str, title: &str) -> String {
+    let m = css_string(marking);
+    format!(
+        "@page {{ @top-center {{ content: {m}; font: bold 10pt sans-serif; letter-spacing: 0.1em; white-space: nowrap; }} \
+         @bottom-center {{ content: {m}; font: bold 10pt sans-serif; letter-spacing: 0.1em; white-space: nowrap; }} \
+         @bottom-left {{ content: {}; font: 7pt sans-serif; }} \
+         @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; white-space: nowrap; }} }}",
+        css_string(title)
+    )
+}
+
+pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>, print: Print) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let mut ids = 0u32;
     let p = &b.periods;
     let title = format!("Security incidents: report to the Board, {}", p.now.shown());
     let _ = write!(
         o,
-        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}</style></head><body>"#,
-        escape(&format!("{} — {title}", b.trust))
+        r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}{}</style></head><body>"#,
+        escape(&format!("\u{2068}{}\u{2069} — {title}", b.trust)),
+        page_css(print.marking, &format!("{} — {title}", b.trust))
     );
-    let marking = r#"<p class="marking">OFFICIAL</p>"#;
+    let marking = format!(r#"<p class="marking screen">{}</p>"#, escape(print.marking));
+    let marking = marking.as_str();
 
     // 1. Title and headline figures.
     let earlier = p.earlier();
@@ -443,7 +568,7 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
         .unwrap_or_default();
     let _ = write!(
         o,
-        r#"<section class="first">{marking}{partial}<header><h1>{}</h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {}</p>{}<p>Made {}</p></header>"#,
+        r#"<section class="first">{marking}{partial}<header><h1><bdi>{}</bdi></h1><p><strong>{}</strong></p><p>Period: <strong>{}</strong> ({})</p><p>Compared with {}</p>{}<p>Made {}</p></header>"#,
         escape(&b.trust),
         escape("Security incidents: report to the Board"),
         escape(&p.now.shown()),
@@ -455,6 +580,8 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
     let value = |m: Metric| b.headline.figure(&Key::Metric(m), &Column::Value);
     let count = |m: Metric| value(m).and_then(Figure::count).unwrap_or(0);
     o.push_str(r#"<h2>Headline figures</h2><div class="big">"#);
+    let commentary =
+        print.commentary.map(|c| format!(r#"<h2>Commentary</h2><div class="commentary">{c}</div>"#));
     for (m, l) in [
         (Metric::Incidents, "Incidents"),
         (Metric::PhysicalAssaults, "Physical assaults"),
@@ -507,7 +634,9 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
     if show.suppress {
         o.push_str("Counts from 1 to 4 are shown as &lt;5.");
     }
-    o.push_str("</p></section>");
+    o.push_str("</p>");
+    o.push_str(&commentary.unwrap_or_default());
+    o.push_str("</section>");
 
     // 2. Monthly trend by category.
     o.push_str(r#"<section>"#);
@@ -738,10 +867,11 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
     o.push_str("</div>");
     let _ = write!(
         o,
-        r#"<footer>{} · {} · Made {} by lsms · Counts only: no names or other personal data. OFFICIAL</footer>"#,
+        r#"<footer><bdi>{}</bdi> · {} · Made {} by lsms · Counts only: no names or other personal data. {}</footer>"#,
         escape(&b.trust),
         escape(&p.now.shown()),
-        escape(&b.made)
+        escape(&b.made),
+        escape(print.marking)
     );
     o.push_str("</section></body></html>\n");
     o
@@ -750,6 +880,22 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commentary_is_escaped_with_paragraphs_bullets_and_emphasis() {
+        let got = commentary(
+            "Assaults **rose** in A&E.\nSee <b>note</b>.\n\n- one *new* site\n- two\n\nA lone * stays",
+        );
+        assert_eq!(
+            got,
+            "<p>Assaults <strong>rose</strong> in A&amp;E. See &lt;b&gt;note&lt;/b&gt;.</p><ul><li>one <em>new</em> site</li><li>two</li></ul><p>A lone * stays</p>"
+        );
+    }
+
+    #[test]
+    fn a_name_cannot_end_the_css_string_or_the_style() {
+        assert_eq!(css_string("a\"b</style>"), "\"a\\22 b\\3c /style\\3e \"");
+    }
 
     #[test]
     fn escapes_and_suppresses() {

@@ -111,8 +111,21 @@ pub fn csv(out: &mut dyn std::io::Write, s: &Summary) -> std::io::Result<()> {
 
 /// The summary's cells typed for a spreadsheet: counts and days as
 /// numbers, money (and a change in money) in pounds, names as text.
+#[cfg(test)]
 pub fn xlsx_rows(s: &Summary) -> Vec<Vec<XCell>> {
     cells(s).map(|r| r.iter().map(Cell::xlsx).collect()).collect()
+}
+
+/// The spreadsheet's rows and, apart, its total row (which a sheet keeps
+/// outside the range its filter sorts).
+pub fn xlsx_split(s: &Summary) -> (Vec<Vec<XCell>>, Option<Vec<XCell>>) {
+    let mut rows = Vec::new();
+    let mut total = None;
+    for (r, cells) in s.rows.iter().zip(cells(s)) {
+        let x: Vec<XCell> = cells.iter().map(Cell::xlsx).collect();
+        if matches!(r.key, crate::report::summary::Key::Total) { total = Some(x) } else { rows.push(x) }
+    }
+    (rows, total)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
 use chrono_tz::Tz;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// One typed cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,19 +121,45 @@ fn err(e: XlsxError) -> String {
     }
 }
 
-impl Writer {
-    /// Starts a sheet named `sheet` with its title block and header row.
-    pub fn new(sheet: &str, title: &Title, headers: &[String]) -> Result<Writer, String> {
-        Writer::open(sheet, title, headers, false)
-    }
+/// Text for a printed header or footer: `&` doubled (Excel reads `&` as a
+/// code), cut to what the field holds.
+fn page_text(s: &str) -> String {
+    s.replace('&', "&&").chars().filter(|c| !c.is_control()).take(80).collect()
+}
 
-    /// `new`, with the sheet kept whole in memory when `whole` (a
-    /// `--partial` export, whose note is known only at the end).
+/// How the sheet prints, and what the file says of itself: landscape A4,
+/// all the columns on one page's width, the header row on every page, the
+/// marking at the top and bottom of every page with the trust, the title
+/// and "Page N of M"; the file's properties name the trust and the marking.
+fn print_setup(wb: &mut Workbook, ws: &mut Worksheet, title: &Title) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEAD_ROW, HEAD_ROW)?;
+    let m = page_text(title.marking);
+    ws.set_header(format!("&L{}&C&\"-,Bold\"{m}&R{}", page_text(&title.trust), page_text(&title.what)));
+    ws.set_footer(format!("&L{}&C&\"-,Bold\"{m}&RPage &P of &N", page_text(&title.period)));
+    let props = DocProperties::new()
+        .set_title(&title.what)
+        .set_company(&title.trust)
+        .set_category(title.marking)
+        .set_keywords(title.marking)
+        .set_comment(format!("{}. {} — made by lsms {}", title.marking, title.period, title.made))
+        .set_custom_property("Classification", title.marking);
+    wb.set_properties(&props);
+    Ok(())
+}
+
+impl Writer {
+    /// Starts a sheet named `sheet` with its title block and header row,
+    /// kept whole in memory when `whole` (a `--partial` export, whose note
+    /// is known only at the end), else in constant memory.
     pub fn open(sheet: &str, title: &Title, headers: &[String], whole: bool) -> Result<Writer, String> {
         let mut wb = Workbook::new();
         let mut ws =
             if whole { Worksheet::new() } else { wb.new_worksheet_with_constant_memory().map_err(err)? };
         ws.set_name(sheet).map_err(err)?;
+        print_setup(&mut wb, &mut ws, title).map_err(err)?;
         let bold = Format::new().set_bold();
         let big = Format::new().set_bold().set_font_size(14);
         let marking = Format::new().set_bold().set_font_color("#B00020");
@@ -226,31 +252,66 @@ impl Writer {
     }
 
     /// The header row stays in view with filters on it; the file's bytes.
-    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        self.finish_with_total(None)
+    }
+
+    /// `finish`, with a total row in bold under the rows, a blank row
+    /// between: outside the filter's range, so sorting the rows never
+    /// moves it among them.
+    pub fn finish_with_total(mut self, total: Option<&[XCell]>) -> Result<Vec<u8>, String> {
         if !self.sized {
             self.size()?;
         }
+        let last = self.next - 1;
         if !self.headers.is_empty() {
-            self.ws.autofilter(HEAD_ROW, 0, self.next - 1, self.headers.len() as u16 - 1).map_err(err)?;
+            self.ws.autofilter(HEAD_ROW, 0, last, self.headers.len() as u16 - 1).map_err(err)?;
+        }
+        if let Some(total) = total {
+            self.next += 1;
+            let bold = Format::new().set_bold();
+            self.money = self.money.clone().set_bold();
+            self.time = self.time.clone().set_bold();
+            let r = self.next;
+            self.write(total)?;
+            // Bold for the cells that have no format of their own.
+            for (c, cell) in total.iter().enumerate() {
+                let c = c as u16;
+                let _ = match cell {
+                    XCell::Text(t) => self.ws.write_string_with_format(r, c, t, &bold).map(|_| ()),
+                    XCell::Number(n) => self.ws.write_number_with_format(r, c, *n, &bold).map(|_| ()),
+                    XCell::Bool(b) => self.ws.write_boolean_with_format(r, c, *b, &bold).map(|_| ()),
+                    _ => Ok(()),
+                };
+            }
         }
         self.ws.set_freeze_panes(HEAD_ROW + 1, 0).map_err(err)?;
+        // What prints is what was written: without a print area LibreOffice
+        // adds a blank page after a sheet fitted to the page's width.
+        let cols = self.headers.len().max(1) as u16;
+        self.ws.set_print_area(0, 0, self.next.max(HEAD_ROW + 1) - 1, cols - 1).map_err(err)?;
         self.wb.push_worksheet(self.ws);
         self.wb.save_to_buffer().map_err(err)
     }
 }
 
-/// One sheet named `sheet`, as the bytes of an .xlsx file.
-pub fn workbook(
+/// One sheet named `sheet`, as the bytes of an .xlsx file, with its total
+/// row (if any) kept apart from the rows: bold, outside the filter and sort
+/// range.
+pub fn workbook_with_total(
     sheet: &str,
     title: &Title,
     headers: &[String],
     rows: &[Vec<XCell>],
+    total: Option<&[XCell]>,
 ) -> Result<Vec<u8>, String> {
-    let mut w = Writer::new(sheet, title, headers)?;
+    // Whole, not constant memory: a summary is small, and the bold total
+    // is written over cells of its row.
+    let mut w = Writer::open(sheet, title, headers, total.is_some())?;
     for r in rows {
         w.row(r.clone())?;
     }
-    w.finish()
+    w.finish_with_total(total)
 }
 
 #[cfg(test)]
@@ -268,11 +329,12 @@ mod tests {
             note: None,
         };
         let t = local_time("2026-07-01T10:00:00+01:00", chrono_tz::Europe::London).unwrap();
-        let bytes = workbook(
+        let bytes = workbook_with_total(
             "Summary",
             &title,
             &["a".into(), "b".into()],
             &[vec![XCell::Time(t), XCell::Money(1.5)], vec![XCell::Text("=2".into()), XCell::Empty]],
+            Some(&[XCell::Text("total".into()), XCell::Money(1.5)]),
         )
         .unwrap();
         assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip");

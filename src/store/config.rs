@@ -17,6 +17,7 @@ struct File {
     categories: Option<Vec<String>>,
     flags: Option<Vec<String>>,
     cdao: Option<serde_yaml::Value>,
+    marking: Option<String>,
     git: Option<Git>,
 }
 
@@ -63,7 +64,22 @@ pub struct Config {
     /// When the CDAO must be told of a theft or loss of drugs (`None`: the
     /// trust turned the rule off with `cdao: false`).
     pub cdao: Option<CdaoRule>,
+    /// The Government Security Classification marking printed on the
+    /// board pack and spreadsheets: `OFFICIAL` unless `marking:` says
+    /// `OFFICIAL-SENSITIVE`.
+    pub marking: String,
     pub git_commit: bool,
+}
+
+/// The markings lsms prints: the two of the OFFICIAL tier.
+pub const MARKINGS: [&str; 2] = ["OFFICIAL", "OFFICIAL-SENSITIVE"];
+
+/// A marking as given (any case, spaces or dashes), in its printed form.
+pub fn parse_marking(s: &str) -> Result<String, String> {
+    let t = s.trim().to_ascii_uppercase().replace([' ', '_'], "-");
+    MARKINGS.iter().find(|m| **m == t).map(|m| m.to_string()).ok_or_else(|| {
+        format!("marking '{}' is not one lsms prints: use OFFICIAL or OFFICIAL-SENSITIVE", s.trim())
+    })
 }
 
 pub const DEFAULT_TZ: Tz = chrono_tz::Europe::London;
@@ -152,7 +168,7 @@ fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Opt
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE) and git: { commit: true|false }";
         // A byte-order mark is read as YAML readers read it, and the
         // nesting is bounded before the parser sees the text.
         let (body, bom) = crate::codec::load::strip_bom(src);
@@ -238,6 +254,10 @@ impl Config {
                 .collect::<Result<Vec<String>>>()
         });
         let team = team.transpose()?;
+        let marking = match &f.marking {
+            None => MARKINGS[0].to_string(),
+            Some(m) => parse_marking(m).map_err(|e| at("marking", e))?,
+        };
         Ok(Config {
             trust: f.trust.trim().to_string(),
             tz,
@@ -248,6 +268,7 @@ impl Config {
             categories,
             flags,
             cdao,
+            marking,
             git_commit: f.git.is_some_and(|g| g.commit),
         })
     }

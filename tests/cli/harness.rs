@@ -201,6 +201,10 @@ pub fn outside(what: &str, probe: &str, install: &str) -> bool {
     false
 }
 
+pub fn python3() -> bool {
+    outside("Python", "command -v python3", "apt-get install python3")
+}
+
 pub fn pyyaml() -> bool {
     outside("Python with PyYAML", "python3 -c 'import yaml'", "pip install pyyaml")
 }
@@ -215,6 +219,10 @@ pub fn chromium() -> bool {
 
 pub fn pdftotext() -> bool {
     outside("pdftotext", "command -v pdftotext", "apt-get install poppler-utils")
+}
+
+pub fn libreoffice() -> bool {
+    outside("LibreOffice", "command -v soffice", "apt-get install libreoffice-calc-nogui")
 }
 
 pub fn git_lfs() -> bool {

@@ -222,6 +222,9 @@ impl CharDevice for std::fs::FileType {
 
 #[test]
 fn a_formula_behind_white_space_is_neutralised_in_every_csv_cell() {
+    if !python3() {
+        return;
+    }
     let s = Store::new();
     for summary in [" =1+1", "\u{A0}@SUM(A1)", "＝HYPERLINK(\"x\")", "\u{3000}-2+3"] {
         theft(&s, summary);

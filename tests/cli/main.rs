@@ -24,6 +24,7 @@ mod list;
 mod man;
 mod notify;
 mod person;
+mod print;
 mod readme;
 mod refs;
 mod report;

@@ -57,6 +57,10 @@ fn every_readme_example_runs_and_prints_what_it_shows() {
     let bin = assert_cmd::cargo::cargo_bin("lsms");
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
     for block in blocks {
+        // A block that reads lsms's output with Python runs where Python is.
+        if block.iter().any(|e| e.command.contains("python3")) && !python3() {
+            continue;
+        }
         let s = Store::sample();
         let mut script = String::from("set -o pipefail\n");
         for ex in &block {

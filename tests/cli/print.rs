@@ -1,0 +1,245 @@
+//! What people look at on paper: the board pack printed to A4 by Chromium
+//! (the marking and the page number on every page, the commentary, names
+//! isolated from the text around them) and spreadsheets that print and sort.
+
+use crate::harness::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Prints `html` to PDF with headless Chromium, its own header and footer
+/// off (as the board's help says), and gives the text of each page.
+fn print_pages(dir: &Path, html: &Path) -> Vec<String> {
+    let pdf = dir.join("print.pdf");
+    let out = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    // pdftotext ends each page with a form feed.
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+fn board_file(s: &Store, extra: &[&str]) -> PathBuf {
+    let html = s.tmp.path().join("board.html");
+    let mut args = vec!["board", "--period", "2026/27", "--output", html.to_str().unwrap()];
+    args.extend(extra);
+    s.run(&args).ok();
+    html
+}
+
+#[test]
+fn every_printed_page_of_the_board_carries_the_marking_and_its_page_number() {
+    if !chromium() || !pdftotext() {
+        return;
+    }
+    let s = Store::sample();
+    for (extra, marking) in
+        [(&[][..], "OFFICIAL"), (&["--marking", "official-sensitive"][..], "OFFICIAL-SENSITIVE")]
+    {
+        let pages = print_pages(s.tmp.path(), &board_file(&s, extra));
+        let m = pages.len();
+        assert!(m >= 5, "{m} pages");
+        for (n, page) in pages.iter().enumerate() {
+            let n = n + 1;
+            let marks = page.lines().filter(|l| l.split_whitespace().any(|w| w == marking)).count();
+            assert!(
+                marks >= 2,
+                "page {n} of {m} has the marking {marking} {marks} times, not top and bottom:\n{page}"
+            );
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap();
+            assert!(first.contains(marking), "page {n}: the marking is not its first line: {first:?}");
+            assert!(
+                page.contains(&format!("Page {n} of {m}")),
+                "page {n} of {m} has no page number:\n{page}"
+            );
+        }
+    }
+}
+
+#[test]
+fn money_and_changes_print_whole_at_a4() {
+    if !chromium() || !pdftotext() {
+        return;
+    }
+    let s = Store::sample();
+    let html = board_file(&s, &[]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    let pages = print_pages(s.tmp.path(), &html);
+    let text = pages.join("\n");
+    // Every amount in pounds the page holds is on one printed line, sign and all.
+    let amounts: Vec<&str> = page
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap())
+        .filter(|c| c.contains('£'))
+        .collect();
+    assert!(!amounts.is_empty());
+    for a in amounts {
+        let a = a.replace("&amp;", "&");
+        assert!(text.contains(&a), "{a:?} is not whole on any printed line");
+    }
+}
+
+#[test]
+fn the_commentary_is_printed_after_the_headline_as_text_not_markup() {
+    let s = Store::sample();
+    let notes = s.tmp.path().join("notes.md");
+    std::fs::write(
+        &notes,
+        "Assaults **rose** at A&E after the <script>alert(1)</script> change.\n\n- lone working *reviewed*\n- CCTV at Bay 3\n",
+    )
+    .unwrap();
+    let html = std::fs::read_to_string(board_file(&s, &["--commentary", notes.to_str().unwrap()])).unwrap();
+    let headline = html.find("Headline figures").unwrap();
+    let at = html.find("<h2>Commentary</h2>").expect("a commentary heading");
+    assert!(at > headline, "after the headline");
+    assert!(html.contains(
+        "Assaults <strong>rose</strong> at A&amp;E after the &lt;script&gt;alert(1)&lt;/script&gt; change."
+    ));
+    assert!(html.contains("<ul><li>lone working <em>reviewed</em></li><li>CCTV at Bay 3</li></ul>"));
+    assert!(!html.contains("<script"), "nothing runs");
+    // Plain text with no markers is paragraphs and nothing else.
+    std::fs::write(&notes, "First.\n\nSecond line one\nline two.").unwrap();
+    let html = std::fs::read_to_string(board_file(&s, &["--commentary", notes.to_str().unwrap()])).unwrap();
+    assert!(html.contains(r#"<div class="commentary"><p>First.</p><p>Second line one line two.</p></div>"#));
+}
+
+#[test]
+fn the_marking_comes_from_lsms_yaml_and_a_bad_one_is_refused_with_the_store_unchanged() {
+    let s = Store::with_config("marking: OFFICIAL-SENSITIVE\n");
+    s.report(&["--category", "theft", "--summary", "Bike", "--occurred", "2026-11-02 09:00"]);
+    let out = s.run(&["board", "--period", "2026/27"]).ok();
+    assert!(out.stdout.contains("content: \"OFFICIAL-SENSITIVE\""), "the marking of every page");
+    assert!(out.stdout.contains(r#"<p class="marking screen">OFFICIAL-SENSITIVE</p>"#));
+    let before = s.snapshot();
+    s.run(&["board", "--period", "2026/27", "--marking", "SECRET"]).fails(2).says("OFFICIAL-SENSITIVE");
+    let missing = s.tmp.path().join("no-such-notes.md");
+    s.run(&["board", "--period", "2026/27", "--commentary", missing.to_str().unwrap()])
+        .fails(2)
+        .says("no-such-notes.md");
+    assert!(s.snapshot() == before, "the store changed");
+    // A marking lsms.yaml cannot hold is named with its line.
+    let bad = Store::with_config("marking: TOP-SECRET\n");
+    bad.run(&["list"]).fails(1).says("marking 'TOP-SECRET'");
+}
+
+#[test]
+fn a_right_to_left_trust_name_is_isolated_from_the_text_around_it() {
+    let s = Store::new();
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("Test Trust", "مستشفى 5");
+    std::fs::write(&cfg, text).unwrap();
+    let html = s.run(&["board", "--period", "2026/27"]).ok().stdout;
+    assert!(html.contains("<h1><bdi>مستشفى 5</bdi></h1>"), "the heading");
+    assert!(html.contains("<footer><bdi>مستشفى 5</bdi> · "), "the footer");
+    assert!(html.contains("<title>\u{2068}مستشفى 5\u{2069} — "), "the title");
+}
+
+/// Reads a sheet's print set-up, its total row and the file's properties.
+const SHEET_SETUP: &str = r#"
+import openpyxl, sys, zipfile
+path, marking, trust = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = openpyxl.load_workbook(path)
+ws = wb.active
+ps = ws.page_setup
+assert ps.orientation == 'landscape', ps.orientation
+assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToHeight == 0, 'fit to one page wide'
+assert ws.print_title_rows == '$7:$7', ws.print_title_rows
+for part in (ws.oddHeader.center.text, ws.oddFooter.center.text):
+    assert part == marking, (part, marking)
+assert ws.oddFooter.right.text == 'Page &P of &N', ws.oddFooter.right.text
+assert ws.oddHeader.left.text == trust.replace('&', '&&'), ws.oddHeader.left.text
+assert wb.properties.keywords == marking and wb.properties.category == marking
+app = zipfile.ZipFile(path).read('docProps/app.xml').decode()
+assert '<Company>' + trust.replace('&', '&amp;') + '</Company>' in app, app
+print('ok')
+"#;
+
+fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3");
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn xlsx(s: &Store, name: &str, args: &[&str]) -> PathBuf {
+    let file = s.tmp.path().join(name);
+    let mut all = args.to_vec();
+    all.extend(["--format", "xlsx", "--output", file.to_str().unwrap()]);
+    s.run(&all).ok();
+    file
+}
+
+#[test]
+fn spreadsheets_print_landscape_with_the_header_row_and_the_marking_on_every_page() {
+    if !openpyxl() {
+        return;
+    }
+    let s = Store::sample();
+    let trust = "Northshire Community Health NHS Trust (fictional)";
+    for (file, args, marking) in [
+        ("e.xlsx", &["export"][..], "OFFICIAL"),
+        ("p.xlsx", &["export", "--include-personal"][..], "OFFICIAL-SENSITIVE"),
+        ("s.xlsx", &["summary", "--period", "2026/27"][..], "OFFICIAL"),
+    ] {
+        let x = xlsx(&s, file, args);
+        assert_eq!(python(SHEET_SETUP, &[x.to_str().unwrap(), marking, trust]).trim(), "ok", "{file}");
+    }
+}
+
+/// Prints an .xlsx file to PDF with LibreOffice, headless; the text of
+/// each page.
+fn print_sheet(dir: &Path, x: &Path) -> Vec<String> {
+    let out = Command::new("soffice")
+        .arg("--headless")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("lo-profile").display()))
+        .args(["--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(x)
+        .output()
+        .expect("run soffice");
+    let pdf = x.with_extension("pdf");
+    assert!(pdf.exists(), "LibreOffice made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn libreoffice_prints_the_export_on_few_pages_each_marked_and_numbered() {
+    if !libreoffice() || !pdftotext() {
+        return;
+    }
+    let s = Store::sample();
+    for (file, args, marking, most) in [
+        ("e.xlsx", &["export"][..], "OFFICIAL", 3),
+        ("p.xlsx", &["export", "--include-personal"][..], "OFFICIAL-SENSITIVE", 4),
+        ("s.xlsx", &["summary", "--period", "2026/27"][..], "OFFICIAL", 1),
+    ] {
+        let pages = print_sheet(s.tmp.path(), &xlsx(&s, file, args));
+        let m = pages.len();
+        assert!((1..=most).contains(&m), "{file}: {m} pages (18 portrait pages before)");
+        for (n, page) in pages.iter().enumerate() {
+            let n = n + 1;
+            let marks: usize =
+                page.lines().map(|l| l.split_whitespace().filter(|w| *w == marking).count()).sum();
+            assert!(marks >= 2, "{file}: page {n} of {m} has {marking} {marks} times:\n{page}");
+            // (LibreOffice 7.4 ends a sheet fitted to the width with a blank
+            // page, which pdftotext gives no text: M counts it.)
+            assert!(page.contains(&format!("Page {n} of ")), "{file}: page {n} of {m} unnumbered");
+        }
+        if m > 1 {
+            // The header row is repeated: the second page has the column heads.
+            assert!(
+                pages[1].contains("occurred_at") || pages[1].contains("Category"),
+                "{file}: no header row on page 2"
+            );
+        }
+    }
+}
