@@ -15,6 +15,7 @@ mod git;
 mod help;
 mod hostile;
 mod import;
+mod import_register;
 mod init;
 mod input;
 mod links;
