@@ -31,6 +31,14 @@ closure_note and assignee; their values map through --status-map and --outcome-m
 where no date is given; closure note \"Imported closed from FILE\" where none); a row with
 an assignee is assigned. Each record gets one `imported` history entry.
 
+The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
+Windows-1252 (Excel's CSV on a UK PC; used where the file is not UTF-8); --encoding names
+it. Two columns of one name, or two columns mapped to one field, are refused. A reported
+date with no time is the occurrence's time on the same day, else the end of that day.
+
+Re-runnable: a row whose ref:SYSTEM reference a record already holds is left as it is and
+counted, so running the same export (or next month's) again adds only new cases.
+
 Nothing is recorded unless every row is good: each refused row is named with why.
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
