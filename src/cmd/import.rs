@@ -33,7 +33,8 @@ an assignee is assigned. Each record gets one `imported` history entry.
 
 The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
 Windows-1252 (Excel's CSV on a UK PC; used where the file is not UTF-8); --encoding names
-it. Two columns of one name, or two columns mapped to one field, are refused. A reported
+it. Two columns of one name, or two columns mapped to one field, are refused. A time of
+day in a column of its own maps to occurred_time (or reported_time). A reported
 date with no time is the occurrence's time on the same day, else the end of that day.
 
 Re-runnable: a row whose ref:SYSTEM reference a record already holds is left as it is and
@@ -122,6 +123,21 @@ fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
 /// The fields only an import sets: where a case stood in the register it
 /// comes from. (`ref:SYSTEM` maps a column to a reference in that system.)
 const STANDING_KEYS: &[&str] = &["status", "outcome", "closed", "closure_note", "assignee"];
+
+/// A time of day kept in a column of its own, beside its date's column.
+const TIME_KEYS: &[(&str, &str)] = &[("occurred_time", "occurred"), ("reported_time", "reported")];
+
+/// A date and the time from its own column as one: a date written with
+/// midnight (`03/02/2025 00:00`, as Excel writes a date) takes the
+/// column's time; a date with another time and a time beside it is left
+/// for the date reading to refuse, never one of them dropped.
+fn with_time(date: String, time: Option<String>) -> String {
+    let Some(time) = time.filter(|t| !t.trim().is_empty()) else { return date };
+    let d = date.trim();
+    let d = d.strip_suffix("00:00:00").or_else(|| d.strip_suffix("00:00")).unwrap_or(d);
+    let d = d.trim_end_matches(['T', ' ']);
+    if d.is_empty() { date } else { format!("{d} {}", time.trim()) }
+}
 
 /// A row's standing in its register, as text, before any checking.
 #[derive(Debug, Default)]
@@ -405,7 +421,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let MapFile { mut columns, categories, statuses, outcomes } = m;
     let inputs = draft_keys();
-    let known: Vec<&str> = inputs.iter().map(String::as_str).chain(STANDING_KEYS.iter().copied()).collect();
+    let known: Vec<&str> = inputs
+        .iter()
+        .map(String::as_str)
+        .chain(STANDING_KEYS.iter().copied())
+        .chain(TIME_KEYS.iter().map(|(t, _)| *t))
+        .collect();
     let mut systems: Vec<String> = Vec::new();
     for (col, field) in &mut columns {
         *field = field_name(field).map_err(|m| {
@@ -447,6 +468,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 from_file,
                 format!("two columns are mapped to {field}: '{other}' and '{col}'; one would be lost"),
                 format!("map one of them to {field} and leave the other out (or map it to another field)"),
+            ));
+        }
+    }
+    for (time, date) in TIME_KEYS {
+        if columns.values().any(|f| f == time) && !columns.values().any(|f| f == date) {
+            return Err(mapping_error(
+                from_file,
+                format!("a column is mapped to {time} but none to {date}: a time needs its date"),
+                format!("map the column that holds the date to {date}"),
             ));
         }
     }
@@ -532,6 +562,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut d = Draft::default();
         let mut standing = Standing::default();
         let (mut occurred, mut reported) = (None, None);
+        let (mut occurred_time, mut reported_time) = (None, None);
         for (h, v) in headers.iter().zip(record.iter()) {
             if let Some(field) = columns.get(h) {
                 let v = if field == "category" {
@@ -540,17 +571,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     v.to_string()
                 };
                 match field.as_str() {
-                    "occurred" => occurred = Some(v.clone()),
-                    "reported" => {
-                        reported = Some(v);
-                        continue;
-                    }
-                    _ => {}
+                    "occurred" => occurred = Some(v),
+                    "reported" => reported = Some(v),
+                    "occurred_time" => occurred_time = Some(v),
+                    "reported_time" => reported_time = Some(v),
+                    _ => set(&mut d, &mut standing, field, v),
                 }
-                set(&mut d, &mut standing, field, v);
             }
         }
-        if let Some(v) = reported {
+        let occurred = occurred.map(|v| with_time(v, occurred_time));
+        if let Some(v) = &occurred {
+            set(&mut d, &mut standing, "occurred", v.clone());
+        }
+        if let Some(v) = reported.map(|v| with_time(v, reported_time)) {
             set(&mut d, &mut standing, "reported", reported_as_meant(v, occurred.as_deref(), tz, ctx.now));
         }
         if !reported_mapped {

@@ -215,3 +215,38 @@ fn a_reported_date_without_a_time_is_never_before_the_occurrence() {
     import(&s, &csv, &format!("{MAP},Told=reported"), &[]).ok();
     assert_eq!(times(&s)[0].1, "2025-02-03T15:00:00+00:00");
 }
+
+#[test]
+fn a_date_column_and_a_time_column_are_combined() {
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "r.csv",
+        b"Ref,Incident date,Incident time,Type,What,Reported on\nDX-1,03/02/2025,14:10,theft,Bag,03/02/2025\nDX-2,04/02/2025 00:00,09:05,theft,Coat,05/02/2025\n",
+    );
+    let map = "Ref=ref:datix,Incident date=occurred,Incident time=occurred_time,Type=category,What=summary,Reported on=reported";
+    import(&s, &csv, map, &[]).ok();
+    assert_eq!(
+        times(&s),
+        [
+            // The time joins its date; the same-day report takes it too.
+            ("2025-02-03T14:10:00+00:00".into(), "2025-02-03T14:10:00+00:00".into()),
+            // Excel's midnight on a date column gives way to the time column.
+            ("2025-02-04T09:05:00+00:00".into(), "2025-02-05T23:59:00+00:00".into()),
+        ]
+    );
+    // Variant: a date with a time of its own and another in the time
+    // column is refused by row, not one of them dropped.
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "c.csv",
+        b"Ref,Incident date,Incident time,Type,What\nDX-1,03/02/2025 10:00,14:10,theft,Bag\n",
+    );
+    let map = "Ref=ref:datix,Incident date=occurred,Incident time=occurred_time,Type=category,What=summary";
+    refused(&s, &csv, map, &[], "c.csv:2: 'Incident date'");
+    // A time with no date column is a mapping error.
+    import(&s, &csv, "Ref=ref:datix,Incident time=occurred_time,Type=category,What=summary", &[])
+        .fails(2)
+        .says("a time needs its date");
+}
