@@ -629,18 +629,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 good.push((line, inc));
             }
             Err(problems) => {
-                let why: Vec<String> = problems
+                let mut why: Vec<(usize, String)> = problems
                     .iter()
                     // A reported date taken from occurred has occurred's problems.
                     .filter(|p| reported_mapped || p.field != "reported")
                     .map(|p| {
-                        let col = columns
-                            .iter()
-                            .find(|(_, f)| **f == p.field)
-                            .map_or(p.field.clone(), |(c, _)| format!("'{c}'"));
-                        format!("{col}: {}", p.message)
+                        let col = columns.iter().find(|(_, f)| **f == p.field).map(|(c, _)| c);
+                        let at = col.and_then(|c| headers.iter().position(|h| h == c)).unwrap_or(usize::MAX);
+                        let col = col.map_or(p.field.clone(), |c| format!("'{c}'"));
+                        (at, format!("{col}: {}", p.message))
                     })
                     .collect();
+                // In the order of the file's columns, as the row reads.
+                why.sort_by_key(|(at, _)| *at);
+                let why: Vec<String> = why.into_iter().map(|(_, w)| w).collect();
                 refused.push(format!("{name}:{line}: {}", why.join("; ")));
             }
         }
