@@ -11,6 +11,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod read;
+
 const AFTER_HELP: &str = "\
 Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
@@ -28,6 +30,15 @@ closure_note and assignee; their values map through --status-map and --outcome-m
 (`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed (closed now
 where no date is given; closure note \"Imported closed from FILE\" where none); a row with
 an assignee is assigned. Each record gets one `imported` history entry.
+
+The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
+Windows-1252 (Excel's CSV on a UK PC; used where the file is not UTF-8); --encoding names
+it. Two columns of one name, or two columns mapped to one field, are refused. A time of
+day in a column of its own maps to occurred_time (or reported_time). A reported
+date with no time is the occurrence's time on the same day, else the end of that day.
+
+Re-runnable: a row whose ref:SYSTEM reference a record already holds is left as it is and
+counted, so running the same export (or next month's) again adds only new cases.
 
 Nothing is recorded unless every row is good: each refused row is named with why.
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
@@ -68,6 +79,10 @@ pub struct Args {
     /// Outcome values: 'value=outcome,…', e.g. 'No action=no-further-action'
     #[arg(long, value_name = "VALUE=OUTCOME,…")]
     pub outcome_map: Option<String>,
+    /// The CSV's encoding where it has no byte-order mark (default: UTF-8,
+    /// or Windows-1252 where the bytes are not valid UTF-8)
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<read::Encoding>,
     /// Check every row and show what each becomes, but record nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -87,22 +102,42 @@ struct MapFile {
 }
 
 fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            p.split_once('=').map(|(a, b)| (a.trim().to_string(), b.trim().to_string())).ok_or_else(|| {
-                Error::usage(
-                    format!("{what}: '{p}' should be NAME=VALUE"),
-                    "for example 'Date of incident=occurred,Type=category'",
-                )
-            })
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for p in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let (a, b) = p.split_once('=').ok_or_else(|| {
+            Error::usage(
+                format!("{what}: '{p}' should be NAME=VALUE"),
+                "for example 'Date of incident=occurred,Type=category'",
+            )
+        })?;
+        if let Some(old) = out.insert(a.trim().to_string(), b.trim().to_string()) {
+            return Err(Error::usage(
+                format!("{what}: '{}' is given twice (={old} and ={})", a.trim(), b.trim()),
+                "give each name once",
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// The fields only an import sets: where a case stood in the register it
 /// comes from. (`ref:SYSTEM` maps a column to a reference in that system.)
 const STANDING_KEYS: &[&str] = &["status", "outcome", "closed", "closure_note", "assignee"];
+
+/// A time of day kept in a column of its own, beside its date's column.
+const TIME_KEYS: &[(&str, &str)] = &[("occurred_time", "occurred"), ("reported_time", "reported")];
+
+/// A date and the time from its own column as one: a date written with
+/// midnight (`03/02/2025 00:00`, as Excel writes a date) takes the
+/// column's time; a date with another time and a time beside it is left
+/// for the date reading to refuse, never one of them dropped.
+fn with_time(date: String, time: Option<String>) -> String {
+    let Some(time) = time.filter(|t| !t.trim().is_empty()) else { return date };
+    let d = date.trim();
+    let d = d.strip_suffix("00:00:00").or_else(|| d.strip_suffix("00:00")).unwrap_or(d);
+    let d = d.trim_end_matches(['T', ' ']);
+    if d.is_empty() { date } else { format!("{d} {}", time.trim()) }
+}
 
 /// A row's standing in its register, as text, before any checking.
 #[derive(Debug, Default)]
@@ -280,6 +315,33 @@ impl Standing {
     }
 }
 
+/// A reported date with no time, as registers keep it, is not midnight:
+/// on the day of the occurrence it is the occurrence's time; on a later
+/// day, the end of that day (or now, where that day is today). So a report
+/// is never read as earlier than what it reports.
+fn reported_as_meant(
+    v: String,
+    occurred: Option<&str>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    if v.contains(':') || v.trim().is_empty() {
+        return v;
+    }
+    let Ok(day) = parse_when(&v, tz, now) else { return v };
+    let same_day =
+        occurred.and_then(|o| parse_when(o, tz, now).ok()).filter(|o| o.date_naive() == day.date_naive());
+    if let Some(o) = same_day {
+        return rfc3339(&o);
+    }
+    let end = format!("{} 23:59", day.date_naive().format("%Y-%m-%d"));
+    match parse_when(&end, tz, now) {
+        Ok(t) if t > in_zone(now, tz) => rfc3339(&in_zone(now, tz)),
+        Ok(_) => end,
+        Err(_) => v,
+    }
+}
+
 /// One row as `--dry-run` shows it: what it becomes, without an id.
 fn preview(line: usize, inc: &Incident, tz: chrono_tz::Tz) -> Vec<String> {
     let day = |t: &crate::model::time::Stamp| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
@@ -303,6 +365,12 @@ const PREVIEW_COLUMNS: &[&str] = &[
     "summary",
 ];
 
+/// A mapping that cannot be right: from a mapping file it is the file's
+/// fault (exit 1), from `--map` the command line's (exit 2).
+fn mapping_error(from_file: bool, message: String, help: impl Into<String>) -> Error {
+    if from_file { Error::failed_with(message, help) } else { Error::usage(message, help) }
+}
+
 /// The mapping's field name as the import reads it: `-` as `_`, the
 /// record's own key names (`occurred_at`) as the import's; `ref:SYSTEM`
 /// with the system's name as written.
@@ -324,7 +392,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let actor = ctx.actor(&store)?;
     let mut m = match &args.map_file {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(Error::io("read", p))?;
+            let text = super::read_input_text(p, "mapping", crate::store::fsio::MAX_FILE)?;
             serde_yaml::from_str::<MapFile>(&text).map_err(|e| {
                 let off = e.location().map_or(0, |l| l.index());
                 Error::in_file(
@@ -341,6 +409,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(v) = &args.map {
         m.columns.extend(pairs(v, "--map")?);
     }
+    let from_file = args.map_file.is_some();
     for (arg, flag, map) in [
         (&args.category_map, "--category-map", &mut m.categories),
         (&args.status_map, "--status-map", &mut m.statuses),
@@ -352,7 +421,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let MapFile { mut columns, categories, statuses, outcomes } = m;
     let inputs = draft_keys();
-    let known: Vec<&str> = inputs.iter().map(String::as_str).chain(STANDING_KEYS.iter().copied()).collect();
+    let known: Vec<&str> = inputs
+        .iter()
+        .map(String::as_str)
+        .chain(STANDING_KEYS.iter().copied())
+        .chain(TIME_KEYS.iter().map(|(t, _)| *t))
+        .collect();
     let mut systems: Vec<String> = Vec::new();
     for (col, field) in &mut columns {
         *field = field_name(field).map_err(|m| {
@@ -376,12 +450,33 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             *field = input.name.to_string();
         }
         if !known.contains(&field.as_str()) {
-            return Err(Error::usage(
+            return Err(mapping_error(
+                from_file,
                 format!(
                     "--map: column '{col}' maps to {}",
                     crate::model::unknown_word("field", field, &known)
                 ),
                 "see `lsms import --help`; a reference in another system is 'COLUMN=ref:SYSTEM'",
+            ));
+        }
+    }
+    // Two columns into one field would keep one and drop the other.
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (col, field) in &columns {
+        if let Some(other) = seen.insert(field, col) {
+            return Err(mapping_error(
+                from_file,
+                format!("two columns are mapped to {field}: '{other}' and '{col}'; one would be lost"),
+                format!("map one of them to {field} and leave the other out (or map it to another field)"),
+            ));
+        }
+    }
+    for (time, date) in TIME_KEYS {
+        if columns.values().any(|f| f == time) && !columns.values().any(|f| f == date) {
+            return Err(mapping_error(
+                from_file,
+                format!("a column is mapped to {time} but none to {date}: a time needs its date"),
+                format!("map the column that holds the date to {date}"),
             ));
         }
     }
@@ -397,11 +492,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
     let name = args.csv.display().to_string();
     let file_name = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV").to_string();
-    let text = if args.csv.as_os_str() == "-" {
-        super::text_or_stdin("-", "CSV")?
-    } else {
-        std::fs::read_to_string(&args.csv).map_err(Error::io("read", &args.csv))?
-    };
+    let bytes = super::read_input(&args.csv, "CSV", read::MAX_CSV)?;
+    let (text, encoding) = read::decode(&name, &bytes, args.encoding)?;
+    drop(bytes);
+    if args.encoding.is_none() && encoding == read::Encoding::Windows1252 {
+        ctx.say(format!(
+            "{name} is not UTF-8: read as Windows-1252 (Excel's CSV on a UK PC); name another with --encoding"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -409,6 +507,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i].iter().position(|o| o == h) {
+            return Err(Error::failed_with(
+                format!(
+                    "{name}: two columns are named '{h}' (columns {} and {}); which one a mapping means cannot be told",
+                    j + 1,
+                    i + 1
+                ),
+                "rename one of them in the header row (for example to 'Notes 2') and map each by its name",
+            ));
+        }
+    }
     for col in columns.keys() {
         if !headers.contains(col) {
             return Err(Error::failed_with(
@@ -447,6 +557,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         };
         let mut d = Draft::default();
         let mut standing = Standing::default();
+        let (mut occurred, mut reported) = (None, None);
+        let (mut occurred_time, mut reported_time) = (None, None);
         for (h, v) in headers.iter().zip(record.iter()) {
             if let Some(field) = columns.get(h) {
                 let v = if field == "category" {
@@ -454,8 +566,21 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 } else {
                     v.to_string()
                 };
-                set(&mut d, &mut standing, field, v);
+                match field.as_str() {
+                    "occurred" => occurred = Some(v),
+                    "reported" => reported = Some(v),
+                    "occurred_time" => occurred_time = Some(v),
+                    "reported_time" => reported_time = Some(v),
+                    _ => set(&mut d, &mut standing, field, v),
+                }
             }
+        }
+        let occurred = occurred.map(|v| with_time(v, occurred_time));
+        if let Some(v) = &occurred {
+            set(&mut d, &mut standing, "occurred", v.clone());
+        }
+        if let Some(v) = reported.map(|v| with_time(v, reported_time)) {
+            set(&mut d, &mut standing, "reported", reported_as_meant(v, occurred.as_deref(), tz, ctx.now));
         }
         if !reported_mapped {
             // A register that keeps one date: the case was reported when it
@@ -500,19 +625,34 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 good.push((line, inc));
             }
             Err(problems) => {
-                let why: Vec<String> = problems
+                let mut why: Vec<(usize, String)> = problems
                     .iter()
                     // A reported date taken from occurred has occurred's problems.
                     .filter(|p| reported_mapped || p.field != "reported")
                     .map(|p| {
-                        let col = columns
-                            .iter()
-                            .find(|(_, f)| **f == p.field)
-                            .map_or(p.field.clone(), |(c, _)| format!("'{c}'"));
-                        format!("{col}: {}", p.message)
+                        let col = columns.iter().find(|(_, f)| **f == p.field).map(|(c, _)| c);
+                        let at = col.and_then(|c| headers.iter().position(|h| h == c)).unwrap_or(usize::MAX);
+                        let col = col.map_or(p.field.clone(), |c| format!("'{c}'"));
+                        (at, format!("{col}: {}", p.message))
                     })
                     .collect();
+                // In the order of the file's columns, as the row reads.
+                why.sort_by_key(|(at, _)| *at);
+                let why: Vec<String> = why.into_iter().map(|(_, w)| w).collect();
                 refused.push(format!("{name}:{line}: {}", why.join("; ")));
+            }
+        }
+    }
+    // A case is known by its reference in the old system: two rows with
+    // the same one are the same case twice.
+    let key = |system: &str, r: &str| (system.to_lowercase(), r.trim().to_string());
+    let mut first_row: std::collections::HashMap<(String, String), usize> = Default::default();
+    for (line, inc) in &good {
+        for (system, r) in &inc.refs {
+            if let Some(other) = first_row.insert(key(system, r), *line) {
+                refused.push(format!(
+                    "{name}:{line}: the {system} reference {r} is also on row {other}: one case, two rows"
+                ));
             }
         }
     }
@@ -529,6 +669,44 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if good.is_empty() {
         return Err(Error::failed(format!("{name} has no rows to import")));
     }
+    // Re-runnable: a row whose reference a record already holds is that
+    // record, and is left as it is. Decided under the store's lock, so two
+    // imports at once cannot both add the same case.
+    let _lock = if args.dry_run { None } else { Some(store.lock()?) };
+    let mut already = 0usize;
+    if systems.is_empty() {
+        ctx.say(
+            "No column is mapped to ref:SYSTEM, so rows cannot be matched with the cases they made: \
+             running this import again would record every case again",
+        );
+    } else {
+        let (held, unread) = super::gather(&store, false, |inc| {
+            (!inc.refs.is_empty()).then(|| inc.refs.iter().map(|(s, r)| key(s, r)).collect::<Vec<_>>())
+        })?;
+        if !unread.is_empty() {
+            return Err(Error::failed_with(
+                format!(
+                    "{} incident file(s) could not be read, so their references cannot be compared with the import's",
+                    unread.len()
+                ),
+                "run `lsms check`, put the files right, and import again",
+            ));
+        }
+        let held: std::collections::HashSet<(String, String)> = held.into_iter().flatten().collect();
+        let before = good.len();
+        good.retain(|(_, inc)| !inc.refs.iter().any(|(s, r)| held.contains(&key(s, r))));
+        already = before - good.len();
+    }
+    let known_note = |n: usize| {
+        format!(
+            "{n} row(s) already in the store (matched by their {} reference) were left as they are",
+            systems.join("/")
+        )
+    };
+    if good.is_empty() {
+        ctx.say(format!("Nothing to add: {}.", known_note(already)));
+        return Ok(());
+    }
     if args.dry_run {
         let rows = Rows {
             columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(),
@@ -544,6 +722,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
         })?;
         ctx.say(format!("Dry run: all {} row(s) are good; nothing was recorded.", good.len()));
+        if already > 0 {
+            ctx.say(format!("Dry run: {}.", known_note(already)));
+        }
         return Ok(());
     }
     let commit = ctx.commits(&store)?;
@@ -569,5 +750,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
     ctx.say(format!("Imported {} incident(s).", ids.len()));
+    if already > 0 {
+        ctx.say(format!("{}.", known_note(already)));
+    }
     Ok(())
 }

@@ -17,6 +17,7 @@ mod git;
 mod help;
 mod hostile;
 mod import;
+mod import_register;
 mod init;
 mod input;
 mod links;
