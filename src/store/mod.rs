@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod disposals;
 pub mod evidence;
 pub mod fsio;
 pub mod git;
