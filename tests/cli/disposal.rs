@@ -208,3 +208,100 @@ fn the_certificate_holds_no_personal_string_and_the_evidence_goes_with_the_recor
     );
     assert_eq!(git(&s.root, &["status", "--porcelain"]), "", "everything committed");
 }
+
+#[test]
+fn a_disposed_record_is_gone_from_every_read_command_and_figure_while_the_count_is_reported() {
+    let s = Store::new();
+    let gone = old_case(&s, &["--site", "Hollins Park"]);
+    let kept = s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "Laptop taken",
+        "--occurred",
+        "10/01/2012 10:00",
+        "--reported",
+        "10/01/2012 11:00",
+        "--site",
+        "Hollins Park",
+        "--person",
+        "witness:staff:Ysolde Farthing",
+    ]);
+    close(&s, &kept, "20/11/2026 10:00");
+    s.run(&["dispose", &gone, "--reason", "Retention review"]).ok();
+
+    let ids = s.run(&["list", "--all", "--format", "ids"]).ok().stdout;
+    assert_eq!(ids, format!("{kept}\n"));
+    s.run(&["show", &gone]).fails(1).says(&format!("no incident {gone}"));
+    let export = json(&s, &["export", "--format", "json", "--include-personal"]);
+    assert_eq!(export.as_array().unwrap().len(), 1, "{export}");
+    let person = s.run(&["person", "Ysolde Farthing", "--format", "tsv"]).ok().stdout;
+    assert!(
+        person.contains(&kept) && !person.contains(&gone),
+        "only the record still held names her: {person}"
+    );
+    let due = s.run(&["due", "--within", "5200w", "--format", "ids"]).ok().stdout;
+    assert!(!due.contains(&gone), "{due}");
+    let summary = s.run(&["summary", "--by", "site", "--format", "csv", "--period", "2012"]).ok();
+    assert!(summary.stdout.contains("Hollins Park,1"), "{}", summary.stdout);
+    assert!(!summary.stderr.contains("disposed of"), "none disposed of in 2012: {}", summary.stderr);
+    s.run(&["summary", "--by", "site", "--format", "csv", "--period", "2026"])
+        .ok()
+        .says("note: 1 record(s) disposed of under retention in");
+    s.run(&["check"])
+        .ok()
+        .says("1 record(s) disposed of under retention")
+        .says("Checked 1 incident(s): no problems");
+    let board = s.root.parent().unwrap().join("board.html");
+    s.run(&["board", "--period", "2026", "--output", board.to_str().unwrap()]).ok();
+    let html = std::fs::read_to_string(&board).unwrap();
+    let row = html.split("Disposed of under retention").nth(1).expect("the board counts disposals");
+    assert!(row.split("</tr>").next().unwrap().contains(">1<"), "{row:.200}");
+    assert!(!html.contains(&gone) && !html.contains("Ysolde"), "counts only");
+    // The register is the store's own: --output never writes there.
+    let cert = format!("disposals/{}/{}/{gone}.yaml", &gone[..4], &gone[4..6]);
+    let before = s.snapshot();
+    s.run(&["export", "--output", s.root.join(&cert).to_str().unwrap()])
+        .fails(1)
+        .says("one of the store's own files");
+    assert_eq!(s.snapshot(), before);
+    // A hand-made copy of the record beside its certificate is named.
+    std::fs::write(s.path_of(&gone), s.read(&kept).replace(&kept, &gone)).unwrap();
+    s.run(&["check"]).fails(1).says(&format!("a certificate says {gone} was disposed of, but its file"));
+}
+
+#[test]
+fn sync_carries_a_disposal_between_clones_and_still_names_a_hand_deletion() {
+    let team = Team::new("");
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let gone = old_case(&a, &[]);
+    let by_hand = a.report(&["--category", "theft", "--summary", "Pen taken"]);
+    as_who(&a, "tester", &["sync"]).ok();
+    as_who(&b, "tester", &["sync"]).ok();
+    assert!(b.path_of(&gone).exists());
+
+    // Disposed of without a commit: sync knows it by its certificate.
+    as_who(&a, "tester", &["dispose", &gone, "--reason", "Retention review"]).ok();
+    as_who(&a, "tester", &["sync"]).ok().says("Committed a disposal of 1 record(s)");
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    let out = as_who(&b, "tester", &["sync"]).ok();
+    assert!(
+        out.stderr.contains(&format!("Disposed of on the remote under retention: {gone}")),
+        "{}",
+        out.stderr
+    );
+    assert!(!b.path_of(&gone).exists());
+    assert!(b.root.join(format!("disposals/{}/{}/{gone}.yaml", &gone[..4], &gone[4..6])).exists());
+    as_who(&b, "tester", &["check"]).ok().says("1 record(s) disposed of under retention");
+    for p in PERSONAL {
+        let (_, log) = git_run(&b.root, &["log", "--format=%B"]);
+        assert!(!log.contains(p), "{p:?} in a commit message:\n{log}");
+    }
+
+    // Deleted by hand: still refused, by name, and nothing is committed.
+    std::fs::remove_file(b.path_of(&by_hand)).unwrap();
+    let head = git(&b.root, &["rev-parse", "HEAD"]);
+    as_who(&b, "tester", &["sync"]).fails(1).says("removed by hand, with no certificate of disposal");
+    assert_eq!(git(&b.root, &["rev-parse", "HEAD"]), head);
+}
