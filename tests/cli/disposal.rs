@@ -305,3 +305,57 @@ fn sync_carries_a_disposal_between_clones_and_still_names_a_hand_deletion() {
     as_who(&b, "tester", &["sync"]).fails(1).says("removed by hand, with no certificate of disposal");
     assert_eq!(git(&b.root, &["rev-parse", "HEAD"]), head);
 }
+
+/// The README's procedure for removing disposed records from git history,
+/// its shell block run as written (the shared repository's address put
+/// in), on a team's remote.
+#[test]
+fn the_readme_procedure_removes_a_disposed_record_from_git_history_too() {
+    if !outside("git-filter-repo", "git filter-repo --version", "pip install git-filter-repo") {
+        return;
+    }
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("```sh\n")
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("git filter-repo --invert-paths"))
+        .expect("the README shows the procedure");
+    let team = Team::new("");
+    let a = team.clone("a");
+    let gone = old_case(&a, &[]);
+    let kept = a.report(&["--category", "theft", "--summary", "Laptop taken"]);
+    as_who(&a, "tester", &["sync"]).ok();
+    as_who(&a, "tester", &["--commit", "dispose", &gone, "--reason", "Retention review"]).ok();
+    as_who(&a, "tester", &["sync"]).ok();
+    let remote = team.remote.to_str().unwrap();
+    let everything = |repo: &std::path::Path| git(repo, &["cat-file", "--batch-all-objects", "--batch"]);
+    assert!(everything(&team.remote).contains("Ysolde Farthing"), "before: the history holds the record");
+
+    let work = tempfile::tempdir().unwrap();
+    let script = block.replace("server:/srv/git/security.git", remote);
+    let out = std::process::Command::new("sh")
+        .args(["-ec", &script])
+        .current_dir(work.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the README's procedure failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let paths = std::fs::read_to_string(work.path().join("disposed-paths.txt")).unwrap();
+    assert!(
+        paths.starts_with(&format!("incidents/{}/{}/{gone}.yaml\nevidence/", &gone[..4], &gone[4..6])),
+        "{paths}"
+    );
+    // On the server, what no branch reaches is dropped, as the README says.
+    git(&team.remote, &["reflog", "expire", "--expire=now", "--all"]);
+    git(&team.remote, &["gc", "-q", "--prune=now"]);
+    let left = everything(&team.remote);
+    for p in PERSONAL {
+        assert!(!left.contains(p), "{p:?} is still in the shared repository");
+    }
+    // A fresh clone: the certificate and the other record, whole.
+    let fresh = team.clone("fresh");
+    assert!(!fresh.path_of(&gone).exists() && fresh.path_of(&kept).exists());
+    as_who(&fresh, "tester", &["check"]).ok().says("1 record(s) disposed of under retention");
+    as_who(&fresh, "tester", &["show", &kept]).ok().prints("Laptop taken");
+}
