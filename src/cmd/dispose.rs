@@ -332,16 +332,9 @@ pub fn disposed_in(
     store: &Store,
     span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 ) -> usize {
-    let (all, _) = disposals::all(store);
-    all.iter()
-        .filter(|c| {
-            let at = crate::model::time::parse_stored(&c.disposed_at).ok().map(|t| t.to_utc());
-            match (span, at) {
-                (None, _) => true,
-                (Some((s, e)), Some(t)) => s <= t && t < e,
-                (Some(_), None) => false,
-            }
-        })
+    disposals::disposal_times(store)
+        .iter()
+        .filter(|t| span.is_none_or(|(s, e)| s <= t.to_utc() && t.to_utc() < e))
         .count()
 }
 

@@ -67,7 +67,7 @@ impl Rule {
     /// Does the rule apply to this record?
     pub fn matches(&self, inc: &Incident) -> bool {
         let some = |given: bool, hit: bool| !given || hit;
-        some(!self.categories.is_empty(), self.categories.iter().any(|c| *c == inc.category))
+        some(!self.categories.is_empty(), self.categories.contains(&inc.category))
             && some(!self.harm.is_empty(), inc.harm.is_some_and(|h| self.harm.contains(&h)))
             && some(
                 !self.riddor.is_empty(),
@@ -300,7 +300,6 @@ mod tests {
             (a.rule.as_str(), a.years, a.start, a.ends),
             ("standard", 10, day("2014-07-01"), day("2024-07-01"))
         );
-        assert!(!r.applied(&i, LON).is_some_and(|a| a.ends <= day("2024-06-30")));
         assert!(r.applied(&i, LON).is_some_and(|a| a.ends <= day("2024-07-01")));
         i.harm = Some(Harm::Severe);
         let a = r.applied(&i, LON).unwrap();
@@ -345,6 +344,5 @@ mod tests {
         i.status = Status::Investigating;
         i.closed_at = None;
         assert_eq!(r.applied(&i, LON), None, "open: retention has not started");
-        assert!(!r.applied(&i, LON).is_some_and(|a| a.ends <= day("2099-01-01")));
     }
 }

@@ -134,6 +134,9 @@ fn dispose_is_refused_under_hold_before_retention_ends_and_while_open_leaving_th
     assert!(j.get("hold").is_none(), "{j}");
     let last = j["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["action"].as_str(), last["detail"].as_str()), (Some("released"), Some("Claim settled")));
+    let j = json(&s, &["dispose", "--due", "--format", "json"]);
+    assert_eq!(j[0]["id"], a.as_str(), "{j}");
+    assert_eq!(j[0]["retention_ended"], "2024-02-01", "{j}");
     let due = s.run(&["dispose", "--due", "--format", "csv"]).ok();
     assert_eq!(
         due.stdout,
@@ -232,7 +235,8 @@ fn a_disposed_record_is_gone_from_every_read_command_and_figure_while_the_count_
 
     let ids = s.run(&["list", "--all", "--format", "ids"]).ok().stdout;
     assert_eq!(ids, format!("{kept}\n"));
-    s.run(&["show", &gone]).fails(1).says(&format!("no incident {gone}"));
+    s.run(&["show", &gone]).fails(1).says(&format!("{gone} was disposed of under retention on 2026-11-25"));
+    s.run(&["note", &gone, "x"]).fails(1).says("was disposed of under retention");
     let export = json(&s, &["export", "--format", "json", "--include-personal"]);
     assert_eq!(export.as_array().unwrap().len(), 1, "{export}");
     let person = s.run(&["person", "Ysolde Farthing", "--format", "tsv"]).ok().stdout;
