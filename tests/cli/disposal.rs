@@ -363,3 +363,21 @@ fn the_readme_procedure_removes_a_disposed_record_from_git_history_too() {
     as_who(&fresh, "tester", &["check"]).ok().says("1 record(s) disposed of under retention");
     as_who(&fresh, "tester", &["show", &kept]).ok().prints("Laptop taken");
 }
+
+#[test]
+fn a_record_changed_in_one_clone_and_disposed_of_in_another_is_settled_by_resolve() {
+    let team = Team::new("");
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let gone = old_case(&a, &[]);
+    as_who(&a, "tester", &["sync"]).ok();
+    as_who(&b, "tester", &["sync"]).ok();
+    as_who(&a, "tester", &["--commit", "dispose", &gone, "--reason", "Retention review"]).ok();
+    as_who(&a, "tester", &["sync"]).ok();
+    as_who(&b, "tester", &["note", &gone, "Late note"]).ok();
+    as_who(&b, "tester", &["sync"]).fails(1).says(&format!("{gone}: removed on the remote, changed here"));
+    as_who(&b, "tester", &["resolve", &gone, "--take", "theirs"]).ok();
+    as_who(&b, "tester", &["sync", "--continue"]).ok();
+    assert!(!b.path_of(&gone).exists());
+    as_who(&b, "tester", &["check"]).ok().says("1 record(s) disposed of under retention");
+}
