@@ -129,6 +129,13 @@ fn dispose_is_refused_under_hold_before_retention_ends_and_while_open_leaving_th
         .prints(&format!("on hold since 2026-11-25: not to be disposed of until `lsms release {a}`"))
         .says("1 record(s) on legal or inquiry hold");
 
+    let board = s.root.parent().unwrap().join("board.html");
+    s.run(&["board", "--period", "2026", "--output", board.to_str().unwrap()]).ok();
+    let html = std::fs::read_to_string(&board).unwrap();
+    let row = html.split("On legal or inquiry hold now").nth(1).expect("the board counts holds");
+    assert!(row.split("</tr>").next().unwrap().contains(">1<"), "{row:.200}");
+    assert!(!html.contains("CL-2031-044"), "a count, not the reason");
+
     s.run(&["release", &a, "--reason", "Claim settled"]).ok();
     let j = json(&s, &["show", &a, "--format", "json"]);
     assert!(j.get("hold").is_none(), "{j}");
@@ -380,4 +387,27 @@ fn a_record_changed_in_one_clone_and_disposed_of_in_another_is_settled_by_resolv
     as_who(&b, "tester", &["sync", "--continue"]).ok();
     assert!(!b.path_of(&gone).exists());
     as_who(&b, "tester", &["check"]).ok().says("1 record(s) disposed of under retention");
+}
+
+#[test]
+fn the_reason_comes_back_from_the_certificate_exactly_as_given() {
+    let s = Store::new();
+    let id = old_case(&s, &[]);
+    let reason =
+        "Review: 'quoted' \"twice\" # not a comment: yes\u{2028}NO ~ null 0123 \u{1F600} Adolygiad ŵ";
+    s.run(&["dispose", &id, "--reason", reason]).ok();
+    let cert = s.root.join(format!("disposals/{}/{}/{id}.yaml", &id[..4], &id[4..6]));
+    let text = std::fs::read_to_string(&cert).unwrap();
+    let c: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(c["reason"].as_str(), Some(reason), "{text}");
+    if !pyyaml() {
+        return;
+    }
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import sys, yaml; sys.stdout.write(yaml.safe_load(open(sys.argv[1], encoding='utf-8'))['reason'])"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), reason, "PyYAML reads the same string");
 }
