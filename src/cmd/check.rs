@@ -45,6 +45,10 @@ fn link_warnings(
                 )),
                 // A file that is there but could not be read is named above.
                 false if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
+                false if crate::store::disposals::find(store, other).is_some() => out.push(Error::failed_with(
+                    format!("warning: {path}: links to {other} as {kind}, which was disposed of under retention"),
+                    format!("the link keeps only its id; `lsms unlink {id} {other}` removes it"),
+                )),
                 false => out.push(Error::failed_with(
                     format!("warning: {path}: links to {other} as {kind}, which is not in this store"),
                     format!("if {other} is gone for good, `lsms unlink {id} {other}` removes the link"),

@@ -237,6 +237,7 @@ fn a_disposed_record_is_gone_from_every_read_command_and_figure_while_the_count_
         "--person",
         "witness:staff:Ysolde Farthing",
     ]);
+    s.run(&["link", &kept, &gone, "--kind", "related", "--on", "11/01/2012 10:00"]).ok();
     close(&s, &kept, "20/11/2026 10:00");
     s.run(&["dispose", &gone, "--reason", "Retention review"]).ok();
 
@@ -262,7 +263,7 @@ fn a_disposed_record_is_gone_from_every_read_command_and_figure_while_the_count_
     s.run(&["check"])
         .ok()
         .says("1 record(s) disposed of under retention")
-        .says("Checked 1 incident(s): no problems");
+        .says(&format!("links to {gone} as related, which was disposed of under retention"));
     let board = s.root.parent().unwrap().join("board.html");
     s.run(&["board", "--period", "2026", "--output", board.to_str().unwrap()]).ok();
     let html = std::fs::read_to_string(&board).unwrap();
