@@ -221,6 +221,20 @@ record! {
 }
 
 record! {
+    /// A legal or inquiry hold (`lsms hold`): while it stands the record is
+    /// not disposed of, whatever its retention. Who placed it, when, why.
+    pub struct Hold {
+        at: Stamp = Req(Time),
+        by: String = Req(Line) [personal],
+        reason: String = Req(Text) [personal],
+    }
+    extra: Mapping
+}
+
+/// The history entries of `lsms hold` and `lsms release`.
+pub const HOLD_ACTIONS: [&str; 2] = ["held", "released"];
+
+record! {
     /// One line of the case history.
     pub struct Entry {
         at: Stamp = Req(Time),
@@ -291,6 +305,7 @@ record! {
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
         void: Option<Void> = Opt(Nested<Void>) by "void",
+        hold: Option<Hold> = Opt(Nested<Hold>) by "hold, release",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

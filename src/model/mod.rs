@@ -12,6 +12,7 @@ pub mod merge;
 pub mod money;
 pub mod notify;
 pub mod refs;
+pub mod retention;
 pub mod schema;
 pub mod team;
 pub mod text;
