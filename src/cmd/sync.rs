@@ -78,19 +78,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if repo.merging() {
         if !args.cont {
             let left = unmerged(&repo)?;
-            if left.is_empty() {
+            if left.is_empty() && merge_was_ours(&repo) {
+                // git's own clean merge, killed between merging and
+                // committing: what the sync was doing, finished.
+                finish_merge(&repo, &store, &who)?;
+                forget_records(&repo);
+                ctx.say("Finished the merge an earlier sync was stopped in.");
+                done.merged = true;
+            } else if left.is_empty() {
                 // A merge stopped (or killed) with every file merged.
                 return Err(Error::failed_with(
                     "an earlier sync stopped in the middle of a merge, with no conflict left",
                     "run `lsms sync --continue` to commit the merge and go on (or `git merge --abort` to drop it)",
                 ));
+            } else {
+                let fields = recorded_fields(&repo, &left);
+                return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
             }
-            let fields = recorded_fields(&repo, &left);
-            return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
+        } else {
+            finish_merge(&repo, &store, &who)?;
+            forget_records(&repo);
+            done.merged = true;
         }
-        finish_merge(&repo, &store, &who)?;
-        forget_records(&repo);
-        done.merged = true;
     } else if args.cont && cleared.is_empty() {
         return Err(Error::failed_with(
             "there is no stopped sync to continue",
@@ -287,6 +296,10 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     };
     // The merge driver records what it cannot merge, for this merge only.
     forget_records(repo);
+    // Which commit this sync merges: a merge of it found later, clean
+    // and uncommitted, is this one killed before git could commit it.
+    let theirs = repo.text(&["rev-parse", "--verify", "-q", "@{u}"])?;
+    let _ = std::fs::write(started_file(repo), theirs.trim());
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
     c.env("GIT_MERGE_AUTOEDIT", "no").env(RECORDS_ENV, records(repo));
     repo.as_ident(&mut c, who);
@@ -297,6 +310,7 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
     if out.status.success() {
         forget_records(repo);
+        let _ = std::fs::remove_file(started_file(repo));
         return Ok((incoming, removed));
     }
     let left = unmerged(repo)?;
@@ -371,6 +385,20 @@ fn removed_incidents(repo: &Repo) -> Result<Vec<Id>> {
 
 /// The folder where the merge driver writes a record of each file it
 /// leaves in conflict (`lsms merge-file`'s [`crate::store::merge_record::Record`]).
+/// Where a sync notes the commit it is about to merge.
+fn started_file(repo: &Repo) -> std::path::PathBuf {
+    repo.git_dir.join("lsms-sync-merging")
+}
+
+/// Is the merge under way the one a sync started (git's MERGE_HEAD is the
+/// commit the sync noted), not one a person began with `git merge`?
+fn merge_was_ours(repo: &Repo) -> bool {
+    let noted = std::fs::read_to_string(started_file(repo)).unwrap_or_default();
+    let head = std::fs::read_to_string(repo.git_dir.join("MERGE_HEAD")).unwrap_or_default();
+    let noted = noted.trim();
+    !noted.is_empty() && head.lines().count() == 1 && head.trim() == noted
+}
+
 fn records(repo: &Repo) -> std::path::PathBuf {
     repo.git_dir.join("lsms-merge")
 }
@@ -499,6 +527,7 @@ fn finish_merge(repo: &Repo, store: &Store, who: &Ident) -> Result<()> {
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
+    let _ = std::fs::remove_file(started_file(repo));
     Ok(())
 }
 
