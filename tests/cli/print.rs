@@ -243,3 +243,203 @@ fn libreoffice_prints_the_export_on_few_pages_each_marked_and_numbered() {
         }
     }
 }
+
+/// The figures of a board table's row, as shown.
+fn cells_of(html: &str, attr: &str, key: &str) -> Vec<String> {
+    let start = html.find(&format!(r#"<tr {attr}="{key}""#)).unwrap_or_else(|| panic!("no row {key}"));
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<td>").skip(1).map(|c| c.split("</td>").next().unwrap().replace("&lt;", "<")).collect()
+}
+
+/// The board's HTML on stdout.
+fn board_page(s: &Store, args: &[&str]) -> String {
+    let mut all = vec!["board"];
+    all.extend_from_slice(args);
+    s.run(&all).ok().stdout
+}
+
+/// October: theft 3, harassment 9 (total 12), so the total less the 9
+/// would give the 3 away; November: assaults with and without medical
+/// factors and an open caseload.
+fn small_store() -> Store {
+    let s = Store::new();
+    let add = |cat: &str, when: &str, n: usize| {
+        for _ in 0..n {
+            s.report(&["--category", cat, "--summary", "x", "--occurred", when, "--site", "Hollins Park"]);
+        }
+    };
+    add("theft", "2026-10-05 10:00", 3);
+    add("harassment", "2026-10-06 11:00", 9);
+    add("physical-assault", "2026-11-02 09:00", 2);
+    s
+}
+
+#[test]
+fn a_total_never_gives_a_hidden_count_away_and_hidden_counts_are_drawn_as_hidden() {
+    let s = small_store();
+    let html = board_page(&s, &["--period", "2026/27-Q3", "--suppress", "small"]);
+    // October: 3 thefts hidden, and the 9 beside them too, or 12 − 9 = 3.
+    let oct = cells_of(&html, "data-key", "2026-10");
+    let cats = ["Harassment", "Theft", "Physical assault"];
+    assert!(cats.iter().all(|c| html.contains(c)));
+    let hidden = |cells: &[String]| cells.iter().filter(|c| *c == "<5" || *c == "[c]").count();
+    // No row of the trend table (month by category) hides exactly one figure.
+    for key in ["2026-10", "2026-11", "2026-12", "total"] {
+        let row = cells_of(&html, "data-key", key);
+        assert_ne!(hidden(&row), 1, "{key}: {row:?} gives its hidden count away");
+    }
+    assert!(oct.contains(&"[c]".to_string()), "a second figure is hidden: {oct:?}");
+    // Nor does a column: the totals row and each category's column.
+    let rows: Vec<Vec<String>> =
+        ["2026-10", "2026-11", "2026-12", "total"].iter().map(|k| cells_of(&html, "data-key", k)).collect();
+    for c in 0..rows[0].len() {
+        let column: Vec<String> = rows.iter().map(|r| r[c].clone()).collect();
+        assert_ne!(hidden(&column), 1, "column {c}: {column:?} gives its hidden count away");
+    }
+    assert!(!oct.contains(&"9".to_string()) && !oct.contains(&"3".to_string()), "{oct:?}");
+    // The note says what is hidden and why, on every page that hides.
+    assert!(html.contains("Counts from 1 to 4 are shown as &lt;5") && html.contains("shown as [c]"));
+    // A hidden bar is drawn hatched and outlined, labelled, as the range it lies in.
+    assert!(html.contains(r#"stroke-dasharray="3 2""#) && html.contains("&lt;5 (hidden: 1 to 4)"));
+    assert!(html.contains("Hidden (see the note)"), "the stacked chart's legend names the hatching");
+    // --suppress-small is --suppress small.
+    assert_eq!(board_page(&s, &["--period", "2026/27-Q3", "--suppress-small"]), html);
+}
+
+#[test]
+fn the_nhs_rule_stars_one_to_seven_and_rounds_the_rest_to_five() {
+    let s = small_store();
+    let html = board_page(&s, &["--period", "2026/27-Q3", "--suppress", "nhs"]);
+    assert_eq!(cells_of(&html, "data-metric", "incidents")[0], "15", "14 incidents, rounded to 15");
+    let oct = cells_of(&html, "data-key", "2026-10");
+    assert!(oct.contains(&"10".to_string()) && oct.contains(&"*".to_string()), "9 as 10, 3 as *: {oct:?}");
+    for row in ["2026-10", "2026-11", "2026-12", "total"] {
+        for c in cells_of(&html, "data-key", row) {
+            assert!(
+                c == "*" || c.parse::<u64>().is_ok_and(|n| n % 5 == 0),
+                "{row}: {c} is neither * nor a 5"
+            );
+        }
+    }
+    assert!(html.contains("as NHS England publishes hospital statistics"));
+    // A change of rounded counts would mislead: none is given.
+    assert_eq!(cells_of(&html, "data-metric", "incidents")[2], "–");
+    // A rule lsms does not know is refused as usage, the store untouched.
+    let before = s.snapshot();
+    s.run(&["board", "--suppress", "five"]).fails(2).says("small").says("nhs");
+    s.run(&["board", "--suppress", "nhs", "--suppress-small"]).fails(2);
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn at_official_the_hotspots_hide_small_counts_and_official_sensitive_shows_them() {
+    let s = small_store();
+    let official = board_page(&s, &["--period", "2026/27-Q3"]);
+    // The rest of the pack is whole; the site grid and the clock hide counts under 5.
+    assert_eq!(cells_of(&official, "data-key", "2026-10").last().unwrap(), "12");
+    assert!(cells_of(&official, "data-key", "2026-10").contains(&"3".to_string()));
+    let ward = cells_of(&official, "data-key", "Hollins Park");
+    assert!(!ward.contains(&"3".to_string()) && !ward.contains(&"2".to_string()), "{ward:?}");
+    let monday = cells_of(&official, "data-key", "Monday");
+    assert!(!monday.iter().any(|c| c == "1" || c == "2" || c == "3" || c == "4"), "{monday:?}");
+    assert!(
+        official.contains(
+            "At OFFICIAL, one or two incidents at a place or an hour can point to a member of staff"
+        )
+    );
+    let sensitive = board_page(&s, &["--period", "2026/27-Q3", "--marking", "OFFICIAL-SENSITIVE"]);
+    assert!(cells_of(&sensitive, "data-key", "Hollins Park").contains(&"3".to_string()));
+    assert!(!sensitive.contains("&lt;5") && !sensitive.contains("[c]"));
+}
+
+#[test]
+fn charts_have_round_ticks_gridlines_and_every_heatmap_a_legend() {
+    let s = Store::sample();
+    let html = board_page(&s, &["--period", "2026/27", "--marking", "OFFICIAL-SENSITIVE"]);
+    let svgs: Vec<&str> = html.split("<svg").skip(1).map(|s| s.split("</svg>").next().unwrap()).collect();
+    let heatmaps: Vec<&&str> = svgs.iter().filter(|s| s.contains("Grid of counts")).collect();
+    assert_eq!(heatmaps.len(), 2);
+    for h in heatmaps {
+        assert!(h.contains("<linearGradient") && h.contains(">Incidents</text>"), "a heatmap has no legend");
+    }
+    for svg in svgs.iter().filter(|s| s.contains("Bar chart") || s.contains("Stacked column")) {
+        // Tick labels are round values: more than the 0 and the top.
+        let ticks: Vec<u64> = svg
+            .split(r#"class="a">"#)
+            .skip(1)
+            .filter_map(|t| t.split('<').next().unwrap().replace(['£', ','], "").parse().ok())
+            .collect();
+        assert!(ticks.len() >= 3, "ticks {ticks:?}");
+        let step = ticks[1] - ticks[0];
+        assert!(ticks.windows(2).all(|w| w[1] - w[0] == step), "evenly spaced: {ticks:?}");
+        let lead = step.to_string().trim_end_matches('0').to_string();
+        assert!(["1", "2", "5"].contains(&lead.as_str()), "round steps: {ticks:?}");
+        assert!(svg.contains(r##"stroke="#ddd""##), "gridlines");
+    }
+}
+
+/// The rightmost strip of each printed page (`mm` wide), from a greyscale
+/// render: how many of its pixels are not white.
+fn ink_at_right(dir: &Path, pdf: &Path, mm: f64) -> Vec<usize> {
+    let prefix = dir.join("page");
+    let ok = Command::new("pdftoppm").args(["-gray", "-r", "50"]).arg(pdf).arg(&prefix).status().unwrap();
+    assert!(ok.success());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).unwrap();
+            // P5 width height 255, then the pixels.
+            let mut fields = Vec::new();
+            let mut at = 0;
+            while fields.len() < 4 {
+                while bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                let start = at;
+                while !bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..at]).to_string());
+            }
+            let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+            let px = &bytes[at + 1..];
+            let strip = (mm / 25.4 * 50.0) as usize;
+            (0..h)
+                .flat_map(|y| (w - strip..w).map(move |x| (x, y)))
+                .filter(|(x, y)| px[y * w + x] < 200)
+                .count()
+        })
+        .collect()
+}
+
+#[test]
+fn the_board_prints_whole_at_a4_labels_and_right_hand_borders_not_cut() {
+    if !chromium() || !pdftotext() {
+        return;
+    }
+    let s = Store::sample();
+    for marking in ["OFFICIAL", "OFFICIAL-SENSITIVE"] {
+        let html = board_file(&s, &["--marking", marking]);
+        let pages = print_pages(s.tmp.path(), &html);
+        let text = pages.join("\n");
+        // The overdue chart's longest label, whole (wrapped at a space).
+        for part in ["Controlled Drugs Accountable", "Officer not yet told", "Awaiting others,"] {
+            assert!(text.contains(part), "{part:?} is cut:\n{text}");
+        }
+        // Nothing reaches into the page's right margin (14 mm): a table or
+        // card wider than the page would be drawn there, or cut at its edge.
+        let dir = s.tmp.path().join(format!("png-{marking}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ink = ink_at_right(&dir, &s.tmp.path().join("print.pdf"), 10.0);
+        assert_eq!(ink.len(), pages.len());
+        for (n, i) in ink.iter().enumerate() {
+            assert_eq!(*i, 0, "page {} has {i} dark pixels in its right margin", n + 1);
+        }
+    }
+}
