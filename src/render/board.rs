@@ -386,7 +386,8 @@ fn heatmap(
     let legend_y = top + grid_h + 18;
     let (w, h) = (label_w + cell_w * cols.len() as u32 + 10 + longest * 6, legend_y + 44);
     let w = w.max(label_w + 420);
-    let max = cells.iter().flatten().filter_map(|c| c.shown()).max().unwrap_or(0).max(1);
+    let most = cells.iter().flatten().filter_map(|c| c.shown()).max().unwrap_or(0);
+    let max = most.max(1);
     let busiest = cells
         .iter()
         .enumerate()
@@ -452,17 +453,18 @@ fn heatmap(
         }
         y += rh;
     }
-    // The legend: the scale from 0 to the most, with round values.
+    // The legend: the scale from 0 to the most, with round values (no
+    // scale where no count above 0 is shown: a swatch of 0 alone).
     let grad = id("g", ids);
-    let (lx, lw) = (label_w, 240u32);
-    let ticks: Vec<u64> = ticks(max).into_iter().filter(|t| *t <= max).collect();
+    let (lx, lw) = (label_w, if most == 0 { 24u32 } else { 240 });
+    let ticks: Vec<u64> = ticks(max).into_iter().filter(|t| *t <= most).collect();
     let _ = write!(
         out,
         r##"<defs><linearGradient id="{grad}"><stop offset="0" stop-color="#f2f7fb"/><stop offset="1" stop-color="#08306b"/></linearGradient></defs><text x="{}" y="{}" text-anchor="end" class="a">Incidents</text><rect x="{lx}" y="{legend_y}" width="{lw}" height="12" fill="url(#{grad})" stroke="#999"/>"##,
         lx - 6,
         legend_y + 10
     );
-    for t in ticks.iter().chain((ticks.last() != Some(&max)).then_some(&max)) {
+    for t in ticks.iter().chain((most > 0 && ticks.last() != Some(&most)).then_some(&most)) {
         let x = lx + (*t as f64 / max as f64 * lw as f64).round() as u32;
         let _ = write!(
             out,
@@ -473,7 +475,7 @@ fn heatmap(
         );
     }
     if any_hidden {
-        let hx = lx + lw + 30;
+        let hx = lx + lw + 40;
         let _ = write!(
             out,
             r##"<rect x="{hx}" y="{legend_y}" width="24" height="12" fill="url(#{hatch})" stroke="#444"/><text x="{}" y="{}" class="a">Hidden (see the note)</text>"##,
