@@ -29,6 +29,14 @@ Every printed page carries the marking (OFFICIAL, or OFFICIAL-SENSITIVE with --m
 `marking:` in lsms.yaml) at its top and bottom, the title and \"Page N of M\" at its foot:
 print it from Chromium 131 or later with the browser's own headers and footers off.
 
+Small counts, for a pack that is published: --suppress small shows 1 to 4 as \"<5\" and hides
+one more figure, as [c], wherever a total would give a hidden count away; --suppress nhs
+shows 1 to 7 as \"*\" and rounds every other count to the nearest 5, as NHS England publishes
+hospital statistics. Hidden counts are drawn hatched, never as bars of their own size, and
+each page says what it hides and why. At OFFICIAL the hotspot grids (site by category, day
+by hour) hide counts from 1 to 4 even without --suppress: one incident at a place or an hour
+can point to a member of staff. OFFICIAL-SENSITIVE shows them whole.
+
 Examples:
   lsms board --period last-quarter --output board.html
   lsms board --commentary notes.md --marking OFFICIAL-SENSITIVE -o board.html

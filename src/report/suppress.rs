@@ -61,12 +61,12 @@ impl Rule {
             Rule::Small => {
                 "Counts from 1 to 4 are shown as <5, so that no one can be picked out from a small number. \
                  Where a row or column would hide only one count, its total would give it away, so one more \
-                 figure in it is hidden too, shown as [c]. Hidden counts are drawn hatched, not to scale."
+                 figure in it is hidden too, shown as [c]. Hidden counts are drawn hatched, never as bars of their own size."
             }
             Rule::Nhs => {
                 "Counts are shown as NHS England publishes hospital statistics: counts from 1 to 7 as *, every other \
                  count, totals too, rounded to the nearest 5 (totals from the true counts, so rows need not add up). \
-                 Hidden counts are drawn hatched, not to scale."
+                 Hidden counts are drawn hatched, never as bars of their own size."
             }
         }
     }
