@@ -234,6 +234,8 @@ fn libreoffice_prints_the_export_on_few_pages_each_marked_and_numbered() {
             // page, which pdftotext gives no text: M counts it.)
             assert!(page.contains(&format!("Page {n} of ")), "{file}: page {n} of {m} unnumbered");
         }
+        // On paper, categories read as people say them.
+        assert!(pages.join("\n").contains("Physical assault"), "{file}: no category as people read it");
         if m > 1 {
             // The header row is repeated: the second page has the column heads.
             assert!(
