@@ -798,7 +798,31 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
     let marking = format!(r#"<p class="marking screen">{}</p>"#, escape(print.marking));
     let marking = marking.as_str();
     // What is hidden and why, under every table and chart that hides.
-    let note = |r: Option<Rule>| r.map(|r| format!(r#"<p class="note suppressed">{}</p>"#, escape(r.note())));
+    // What is hidden and why, and how many of the page's figures.
+    let note = |r: Option<Rule>, cells: &mut dyn Iterator<Item = Cell>, extra: &str| -> String {
+        let Some(r) = r else { return String::new() };
+        let (mut under, mut hidden) = (0, 0);
+        for c in cells {
+            match c {
+                Cell::Under(_) => under += 1,
+                Cell::Hidden => hidden += 1,
+                Cell::Shown(_) => {}
+            }
+        }
+        let counts = |n: usize| if n == 1 { "1 count".to_string() } else { format!("{n} counts") };
+        let here = match (under, hidden) {
+            (0, 0) => "Nothing on this page is hidden.".to_string(),
+            (u, 0) => format!("On this page: {} shown as {}.", counts(u), r.mark()),
+            (0, h) => format!("On this page: {} hidden as [c].", counts(h)),
+            (u, h) => format!(
+                "On this page: {} shown as {}, {} more hidden as [c].",
+                counts(u),
+                r.mark(),
+                counts(h)
+            ),
+        };
+        format!(r#"<p class="note suppressed">{} {}{extra}</p>"#, escape(r.note()), escape(&here))
+    };
 
     // 1. Title and headline figures.
     let earlier = p.earlier();
@@ -942,7 +966,9 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
     }
     o.push_str("</tbody></table>");
     o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from the report to the closing, as they happened; a closing that cannot be dated after its report is counted apart, not guessed.</p>"#);
-    o.push_str(&note(rule).unwrap_or_default());
+    let mut shown_here =
+        now_cells.values().chain(earlier_cells.iter().flat_map(|(_, c)| c.values())).copied();
+    o.push_str(&note(rule, &mut shown_here, ""));
     o.push_str(&commentary.unwrap_or_default());
     o.push_str("</section>");
 
@@ -975,7 +1001,7 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
         Heads { column: &category_label, row: &month_label },
         &trend,
     );
-    o.push_str(&note(rule).unwrap_or_default());
+    o.push_str(&note(rule, &mut trend.iter().flatten().copied(), ""));
     o.push_str("</section>");
 
     // 3. Physical assaults, sanctions, losses.
@@ -1035,7 +1061,8 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
         ("", "Pounds"),
         &losses.iter().map(|(l, c)| (l.clone(), pounds(Money(c.shown().unwrap_or(0))))).collect::<Vec<_>>(),
     );
-    o.push_str(&note(rule).unwrap_or_default());
+    let mut here = mf.iter().chain(&sanctions).map(|(_, c)| *c).chain([cell_of(Metric::PhysicalAssaults)]);
+    o.push_str(&note(rule, &mut here, ""));
     o.push_str("</section>");
 
     // 4. Caseload, time to close, overdue.
@@ -1076,16 +1103,15 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
         ("Deadline", "Overdue"),
         &overdue.iter().map(|(l, c)| (l.clone(), c.text())).collect::<Vec<_>>(),
     );
-    o.push_str(&note(rule).unwrap_or_default());
+    let mut here = age_cells.iter().copied().chain([closed_cell]).chain(overdue.iter().map(|(_, c)| *c));
+    o.push_str(&note(rule, &mut here, ""));
     o.push_str("</section>");
 
     // The hotspots may hide more than the rest (at OFFICIAL): say so.
-    let hot_note = match (show.hotspots, rule) {
-        (Some(h), None) => format!(
-            r#"<p class="note suppressed">{} At OFFICIAL, one or two incidents at a place or an hour can point to a member of staff, so the hotspot grids hide small counts; mark the pack OFFICIAL-SENSITIVE (--marking) to show them whole.</p>"#,
-            escape(h.note())
-        ),
-        (h, _) => note(h).unwrap_or_default(),
+    let official = if show.hotspots.is_some() && rule.is_none() {
+        " At OFFICIAL, one or two incidents at a place or an hour can point to a member of staff, so the hotspot grids hide small counts; mark the pack OFFICIAL-SENSITIVE (--marking) to show them whole."
+    } else {
+        ""
     };
 
     // 5. Hotspots: where.
@@ -1126,7 +1152,7 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
         Heads { column: &category_label, row: &site_label },
         &sites,
     );
-    o.push_str(&hot_note);
+    o.push_str(&note(show.hotspots, &mut sites.iter().flatten().copied(), official));
     o.push_str("</section>");
 
     // 6. Hotspots: when.
@@ -1186,7 +1212,7 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
     );
     o.push_str(&t.replacen("<table>", r#"<table class="tiny">"#, 1));
     o.push_str("</div>");
-    o.push_str(&hot_note);
+    o.push_str(&note(show.hotspots, &mut clock.iter().flatten().copied(), official));
     let _ = write!(
         o,
         r#"<footer><bdi>{}</bdi> · {} · Made {} by lsms · Counts only: no names or other personal data. {}</footer>"#,

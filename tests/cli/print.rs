@@ -301,6 +301,10 @@ fn a_total_never_gives_a_hidden_count_away_and_hidden_counts_are_drawn_as_hidden
     assert!(!oct.contains(&"9".to_string()) && !oct.contains(&"3".to_string()), "{oct:?}");
     // The note says what is hidden and why, on every page that hides.
     assert!(html.contains("Counts from 1 to 4 are shown as &lt;5") && html.contains("shown as [c]"));
+    // And how many of the page's figures: the trend's page hides its 3 and the 9 beside it, at least.
+    let trend_page = html.split("<section").nth(2).unwrap();
+    let said = trend_page.split("On this page: ").nth(1).expect("the page says what it hides");
+    assert!(said.contains(" shown as &lt;5") && said.contains(" more hidden as [c]."), "{said:.120}");
     // A hidden bar is drawn hatched and outlined, labelled, as the range it lies in.
     assert!(html.contains(r#"stroke-dasharray="3 2""#) && html.contains("&lt;5 (hidden: 1 to 4)"));
     assert!(html.contains("Hidden (see the note)"), "the stacked chart's legend names the hatching");
@@ -351,7 +355,9 @@ fn at_official_the_hotspots_hide_small_counts_and_official_sensitive_shows_them(
     );
     let sensitive = board_page(&s, &["--period", "2026/27-Q3", "--marking", "OFFICIAL-SENSITIVE"]);
     assert!(cells_of(&sensitive, "data-key", "Hollins Park").contains(&"3".to_string()));
-    assert!(!sensitive.contains("&lt;5") && !sensitive.contains("[c]"));
+    assert!(
+        !sensitive.contains("&lt;5") && !sensitive.contains("[c]") && !sensitive.contains("On this page")
+    );
 }
 
 #[test]
