@@ -814,12 +814,9 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
             (0, 0) => "Nothing on this page is hidden.".to_string(),
             (u, 0) => format!("On this page: {} shown as {}.", counts(u), r.mark()),
             (0, h) => format!("On this page: {} hidden as [c].", counts(h)),
-            (u, h) => format!(
-                "On this page: {} shown as {}, {} more hidden as [c].",
-                counts(u),
-                r.mark(),
-                counts(h)
-            ),
+            (u, h) => {
+                format!("On this page: {} shown as {}, and {h} more hidden as [c].", counts(u), r.mark())
+            }
         };
         format!(r#"<p class="note suppressed">{} {}{extra}</p>"#, escape(r.note()), escape(&here))
     };
