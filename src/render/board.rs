@@ -269,8 +269,15 @@ fn stacked(
         .enumerate()
         .map(|(s, (name, _))| (name.clone(), PALETTE.get(s).copied().unwrap_or(MORE).to_string()))
         .collect();
-    let legend_rows = (legend.len() + usize::from(any_hidden)).div_ceil(3) as u32;
-    let h = top + plot_h + 52 + 22 * legend_rows;
+    // The legend, three to a row, each name wrapped to its column's width.
+    let names: Vec<Vec<String>> = legend
+        .iter()
+        .map(|(n, _)| wrap(n, 26))
+        .chain(any_hidden.then(|| vec!["Hidden (see the note)".to_string()]))
+        .collect();
+    let row_h: Vec<u32> =
+        names.chunks(3).map(|r| 8 + 15 * r.iter().map(Vec::len).max().unwrap_or(1) as u32).collect();
+    let h = top + plot_h + 38 + row_h.iter().sum::<u32>();
     let heights: Vec<u64> = (0..xs.len())
         .map(|x| {
             series.iter().filter_map(|(_, v)| v.get(x).and_then(|c| c.shown())).sum::<u64>()
@@ -345,20 +352,30 @@ fn stacked(
             escape(year)
         );
     }
-    let key =
-        legend.iter().map(|(n, c)| (n.clone(), format!(r#"fill="{c}""#))).chain(any_hidden.then(|| {
-            ("Hidden (see the note)".to_string(), format!(r##"fill="url(#{hatch})" stroke="#444""##))
-        }));
-    for (s, (name, fill)) in key.enumerate() {
-        let (lx, ly) = (left + 220 * (s as u32 % 3), top + plot_h + 46 + 22 * (s as u32 / 3));
+    let fills = legend
+        .iter()
+        .map(|(_, c)| format!(r#"fill="{c}""#))
+        .chain(any_hidden.then(|| format!(r##"fill="url(#{hatch})" stroke="#444""##)));
+    for (s, (lines, fill)) in names.iter().zip(fills).enumerate() {
+        let row = s / 3;
+        let lx = left + 220 * (s as u32 % 3);
+        let ly = top + plot_h + 46 + row_h[..row].iter().sum::<u32>();
         let _ = write!(
             out,
-            r#"<rect x="{lx}" y="{}" width="14" height="14" {fill}/><text x="{}" y="{}" class="l">{}</text>"#,
+            r#"<rect x="{lx}" y="{}" width="14" height="14" {fill}/><text x="{}" y="{ly}" class="l">"#,
             ly - 11,
             lx + 20,
-            ly,
-            escape(&name)
         );
+        for (i, l) in lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                r#"<tspan x="{}"{}>{}</tspan>"#,
+                lx + 20,
+                if i > 0 { r#" dy="15""# } else { "" },
+                escape(l)
+            );
+        }
+        out.push_str("</text>");
     }
     out.push_str("</svg>");
 }
@@ -378,8 +395,12 @@ fn heatmap(
     let longest_row = labels.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(0);
     let label_w = (text_w(longest_row, 13.0) + 14).clamp(80, 240);
     let cell_w = ((700 - label_w) / cols.len().max(1) as u32).min(90);
-    let longest = cols.iter().map(|c| c.chars().count()).max().unwrap_or(0) as u32;
-    let top = 20 + longest * 5;
+    // Column labels slanted, each wrapped to lines of at most 36 characters
+    // (two lines for the longest names, which fit between their neighbours).
+    let col_lines: Vec<Vec<String>> = cols.iter().map(|c| wrap(c, 36)).collect();
+    let longest = col_lines.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let deepest = col_lines.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let top = 20 + longest * 5 + 10 * (deepest - 1);
     let heights: Vec<u32> = labels.iter().map(|l| (l.len() as u32 * 15 + 9).max(24)).collect();
     let grid_h: u32 = heights.iter().sum();
     let any_hidden = cells.iter().flatten().any(|c| c.hidden());
@@ -410,14 +431,16 @@ fn heatmap(
         let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
         (format!("#{:02x}{:02x}{:02x}", mix(0xf2, 0x08), mix(0xf7, 0x30), mix(0xfb, 0x6b)), f > 0.5)
     };
-    for (c, label) in cols.iter().enumerate() {
+    for (c, lines) in col_lines.iter().enumerate() {
         let x = label_w + cell_w * c as u32 + cell_w / 2;
-        let _ = write!(
-            out,
-            r#"<text transform="translate({x},{}) rotate(-40)" class="a">{}</text>"#,
-            top - 6,
-            escape(label)
-        );
+        // The last line sits at the grid; the lines before it above.
+        let up = 11 * (lines.len() as u32 - 1);
+        let _ = write!(out, r#"<text transform="translate({x},{}) rotate(-40)" class="a">"#, top - 6);
+        for (i, l) in lines.iter().enumerate() {
+            let dy = if i == 0 { format!(r#" dy="-{up}""#) } else { r#" dy="11""#.to_string() };
+            let _ = write!(out, r#"<tspan x="0"{dy}>{}</tspan>"#, escape(l));
+        }
+        out.push_str("</text>");
     }
     let mut y = top;
     for ((lines, row), rh) in labels.iter().zip(cells).zip(&heights) {
@@ -503,14 +526,31 @@ fn table(
     heads: Heads<'_>,
     cells: &[Vec<Cell>],
 ) {
-    let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(caption));
+    let head = |c: &Column| match c {
+        Column::Across(v) => (heads.column)(v),
+        other => other.label(),
+    };
+    // Its narrowest layout, in millimetres: each column as wide as its
+    // longest word (a header breaks at spaces and hyphens) at 9pt bold
+    // (about 1.9 mm a character in DejaVu Sans), with its padding.
+    let word = |t: &str| t.split([' ', '-']).map(|w| w.chars().count()).max().unwrap_or(0);
+    let row_word = rows.iter().map(|r| word(&(heads.row)(r.key.name()))).max().unwrap_or(5);
+    let narrowest = |char_mm: f64, pad: f64| -> f64 {
+        columns.iter().map(|c| word(&head(c)).max(6) as f64 * char_mm + pad).sum::<f64>()
+            + row_word as f64 * char_mm
+            + pad
+    };
+    // Wider than an A4 page's 182 mm: smaller type (7pt heads); wider
+    // still, columns of equal width, a word too long for one broken.
+    let class = match (narrowest(1.9, 2.6) > 182.0, narrowest(1.6, 2.5) > 182.0) {
+        (false, _) => "",
+        (true, false) => r#" class="fit""#,
+        (true, true) => r#" class="fit fixed""#,
+    };
+    let _ = write!(out, "<table{class}><caption>{}</caption><thead><tr>", escape(caption));
     out.push_str(r#"<th scope="col"></th>"#);
     for c in columns {
-        let text = match c {
-            Column::Across(v) => (heads.column)(v),
-            other => other.label(),
-        };
-        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&text));
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&head(c)));
     }
     out.push_str("</tr></thead><tbody>");
     for (r, row_cells) in rows.iter().zip(cells) {
@@ -650,7 +690,12 @@ th, td, bdi { unicode-bidi: isolate; }
 @media print { .marking.screen { display: none; } }
 .commentary p { margin: 0 0 2mm; } .commentary ul { margin: 0 0 2mm 5mm; padding: 0; }
 thead th { background: #e8edf4; vertical-align: bottom; }
-tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+tbody th { text-align: left; font-weight: normal; }
+th { overflow-wrap: break-word; }
+table.fit { font-size: 8pt; }
+table.fit thead th { font-size: 7pt; }
+table.fit.fixed { table-layout: fixed; }
+table.fit.fixed thead th:first-child { width: 26mm; }
 tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big { display: flex; flex-wrap: wrap; gap: 3mm; margin: 4mm 0; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
@@ -1206,6 +1251,12 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
         &rows,
         Heads { column: &same, row: &same },
         &clock,
+    );
+    // Its own narrow type and layout, whatever `table` chose.
+    let t = t.replacen(r#"<table class="fit fixed">"#, "<table>", 1).replacen(
+        r#"<table class="fit">"#,
+        "<table>",
+        1,
     );
     o.push_str(&t.replacen("<table>", r#"<table class="tiny">"#, 1));
     o.push_str("</div>");

@@ -413,3 +413,42 @@ fn the_board_prints_whole_at_a4_labels_and_right_hand_borders_not_cut() {
         }
     }
 }
+
+#[test]
+fn long_names_print_whole_and_every_table_keeps_its_right_hand_column_at_a4() {
+    if !chromium() || !pdftotext() {
+        return;
+    }
+    let site = "Whiston Lodge Community Mental Health Resource Centre (North)";
+    let long = "controlled-drugs-discrepancy-reported-to-the-accountable-officer";
+    let s = Store::with_config(&format!("sites: [\"{site}\", Peasley Cross]\ncategories: [{long}]\n"));
+    for (cat, day) in [("theft", "2026-10-01"), ("theft", "2026-10-02"), (long, "2026-10-03")] {
+        s.report(&[
+            "--category",
+            cat,
+            "--summary",
+            "x",
+            "--occurred",
+            &format!("{day} 10:00"),
+            "--site",
+            site,
+        ]);
+    }
+    let html = board_file(&s, &["--marking", "OFFICIAL-SENSITIVE"]);
+    let text = print_pages(s.tmp.path(), &html).join("\n");
+    // Each table's total row, with every category's column and the total
+    // (the standard seven, the trust's own, and Total; the clock's 24 hours,
+    // time not known and Total): none cut at the right.
+    let totals: Vec<usize> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| {
+            w.first() == Some(&"Total") && w.len() > 3 && w[1..].iter().all(|n| n.parse::<u64>().is_ok())
+        })
+        .map(|w| w.len())
+        .collect();
+    assert_eq!(totals, [10, 10, 27], "a total row is cut:\n{text}");
+    for words in ["Whiston Lodge", "Resource Centre", "discrepancy", "accountable"] {
+        assert!(text.contains(words), "{words:?} is not printed:\n{text}");
+    }
+}
