@@ -113,6 +113,17 @@ impl Ctx {
         }
     }
 
+    /// Says on stderr, when it is a terminal, how many columns a table
+    /// left out to fit it and how to see them: `3 columns hidden: --wide
+    /// shows them`. Not with `--quiet`, and never into a pipe or a file.
+    pub fn hint_hidden_columns(&self) {
+        let n = crate::render::hidden_columns();
+        if n > 0 && !self.quiet && std::io::stderr().is_terminal() {
+            let s = if n == 1 { "" } else { "s" };
+            crate::error::talk(format_args!("{n} column{s} hidden: --wide shows them"));
+        }
+    }
+
     /// Prints an error's full diagnostic on stderr.
     pub fn show_error(&self, e: Error) {
         crate::error::talk(format_args!("{:?}", miette::Report::new(e.for_terminal())));

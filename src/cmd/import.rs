@@ -365,6 +365,11 @@ const PREVIEW_COLUMNS: &[&str] = &[
     "summary",
 ];
 
+/// The preview's columns a narrow terminal keeps longest, most needed
+/// first (as `list` keeps its own): the file's row, what and when, then
+/// the summary.
+const PREVIEW_KEEP: &[&str] = &["row", "occurred", "category", "summary", "status", "site", "refs"];
+
 /// A mapping that cannot be right: from a mapping file it is the file's
 /// fault (exit 1), from `--map` the command line's (exit 2).
 fn mapping_error(from_file: bool, message: String, help: impl Into<String>) -> Error {
@@ -715,7 +720,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let terminal = ctx.stdout_is_terminal();
         emit(&mut ctx.out(), |o| {
             if terminal {
-                render::table(o, &rows, ctx.width(), ctx.color)
+                let look = render::Look {
+                    width: ctx.width(),
+                    color: ctx.color,
+                    keep: Some(PREVIEW_KEEP),
+                    ..Default::default()
+                };
+                render::table_look(o, &rows, &look)
             } else {
                 // A preview is for a person: its TSV has the header row.
                 render::tsv_row(o, &rows.columns).and_then(|_| render::tsv(o, &rows))
