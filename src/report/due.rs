@@ -162,6 +162,39 @@ pub fn assignee_left(inc: &Incident, tz: Tz, leavers: &Leavers) -> Option<Deadli
     })
 }
 
+/// The deadlines of a case taken in by email (kinds `triage` and `reporter-told`): its
+/// triage, one working day after the report, until an LSMS has set its
+/// category and summary (`model::intake::awaits_triage`); and, once it is
+/// closed, telling the reporter the outcome within `tell_within` working
+/// days, where they gave an address, until a `reporter-told` entry.
+pub fn email_deadlines(inc: &Incident, tz: Tz, tell_within: u32) -> Vec<Deadline> {
+    use crate::model::intake::{awaits_triage, reporter_untold};
+    let mut out = Vec::new();
+    if awaits_triage(inc) {
+        let rep = inc.reported_at.with_timezone(&tz);
+        out.push(Deadline {
+            due: local(add_working_days(rep.date_naive(), 1), rep.time(), tz),
+            kind: "triage",
+            detail: format!(
+                "triage the report by email: set its category and summary (lsms update {} --category C --summary TEXT)",
+                inc.id
+            ),
+        });
+    }
+    if let (true, Some(closed)) = (reporter_untold(inc), inc.closed_at) {
+        let c = closed.with_timezone(&tz);
+        out.push(Deadline {
+            due: local(add_working_days(c.date_naive(), tell_within), c.time(), tz),
+            kind: "reporter-told",
+            detail: format!(
+                "tell the reporter the outcome ({tell_within} working days after the closing): lsms close {} --tell-reporter",
+                inc.id
+            ),
+        });
+    }
+    out
+}
+
 /// Is any deadline of this incident past?
 pub fn is_overdue(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>, now: DateTime<Utc>) -> bool {
     deadlines(inc, tz, cdao).iter().any(|d| d.due < now)
