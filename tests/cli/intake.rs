@@ -703,3 +703,64 @@ fn a_setting_tells_every_reporter_at_the_closing_and_an_anonymous_one_is_never_w
         .says("no way to send");
     assert_eq!(plain.snapshot(), before);
 }
+
+#[test]
+fn two_runs_at_once_take_each_message_once() {
+    let s = Store::new();
+    let md = maildir(&s);
+    for i in 0..30 {
+        deliver(&md, &format!("{i:02}"), ASSAULT.replace("report-1@", &format!("report-{i}@")).as_bytes());
+    }
+    let spawn = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lsms"));
+        c.arg("-C").arg(&s.root).args(["--as", "tester", "-q", "intake", "--maildir"]).arg(&md);
+        c.env("LSMS_NOW", NOW).env_remove("LSMS_STORE").spawn().unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    assert_eq!(incidents(&s).len(), 30, "each message once");
+    assert_eq!(names(&md.join("cur")).len(), 30);
+}
+
+#[test]
+fn an_outbox_maildir_gets_the_answer_whole() {
+    let s = Store::with_config("intake:\n  from: lsms@test.nhs.uk\n  outbox: ../outbox\n");
+    let md = maildir(&s);
+    deliver(&md, "1", ASSAULT.as_bytes());
+    s.run(&["-q", "intake", "--maildir", md.to_str().unwrap()]).ok();
+    let outbox = s.tmp.path().join("outbox");
+    let sent = names(&outbox.join("new"));
+    assert_eq!(sent.len(), 1, "left in the outbox's new/");
+    assert!(names(&outbox.join("tmp")).is_empty(), "nothing half-written");
+    let text = std::fs::read_to_string(outbox.join("new").join(&sent[0])).unwrap();
+    let id = incidents(&s)[0]["id"].as_str().unwrap().to_string();
+    assert!(text.contains("In-Reply-To: <report-1@mail.nhs.net>") && text.contains(&id), "{text}");
+    assert!(
+        !sent[0].contains(&id.to_lowercase()) || !sent[0].contains("sian"),
+        "no personal data in its name"
+    );
+    // An outbox inside the store is refused before anything is taken.
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("../outbox", "outbox");
+    std::fs::write(&cfg, text).unwrap();
+    deliver(&md, "2", ASSAULT.replace("report-1@", "report-2@").as_bytes());
+    s.run(&["intake", "--maildir", md.to_str().unwrap()]).fails(1).says("inside the store");
+    assert_eq!(names(&md.join("new")), ["2"]);
+}
+
+#[test]
+fn bad_intake_settings_are_named_where_they_are() {
+    let s = Store::new();
+    let cfg = s.root.join("lsms.yaml");
+    let base = std::fs::read_to_string(&cfg).unwrap();
+    for (extra, says) in [
+        ("intake:\n  rules: [{ category: theif, words: [stolen] }]\n", "did you mean 'theft'"),
+        ("intake:\n  acknowledgement: { body: 'Ref {referance}' }\n", "unknown place `{referance}`"),
+        ("intake:\n  send: sendmail -t\n", "no `from:`"),
+        ("intake:\n  from: a@b\n  send: x\n  outbox: y\n", "send or outbox, not both"),
+        ("intake:\n  sendmail: x\n", "unknown field `sendmail`"),
+    ] {
+        std::fs::write(&cfg, format!("{base}{extra}")).unwrap();
+        s.run(&["list"]).fails(1).says(says);
+    }
+}

@@ -65,6 +65,22 @@ pub struct Args {
     pub dash: Option<String>,
 }
 
+/// A path with its `.` and `..` taken out as written (a folder not made yet
+/// cannot be resolved through the file system).
+fn lexical(p: &std::path::Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// What became of one message.
 pub enum Fate {
     /// A new case.
@@ -167,7 +183,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let commit = ctx.commits(&store)?;
     objects::check_folders(&store.root)?;
     if let Some(crate::store::config::Send::Outbox(dir)) = &store.config.intake.send
-        && (dir.starts_with(&store.root)
+        && (lexical(dir).starts_with(lexical(&store.root))
             || std::fs::canonicalize(dir).is_ok_and(|d| d.starts_with(&store.real_root)))
     {
         return Err(Error::failed_with(
@@ -178,6 +194,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "give an outbox Maildir outside the store",
         ));
     }
+    // One intake at a time (cron's runs may overlap): the second waits,
+    // then reads the store as the first left it, so no message is taken by
+    // both. The store's own lock is taken per message, not for the run.
+    let dir = store.own_dir(".lsms/intake")?;
+    crate::store::fsio::mkdirs(&dir)?;
+    let lock_path = dir.join("lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(Error::io("open", &lock_path))?;
+    lock.lock().map_err(Error::io("lock", &lock_path))?;
     let index = Index::build(&store)?;
     let mut run = Run { ctx, store, actor, commit, index };
     let tally = if let Some(dir) = &args.maildir {
@@ -187,6 +216,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         mailbox::stdin(&mut run)?
     };
+    drop(lock);
     tally.finish(ctx)
 }
 
