@@ -33,19 +33,31 @@ fn seen_name(name: &str) -> String {
 }
 
 /// Moves a message of the Maildir `dir` from `new/` to `failed/`, its
-/// reason in `failed/NAME.reason`.
+/// reason in `failed/NAME.reason` (the caller syncs the folders).
 fn to_failed(dir: &Path, name: &str, why: &str) -> std::io::Result<()> {
     let failed = dir.join("failed");
     std::fs::create_dir_all(&failed)?;
     write_new(&failed.join(format!("{name}.reason")), format!("{why}\n").as_bytes())?;
-    std::fs::rename(dir.join("new").join(name), failed.join(name))?;
-    crate::store::fsio::sync_dir(&failed)?;
-    crate::store::fsio::sync_dir(&dir.join("new"))
+    std::fs::rename(dir.join("new").join(name), failed.join(name))
 }
 
+/// How many messages are taken between two syncs of the file system:
+/// each batch's cases are made durable together, then its messages moved.
+const BATCH: usize = 256;
+
 /// Each message of the Maildir `dir`'s `new/`, in name order (the order
-/// they arrived in, for names a delivery agent makes).
+/// they arrived in, for names a delivery agent makes). The cases of a
+/// batch are written without a sync each, then made durable together
+/// (`syncfs`), and only then are its messages moved: a message is never
+/// marked read before its case is on disk.
 pub fn maildir(run: &mut Run<'_>, dir: &Path) -> Result<Tally> {
+    crate::store::fsio::defer_sync(true);
+    let result = maildir_batched(run, dir);
+    crate::store::fsio::defer_sync(false);
+    result
+}
+
+fn maildir_batched(run: &mut Run<'_>, dir: &Path) -> Result<Tally> {
     let new = dir.join("new");
     let cur = dir.join("cur");
     let meta = std::fs::metadata(&new).map_err(|e| {
@@ -68,42 +80,62 @@ pub fn maildir(run: &mut Run<'_>, dir: &Path) -> Result<Tally> {
     names.sort();
     let limit = max_message(run);
     let mut tally = Tally::default();
-    for name in names {
-        let path = new.join(&name);
-        let shown = format!("new/{name}");
-        let fate = match crate::store::fsio::read_bounded(&path, limit, false) {
-            Ok(raw) => run.take(&raw),
-            Err(crate::store::fsio::NotRead::TooLarge(n)) => Fate::Failed(format!(
-                "the message is {}, over the {} a message may be (intake: {{ max_attachment_mb }} in lsms.yaml)",
-                crate::store::fsio::size_shown(n),
-                crate::store::fsio::size_shown(limit)
-            )),
-            // Gone meanwhile (another run took it): nothing to do.
-            Err(crate::store::fsio::NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(crate::store::fsio::NotRead::Io(e)) => Fate::Failed(format!("cannot be read: {e}")),
-            Err(crate::store::fsio::NotRead::Special(what)) => {
-                Fate::Failed(format!("{what}, not a message file"))
-            }
-        };
-        let moved = match &fate {
-            Fate::New(_) | Fate::Reply(_) | Fate::Already => {
-                std::fs::rename(&path, cur.join(seen_name(&name)))
-                    .and_then(|()| crate::store::fsio::sync_dir(&cur))
-            }
-            Fate::Failed(why) => to_failed(dir, &name, why),
-            Fate::Retry(..) => Ok(()),
-        };
-        let shown = match (&fate, moved) {
-            (_, Err(e)) => {
-                tally
-                    .failed
-                    .push((shown.clone(), format!("taken, but it could not be moved out of new/: {e}")));
-                continue;
-            }
-            (Fate::Failed(_), Ok(())) => format!("failed/{name}"),
-            _ => shown,
-        };
-        tally.count(run.ctx, &shown, &fate);
+    for batch in names.chunks(BATCH) {
+        let mut done = Vec::new();
+        for name in batch {
+            let path = new.join(name);
+            let fate = match crate::store::fsio::read_bounded(&path, limit, false) {
+                Ok(raw) => run.take(&raw),
+                Err(crate::store::fsio::NotRead::TooLarge(n)) => Fate::Failed(format!(
+                    "the message is {}, over the {} a message may be (intake: {{ max_attachment_mb }} in lsms.yaml)",
+                    crate::store::fsio::size_shown(n),
+                    crate::store::fsio::size_shown(limit)
+                )),
+                // Gone meanwhile (taken by hand): nothing to do.
+                Err(crate::store::fsio::NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    continue;
+                }
+                Err(crate::store::fsio::NotRead::Io(e)) => Fate::Failed(format!("cannot be read: {e}")),
+                Err(crate::store::fsio::NotRead::Special(what)) => {
+                    Fate::Failed(format!("{what}, not a message file"))
+                }
+            };
+            done.push((name, fate));
+        }
+        // The batch's cases on disk, then its messages moved.
+        crate::store::fsio::sync_fs(&run.store.root).map_err(Error::io("sync", &run.store.root))?;
+        let mut failed_any = false;
+        for (name, fate) in done {
+            let path = new.join(name);
+            let moved = match &fate {
+                Fate::New(_) | Fate::Reply(_) | Fate::Already => {
+                    std::fs::rename(&path, cur.join(seen_name(name)))
+                }
+                Fate::Failed(why) => {
+                    failed_any = true;
+                    to_failed(dir, name, why)
+                }
+                Fate::Retry(..) => Ok(()),
+            };
+            let shown = match (&fate, moved) {
+                (_, Err(e)) => {
+                    tally.failed.push((
+                        format!("new/{name}"),
+                        format!("taken, but it could not be moved out of new/: {e}"),
+                    ));
+                    continue;
+                }
+                (Fate::Failed(_), Ok(())) => format!("failed/{name}"),
+                _ => format!("new/{name}"),
+            };
+            tally.count(run.ctx, &shown, &fate);
+        }
+        crate::store::fsio::sync_dir(&cur).map_err(Error::io("sync", &cur))?;
+        crate::store::fsio::sync_dir(&new).map_err(Error::io("sync", &new))?;
+        if failed_any {
+            let failed = dir.join("failed");
+            crate::store::fsio::sync_dir(&failed).map_err(Error::io("sync", &failed))?;
+        }
     }
     Ok(tally)
 }

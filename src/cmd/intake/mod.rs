@@ -578,6 +578,11 @@ impl Run<'_> {
         if self.is_anonymous(mail) || mail.automatic {
             return Ok(());
         }
+        // The case on disk before its reference goes out.
+        if crate::store::fsio::deferred() {
+            crate::store::fsio::sync_fs(&self.store.root)
+                .map_err(|e| format!("the store could not be synced: {e}"))?;
+        }
         let msg = send::build(
             cfg,
             &self.store.config.trust,
