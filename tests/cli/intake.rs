@@ -764,3 +764,38 @@ fn bad_intake_settings_are_named_where_they_are() {
         s.run(&["list"]).fails(1).says(says);
     }
 }
+
+#[test]
+fn each_case_is_committed_with_its_id_and_nothing_personal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("store");
+    let mut c = lsms();
+    c.arg("init").arg(&root).args(["--trust", "T", "--git"]);
+    run(c).ok();
+    let s = Store { root: root.clone(), tmp };
+    let cfg = root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap() + "git: { commit: true }\n";
+    std::fs::write(&cfg, text).unwrap();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@x"])
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    git(&["commit", "-qam", "settings"]);
+    let md = maildir(&s);
+    deliver(&md, "1", ASSAULT.as_bytes());
+    s.run(&["-q", "intake", "--maildir", md.to_str().unwrap()]).ok();
+    let id = incidents(&s)[0]["id"].as_str().unwrap().to_string();
+    let log = git(&["log", "--format=%s"]);
+    assert_eq!(log.lines().next(), Some(format!("{id}: reported").as_str()), "{log}");
+    let everything = git(&["log", "--format=%s%n%b", "--name-only"]);
+    for personal in ["Siân", "Jones", "sian", "Punched", "A&E"] {
+        assert!(!everything.contains(personal), "{personal} in git's log:\n{everything}");
+    }
+    assert_eq!(git(&["status", "--porcelain"]), "", "the case and its evidence committed");
+}
