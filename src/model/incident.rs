@@ -21,7 +21,7 @@ record! {
             in Input::new("reporter", "NAME", "The reporter's name (leave out for an anonymous report)").hyphen(),
         party: Party = Req(Of<Party>)
             in Input::new("reporter_party", "P", "staff, patient, visitor, contractor, volunteer, public, unknown or anonymous"),
-        email: Option<String> = Opt(Line) [personal, search]
+        email: Option<String> = Opt(Email) [personal, search]
             in Input::new("reporter_email", "ADDRESS", "The reporter's email address, where `lsms close --tell-reporter` sends the outcome"),
     }
     extra: Mapping,

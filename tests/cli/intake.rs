@@ -799,3 +799,30 @@ fn each_case_is_committed_with_its_id_and_nothing_personal() {
     }
     assert_eq!(git(&["status", "--porcelain"]), "", "the case and its evidence committed");
 }
+
+#[test]
+fn show_gives_the_reporters_address_and_export_keeps_it_personal() {
+    let s = Store::new();
+    let id = s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "x",
+        "--reporter",
+        "Jo",
+        "--reporter-email",
+        "jo@nhs.net",
+    ]);
+    s.run(&["show", &id]).ok().prints("Jo (unknown) <jo@nhs.net>");
+    let plain = s.run(&["export", "--format", "csv"]).ok().stdout;
+    assert!(!plain.contains("jo@nhs.net") && !plain.contains("reporter_email"), "{plain}");
+    let personal = s.run(&["export", "--format", "csv", "--include-personal"]).ok().stdout;
+    assert!(personal.contains("jo@nhs.net"), "{personal}");
+    let before = s.snapshot();
+    for bad in ["a\nb@x", "jo", "Jo <jo@nhs.net>", "a@x, b@y"] {
+        s.run(&["report", "--category", "theft", "--summary", "y", "--reporter-email", bad])
+            .fails(1)
+            .says("not an email address");
+    }
+    assert_eq!(s.snapshot(), before);
+}

@@ -49,8 +49,12 @@ fn one_line(s: &str) -> String {
 fn first(a: Option<&Address<'_>>) -> Option<(Option<String>, Option<String>)> {
     let a = a?.first()?;
     let name = a.name().map(one_line).filter(|n| !n.is_empty());
+    // An address the record can keep as one (anything else: none, and
+    // the sender is not answered).
     let addr = a.address().map(|s| s.trim().to_string()).filter(|s| {
-        s.contains('@') && crate::model::text::is_one_line(s) && !s.contains(char::is_whitespace)
+        s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+            && !s
+                .contains(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
     });
     Some((name, addr))
 }
