@@ -95,7 +95,7 @@ fn tell(ctx: &Ctx, store: &Store, inc: &Incident, asked: bool) -> Result<()> {
         .find(|(k, _)| k.eq_ignore_ascii_case(REF_SYSTEM))
         .map(|(_, r)| r.trim_start_matches('<').trim_end_matches('>').to_string())
         .filter(|r| !r.starts_with("sha256:"));
-    let msg = super::intake::send::build(
+    let msg = crate::store::mail::build(
         cfg,
         &store.config.trust,
         store.config.tz,
@@ -107,7 +107,7 @@ fn tell(ctx: &Ctx, store: &Store, inc: &Incident, asked: bool) -> Result<()> {
         (name, address),
         "outcome",
     )?;
-    super::intake::send::deliver(how, &msg).map_err(|why| {
+    crate::store::mail::deliver(how, &msg).map_err(|why| {
         Error::failed_with(
             format!("{}: the reporter was not told: {why}", inc.id),
             format!(

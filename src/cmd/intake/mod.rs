@@ -8,11 +8,10 @@
 //!
 //! - `message`: one message read into what a case is made of;
 //! - `mailbox`: the Maildir, the mbox and standard input;
-//! - `send`: the messages lsms sends back.
+//! - the messages lsms sends back are `store::mail`'s.
 
 mod mailbox;
 mod message;
-pub mod send;
 
 use super::Ctx;
 use crate::error::{Error, Result};
@@ -23,6 +22,7 @@ use crate::model::workflow::Act;
 use crate::model::{Evidence, Id, Incident};
 use crate::store::Store;
 use crate::store::evidence as objects;
+use crate::store::mail as send;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 

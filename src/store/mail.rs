@@ -1,13 +1,14 @@
-//! Messages lsms sends to a reporter (the acknowledgement of a new
-//! report, the outcome at the closing): built with `mail-builder` (RFC
+//! Messages lsms sends to a reporter (`intake`'s acknowledgement of a new
+//! report, `close --tell-reporter`'s outcome), the one place lsms sends
+//! anything: built with `mail-builder` (RFC
 //! 5322, RFC 2047 headers, quoted-printable text where needed), threaded
 //! on the report's Message-ID, addressed to the reporter alone, and given
 //! to a sendmail-compatible command or left in an outbox Maildir.
 
+use super::config::{Intake, Send, Template};
 use crate::error::{Error, Result};
 use crate::model::Incident;
 use crate::model::intake::fill;
-use crate::store::config::{Intake, Send, Template};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mail_builder::MessageBuilder;
@@ -139,7 +140,7 @@ pub fn deliver(how: &Send, msg: &Outgoing) -> std::result::Result<(), String> {
 /// `new/` (the Maildir way: a reader never sees half a message).
 fn to_maildir(dir: &Path, msg: &Outgoing) -> std::io::Result<()> {
     for sub in ["tmp", "new", "cur"] {
-        crate::store::fsio::mkdirs(&dir.join(sub)).map_err(|e| std::io::Error::other(e.to_string()))?;
+        super::fsio::mkdirs(&dir.join(sub)).map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     let name = format!("{}.lsms.{}", chrono::Utc::now().timestamp(), msg.message_id.replace(['/', ':'], "_"));
     let tmp = dir.join("tmp").join(&name);
@@ -147,5 +148,5 @@ fn to_maildir(dir: &Path, msg: &Outgoing) -> std::io::Result<()> {
     f.write_all(&msg.bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, dir.join("new").join(&name))?;
-    crate::store::fsio::sync_dir(&dir.join("new"))
+    super::fsio::sync_dir(&dir.join("new"))
 }
