@@ -826,3 +826,16 @@ fn show_gives_the_reporters_address_and_export_keeps_it_personal() {
     }
     assert_eq!(s.snapshot(), before);
 }
+
+#[test]
+fn a_triage_not_done_in_a_working_day_is_overdue_in_list_and_due() {
+    let s = Store::new();
+    let md = maildir(&s);
+    // Sent on Friday evening: due Monday evening, overdue by Wednesday.
+    deliver(&md, "1", b"From: a@nhs.net\r\nSubject: Window forced\r\nDate: Fri, 20 Nov 2026 18:00:00 +0000\r\n\r\nWard 2.\r\n");
+    s.run(&["-q", "intake", "--maildir", md.to_str().unwrap()]).ok();
+    let due = s.run(&["due", "--format", "tsv"]).ok().stdout;
+    assert!(due.lines().any(|l| l.starts_with("2026-11-23T18:00:00+00:00\toverdue\ttriage\t")), "{due}");
+    let list = s.run(&["list", "--columns", "summary,overdue", "--format", "csv"]).ok().stdout;
+    assert!(list.contains("Window forced,overdue"), "{list}");
+}
