@@ -839,3 +839,18 @@ fn a_triage_not_done_in_a_working_day_is_overdue_in_list_and_due() {
     let list = s.run(&["list", "--columns", "summary,overdue", "--format", "csv"]).ok().stdout;
     assert!(list.contains("Window forced,overdue"), "{list}");
 }
+
+#[test]
+fn a_store_with_a_file_it_cannot_read_takes_nothing_in_and_says_why() {
+    let s = Store::new();
+    let id = s.report(&["--category", "theft", "--summary", "x"]);
+    std::fs::write(s.path_of(&id), "schema: 1\nid: [broken\n").unwrap();
+    let md = maildir(&s);
+    deliver(&md, "1", ASSAULT.as_bytes());
+    let before = s.snapshot();
+    s.run(&["-q", "intake", "--maildir", md.to_str().unwrap()])
+        .fails(1)
+        .says("cannot tell which messages were taken before");
+    assert_eq!(s.snapshot(), before, "nothing written");
+    assert_eq!(names(&md.join("new")), ["1"], "the message left where it was");
+}
