@@ -5,7 +5,7 @@ use super::{Ctx, emit, finish_scan, gather};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
-use crate::report::due::{assignee_left, deadlines, parse_within};
+use crate::report::due::{assignee_left, deadlines, email_deadlines, parse_within};
 
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
@@ -21,7 +21,11 @@ Accountable Officer told within one working day of the report of a theft, or a l
 prescription forms, until `lsms notify ID --to cdao` is recorded, open case or closed
 (`cdao:` in lsms.yaml changes the rule: within_working_days, categories, assets; or
 `cdao: false` turns it off); an open case still assigned to someone marked `left: DATE`
-under `team:` in lsms.yaml (kind assignee-left), from that day, until it is reassigned.
+under `team:` in lsms.yaml (kind assignee-left), from that day, until it is reassigned; a report
+taken in by email (`lsms intake`) to triage one working day after it was sent, until its category
+and summary are set (kind triage); a closed case whose reporter gave an email address and has
+not been told the outcome (`lsms close ID --tell-reporter`) within 5 working days of the closing
+(`intake: { tell_within_working_days: N }`; kind reporter-told).
 
 Examples:
   lsms due
@@ -51,6 +55,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref(), &store.config.retention)
                 .into_iter()
                 .chain(assignee_left(&i, tz, &store.config.leavers))
+                .chain(email_deadlines(&i, tz, store.config.intake.tell_within_working_days))
                 .filter(|d| d.due <= horizon)
                 .collect();
             let held = i.hold.is_some();

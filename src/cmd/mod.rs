@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod hold;
 pub mod import;
 pub mod init;
+pub mod intake;
 pub mod link;
 pub mod list;
 pub mod loss;
@@ -132,6 +133,7 @@ pub enum Command {
     Check(check::Args),
     Fmt(fmt::Args),
     Import(import::Args),
+    Intake(intake::Args),
     Person(person::Args),
     Evidence(evidence::Args),
     Sync(sync::Args),
@@ -173,6 +175,7 @@ impl Command {
             Command::Check(a) => check::run(ctx, a),
             Command::Fmt(a) => fmt::run(ctx, a),
             Command::Import(a) => import::run(ctx, a),
+            Command::Intake(a) => intake::run(ctx, a),
             Command::Person(a) => person::run(ctx, a),
             Command::Evidence(a) => evidence::run(ctx, a),
             Command::Sync(a) => sync::run(ctx, a),

@@ -186,8 +186,17 @@ vocab!(
 );
 
 /// The flags every store knows; a trust adds its own in `lsms.yaml`.
-pub const STANDARD_FLAGS: &[&str] =
-    &["hate-motivated", "weapon", "lone-worker", "restraint", "alcohol", "drugs", "sexual"];
+pub const STANDARD_FLAGS: &[&str] = &[
+    "hate-motivated",
+    "weapon",
+    "lone-worker",
+    "restraint",
+    "alcohol",
+    "drugs",
+    "sexual",
+    "triage",
+    "occurred-unknown",
+];
 
 /// The NHS categories every store knows; a trust adds its own in `lsms.yaml`.
 pub const STANDARD_CATEGORIES: &[&str] = &[

@@ -21,6 +21,8 @@ record! {
             in Input::new("reporter", "NAME", "The reporter's name (leave out for an anonymous report)").hyphen(),
         party: Party = Req(Of<Party>)
             in Input::new("reporter_party", "P", "staff, patient, visitor, contractor, volunteer, public, unknown or anonymous"),
+        email: Option<String> = Opt(Email) [personal, search]
+            in Input::new("reporter_email", "ADDRESS", "The reporter's email address, where `lsms close --tell-reporter` sends the outcome"),
     }
     extra: Mapping,
     blank: party_unknown
@@ -288,7 +290,7 @@ record! {
         medical_factors: Option<Tri> = Opt(Answer)
             in Input::new("medical_factors", "Y/N", "yes, no or unknown"),
         flags: Vec<String> = Set(FlagWord)
-            in Input::new("flag", "F", "A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, or one lsms.yaml adds under `flags:` (repeatable)")
+            in Input::new("flag", "F", "A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, triage, occurred-unknown, or one lsms.yaml adds under `flags:` (repeatable)")
                 .remove("unflag"),
         weapon: Option<String> = Opt(Line) [personal]
             in Input::new("weapon", "TEXT", "What was used as a weapon, e.g. 'kitchen knife' (one line; for police information sharing)").hyphen(),

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod enums;
 pub mod id;
 pub mod incident;
+pub mod intake;
 pub mod links;
 pub mod merge;
 pub mod money;

@@ -169,7 +169,47 @@ pub fn assignee_left(inc: &Incident, tz: Tz, leavers: &Leavers) -> Option<Deadli
     })
 }
 
-/// Is any deadline of this incident past?
+/// The deadlines of a case taken in by email (kinds `triage` and `reporter-told`): its
+/// triage, one working day after the report, until an LSMS has set its
+/// category and summary (`model::intake::awaits_triage`); and, once it is
+/// closed, telling the reporter the outcome within `tell_within` working
+/// days, where they gave an address, until a `reporter-told` entry.
+pub fn email_deadlines(inc: &Incident, tz: Tz, tell_within: u32) -> Vec<Deadline> {
+    use crate::model::intake::reporter_untold;
+    let mut out: Vec<Deadline> = triage(inc, tz).into_iter().collect();
+    if let (true, Some(closed)) = (reporter_untold(inc), inc.closed_at) {
+        let c = closed.with_timezone(&tz);
+        out.push(Deadline {
+            due: local(add_working_days(c.date_naive(), tell_within), c.time(), tz),
+            kind: "reporter-told",
+            detail: format!(
+                "tell the reporter the outcome ({tell_within} working days after the closing): lsms close {} --tell-reporter",
+                inc.id
+            ),
+        });
+    }
+    out
+}
+
+/// A report by email still to triage: due one working day after it was
+/// sent (kind `triage`).
+pub fn triage(inc: &Incident, tz: Tz) -> Option<Deadline> {
+    if !crate::model::intake::awaits_triage(inc) {
+        return None;
+    }
+    let rep = inc.reported_at.with_timezone(&tz);
+    Some(Deadline {
+        due: local(add_working_days(rep.date_naive(), 1), rep.time(), tz),
+        kind: "triage",
+        detail: format!(
+            "triage the report by email: set its category and summary (lsms update {} --category C --summary TEXT)",
+            inc.id
+        ),
+    })
+}
+
+/// Is any deadline of this incident past? (A triage too; the reporter's
+/// being told waits on lsms.yaml's days, which `due` reads.)
 pub fn is_overdue(
     inc: &Incident,
     tz: Tz,
@@ -177,7 +217,7 @@ pub fn is_overdue(
     retention: &Retention,
     now: DateTime<Utc>,
 ) -> bool {
-    deadlines(inc, tz, cdao, retention).iter().any(|d| d.due < now)
+    deadlines(inc, tz, cdao, retention).iter().chain(triage(inc, tz).as_ref()).any(|d| d.due < now)
 }
 
 /// Was it reported more than 24 hours after it occurred?

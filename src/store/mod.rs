@@ -9,6 +9,7 @@ pub mod fsio;
 pub mod git;
 pub mod lint;
 mod locate;
+pub mod mail;
 pub mod merge_record;
 mod scan;
 pub use locate::field_offset as locate_key;

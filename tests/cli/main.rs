@@ -21,6 +21,7 @@ mod import;
 mod import_register;
 mod init;
 mod input;
+mod intake;
 mod links;
 mod list;
 mod man;
