@@ -6,11 +6,13 @@
 pub mod args;
 pub mod assign;
 pub mod board;
+pub mod casefile;
 pub mod check;
 pub mod close;
 pub mod complete;
 pub mod completions;
 mod ctx;
+pub mod disclosures;
 pub mod due;
 pub mod evidence;
 pub mod export;
@@ -123,6 +125,8 @@ pub enum Command {
     Export(export::Args),
     Summary(summary::Args),
     Board(board::Args),
+    Casefile(casefile::Args),
+    Disclosures(disclosures::Args),
     Due(due::Args),
     Check(check::Args),
     Fmt(fmt::Args),
@@ -161,6 +165,8 @@ impl Command {
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),
             Command::Board(a) => board::run(ctx, a),
+            Command::Casefile(a) => casefile::run(ctx, a),
+            Command::Disclosures(a) => disclosures::run(ctx, a),
             Command::Due(a) => due::run(ctx, a),
             Command::Check(a) => check::run(ctx, a),
             Command::Fmt(a) => fmt::run(ctx, a),

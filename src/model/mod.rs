@@ -3,6 +3,7 @@
 //! environment or the clock; how a record is stored is in `codec`.
 
 pub mod custody;
+pub mod disclosure;
 pub mod draft;
 pub mod enums;
 pub mod id;

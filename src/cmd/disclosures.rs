@@ -1,0 +1,107 @@
+//! `lsms disclosures`: the disclosure log, every hand-over across the
+//! register (case files, subject access bundles), for the Caldicott
+//! Guardian and the ICO.
+
+use super::args::Format;
+use super::{Ctx, emit, finish_scan, gather};
+use crate::error::{Error, Result};
+use crate::model::Recipient;
+use crate::render::{self, Rows};
+
+const AFTER_HELP: &str = "\
+One row per `disclosed` history entry, oldest first: the case id, when, to
+whom (police, hearing, insurer, data-subject, other), the form (case-file or
+subject-access), what went and what was left out by name. Nothing personal
+beyond the case id: who made the disclosure, the recipient in words and the
+lawful basis (free text) are added only with --include-personal.
+Void records are listed too: a disclosure happened whatever became of the case.
+
+--since takes a date or time (24/11/2026, 2026-11-24, today, …) and keeps the
+disclosures made then or later; --to keeps those to one body.
+
+Examples:
+  lsms disclosures --since 1/4/2026
+  lsms disclosures --to police --format csv > police-disclosures.csv
+  lsms disclosures --include-personal --format json";
+
+/// The disclosure log: every case file and subject access bundle handed over
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Only disclosures made on or after WHEN (a date or time)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only disclosures to this body: police, hearing, insurer, data-subject or other
+    #[arg(long, value_name = "BODY", value_parser = ["police", "hearing", "insurer", "data-subject", "other"], ignore_case = true)]
+    pub to: Option<String>,
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, value_name = "FORMAT",
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json]))]
+    pub format: Option<Format>,
+    /// Add who disclosed, the recipient in words and the lawful basis
+    #[arg(long)]
+    pub include_personal: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let tz = store.config.tz;
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| crate::model::time::parse_when(s, tz, ctx.now))
+        .transpose()
+        .map_err(|e| Error::usage(format!("--since: {e}"), "see `lsms disclosures --help`"))?;
+    let to = args
+        .to
+        .as_deref()
+        .map(Recipient::parse)
+        .transpose()
+        .map_err(|e| Error::usage(format!("--to: {e}"), "see `lsms disclosures --help`"))?;
+    let personal = args.include_personal;
+    let (found, bad) = gather(&store, true, |inc| {
+        let rows: Vec<_> = inc
+            .history
+            .iter()
+            .filter_map(|e| e.disclosed().map(|d| (e, d)))
+            .filter(|(e, d)| since.is_none_or(|s| e.at >= s) && to.is_none_or(|t| d.to == t))
+            .map(|(e, d)| {
+                let mut row = vec![
+                    inc.id.to_string(),
+                    e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+                    d.to.to_string(),
+                    d.form.to_string(),
+                    d.included.join("; "),
+                    d.omitted.join("; "),
+                ];
+                if personal {
+                    row.push(e.by.clone());
+                    row.push(d.recipient.clone().unwrap_or_default());
+                    row.push(d.basis.clone());
+                }
+                (e.at, row)
+            })
+            .collect();
+        (!rows.is_empty()).then_some(rows)
+    })?;
+    let mut rows: Vec<_> = found.into_iter().flatten().collect();
+    rows.sort_by(|a, b| (a.0, &a.1[0]).cmp(&(b.0, &b.1[0])));
+    let mut columns: Vec<String> =
+        ["id", "at", "to", "form", "included", "omitted"].iter().map(|s| s.to_string()).collect();
+    if personal {
+        columns.extend(["by", "recipient", "basis"].iter().map(|s| s.to_string()));
+    }
+    let n = rows.len();
+    let rows = Rows { columns, rows: rows.into_iter().map(|(_, r)| r).collect() };
+    let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
+    let mut out = ctx.out();
+    emit(&mut out, |o| match format {
+        Format::Table if rows.rows.is_empty() => Ok(()),
+        Format::Table => render::table(o, &rows, ctx.width(), ctx.color),
+        other => super::write_rows(o, other, &rows),
+    })?;
+    if n == 0 && bad.is_empty() {
+        ctx.say("no disclosure is recorded");
+    }
+    finish_scan(ctx, bad)
+}

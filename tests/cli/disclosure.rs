@@ -1,0 +1,276 @@
+//! Hand-overs on the record: the case file for the police or a hearing
+//! (`casefile`), the disclosure log (`disclosures`) and the subject access
+//! bundle (`person --sar`), each a `disclosed` history entry, each written
+//! only whole, owner-only, and escaped.
+
+use crate::harness::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// A case with a name, free text, a sanction, a loss, a notification and
+/// one evidence file.
+fn case(s: &Store) -> String {
+    let id = s.report(&[
+        "--category",
+        "physical-assault",
+        "--summary",
+        "Visitor struck a nurse at reception",
+        "--occurred",
+        "2026-11-24 14:30",
+        "--reported",
+        "2026-11-24 15:00",
+        "--description",
+        "Dana Whitlock was struck by the visitor.",
+        "--reporter",
+        "Dana Whitlock",
+        "--reporter-party",
+        "staff",
+        "--person",
+        "alleged-offender:visitor:Rex Ombwe",
+        "--loss",
+        "40.00",
+    ]);
+    s.run(&["sanction", &id, "--class", "civil", "--kind", "warning-letter", "--note", "Sent by post"]).ok();
+    s.run(&["notify", &id, "--to", "police", "--on", "2026-11-25", "--ref", "MP/1"]).ok();
+    let f = s.tmp.path().join("still.jpg");
+    std::fs::write(&f, b"a still from camera 4").unwrap();
+    s.run(&["evidence", "add", &id, p(&f), "--source", "Estates CCTV"]).ok();
+    id
+}
+
+fn sha256_of(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn a_case_file_holds_the_case_and_its_manifest_and_the_disclosure_is_recorded() {
+    let s = Store::new();
+    let id = case(&s);
+    let other = s.report(&["--category", "theft", "--summary", "Wallet taken from the same visitor"]);
+    s.run(&["link", &id, &other, "--kind", "same-offender"]).ok();
+    // Work entered after the fact is written last but happened first.
+    s.run(&["note", &id, "Spoke to the nurse at the scene", "--on", "2026-11-24 16:00"]).ok();
+    let out = s.tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let html = out.join("case.html");
+    let ev = out.join("evidence");
+    s.run(&[
+        "casefile",
+        &id,
+        "--to",
+        "police",
+        "--recipient",
+        "Merseyside Police",
+        "--basis",
+        "DPA 2018 Sch. 2 para. 2",
+        "--output",
+        p(&html),
+        "--with-evidence",
+        p(&ev),
+    ])
+    .ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(mode(&html), 0o600, "owner-only");
+    for want in [
+        "Visitor struck a nurse at reception",
+        "Dana Whitlock was struck by the visitor.",
+        "Rex Ombwe",
+        "warning-letter",
+        "Sent by post",
+        "40.00",
+        "MP/1",
+        "Estates CCTV",
+        "Wallet taken from the same visitor",
+        &other,
+        "Merseyside Police",
+        "DPA 2018 Sch. 2 para. 2",
+        "OFFICIAL-SENSITIVE",
+        "Page \" counter(page) \" of \" counter(pages)",
+    ] {
+        assert!(page.contains(want), "the case file lacks {want:?}");
+    }
+    // The history in the order things happened, not as written.
+    let (a, b) = (page.find("Spoke to the nurse").unwrap(), page.find("evidence-added").unwrap());
+    assert!(a < b, "history in date order");
+    // The evidence copy, its SHA256SUMS, and its hash in the manifest.
+    let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
+    let (sha, name) = sums.trim().split_once("  ").unwrap();
+    assert_eq!(sha256_of(&ev.join(name)), sha, "the copy is the file recorded");
+    assert!(page.contains(sha), "the manifest gives the file's SHA-256");
+    // The disclosure on the record: to whom, basis, what went.
+    let yaml = s.read(&id);
+    let entry = yaml.lines().find(|l| l.contains("action: disclosed")).expect("a disclosed entry");
+    for want in [
+        "form: case-file",
+        "to: police",
+        "recipient: Merseyside Police",
+        "basis: DPA 2018 Sch. 2 para. 2",
+        "evidence manifest",
+    ] {
+        assert!(entry.contains(want), "the entry lacks {want:?}: {entry}");
+    }
+    assert!(entry.contains(&format!("evidence copy {sha}")), "the entry names the copy by hash: {entry}");
+}
+
+#[test]
+fn a_field_left_out_is_not_in_the_file_and_the_file_says_so() {
+    let s = Store::new();
+    let id = case(&s);
+    let html = s.tmp.path().join("hearing.html");
+    s.run(&[
+        "casefile",
+        &id,
+        "--to",
+        "hearing",
+        "--basis",
+        "Disciplinary policy 4.2",
+        "--output",
+        p(&html),
+        "--omit",
+        "description,reporter.name",
+        "--omit",
+        "people.name",
+    ])
+    .ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    for gone in ["Dana Whitlock", "Rex Ombwe", "was struck by the visitor"] {
+        assert!(!page.contains(gone), "{gone:?} was to be left out");
+    }
+    assert!(page.contains("Left out of this file"), "the file lists what was left out");
+    assert!(page.contains("description, reporter.name, people.name"));
+    assert!(s.read(&id).contains("omitted: [description, reporter.name, people.name]"));
+}
+
+#[test]
+fn bad_case_file_requests_are_refused_and_leave_the_store_as_it_was() {
+    let s = Store::new();
+    let id = case(&s);
+    let html = s.tmp.path().join("x.html");
+    let before = s.snapshot();
+    let cases: [(&[&str], i32, &str); 6] = [
+        (&["--to", "police", "--basis", "  "], 1, "lawful basis is empty"),
+        (&["--basis", "DPA 2018"], 2, "--to"),
+        (&["--to", "newspaper", "--basis", "DPA 2018"], 2, "invalid value 'newspaper'"),
+        (&["--to", "other", "--basis", "DPA 2018"], 1, "says to whom"),
+        (&["--to", "police", "--basis", "DPA 2018", "--omit", "descripton"], 2, "did you mean 'description'"),
+        (&["--to", "police", "--basis", "DPA 2018", "--omit", "nothing"], 2, "no field of that name"),
+    ];
+    for (extra, code, says) in cases {
+        let mut args = vec!["casefile", &id, "--output", p(&html)];
+        args.extend_from_slice(extra);
+        s.run(&args).fails(code).says(says);
+        assert!(!html.exists(), "{extra:?}: no file written");
+        assert!(s.snapshot() == before, "{extra:?}: the store is unchanged");
+    }
+    s.run(&["casefile", "ZZZZ", "--to", "police", "--basis", "DPA 2018", "--output", p(&html)])
+        .fails(1)
+        .says("ZZZZ");
+    // Never over a store file, nor into a FIFO.
+    let own = s.path_of(&id);
+    s.run(&["casefile", &id, "--to", "police", "--basis", "DPA 2018", "--output", p(&own)])
+        .fails(1)
+        .says("store's own files");
+    let fifo = s.tmp.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    s.run(&["casefile", &id, "--to", "police", "--basis", "DPA 2018", "--output", p(&fifo)])
+        .fails(1)
+        .says("not a regular file");
+    assert!(s.snapshot() == before, "the store is unchanged");
+}
+
+#[test]
+fn no_text_of_a_record_can_add_markup_to_a_case_file() {
+    let s = Store::new();
+    let id = s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "<script>alert(1)</script> taken",
+        "--description",
+        "</style><img src=x onerror=alert(2)> \u{202E}txet desrever",
+        "--person",
+        "witness:staff:<b>Bold</b>",
+    ]);
+    let html = s.tmp.path().join("c.html");
+    s.run(&["casefile", &id, "--to", "insurer", "--basis", "Policy <i>claim</i>", "--output", p(&html)]).ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<script"), "no script element");
+    assert!(!page.contains("<img"), "no element from the record");
+    assert!(!page.contains("<b>Bold") && !page.contains("<i>claim"), "no markup from the record");
+    assert_eq!(page.matches("</style>").count(), 1, "only the page's own style ends");
+    assert!(!page.contains('\u{202E}'), "a bidi override is shown, not obeyed");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; taken"), "the text is there, as text");
+    assert!(page.contains("[U+202E]txet desrever"));
+}
+
+#[test]
+fn the_disclosure_log_lists_every_hand_over_and_nothing_personal_unless_asked() {
+    let s = Store::new();
+    let a = case(&s);
+    let b = s.report(&["--category", "theft", "--summary", "Phone taken", "--occurred", "2026-11-20 10:00"]);
+    let html = s.tmp.path().join("c.html");
+    let early = |args: &[&str]| {
+        let mut c = s.cmd(args);
+        c.env("LSMS_NOW", "2026-11-25T09:00:00Z");
+        run(c).ok();
+    };
+    early(&[
+        "casefile",
+        &b,
+        "--to",
+        "insurer",
+        "--recipient",
+        "Zurich Claims",
+        "--basis",
+        "Contract clause 9",
+        "--output",
+        p(&html),
+    ]);
+    s.run(&[
+        "casefile",
+        &a,
+        "--to",
+        "police",
+        "--basis",
+        "Crime and Disorder Act 1998 s.115",
+        "--output",
+        p(&html),
+        "--omit",
+        "reporter.name",
+    ])
+    .ok();
+    let out = s.run(&["disclosures", "--format", "json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{}", out.stdout);
+    assert_eq!(rows[0]["id"], b.as_str(), "oldest first");
+    assert_eq!(rows[0]["to"], "insurer");
+    assert_eq!(rows[1]["id"], a.as_str());
+    assert_eq!(rows[1]["form"], "case-file");
+    assert_eq!(rows[1]["omitted"], "reporter.name");
+    for personal in ["Zurich", "Contract clause", "Crime and Disorder", "tester", "Dana", "Phone taken"] {
+        assert!(!out.stdout.contains(personal), "{personal:?} is personal: {}", out.stdout);
+    }
+    let out = s.run(&["disclosures", "--format", "json", "--include-personal"]).ok();
+    for personal in ["Zurich Claims", "Contract clause 9", "Crime and Disorder Act 1998 s.115", "tester"] {
+        assert!(out.stdout.contains(personal), "--include-personal adds {personal:?}");
+    }
+    let out = s.run(&["disclosures", "--to", "police", "--format", "csv"]).ok();
+    assert_eq!(out.lines()[0], "id,at,to,form,included,omitted");
+    assert_eq!(out.lines().len(), 2);
+    assert!(out.lines()[1].starts_with(&a));
+    let out = s.run(&["disclosures", "--since", "2026-11-25 10:00", "--format", "tsv"]).ok();
+    assert_eq!(out.lines().len(), 1, "{}", out.stdout);
+    assert!(out.stdout.starts_with(&a));
+    s.run(&["disclosures", "--to", "press"]).fails(2).says("invalid value 'press'");
+    s.run(&["disclosures", "--since", "someday"]).fails(2).says("--since");
+}
