@@ -12,6 +12,7 @@ pub mod links;
 pub mod merge;
 pub mod money;
 pub mod notify;
+pub mod redact;
 pub mod refs;
 pub mod schema;
 pub mod team;
