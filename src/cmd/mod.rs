@@ -31,6 +31,7 @@ pub mod reopen;
 pub mod report;
 pub mod resolve;
 pub mod sanction;
+pub mod sar;
 pub mod show;
 pub mod summary;
 pub mod sync;

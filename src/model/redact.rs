@@ -159,13 +159,12 @@ impl Redactor {
             v
         };
         let mut near = Vec::new();
-        let mut push =
-            |forms: &mut Vec<Form>, text: String, with: Option<String>, sure: Sure, why: String| {
-                let chars: Vec<char> = text.chars().collect();
-                if !chars.is_empty() && !forms.iter().any(|f| f.chars == chars) {
-                    forms.push(Form { chars, with, sure, why });
-                }
-            };
+        let push = |forms: &mut Vec<Form>, text: String, with: Option<String>, sure: Sure, why: String| {
+            let chars: Vec<char> = text.chars().collect();
+            if !chars.is_empty() && !forms.iter().any(|f| f.chars == chars) {
+                forms.push(Form { chars, with, sure, why });
+            }
+        };
         for (o, w) in &named {
             let full = w.join(" ");
             push(&mut forms, full, Some(o.label.clone()), Sure::Yes, String::new());
@@ -227,7 +226,7 @@ impl Redactor {
             }
         }
         // The longest form first: a full name before its parts.
-        forms.sort_by(|a, b| b.chars.len().cmp(&a.chars.len()));
+        forms.sort_by_key(|f| std::cmp::Reverse(f.chars.len()));
         Redactor { forms, near, subject: subject_words }
     }
 

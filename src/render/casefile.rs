@@ -405,3 +405,81 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
     );
     page(&title, c.marking, &b)
 }
+
+/// One incident of a subject access bundle, already redacted: every value
+/// is what the data subject may read.
+#[derive(Debug, Clone, Default)]
+pub struct SarCase {
+    pub id: String,
+    /// The record's fields, as (label, value).
+    pub fields: Vec<(String, String)>,
+    /// Role, party, who (the subject's own name, or a role label).
+    pub people: Vec<Vec<String>>,
+    /// Class, kind, date, note.
+    pub sanctions: Vec<Vec<String>>,
+    /// When, what, detail.
+    pub history: Vec<Vec<String>>,
+    /// SHA-256, name, size, added, origin.
+    pub evidence: Vec<Vec<String>>,
+}
+
+/// A subject access bundle's pages.
+#[derive(Debug, Clone, Default)]
+pub struct Sar {
+    pub trust: String,
+    pub marking: String,
+    /// What was searched, when and by whom, as (label, value).
+    pub searched: Vec<(String, String)>,
+    pub cases: Vec<SarCase>,
+}
+
+pub const SAR_PEOPLE: [&str; 3] = ["Role", "Party", "Who"];
+pub const SAR_SANCTIONS: [&str; 4] = ["Class", "Kind", "Date", "Note"];
+pub const SAR_HISTORY: [&str; 3] = ["When", "What", "Detail"];
+pub const SAR_EVIDENCE: [&str; 5] = ["SHA-256", "Name", "Size", "Added", "Origin"];
+
+/// The bundle as one printable page: the summary first, then each
+/// incident on pages of its own.
+pub fn sar_html(s: &Sar) -> String {
+    let title = "Subject access request: the security incident register";
+    let mut b = String::with_capacity(32 * 1024);
+    let _ = write!(b, "<header><h1>{}</h1><p>{}</p></header>", escape(title), text(&s.trust));
+    b.push_str("<h2>What was searched</h2>");
+    b.push_str(&pairs("", &s.searched));
+    let _ = write!(
+        b,
+        r#"<p class="note">Other people in these records are shown by their role and party only (for example [witness 1, staff]), here and in the text. The register holds {} incident{} naming you, each below on its own pages.</p>"#,
+        s.cases.len(),
+        if s.cases.len() == 1 { "" } else { "s" }
+    );
+    if !s.cases.is_empty() {
+        let rows: Vec<Vec<String>> = s
+            .cases
+            .iter()
+            .map(|c| {
+                let get = |k: &str| {
+                    c.fields.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone()).unwrap_or_default()
+                };
+                vec![c.id.clone(), get("Occurred"), get("Category"), get("Your part")]
+            })
+            .collect();
+        b.push_str(&grid(&["Incident", "Occurred", "Category", "Your part"], &rows));
+    }
+    for c in &s.cases {
+        let _ = write!(b, r#"<section class="incident"><h2>Incident {}</h2>"#, escape(&c.id));
+        b.push_str(&pairs("What the register holds", &c.fields));
+        for (head, cols, rows) in [
+            ("People involved", &SAR_PEOPLE[..], &c.people),
+            ("Sanctions", &SAR_SANCTIONS[..], &c.sanctions),
+            ("History", &SAR_HISTORY[..], &c.history),
+            ("Evidence held (listed, not copied)", &SAR_EVIDENCE[..], &c.evidence),
+        ] {
+            if !rows.is_empty() {
+                let _ = write!(b, "<h3>{}</h3>", escape(head));
+                b.push_str(&grid(cols, rows));
+            }
+        }
+        b.push_str("</section>");
+    }
+    page(title, &s.marking, &b)
+}

@@ -274,3 +274,127 @@ fn the_disclosure_log_lists_every_hand_over_and_nothing_personal_unless_asked() 
     s.run(&["disclosures", "--to", "press"]).fails(2).says("invalid value 'press'");
     s.run(&["disclosures", "--since", "someday"]).fails(2).says("--since");
 }
+
+/// Three people who share a first name: the subject, a witness and the
+/// alleged offender; a second case naming the subject, and one that does not.
+fn sams(s: &Store) -> (String, String, String) {
+    let a = s.report(&[
+        "--category",
+        "physical-assault",
+        "--summary",
+        "Sam Clarke struck Sam Jones in the car park",
+        "--occurred",
+        "2026-11-24 14:30",
+        "--description",
+        "SAM PATEL saw Clarke\u{2019}s fist hit Sam Jones. Sam shouted. Pátel called security; sam  patel's statement follows.",
+        "--reporter",
+        "Sam Patel",
+        "--reporter-party",
+        "staff",
+        "--person",
+        "victim:staff:Sam Jones",
+        "--person",
+        "witness:staff:Sam Patel",
+        "--person",
+        "alleged-offender:visitor:Sam Clarke",
+    ]);
+    s.run(&["note", &a, "Clarke admitted it; Patel's account agrees"]).ok();
+    let b = s.report(&[
+        "--category",
+        "non-physical-assault",
+        "--summary",
+        "Threats by phone",
+        "--occurred",
+        "2026-11-20 09:00",
+        "--person",
+        "victim:staff:sam jones",
+    ]);
+    let c =
+        s.report(&["--category", "theft", "--summary", "Bag taken", "--person", "victim:staff:Ann Other"]);
+    (a, b, c)
+}
+
+#[test]
+fn a_subject_access_bundle_names_no_one_else_and_says_what_it_could_not_be_sure_of() {
+    let s = Store::new();
+    let (a, b, c) = sams(&s);
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Sam Jones", "--sar", "--output", p(&dir)]).ok().says("REVIEW-BEFORE-RELEASE.txt");
+    let html = std::fs::read_to_string(dir.join("subject-access.html")).unwrap();
+    let json = std::fs::read_to_string(dir.join("subject-access.json")).unwrap();
+    for out in [&html, &json] {
+        for other in ["Patel", "PATEL", "Pátel", "patel", "Clarke", "Ann Other"] {
+            assert!(!out.contains(other), "{other:?} is another person's name:\n{out}");
+        }
+        assert!(out.contains("Sam Jones"), "the subject's own name stays");
+        assert!(out.contains("[witness 1, staff]") && out.contains("[alleged-offender 1, visitor]"));
+        assert!(out.contains("OFFICIAL-SENSITIVE"));
+        assert!(!out.contains(&c), "an incident not naming them is not in the bundle");
+    }
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cases = v["incidents"].as_array().unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0]["id"], b.as_str(), "oldest first");
+    let d = cases[1]["record"]["description"].as_str().unwrap();
+    assert_eq!(
+        d,
+        "[witness 1, staff] saw [alleged-offender 1, visitor]\u{2019}s fist hit Sam Jones. Sam shouted. \
+         [witness 1, staff] called security; [witness 1, staff]'s statement follows."
+    );
+    assert_eq!(
+        cases[1]["record"]["summary"],
+        "[alleged-offender 1, visitor] struck Sam Jones in the car park"
+    );
+    let notes: Vec<&str> =
+        cases[1]["history"].as_array().unwrap().iter().filter_map(|h| h["detail"].as_str()).collect();
+    assert!(
+        notes.contains(&"[alleged-offender 1, visitor] admitted it; [witness 1, staff]'s account agrees"),
+        "{notes:?}"
+    );
+    // "Sam" alone may be any of three: left for the LSMS, and said so.
+    let review = std::fs::read_to_string(dir.join("REVIEW-BEFORE-RELEASE.txt")).unwrap();
+    assert!(review.contains(&format!("{a} description: \"Sam\"")), "{review}");
+    assert!(review.contains("shares"), "{review}");
+    // Owner-only.
+    assert_eq!(mode(&dir), 0o700);
+    for f in ["subject-access.html", "subject-access.json", "REVIEW-BEFORE-RELEASE.txt"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+}
+
+#[test]
+fn every_incident_in_a_bundle_records_its_disclosure_and_no_other_does() {
+    let s = Store::new();
+    let (a, b, c) = sams(&s);
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "sam JONES", "--sar", "-o", p(&dir)]).ok();
+    for id in [&a, &b] {
+        let yaml = s.read(id);
+        let entry =
+            yaml.lines().find(|l| l.contains("action: disclosed")).unwrap_or_else(|| panic!("{id}: {yaml}"));
+        assert!(entry.contains("form: subject-access") && entry.contains("to: data-subject"), "{entry}");
+        assert!(entry.contains("UK GDPR Art. 15"), "{entry}");
+    }
+    assert!(!s.read(&c).contains("disclosed"));
+    let log = s.run(&["disclosures", "--to", "data-subject", "--format", "tsv"]).ok();
+    assert_eq!(log.lines().len(), 2);
+}
+
+#[test]
+fn a_bundle_that_cannot_be_made_whole_is_not_made_and_the_store_is_unchanged() {
+    let s = Store::new();
+    sams(&s);
+    let before = s.snapshot();
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Sam Jones", "--sar"]).fails(2).says("--output");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir), "--basis", " "])
+        .fails(1)
+        .says("lawful basis is empty");
+    s.run(&["person", "Nobody Atall", "--sar", "-o", p(&dir)]).fails(1).says("no incident names");
+    assert!(!dir.exists());
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("old.txt"), "x").unwrap();
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).fails(1).says("holds files already");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&s.root.join("incidents"))]).fails(1);
+    assert!(s.snapshot() == before, "the store is unchanged");
+}
