@@ -396,13 +396,22 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
         write_new(&req.dir.join(JSON), json.as_bytes())?;
         write_new(&req.dir.join(REVIEW), review_text.as_bytes())?;
         if req.with_evidence {
-            for inc in included.iter().filter(|i| !i.evidence.is_empty()) {
+            for (inc, case) in included.iter().zip(&sar.cases).filter(|(i, _)| !i.evidence.is_empty()) {
                 let root = req.dir.join("evidence");
                 if !root.exists() {
                     use std::os::unix::fs::DirBuilderExt;
                     std::fs::DirBuilder::new().mode(0o700).create(&root).map_err(Error::io("make", &root))?;
                 }
-                let chosen: Vec<_> = inc.evidence.iter().collect();
+                // Copied under their names as the bundle lists them: redacted.
+                let renamed: Vec<crate::model::Evidence> = inc
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        let listed = case.evidence.iter().find(|r| r[0] == e.sha256).map(|r| r[1].clone());
+                        crate::model::Evidence { name: listed.unwrap_or_else(|| e.name.clone()), ..e.clone() }
+                    })
+                    .collect();
+                let chosen: Vec<_> = renamed.iter().collect();
                 copies.push(super::evidence::copy_all_out(
                     ctx,
                     store,

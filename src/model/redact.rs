@@ -49,10 +49,6 @@ impl Folded {
                 spans.push((i, end));
                 continue;
             }
-            if c == '.' {
-                // `J. Smith` is `j smith`; the full stop stays in the text.
-                continue;
-            }
             for l in c.to_lowercase() {
                 match fold_letter(l) {
                     // A combining accent belongs to the letter before it.
@@ -166,13 +162,19 @@ impl Redactor {
             }
         };
         for (o, w) in &named {
-            let full = w.join(" ");
-            push(&mut forms, full, Some(o.label.clone()), Sure::Yes, String::new());
+            // An initial is written with or without its full stop (`A. Nurse`, `A Nurse`).
+            let dotted: Vec<String> =
+                w.iter().map(|t| if t.chars().count() == 1 { format!("{t}.") } else { t.clone() }).collect();
+            for full in [w.join(" "), dotted.join(" ")] {
+                push(&mut forms, full, Some(o.label.clone()), Sure::Yes, String::new());
+            }
             if w.len() >= 2 {
                 let (first, last) = (&w[0], &w[w.len() - 1]);
                 push(&mut forms, format!("{first} {last}"), Some(o.label.clone()), Sure::Yes, String::new());
                 if let Some(i) = first.chars().next() {
-                    push(&mut forms, format!("{i} {last}"), Some(o.label.clone()), Sure::Yes, String::new());
+                    for form in [format!("{i} {last}"), format!("{i}. {last}"), format!("{i}.{last}")] {
+                        push(&mut forms, form, Some(o.label.clone()), Sure::Yes, String::new());
+                    }
                 }
             }
             for (k, word) in w.iter().enumerate() {
@@ -377,6 +379,14 @@ mod tests {
         assert_eq!(t, "[witness 1, staff] and Smyth; Sammy was there.");
         let words: Vec<&str> = d.iter().map(|d| d.written.as_str()).collect();
         assert_eq!(words, ["Smyth", "Sammy"]);
+    }
+
+    #[test]
+    fn a_name_ends_at_a_full_stop_and_a_recorded_initial_keeps_its_own() {
+        let o = vec![Other { label: "[victim 1, staff]".into(), name: Some("A. Nurse".into()) }];
+        let r = Redactor::new(&["Jo Bloggs"], &o);
+        let (t, _) = r.redact("Statement of A. Nurse.pdf; A Nurse; Nurse.");
+        assert_eq!(t, "Statement of [victim 1, staff].pdf; [victim 1, staff]; [victim 1, staff].");
     }
 
     #[test]

@@ -199,10 +199,18 @@ fn no_text_of_a_record_can_add_markup_to_a_case_file() {
         "</style><img src=x onerror=alert(2)> \u{202E}txet desrever",
         "--person",
         "witness:staff:<b>Bold</b>",
+        "--person",
+        "victim:staff:Jo Bloggs",
     ]);
     let html = s.tmp.path().join("c.html");
     s.run(&["casefile", &id, "--to", "insurer", "--basis", "Policy <i>claim</i>", "--output", p(&html)]).ok();
     let page = std::fs::read_to_string(&html).unwrap();
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Jo Bloggs", "--sar", "-o", p(&dir)]).ok();
+    let sar = std::fs::read_to_string(dir.join("subject-access.html")).unwrap();
+    assert!(!sar.contains("<script") && !sar.contains("<img"), "no element from the record in the bundle");
+    assert_eq!(sar.matches("</style>").count(), 1, "only the bundle's own style ends");
+    assert!(!sar.contains('\u{202E}') && sar.contains("[U+202E]txet desrever"));
     assert!(!page.contains("<script"), "no script element");
     assert!(!page.contains("<img"), "no element from the record");
     assert!(!page.contains("<b>Bold") && !page.contains("<i>claim"), "no markup from the record");
@@ -397,4 +405,92 @@ fn a_bundle_that_cannot_be_made_whole_is_not_made_and_the_store_is_unchanged() {
     s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).fails(1).says("holds files already");
     s.run(&["person", "Sam Jones", "--sar", "-o", p(&s.root.join("incidents"))]).fails(1);
     assert!(s.snapshot() == before, "the store is unchanged");
+}
+
+/// Prints `html` to PDF in headless Chromium (its own header and footer
+/// off) and gives the text of each page.
+fn print_pages(dir: &Path, html: &Path) -> Vec<String> {
+    let pdf = dir.join(format!("{}.pdf", html.file_stem().unwrap().to_str().unwrap()));
+    let out = std::process::Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+fn every_page_marked(pages: &[String], marking: &str, what: &str) {
+    let m = pages.len();
+    for (n, page) in pages.iter().enumerate() {
+        let n = n + 1;
+        let marks = page.lines().filter(|l| l.split_whitespace().any(|w| w == marking)).count();
+        assert!(
+            marks >= 2,
+            "{what}: page {n} of {m} has {marking} {marks} times, not top and bottom:\n{page}"
+        );
+        assert!(
+            page.contains(&format!("Page {n} of {m}")),
+            "{what}: page {n} of {m} has no page number:\n{page}"
+        );
+    }
+}
+
+#[test]
+fn case_files_and_bundles_print_their_marking_and_page_number_on_every_page() {
+    if !chromium() || !pdftotext() {
+        return;
+    }
+    let s = Store::new();
+    let (a, _, _) = sams(&s);
+    // Enough history for several pages, and hostile text in it.
+    let long = "A long note about what Sam Patel said. ".repeat(12);
+    for i in 0..40 {
+        s.run(&["note", &a, &format!("{i}: {long}")]).ok();
+    }
+    s.run(&["note", &a, "<script>document.title='x'</script></style>\u{202E}evil"]).ok();
+    let html = s.tmp.path().join("case.html");
+    s.run(&["casefile", &a, "--to", "police", "--basis", "DPA 2018 Sch. 2 para. 2", "--output", p(&html)])
+        .ok();
+    let pages = print_pages(s.tmp.path(), &html);
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    every_page_marked(&pages, "OFFICIAL-SENSITIVE", "the case file");
+    assert!(pages.iter().any(|p| p.contains("<script>document.title")), "hostile text printed as text");
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).ok();
+    let pages = print_pages(s.tmp.path(), &dir.join("subject-access.html"));
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    every_page_marked(&pages, "OFFICIAL-SENSITIVE", "the subject access bundle");
+    assert!(pages.iter().all(|p| !p.contains("Patel")), "no other person's name in print");
+}
+
+#[test]
+fn a_bundle_lists_evidence_and_copies_it_only_when_asked() {
+    let s = Store::new();
+    let (a, _, _) = sams(&s);
+    let f = s.tmp.path().join("Statement of Sam Patel.txt");
+    std::fs::write(&f, b"statement").unwrap();
+    s.run(&["evidence", "add", &a, p(&f), "--source", "Sam Patel by email"]).ok();
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).ok();
+    let json = std::fs::read_to_string(dir.join("subject-access.json")).unwrap();
+    assert!(json.contains("Statement of [witness 1, staff].txt"), "listed, its name redacted:\n{json}");
+    assert!(!json.contains("Patel"));
+    assert!(!dir.join("evidence").exists(), "not copied unless asked");
+    let review = std::fs::read_to_string(dir.join("REVIEW-BEFORE-RELEASE.txt")).unwrap();
+    assert!(review.contains("content is not redacted"), "{review}");
+    let dir2 = s.tmp.path().join("sar2");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir2), "--with-evidence"]).ok();
+    let ev = dir2.join("evidence").join(&a);
+    let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
+    let (sha, name) = sums.trim().split_once("  ").unwrap();
+    assert_eq!(sha256_of(&ev.join(name)), sha);
+    assert_eq!(name, "Statement of [witness 1, staff].txt", "copied under its redacted name");
+    assert_eq!(mode(&ev.join(name)), 0o600);
 }
