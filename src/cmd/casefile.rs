@@ -112,6 +112,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
     let omit = Omit(omit);
+    if args.output.as_os_str() == "-" {
+        return Err(Error::usage(
+            "--output -: a case file is a page to keep and print, written to a file",
+            "give a file name, like --output 7QF3-police.html",
+        ));
+    }
     let path = output_target(&store, &ctx.cwd.join(&args.output))?;
     let evidence_dir = args.with_evidence.as_ref().map(|d| ctx.cwd.join(d));
     if let Some(dir) = &evidence_dir

@@ -282,7 +282,9 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
     let actor = ctx.actor(store)?;
     let tz = store.config.tz;
     let (mut found, bad) = gather(store, true, |i| {
-        if !req.filter.matches(&i) {
+        // A void record naming them is left out as the filter says, and
+        // said in the review (`--include-void` adds it).
+        if !req.filter.matches(&i) && !req.filter.left_out_as_void(&i) {
             return None;
         }
         let named = i
@@ -313,7 +315,14 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
     let mut cases = Vec::new();
     let mut included: Vec<&Incident> = Vec::new();
     for (inc, named) in &found {
-        if named.iter().any(|(m, _)| *m == Names::Yes) {
+        if inc.void.is_some() && !req.filter.include_void {
+            if named.iter().any(|(m, _)| *m == Names::Yes) {
+                review.0.push(format!(
+                    "{}: a void record (entered in error) names the subject: NOT in the bundle; --include-void adds it",
+                    inc.id
+                ));
+            }
+        } else if named.iter().any(|(m, _)| *m == Names::Yes) {
             cases.push(redact_case(inc, &searched, tz, &mut review));
             included.push(inc);
         } else {
@@ -367,8 +376,12 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
         "Subject access bundle for {:?}, made {made} by {actor}.\nFOR THE LSMS: read before release, and do not send this file.\n\n",
         req.name.trim()
     );
+    review_text.push_str(
+        "lsms replaces the names recorded for each person in a case. A name that appears only in the text \
+         (someone never recorded as reporter or person) is not known to it: read the text of every incident.\n\n",
+    );
     if review.0.is_empty() {
-        review_text.push_str("Nothing was found that could not be redacted with certainty.\n");
+        review_text.push_str("Nothing else was found that could not be redacted with certainty.\n");
     } else {
         review_text.push_str("Names and parts that could not be redacted with certainty:\n");
         for l in &review.0 {

@@ -494,3 +494,52 @@ fn a_bundle_lists_evidence_and_copies_it_only_when_asked() {
     assert_eq!(name, "Statement of [witness 1, staff].txt", "copied under its redacted name");
     assert_eq!(mode(&ev.join(name)), 0o600);
 }
+
+#[test]
+fn a_case_file_whose_evidence_cannot_be_copied_whole_is_not_written_nor_recorded() {
+    let s = Store::new();
+    let id = case(&s);
+    // The store's copy of the still is no longer the file recorded.
+    let listed = s.run(&["evidence", "list", &id, "--format", "tsv"]).ok();
+    let sha = listed.stdout.split('\t').next().unwrap().to_string();
+    assert_eq!(sha.len(), 64, "{}", listed.stdout);
+    let obj = s.root.join("evidence").join(&sha[..2]).join(&sha);
+    std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&obj, b"a still from camera 5").unwrap();
+    let before = s.snapshot();
+    let html = s.tmp.path().join("c.html");
+    let ev = s.tmp.path().join("ev");
+    s.run(&[
+        "casefile",
+        &id,
+        "--to",
+        "police",
+        "--basis",
+        "DPA 2018",
+        "--output",
+        p(&html),
+        "--with-evidence",
+        p(&ev),
+    ])
+    .fails(1)
+    .says("changed");
+    assert!(!html.exists() && !ev.exists(), "nothing written");
+    assert!(s.snapshot() == before, "no disclosure recorded");
+    s.run(&["casefile", &id, "--to", "police", "--basis", "DPA 2018", "--output", "-"])
+        .fails(2)
+        .says("a file");
+}
+
+#[test]
+fn a_void_record_naming_the_subject_is_named_for_review() {
+    let s = Store::new();
+    let (a, b, _) = sams(&s);
+    s.run(&["void", &b, "--reason", "Typed twice"]).ok();
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).ok();
+    let json = std::fs::read_to_string(dir.join("subject-access.json")).unwrap();
+    assert!(json.contains(&a) && !json.contains(&b));
+    let review = std::fs::read_to_string(dir.join("REVIEW-BEFORE-RELEASE.txt")).unwrap();
+    assert!(review.contains(&format!("{b}: a void record")), "{review}");
+    assert!(!s.read(&b).contains("action: disclosed"));
+}
