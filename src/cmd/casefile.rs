@@ -42,7 +42,7 @@ Examples:
   lsms casefile 7QF3 --to police --basis 'Crime and Disorder Act 1998 s.115' \\
       --output out/7QF3.html --with-evidence out/evidence";
 
-/// Write a printable case file for the police, a hearing or an insurer, and record the disclosure
+/// Write a printable case file (police, hearing, insurer) and record the disclosure
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
