@@ -89,8 +89,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let actor = ctx.actor(&store)?;
     let id = store.resolve(&args.id)?;
-    // The disclosure is recorded after the file is written: the incident
-    // must be one that can be changed before anything is written.
+    // The store's lock is held from the reading to the recording, so the
+    // file shows the record as it stood when the disclosure was made; the
+    // incident must be one that can be changed before anything is written.
+    let lock = store.lock()?;
     let inc = store.read_for_update(&id, false)?.incident;
     super::refuse_void(&inc)?;
     let known = omittable(&inc);
@@ -207,7 +209,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             return Err(e);
         }
     };
-    if let Err(e) = store.update(&id, |inc| {
+    if let Err(e) = store.update_held(&lock, &id, false, |inc, _| {
         inc.record_disclosure(&act, d.clone());
         Ok(())
     }) {
@@ -215,6 +217,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         undo(true);
         return Err(e);
     }
+    drop(lock);
     if commit {
         let who = ctx.ident(&store, &actor);
         crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: disclosed"), &who)?;

@@ -281,6 +281,9 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
             .map_err(|e| Error::failed_with(e, "leave out --basis for UK GDPR Art. 15, or say the basis"))?;
     let actor = ctx.actor(store)?;
     let tz = store.config.tz;
+    // The store's lock is held from the search to the recording, so the
+    // bundle is the register as it stood when it was disclosed.
+    let lock = store.lock()?;
     let (mut found, bad) = gather(store, true, |i| {
         // A void record naming them is left out as the filter says, and
         // said in the review (`--include-void` adds it).
@@ -440,7 +443,7 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
         undo(&copies);
         return Err(e);
     }
-    // Everything is written: each incident takes its `disclosed` entry, under one hold of the lock.
+    // Everything is written: each incident takes its `disclosed` entry, under the same hold of the lock.
     let act = Act::now(&actor, now);
     let mut entry = d.clone();
     entry.included =
@@ -450,9 +453,8 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
     }
     entry.omitted =
         vec!["other people's names".into(), "links to other cases".into(), "keys of the trust's own".into()];
-    let commit = ctx.commits(store)?;
-    let lock = match store.lock() {
-        Ok(l) => l,
+    let commit = match ctx.commits(store) {
+        Ok(c) => c,
         Err(e) => {
             undo(&copies);
             return Err(e);
