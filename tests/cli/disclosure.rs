@@ -543,3 +543,36 @@ fn a_void_record_naming_the_subject_is_named_for_review() {
     assert!(review.contains(&format!("{b}: a void record")), "{review}");
     assert!(!s.read(&b).contains("action: disclosed"));
 }
+
+#[test]
+fn with_commits_each_disclosure_is_committed_with_no_personal_data_in_the_message() {
+    use crate::git::{git, git_store};
+    let s = git_store();
+    let a = s.report(&[
+        "--commit",
+        "--category",
+        "theft",
+        "--summary",
+        "Bag taken",
+        "--person",
+        "victim:staff:Sam Jones",
+    ]);
+    let b = s.report(&[
+        "--commit",
+        "--category",
+        "theft",
+        "--summary",
+        "Coat taken",
+        "--person",
+        "victim:staff:Sam Jones",
+    ]);
+    let html = s.tmp.path().join("c.html");
+    s.run(&["--commit", "casefile", &a, "--to", "police", "--basis", "DPA 2018", "--output", p(&html)]).ok();
+    assert_eq!(git(&s.root, &["log", "-1", "--format=%an|%s"]).trim(), format!("tester|{a}: disclosed"));
+    s.run(&["--commit", "person", "Sam Jones", "--sar", "-o", p(&s.tmp.path().join("sar"))]).ok();
+    let last = git(&s.root, &["show", "--stat", "--format=%s", "HEAD"]);
+    assert!(last.starts_with("subject access: disclosed\n"), "{last}");
+    assert!(last.contains(&a) && last.contains(&b), "both incidents in one commit: {last}");
+    assert!(!git(&s.root, &["log", "--format=%s"]).contains("Sam"), "no name in a message");
+    assert_eq!(git(&s.root, &["status", "--porcelain"]), "", "everything committed");
+}
