@@ -101,7 +101,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         other => super::write_rows(o, other, &rows),
     })?;
     if n == 0 && bad.is_empty() {
-        ctx.say("no disclosure is recorded");
+        ctx.say(if args.since.is_some() || args.to.is_some() {
+            "no disclosure matches"
+        } else {
+            "no disclosure is recorded"
+        });
     }
     finish_scan(ctx, bad)
 }

@@ -394,6 +394,12 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
 
     // Written only now, whole: a new or empty folder, owner-only.
     let made_dir = super::evidence::prepare_dir(store, req.dir, "--output")?;
+    if !made_dir {
+        // An empty folder given is made owner-only, as a new one is.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(req.dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(Error::io("make owner-only", req.dir))?;
+    }
     let mut copies = Vec::new();
     let undo = |copies: &[super::evidence::CopiedOut]| {
         for c in copies {

@@ -403,6 +403,14 @@ fn a_bundle_that_cannot_be_made_whole_is_not_made_and_the_store_is_unchanged() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("old.txt"), "x").unwrap();
     s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).fails(1).says("holds files already");
+    assert!(s.snapshot() == before, "the store is unchanged");
+    // An empty folder given is used, and made owner-only.
+    let empty = s.tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o755)).unwrap();
+    s.run(&["person", "Sam Jones", "--sar", "-o", p(&empty)]).ok();
+    assert_eq!(mode(&empty), 0o700);
+    let before = s.snapshot();
     s.run(&["person", "Sam Jones", "--sar", "-o", p(&s.root.join("incidents"))]).fails(1);
     assert!(s.snapshot() == before, "the store is unchanged");
 }
