@@ -3,10 +3,10 @@
 //! Guardian and the ICO.
 
 use super::args::Format;
-use super::{Ctx, emit, finish_scan, gather};
+use super::{Ctx, Sink, gather_all, output_with};
 use crate::error::{Error, Result};
 use crate::model::Recipient;
-use crate::render::{self, Rows};
+use crate::render::Rows;
 
 const AFTER_HELP: &str = "\
 One row per `disclosed` history entry, oldest first: the case id, when, to
@@ -21,7 +21,7 @@ disclosures made then or later; --to keeps those to one body.
 
 Examples:
   lsms disclosures --since 1/4/2026
-  lsms disclosures --to police --format csv > police-disclosures.csv
+  lsms disclosures --to police --format csv --output police-disclosures.csv
   lsms disclosures --include-personal --format json";
 
 /// The disclosure log: every case file and subject access bundle handed over
@@ -36,8 +36,11 @@ pub struct Args {
     pub to: Option<String>,
     /// Output format [default: table on a terminal, tsv when piped]
     #[arg(long, value_name = "FORMAT",
-          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json]))]
+          value_parser = Format::only(&[Format::Table, Format::Tsv, Format::Csv, Format::Json, Format::Ndjson, Format::Ids]))]
     pub format: Option<Format>,
+    /// Write to FILE (atomically, owner-only) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
     /// Add who disclosed, the recipient in words and the lawful basis
     #[arg(long)]
     pub include_personal: bool,
@@ -59,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .transpose()
         .map_err(|e| Error::usage(format!("--to: {e}"), "see `lsms disclosures --help`"))?;
     let personal = args.include_personal;
-    let (found, bad) = gather(&store, true, |inc| {
+    let (found, bad) = gather_all(&store, true, |inc| {
         let rows: Vec<_> = inc
             .history
             .iter()
@@ -93,19 +96,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let n = rows.len();
     let rows = Rows { columns, rows: rows.into_iter().map(|(_, r)| r).collect() };
-    let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
-    let mut out = ctx.out();
-    emit(&mut out, |o| match format {
-        Format::Table if rows.rows.is_empty() => Ok(()),
-        Format::Table => render::table(o, &rows, ctx.width(), ctx.color),
-        other => super::write_rows(o, other, &rows),
+    let to_file = args.output.as_ref().is_some_and(|f| f.as_os_str() != "-");
+    let format =
+        args.format.unwrap_or(if ctx.stdout_is_terminal() && !to_file { Format::Table } else { Format::Tsv });
+    let none = n == 0 && bad.is_empty();
+    let sink = Sink { csv: format == Format::Csv, ..Sink::default() };
+    output_with(ctx, &store, args.output.as_deref(), sink, |o| {
+        match format {
+            Format::Table if rows.rows.is_empty() => Ok(()),
+            Format::Table => crate::render::table(o, &rows, ctx.width(), ctx.color),
+            other => super::write_rows(o, other, &rows),
+        }
+        .map_err(crate::error::stdout_err)?;
+        Ok(bad)
     })?;
-    if n == 0 && bad.is_empty() {
+    if none {
         ctx.say(if args.since.is_some() || args.to.is_some() {
             "no disclosure matches"
         } else {
             "no disclosure is recorded"
         });
     }
-    finish_scan(ctx, bad)
+    Ok(())
 }

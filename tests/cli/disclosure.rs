@@ -279,6 +279,16 @@ fn the_disclosure_log_lists_every_hand_over_and_nothing_personal_unless_asked() 
     let out = s.run(&["disclosures", "--since", "2026-11-25 10:00", "--format", "tsv"]).ok();
     assert_eq!(out.lines().len(), 1, "{}", out.stdout);
     assert!(out.stdout.starts_with(&a));
+    let ids = s.run(&["disclosures", "--format", "ids"]).ok();
+    assert_eq!(ids.lines(), [b.as_str(), a.as_str()]);
+    let file = s.tmp.path().join("log.csv");
+    s.run(&["disclosures", "--format", "csv", "--output", p(&file)]).ok();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("\u{feff}id,at,to,form,included,omitted\n"), "{text}");
+    assert_eq!(mode(&file), 0o600);
+    let before = s.snapshot();
+    s.run(&["disclosures", "--output", p(&s.root.join("lsms.yaml"))]).fails(1).says("store's own files");
+    assert!(s.snapshot() == before);
     s.run(&["disclosures", "--to", "press"]).fails(2).says("invalid value 'press'");
     s.run(&["disclosures", "--since", "someday"]).fails(2).says("--since");
 }
