@@ -55,7 +55,10 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 9p
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #e8edf4; }
 tbody th { width: 28%; font-weight: normal; background: #f4f6f9; }
+table.pairs { table-layout: fixed; }
 td { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.grid { table-layout: fixed; }
+tbody th, tbody td { overflow-wrap: anywhere; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th, td, bdi { unicode-bidi: isolate; }
 .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; overflow-wrap: anywhere; }
@@ -77,7 +80,8 @@ pub fn page(title: &str, marking: &str, body: &str) -> String {
 
 /// Rows of (label, value) as a two-column table; a `None` value is left out.
 pub fn pairs(caption: &str, rows: &[(String, String)]) -> String {
-    let mut o = format!("<table><caption class=\"note\">{}</caption><tbody>", escape(caption));
+    let mut o =
+        format!("<table class=\"pairs\"><caption class=\"note\">{}</caption><tbody>", escape(caption));
     for (k, v) in rows {
         let _ = write!(o, r#"<tr><th scope="row">{}</th><td>{}</td></tr>"#, escape(k), text(v));
     }
@@ -85,9 +89,15 @@ pub fn pairs(caption: &str, rows: &[(String, String)]) -> String {
     o
 }
 
-/// A table with a header row; each cell is record text.
-pub fn grid(head: &[&str], rows: &[Vec<String>]) -> String {
-    let mut o = String::from("<table><thead><tr>");
+/// A table with a header row; each cell is record text. Its columns have
+/// the widths given (per cent) and the table keeps to the page: no word
+/// of a record, however long, can push it past the margin.
+pub fn grid(head: &[&str], widths: &[u32], rows: &[Vec<String>]) -> String {
+    let mut o = String::from(r#"<table class="grid"><colgroup>"#);
+    for w in widths {
+        let _ = write!(o, r#"<col style="width: {w}%">"#);
+    }
+    o.push_str("</colgroup><thead><tr>");
     for h in head {
         let _ = write!(o, r#"<th scope="col">{}</th>"#, escape(h));
     }
@@ -243,7 +253,7 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
             .iter()
             .map(|p| vec![p.role.to_string(), p.party.to_string(), kept(omit, "people.name", p.name.clone())])
             .collect();
-        b.push_str(&grid(&["Role", "Party", "Name"], &rows));
+        b.push_str(&grid(&["Role", "Party", "Name"], &[22, 18, 60], &rows));
     }
 
     // The history, in the order things happened.
@@ -280,7 +290,7 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 ]
             })
             .collect();
-        b.push_str(&grid(&["When", "By", "What", "Detail"], &rows));
+        b.push_str(&grid(&["When", "By", "What", "Detail"], &[17, 13, 16, 54], &rows));
     }
 
     if !omit.has("links") {
@@ -299,7 +309,7 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                     ]
                 })
                 .collect();
-            b.push_str(&grid(&["Case", "As", "Summary"], &rows));
+            b.push_str(&grid(&["Case", "As", "Summary"], &[22, 18, 60], &rows));
         }
     }
 
@@ -321,7 +331,7 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                     ]
                 })
                 .collect();
-            b.push_str(&grid(&["Class", "Kind", "Date", "Review on", "Note"], &rows));
+            b.push_str(&grid(&["Class", "Kind", "Date", "Review on", "Note"], &[14, 22, 13, 13, 38], &rows));
         }
     }
 
@@ -356,7 +366,7 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                     ]
                 })
                 .collect();
-            b.push_str(&grid(&["To", "Date", "Reference", "Note"], &rows));
+            b.push_str(&grid(&["To", "Date", "Reference", "Note"], &[16, 13, 25, 46], &rows));
         }
     }
 
@@ -463,20 +473,20 @@ pub fn sar_html(s: &Sar) -> String {
                 vec![c.id.clone(), get("Occurred"), get("Category"), get("Your part")]
             })
             .collect();
-        b.push_str(&grid(&["Incident", "Occurred", "Category", "Your part"], &rows));
+        b.push_str(&grid(&["Incident", "Occurred", "Category", "Your part"], &[24, 20, 28, 28], &rows));
     }
     for c in &s.cases {
         let _ = write!(b, r#"<section class="incident"><h2>Incident {}</h2>"#, escape(&c.id));
         b.push_str(&pairs("What the register holds", &c.fields));
-        for (head, cols, rows) in [
-            ("People involved", &SAR_PEOPLE[..], &c.people),
-            ("Sanctions", &SAR_SANCTIONS[..], &c.sanctions),
-            ("History", &SAR_HISTORY[..], &c.history),
-            ("Evidence held (listed, not copied)", &SAR_EVIDENCE[..], &c.evidence),
+        for (head, cols, widths, rows) in [
+            ("People involved", &SAR_PEOPLE[..], &[22, 18, 60][..], &c.people),
+            ("Sanctions", &SAR_SANCTIONS[..], &[14, 24, 14, 48][..], &c.sanctions),
+            ("History", &SAR_HISTORY[..], &[17, 17, 66][..], &c.history),
+            ("Evidence held (listed, not copied)", &SAR_EVIDENCE[..], &[30, 28, 12, 15, 15][..], &c.evidence),
         ] {
             if !rows.is_empty() {
                 let _ = write!(b, "<h3>{}</h3>", escape(head));
-                b.push_str(&grid(cols, rows));
+                b.push_str(&grid(cols, widths, rows));
             }
         }
         b.push_str("</section>");

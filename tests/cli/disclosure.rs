@@ -473,6 +473,8 @@ fn case_files_and_bundles_print_their_marking_and_page_number_on_every_page() {
         s.run(&["note", &a, &format!("{i}: {long}")]).ok();
     }
     s.run(&["note", &a, "<script>document.title='x'</script></style>\u{202E}evil"]).ok();
+    // One word too long for any column: wrapped, never cut off at the margin.
+    s.run(&["note", &a, &"ж".repeat(600)]).ok();
     let html = s.tmp.path().join("case.html");
     s.run(&["casefile", &a, "--to", "police", "--basis", "DPA 2018 Sch. 2 para. 2", "--output", p(&html)])
         .ok();
@@ -480,6 +482,8 @@ fn case_files_and_bundles_print_their_marking_and_page_number_on_every_page() {
     assert!(pages.len() >= 3, "{} pages", pages.len());
     every_page_marked(&pages, "OFFICIAL-SENSITIVE", "the case file");
     assert!(pages.iter().any(|p| p.contains("<script>document.title")), "hostile text printed as text");
+    let printed: usize = pages.iter().map(|p| p.matches('ж').count()).sum();
+    assert_eq!(printed, 600, "every letter of a long word is on the page");
     let dir = s.tmp.path().join("sar");
     s.run(&["person", "Sam Jones", "--sar", "-o", p(&dir)]).ok();
     let pages = print_pages(s.tmp.path(), &dir.join("subject-access.html"));
