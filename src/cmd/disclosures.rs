@@ -9,9 +9,10 @@ use crate::model::Recipient;
 use crate::render::Rows;
 
 const AFTER_HELP: &str = "\
-One row per `disclosed` history entry, oldest first: the case id, when, to
-whom (police, hearing, insurer, data-subject, other), the form (case-file or
-subject-access), what went and what was left out by name. Nothing personal
+One row per disclosure, oldest first: the case id, when, to whom (police,
+hearing, insurer, data-subject, other), the form (case-file, subject-access,
+or evidence-export for files given out with `lsms evidence export`, whose
+recipient is in words only), what went and what was left out by name. Nothing personal
 beyond the case id: who made the disclosure, the recipient in words and the
 lawful basis (free text) are added only with --include-personal.
 Void records are listed too: a disclosure happened whatever became of the case.
@@ -66,23 +67,49 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let rows: Vec<_> = inc
             .history
             .iter()
-            .filter_map(|e| e.disclosed().map(|d| (e, d)))
-            .filter(|(e, d)| since.is_none_or(|s| e.at >= s) && to.is_none_or(|t| d.to == t))
-            .map(|(e, d)| {
+            .filter(|e| since.is_none_or(|s| e.at >= s))
+            .filter_map(|e| {
+                // A case file or bundle; or evidence given out with `evidence
+                // export`, whose recipient is words only (no body to filter on).
+                let (body, form, included, omitted, recipient, basis) =
+                    match (e.disclosed(), e.evidence_out()) {
+                        (Some(d), _) => (
+                            Some(d.to),
+                            d.form.to_string(),
+                            d.included.join("; "),
+                            d.omitted.join("; "),
+                            d.recipient.clone().unwrap_or_default(),
+                            d.basis.clone(),
+                        ),
+                        (None, Some(x)) => (
+                            None,
+                            "evidence-export".to_string(),
+                            x.files
+                                .iter()
+                                .map(|f| format!("evidence copy {f}"))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            String::new(),
+                            x.recipient,
+                            String::new(),
+                        ),
+                        (None, None) => return None,
+                    };
+                if to.is_some() && body != to {
+                    return None;
+                }
                 let mut row = vec![
                     inc.id.to_string(),
                     e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-                    d.to.to_string(),
-                    d.form.to_string(),
-                    d.included.join("; "),
-                    d.omitted.join("; "),
+                    body.map(|b| b.to_string()).unwrap_or_default(),
+                    form,
+                    included,
+                    omitted,
                 ];
                 if personal {
-                    row.push(e.by.clone());
-                    row.push(d.recipient.clone().unwrap_or_default());
-                    row.push(d.basis.clone());
+                    row.extend([e.by.clone(), recipient, basis]);
                 }
-                (e.at, row)
+                Some((e.at, row))
             })
             .collect();
         (!rows.is_empty()).then_some(rows)

@@ -62,10 +62,32 @@ impl Disclosure {
     }
 }
 
+/// An `evidence export` as the log lists it: the recipient in words and
+/// the files by hash, read back from the entry's detail (`to WHO: N
+/// file(s)`, then a `SHA256SUMS` line for each file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceOut {
+    pub recipient: String,
+    pub files: Vec<String>,
+}
+
 impl Entry {
     /// The hand-over this entry records, if it is one.
     pub fn disclosed(&self) -> Option<&Disclosure> {
         (self.action == DISCLOSED).then_some(self.disclosure.as_ref()).flatten()
+    }
+
+    /// The evidence given out, where this is an `evidence-disclosed` entry.
+    pub fn evidence_out(&self) -> Option<EvidenceOut> {
+        if self.action != "evidence-disclosed" {
+            return None;
+        }
+        let detail = self.detail.as_deref()?;
+        let mut lines = detail.lines();
+        let head = lines.next()?.strip_prefix("to ")?;
+        let recipient = head.rsplit_once(": ").map_or(head, |(r, _)| r).to_string();
+        let files = lines.filter_map(|l| l.split_once("  ").map(|(sha, _)| sha.to_string())).collect();
+        Some(EvidenceOut { recipient, files })
     }
 }
 
@@ -88,6 +110,20 @@ mod tests {
         let d = disclosure(DisclosureForm::CaseFile, Recipient::Police, None, " DPA 2018 Sch. 2 para. 2 ")
             .unwrap();
         assert_eq!(d.basis, "DPA 2018 Sch. 2 para. 2");
+    }
+
+    #[test]
+    fn an_evidence_export_is_read_back_from_its_entry() {
+        use crate::model::workflow::Act;
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00+00:00").unwrap();
+        let mut inc = Incident::default();
+        let files = [("a".repeat(64), "still.jpg".to_string()), ("b".repeat(64), "cctv.mp4".to_string())];
+        inc.disclose_evidence(&Act::now("t", now), "Police: CID", &files);
+        let out = inc.history[0].evidence_out().unwrap();
+        assert_eq!(
+            out,
+            EvidenceOut { recipient: "Police: CID".into(), files: vec!["a".repeat(64), "b".repeat(64)] }
+        );
     }
 
     #[test]

@@ -598,3 +598,24 @@ fn with_commits_each_disclosure_is_committed_with_no_personal_data_in_the_messag
     assert!(!git(&s.root, &["log", "--format=%s"]).contains("Sam"), "no name in a message");
     assert_eq!(git(&s.root, &["status", "--porcelain"]), "", "everything committed");
 }
+
+#[test]
+fn evidence_given_out_with_evidence_export_is_in_the_log_too() {
+    let s = Store::new();
+    let id = case(&s);
+    let out = s.tmp.path().join("usb");
+    s.run(&["evidence", "export", &id, "--to", p(&out), "--recipient", "Merseyside Police: CID"]).ok();
+    let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+    let sha = sums.split_whitespace().next().unwrap();
+    let log = s.run(&["disclosures", "--format", "json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{}", log.stdout);
+    assert_eq!(rows[0]["form"], "evidence-export");
+    assert_eq!(rows[0]["to"], "");
+    assert_eq!(rows[0]["included"], format!("evidence copy {sha}"));
+    assert!(!log.stdout.contains("Merseyside"), "the recipient in words is personal text");
+    let log = s.run(&["disclosures", "--format", "json", "--include-personal"]).ok();
+    assert!(log.stdout.contains(r#""recipient":"Merseyside Police: CID""#), "{}", log.stdout);
+    // It names no body, so a filter by body leaves it out.
+    assert_eq!(s.run(&["disclosures", "--to", "police", "--format", "tsv"]).ok().stdout, "");
+}
