@@ -83,7 +83,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if i.void.is_some() {
             return Some(None);
         }
-        board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now).map(Some)
+        board::item(
+            &i,
+            &periods,
+            tz,
+            store.config.cdao.as_ref(),
+            &store.config.retention,
+            &store.config.leavers,
+            ctx.now,
+        )
+        .map(Some)
     })?;
     let voids = items.iter().filter(|i| i.is_none()).count();
     let items: Vec<_> = items.into_iter().flatten().collect();
@@ -96,7 +105,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         months: period.month_list(),
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
-    let b = board::build(&items, periods, &known, &store.config.trust, made);
+    let span = Some((period.start(tz), period.end(tz)));
+    let mut b = board::build(&items, periods, &known, &store.config.trust, made);
+    b.disposed = super::dispose::disposed_in(&store, span) as u64;
     let print = Print { marking: &marking, commentary: words.as_deref() };
     let page = html(
         &b,

@@ -13,10 +13,12 @@ pub mod complete;
 pub mod completions;
 mod ctx;
 pub mod disclosures;
+pub mod dispose;
 pub mod due;
 pub mod evidence;
 pub mod export;
 pub mod fmt;
+pub mod hold;
 pub mod import;
 pub mod init;
 pub mod link;
@@ -122,6 +124,9 @@ pub enum Command {
     Close(close::Args),
     Reopen(reopen::Args),
     Void(void::Args),
+    Hold(hold::HoldArgs),
+    Release(hold::ReleaseArgs),
+    Dispose(dispose::Args),
     Withdraw(withdraw::Args),
     Export(export::Args),
     Summary(summary::Args),
@@ -162,6 +167,9 @@ impl Command {
             Command::Close(a) => close::run(ctx, a),
             Command::Reopen(a) => reopen::run(ctx, a),
             Command::Void(a) => void::run(ctx, a),
+            Command::Hold(a) => hold::run_hold(ctx, a),
+            Command::Release(a) => hold::run_release(ctx, a),
+            Command::Dispose(a) => dispose::run(ctx, a),
             Command::Withdraw(a) => withdraw::run(ctx, a),
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),

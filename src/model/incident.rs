@@ -221,6 +221,17 @@ record! {
 }
 
 record! {
+    /// A legal or inquiry hold (`lsms hold`): while it stands the record is
+    /// not disposed of, whatever its retention. Who placed it, when, why.
+    pub struct Hold {
+        at: Stamp = Req(Time),
+        by: String = Req(Line) [personal],
+        reason: String = Req(Text) [personal],
+    }
+    extra: Mapping
+}
+
+record! {
     /// A hand-over of the case, kept on its `disclosed` history entry (the
     /// entry says when and by whom): to whom, on what lawful basis, in what
     /// form, and what went and what was left out (`lsms casefile`, `lsms
@@ -239,6 +250,9 @@ record! {
     }
     extra: Mapping
 }
+
+/// The history entries of `lsms hold` and `lsms release`.
+pub const HOLD_ACTIONS: [&str; 2] = ["held", "released"];
 
 record! {
     /// One line of the case history.
@@ -313,6 +327,7 @@ record! {
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
         void: Option<Void> = Opt(Nested<Void>) by "void",
+        hold: Option<Hold> = Opt(Nested<Hold>) by "hold, release",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

@@ -14,6 +14,7 @@ pub mod money;
 pub mod notify;
 pub mod redact;
 pub mod refs;
+pub mod retention;
 pub mod schema;
 pub mod team;
 pub mod text;

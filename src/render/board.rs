@@ -777,6 +777,16 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         ("Deadline", "Overdue"),
         &overdue.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
     );
+    o.push_str("<h3>Records kept and disposed of</h3>");
+    pairs(
+        &mut o,
+        "Records under retention",
+        ("", "Records"),
+        &[
+            ("On legal or inquiry hold now".into(), show.count(b.held)),
+            (format!("Disposed of under retention, {}", p.now.shown()), show.count(b.disposed)),
+        ],
+    );
     o.push_str("</section>");
 
     // 5. Hotspots: where.

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::notify::CdaoRule;
+use crate::model::retention::Retention;
 use crate::model::team::Leavers;
 use crate::model::{Asset, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use chrono_tz::Tz;
@@ -19,6 +20,87 @@ struct File {
     cdao: Option<serde_yaml::Value>,
     marking: Option<String>,
     git: Option<Git>,
+    retention: Option<RetentionFile>,
+}
+
+/// `retention:`: the standard years, where they run from, and the rules
+/// that change them for some records (the longest that matches applies).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionFile {
+    years: Option<u32>,
+    from: Option<String>,
+    rules: Option<Vec<RuleFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    name: Option<String>,
+    years: u32,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    harm: Vec<String>,
+    #[serde(default)]
+    riddor: Vec<String>,
+    #[serde(default)]
+    flags: Vec<String>,
+}
+
+/// `retention:` checked against the store's words; absent, the standard
+/// periods (10 years from closing, 20 for serious incidents).
+fn retention(f: Option<RetentionFile>, categories: &[String], flags: &[String]) -> Result<Retention, String> {
+    use crate::model::retention::{Rule, Start};
+    use crate::model::{Harm, RiddorStatus};
+    let mut r = Retention::default();
+    let Some(f) = f else { return Ok(r) };
+    let years = |n: u32, what: &str| {
+        if (1..=100).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!("{what} should be a whole number of years from 1 to 100, not {n}"))
+        }
+    };
+    if let Some(n) = f.years {
+        r.years = years(n, "retention.years")?;
+    }
+    if let Some(from) = &f.from {
+        r.from = Start::parse(from).map_err(|m| format!("retention.from: {m}"))?;
+    }
+    if let Some(rules) = f.rules {
+        let word = |what: &str, w: &str, known: &[String]| {
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            known.iter().find(|k| k.eq_ignore_ascii_case(w.trim())).cloned().ok_or_else(|| {
+                format!("retention.rules: {}", crate::model::unknown_word(what, w.trim(), &names))
+            })
+        };
+        r.rules = rules
+            .into_iter()
+            .map(|x| {
+                let rule = Rule {
+                    name: String::new(),
+                    years: years(x.years, "retention.rules: years")?,
+                    categories: x.categories.iter().map(|c| word("category", c, categories)).collect::<Result<_, _>>()?,
+                    harm: x.harm.iter().map(|h| Harm::parse(h).map_err(|m| format!("retention.rules: {m}"))).collect::<Result<_, _>>()?,
+                    riddor: x.riddor.iter().map(|h| RiddorStatus::parse(h).map_err(|m| format!("retention.rules: {m}"))).collect::<Result<_, _>>()?,
+                    flags: x.flags.iter().map(|f| word("flag", f, flags)).collect::<Result<_, _>>()?,
+                };
+                if rule.condition().is_empty() {
+                    return Err(format!(
+                        "retention.rules: a rule of {} years names no categories, harm, riddor or flags, so it would apply to every record: set retention.years instead",
+                        rule.years
+                    ));
+                }
+                let name = x.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+                if name.as_deref().is_some_and(|n| !crate::model::text::is_one_line(n)) {
+                    return Err("retention.rules: a rule's name should be one line".into());
+                }
+                Ok(Rule { name: name.unwrap_or_else(|| rule.condition()), ..rule })
+            })
+            .collect::<Result<_, String>>()?;
+    }
+    Ok(r)
 }
 
 /// A `team:` entry: a name, or `{ name, email, left }` (the email goes on
@@ -69,6 +151,9 @@ pub struct Config {
     /// `OFFICIAL-SENSITIVE`.
     pub marking: String,
     pub git_commit: bool,
+    /// How long records are kept (`retention:`): what `due` reviews and
+    /// `dispose` follows.
+    pub retention: Retention,
 }
 
 /// The markings lsms prints: the two of the OFFICIAL tier.
@@ -168,7 +253,7 @@ fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Opt
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE) and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE), retention ({ years, from, rules }) and git: { commit: true|false }";
         // A byte-order mark is read as YAML readers read it, and the
         // nesting is bounded before the parser sees the text.
         let (body, bom) = crate::codec::load::strip_bom(src);
@@ -258,7 +343,9 @@ impl Config {
             None => MARKINGS[0].to_string(),
             Some(m) => parse_marking(m).map_err(|e| at("marking", e))?,
         };
+        let retention = retention(f.retention, &categories, &flags).map_err(|m| at("retention", m))?;
         Ok(Config {
+            retention,
             trust: f.trust.trim().to_string(),
             tz,
             sites: clean(f.sites),
@@ -370,6 +457,35 @@ mod tests {
             e.to_string().starts_with("lsms.yaml:2:1: team: a's `left:` '3/31/2026' has no month 31"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn retention_periods_are_set_by_years_start_and_rules_or_named_where_wrong() {
+        let c = Config::parse("lsms.yaml", "trust: T\n").unwrap();
+        assert_eq!(c.retention, Retention::default());
+        let c = Config::parse(
+            "lsms.yaml",
+            "trust: T\nretention:\n  years: 8\n  from: occurred\n  rules:\n    - { name: assault, years: 15, categories: [Physical-Assault] }\n    - { years: 25, flags: [sexual], harm: [severe] }\n",
+        )
+        .unwrap();
+        let r = &c.retention;
+        assert_eq!((r.years, r.from.as_str(), r.rules.len()), (8, "occurred", 2));
+        assert_eq!(r.rules[0].categories, ["physical-assault"]);
+        assert_eq!(
+            r.rules[1].name, "harm severe and flag sexual",
+            "a rule without a name is named by what it matches"
+        );
+        for (text, says) in [
+            ("retention: { years: 0 }", "from 1 to 100"),
+            ("retention: { from: opened }", "closed or occurred"),
+            ("retention: { rules: [{ years: 20, harm: [sever] }] }", "did you mean 'severe'"),
+            ("retention: { rules: [{ years: 20, categories: [theif] }] }", "did you mean 'theft'"),
+            ("retention: { rules: [{ years: 20 }] }", "would apply to every record"),
+            ("retention: { rules: [{ years: 20, flag: [weapon] }] }", "unknown field `flag`"),
+        ] {
+            let e = Config::parse("lsms.yaml", &format!("trust: T\n{text}\n")).unwrap_err().to_string();
+            assert!(e.contains(says), "{text}: {says:?} in {e}");
+        }
     }
 
     #[test]

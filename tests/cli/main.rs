@@ -10,6 +10,7 @@ mod cache;
 mod casework;
 mod check;
 mod disclosure;
+mod disposal;
 mod evidence;
 mod evidence_kept;
 mod fields;

@@ -328,11 +328,11 @@ macro_rules! stored {
 }
 
 use crate::model::incident::{
-    Disclosure, Entry, Evidence, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor, Sanction,
-    Void,
+    Disclosure, Entry, Evidence, Hold, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor,
+    Sanction, Void,
 };
 
 stored!(
-    Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Void, Disclosure, Entry,
-    Incident
+    Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Void, Hold, Disclosure,
+    Entry, Incident
 );
