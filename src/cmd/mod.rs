@@ -6,11 +6,13 @@
 pub mod args;
 pub mod assign;
 pub mod board;
+pub mod casefile;
 pub mod check;
 pub mod close;
 pub mod complete;
 pub mod completions;
 mod ctx;
+pub mod disclosures;
 pub mod dispose;
 pub mod due;
 pub mod evidence;
@@ -32,6 +34,7 @@ pub mod reopen;
 pub mod report;
 pub mod resolve;
 pub mod sanction;
+pub mod sar;
 pub mod show;
 pub mod summary;
 pub mod sync;
@@ -129,6 +132,8 @@ pub enum Command {
     Export(export::Args),
     Summary(summary::Args),
     Board(board::Args),
+    Casefile(casefile::Args),
+    Disclosures(disclosures::Args),
     Due(due::Args),
     Check(check::Args),
     Fmt(fmt::Args),
@@ -171,6 +176,8 @@ impl Command {
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),
             Command::Board(a) => board::run(ctx, a),
+            Command::Casefile(a) => casefile::run(ctx, a),
+            Command::Disclosures(a) => disclosures::run(ctx, a),
             Command::Due(a) => due::run(ctx, a),
             Command::Check(a) => check::run(ctx, a),
             Command::Fmt(a) => fmt::run(ctx, a),

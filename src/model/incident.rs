@@ -233,6 +233,26 @@ record! {
     extra: Mapping
 }
 
+record! {
+    /// A hand-over of the case, kept on its `disclosed` history entry (the
+    /// entry says when and by whom): to whom, on what lawful basis, in what
+    /// form, and what went and what was left out (`lsms casefile`, `lsms
+    /// person --sar`; listed by `lsms disclosures`).
+    pub struct Disclosure {
+        form: DisclosureForm = Req(Of<DisclosureForm>),
+        to: Recipient = Req(Of<Recipient>),
+        /// Who exactly, in words (the force, the panel; required for `other`).
+        recipient: Option<String> = Opt(Line) [personal],
+        /// The lawful basis, as the LSMS gives it (DPA 2018 Sch. 2 para. 2, …).
+        basis: String = Req(Text) [personal],
+        /// The parts of the record that went (fields, sections, files by hash).
+        included: Vec<String> = List(Line),
+        /// The fields left out by name (`--omit`).
+        omitted: Vec<String> = List(Line),
+    }
+    extra: Mapping
+}
+
 /// The history entries of `lsms hold` and `lsms release`.
 pub const HOLD_ACTIONS: [&str; 2] = ["held", "released"];
 
@@ -249,6 +269,8 @@ record! {
         from: Option<String> = Opt(Text),
         to: Option<String> = Opt(Text),
         detail: Option<String> = Opt(Text),
+        /// On a `disclosed` entry: the hand-over it records.
+        disclosure: Option<Disclosure> = Opt(Nested<Disclosure>),
     }
     extra: Mapping
 }

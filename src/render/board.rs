@@ -718,7 +718,7 @@ pub struct Print<'a> {
 
 /// `s` as a CSS string literal: quotes, backslashes, controls and `<` as
 /// escapes, so no name can end the string or the `<style>` element.
-fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     let mut o = String::from("\"");
     for c in s.chars() {
         match c {
@@ -817,7 +817,7 @@ fn inline(line: &str) -> String {
 /// bottom of every page (CSS page-margin boxes, which Chromium prints from
 /// version 131), the title at the bottom left and "Page N of M" at the
 /// bottom right; the browser's own header and footer are not needed.
-fn page_css(marking: &str, title: &str) -> String {
+pub(crate) fn page_css(marking: &str, title: &str) -> String {
     let m = css_string(marking);
     format!(
         "@page {{ @top-center {{ content: {m}; font: bold 10pt sans-serif; letter-spacing: 0.1em; white-space: nowrap; }} \

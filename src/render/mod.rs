@@ -5,6 +5,7 @@
 //! `report`'s types; `report` never looks up here.
 
 pub mod board;
+pub mod casefile;
 pub mod summary;
 pub mod xlsx;
 

@@ -9,6 +9,7 @@ mod bounds;
 mod cache;
 mod casework;
 mod check;
+mod disclosure;
 mod disposal;
 mod evidence;
 mod evidence_kept;
