@@ -17,6 +17,7 @@ pub mod export;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod keys;
 pub mod link;
 pub mod list;
 pub mod loss;
@@ -29,6 +30,7 @@ pub mod reopen;
 pub mod report;
 pub mod resolve;
 pub mod sanction;
+pub mod seal;
 pub mod show;
 pub mod summary;
 pub mod sync;
@@ -91,6 +93,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub wide: bool,
 
+    /// The identity that opens sealed personal data [default: $LSMS_IDENTITY, else identity.txt in ~/.config/lsms]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -129,6 +135,10 @@ pub enum Command {
     Import(import::Args),
     Person(person::Args),
     Evidence(evidence::Args),
+    Keys(keys::Args),
+    Seal(seal::SealArgs),
+    Unseal(seal::UnsealArgs),
+    Rekey(seal::RekeyArgs),
     Sync(sync::Args),
     Resolve(resolve::Args),
     MergeFile(merge_file::Args),
@@ -167,6 +177,10 @@ impl Command {
             Command::Import(a) => import::run(ctx, a),
             Command::Person(a) => person::run(ctx, a),
             Command::Evidence(a) => evidence::run(ctx, a),
+            Command::Keys(a) => keys::run(ctx, a),
+            Command::Seal(a) => seal::run_seal(ctx, a),
+            Command::Unseal(a) => seal::run_unseal(ctx, a),
+            Command::Rekey(a) => seal::run_rekey(ctx, a),
             Command::Sync(a) => sync::run(ctx, a),
             Command::Resolve(a) => resolve::run(ctx, a),
             Command::MergeFile(a) => merge_file::run(ctx, a),

@@ -90,6 +90,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     }
     let store = ctx.store()?;
+    store.need_personal("`lsms person` (a search of the names recorded)")?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let tz = store.config.tz;
     let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });

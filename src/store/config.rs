@@ -19,6 +19,61 @@ struct File {
     cdao: Option<serde_yaml::Value>,
     marking: Option<String>,
     git: Option<Git>,
+    encryption: Option<EncryptionFile>,
+}
+
+/// `encryption: { sealed: true, recipients: { NAME: PUBLIC-KEY } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncryptionFile {
+    #[serde(default)]
+    sealed: bool,
+    recipients: Option<serde_yaml::Mapping>,
+}
+
+/// Sealing personal data at rest (`encryption:`): whether the store's
+/// files are written sealed, and who can open them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Encryption {
+    /// Personal values are written sealed (`lsms seal`; `lsms unseal` ends it).
+    pub sealed: bool,
+    /// The recipients, by name, each with their public key as written.
+    pub recipients: Vec<(String, String)>,
+}
+
+/// A recipient's name: a word a person can type (letters, digits, `.`, `_`, `-`).
+pub fn check_recipient_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !name.starts_with(['-', '.']);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' is not a recipient's name lsms takes: use letters, digits, '.', '_' or '-' (a login such as jfowlis)"
+        ))
+    }
+}
+
+fn encryption(e: Option<EncryptionFile>) -> Result<Encryption, String> {
+    let Some(e) = e else { return Ok(Encryption::default()) };
+    let mut recipients: Vec<(String, String)> = Vec::new();
+    for (k, v) in e.recipients.unwrap_or_default() {
+        let (Some(name), Some(key)) = (k.as_str(), v.as_str()) else {
+            return Err("encryption: recipients: each entry is NAME: PUBLIC-KEY".into());
+        };
+        check_recipient_name(name).map_err(|m| format!("encryption: recipients: {m}"))?;
+        crate::seal::Recipient::parse(key).map_err(|m| format!("encryption: recipients: {name}: {m}"))?;
+        if recipients.iter().any(|(_, k)| k.trim() == key.trim()) {
+            return Err(format!("encryption: recipients: {name}'s key is given twice"));
+        }
+        recipients.push((name.to_string(), key.trim().to_string()));
+    }
+    if e.sealed && recipients.is_empty() {
+        return Err("encryption: the store is sealed but has no recipients: no one could open it".into());
+    }
+    Ok(Encryption { sealed: e.sealed, recipients })
 }
 
 /// A `team:` entry: a name, or `{ name, email, left }` (the email goes on
@@ -69,6 +124,7 @@ pub struct Config {
     /// `OFFICIAL-SENSITIVE`.
     pub marking: String,
     pub git_commit: bool,
+    pub encryption: Encryption,
 }
 
 /// The markings lsms prints: the two of the OFFICIAL tier.
@@ -168,7 +224,7 @@ fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Opt
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE) and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE), git: { commit: true|false } and encryption: { sealed, recipients }";
         // A byte-order mark is read as YAML readers read it, and the
         // nesting is bounded before the parser sees the text.
         let (body, bom) = crate::codec::load::strip_bom(src);
@@ -270,6 +326,7 @@ impl Config {
             cdao,
             marking,
             git_commit: f.git.is_some_and(|g| g.commit),
+            encryption: encryption(f.encryption).map_err(|m| at("encryption", m))?,
         })
     }
 

@@ -31,6 +31,7 @@ mod refs;
 mod report;
 mod reporting;
 mod roundtrip;
+mod sealing;
 mod show;
 mod soak;
 mod sync;
