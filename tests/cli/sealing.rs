@@ -434,3 +434,27 @@ fn a_week_of_a_teams_work_on_a_sealed_store_leaves_no_personal_text_in_any_file_
     }
     assert!(!messages.contains("Quaxley"), "{messages}");
 }
+
+#[test]
+fn evidence_names_and_notes_are_sealed_and_export_opens_them_with_the_key() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let id = report(&s, Some(&k));
+    let file = s.tmp.path().join("Quaxley-statement.txt");
+    std::fs::write(&file, "statement\n").unwrap();
+    let f = file.to_str().unwrap();
+    bare(&s, &["evidence", "add", &id, f, "--source", "Oddsocks by email", "--note", "Signed by Quaxley"])
+        .ok();
+    let text = s.read(&id);
+    assert!(!text.contains("Quaxley") && !text.contains("Oddsocks"), "{text}");
+    bare(&s, &["evidence", "list", &id]).ok().prints("(sealed)");
+    bare(&s, &["evidence", "verify", &id]).ok();
+    let out = s.tmp.path().join("out");
+    let to = out.to_str().unwrap();
+    bare(&s, &["evidence", "export", &id, "--to", to, "--recipient", "Police"])
+        .fails(1)
+        .says("lsms keys new");
+    with(&s, &k, &["evidence", "export", &id, "--to", to, "--recipient", "Police"]).ok();
+    assert!(out.join("Quaxley-statement.txt").is_file(), "exported under the name it was added with");
+    assert!(!s.read(&id).contains("Police"), "the disclosure's recipient is sealed in the history");
+}
