@@ -165,9 +165,10 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
         rels.push(CONFIG_FILE.to_string());
     }
     for (path, rel, text) in &changed {
-        store.write_back(path, text)?;
+        store.write_back_batched(path, text)?;
         rels.push(rel.clone());
     }
+    store.sync_all()?;
     let n = changed.len();
     let word = match job {
         Job::Seal => "seal",

@@ -310,7 +310,10 @@ record! {
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
         void: Option<Void> = Opt(Nested<Void>) by "void",
-        sealed: Vec<(String, String)> = Dflt(Refs) by "seal, rekey",
+        /// In a sealed store, the incident's data key wrapped to each
+        /// recipient, by name. Marked personal only to keep it among the
+        /// columns an export leaves out unless asked: it is not text to seal.
+        sealed: Vec<(String, String)> = Dflt(Refs) [personal] by "seal, rekey",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

@@ -304,6 +304,28 @@ mod tests {
         assert_eq!(open(None, &other, "20261124-7QF3", "history.detail", &alone), Err(NotOpened::NotForYou));
     }
 
+    /// A key pair made for this test alone (ssh-keygen -t ed25519 -N '').
+    const SSH_TEST_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACAPtHajjC3m3obsDSae/GcRWGNyF+8T/ZZjkMAZwrcXJgAAAJAA0hExANIR
+MQAAAAtzc2gtZWQyNTUxOQAAACAPtHajjC3m3obsDSae/GcRWGNyF+8T/ZZjkMAZwrcXJg
+AAAEALMPlux6TTBaFzVB28uPYNYhLmFc1+YurmSEyhy6bSOA+0dqOMLebehuwNJp78ZxFY
+Y3IX7xP9lmOQwBnCtxcmAAAACXRlc3Qtb25seQECAwQ=
+-----END OPENSSH PRIVATE KEY-----
+";
+    const SSH_TEST_PUB: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA+0dqOMLebehuwNJp78ZxFYY3IX7xP9lmOQwBnCtxcm test-only";
+
+    #[test]
+    fn an_ssh_ed25519_recipient_opens_with_its_private_key() {
+        let key = DataKey::new();
+        let wrapped = wrap(&key, &Recipient::parse(SSH_TEST_PUB).unwrap()).unwrap();
+        let id = Identity::parse(SSH_TEST_KEY).unwrap();
+        assert_eq!(unwrap(&wrapped, &id), Some(key));
+        let (other, _) = me();
+        assert_eq!(unwrap(&wrapped, &other), None);
+    }
+
     #[test]
     fn malformed_public_keys_are_named() {
         assert!(Recipient::parse("age1notakey").is_err());

@@ -630,6 +630,22 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::write_back`] for a rewrite of many files at once (`lsms
+    /// seal`, `unseal`, `rekey`): each file is still replaced whole by a
+    /// rename, but the disk is synced once at the end ([`Store::sync_all`])
+    /// rather than after every file (10,000 files took over a minute).
+    pub(crate) fn write_back_batched(&self, path: &Path, text: &str) -> Result<()> {
+        let target = self.write_target(path)?;
+        self.inside(&target)?;
+        fsio::write_atomic(&target, text.as_bytes(), Mode::Disposable).map_err(Error::io("write", path))
+    }
+
+    /// Waits until everything written to the store's file system is on disk.
+    pub(crate) fn sync_all(&self) -> Result<()> {
+        let dir = std::fs::File::open(&self.root).map_err(Error::io("open", &self.root))?;
+        rustix::fs::syncfs(&dir).map_err(|e| Error::io("sync", &self.root)(e.into()))
+    }
+
     pub(crate) fn write_back(&self, path: &Path, text: &str) -> Result<()> {
         let target = self.write_target(path)?;
         self.inside(&target)?;
