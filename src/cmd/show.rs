@@ -254,7 +254,13 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     }
     // Sealed personal data: to whom, never the wrapped keys themselves.
     if !inc.sealed.is_empty() {
-        field("Sealed for", inc.sealed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "));
+        let names: Vec<&str> = inc
+            .sealed
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !n.ends_with(crate::seal::record::PREVIOUS))
+            .collect();
+        field("Sealed for", names.join(", "));
     }
     // Any other field the record declares, by its key: a field added to the
     // declaration is shown with no edit here.

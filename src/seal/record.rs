@@ -56,7 +56,17 @@ fn path(prefix: &str, key: &str) -> String {
 
 /// The incident's data key, where one of its wrapped lines opens with `me`.
 pub fn data_key(inc: &Incident, me: &Identity) -> Option<DataKey> {
-    inc.sealed.iter().find_map(|(_, w)| unwrap(w, me))
+    inc.sealed.iter().filter(|(n, _)| !n.ends_with(PREVIOUS)).find_map(|(_, w)| unwrap(w, me))
+}
+
+/// The name suffix of the data key a `rekey` replaced, kept wrapped to the
+/// recipients of the new one: a value sealed under it on a clone that had
+/// not yet seen the rekey (a note added meanwhile) still opens once merged.
+pub const PREVIOUS: &str = "~previous";
+
+/// The data key the last `rekey` replaced, where `me` can unwrap it.
+fn previous_key(inc: &Incident, me: &Identity) -> Option<DataKey> {
+    inc.sealed.iter().filter(|(n, _)| n.ends_with(PREVIOUS)).find_map(|(_, w)| unwrap(w, me))
 }
 
 /// Every sealed value shown as `(sealed)`; how many there were. (For
@@ -79,12 +89,23 @@ pub fn open_all(inc: &mut Incident, me: &Identity) -> Result<Carry, Refused> {
     let key = data_key(inc, me);
     let mut carry = Carry { opened: true, map: HashMap::new(), key: key.clone() };
     let mut failed = None;
+    // The key a rekey replaced, unwrapped only where a value needs it.
+    let inc_has_previous = inc.sealed.iter().any(|(n, _)| n.ends_with(PREVIOUS));
+    let before = if inc_has_previous { inc.clone() } else { Incident::default() };
+    let mut previous: Option<Option<DataKey>> = None;
     inc.each_sealed("", &mut |prefix, k, v| {
         if failed.is_some() || !is_sealed(v) {
             return;
         }
         let p = path(prefix, k);
-        match open(key.as_ref(), me, &id, &p, v) {
+        let opened = match open(key.as_ref(), me, &id, &p, v) {
+            Err(_) if v.starts_with(V1) && inc_has_previous => {
+                let previous = previous.get_or_insert_with(|| previous_key(&before, me));
+                open(previous.as_ref(), me, &id, &p, v)
+            }
+            done => done,
+        };
+        match opened {
             Ok(text) => {
                 let blob = std::mem::replace(v, text);
                 carry.map.entry((p, v.clone())).or_default().push_back(blob);
@@ -181,9 +202,16 @@ pub fn unseal(inc: &mut Incident, me: &Identity) -> Result<(), Refused> {
 /// (`lsms rekey`): what was wrapped to a removed recipient no longer
 /// opens what is written from now on.
 pub fn rekey(inc: &mut Incident, me: &Identity, to: &[(String, Recipient)]) -> Result<(), Refused> {
-    open_all(inc, me)?;
+    let old = open_all(inc, me)?.key;
     inc.sealed.clear();
-    seal_all(inc, to, Carry::fresh())
+    seal_all(inc, to, Carry::fresh())?;
+    if let Some(old) = old {
+        for (name, r) in to {
+            let w = wrap(&old, r).map_err(|e| Refused { field: "sealed".into(), why: Why::Wrap(e) })?;
+            inc.sealed.push((format!("{name}{PREVIOUS}"), w));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -458,3 +458,38 @@ fn evidence_names_and_notes_are_sealed_and_export_opens_them_with_the_key() {
     assert!(out.join("Quaxley-statement.txt").is_file(), "exported under the name it was added with");
     assert!(!s.read(&id).contains("Police"), "the disclosure's recipient is sealed in the history");
 }
+
+#[test]
+fn a_note_added_on_a_clone_that_had_not_seen_the_rekey_still_opens_after_the_merge() {
+    let (ka, kb) = (key(), key());
+    let team = Team::new(&format!(
+        "git: {{ commit: true }}\nencryption:\n  sealed: true\n  recipients:\n    jfowlis: {}\n    asmith: {}\n",
+        ka.public, kb.public
+    ));
+    let (a, b) = (team.clone("a"), team.clone("b"));
+    let as_key = |s: &Store, k: &Key, who: &str, args: &[&str]| {
+        let mut c = lsms();
+        c.arg("-C").arg(&s.root).args(["--as", who]).args(args).env("LSMS_IDENTITY", &k.file);
+        run(c)
+    };
+    let id = as_key(&a, &ka, "jfowlis", &["report", "--category", "theft", "--summary", SUMMARY])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    as_key(&a, &ka, "jfowlis", &["sync"]).ok();
+    as_key(&b, &kb, "asmith", &["sync"]).ok();
+    as_key(&a, &ka, "jfowlis", &["rekey"]).ok();
+    as_key(&a, &ka, "jfowlis", &["sync"]).ok();
+    // B has not pulled the rekey: its note is sealed under the old data key.
+    as_key(&b, &kb, "asmith", &["note", &id, "Written before the rekey reached this clone"]).ok();
+    as_key(&b, &kb, "asmith", &["sync"]).ok();
+    as_key(&a, &ka, "jfowlis", &["sync"]).ok();
+    for (s, k, who) in [(&a, &ka, "jfowlis"), (&b, &kb, "asmith")] {
+        as_key(s, k, who, &["show", &id])
+            .ok()
+            .prints("Written before the rekey reached this clone")
+            .prints(SUMMARY);
+        as_key(s, k, who, &["check"]).ok();
+    }
+}
