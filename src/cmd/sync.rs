@@ -294,7 +294,17 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     }
     mark_records(repo);
     let fields = recorded_fields(repo, &left);
-    Err(stopped(repo, &left, &fields, "sync stopped at a conflict"))
+    let err = stopped(repo, &left, &fields, "sync stopped at a conflict");
+    // The merge driver said some were sealed values it could not open.
+    if String::from_utf8_lossy(&out.stderr).contains(super::merge_file::SEALED_UNOPENED)
+        && let Error::Failed { message, help } = err
+    {
+        let note = "some of these values are sealed and this clone has no identity to compare them: with one \
+                    ($LSMS_IDENTITY, or `lsms keys new` and a recipient's `lsms keys add`), `lsms sync` again \
+                    merges a change that is the same on both sides by itself";
+        return Err(Error::Failed { message, help: Some(format!("{}\n{note}", help.unwrap_or_default())) });
+    }
+    Err(err)
 }
 
 /// The store paths the remote changed since the common commit, with

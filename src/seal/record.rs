@@ -191,6 +191,24 @@ pub fn seal_all(inc: &mut Incident, to: &[(String, Recipient)], mut carry: Carry
     }
 }
 
+/// Opens one sealed value of an incident given its `sealed:` block (the
+/// merge driver's view, each side with its own block), under the current
+/// data key or the one a rekey replaced. `None`: it does not open for `me`.
+pub fn open_one(
+    block: &[(String, String)],
+    me: &Identity,
+    id: &str,
+    path: &str,
+    sealed: &str,
+) -> Option<String> {
+    let key = |previous: bool| {
+        block.iter().filter(|(n, _)| n.ends_with(PREVIOUS) == previous).find_map(|(_, w)| unwrap(w, me))
+    };
+    open(key(false).as_ref(), me, id, path, sealed)
+        .ok()
+        .or_else(|| open(key(true).as_ref(), me, id, path, sealed).ok())
+}
+
 /// Opens every value and drops the data key (`lsms unseal`).
 pub fn unseal(inc: &mut Incident, me: &Identity) -> Result<(), Refused> {
     open_all(inc, me)?;

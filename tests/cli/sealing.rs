@@ -493,3 +493,43 @@ fn a_note_added_on_a_clone_that_had_not_seen_the_rekey_still_opens_after_the_mer
         as_key(s, k, who, &["check"]).ok();
     }
 }
+
+#[test]
+fn the_same_sealed_change_on_both_clones_merges_with_a_key_and_is_named_without_one() {
+    let (ka, kb) = (key(), key());
+    let team = Team::new(&format!(
+        "git: {{ commit: true }}\nencryption:\n  sealed: true\n  recipients:\n    jfowlis: {}\n    asmith: {}\n",
+        ka.public, kb.public
+    ));
+    let (a, b) = (team.clone("a"), team.clone("b"));
+    let on = |s: &Store, k: Option<&Key>, who: &str, args: &[&str]| {
+        let mut c = lsms();
+        c.arg("-C").arg(&s.root).args(["--as", who]).args(args);
+        c.env("XDG_CONFIG_HOME", s.tmp.path().join("no-config"));
+        match k {
+            Some(k) => c.env("LSMS_IDENTITY", &k.file),
+            None => c.env_remove("LSMS_IDENTITY"),
+        };
+        run(c)
+    };
+    let new = |args: &[&str]| on(&a, Some(&ka), "jfowlis", args).ok().stdout.trim().to_string();
+    let one = new(&["report", "--category", "theft", "--summary", SUMMARY]);
+    let two = new(&["report", "--category", "theft", "--summary", SUMMARY]);
+    on(&a, Some(&ka), "jfowlis", &["sync"]).ok();
+    on(&b, Some(&kb), "asmith", &["sync"]).ok();
+    // Both clones make the same change: each seals it under its own nonce.
+    on(&a, Some(&ka), "jfowlis", &["update", &one, "--location", "Larkspur ward day room"]).ok();
+    on(&a, Some(&ka), "jfowlis", &["update", &two, "--location", "Larkspur ward day room"]).ok();
+    on(&a, Some(&ka), "jfowlis", &["sync"]).ok();
+    on(&b, Some(&kb), "asmith", &["update", &one, "--location", "Larkspur ward day room"]).ok();
+    on(&b, Some(&kb), "asmith", &["update", &two, "--location", "Larkspur ward day room"]).ok();
+    let before = git(&b.root, &["rev-parse", "HEAD"]);
+    // Without an identity the driver cannot compare them, and says so.
+    on(&b, None, "asmith", &["sync"]).fails(1).says("no identity to compare them");
+    git(&b.root, &["merge", "--abort"]);
+    git(&b.root, &["reset", "-q", "--hard", before.trim()]);
+    // With one, the same text on both sides is no conflict.
+    on(&b, Some(&kb), "asmith", &["sync"]).ok();
+    on(&b, Some(&kb), "asmith", &["show", &one]).ok().prints("Larkspur ward day room");
+    on(&b, Some(&kb), "asmith", &["check"]).ok();
+}
