@@ -177,7 +177,8 @@ fn without_an_identity_personal_values_show_sealed_and_what_needs_them_is_refuse
     assert!(shown.contains("physical-assault") && shown.contains("Sealed for      r0"), "{shown}");
     bare(&s, &["summary", "--by", "category"]).ok().prints("physical-assault");
     bare(&s, &["due"]).ok();
-    bare(&s, &["check"]).ok();
+    bare(&s, &["check"]).ok().says("sealed values were not opened");
+    assert!(!with(&s, &k, &["check"]).ok().stderr.contains("not opened"));
     let before = s.snapshot();
     for args in [
         &["person", "quaxley"][..],
