@@ -35,7 +35,8 @@ impl Ctx {
     pub fn store(&self) -> Result<Store> {
         let mut store = Store::discover(self.store_dir.as_deref(), &self.cwd)?;
         store.use_cache = !self.no_cache;
-        store.identity_flag = self.identity.clone();
+        // Made absolute: the merge driver, run by git, is handed it too.
+        store.identity_flag = self.identity.as_ref().map(|p| self.cwd.join(p));
         Ok(store)
     }
 

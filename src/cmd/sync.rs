@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     for attempt in 1..=PUSH_TRIES {
         let fetched = fetch(&repo, &up)?;
         if fetched {
-            let (n, removed) = merge(&repo, &who)?;
+            let (n, removed) = merge(&repo, &who, store.identity_flag.as_deref())?;
             done.pulled += n;
             for id in removed {
                 ctx.say(format!("Removed on the remote: {id}."));
@@ -258,7 +258,7 @@ fn count(repo: &Repo, range: &str) -> Result<usize> {
 /// removed; on a conflict, the error names them. An incoming change to
 /// the bytes of an evidence file this clone holds is refused before
 /// anything is merged.
-fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
+fn merge(repo: &Repo, who: &Ident, identity: Option<&std::path::Path>) -> Result<(usize, Vec<Id>)> {
     let incoming = count(repo, "HEAD..@{u}")?;
     if incoming == 0 {
         return Ok((0, Vec::new()));
@@ -273,6 +273,10 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     forget_records(repo);
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
     c.env("GIT_MERGE_AUTOEDIT", "no").env(RECORDS_ENV, records(repo));
+    // The merge driver opens sealed values with the identity this run was given.
+    if let Some(p) = identity {
+        c.env("LSMS_IDENTITY", p);
+    }
     repo.as_ident(&mut c, who);
     if repo.head().is_none() {
         // A clone of an empty repository that recorded nothing yet.
