@@ -535,3 +535,25 @@ fn the_same_sealed_change_on_both_clones_merges_with_a_key_and_is_named_without_
     on(&b, Some(&kb), "asmith", &["show", &one]).ok().prints("Larkspur ward day room");
     on(&b, Some(&kb), "asmith", &["check"]).ok();
 }
+
+#[test]
+fn seal_on_a_git_store_is_one_commit_of_every_file_and_lsms_yaml() {
+    let k = key();
+    let team = Team::new(&format!(
+        "git: {{ commit: true }}\nencryption:\n  recipients:\n    jfowlis: {}\n",
+        k.public
+    ));
+    let a = team.clone("a");
+    let ids = [report(&a, None), report(&a, None)];
+    let commits = |s: &Store| git(&s.root, &["rev-list", "--count", "HEAD"]).trim().parse::<u32>().unwrap();
+    let before = commits(&a);
+    bare(&a, &["seal"]).ok().says("Sealed: 2 incident file(s)");
+    assert_eq!(commits(&a), before + 1);
+    let changed = git(&a.root, &["show", "--name-only", "--format=%s", "HEAD"]);
+    assert!(changed.starts_with("lsms seal: 2 incident file(s)\n"), "{changed}");
+    for rel in ["lsms.yaml", &format!("{}.yaml", ids[0]), &format!("{}.yaml", ids[1])] {
+        assert!(changed.contains(rel), "{rel} not in the commit:\n{changed}");
+    }
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    assert!(!std::fs::read_to_string(a.path_of(&ids[0])).unwrap().contains("Quaxley"));
+}
