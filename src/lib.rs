@@ -13,6 +13,7 @@ mod model;
 mod query;
 mod render;
 mod report;
+mod seal;
 mod store;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -80,6 +81,7 @@ fn run(cli: &Cli) -> Result<()> {
         no_cache: cli.no_cache,
         wide: cli.wide,
         cwd,
+        identity: cli.identity.clone(),
     };
     let done = cli.command.run(&ctx);
     ctx.hint_hidden_columns();

@@ -69,6 +69,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    // Counts and totals only: sealed values are never opened for them.
+    store.set_view(crate::store::seal::View::Mask);
     let tz = store.config.tz;
     let period = Period::parse(args.period.as_deref().unwrap_or("last-quarter"), tz, ctx.now)
         .map_err(|m| Error::usage(format!("--period: {m}"), "see `lsms board --help`"))?;

@@ -254,6 +254,12 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
              lsms changes them only after `lsms fmt` (`lsms fmt --check` lists them)"
         ));
     }
+    if store.is_sealed() && store.identity().ok().flatten().is_none() {
+        ctx.say(
+            "note: the store is sealed and you have no identity: sealed values were not opened, so whether each \
+             opens (nothing changed, cut or moved) was not checked; a recipient's `lsms check` checks that too",
+        );
+    }
     if voids > 0 {
         ctx.say(format!(
             "{voids} void record(s) left out of figures (entered in error; `lsms list --all --include-void` lists them)"

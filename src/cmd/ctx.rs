@@ -27,12 +27,16 @@ pub struct Ctx {
     /// Tables and `show` at full width (`--wide`): nothing cut or dropped.
     pub wide: bool,
     pub cwd: PathBuf,
+    /// The identity that opens sealed personal data (`--identity FILE`).
+    pub identity: Option<PathBuf>,
 }
 
 impl Ctx {
     pub fn store(&self) -> Result<Store> {
         let mut store = Store::discover(self.store_dir.as_deref(), &self.cwd)?;
         store.use_cache = !self.no_cache;
+        // Made absolute: the merge driver, run by git, is handed it too.
+        store.identity_flag = self.identity.as_ref().map(|p| self.cwd.join(p));
         Ok(store)
     }
 
@@ -161,6 +165,9 @@ impl Ctx {
     }
 
     pub fn filter(&self, args: &FilterArgs, default: DefaultStatus, store: &Store) -> Result<Filter> {
+        if args.grep.is_some() {
+            store.need_personal("--grep (a search of summaries, descriptions and notes)")?;
+        }
         Filter::new(&args.spec(), default, &store.config.vocab(), store.config.tz, self.now)
             .map_err(|m| Error::usage(m, "see `lsms help list` for the filters"))
     }

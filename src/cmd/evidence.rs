@@ -471,7 +471,10 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     let commit = ctx.commits(&store)?;
     // The disclosure is recorded after the copy: the incident must be one
     // that can be changed before anything is copied out.
-    let inc = store.read_for_update(&id, false)?.incident;
+    // The files are copied out under their names: opened where sealed.
+    store.need_personal("`lsms evidence export` (the files go out under their recorded names)")?;
+    let mut inc = store.read_for_update(&id, false)?.incident;
+    store.view_incident(&mut inc)?;
     if inc.evidence.is_empty() {
         return Err(Error::failed_with(
             format!("{id} has no evidence to export"),

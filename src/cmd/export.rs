@@ -31,6 +31,9 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    if args.include_personal {
+        store.need_personal("--include-personal")?;
+    }
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let personal = args.include_personal;
     let format = args.format;

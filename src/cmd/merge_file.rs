@@ -157,7 +157,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         flags.extend(held.filter_map(Value::as_str).map(str::to_string));
     }
     let vocab = Vocab { categories, sites: None, flags };
-    let merged = merge(&base, &ours, &theirs);
+    let mut merged = merge(&base, &ours, &theirs);
+    let unsettled = settle_sealed(&ours, &theirs, &mut merged.conflicts);
     let mut text = render(&merged.value, &vocab);
     if merged.conflicts.is_empty() && Incident::from_value(&merged.value, &vocab).is_ok() {
         write_atomic(&args.ours, text.as_bytes(), Mode::Replace).map_err(Error::io("write", &args.ours))?;
@@ -197,7 +198,61 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         format!("both sides changed {}", keys.join(", "))
     };
     ctx.say(format!("lsms merge-file: {name}: {what}: resolve the conflict markers, then run `lsms check`"));
+    if !unsettled.is_empty() {
+        ctx.say(format!(
+            "lsms merge-file: {name}: {} sealed on both sides, and this clone has {SEALED_UNOPENED}: \
+             with one ($LSMS_IDENTITY, or `lsms keys new` and a recipient's `lsms keys add`), a change that \
+             is the same on both sides merges by itself",
+            unsettled.join(", ")
+        ));
+    }
     Err(Error::Reported(format!("{name}: merge conflict")))
+}
+
+/// What the driver says of sealed values it could not compare (`sync` looks for it).
+pub const SEALED_UNOPENED: &str = "no identity to open them";
+
+/// Sealed values both sides changed: where this clone's identity opens
+/// both to the same text (each side sealed it under its own nonce), they
+/// are no conflict. Gives the fields it could not compare for want of an
+/// identity.
+fn settle_sealed(ours: &Value, theirs: &Value, conflicts: &mut Vec<(Value, Value, Value)>) -> Vec<String> {
+    use crate::seal::{is_sealed, record::open_one};
+    let sealed = |v: &Value| v.as_str().is_some_and(is_sealed);
+    if !conflicts.iter().any(|(_, o, t)| sealed(o) && sealed(t)) {
+        return Vec::new();
+    }
+    let me = crate::store::seal::identity_path(None).and_then(|p| crate::store::seal::read_identity(&p).ok());
+    let block = |v: &Value| -> Vec<(String, String)> {
+        v.get("sealed")
+            .and_then(Value::as_mapping)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let id = ours.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let (ob, tb) = (block(ours), block(theirs));
+    let mut unsettled = Vec::new();
+    conflicts.retain(|(k, o, t)| {
+        let (Some(os), Some(ts)) = (o.as_str().filter(|s| is_sealed(s)), t.as_str().filter(|s| is_sealed(s)))
+        else {
+            return true;
+        };
+        let key = k.as_str().unwrap_or_default();
+        let Some(me) = &me else {
+            unsettled.push(key.to_string());
+            return true;
+        };
+        let same = matches!(
+            (open_one(&ob, me, &id, key, os), open_one(&tb, me, &id, key, ts)),
+            (Some(a), Some(b)) if a == b
+        );
+        !same
+    });
+    unsettled
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod hold;
 pub mod import;
 pub mod init;
 pub mod intake;
+pub mod keys;
 pub mod link;
 pub mod list;
 pub mod loss;
@@ -35,6 +36,7 @@ pub mod report;
 pub mod resolve;
 pub mod sanction;
 pub mod sar;
+pub mod seal;
 pub mod show;
 pub mod summary;
 pub mod sync;
@@ -97,6 +99,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub wide: bool,
 
+    /// The identity that opens sealed personal data [default: $LSMS_IDENTITY, else identity.txt in ~/.config/lsms]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -141,6 +147,10 @@ pub enum Command {
     Intake(intake::Args),
     Person(person::Args),
     Evidence(evidence::Args),
+    Keys(keys::Args),
+    Seal(seal::SealArgs),
+    Unseal(seal::UnsealArgs),
+    Rekey(seal::RekeyArgs),
     Sync(sync::Args),
     Resolve(resolve::Args),
     MergeFile(merge_file::Args),
@@ -185,6 +195,10 @@ impl Command {
             Command::Intake(a) => intake::run(ctx, a),
             Command::Person(a) => person::run(ctx, a),
             Command::Evidence(a) => evidence::run(ctx, a),
+            Command::Keys(a) => keys::run(ctx, a),
+            Command::Seal(a) => seal::run_seal(ctx, a),
+            Command::Unseal(a) => seal::run_unseal(ctx, a),
+            Command::Rekey(a) => seal::run_rekey(ctx, a),
             Command::Sync(a) => sync::run(ctx, a),
             Command::Resolve(a) => resolve::run(ctx, a),
             Command::MergeFile(a) => merge_file::run(ctx, a),

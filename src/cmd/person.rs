@@ -120,6 +120,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ));
     }
     let store = ctx.store()?;
+    store.need_personal("`lsms person` (a search of the names recorded)")?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     if let (true, Some(dir)) = (args.sar, &args.output) {
         let req = super::sar::Request {

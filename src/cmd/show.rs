@@ -55,7 +55,10 @@ pub fn linked(store: &crate::store::Store, inc: &Incident) -> Vec<Linked> {
             if std::fs::symlink_metadata(&path).is_err() {
                 return Linked::Missing;
             }
-            match store.read(&path) {
+            match store.read(&path).map_err(|_| ()).and_then(|mut o| {
+                store.view_incident(&mut o.incident).map_err(|_| ())?;
+                Ok(o)
+            }) {
                 Ok(o) => Linked::Found {
                     status: o.incident.status,
                     duplicate_of_this: o
@@ -107,6 +110,7 @@ const SHOWN_ABOVE: &[&str] = &[
     "closed_at",
     "closure_note",
     "void",
+    "sealed",
     "history",
 ];
 
@@ -250,6 +254,16 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     if let Some(t) = &inc.closed_at {
         field("Closed", when(t, tz));
     }
+    // Sealed personal data: to whom, never the wrapped keys themselves.
+    if !inc.sealed.is_empty() {
+        let names: Vec<&str> = inc
+            .sealed
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !n.ends_with(crate::seal::record::PREVIOUS))
+            .collect();
+        field("Sealed for", names.join(", "));
+    }
     // Any other field the record declares, by its key: a field added to the
     // declaration is shown with no edit here.
     for (key, value) in inc.shown_fields() {
@@ -348,6 +362,9 @@ fn wrapped(text: &str, width: usize) -> String {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    if args.format == Format::Json {
+        store.need_personal("show --format json")?;
+    }
     let loaded = store.load(&args.id)?;
     let inc = &loaded.incident;
     let json = match args.format {

@@ -93,6 +93,8 @@ fn what(shape: summary::Shape) -> String {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    // Counts and totals only: sealed values are never opened for them.
+    store.set_view(crate::store::seal::View::Mask);
     let tz = store.config.tz;
     let mut filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let by = args

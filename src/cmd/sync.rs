@@ -130,7 +130,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     for attempt in 1..=PUSH_TRIES {
         let fetched = fetch(&repo, &up)?;
         if fetched {
-            let (n, removed) = merge(&repo, &who)?;
+            let (n, removed) = merge(&repo, &who, store.identity_flag.as_deref())?;
             done.pulled += n;
             for id in removed {
                 if crate::store::disposals::find(&store, &id).is_some() {
@@ -283,7 +283,7 @@ fn count(repo: &Repo, range: &str) -> Result<usize> {
 /// removed; on a conflict, the error names them. An incoming change to
 /// the bytes of an evidence file this clone holds is refused before
 /// anything is merged.
-fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
+fn merge(repo: &Repo, who: &Ident, identity: Option<&std::path::Path>) -> Result<(usize, Vec<Id>)> {
     let incoming = count(repo, "HEAD..@{u}")?;
     if incoming == 0 {
         return Ok((0, Vec::new()));
@@ -302,6 +302,10 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     let _ = std::fs::write(started_file(repo), theirs.trim());
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
     c.env("GIT_MERGE_AUTOEDIT", "no").env(RECORDS_ENV, records(repo));
+    // The merge driver opens sealed values with the identity this run was given.
+    if let Some(p) = identity {
+        c.env("LSMS_IDENTITY", p);
+    }
     repo.as_ident(&mut c, who);
     if repo.head().is_none() {
         // A clone of an empty repository that recorded nothing yet.
@@ -324,7 +328,17 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     }
     mark_records(repo);
     let fields = recorded_fields(repo, &left);
-    Err(stopped(repo, &left, &fields, "sync stopped at a conflict"))
+    let err = stopped(repo, &left, &fields, "sync stopped at a conflict");
+    // The merge driver said some were sealed values it could not open.
+    if String::from_utf8_lossy(&out.stderr).contains(super::merge_file::SEALED_UNOPENED)
+        && let Error::Failed { message, help } = err
+    {
+        let note = "some of these values are sealed and this clone has no identity to compare them: with one \
+                    ($LSMS_IDENTITY, or `lsms keys new` and a recipient's `lsms keys add`), `lsms sync` again \
+                    merges a change that is the same on both sides by itself";
+        return Err(Error::Failed { message, help: Some(format!("{}\n{note}", help.unwrap_or_default())) });
+    }
+    Err(err)
 }
 
 /// The store paths the remote changed since the common commit, with

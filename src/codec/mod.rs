@@ -14,6 +14,6 @@ pub mod schema;
 pub mod yaml_write;
 
 #[cfg(test)]
-mod arbitrary;
+pub(crate) mod arbitrary;
 #[cfg(test)]
 mod proptests;

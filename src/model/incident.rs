@@ -203,7 +203,7 @@ record! {
         name: String = Req(FileName) [personal],
         size: u64 = Req(Bytes),
         added_at: Stamp = Req(Time),
-        added_by: String = Req(Line) [personal],
+        added_by: String = Req(Line) [personal, staff],
         source: Option<String> = Opt(Line) [personal],
         note: Option<String> = Opt(Text) [personal],
     }
@@ -216,7 +216,7 @@ record! {
     /// record is left out of every figure, list and deadline unless asked.
     pub struct Void {
         at: Stamp = Req(Time),
-        by: String = Req(Line) [personal],
+        by: String = Req(Line) [personal, staff],
         reason: String = Req(Text) [personal],
     }
     extra: Mapping
@@ -272,7 +272,26 @@ record! {
         /// On a `disclosed` entry: the hand-over it records.
         disclosure: Option<Disclosure> = Opt(Nested<Disclosure>),
     }
-    extra: Mapping
+    extra: Mapping,
+    seal_if: entry_sealed
+}
+
+/// What a sealed store seals of a history entry: its detail (free text:
+/// a note, a reason), and the values it records unless they are of a field
+/// that is itself written plain (a status, a category, a figure), so that
+/// `git log -p` and `show` still say what happened to a case and when.
+fn entry_sealed(e: &Entry, key: &str) -> Option<bool> {
+    Some(match key {
+        "detail" => true,
+        "from" | "to" => e.field.as_deref().is_none_or(|f| !is_plain_field(f)),
+        _ => false,
+    })
+}
+
+/// Is `path` a field of the incident written plain in a sealed store
+/// (declared, neither sealed nor holding records of its own)?
+pub fn is_plain_field(path: &str) -> bool {
+    <Incident as Record>::fields().iter().any(|d| d.path == path && !d.sealed && !d.nested && !d.list)
 }
 
 record! {
@@ -293,7 +312,7 @@ record! {
         reported_at: Stamp = Req(Time)
             in Input::new("reported", "WHEN", "When it was reported"),
         recorded_at: Stamp = Req(Time) by "report",
-        recorded_by: String = Req(Line) [personal] by "report",
+        recorded_by: String = Req(Line) [personal, staff] by "report",
         reporter: Option<Reporter> = Opt(Nested<Reporter>) [search],
         site: Option<String> = Opt(Site)
             in Input::new("site", "SITE", "The site (one of lsms.yaml's `sites` when it lists them)"),
@@ -320,7 +339,7 @@ record! {
         riddor: Option<Riddor> = Opt(Nested<Riddor>) [search],
         losses: Option<Losses> = Opt(Nested<Losses>),
         refs: Vec<(String, String)> = Dflt(Refs) [search] by "update --ref, import",
-        assignee: Option<String> = Opt(Line) [personal] by "assign",
+        assignee: Option<String> = Opt(Line) [personal, staff] by "assign",
         links: Vec<Link> = List(Nested<Link>) by "link",
         notified: Vec<Notice> = List(Nested<Notice>) by "notify",
         evidence: Vec<Evidence> = List(Nested<Evidence>) by "evidence add",
@@ -330,6 +349,10 @@ record! {
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
         void: Option<Void> = Opt(Nested<Void>) by "void",
         hold: Option<Hold> = Opt(Nested<Hold>) by "hold, release",
+        /// In a sealed store, the incident's data key wrapped to each
+        /// recipient, by name. Marked personal only to keep it among the
+        /// columns an export leaves out unless asked: it is not text to seal.
+        sealed: Vec<(String, String)> = Dflt(Refs) [personal] by "seal, rekey",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

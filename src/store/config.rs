@@ -22,6 +22,7 @@ struct File {
     git: Option<Git>,
     retention: Option<RetentionFile>,
     intake: Option<IntakeFile>,
+    encryption: Option<EncryptionFile>,
 }
 
 /// `retention:`: the standard years, where they run from, and the rules
@@ -193,6 +194,60 @@ impl Default for Intake {
     }
 }
 
+/// `encryption: { sealed: true, recipients: { NAME: PUBLIC-KEY } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EncryptionFile {
+    #[serde(default)]
+    sealed: bool,
+    recipients: Option<serde_yaml::Mapping>,
+}
+
+/// Sealing personal data at rest (`encryption:`): whether the store's
+/// files are written sealed, and who can open them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Encryption {
+    /// Personal values are written sealed (`lsms seal`; `lsms unseal` ends it).
+    pub sealed: bool,
+    /// The recipients, by name, each with their public key as written.
+    pub recipients: Vec<(String, String)>,
+}
+
+/// A recipient's name: a word a person can type (letters, digits, `.`, `_`, `-`).
+pub fn check_recipient_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !name.starts_with(['-', '.']);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' is not a recipient's name lsms takes: use letters, digits, '.', '_' or '-' (a login such as jfowlis)"
+        ))
+    }
+}
+
+fn encryption(e: Option<EncryptionFile>) -> Result<Encryption, String> {
+    let Some(e) = e else { return Ok(Encryption::default()) };
+    let mut recipients: Vec<(String, String)> = Vec::new();
+    for (k, v) in e.recipients.unwrap_or_default() {
+        let (Some(name), Some(key)) = (k.as_str(), v.as_str()) else {
+            return Err("encryption: recipients: each entry is NAME: PUBLIC-KEY".into());
+        };
+        check_recipient_name(name).map_err(|m| format!("encryption: recipients: {m}"))?;
+        crate::seal::Recipient::parse(key).map_err(|m| format!("encryption: recipients: {name}: {m}"))?;
+        if recipients.iter().any(|(_, k)| k.trim() == key.trim()) {
+            return Err(format!("encryption: recipients: {name}'s key is given twice"));
+        }
+        recipients.push((name.to_string(), key.trim().to_string()));
+    }
+    if e.sealed && recipients.is_empty() {
+        return Err("encryption: the store is sealed but has no recipients: no one could open it".into());
+    }
+    Ok(Encryption { sealed: e.sealed, recipients })
+}
+
 /// A `team:` entry: a name, or `{ name, email, left }` (the email goes on
 /// the member's git commits; `left` is the day they left the team).
 #[derive(Debug, Deserialize)]
@@ -246,6 +301,7 @@ pub struct Config {
     pub retention: Retention,
     /// Reports by email (`intake:`).
     pub intake: Intake,
+    pub encryption: Encryption,
 }
 
 /// The markings lsms prints: the two of the OFFICIAL tier.
@@ -439,7 +495,7 @@ fn intake(f: Option<IntakeFile>, categories: &[String], path: &str) -> Result<In
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE), retention ({ years, from, rules }), git: { commit: true|false } and intake (reports by email: rules, anonymous, staff_domains, from, send, outbox, contact, acknowledgement, outcome, tell_reporter, tell_within_working_days, max_attachment_mb)";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE), retention ({ years, from, rules }), git: { commit: true|false }, intake (reports by email: rules, anonymous, staff_domains, from, send, outbox, contact, acknowledgement, outcome, tell_reporter, tell_within_working_days, max_attachment_mb) and encryption: { sealed, recipients }";
         // A byte-order mark is read as YAML readers read it, and the
         // nesting is bounded before the parser sees the text.
         let (body, bom) = crate::codec::load::strip_bom(src);
@@ -546,6 +602,7 @@ impl Config {
             cdao,
             marking,
             git_commit: f.git.is_some_and(|g| g.commit),
+            encryption: encryption(f.encryption).map_err(|m| at("encryption", m))?,
         })
     }
 

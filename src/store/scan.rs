@@ -360,6 +360,13 @@ impl Store {
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<Vec<PathBuf>> {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        // Each record as a reader sees it: sealed values opened or masked.
+        let map = |r: Result<Incident, Vec<Error>>| {
+            map(r.and_then(|mut i| match self.view_incident(&mut i) {
+                Ok(()) => Ok(i),
+                Err(e) => Err(vec![e]),
+            }))
+        };
         let (months, mut strays, problems) = self.month_dirs()?;
         for e in problems {
             sink(map(Err(vec![e])))?;

@@ -34,6 +34,7 @@ mod refs;
 mod report;
 mod reporting;
 mod roundtrip;
+mod sealing;
 mod show;
 mod soak;
 mod sync;

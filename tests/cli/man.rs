@@ -64,7 +64,7 @@ fn dir_writes_a_page_per_command_and_every_see_also_exists() {
     }
     assert!(!names.iter().any(|n| n == "lsms-help.1"), "{names:?}");
     // One page per command that `lsms --help` lists (but help), one per
-    // subcommand `lsms evidence --help` lists, and lsms.1.
+    // subcommand `lsms evidence --help` and `lsms keys --help` list, and lsms.1.
     let commands = |args: &[&str]| {
         let help = run({
             let mut c = lsms();
@@ -83,7 +83,9 @@ fn dir_writes_a_page_per_command_and_every_see_also_exists() {
     };
     let evidence = commands(&["evidence"]);
     assert!(evidence >= 4, "evidence has add, list, export and verify");
-    assert_eq!(names.len(), commands(&[]) + evidence + 1, "{names:?}");
+    let keys = commands(&["keys"]);
+    assert!(keys >= 4, "keys has new, add, remove and list");
+    assert_eq!(names.len(), commands(&[]) + evidence + keys + 1, "{names:?}");
     assert!(names.iter().any(|n| n == "lsms-evidence-add.1"), "{names:?}");
     for name in &names {
         let page = std::fs::read_to_string(dir.join(name)).unwrap();

@@ -5,8 +5,10 @@
 /// and everything reading, writing and typing it needs. A field is
 /// `name: Type = Slot(Kind)`, with `as "key"` where the file's key is not
 /// the name; marks in `[ ]`: `personal` for names and free text, which
-/// exports leave out unless asked, and `search` for what `--grep` looks
-/// in; then how it is set: `in Input::new("option", "VALUE", "help")`
+/// exports leave out unless asked (and a sealed store seals), `staff` for
+/// a team member's name among them (an assignee: personal in exports, but
+/// not sealed, since every history entry and commit names its actor), and
+/// `search` for what `--grep` looks in; then how it is set: `in Input::new("option", "VALUE", "help")`
 /// makes it an option of `report` and `update` (and a key of `--from`
 /// documents and import mappings), or `by "command"` names the command
 /// that sets it. After the fields: the type that keeps keys of one's own,
@@ -29,7 +31,8 @@ macro_rules! record {
             ),+ $(,)?
         }
         extra: $extra:ty $(, slips: $slips:path)? $(, finish: $finish:path)? $(, given: $given:path)?
-        $(, parse: $parse:path)? $(, text: $text:path)? $(, blank: $blank:path)? $(,)?
+        $(, parse: $parse:path)? $(, text: $text:path)? $(, blank: $blank:path)?
+        $(, seal_if: $seal_if:path)? $(,)?
     ) => {
         // Each mark is one the declaration knows (a typo does not compile).
         const _: () = { $( $($( $crate::model::schema::record!(@mark $flag); )+)? )+ };
@@ -49,6 +52,7 @@ macro_rules! record {
                     $($(#[$fm])* $f $(as $key)? : $ty = $slot($kind) $([$($flag),+])? $(by $by)? $(in $input)?),+
                 } extra: $extra $(, slips: $slips)? $(, finish: $finish)? $(, given: $given)?
                 $(, parse: $parse)? $(, text: $text)? $(, blank: $blank)?
+                $(, seal_if: $seal_if)?
             );
             const FINISHES: bool = $crate::model::schema::record!(@some $($finish)?);
 
@@ -81,6 +85,7 @@ macro_rules! record {
                         by: $crate::model::schema::record!(@by $($by)?),
                         nested: false,
                         list,
+                        sealed: $crate::model::schema::record!(@sealed $($($flag)+)?),
                     });
                     if !list {
                         <$kind as Kind>::declared(&format!("{path}."), out);
@@ -147,6 +152,21 @@ macro_rules! record {
                     ($crate::model::schema::record!(@has search $($($flag)+)?)
                         && <$slot>::search::<$kind>(&self.$f, needle)) ||
                 )+ false
+            }
+
+            #[allow(unused_variables)]
+            fn each_sealed(&mut self, prefix: &str, f: &mut $crate::model::schema::SealedFn<'_>) {
+                use $crate::model::schema::{Kind, Slot};
+                let seal_if: fn(&Self, &str) -> Option<bool> =
+                    $crate::model::schema::record!(@seal_if $($seal_if)?);
+                $(
+                    let key = $crate::model::schema::record!(@key $f $($key)?);
+                    let seal = seal_if(self, key)
+                        .unwrap_or($crate::model::schema::record!(@sealed $($($flag)+)?));
+                    <$slot as Slot>::each_mut::<$kind>(&mut self.$f, &mut |x| {
+                        <$kind as Kind>::sealed_mut(x, seal, prefix, key, f)
+                    });
+                )+
             }
 
             fn shown_fields(&self) -> Vec<(&'static str, String)> {
@@ -267,7 +287,15 @@ macro_rules! record {
         $crate::model::schema::same(stringify!($want), stringify!($first))
             || $crate::model::schema::record!(@has $want $($rest)*)
     };
+    // Sealed in a sealed store: personal, and not a team member's name.
+    (@sealed $($flag:ident)*) => {
+        $crate::model::schema::record!(@has personal $($flag)*)
+            && !$crate::model::schema::record!(@has staff $($flag)*)
+    };
+    (@seal_if $seal_if:path) => { $seal_if };
+    (@seal_if) => { |_, _| None };
     (@mark personal) => {};
+    (@mark staff) => {};
     (@mark search) => {};
     (@input $i:expr) => {{
         const INPUT: $crate::model::schema::Input = $i;

@@ -73,6 +73,8 @@ pub struct Declared {
     pub nested: bool,
     /// A list: given once per item.
     pub list: bool,
+    /// Written sealed in a sealed store (`personal`, not `staff`).
+    pub sealed: bool,
 }
 
 /// What typed input is read with: the store's words and zone, and "now"

@@ -23,6 +23,11 @@ macro_rules! string_kind {
             fn shown(v: &String) -> String {
                 v.clone()
             }
+            fn sealed_mut(v: &mut String, seal: bool, prefix: &str, key: &str, f: &mut SealedFn<'_>) {
+                if seal {
+                    f(prefix, key, v)
+                }
+            }
             #[cfg(test)]
             fn example() -> String {
                 $example.to_string()
@@ -260,6 +265,9 @@ impl<T: Record> Kind for Nested<T> {
     }
     fn declared(prefix: &str, out: &mut Vec<Declared>) {
         T::declared(prefix, out);
+    }
+    fn sealed_mut(v: &mut T, _: bool, prefix: &str, key: &str, f: &mut SealedFn<'_>) {
+        v.each_sealed(&format!("{prefix}{key}."), f)
     }
     fn nested_input(v: &mut T, path: &str, op: Op<'_>, cx: &InputCx<'_>) -> Option<Result<(), String>> {
         v.input(path, op, cx)

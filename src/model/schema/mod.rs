@@ -61,6 +61,10 @@ pub trait Kind {
     fn declarations(_: &mut Vec<&'static str>) {}
     /// A record's own fields, under `prefix` (`reporter.`).
     fn declared(_prefix: &str, _out: &mut Vec<Declared>) {}
+    /// Each string of a value that sealing takes, with where it is
+    /// declared (`prefix`, `key`): the value itself where `seal` (its field
+    /// is sealed and it is text), the sealed fields of a record it holds.
+    fn sealed_mut(_v: &mut Self::T, _seal: bool, _prefix: &str, _key: &str, _f: &mut SealedFn<'_>) {}
     /// An input to a field of a record held in this field (`None`: no such field).
     fn nested_input(
         _: &mut Self::T,
@@ -113,7 +117,14 @@ pub trait Slot {
         None
     }
     fn search<K: Kind>(v: &Self::Of<K::T>, needle: &str) -> bool;
+    /// Each value the field holds, to change in place.
+    fn each_mut<K: Kind>(v: &mut Self::Of<K::T>, f: &mut dyn FnMut(&mut K::T));
 }
+
+/// What sealing does to one sealed string: given where it is declared
+/// (`prefix` and `key`, `people.` and `name`: never a list's index, so a
+/// value keeps its place when items are added) and the value.
+pub type SealedFn<'a> = dyn FnMut(&str, &str, &mut String) + 'a;
 
 pub struct Req;
 pub struct Opt;
@@ -153,6 +164,9 @@ impl Slot for Req {
     }
     fn search<K: Kind>(v: &K::T, needle: &str) -> bool {
         K::search(v, needle)
+    }
+    fn each_mut<K: Kind>(v: &mut K::T, f: &mut dyn FnMut(&mut K::T)) {
+        f(v)
     }
 }
 
@@ -198,6 +212,11 @@ impl Slot for Opt {
     fn search<K: Kind>(v: &Option<K::T>, needle: &str) -> bool {
         v.as_ref().is_some_and(|x| K::search(x, needle))
     }
+    fn each_mut<K: Kind>(v: &mut Option<K::T>, f: &mut dyn FnMut(&mut K::T)) {
+        if let Some(x) = v {
+            f(x)
+        }
+    }
 }
 
 impl Slot for Dflt {
@@ -213,6 +232,9 @@ impl Slot for Dflt {
     }
     fn search<K: Kind>(v: &K::T, needle: &str) -> bool {
         K::search(v, needle)
+    }
+    fn each_mut<K: Kind>(v: &mut K::T, f: &mut dyn FnMut(&mut K::T)) {
+        f(v)
     }
 }
 
@@ -241,6 +263,9 @@ impl<const DISTINCT: bool> Slot for List<DISTINCT> {
     fn search<K: Kind>(v: &Vec<K::T>, needle: &str) -> bool {
         v.iter().any(|x| K::search(x, needle))
     }
+    fn each_mut<K: Kind>(v: &mut Vec<K::T>, f: &mut dyn FnMut(&mut K::T)) {
+        v.iter_mut().for_each(f)
+    }
 }
 
 impl Slot for Log {
@@ -254,6 +279,9 @@ impl Slot for Log {
     }
     fn search<K: Kind>(_: &Vec<K::T>, _: &str) -> bool {
         false
+    }
+    fn each_mut<K: Kind>(v: &mut Vec<K::T>, f: &mut dyn FnMut(&mut K::T)) {
+        v.iter_mut().for_each(f)
     }
 }
 
@@ -288,6 +316,9 @@ pub trait Record: Sized + Clone + PartialEq + Default + Debug + 'static {
     fn shown(&self, path: &str) -> Option<Option<String>>;
     /// Whether a field marked `search` holds `--grep`'s lower-case `needle`.
     fn search(&self, needle: &str) -> bool;
+    /// Each string that a sealed store seals (fields marked `personal`
+    /// and not `staff`, or as the record's `seal_if` says), under `prefix`.
+    fn each_sealed(&mut self, prefix: &str, f: &mut SealedFn<'_>);
     /// The top-level fields that hold a value, each as `show` gives it.
     fn shown_fields(&self) -> Vec<(&'static str, String)>;
     /// A record given as one piece of text (`--person victim:staff:A. Nurse`).
