@@ -1,0 +1,262 @@
+//! `lsms import` maps every value a register holds to lsms's own: one
+//! mapping file for every vocabulary of the record, the values it does not
+//! know all named at once with the lines to add, dates in the forms
+//! registers keep them.
+
+use crate::harness::*;
+
+fn file(s: &Store, name: &str, bytes: &[u8]) -> String {
+    let p = s.tmp.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn records(s: &Store) -> Vec<serde_json::Value> {
+    let ids = s.run(&["list", "--all", "--format", "ids"]).ok().stdout;
+    let mut v: Vec<serde_json::Value> = ids
+        .lines()
+        .map(|id| serde_json::from_str(&s.run(&["show", id, "--format", "json"]).ok().stdout).unwrap())
+        .collect();
+    v.sort_by_key(|r| r["refs"]["datix"].as_str().unwrap_or_default().to_string());
+    v
+}
+
+/// A Datix-style export whose every vocabulary is in the register's own words.
+const DATIX: &str = "\
+Ref,Incident date,Type,Description,Severity,Reported by,Site,Assets,Flags,Offender type,Others,Sanction,Sanction type,Sanction date
+DX-1,03/02/2025 14:10,Violence and aggression,Nurse pushed,Low harm,Member of staff,HOLLINS,Staff;Ward property,Weapon used,Service user,Victim:Member of staff:A. Nurse,Police caution,,10/02/2025
+DX-2,04/02/2025 10:00,theft,Coat taken,  no HARM ,Visitor,peasley cross ,Personal property,,,,,,
+";
+
+const DATIX_MAP: &str = "\
+columns:
+  Ref: ref:datix
+  Incident date: occurred
+  Type: category
+  Description: summary
+  Severity: harm
+  Reported by: reporter_party
+  Site: site
+  Assets: assets
+  Flags: flags
+  Offender type: person:alleged-offender
+  Others: people
+  Sanction: sanction_class
+  Sanction type: sanction_kind
+  Sanction date: sanction_date
+categories:
+  Violence and aggression: physical-assault
+harms:
+  Low harm: low
+  No harm: none
+parties:
+  member of staff: staff
+  Service user: patient
+roles:
+  Victim: victim
+sites:
+  Hollins: Hollins Park
+assets:
+  Staff: people
+  Ward property: property
+  Personal property: property
+flags:
+  Weapon used: weapon
+sanction_classes:
+  Police caution: criminal
+";
+
+#[test]
+fn every_vocabulary_maps_from_one_file_without_regard_to_case_or_space() {
+    let s = Store::new();
+    let csv = file(&s, "datix.csv", DATIX.as_bytes());
+    let map = file(&s, "map.yaml", DATIX_MAP.as_bytes());
+    s.run(&["import", "--csv", &csv, "--map-file", &map]).ok();
+    let r = records(&s);
+    assert_eq!(r.len(), 2);
+    let (one, two) = (&r[0], &r[1]);
+    assert_eq!(one["category"], "physical-assault");
+    assert_eq!((one["harm"].as_str(), two["harm"].as_str()), (Some("low"), Some("none")));
+    assert_eq!(one["reporter"]["party"], "staff");
+    assert_eq!(two["reporter"]["party"], "visitor", "an lsms value passes as it is");
+    assert_eq!((one["site"].as_str(), two["site"].as_str()), (Some("Hollins Park"), Some("Peasley Cross")));
+    assert_eq!(one["assets"], serde_json::json!(["people", "property"]));
+    assert_eq!(one["flags"], serde_json::json!(["weapon"]));
+    assert_eq!(
+        one["people"],
+        serde_json::json!([
+            { "role": "alleged-offender", "party": "patient" },
+            { "role": "victim", "party": "staff", "name": "A. Nurse" }
+        ])
+    );
+    let sanction = &one["sanctions"][0];
+    assert_eq!(
+        (sanction["class"].as_str(), sanction["kind"].as_str(), sanction["date"].as_str()),
+        (Some("criminal"), Some("Police caution"), Some("2025-02-10")),
+        "the kind is the register's word where no column gives one: {sanction}"
+    );
+    assert!(two.get("sanctions").is_none_or(|v| v.as_array().unwrap().is_empty()), "{two}");
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn unknown_values_are_all_named_at_once_with_the_lines_to_add_and_nothing_is_recorded() {
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "datix.csv",
+        b"Ref,When,Type,What,Severity,Site\n\
+          DX-1,03/02/2025 10:00,Violence,A,Moderate harm,Hollins Park\n\
+          DX-2,03/02/2025 10:00,theft,B,moderate harm,Ward 9\n\
+          DX-3,03/02/2025 10:00,Violence,C,Catastrophic,Hollins Park\n\
+          DX-4,03/02/2025 10:00,Violence,D,Moderate Harm ,Hollins Park\n\
+          DX-5,03/02/2025 10:00,Violence,E,low,Hollins Park\n\
+          DX-6,31/02/2025 10:00,theft,F,low,Hollins Park\n",
+    );
+    let map = file(
+        &s,
+        "map.yaml",
+        b"columns: { Ref: ref:datix, When: occurred, Type: category, What: summary, Severity: harm, Site: site }\n",
+    );
+    let before = s.snapshot();
+    let out = s.run(&["import", "--csv", &csv, "--map-file", &map]).fails(1);
+    let out = out
+        .says("refused: 4 value(s) that lsms does not know")
+        .says("column 'Type': 1 value(s)")
+        .says("  'Violence' in 4 row(s): 2, 4, 5, …\n")
+        .says("column 'Severity': 2 value(s)")
+        .says("  'Moderate harm' in 3 row(s): 2, 3, 5\n")
+        .says("  'Catastrophic' in 1 row(s): 4\n")
+        .says("column 'Site': 1 value(s)")
+        .says("  'Ward 9' in 1 row(s): 3\n")
+        .says("Add these lines to the mapping file")
+        .says("categories:   # one of physical-assault,")
+        .says("  Violence: CATEGORY\n")
+        .says("harms:   # one of none, low, moderate, severe, death\n  Moderate harm: moderate   # a guess: check it\n  Catastrophic: HARM\n")
+        .says("sites:   # one of Hollins Park, Peasley Cross\n  Ward 9: SITE\n")
+        // A row's other problems are still named by row.
+        .says("datix.csv:7: 'When'")
+        .says("nothing was imported: 6 of 6 row(s) refused");
+    assert_eq!(out.stdout, "");
+    assert!(
+        !out.stderr.contains("datix.csv:2:"),
+        "an unknown value is named once, not by row:\n{}",
+        out.stderr
+    );
+    assert_eq!(s.snapshot(), before, "the store is unchanged");
+}
+
+#[test]
+fn a_value_mapped_to_a_value_lsms_does_not_know_is_refused_naming_it() {
+    let s = Store::new();
+    let csv = file(&s, "r.csv", b"When,Type,What,Severity\n03/02/2025 10:00,theft,A,Low harm\n");
+    let map = file(
+        &s,
+        "map.yaml",
+        b"columns: { When: occurred, Type: category, What: summary, Severity: harm }\nharms: { Low harm: lo }\n",
+    );
+    let before = s.snapshot();
+    s.run(&["import", "--csv", &csv, "--map-file", &map])
+        .fails(1)
+        .says("harms: 'Low harm' maps to unknown harm 'lo' (did you mean 'low'?)");
+    // On the command line, a usage error.
+    s.run(&[
+        "import",
+        "--csv",
+        &csv,
+        "--map",
+        "When=occurred,Type=category,What=summary",
+        "--category-map",
+        "theft=stealing",
+    ])
+    .fails(2)
+    .says("--category-map: 'theft' maps to unknown category 'stealing'");
+    // A site not among lsms.yaml's sites.
+    let map = file(
+        &s,
+        "m2.yaml",
+        b"columns: { When: occurred, Type: category, What: summary }\nsites: { HP: Hollins Parc }\n",
+    );
+    s.run(&["import", "--csv", &csv, "--map-file", &map])
+        .fails(1)
+        .says("'HP' maps to unknown site 'Hollins Parc'");
+    assert_eq!(s.snapshot(), before);
+}
+
+fn times(s: &Store) -> Vec<(String, String)> {
+    records(s)
+        .iter()
+        .map(|r| (r["occurred_at"].as_str().unwrap().into(), r["reported_at"].as_str().unwrap().into()))
+        .collect()
+}
+
+#[test]
+fn dates_come_as_registers_hold_them_a_date_and_its_time_in_two_columns_excel_serials_iso_and_day_first() {
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "dates.csv",
+        b"Ref,Incident date,Incident time,Reported,Type,What\n\
+          DX-1,03/02/2025,14:10,03/02/2025,theft,Day first and a time column\n\
+          DX-2,45692,2:30 PM,45693,theft,Excel serials\n\
+          DX-3,2025-02-05T09:15:00,,2025-02-05,theft,ISO\n\
+          DX-4,06-Feb-2025,,07.02.2025,theft,A month by name\n\
+          DX-5,45694.75,,,theft,A serial with its time\n",
+    );
+    let map = file(
+        &s,
+        "map.yaml",
+        b"columns:\n  Ref: ref:datix\n  occurred: [Incident date, Incident time]\n  Reported: reported\n  Type: category\n  What: summary\n",
+    );
+    s.run(&["import", "--csv", &csv, "--map-file", &map]).ok();
+    let t = times(&s);
+    assert_eq!(
+        t,
+        [
+            // Same day, no time: the occurrence's time.
+            ("2025-02-03T14:10:00+00:00".into(), "2025-02-03T14:10:00+00:00".into()),
+            // A later day, no time: the end of that day.
+            ("2025-02-04T14:30:00+00:00".into(), "2025-02-05T23:59:00+00:00".into()),
+            ("2025-02-05T09:15:00+00:00".into(), "2025-02-05T09:15:00+00:00".into()),
+            ("2025-02-06T00:00:00+00:00".into(), "2025-02-07T23:59:00+00:00".into()),
+            // No reported date: the occurrence's.
+            ("2025-02-06T18:00:00+00:00".into(), "2025-02-06T18:00:00+00:00".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_date_and_time_pair_is_checked_and_a_month_first_date_is_still_refused() {
+    let s = Store::new();
+    let csv = file(&s, "r.csv", b"Ref,D,T,Type,What\nDX-1,02/24/2025,10:00,theft,Bag\n");
+    let before = s.snapshot();
+    let map = |body: &str| {
+        file(&s, "m.yaml", format!("columns:\n  Type: category\n  What: summary\n{body}").as_bytes())
+    };
+    s.run(&["import", "--csv", &csv, "--map-file", &map("  occurred: [D, T]\n")])
+        .fails(1)
+        .says("r.csv:2: 'D': '02/24/2025' has no month 24");
+    s.run(&["import", "--csv", &csv, "--map-file", &map("  occurred: [D]\n")])
+        .fails(1)
+        .says("columns: occurred is given 1 column(s); it takes two");
+    s.run(&["import", "--csv", &csv, "--map-file", &map("  summary: [D, T]\n")])
+        .fails(1)
+        .says("only occurred and reported take a date column and a time column");
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn a_time_in_the_hour_the_clocks_change_is_read_as_meant_and_said() {
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "r.csv",
+        b"Ref,When,Type,What\nDX-1,27/10/2024 01:30,theft,Clocks went back\nDX-2,31/03/2024 01:30,theft,Clocks went forward\n",
+    );
+    s.run(&["import", "--csv", &csv, "--map", "Ref=ref:datix,When=occurred,Type=category,What=summary"])
+        .ok()
+        .says("2 row(s) have a time in the hour the clocks change (row 2, 3)");
+    let t = times(&s);
+    assert_eq!(t[0].0, "2024-10-27T01:30:00+01:00", "the first of the two");
+    assert_eq!(t[1].0, "2024-03-31T02:30:00+01:00", "the same time after the change");
+}
