@@ -65,9 +65,13 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// The CSV file, with a header row (`-`: standard input)
-    #[arg(long, value_name = "FILE")]
+    /// The register: a CSV file or an Excel workbook (.xlsx), with a header
+    /// row (`-`: standard input)
+    #[arg(long = "file", visible_alias = "csv", value_name = "FILE")]
     pub csv: PathBuf,
+    /// The workbook's sheet that holds the register (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Column mapping: 'CSV column=field,…'
     #[arg(long, value_name = "COL=FIELD,…", required_unless_present = "map_file")]
     pub map: Option<String>,
@@ -452,6 +456,27 @@ fn field_name(field: &str) -> Result<String, String> {
     })
 }
 
+/// The register file read (a CSV in its encoding, or a workbook's sheet)
+/// and its header row, each name once.
+fn open(ctx: &Ctx, args: &Args) -> Result<(read::Source, Vec<String>)> {
+    let name = args.csv.display().to_string();
+    let bytes = super::read_input(&args.csv, "register", read::MAX_CSV)?;
+    if args.encoding.is_some() && read::is_workbook(&bytes) {
+        return Err(Error::usage(
+            format!("--encoding: {name} is a workbook, which keeps its own encoding"),
+            "leave --encoding out for an .xlsx file",
+        ));
+    }
+    let (source, encoding) = read::Source::read(&name, bytes, args.encoding, args.sheet.as_deref())?;
+    if args.encoding.is_none() && encoding == Some(read::Encoding::Windows1252) {
+        ctx.say(format!(
+            "{name} is not UTF-8: read as Windows-1252 (Excel's CSV on a UK PC); name another with --encoding"
+        ));
+    }
+    let headers = source.headers(&name)?;
+    Ok((source, headers))
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
@@ -620,21 +645,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
     let name = args.csv.display().to_string();
     let file_name = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV").to_string();
-    let bytes = super::read_input(&args.csv, "CSV", read::MAX_CSV)?;
-    let (text, encoding) = read::decode(&name, &bytes, args.encoding)?;
-    drop(bytes);
-    if args.encoding.is_none() && encoding == read::Encoding::Windows1252 {
-        ctx.say(format!(
-            "{name} is not UTF-8: read as Windows-1252 (Excel's CSV on a UK PC); name another with --encoding"
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::failed(format!("{name}: cannot read the header row: {e}")))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (source, headers) = open(ctx, args)?;
     for (i, h) in headers.iter().enumerate() {
         if let Some(j) = headers[..i].iter().position(|o| o == h) {
             return Err(Error::failed_with(
@@ -647,13 +658,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ));
         }
     }
-    for col in columns.keys() {
-        if !headers.contains(col) {
-            return Err(Error::failed_with(
-                format!("{name} has no column '{col}'"),
-                format!("its columns are: {}", headers.join(", ")),
-            ));
+    let missing: Vec<String> =
+        columns.keys().filter(|c| !headers.contains(c)).map(|c| format!("'{c}'")).collect();
+    if !missing.is_empty() {
+        let mut help = format!("its columns are: {}", headers.join(", "));
+        if let Some(note) = source.sheet_note() {
+            help = format!("{help}; {note}");
         }
+        return Err(Error::failed_with(format!("{name} has no column {}", missing.join(", ")), help));
     }
     let ignored: Vec<&String> = headers.iter().filter(|h| !columns.contains_key(*h)).collect();
     if !ignored.is_empty() {
@@ -676,7 +688,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         rules: Rules { team: store.config.team.as_deref(), tz, now: ctx.now, file: &file_name },
         clock_change: Default::default(),
     };
-    let records = || csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes()).into_records();
+    let records = || source.rows();
 
     // First pass: every row checked, nothing kept but its references, so
     // memory does not grow with the register.
@@ -687,8 +699,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // A case is known by its reference in the old system: two rows with
     // the same one are the same case twice.
     let mut first_row: HashMap<(String, String), usize> = HashMap::new();
-    for (n, record) in records().enumerate() {
-        let line = n + 2;
+    for (line, record) in records() {
         rows += 1;
         match plan.row(line, record, &mut unknown) {
             Ok(inc) => {
@@ -779,12 +790,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut shown =
             Rows { columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] };
         let mut already = 0usize;
-        for (n, record) in records().enumerate() {
-            let inc = again(n + 2, record)?;
+        for (line, record) in records() {
+            let inc = again(line, record)?;
             if is_held(&inc) {
                 already += 1;
             } else {
-                shown.rows.push(preview(n + 2, &inc, tz));
+                shown.rows.push(preview(line, &inc, tz));
             }
         }
         if shown.rows.is_empty() {
@@ -810,8 +821,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut batch = store.batch();
     let mut ids: Vec<Id> = Vec::new();
     let mut already = 0usize;
-    for (n, record) in records().enumerate() {
-        let inc = again(n + 2, record)?;
+    for (line, record) in records() {
+        let inc = again(line, record)?;
         if is_held(&inc) {
             already += 1;
             continue;
@@ -867,7 +878,7 @@ impl Plan<'_> {
     fn row(
         &self,
         line: usize,
-        record: csv::Result<csv::StringRecord>,
+        record: std::result::Result<csv::StringRecord, String>,
         unknown: &mut Unknown,
     ) -> std::result::Result<Incident, Option<String>> {
         let (name, file_name, columns, headers) = (self.name, self.file_name, self.columns, self.headers);

@@ -77,7 +77,13 @@ fn an_empty_file_or_a_workbook_or_a_binary_file_is_refused_with_what_to_do() {
     let s = Store::new();
     refused(&s, &file(&s, "empty.csv", b""), MAP, &[], "is empty");
     refused(&s, &file(&s, "blank.csv", b"\n\n  \n"), MAP, &[], "is empty");
-    refused(&s, &file(&s, "book.csv", b"PK\x03\x04\x14\x00\x06\x00rest"), MAP, &[], "Excel workbook");
+    refused(
+        &s,
+        &file(&s, "book.csv", b"PK\x03\x04\x14\x00\x06\x00rest"),
+        MAP,
+        &[],
+        "looks like a workbook but cannot be read",
+    );
     refused(&s, &file(&s, "bin.csv", b"Ref,When\x00\x00\x01\n"), MAP, &[], "not a text file");
 }
 

@@ -260,3 +260,106 @@ fn a_time_in_the_hour_the_clocks_change_is_read_as_meant_and_said() {
     assert_eq!(t[0].0, "2024-10-27T01:30:00+01:00", "the first of the two");
     assert_eq!(t[1].0, "2024-03-31T02:30:00+01:00", "the same time after the change");
 }
+
+/// A workbook as a register system exports it: a notes sheet first, then
+/// the register, its dates typed as dates and its costs as numbers.
+fn workbook(s: &Store, name: &str) -> String {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("About").unwrap().write_string(0, 0, "Exported from Datix").unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Incidents").unwrap();
+    let when = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let day = Format::new().set_num_format("dd/mm/yyyy");
+    for (c, h) in
+        ["Ref", "Incident date", "Reported", "Type", "Description", "Cost", "Severity"].iter().enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [("DX-1", (2025, 2, 3, 14, 10), (2025, 2, 3), "theft", "Bag taken", 650.5, "Low harm")];
+    for (r, (reference, (y, m, d, h, min), (ry, rm, rd), kind, what, cost, severity)) in
+        rows.iter().enumerate()
+    {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, *reference).unwrap();
+        let t = ExcelDateTime::from_ymd(*y, *m, *d).unwrap().and_hms(*h, *min, 0).unwrap();
+        sheet.write_datetime_with_format(r, 1, &t, &when).unwrap();
+        sheet
+            .write_datetime_with_format(r, 2, ExcelDateTime::from_ymd(*ry, *rm, *rd).unwrap(), &day)
+            .unwrap();
+        sheet.write_string(r, 3, *kind).unwrap();
+        sheet.write_string(r, 4, *what).unwrap();
+        sheet.write_number(r, 5, *cost).unwrap();
+        sheet.write_string(r, 6, *severity).unwrap();
+    }
+    // A blank row, then one more case with a whole-number cost.
+    sheet.write_string(3, 0, "DX-2").unwrap();
+    let t = ExcelDateTime::from_ymd(2025, 3, 1).unwrap().and_hms(9, 0, 0).unwrap();
+    sheet.write_datetime_with_format(3, 1, &t, &when).unwrap();
+    sheet.write_string(3, 3, "theft").unwrap();
+    sheet.write_string(3, 4, "Coat taken").unwrap();
+    sheet.write_number(3, 5, 20.0).unwrap();
+    sheet.write_string(3, 6, "No harm").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    file(s, name, &bytes)
+}
+
+const BOOK_MAP: &str = "columns:\n  Ref: ref:datix\n  Incident date: occurred\n  Reported: reported\n  Type: category\n  Description: summary\n  Cost: loss\n  Severity: harm\nharms: { Low harm: low, No harm: none }\n";
+
+#[test]
+fn an_xlsx_workbook_is_read_directly_its_dates_and_numbers_as_typed_from_the_named_sheet() {
+    let s = Store::new();
+    let book = workbook(&s, "export.xlsx");
+    let map = file(&s, "map.yaml", BOOK_MAP.as_bytes());
+    // The first sheet holds no register.
+    s.run(&["import", "--file", &book, "--map-file", &map])
+        .fails(1)
+        .says("export.xlsx has no column 'Cost', 'Description', 'Incident date', 'Ref', 'Reported', 'Severity', 'Type'")
+        .says("the sheet read is 'About', the first; name the register's with --sheet (the sheets are: About, Incidents)");
+    s.run(&["import", "--file", &book, "--map-file", &map, "--sheet", "Incidnets"])
+        .fails(1)
+        .says("export.xlsx has no sheet 'Incidnets'")
+        .says("its sheets are: About, Incidents");
+    let dry =
+        s.run(&["import", "--file", &book, "--map-file", &map, "--sheet", "Incidents", "--dry-run"]).ok();
+    assert!(
+        dry.stdout.contains("\n2\ttheft\treported\t2025-02-03 14:10\t"),
+        "rows by the sheet's row numbers:\n{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("\n4\ttheft\t"), "the blank row 3 is no case:\n{}", dry.stdout);
+    s.run(&["import", "--file", &book, "--map-file", &map, "--sheet", "Incidents"]).ok();
+    let r = records(&s);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0]["occurred_at"], "2025-02-03T14:10:00+00:00");
+    assert_eq!(r[0]["reported_at"], "2025-02-03T14:10:00+00:00", "a date with no time on the same day");
+    assert_eq!(r[0]["losses"]["estimated"], "650.50");
+    assert_eq!(r[0]["harm"], "low");
+    assert_eq!(r[1]["losses"]["estimated"], "20.00");
+    assert_eq!(r[1]["occurred_at"], "2025-03-01T09:00:00+00:00");
+    // Again: nothing to add.
+    s.run(&["import", "--file", &book, "--map-file", &map, "--sheet", "Incidents"])
+        .ok()
+        .says("Nothing to add");
+}
+
+#[test]
+fn a_file_that_is_neither_csv_nor_a_workbook_is_refused_clearly() {
+    let s = Store::new();
+    let before = s.snapshot();
+    let map = file(&s, "map.yaml", BOOK_MAP.as_bytes());
+    let pdf = file(&s, "export.pdf", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n");
+    s.run(&["import", "--file", &pdf, "--map-file", &map])
+        .fails(1)
+        .says("export.pdf is a PDF, neither a CSV file nor an Excel workbook");
+    let zip = file(&s, "export.xlsx", b"PK\x03\x04 not really a workbook");
+    s.run(&["import", "--file", &zip, "--map-file", &map])
+        .fails(1)
+        .says("export.xlsx looks like a workbook but cannot be read as one");
+    let csv = file(&s, "r.csv", b"Ref,When\n");
+    s.run(&["import", "--file", &csv, "--map-file", &map, "--sheet", "Incidents"])
+        .fails(1)
+        .says("--sheet Incidents: ")
+        .says("is not a workbook");
+    assert_eq!(s.snapshot(), before);
+}
