@@ -14,6 +14,7 @@ use std::path::PathBuf;
 mod dates;
 mod map;
 mod read;
+mod suggest;
 
 use map::{Unknown, ValueMaps, Vocabulary};
 
@@ -73,7 +74,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Column mapping: 'CSV column=field,…'
-    #[arg(long, value_name = "COL=FIELD,…", required_unless_present = "map_file")]
+    #[arg(long, value_name = "COL=FIELD,…", required_unless_present_any = ["map_file", "suggest_map"])]
     pub map: Option<String>,
     /// A YAML mapping file: `columns:`, `categories:`, `statuses:` and `outcomes:`
     #[arg(long, value_name = "FILE", conflicts_with = "map")]
@@ -94,6 +95,10 @@ pub struct Args {
     /// Check every row and show what each becomes, but record nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Write a starting mapping file to standard output, from the header
+    /// and the values each vocabulary column holds; record nothing
+    #[arg(long, conflicts_with_all = ["map", "map_file", "dry_run"])]
+    pub suggest_map: bool,
 }
 
 /// A mapping file: the columns, and a table of values for each
@@ -477,8 +482,35 @@ fn open(ctx: &Ctx, args: &Args) -> Result<(read::Source, Vec<String>)> {
     Ok((source, headers))
 }
 
+/// Two columns of one name: which one a mapping means cannot be told.
+fn one_name_each(name: &str, headers: &[String]) -> Result<()> {
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i].iter().position(|o| o == h) {
+            return Err(Error::failed_with(
+                format!(
+                    "{name}: two columns are named '{h}' (columns {} and {}); which one a mapping means cannot be told",
+                    j + 1,
+                    i + 1
+                ),
+                "rename one of them in the header row (for example to 'Notes 2') and map each by its name",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    if args.suggest_map {
+        let (source, headers) = open(ctx, args)?;
+        let name = args.csv.display().to_string();
+        one_name_each(&name, &headers)?;
+        let file = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("FILE");
+        let text = suggest::mapping(file, &headers, &source, &store.config.vocab());
+        emit(&mut ctx.out(), |o| o.write_all(text.as_bytes()))?;
+        ctx.say("A starting mapping: check it, replace each word in capitals, then import with --map-file");
+        return Ok(());
+    }
     let actor = ctx.actor(&store)?;
     let mut m = match &args.map_file {
         Some(p) => {
@@ -646,18 +678,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let name = args.csv.display().to_string();
     let file_name = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV").to_string();
     let (source, headers) = open(ctx, args)?;
-    for (i, h) in headers.iter().enumerate() {
-        if let Some(j) = headers[..i].iter().position(|o| o == h) {
-            return Err(Error::failed_with(
-                format!(
-                    "{name}: two columns are named '{h}' (columns {} and {}); which one a mapping means cannot be told",
-                    j + 1,
-                    i + 1
-                ),
-                "rename one of them in the header row (for example to 'Notes 2') and map each by its name",
-            ));
-        }
-    }
+    one_name_each(&name, &headers)?;
     let missing: Vec<String> =
         columns.keys().filter(|c| !headers.contains(c)).map(|c| format!("'{c}'")).collect();
     if !missing.is_empty() {

@@ -363,3 +363,67 @@ fn a_file_that_is_neither_csv_nor_a_workbook_is_refused_clearly() {
         .says("is not a workbook");
     assert_eq!(s.snapshot(), before);
 }
+
+#[test]
+fn suggest_map_writes_a_mapping_to_fill_in_from_the_header_and_values_and_the_filled_file_imports() {
+    let s = Store::new();
+    let csv = file(
+        &s,
+        "datix.csv",
+        b"Datix ID,Incident date,Incident time,Type,Description,Severity,Site,Colour\n\
+          DX-1,03/02/2025,14:10,Violence and aggression,Nurse pushed,Low harm,Hollins Park,red\n\
+          DX-2,04/02/2025,10:00,theft,Coat taken,low HARM,HOLLINS PARK,blue\n\
+          DX-3,05/02/2025,11:00,Theft,Bag taken,No harm,Peasley Cross,red\n",
+    );
+    let before = s.snapshot();
+    let out = s.run(&["import", "--file", &csv, "--suggest-map"]).ok();
+    assert_eq!(s.snapshot(), before, "nothing is recorded");
+    let map = out.stdout;
+    for want in [
+        "columns:\n",
+        "  occurred: [Incident date, Incident time]\n",
+        "  Datix ID: ref:datix   # the old system's name",
+        "  Type: category\n",
+        "  Description: summary\n",
+        "  Severity: harm\n",
+        "  # Colour: not mapped (no field plainly fits)\n",
+        "categories:   # one of physical-assault,",
+        "  Violence and aggression: CATEGORY   # 1 row\n",
+        "  theft: theft   # 2 rows\n",
+        "harms:   # one of none, low, moderate, severe, death\n",
+        "  Low harm: HARM   # 2 rows; perhaps low\n",
+        "  No harm: HARM   # 1 row\n",
+        "sites:   # one of Hollins Park, Peasley Cross\n  Hollins Park: Hollins Park   # 2 rows\n",
+    ] {
+        assert!(map.contains(want), "the mapping should hold {want:?}:\n{map}");
+    }
+    assert!(
+        !map.contains("blue") && !map.contains("Nurse pushed"),
+        "an unmapped or free-text column's values are not listed:\n{map}"
+    );
+    // As written, each word in capitals is refused, all at once.
+    let path = file(&s, "map.yaml", map.as_bytes());
+    s.run(&["import", "--file", &csv, "--map-file", &path, "--dry-run"])
+        .fails(1)
+        .says("3 lines map to values lsms does not know")
+        .says("harms: 'Low harm' maps to unknown harm 'HARM'");
+    // Filled in, it imports.
+    let filled = map
+        .replace("Violence and aggression: CATEGORY", "Violence and aggression: physical-assault")
+        .replace("Low harm: HARM", "Low harm: low")
+        .replace("No harm: HARM", "No harm: none");
+    let path = file(&s, "map.yaml", filled.as_bytes());
+    assert_eq!(
+        s.run(&["import", "--file", &path.replace("map.yaml", "datix.csv"), "--map-file", &path])
+            .ok()
+            .lines()
+            .len(),
+        3
+    );
+    let r = records(&s);
+    assert_eq!(r[0]["occurred_at"], "2025-02-03T14:10:00+00:00");
+    assert_eq!(
+        (r[0]["category"].as_str(), r[1]["harm"].as_str(), r[2]["harm"].as_str()),
+        (Some("physical-assault"), Some("low"), Some("none"))
+    );
+}

@@ -134,16 +134,20 @@ impl ValueMaps {
         vocab: &Vocab,
     ) -> Result<ValueMaps, String> {
         let mut maps: HashMap<Vocabulary, HashMap<String, String>> = HashMap::new();
+        // Every line that maps to a value lsms does not know, at once (a
+        // file made by --suggest-map has a word to replace on each).
+        let mut bad = Vec::new();
         for (voc, (table, place)) in given {
             let into = maps.entry(*voc).or_default();
             for (from, to) in table {
                 let Some(known) = voc.known(to, vocab) else {
                     let all = voc.allowed(vocab).unwrap_or_default();
                     let names: Vec<&str> = all.iter().map(String::as_str).collect();
-                    return Err(format!(
+                    bad.push(format!(
                         "{place}: '{from}' maps to {}",
                         crate::model::unknown_word(voc.one(), to, &names)
                     ));
+                    continue;
                 };
                 if let Some(old) = into.insert(fold(from), known.clone())
                     && old != known
@@ -155,7 +159,11 @@ impl ValueMaps {
                 }
             }
         }
-        Ok(ValueMaps { maps })
+        match bad.len() {
+            0 => Ok(ValueMaps { maps }),
+            1 => Err(bad.remove(0)),
+            n => Err(format!("{n} lines map to values lsms does not know:\n{}", bad.join("\n"))),
+        }
     }
 
     /// lsms's value for a register's: through the table, else the value
