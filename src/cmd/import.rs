@@ -8,11 +8,12 @@ use crate::model::time::{in_zone, parse_when, rfc3339};
 use crate::model::{Id, Incident, Outcome, Problem, Status};
 use crate::render::{self, Rows};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 mod dates;
 mod map;
+mod matching;
 mod read;
 mod suggest;
 
@@ -95,6 +96,11 @@ pub struct Args {
     /// Check every row and show what each becomes, but record nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Record what the register changed in cases it already brought in
+    /// (matched by reference) as history entries; a field changed in lsms
+    /// since the import is kept, and named
+    #[arg(long)]
+    pub update: bool,
     /// Write a starting mapping file to standard output, from the header
     /// and the values each vocabulary column holds; record nothing
     #[arg(long, conflicts_with_all = ["map", "map_file", "dry_run"])]
@@ -769,7 +775,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // record, and is left as it is. Decided under the store's lock, so two
     // imports at once cannot both add the same case.
     let _lock = if args.dry_run { None } else { Some(store.lock()?) };
-    let mut held: HashSet<(String, String)> = HashSet::new();
+    let mut held: HashMap<(String, String), Id> = HashMap::new();
+    if systems.is_empty() && args.update {
+        return Err(Error::failed_with(
+            "--update matches each row with the case it made by its reference in the old system, and no column is mapped to ref:SYSTEM",
+            "map the column that holds the old system's reference as 'COLUMN=ref:datix' (a register without one cannot be updated: each run would record every case again)",
+        ));
+    }
     if systems.is_empty() {
         ctx.say(
             "No column is mapped to ref:SYSTEM, so rows cannot be matched with the cases they made: \
@@ -777,8 +789,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         );
     } else if first_row.keys().next().is_some() {
         let (found, unread) = super::gather(&store, false, |inc| {
-            let mine: Vec<_> =
-                inc.refs.iter().map(|(s, r)| key(s, r)).filter(|k| first_row.contains_key(k)).collect();
+            let mine: Vec<_> = inc
+                .refs
+                .iter()
+                .map(|(s, r)| key(s, r))
+                .filter(|k| first_row.contains_key(k))
+                .map(|k| (k, inc.id.clone()))
+                .collect();
             (!mine.is_empty()).then_some(mine)
         })?;
         if !unread.is_empty() {
@@ -793,12 +810,61 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         held = found.into_iter().flatten().collect();
     }
     drop(first_row);
-    let is_held = |inc: &Incident| inc.refs.iter().any(|(s, r)| held.contains(&key(s, r)));
+    let held_as = |inc: &Incident| inc.refs.iter().find_map(|(s, r)| held.get(&key(s, r)).cloned());
+    let is_held = |inc: &Incident| held_as(inc).is_some();
+    // --update: the record's paths the mapped columns set.
+    let mut paths: Vec<String> = Vec::new();
+    let closing = columns.values().any(|f| matches!(f.as_str(), "status" | "outcome" | "closed"));
+    // A case closed or reopened in the register: its outcome, closing time
+    // and note come and go with its status (the note an import gives
+    // where the register has none).
+    let with_closing = closing.then_some(["status", "outcome", "closed", "closure_note"]).into_iter().flatten();
+    for f in columns.values().map(String::as_str).chain(with_closing) {
+        for p in matching::paths_of(f) {
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    let vocab_cx = crate::model::schema::InputCx { vocab: &vocab, tz, now: ctx.now };
+    let now_stamp = in_zone(ctx.now, tz);
+    // What the register changed in one matched case: the record as it
+    // becomes, or `None` where nothing changes; every field kept in lsms said.
+    let mut kept_fields = 0usize;
+    let mut changed = |line: usize, id: &Id, new: &Incident| -> Result<Option<(Incident, usize)>> {
+        let mut cur = store.load(id.as_str())?.incident;
+        let detail = format!("from row {line} of {file_name}");
+        let c = matching::update(&mut cur, new, &paths, &vocab_cx, &actor, now_stamp, &detail)
+            .map_err(|e| Error::failed(format!("{name}:{line}: {id}: {e}")))?;
+        for (path, _, _, when) in &c.kept {
+            kept_fields += 1;
+            ctx.say(format!(
+                "{id} (row {line}): {path} was changed in lsms since the import ({when}): kept; the register's change not taken"
+            ));
+        }
+        if c.made.is_empty() {
+            return Ok(None);
+        }
+        if let Some(p) = cur.problems_together().first() {
+            return Err(Error::failed_with(
+                format!(
+                    "{name}:{line}: {id}: the register's changes would leave the case wrong: {}",
+                    p.message
+                ),
+                "map the register's status, outcome and closing columns together, or change the case in lsms",
+            ));
+        }
+        Ok(Some((cur, c.made.len())))
+    };
     let known_note = |n: usize| {
-        format!(
-            "{n} row(s) already in the store (matched by their {} reference) were left as they are",
-            systems.join("/")
-        )
+        if args.update {
+            format!("{n} row(s) matched cases already in the store by their {} reference", systems.join("/"))
+        } else {
+            format!(
+                "{n} row(s) already in the store (matched by their {} reference) were left as they are",
+                systems.join("/")
+            )
+        }
     };
 
     // Second pass: each row made again and written (or shown), one at a
@@ -811,13 +877,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut shown =
             Rows { columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] };
         let mut already = 0usize;
+        let mut would = (0usize, 0usize);
         for (line, record) in records() {
             let inc = again(line, record)?;
-            if is_held(&inc) {
-                already += 1;
-            } else {
-                shown.rows.push(preview(line, &inc, tz));
+            match held_as(&inc) {
+                Some(id) if args.update => {
+                    already += 1;
+                    if let Some((_, n)) = changed(line, &id, &inc)? {
+                        would = (would.0 + 1, would.1 + n);
+                    }
+                }
+                Some(_) => already += 1,
+                None => shown.rows.push(preview(line, &inc, tz)),
             }
+        }
+        if args.update {
+            ctx.say(format!("Dry run: {} case(s) would be updated ({} field(s)).", would.0, would.1));
         }
         if shown.rows.is_empty() {
             ctx.say(format!("Nothing to add: {}.", known_note(already)));
@@ -839,6 +914,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Ok(());
     }
     let commit = ctx.commits(&store)?;
+    // Every update is worked out, and refused if wrong, before anything
+    // is written; then the new files, then the updates.
+    let mut updates: Vec<(Id, Incident, usize)> = Vec::new();
+    if args.update {
+        for (line, record) in records() {
+            let inc = again(line, record)?;
+            if let Some(id) = held_as(&inc)
+                && let Some((cur, n)) = changed(line, &id, &inc)?
+            {
+                updates.push((id, cur, n));
+            }
+        }
+    }
     let mut batch = store.batch();
     let mut ids: Vec<Id> = Vec::new();
     let mut already = 0usize;
@@ -850,21 +938,40 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         ids.push(batch.add(inc)?);
     }
-    if ids.is_empty() {
+    if ids.is_empty() && updates.is_empty() {
         ctx.say(format!("Nothing to add: {}.", known_note(already)));
         return Ok(());
     }
-    let written = batch.finish()?;
+    let mut written = batch.finish()?;
+    let fields: usize = updates.iter().map(|(_, _, n)| n).sum();
+    let updated = updates.len();
+    if let Some(lock) = &_lock {
+        for (id, cur, _) in updates {
+            store.update_held(lock, &id, false, |inc, _| {
+                *inc = cur;
+                Ok(())
+            })?;
+            written.push(store.path_of(&id));
+        }
+    }
     if commit {
         // One commit for the whole import: a register of years would
         // otherwise be thousands of commits.
         let who = ctx.ident(&store, &actor);
         let rels: Vec<String> = written.iter().map(|p| store.show_path(p)).collect();
-        crate::store::git::commit(&store.root, &rels, &format!("import: {} incident(s)", ids.len()), &who)?;
+        let message = match updated {
+            0 => format!("import: {} incident(s)", ids.len()),
+            n => format!("import: {} incident(s), {n} updated", ids.len()),
+        };
+        crate::store::git::commit(&store.root, &rels, &message, &who)?;
     }
     emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
     ctx.say(format!("Imported {} incident(s).", ids.len()));
-    if already > 0 {
+    if args.update {
+        ctx.say(format!(
+            "Updated {updated} case(s) from the register ({fields} field(s), each a history entry); {kept_fields} field(s) kept as changed in lsms."
+        ));
+    } else if already > 0 {
         ctx.say(format!("{}.", known_note(already)));
     }
     Ok(())

@@ -256,3 +256,95 @@ fn a_date_column_and_a_time_column_are_combined() {
         .fails(2)
         .says("a time needs its date");
 }
+
+#[test]
+fn update_records_what_the_register_changed_as_history_and_keeps_what_lsms_changed() {
+    let s = Store::new();
+    let map = "Ref=ref:datix,When=occurred,Type=category,What=summary,Site=site,Status=status,Outcome=outcome,Closed=closed,Handler=assignee";
+    let flags = [
+        "--status-map",
+        "Open=reported,Being investigated=investigating,Closed=closed",
+        "--outcome-map",
+        "No action=no-further-action",
+    ];
+    let first = file(
+        &s,
+        "jan.csv",
+        b"Ref,When,Type,What,Site,Status,Outcome,Closed,Handler\n\
+          DX-1,03/02/2025 10:00,theft,Bag taken,Hollins Park,Being investigated,,,asmith\n\
+          DX-2,04/02/2025 10:00,theft,Coat taken,Hollins Park,Open,,,\n",
+    );
+    let ids = import(&s, &first, map, &flags).ok().stdout;
+    let by_ref = |r: &str| {
+        ids.lines()
+            .find(|id| {
+                s.run(&["show", id, "--format", "json"]).ok().stdout.contains(&format!("\"datix\": \"{r}\""))
+            })
+            .unwrap()
+            .to_string()
+    };
+    let (one, two) = (by_ref("DX-1"), by_ref("DX-2"));
+    // In lsms, someone corrects the site of DX-1.
+    s.run(&["update", &one, "--site", "Peasley Cross"]).ok();
+    // A month later: DX-1 closed, its summary and site changed in the
+    // register too; DX-2 unchanged; DX-3 new.
+    let later = file(
+        &s,
+        "feb.csv",
+        b"Ref,When,Type,What,Site,Status,Outcome,Closed,Handler\n\
+          DX-1,03/02/2025 10:00,theft,Bag and purse taken,Hollins Park,Closed,No action,20/02/2025,asmith\n\
+          DX-2,04/02/2025 10:00,theft,Coat taken,Hollins Park,Open,,,\n\
+          DX-3,05/02/2025 10:00,theft,Hat taken,Hollins Park,Open,,,\n",
+    );
+    // Without --update only the new case comes in.
+    let before = s.snapshot();
+    let dry = import(&s, &later, map, &[&flags[..], &["--update", "--dry-run"]].concat()).ok();
+    dry.says("Dry run: 1 case(s) would be updated (5 field(s))");
+    assert_eq!(s.snapshot(), before, "a dry run records nothing");
+    let out = import(&s, &later, map, &[&flags[..], &["--update"]].concat()).ok();
+    assert_eq!(out.lines().len(), 1, "one new case: {}", out.stdout);
+    out.says(&format!("{one} (row 2): site was changed in lsms since the import (by tester on"))
+        .says("Updated 1 case(s) from the register (5 field(s), each a history entry); 1 field(s) kept as changed in lsms.");
+    let j: serde_json::Value =
+        serde_json::from_str(&s.run(&["show", &one, "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(j["summary"], "Bag and purse taken");
+    assert_eq!(j["site"], "Peasley Cross", "lsms's correction is kept");
+    assert_eq!((j["status"].as_str(), j["outcome"].as_str()), (Some("closed"), Some("no-further-action")));
+    assert_eq!(j["closed_at"], "2025-02-20T00:00:00+00:00");
+    let entries: Vec<(String, String)> = j["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "imported" && e.get("field").is_some())
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["detail"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(entries.contains(&("summary".into(), "from row 2 of feb.csv".into())), "{entries:?}");
+    assert!(
+        entries.iter().any(|(f, _)| f == "status") && entries.iter().any(|(f, _)| f == "closed_at"),
+        "{entries:?}"
+    );
+    let two_json = s.run(&["show", &two, "--format", "json"]).ok().stdout;
+    assert_eq!(
+        two_json.matches("\"action\": \"imported\"").count(),
+        1,
+        "an unchanged case is left as it was"
+    );
+    s.run(&["check"]).ok();
+    // Once more: nothing changes.
+    let again = s.snapshot();
+    import(&s, &later, map, &[&flags[..], &["--update"]].concat()).ok().says("Nothing to add");
+    assert_eq!(s.snapshot(), again);
+}
+
+#[test]
+fn update_without_a_reference_column_is_refused_saying_how_rows_are_matched() {
+    let s = Store::new();
+    let csv = file(&s, "r.csv", b"When,Type,What\n03/02/2025 10:00,theft,Bag\n");
+    refused(
+        &s,
+        &csv,
+        "When=occurred,Type=category,What=summary",
+        &["--update"],
+        "--update matches each row with the case it made by its reference",
+    );
+}
