@@ -20,50 +20,52 @@ mod suggest;
 use map::{Unknown, ValueMaps, Vocabulary};
 
 const AFTER_HELP: &str = "\
-Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
+Three steps: `--suggest-map` writes a starting mapping file from the file's header and values;
+fill in each word in capitals; `--dry-run` checks every row; then import. Run it again with
+next month's export: only new cases are added (`--update` also records what changed).
+
+The file: CSV (UTF-8 with or without a byte-order mark, UTF-16 with its mark, or Windows-1252,
+Excel's CSV on a UK PC, used where the file is not UTF-8; --encoding names it), or an Excel
+workbook (.xlsx): its first sheet, or --sheet NAME; dates and numbers as Excel typed them.
+
+Each column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
-police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`).
-Dates are read day first as people in England write them (24/11/2026 or
-24/11/2026 14:30; 11/24/2026 is refused), or as 2026-11-24 14:30; money as 1,250.50 or £1,250.50.
-Values of the category column are mapped through --category-map (or `categories:` in the
-mapping file) before they are checked. Columns not mapped are ignored, and named. With no
-column mapped to reported, the occurred date is taken as the reported date too (no late flag).
+police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`);
+person:ROLE (a column of a party, such as the offender's); sanction_class, sanction_kind,
+sanction_date; where a case stood: status, outcome, closed, closure_note, assignee; and
+ref:SYSTEM, the case's reference in the old system, by which rows and cases are matched.
+Columns not mapped are ignored, and named. Two columns of one name, or two columns mapped to
+one field, are refused.
 
-A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that
-system (`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the
-register comes too, from columns mapped to status, outcome, closed (the closing date),
-closure_note and assignee; their values map through --status-map and --outcome-map
-(`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed (closed now
-where no date is given; closure note \"Imported closed from FILE\" where none); a row with
-an assignee is assigned. Each record gets one `imported` history entry.
-
-The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
-Windows-1252 (Excel's CSV on a UK PC; used where the file is not UTF-8); --encoding names
-it. Two columns of one name, or two columns mapped to one field, are refused. A time of
-day in a column of its own maps to occurred_time (or reported_time). A reported
-date with no time is the occurrence's time on the same day, else the end of that day.
-
-Re-runnable: a row whose ref:SYSTEM reference a record already holds is left as it is and
-counted, so running the same export (or next month's) again adds only new cases.
+The values of every vocabulary map through the mapping file (categories, harms, parties,
+roles, sites, statuses, outcomes, assets, flags, sanction_classes), compared without regard to
+case and surrounding space; values lsms does not know are listed all at once with the lines
+to add. Dates: day first (24/11/2026, 24-11-2026, 24 Nov 2026), ISO, or Excel serials; a time
+of day in a column of its own joins its date (`occurred: [Incident date, Incident time]`). A
+reported date with no time is the occurrence's time on its day, else the end of that day;
+with no reported date, the occurrence's. A row with an outcome or a closed date is closed
+(closure note \"Imported closed from FILE\" where none); a row with an assignee is assigned.
 
 Nothing is recorded unless every row is good: each refused row is named with why.
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
 Mapping file (YAML):
-  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Notes: summary }
+  columns: { Ref: ref:datix, occurred: [Incident date, Incident time], Type: category,
+             Notes: summary, Severity: harm }
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
+  harms: { No harm: none, Low harm: low }
   statuses: { Open: reported, Being investigated: investigating, Closed: closed }
   outcomes: { Action taken: sanction-applied, No action: no-further-action }
 
 Examples:
-  lsms import --csv datix.csv --dry-run \\
-      --map 'Date of incident=occurred,Type=category,Description=summary'
-  lsms import --csv datix.csv --map-file examples/import-map.yaml
-  lsms import --csv datix.csv --map-file map.yaml \\
-      --status-map 'Open=reported,Closed=closed' \\
-      --outcome-map 'No action=no-further-action'";
+  lsms import --file datix.xlsx --suggest-map > map.yaml
+  lsms import --file datix.xlsx --map-file map.yaml --dry-run
+  lsms import --file datix.xlsx --map-file map.yaml
+  lsms import --file datix-next-month.xlsx --map-file map.yaml --update
+  lsms import --csv datix.csv --map 'Date=occurred,Type=category,What=summary' \\
+      --category-map 'Violence and aggression=physical-assault'";
 
-/// Import incidents from a CSV file (a historical register)
+/// Import a historical register: a CSV file or an Excel workbook
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
@@ -818,7 +820,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // A case closed or reopened in the register: its outcome, closing time
     // and note come and go with its status (the note an import gives
     // where the register has none).
-    let with_closing = closing.then_some(["status", "outcome", "closed", "closure_note"]).into_iter().flatten();
+    let with_closing =
+        closing.then_some(["status", "outcome", "closed", "closure_note"]).into_iter().flatten();
     for f in columns.values().map(String::as_str).chain(with_closing) {
         for p in matching::paths_of(f) {
             if !paths.contains(&p) {
@@ -878,6 +881,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Rows { columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] };
         let mut already = 0usize;
         let mut would = (0usize, 0usize);
+        // A table fits its widths to every row; TSV (a pipe) is written
+        // row by row, so a preview of a large register takes no memory.
+        let terminal = ctx.stdout_is_terminal();
+        let mut out = ctx.out();
+        let mut new = 0usize;
         for (line, record) in records() {
             let inc = again(line, record)?;
             match held_as(&inc) {
@@ -888,26 +896,29 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     }
                 }
                 Some(_) => already += 1,
-                None => shown.rows.push(preview(line, &inc, tz)),
+                None if terminal => shown.rows.push(preview(line, &inc, tz)),
+                None => {
+                    new += 1;
+                    let row = preview(line, &inc, tz);
+                    // A preview is for a person: its TSV has the header row.
+                    if new == 1 {
+                        render::tsv_row(&mut out, &shown.columns).map_err(crate::error::stdout_err)?;
+                    }
+                    render::tsv_row(&mut out, &row).map_err(crate::error::stdout_err)?;
+                }
             }
         }
         if args.update {
             ctx.say(format!("Dry run: {} case(s) would be updated ({} field(s)).", would.0, would.1));
         }
-        if shown.rows.is_empty() {
+        let new = new + shown.rows.len();
+        if new == 0 {
             ctx.say(format!("Nothing to add: {}.", known_note(already)));
             return Ok(());
         }
-        let terminal = ctx.stdout_is_terminal();
-        emit(&mut ctx.out(), |o| {
-            if terminal {
-                render::table(o, &shown, ctx.width(), ctx.color)
-            } else {
-                // A preview is for a person: its TSV has the header row.
-                render::tsv_row(o, &shown.columns).and_then(|_| render::tsv(o, &shown))
-            }
-        })?;
-        ctx.say(format!("Dry run: all {} row(s) are good; nothing was recorded.", shown.rows.len()));
+        emit(&mut out, |o| if terminal { render::table(o, &shown, ctx.width(), ctx.color) } else { Ok(()) })?;
+        drop(out);
+        ctx.say(format!("Dry run: all {new} row(s) are good; nothing was recorded."));
         if already > 0 {
             ctx.say(format!("Dry run: {}.", known_note(already)));
         }
