@@ -105,7 +105,7 @@ pub struct Args {
     pub update: bool,
     /// Write a starting mapping file to standard output, from the header
     /// and the values each vocabulary column holds; record nothing
-    #[arg(long, conflicts_with_all = ["map", "map_file", "dry_run"])]
+    #[arg(long, conflicts_with_all = ["map", "map_file", "dry_run", "update"])]
     pub suggest_map: bool,
 }
 
