@@ -348,3 +348,21 @@ fn update_without_a_reference_column_is_refused_saying_how_rows_are_matched() {
         "--update matches each row with the case it made by its reference",
     );
 }
+
+#[test]
+fn an_import_into_a_store_that_commits_is_one_commit_naming_no_case() {
+    use crate::git::{git, git_store};
+    let s = git_store();
+    let csv = file(
+        &s,
+        "r.csv",
+        b"Ref,When,Type,What\nDX-1,03/02/2025 10:00,theft,Bag\nDX-2,04/02/2025 10:00,theft,Coat\n",
+    );
+    let before = git(&s.root, &["rev-list", "--count", "HEAD"]);
+    import(&s, &csv, MAP, &["--commit"]).ok();
+    let after = git(&s.root, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(after.trim().parse::<u32>().unwrap(), before.trim().parse::<u32>().unwrap() + 1, "one commit");
+    assert_eq!(git(&s.root, &["log", "-1", "--format=%s"]).trim(), "import: 2 incident(s)");
+    assert_eq!(git(&s.root, &["show", "--stat", "--format=", "HEAD"]).matches(".yaml").count(), 2);
+    assert_eq!(git(&s.root, &["status", "--porcelain"]).trim(), "", "every new file committed");
+}
