@@ -947,7 +947,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             already += 1;
             continue;
         }
-        ids.push(batch.add(inc)?);
+        // The batch is undone if any file cannot be written.
+        ids.push(batch.add(inc).inspect_err(|_| {
+            crate::error::talk(format_args!(
+                "refused: {name}:{line}: its record cannot be written; nothing was imported"
+            ))
+        })?);
     }
     if ids.is_empty() && updates.is_empty() {
         ctx.say(format!("Nothing to add: {}.", known_note(already)));

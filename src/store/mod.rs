@@ -714,13 +714,15 @@ pub struct Batch<'a> {
     written: Vec<PathBuf>,
     /// Folders checked to lie inside the store (and made), held open.
     folders: std::collections::HashMap<PathBuf, fsio::Folder>,
+    /// Folders the batch made, deepest last: taken away again if undone.
+    made: Vec<PathBuf>,
     done: bool,
 }
 
 impl Store {
     /// Starts a batch of new files (hold the store's lock meanwhile).
     pub fn batch(&self) -> Batch<'_> {
-        Batch { store: self, written: Vec::new(), folders: Default::default(), done: false }
+        Batch { store: self, written: Vec::new(), folders: Default::default(), made: Vec::new(), done: false }
     }
 }
 
@@ -733,6 +735,13 @@ impl Batch<'_> {
             let dir = path.parent().unwrap_or(&self.store.root).to_path_buf();
             if !self.folders.contains_key(&dir) {
                 self.store.inside(&path)?;
+                let mut new: Vec<PathBuf> = dir
+                    .ancestors()
+                    .take_while(|d| *d != self.store.root && !d.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
+                new.reverse();
+                self.made.extend(new);
                 std::fs::DirBuilder::new()
                     .recursive(true)
                     .mode(0o700)
@@ -776,6 +785,10 @@ impl Drop for Batch<'_> {
         if !self.done {
             for p in &self.written {
                 let _ = std::fs::remove_file(p);
+            }
+            // Deepest first; a folder something else put a file in stays.
+            for d in self.made.iter().rev() {
+                let _ = std::fs::remove_dir(d);
             }
         }
     }
@@ -903,7 +916,7 @@ mod tests {
         drop(b);
         assert!(!s.path_of(&one).exists() && !s.path_of(&two).exists(), "undone");
         let dir = s.path_of(&one).parent().unwrap().to_path_buf();
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no temp file either");
+        assert!(!dir.exists() && !s.root.join("incidents").exists(), "nor the folders it made");
     }
 
     #[test]

@@ -366,3 +366,22 @@ fn an_import_into_a_store_that_commits_is_one_commit_naming_no_case() {
     assert_eq!(git(&s.root, &["show", "--stat", "--format=", "HEAD"]).matches(".yaml").count(), 2);
     assert_eq!(git(&s.root, &["status", "--porcelain"]).trim(), "", "every new file committed");
 }
+
+#[test]
+fn a_row_whose_record_cannot_be_written_undoes_the_rows_written_before_it() {
+    let s = Store::new();
+    // The third row's description makes a file over the 4 MiB an incident
+    // file may hold: found only when it is written, after two others.
+    let long = "x".repeat(5 << 20);
+    let text = format!(
+        "Ref,When,Type,What,Notes\nDX-1,03/02/2025 10:00,theft,Bag,a\nDX-2,04/02/2025 10:00,theft,Coat,b\nDX-3,05/02/2025 10:00,theft,Hat,{long}\n"
+    );
+    let csv = file(&s, "r.csv", text.as_bytes());
+    let before = s.snapshot();
+    import(&s, &csv, &format!("{MAP},Notes=description"), &[])
+        .fails(1)
+        .says("refused: ")
+        .says("r.csv:4: its record cannot be written; nothing was imported")
+        .says("over the 4 MiB");
+    assert!(s.snapshot() == before, "the two files written before it are gone again");
+}
