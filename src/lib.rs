@@ -81,7 +81,9 @@ fn run(cli: &Cli) -> Result<()> {
         wide: cli.wide,
         cwd,
     };
-    cli.command.run(&ctx)
+    let done = cli.command.run(&ctx);
+    ctx.hint_hidden_columns();
+    done
 }
 /// The program: parse the command line, run the command, map the outcome
 /// to an exit code.

@@ -6,6 +6,7 @@ use crate::render::board::{Print, Show, commentary, html};
 use crate::report::Period;
 use crate::report::board::{self, Periods};
 use crate::report::summary::Known;
+use crate::report::suppress::Rule;
 use std::path::PathBuf;
 
 /// The board's security report: one self-contained HTML file to open or print
@@ -28,10 +29,18 @@ Every printed page carries the marking (OFFICIAL, or OFFICIAL-SENSITIVE with --m
 `marking:` in lsms.yaml) at its top and bottom, the title and \"Page N of M\" at its foot:
 print it from Chromium 131 or later with the browser's own headers and footers off.
 
+Small counts, for a pack that is published: --suppress small shows 1 to 4 as \"<5\" and hides
+one more figure, as [c], wherever a total would give a hidden count away; --suppress nhs
+shows 1 to 7 as \"*\" and rounds every other count to the nearest 5, as NHS England publishes
+hospital statistics. Hidden counts are drawn hatched, never as bars of their own size, and
+each page says what it hides and why. At OFFICIAL the hotspot grids (site by category, day
+by hour) hide counts from 1 to 4 even without --suppress: one incident at a place or an hour
+can point to a member of staff. OFFICIAL-SENSITIVE shows them whole.
+
 Examples:
   lsms board --period last-quarter --output board.html
   lsms board --commentary notes.md --marking OFFICIAL-SENSITIVE -o board.html
-  lsms board --period 2026/27 --suppress-small --output 'board-{period}.html'
+  lsms board --period 2026/27 --suppress nhs --output 'board-{period}.html'
   lsms -q -C /srv/security board --period last-month \\
       --output '/srv/board/board-{period}.html'")]
 pub struct Args {
@@ -41,7 +50,10 @@ pub struct Args {
     /// Write to FILE (atomically) instead of stdout; `{period}` in it becomes the period (2026-27-Q1)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Show counts from 1 to 4 as "<5", for a report that is published
+    /// Hide small counts, for a report that is published: `small` shows 1 to 4 as "<5" (and hides one more figure where a total would give one away), `nhs` shows 1 to 7 as "*" and rounds the rest to the nearest 5
+    #[arg(long, value_name = "RULE", value_parser = ["small", "nhs"], conflicts_with = "suppress_small")]
+    pub suppress: Option<String>,
+    /// The same as --suppress small
     #[arg(long)]
     pub suppress_small: bool,
     /// Write FILE even when some incident files cannot be read: its first page says how many are not counted (the run still exits 1)
@@ -83,7 +95,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if i.void.is_some() {
             return Some(None);
         }
-        board::item(&i, &periods, tz, store.config.cdao.as_ref(), &store.config.leavers, ctx.now).map(Some)
+        board::item(
+            &i,
+            &periods,
+            tz,
+            store.config.cdao.as_ref(),
+            &store.config.retention,
+            &store.config.leavers,
+            ctx.now,
+        )
+        .map(Some)
     })?;
     let voids = items.iter().filter(|i| i.is_none()).count();
     let items: Vec<_> = items.into_iter().flatten().collect();
@@ -96,15 +117,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         months: period.month_list(),
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
-    let b = board::build(&items, periods, &known, &store.config.trust, made);
+    let span = Some((period.start(tz), period.end(tz)));
+    let mut b = board::build(&items, periods, &known, &store.config.trust, made);
+    b.disposed = super::dispose::disposed_in(&store, span) as u64;
     let print = Print { marking: &marking, commentary: words.as_deref() };
-    let page = html(
-        &b,
-        &store.config.categories,
-        Show { suppress: args.suppress_small },
-        bad.note().as_deref(),
-        print,
-    );
+    let rule = match (&args.suppress, args.suppress_small) {
+        (Some(r), _) => Some(
+            Rule::parse(r)
+                .map_err(|e| Error::usage(format!("--suppress: {e}"), "see `lsms board --help`"))?,
+        ),
+        (None, true) => Some(Rule::Small),
+        (None, false) => None,
+    };
+    // At OFFICIAL the hotspot grids hide small counts even when the rest
+    // is shown whole: one incident at a site or an hour can point to a
+    // member of staff. OFFICIAL-SENSITIVE shows them whole.
+    let hotspots = rule.or((marking == "OFFICIAL").then_some(Rule::Small));
+    let page = html(&b, Show { rule, hotspots }, bad.note().as_deref(), print);
     let file = crate::render::name_for(args.output.as_deref(), Some(&period));
     let sink = Sink { public: true, partial: args.partial, ..Sink::default() };
     output_with(ctx, &store, file.as_deref(), sink, |o| {

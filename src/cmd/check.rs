@@ -45,6 +45,10 @@ fn link_warnings(
                 )),
                 // A file that is there but could not be read is named above.
                 false if std::fs::symlink_metadata(store.path_of(other)).is_ok() => {}
+                false if crate::store::disposals::find(store, other).is_some() => out.push(Error::failed_with(
+                    format!("warning: {path}: links to {other} as {kind}, which was disposed of under retention"),
+                    format!("the link keeps only its id; `lsms unlink {id} {other}` removes it"),
+                )),
                 false => out.push(Error::failed_with(
                     format!("warning: {path}: links to {other} as {kind}, which is not in this store"),
                     format!("if {other} is gone for good, `lsms unlink {id} {other}` removes the link"),
@@ -192,6 +196,30 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             "note: {} file(s) in evidence/ that no incident records (a record edited by hand, or a removed case?): {}",
             unrecorded.len(),
             unrecorded.join(", ")
+        ));
+    }
+    // The register of disposals: each certificate whole, and no record
+    // still here that a certificate says was disposed of.
+    let (certs, bad_certs) = crate::store::disposals::all(&store);
+    problems.extend(bad_certs);
+    for c in &certs {
+        let Ok(id) = Id::parse(&c.id) else { continue };
+        if std::fs::symlink_metadata(store.path_of(&id)).is_ok() {
+            problems.push(Error::failed_with(
+                format!(
+                    "{}: a certificate says {id} was disposed of, but its file {} is still here",
+                    crate::store::disposals::rel_path(&id),
+                    id.rel_path()
+                ),
+                "a disposal was interrupted, or the file came back from another clone: if it was disposed of, \
+                 remove the file (`git rm` it); if not, restore the register from git",
+            ));
+        }
+    }
+    if !certs.is_empty() {
+        ctx.say(format!(
+            "{} record(s) disposed of under retention, each with its certificate in disposals/",
+            certs.len()
         ));
     }
     let mut dups: Vec<(uuid::Uuid, Vec<String>)> = by_uuid.into_iter().filter(|(_, v)| v.len() > 1).collect();

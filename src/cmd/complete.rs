@@ -4,12 +4,14 @@
 
 use super::{Ctx, emit};
 use crate::error::Result;
-use crate::model::{Asset, Harm, LinkKind, Outcome, Party, RiddorStatus, Role, SanctionClass, Status, Tri};
+use crate::model::{
+    Asset, Authority, Harm, LinkKind, Outcome, Party, RiddorStatus, Role, SanctionClass, Status, Tri,
+};
 
 /// The words for one kind of value
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// What the value is: category, site, member, status, harm, outcome, by, period, party, role, asset, flag, answer, riddor, class, link
+    /// What the value is: category, site, member, status, harm, outcome, by, period, party, role, asset, flag, answer, riddor, class, link, authority, marking
     #[arg(value_name = "KIND")]
     pub kind: String,
 }
@@ -37,7 +39,23 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("police-informed", "answer"),
     ("riddor", "riddor"),
     ("class", "class"),
+    ("marking", "marking"),
 ];
+
+/// Where one command's option of that name takes other values: by the
+/// command's last word and the option's long name, its kind, or `None`
+/// for a file or folder name (`evidence export --to DIR`).
+pub const IN_COMMAND: &[(&str, &str, Option<&str>)] =
+    &[("notify", "to", Some("authority")), ("export", "to", None)];
+
+/// The kind of an option's value in a command (its last word), where it
+/// is a vocabulary.
+pub fn kind_in(command: &str, long: &str) -> Option<&'static str> {
+    match IN_COMMAND.iter().find(|(c, o, _)| *c == command && *o == long) {
+        Some((_, _, kind)) => *kind,
+        None => OPTIONS.iter().find(|(o, _)| *o == long).map(|(_, k)| *k),
+    }
+}
 
 /// The words of a closed vocabulary, or of the store (none where there
 /// is no store here: a completion never fails loudly).
@@ -57,6 +75,8 @@ fn words(ctx: &Ctx, kind: &str) -> Vec<String> {
         "riddor" => all(RiddorStatus::ALL, RiddorStatus::as_str),
         "class" => all(SanctionClass::ALL, SanctionClass::as_str),
         "link" => all(LinkKind::ALL, LinkKind::as_str),
+        "authority" => all(Authority::ALL, Authority::as_str),
+        "marking" => crate::store::config::MARKINGS.iter().map(|m| m.to_string()).collect(),
         "by" => crate::report::dimension::Dimension::names().into_iter().map(String::from).collect(),
         "period" => [
             "this-month",

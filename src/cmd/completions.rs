@@ -3,7 +3,7 @@
 //! team members, statuses, …) then ask `lsms complete KIND` for the words,
 //! so the shell offers those and never file names.
 
-use super::complete::OPTIONS;
+use super::complete::kind_in;
 use super::{Ctx, emit};
 use crate::error::Result;
 use clap::CommandFactory;
@@ -37,11 +37,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     emit(&mut ctx.out(), |o| o.write_all(script.as_bytes()))
 }
 
-/// The kind of value an option takes, where it is a vocabulary.
-fn kind_of(long: &str) -> Option<&'static str> {
-    OPTIONS.iter().find(|(o, _)| *o == long).map(|(_, k)| *k)
-}
-
 /// Asks `lsms complete KIND` (the same lsms, in the store given with
 /// -C/--store if any) for the words, one a line; after a comma, the words
 /// of the next item of a list (`--category theft,cri<TAB>`).
@@ -61,8 +56,13 @@ const BASH_VALUES: &str = r#"__lsms_values() {
 fn bash(script: &str) -> String {
     let mut out = String::from(BASH_VALUES);
     let mut kind = None;
+    // The command whose options follow: `lsms__subcmd__evidence__subcmd__export)`.
+    let mut command = "";
     for line in script.lines() {
         let t = line.trim();
+        if let Some(c) = t.strip_prefix("lsms__").and_then(|c| c.strip_suffix(')')) {
+            command = c.rsplit("__").next().unwrap_or(c);
+        }
         match kind.take() {
             Some(k) if t.starts_with("COMPREPLY=(") => {
                 let indent = &line[..line.len() - line.trim_start().len()];
@@ -71,7 +71,7 @@ fn bash(script: &str) -> String {
             }
             _ => {}
         }
-        kind = t.strip_prefix("--").and_then(|o| o.strip_suffix(')')).and_then(kind_of);
+        kind = t.strip_prefix("--").and_then(|o| o.strip_suffix(')')).and_then(|o| kind_in(command, o));
         out.push_str(line);
         out.push('\n');
     }
@@ -83,8 +83,11 @@ fn fish(script: &str) -> String {
     let mut out = String::new();
     for line in script.lines() {
         out.push_str(line);
+        // `-n "__fish_lsms_using_subcommand evidence; and __fish_seen_subcommand_from export"`
+        let condition = line.split("-n \"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+        let command = condition.split_whitespace().last().unwrap_or("").trim_end_matches(';');
         let long = line.split(" -l ").nth(1).and_then(|r| r.split(' ').next());
-        if let Some(k) = long.and_then(kind_of).filter(|_| line.ends_with(" -r")) {
+        if let Some(k) = long.and_then(|o| kind_in(command, o)).filter(|_| line.ends_with(" -r")) {
             out.push_str(&format!(" -f -a \"(lsms complete {k} 2>/dev/null)\""));
         }
         out.push('\n');
@@ -95,9 +98,14 @@ fn fish(script: &str) -> String {
 /// zsh: the words of `lsms complete KIND` in place of `_default` (files).
 fn zsh(script: &str) -> String {
     let mut out = String::new();
+    // The command whose options follow: a line `(notify)`.
+    let mut command = String::new();
     for line in script.lines() {
+        if let Some(c) = line.trim().strip_prefix('(').and_then(|c| c.strip_suffix(')')) {
+            command = c.to_string();
+        }
         let long = line.split("'--").nth(1).and_then(|r| r.split('=').next());
-        match long.and_then(kind_of) {
+        match long.and_then(|o| kind_in(&command, o)) {
             Some(k) if line.contains(":_default'") => out.push_str(&line.replacen(
                 ":_default'",
                 &format!(":{{compadd -- ${{(f)\"$(lsms complete {k} 2>/dev/null)\"}}}}'"),

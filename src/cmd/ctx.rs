@@ -113,6 +113,17 @@ impl Ctx {
         }
     }
 
+    /// Says on stderr, when it is a terminal, how many columns a table
+    /// left out to fit it and how to see them: `3 columns hidden: --wide
+    /// shows them`. Not with `--quiet`, and never into a pipe or a file.
+    pub fn hint_hidden_columns(&self) {
+        let n = crate::render::hidden_columns();
+        if n > 0 && !self.quiet && std::io::stderr().is_terminal() {
+            let s = if n == 1 { "" } else { "s" };
+            crate::error::talk(format_args!("{n} column{s} hidden: --wide shows them"));
+        }
+    }
+
     /// Prints an error's full diagnostic on stderr.
     pub fn show_error(&self, e: Error) {
         crate::error::talk(format_args!("{:?}", miette::Report::new(e.for_terminal())));
@@ -526,7 +537,9 @@ pub fn change(
     let act = ctx.act(&store, &actor, on.on.as_deref())?;
     let commit = ctx.commits(&store)?;
     let done = store.update(&id, |inc| {
-        if !VOID_ACTIONS.contains(&action) {
+        // A hold may stand on a void record too: a record is kept for a
+        // claim or inquiry whatever else it is.
+        if !VOID_ACTIONS.contains(&action) && !crate::model::HOLD_ACTIONS.contains(&action) {
             refuse_void(inc)?;
         }
         inc.accepts(&act).map_err(refused)?;
@@ -663,7 +676,7 @@ pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
     let refuse = |why: &str| {
         Error::failed_with(
             format!("--output {}: {why}: nothing was written", path.display()),
-            "give the path of a regular file, outside the store's incidents/, evidence/, .lsms/ and lsms.yaml and git's own files, or - for standard output",
+            "give the path of a regular file, outside the store's incidents/, evidence/, disposals/, .lsms/ and lsms.yaml and git's own files, or - for standard output",
         )
     };
     let target = match std::fs::symlink_metadata(path) {
@@ -687,7 +700,9 @@ pub fn output_target(store: &Store, path: &std::path::Path) -> Result<PathBuf> {
             real
         }
     };
-    let own = ["incidents", "evidence", ".lsms"].iter().any(|d| target.starts_with(store.real_root.join(d)))
+    let own = ["incidents", "evidence", "disposals", ".lsms"]
+        .iter()
+        .any(|d| target.starts_with(store.real_root.join(d)))
         || target == store.real_root.join(crate::store::CONFIG_FILE);
     if own {
         return Err(refuse("one of the store's own files"));

@@ -5,7 +5,7 @@ use super::{Ctx, emit, finish_scan, gather};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
-use crate::report::due::{assignee_left, deadlines, parse_within};
+use crate::report::due::{assignee_left, deadlines, email_deadlines, parse_within};
 
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
@@ -14,12 +14,18 @@ Deadlines: an incident not assigned one working day after its report (weekends a
 Wales bank holidays skipped); RIDDOR: reportable within 15 days of the incident, 10 for a
 severe injury or death, and a decision due by day 10 for a staff injury; awaiting-external
 with no history entry for 7 days; a sanction's review date; a closed incident's retention
-review 10 years after it occurred (20 for severe harm or death); the Controlled Drugs
+review when its retention ends (10 years from closing, 20 for harm severe or death or RIDDOR
+reportable or reported, unless `retention:` in lsms.yaml says otherwise; a held record says
+so, and stays until `lsms release`); the Controlled Drugs
 Accountable Officer told within one working day of the report of a theft, or a loss, of drugs or
 prescription forms, until `lsms notify ID --to cdao` is recorded, open case or closed
 (`cdao:` in lsms.yaml changes the rule: within_working_days, categories, assets; or
 `cdao: false` turns it off); an open case still assigned to someone marked `left: DATE`
-under `team:` in lsms.yaml (kind assignee-left), from that day, until it is reassigned.
+under `team:` in lsms.yaml (kind assignee-left), from that day, until it is reassigned; a report
+taken in by email (`lsms intake`) to triage one working day after it was sent, until its category
+and summary are set (kind triage); a closed case whose reporter gave an email address and has
+not been told the outcome (`lsms close ID --tell-reporter`) within 5 working days of the closing
+(`intake: { tell_within_working_days: N }`; kind reporter-told).
 
 Examples:
   lsms due
@@ -46,15 +52,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let horizon = ctx.now + within;
     let (items, bad) = gather(&store, true, |i| {
         filter.matches(&i).then(|| {
-            let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref())
+            let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref(), &store.config.retention)
                 .into_iter()
                 .chain(assignee_left(&i, tz, &store.config.leavers))
+                .chain(email_deadlines(&i, tz, store.config.intake.tell_within_working_days))
                 .filter(|d| d.due <= horizon)
                 .collect();
-            ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>()
+            let held = i.hold.is_some();
+            (held, ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>())
         })
     })?;
-    let mut items: Vec<_> = items.into_iter().flatten().collect();
+    let held = items.iter().filter(|(h, _)| *h).count();
+    let mut items: Vec<_> = items.into_iter().flat_map(|(_, ds)| ds).collect();
     items.sort_by(|a, b| a.0.due.cmp(&b.0.due).then_with(|| a.1.cmp(&b.1)));
     let terminal = ctx.stdout_is_terminal();
     let format = args.format.unwrap_or(if terminal { Format::Table } else { Format::Tsv });
@@ -100,6 +109,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     })?;
     if format == Format::Table && rows.rows.is_empty() {
         ctx.say("Nothing due.");
+    }
+    if held > 0 {
+        ctx.say(format!(
+            "note: {held} record(s) on legal or inquiry hold: kept past retention until `lsms release ID`"
+        ));
     }
     finish_scan(ctx, bad)
 }

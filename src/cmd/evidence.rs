@@ -480,13 +480,71 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     }
     let chosen = pick(&inc, &args.only)?;
     let dir = ctx.cwd.join(&args.to);
-    let made = prepare_dir(&store, &dir)?;
+    let copied = copy_all_out(ctx, &store, &chosen, &dir, "--to")?;
+    let out = copied.files.clone();
+    // Every file is out: now the disclosure is recorded.
+    // Custody is what the store saw, when it saw it: never dated back (no --on).
+    let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
+    let recorded = store.update(&id, |inc| {
+        inc.disclose_evidence(&act, &recipient, &out);
+        Ok(())
+    });
+    if let Err(e) = recorded {
+        // A disclosure that is not recorded does not happen.
+        copied.undo();
+        return Err(e);
+    }
+    if commit {
+        let who = ctx.ident(&store, &actor);
+        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: evidence-disclosed"), &who)?;
+    }
+    ctx.say(format!(
+        "{id}: {} file(s) and SHA256SUMS written to {}; the disclosure to {recipient} is recorded.",
+        out.len(),
+        dir.display()
+    ));
+    Ok(())
+}
+
+/// Evidence copied out into a folder with its `SHA256SUMS`: what went, as
+/// (SHA-256, name given out), and how to take it back.
+pub(crate) struct CopiedOut {
+    pub files: Vec<(String, String)>,
+    written: Vec<PathBuf>,
+    made: bool,
+    dir: PathBuf,
+}
+
+impl CopiedOut {
+    /// Removes what was copied (and the folder, where it was made): a
+    /// disclosure that is not recorded does not happen.
+    pub(crate) fn undo(&self) {
+        for p in &self.written {
+            let _ = std::fs::remove_file(p);
+        }
+        if self.made {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+}
+
+/// Copies `chosen` into `dir` (new, or empty, outside the store), each
+/// re-hashed as it is copied, and writes `SHA256SUMS` beside them; on any
+/// failure what was copied is removed again and nothing is left.
+pub(crate) fn copy_all_out(
+    ctx: &Ctx,
+    store: &Store,
+    chosen: &[&Evidence],
+    dir: &Path,
+    option: &str,
+) -> Result<CopiedOut> {
+    let made = prepare_dir(store, dir, option)?;
     let mut taken = std::collections::HashSet::new();
     taken.insert("SHA256SUMS".to_string());
     let mut written: Vec<PathBuf> = Vec::new();
     let mut out: Vec<(String, String)> = Vec::new();
     let copied = (|| -> Result<()> {
-        for e in &chosen {
+        for e in chosen {
             // One name the folder's file system will not take (too long
             // for it, a character it refuses, the same name in another
             // case) never stops the export: the file goes out under
@@ -496,7 +554,7 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             let mut plain = false;
             loop {
                 taken.insert(name.clone());
-                match copy_out(&store, e, &dir.join(&name), &mut written) {
+                match copy_out(store, e, &dir.join(&name), &mut written) {
                     Ok(()) => break,
                     Err(NameErr::Taken) => name = distinct_name(&name, &taken),
                     Err(NameErr::Refused(_)) if !plain => {
@@ -528,43 +586,22 @@ fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             let _ = std::fs::remove_file(p);
         }
         if made {
-            let _ = std::fs::remove_dir(&dir);
+            let _ = std::fs::remove_dir(dir);
         }
     };
     if let Err(e) = copied {
         undo(&written);
         return Err(e);
     }
-    // Every file is out: now the disclosure is recorded.
-    // Custody is what the store saw, when it saw it: never dated back (no --on).
-    let act = Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
-    let recorded = store.update(&id, |inc| {
-        inc.disclose_evidence(&act, &recipient, &out);
-        Ok(())
-    });
-    if let Err(e) = recorded {
-        // A disclosure that is not recorded does not happen.
-        undo(&written);
-        return Err(e);
-    }
-    if commit {
-        let who = ctx.ident(&store, &actor);
-        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: evidence-disclosed"), &who)?;
-    }
-    ctx.say(format!(
-        "{id}: {} file(s) and SHA256SUMS written to {}; the disclosure to {recipient} is recorded.",
-        out.len(),
-        dir.display()
-    ));
-    Ok(())
+    Ok(CopiedOut { files: out, written, made, dir: dir.to_path_buf() })
 }
 
-/// Makes the export folder, or checks that it is an empty folder outside
-/// the store's own files. Whether it was made.
-fn prepare_dir(store: &Store, dir: &Path) -> Result<bool> {
+/// Makes the folder `option` names, or checks that it is an empty folder
+/// outside the store's own files (made owner-only). Whether it was made.
+pub(crate) fn prepare_dir(store: &Store, dir: &Path, option: &str) -> Result<bool> {
     let refuse = |why: String| {
         Error::failed_with(
-            format!("--to {}: {why}: nothing was exported", dir.display()),
+            format!("{option} {}: {why}: nothing was written", dir.display()),
             "give a new folder, or an empty one, outside the store",
         )
     };

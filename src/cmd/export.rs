@@ -5,7 +5,7 @@ use super::{Ctx, Sink, Unread, output_with, partial_needs_a_mark};
 use crate::error::{Result, stdout_err};
 use crate::query::DefaultStatus;
 use crate::render;
-use crate::report::export::{Cell, columns, json_row, row};
+use crate::report::export::{Cell, Source, columns, json_row, row, sheet, words};
 use std::path::PathBuf;
 
 /// Export incidents as CSV, JSON, NDJSON or a spreadsheet (all statuses by default)
@@ -93,6 +93,9 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     let tz = store.config.tz;
     let personal = args.include_personal;
     let columns = columns(personal);
+    // The reference first, words as people read them, the uuid last.
+    let plan = sheet(personal);
+    let headers: Vec<String> = plan.iter().map(|(h, _)| h.clone()).collect();
     let mut period = Vec::new();
     if let Some(s) = &args.filter.since {
         period.push(format!("since {s}"));
@@ -111,7 +114,7 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     let failed = |e: String| crate::error::Error::failed(format!("cannot make the spreadsheet: {e}"));
     // A partial export's note is known only at the end: its sheet is kept
     // whole, so the note can still go under the title.
-    let mut sheet = xlsx::Writer::open("Incidents", &title, &columns, args.partial).map_err(failed)?;
+    let mut sheet = xlsx::Writer::open("Incidents", &title, &headers, args.partial).map_err(failed)?;
     let mut bad = Unread::default();
     // Rows are typed on the reading threads, then written in order of
     // occurrence (as people read a register; the id breaks a tie). A sheet
@@ -120,9 +123,8 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
     store.stream(
         personal || filter.grep.is_some(),
         |r| match r {
-            Ok(i) if filter.matches(&i) => Some(Ok((
-                (i.occurred_at.to_utc(), i.id.to_string()),
-                row(&i, personal)
+            Ok(i) if filter.matches(&i) => Some(Ok(((i.occurred_at.to_utc(), i.id.to_string()), {
+                let typed: Vec<XCell> = row(&i, personal)
                     .iter()
                     .zip(&columns)
                     .map(|(v, k)| match v {
@@ -137,8 +139,17 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
                         }
                         Cell::Text(t) => XCell::Text(t.to_string()),
                     })
-                    .collect::<Vec<_>>(),
-            ))),
+                    .collect();
+                plan.iter()
+                    .map(|(_, src)| match *src {
+                        Source::Column(c) | Source::Code(c) => typed[c].clone(),
+                        Source::Words(c) => match &typed[c] {
+                            XCell::Text(t) => XCell::Text(words(&columns[c], t)),
+                            other => other.clone(),
+                        },
+                    })
+                    .collect::<Vec<_>>()
+            }))),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         },

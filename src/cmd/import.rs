@@ -442,6 +442,11 @@ const PREVIEW_COLUMNS: &[&str] = &[
     "summary",
 ];
 
+/// The preview's columns a narrow terminal keeps longest, most needed
+/// first (as `list` keeps its own): the file's row, what and when, then
+/// the summary.
+const PREVIEW_KEEP: &[&str] = &["row", "occurred", "category", "summary", "status", "site", "refs"];
+
 /// A mapping that cannot be right: from a mapping file it is the file's
 /// fault (exit 1), from `--map` the command line's (exit 2).
 fn mapping_error(from_file: bool, message: String, help: impl Into<String>) -> Error {
@@ -916,7 +921,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ctx.say(format!("Nothing to add: {}.", known_note(already)));
             return Ok(());
         }
-        emit(&mut out, |o| if terminal { render::table(o, &shown, ctx.width(), ctx.color) } else { Ok(()) })?;
+        emit(&mut out, |o| {
+            if terminal {
+                let look = render::Look {
+                    width: ctx.width(),
+                    color: ctx.color,
+                    keep: Some(PREVIEW_KEEP),
+                    ..Default::default()
+                };
+                render::table_look(o, &shown, &look)
+            } else {
+                Ok(())
+            }
+        })?;
         drop(out);
         ctx.say(format!("Dry run: all {new} row(s) are good; nothing was recorded."));
         if already > 0 {

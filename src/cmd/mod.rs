@@ -6,17 +6,22 @@
 pub mod args;
 pub mod assign;
 pub mod board;
+pub mod casefile;
 pub mod check;
 pub mod close;
 pub mod complete;
 pub mod completions;
 mod ctx;
+pub mod disclosures;
+pub mod dispose;
 pub mod due;
 pub mod evidence;
 pub mod export;
 pub mod fmt;
+pub mod hold;
 pub mod import;
 pub mod init;
+pub mod intake;
 pub mod link;
 pub mod list;
 pub mod loss;
@@ -29,6 +34,7 @@ pub mod reopen;
 pub mod report;
 pub mod resolve;
 pub mod sanction;
+pub mod sar;
 pub mod show;
 pub mod summary;
 pub mod sync;
@@ -119,14 +125,20 @@ pub enum Command {
     Close(close::Args),
     Reopen(reopen::Args),
     Void(void::Args),
+    Hold(hold::HoldArgs),
+    Release(hold::ReleaseArgs),
+    Dispose(dispose::Args),
     Withdraw(withdraw::Args),
     Export(export::Args),
     Summary(summary::Args),
     Board(board::Args),
+    Casefile(casefile::Args),
+    Disclosures(disclosures::Args),
     Due(due::Args),
     Check(check::Args),
     Fmt(fmt::Args),
     Import(import::Args),
+    Intake(intake::Args),
     Person(person::Args),
     Evidence(evidence::Args),
     Sync(sync::Args),
@@ -157,14 +169,20 @@ impl Command {
             Command::Close(a) => close::run(ctx, a),
             Command::Reopen(a) => reopen::run(ctx, a),
             Command::Void(a) => void::run(ctx, a),
+            Command::Hold(a) => hold::run_hold(ctx, a),
+            Command::Release(a) => hold::run_release(ctx, a),
+            Command::Dispose(a) => dispose::run(ctx, a),
             Command::Withdraw(a) => withdraw::run(ctx, a),
             Command::Export(a) => export::run(ctx, a),
             Command::Summary(a) => summary::run(ctx, a),
             Command::Board(a) => board::run(ctx, a),
+            Command::Casefile(a) => casefile::run(ctx, a),
+            Command::Disclosures(a) => disclosures::run(ctx, a),
             Command::Due(a) => due::run(ctx, a),
             Command::Check(a) => check::run(ctx, a),
             Command::Fmt(a) => fmt::run(ctx, a),
             Command::Import(a) => import::run(ctx, a),
+            Command::Intake(a) => intake::run(ctx, a),
             Command::Person(a) => person::run(ctx, a),
             Command::Evidence(a) => evidence::run(ctx, a),
             Command::Sync(a) => sync::run(ctx, a),

@@ -21,13 +21,27 @@ terminal also shows the name as recorded, so the LSMS who typed it can tell
 'J. Smith' from 'Anna Smithson'. TSV, CSV and JSON go to files and other
 programs: they leave the name out unless --include-personal, as `export` does.
 
-For a subject access request, `--format json --include-personal` prints every
-record naming the person whole, each as `lsms show ID --format json` gives it.
+`--format json --include-personal` prints every record naming the person
+whole, each as `lsms show ID --format json` gives it: for the LSMS, not for
+release.
+
+A subject access request: `--sar --output DIR` writes a bundle into DIR (new
+or empty, owner-only): subject-access.html (to read and print: marked
+OFFICIAL-SENSITIVE with its page number on every page) and subject-access.json,
+holding every incident whose reporter or people name the person (every word
+searched for, in any case, with or without accents), what the register holds
+about them, and everyone else replaced by their role and party ([witness 1,
+staff]) in the lists and in the text. REVIEW-BEFORE-RELEASE.txt lists for the
+LSMS what could not be redacted with certainty (a first name alone, a name the
+subject shares, a possible nickname, a person recorded without a name, a record
+that may name them under another form): read it, and do not send it. Evidence
+is listed; --with-evidence copies it too. Each incident in the bundle gets a
+`disclosed` history entry (to data-subject; `lsms disclosures` lists them).
 
 Examples:
   lsms person 'smith'
   lsms person 'Zoe Brown' --since 1/4/2026 --category physical-assault
-  lsms person 'Zoë Brown' --format json --include-personal > sar.json";
+  lsms person 'Zoë Brown' --sar --output sar-zoe-brown";
 
 /// Every incident naming a person (reporter or in people)
 #[derive(Debug, clap::Args)]
@@ -44,6 +58,22 @@ pub struct Args {
     /// Add the name as recorded to TSV, CSV and JSON; with --format json, every record whole
     #[arg(long)]
     pub include_personal: bool,
+
+    /// Write a subject access bundle for this person into --output DIR (see below)
+    #[arg(long, requires = "output", conflicts_with_all = ["format", "include_personal"])]
+    pub sar: bool,
+
+    /// With --sar: the bundle's folder (new, or empty)
+    #[arg(long, short, value_name = "DIR", requires = "sar")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// With --sar: copy the evidence files too (evidence/ID/ in the bundle, with SHA256SUMS)
+    #[arg(long, requires = "sar")]
+    pub with_evidence: bool,
+
+    /// With --sar: the lawful basis recorded [default: UK GDPR Art. 15 (right of access)]
+    #[arg(long, value_name = "TEXT", requires = "sar", allow_hyphen_values = true)]
+    pub basis: Option<String>,
 
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -91,6 +121,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let store = ctx.store()?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
+    if let (true, Some(dir)) = (args.sar, &args.output) {
+        let req = super::sar::Request {
+            name: &args.name,
+            dir: &ctx.cwd.join(dir),
+            with_evidence: args.with_evidence,
+            basis: args.basis.as_deref(),
+            filter: &filter,
+        };
+        return super::sar::run(ctx, &store, &req);
+    }
     let tz = store.config.tz;
     let format = args.format.unwrap_or(if ctx.stdout_is_terminal() { Format::Table } else { Format::Tsv });
     let whole = format == Format::Json && args.include_personal;

@@ -136,9 +136,11 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
     if let Some(r) = &inc.reporter {
         field(
             "Reporter",
-            match &r.name {
-                Some(n) => format!("{n} ({})", r.party),
-                None => r.party.to_string(),
+            match (&r.name, &r.email) {
+                (Some(n), Some(e)) => format!("{n} ({}) <{e}>", r.party),
+                (Some(n), None) => format!("{n} ({})", r.party),
+                (None, Some(e)) => format!("{} <{e}>", r.party),
+                (None, None) => r.party.to_string(),
             },
         );
     }

@@ -205,6 +205,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let note = bad.note();
     super::say_void_left_out(ctx, voids);
+    match &period {
+        Some(p) => super::dispose::say_disposed(
+            ctx,
+            &store,
+            Some((p.start(tz), p.end(tz))),
+            &format!("in {}", p.shown()),
+        ),
+        None => super::dispose::say_disposed(ctx, &store, None, "in all"),
+    }
     // A named period not yet ended, set beside a whole earlier one: said
     // under the table's heading and the spreadsheet's title, and on stderr.
     let unlike = match (&period, &prior) {

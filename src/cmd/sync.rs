@@ -78,26 +78,45 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if repo.merging() {
         if !args.cont {
             let left = unmerged(&repo)?;
-            if left.is_empty() {
+            if left.is_empty() && merge_was_ours(&repo) {
+                // git's own clean merge, killed between merging and
+                // committing: what the sync was doing, finished.
+                finish_merge(&repo, &store, &who)?;
+                forget_records(&repo);
+                ctx.say("Finished the merge an earlier sync was stopped in.");
+                done.merged = true;
+            } else if left.is_empty() {
                 // A merge stopped (or killed) with every file merged.
                 return Err(Error::failed_with(
                     "an earlier sync stopped in the middle of a merge, with no conflict left",
                     "run `lsms sync --continue` to commit the merge and go on (or `git merge --abort` to drop it)",
                 ));
+            } else {
+                let fields = recorded_fields(&repo, &left);
+                return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
             }
-            let fields = recorded_fields(&repo, &left);
-            return Err(stopped(&repo, &left, &fields, "an earlier sync stopped at a conflict"));
+        } else {
+            finish_merge(&repo, &store, &who)?;
+            forget_records(&repo);
+            done.merged = true;
         }
-        finish_merge(&repo, &store, &who)?;
-        forget_records(&repo);
-        done.merged = true;
     } else if args.cont && cleared.is_empty() {
         return Err(Error::failed_with(
             "there is no stopped sync to continue",
             "run `lsms sync` (without --continue)",
         ));
     }
-    let (own, objects) = own_changes(&repo, &store)?;
+    let (own, objects, disposal) = own_changes(&repo, &store)?;
+    if !disposal.added.is_empty() || !disposal.removed.is_empty() {
+        // A disposal made without a commit, known by its certificates:
+        // committed on its own, since it removes files.
+        let message = format!("lsms sync: {} disposal(s) under retention", disposal.added.len().max(1));
+        crate::store::git::commit_disposal(&store.root, &disposal.added, &disposal.removed, &message, &who)?;
+        ctx.say(format!(
+            "Committed a disposal of {} record(s), with its certificate(s).",
+            disposal.added.len()
+        ));
+    }
     if !own.is_empty() || !objects.is_empty() {
         let ids: Vec<&str> = own.iter().filter_map(|p| p.rsplit('/').next()?.strip_suffix(".yaml")).collect();
         let mut message = format!("lsms sync: {} changed incident file(s)\n\n{}", own.len(), ids.join("\n"));
@@ -114,7 +133,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             let (n, removed) = merge(&repo, &who)?;
             done.pulled += n;
             for id in removed {
-                ctx.say(format!("Removed on the remote: {id}."));
+                if crate::store::disposals::find(&store, &id).is_some() {
+                    ctx.say(format!(
+                        "Disposed of on the remote under retention: {id} (its certificate came with it)."
+                    ));
+                } else {
+                    ctx.say(format!("Removed on the remote: {id}."));
+                }
             }
             // The remote may have dropped or rewritten lsms's own
             // .gitattributes lines: restored and committed here, so that
@@ -271,6 +296,10 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     };
     // The merge driver records what it cannot merge, for this merge only.
     forget_records(repo);
+    // Which commit this sync merges: a merge of it found later, clean
+    // and uncommitted, is this one killed before git could commit it.
+    let theirs = repo.text(&["rev-parse", "--verify", "-q", "@{u}"])?;
+    let _ = std::fs::write(started_file(repo), theirs.trim());
     let mut c = repo.cmd(&["merge", "--no-edit", "--no-stat", "--quiet", "--no-verify", "@{u}"]);
     c.env("GIT_MERGE_AUTOEDIT", "no").env(RECORDS_ENV, records(repo));
     repo.as_ident(&mut c, who);
@@ -281,6 +310,7 @@ fn merge(repo: &Repo, who: &Ident) -> Result<(usize, Vec<Id>)> {
     let out = c.output().map_err(|e| Error::failed(format!("cannot run git: {e}")))?;
     if out.status.success() {
         forget_records(repo);
+        let _ = std::fs::remove_file(started_file(repo));
         return Ok((incoming, removed));
     }
     let left = unmerged(repo)?;
@@ -355,6 +385,20 @@ fn removed_incidents(repo: &Repo) -> Result<Vec<Id>> {
 
 /// The folder where the merge driver writes a record of each file it
 /// leaves in conflict (`lsms merge-file`'s [`crate::store::merge_record::Record`]).
+/// Where a sync notes the commit it is about to merge.
+fn started_file(repo: &Repo) -> std::path::PathBuf {
+    repo.git_dir.join("lsms-sync-merging")
+}
+
+/// Is the merge under way the one a sync started (git's MERGE_HEAD is the
+/// commit the sync noted), not one a person began with `git merge`?
+fn merge_was_ours(repo: &Repo) -> bool {
+    let noted = std::fs::read_to_string(started_file(repo)).unwrap_or_default();
+    let head = std::fs::read_to_string(repo.git_dir.join("MERGE_HEAD")).unwrap_or_default();
+    let noted = noted.trim();
+    !noted.is_empty() && head.lines().count() == 1 && head.trim() == noted
+}
+
 fn records(repo: &Repo) -> std::path::PathBuf {
     repo.git_dir.join("lsms-merge")
 }
@@ -483,14 +527,25 @@ fn finish_merge(repo: &Repo, store: &Store, who: &Ident) -> Result<()> {
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
+    let _ = std::fs::remove_file(started_file(repo));
     Ok(())
 }
 
+/// A disposal in the work tree: the certificates added to the register,
+/// and the record and evidence files they account for, removed.
+#[derive(Default)]
+struct Disposal {
+    added: Vec<String>,
+    removed: Vec<String>,
+}
+
 /// The store's changed files, if every change is lsms's own: incident
-/// files in their place that parse, and new evidence files whose content
-/// is what their name says. Anything else is refused by name (an evidence
-/// file changed or deleted among them).
-fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>)> {
+/// files in their place that parse, new evidence files whose content
+/// is what their name says, and disposals (a record or evidence file
+/// removed that a certificate in the register accounts for, and the new
+/// certificates). Anything else is refused by name (an evidence file
+/// changed or deleted among them, an incident file removed by hand).
+fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>, Disposal)> {
     let out = repo.run(&["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"])?;
     if !out.status.success() {
         return Err(Error::failed(format!(
@@ -502,10 +557,46 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>)>
     let mut own = Vec::new();
     let mut objects = Vec::new();
     let mut foreign = Vec::new();
+    let mut disposal = Disposal::default();
+    // What the register says was disposed of: read only when a file is
+    // removed or a certificate added.
+    let mut register: Option<Vec<crate::store::disposals::Certificate>> = None;
     for entry in text.split('\0').filter(|s| s.len() > 3) {
         let (xy, path) = entry.split_at(3);
         let xy = xy.trim_end();
         let rel = repo.rel(path);
+        if let Some(rel) = rel {
+            let certs = || crate::store::disposals::all(store).0;
+            if matches!(xy, "D" | " D" | "D ") {
+                let certs = register.get_or_insert_with(certs);
+                let accounted = match (incident_id(rel), evidence_object(rel)) {
+                    (Some(id), _) => certs.iter().any(|c| c.id == id.as_str()),
+                    (None, Some(sha)) => certs.iter().any(|c| c.evidence_removed.iter().any(|e| e == sha)),
+                    _ => false,
+                };
+                if accounted {
+                    disposal.removed.push(rel.to_string());
+                } else if incident_id(rel).is_some() {
+                    foreign.push(format!(
+                        "  {xy:>2} {path}: removed by hand, with no certificate of disposal \
+                         (restore it with `git checkout -- {path}`; a record is disposed of with `lsms dispose ID --reason TEXT`)"
+                    ));
+                } else {
+                    foreign.push(format!("  {xy:>2} {path}"));
+                }
+                continue;
+            }
+            if matches!(xy, "??" | "A") && rel.starts_with("disposals/") {
+                match crate::store::disposals::id_of(rel)
+                    .and_then(|id| crate::store::disposals::find(store, &id))
+                {
+                    Some(Ok(_)) => disposal.added.push(rel.to_string()),
+                    Some(Err(e)) => foreign.push(format!("  {xy:>2} {path}: {e}")),
+                    None => foreign.push(format!("  {xy:>2} {path}: not a certificate of disposal")),
+                }
+                continue;
+            }
+        }
         if let Some(rel) = rel.filter(|_| matches!(xy, "??" | "A"))
             && let Some(sha) = evidence_object(rel)
         {
@@ -547,7 +638,7 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>)>
             "commit them with git (or set them aside: `git stash -u`); for an incident file, fix it and run `lsms check`; then run `lsms sync` again",
         ));
     }
-    Ok((own, objects))
+    Ok((own, objects, disposal))
 }
 
 /// The hash an evidence file's path names (`evidence/ab/<sha256>`), if it

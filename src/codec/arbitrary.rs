@@ -107,6 +107,7 @@ macro_rules! strings {
 
 strings! {
     Line => |g, req| if req { g.required_line() } else { g.line() },
+    Email => |g, req| if req { g.required_line() } else { g.line() },
     Text => |g, req| if req { format!("x{}", g.text()) } else { g.text() },
     Category => |g, _r| g.pick(STANDARD_CATEGORIES).to_string(),
     Site => |g, _r| g.required_line(),

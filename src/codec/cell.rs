@@ -24,7 +24,6 @@ pub fn join<T: ToString>(xs: impl Iterator<Item = T>) -> String {
 }
 
 /// Splits a list cell made by [`join`] back into its items.
-#[cfg(test)]
 pub fn split(cell: &str) -> Vec<String> {
     if cell.is_empty() {
         return Vec::new();

@@ -115,8 +115,21 @@ fn words<'t>(
     doubtful_strings(value, &mut index, &mut doubtful);
     let budget = (8 << 20) / text.len().max(1);
     let mut plain = Vec::with_capacity(doubtful.len());
-    for (n, &target) in doubtful.iter().enumerate() {
-        if n >= budget {
+    let mut passes = 0;
+    for &(target, s) in &doubtful {
+        // Most are answered by a look at the text (a hand-edited file
+        // holds a dozen dates, each a pass otherwise).
+        let alike = doubtful.iter().filter(|(_, o)| *o == s).count();
+        match style_seen(text, s, alike) {
+            Some(Style::Quoted) => continue,
+            Some(Style::Plain) => {
+                plain.push(target);
+                continue;
+            }
+            None => {}
+        }
+        passes += 1;
+        if passes > budget {
             plain.push(target);
             continue;
         }
@@ -135,12 +148,12 @@ fn words<'t>(
 }
 
 /// The pre-order index of each string that is not text to YAML 1.1 when
-/// plain (the order the guide walks the document in).
-fn doubtful_strings(v: &Value, index: &mut usize, out: &mut Vec<usize>) {
+/// plain (the order the guide walks the document in), with the string.
+fn doubtful_strings<'v>(v: &'v Value, index: &mut usize, out: &mut Vec<(usize, &'v str)>) {
     let me = *index;
     *index += 1;
     match v {
-        Value::String(s) if !yaml11_text(s) => out.push(me),
+        Value::String(s) if !yaml11_text(s) => out.push((me, s)),
         Value::Sequence(items) => items.iter().for_each(|x| doubtful_strings(x, index, out)),
         Value::Mapping(m) => {
             for (k, x) in m {
@@ -149,6 +162,51 @@ fn doubtful_strings(v: &Value, index: &mut usize, out: &mut Vec<usize>) {
             }
         }
         _ => {}
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    Quoted,
+    Plain,
+}
+
+/// How the `alike` strings of the document that read as `s` are written,
+/// where a look at the text tells for certain: each place `s` stands in
+/// the text is either whole in quotes (`"s"`, `'s'`) or a whole plain
+/// value (after `: `, `- `, `[` or `,`, and ending its line or flow
+/// item), all of one kind, and there are exactly as many as the strings.
+/// Anything else (`s` inside other text, in a comment's middle, escaped,
+/// as a key, folded over lines) is `None`: a pass of the parser decides.
+fn style_seen(text: &str, s: &str, alike: usize) -> Option<Style> {
+    if s.is_empty() {
+        return None;
+    }
+    let (mut quoted, mut plain) = (0, 0);
+    for (at, _) in text.match_indices(s) {
+        let before = &text[..at];
+        let after = &text[at + s.len()..];
+        let q = |c: char| before.ends_with(c) && after.starts_with(c);
+        if q('"') || q('\'') {
+            quoted += 1;
+            continue;
+        }
+        let lead = before.trim_end_matches([' ', '\t']);
+        let spaced = lead.len() < before.len();
+        let opens = (spaced && (lead.ends_with(':') || lead.ends_with('-'))) || lead.ends_with(['[', ',']);
+        let rest = after.trim_start_matches([' ', '\t']);
+        let closes = rest.is_empty()
+            || rest.starts_with(['\n', '\r', ',', ']', '}'])
+            || (rest.starts_with('#') && rest.len() < after.len());
+        if !(opens && closes) {
+            return None;
+        }
+        plain += 1;
+    }
+    match (quoted, plain) {
+        (q, 0) if q == alike => Some(Style::Quoted),
+        (0, p) if p == alike => Some(Style::Plain),
+        _ => None,
     }
 }
 
@@ -730,6 +788,43 @@ mod tests {
                 ("w:0x10,s:010,w:010".into(), false),
             ]
         );
+    }
+
+    #[test]
+    fn a_look_at_the_text_decides_only_where_it_is_certain() {
+        let t = "at: 2026-01-06T09:40:00\nh:\n  - { at: 2026-01-06T09:40:00, by: x }\n";
+        assert_eq!(style_seen(t, "2026-01-06T09:40:00", 2), Some(Style::Plain));
+        assert_eq!(style_seen(t, "2026-01-06T09:40:00", 3), None, "one unaccounted for");
+        let t = "a: \"yes\"\nb: ['yes', x]\n";
+        assert_eq!(style_seen(t, "yes", 2), Some(Style::Quoted));
+        // One of each, inside other text, in a comment, as a key, in a
+        // block: the parser decides.
+        assert_eq!(style_seen("a: yes\nb: 'yes'\n", "yes", 2), None);
+        assert_eq!(style_seen("a: \"say yes now\"\n", "yes", 1), None);
+        assert_eq!(style_seen("a: x # yes\n", "yes", 1), None);
+        assert_eq!(style_seen("yes: 1\n", "yes", 1), None);
+        assert_eq!(style_seen("a: |\n  yes\n", "yes", 1), None);
+        assert_eq!(style_seen("a: yes,no\nb: \"yes\"\n", "yes", 1), None);
+        // And whichever way it is decided, the words come out the same.
+        for doc in ["a: yes\nb: 'yes'\n", "a: |\n  yes\nb: yes\n", "a: [yes, \"yes\"]\n"] {
+            let d = load(doc).unwrap();
+            let quoted: Vec<bool> = match &d.node {
+                Node::Map(p) => p
+                    .iter()
+                    .flat_map(|(_, v)| match v {
+                        Node::Seq(items) => items.iter().map(|n| matches!(n, Node::Str(_))).collect(),
+                        n => vec![matches!(n, Node::Str(_))],
+                    })
+                    .collect(),
+                _ => panic!(),
+            };
+            let want = match doc.as_bytes()[3] {
+                b'y' => vec![false, true],
+                b'|' => vec![true, false],
+                _ => vec![false, true],
+            };
+            assert_eq!(quoted, want, "{doc:?}");
+        }
     }
 
     #[test]

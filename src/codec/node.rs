@@ -43,6 +43,25 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A value to keep for a key of one's own: as [`Node::to_value`], but
+    /// a plain scalar that lsms would write back as other characters
+    /// (`010`, `1e3`, `0o17`, `yes`, `2026-01-01`, `1_000`) is kept as
+    /// written (`yaml_write::as_written`), so a rewrite changes no
+    /// reader's reading of it.
+    pub fn kept_value(&self) -> Value {
+        match self {
+            Node::Scalar(v @ (Value::Null | Value::Tagged(_)), _) => v.clone(),
+            Node::Scalar(v, raw) if crate::codec::yaml_write::flow_value(v) != *raw => {
+                crate::codec::yaml_write::as_written(raw)
+            }
+            Node::Seq(items) => Value::Sequence(items.iter().map(Node::kept_value).collect()),
+            Node::Map(pairs) => {
+                Value::Mapping(pairs.iter().map(|(k, v)| (k.to_value(), v.kept_value())).collect())
+            }
+            other => other.to_value(),
+        }
+    }
+
     /// A value with every scalar as the characters written (a number or
     /// true/false as its text; null and tagged values as they are): for
     /// inputs lsms reads by its own rules, such as `report --from`.

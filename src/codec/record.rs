@@ -9,7 +9,7 @@ use super::node::Node;
 use super::schema::{Extras, FieldPath, ReadCx, Stored};
 use super::yaml_write::flow_value;
 use crate::model::incident::{Extra, Incident, KEYS, Problem, Vocab};
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 use std::fmt::Write;
 
 impl Incident {
@@ -26,8 +26,11 @@ impl Incident {
             let Some((_, range)) = blocks.iter().find(|(k, _)| *k == key) else { continue };
             let raw = &text[range.clone()];
             let raw = if raw.ends_with('\n') { raw.to_string() } else { format!("{raw}\n") };
-            let same = serde_yaml::from_str::<Mapping>(&raw)
-                .is_ok_and(|m| m.len() == 1 && m.get(key) == Some(&x.value));
+            // Read as the whole file was: words kept as written.
+            let same = super::load::load(&raw).is_ok_and(|d| {
+                d.value.as_mapping().is_some_and(|m| m.len() == 1)
+                    && d.node.get(key).map(Node::kept_value).as_ref() == Some(&x.value)
+            });
             if same {
                 x.raw = Some(raw);
             }

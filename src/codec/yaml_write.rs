@@ -35,9 +35,37 @@ pub fn literal(out: &mut String, key: &str, s: &str) {
     }
 }
 
+/// The tag lsms gives, in memory only, a plain scalar of a key of one's
+/// own that is kept as the characters written ([`as_written`]): it is
+/// written back as those characters, so every YAML reader reads it as
+/// it did before.
+pub const AS_WRITTEN: &str = "!lsms-as-written";
+
+/// A plain scalar kept as written (`010`, `1e3`, `yes`, `2026-01-01`):
+/// YAML readers differ on what these are (PyYAML reads `010` as 8,
+/// YAML 1.2 as 10; `1e3` as text, or 1000.0), so writing back either
+/// reading would change the value for the other.
+pub fn as_written(raw: &str) -> Value {
+    Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+        tag: serde_yaml::value::Tag::new(AS_WRITTEN),
+        value: Value::String(raw.to_string()),
+    }))
+}
+
+/// The characters of a value kept by [`as_written`].
+pub fn written_text(v: &Value) -> Option<&str> {
+    match v {
+        Value::Tagged(t) if t.tag == AS_WRITTEN => t.value.as_str(),
+        _ => None,
+    }
+}
+
 /// Any YAML value in flow style, on one line: for keys the tool does not
 /// know. Strings go through the same quoting as every other string.
 pub fn flow_value(v: &Value) -> String {
+    if let Some(raw) = written_text(v) {
+        return raw.to_string();
+    }
     match v {
         Value::String(s) => scalar(s),
         Value::Null => "null".into(),

@@ -185,9 +185,37 @@ vocab!(
     }
 );
 
+vocab!(
+    /// Who a case was handed to (`lsms casefile --to`, `lsms person --sar`).
+    Recipient, "recipient" {
+        Police = "police",
+        Hearing = "hearing",
+        Insurer = "insurer",
+        DataSubject = "data-subject",
+        Other = "other",
+    }
+);
+
+vocab!(
+    /// What was handed over: a case file, or a subject access bundle.
+    DisclosureForm, "form of disclosure" {
+        CaseFile = "case-file",
+        SubjectAccess = "subject-access",
+    }
+);
+
 /// The flags every store knows; a trust adds its own in `lsms.yaml`.
-pub const STANDARD_FLAGS: &[&str] =
-    &["hate-motivated", "weapon", "lone-worker", "restraint", "alcohol", "drugs", "sexual"];
+pub const STANDARD_FLAGS: &[&str] = &[
+    "hate-motivated",
+    "weapon",
+    "lone-worker",
+    "restraint",
+    "alcohol",
+    "drugs",
+    "sexual",
+    "triage",
+    "occurred-unknown",
+];
 
 /// The NHS categories every store knows; a trust adds its own in `lsms.yaml`.
 pub const STANDARD_CATEGORIES: &[&str] = &[

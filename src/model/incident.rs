@@ -21,6 +21,8 @@ record! {
             in Input::new("reporter", "NAME", "The reporter's name (leave out for an anonymous report)").hyphen(),
         party: Party = Req(Of<Party>)
             in Input::new("reporter_party", "P", "staff, patient, visitor, contractor, volunteer, public, unknown or anonymous"),
+        email: Option<String> = Opt(Email) [personal, search]
+            in Input::new("reporter_email", "ADDRESS", "The reporter's email address, where `lsms close --tell-reporter` sends the outcome"),
     }
     extra: Mapping,
     blank: party_unknown
@@ -221,6 +223,40 @@ record! {
 }
 
 record! {
+    /// A legal or inquiry hold (`lsms hold`): while it stands the record is
+    /// not disposed of, whatever its retention. Who placed it, when, why.
+    pub struct Hold {
+        at: Stamp = Req(Time),
+        by: String = Req(Line) [personal],
+        reason: String = Req(Text) [personal],
+    }
+    extra: Mapping
+}
+
+record! {
+    /// A hand-over of the case, kept on its `disclosed` history entry (the
+    /// entry says when and by whom): to whom, on what lawful basis, in what
+    /// form, and what went and what was left out (`lsms casefile`, `lsms
+    /// person --sar`; listed by `lsms disclosures`).
+    pub struct Disclosure {
+        form: DisclosureForm = Req(Of<DisclosureForm>),
+        to: Recipient = Req(Of<Recipient>),
+        /// Who exactly, in words (the force, the panel; required for `other`).
+        recipient: Option<String> = Opt(Line) [personal],
+        /// The lawful basis, as the LSMS gives it (DPA 2018 Sch. 2 para. 2, …).
+        basis: String = Req(Text) [personal],
+        /// The parts of the record that went (fields, sections, files by hash).
+        included: Vec<String> = List(Line),
+        /// The fields left out by name (`--omit`).
+        omitted: Vec<String> = List(Line),
+    }
+    extra: Mapping
+}
+
+/// The history entries of `lsms hold` and `lsms release`.
+pub const HOLD_ACTIONS: [&str; 2] = ["held", "released"];
+
+record! {
     /// One line of the case history.
     pub struct Entry {
         at: Stamp = Req(Time),
@@ -233,6 +269,8 @@ record! {
         from: Option<String> = Opt(Text),
         to: Option<String> = Opt(Text),
         detail: Option<String> = Opt(Text),
+        /// On a `disclosed` entry: the hand-over it records.
+        disclosure: Option<Disclosure> = Opt(Nested<Disclosure>),
     }
     extra: Mapping
 }
@@ -274,7 +312,7 @@ record! {
         medical_factors: Option<Tri> = Opt(Answer)
             in Input::new("medical_factors", "Y/N", "yes, no or unknown"),
         flags: Vec<String> = Set(FlagWord)
-            in Input::new("flag", "F", "A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, or one lsms.yaml adds under `flags:` (repeatable)")
+            in Input::new("flag", "F", "A flag: hate-motivated, weapon, lone-worker, restraint, alcohol, drugs, sexual, triage, occurred-unknown, or one lsms.yaml adds under `flags:` (repeatable)")
                 .remove("unflag"),
         weapon: Option<String> = Opt(Line) [personal]
             in Input::new("weapon", "TEXT", "What was used as a weapon, e.g. 'kitchen knife' (one line; for police information sharing)").hyphen(),
@@ -291,6 +329,7 @@ record! {
         closed_at: Option<Stamp> = Opt(Time) by "close",
         closure_note: Option<String> = Opt(Text) [personal, search] by "close",
         void: Option<Void> = Opt(Nested<Void>) by "void",
+        hold: Option<Hold> = Opt(Nested<Hold>) by "hold, release",
         history: Vec<Entry> = Log(Nested<Entry>) by "note",
     }
     extra: Vec<Extra>

@@ -3,15 +3,19 @@
 //! environment or the clock; how a record is stored is in `codec`.
 
 pub mod custody;
+pub mod disclosure;
 pub mod draft;
 pub mod enums;
 pub mod id;
 pub mod incident;
+pub mod intake;
 pub mod links;
 pub mod merge;
 pub mod money;
 pub mod notify;
+pub mod redact;
 pub mod refs;
+pub mod retention;
 pub mod schema;
 pub mod team;
 pub mod text;

@@ -9,6 +9,8 @@
 use crate::model::{Money, SanctionClass};
 use crate::report::board::{AGE_BANDS, Board, category_label, deadline_label, sentence};
 use crate::report::summary::{Column, Earlier, Figure, Key, Metric, Prior, Row};
+use crate::report::suppress::{self, Cell, Rule, one, ticks};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// The Okabe–Ito palette, which people with any common colour blindness
@@ -33,34 +35,24 @@ pub fn escape(s: &str) -> String {
     o
 }
 
-/// How counts are shown: as they are, or 1 to 4 as "<5" for publication.
-#[derive(Debug, Clone, Copy)]
+/// How counts are shown: as they are, or under a rule for hiding small
+/// ones (`--suppress`); the hotspot grids may be under a rule of their own
+/// (at OFFICIAL, `small`, since one incident at a place or an hour can
+/// point to a member of staff).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Show {
-    pub suppress: bool,
+    pub rule: Option<Rule>,
+    pub hotspots: Option<Rule>,
 }
 
-impl Show {
-    fn hidden(self, n: u64) -> bool {
-        self.suppress && (1..=4).contains(&n)
-    }
-    /// A count as text (not yet escaped).
-    pub fn count(self, n: u64) -> String {
-        if self.hidden(n) { "<5".into() } else { n.to_string() }
-    }
-    /// A count as drawn: a hidden one at its ceiling, so that its size
-    /// tells no more than "<5".
-    fn drawn(self, n: u64) -> u64 {
-        if self.hidden(n) { 4 } else { n }
-    }
-    /// A figure as shown: counts may be hidden, money is in pounds, and
-    /// no figure at all (a median of nothing) is a dash.
-    fn figure(self, f: Figure) -> String {
-        match f {
-            Figure::Count(n) => self.count(n),
-            Figure::Money(m) => pounds(m),
-            Figure::Days(Some(d)) => d.to_string(),
-            Figure::Days(None) => "–".into(),
-        }
+/// A figure as shown: a count as its cell says, money in pounds, and no
+/// figure at all (a median of nothing) a dash.
+fn figure_text(f: Figure, cell: Option<Cell>) -> String {
+    match f {
+        Figure::Count(n) => cell.unwrap_or(Cell::Shown(n)).text(),
+        Figure::Money(m) => pounds(m),
+        Figure::Days(Some(d)) => d.to_string(),
+        Figure::Days(None) => "–".into(),
     }
 }
 
@@ -68,6 +60,11 @@ impl Show {
 fn pounds(m: Money) -> String {
     let text = m.to_string();
     let (w, f) = text.split_once('.').unwrap_or((&text, "00"));
+    format!("£{}.{f:0<2}", thousands(w))
+}
+
+/// `1527` as `1,527`.
+fn thousands(w: &str) -> String {
     let digits: Vec<char> = w.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
@@ -76,7 +73,7 @@ fn pounds(m: Money) -> String {
         }
         out.push(*c);
     }
-    format!("£{out}.{f:0<2}")
+    out
 }
 
 /// An id for an element, unique on the page.
@@ -86,63 +83,210 @@ fn id(prefix: &str, n: &mut u32) -> String {
 }
 
 /// The opening of an accessible SVG: its title and description, which a
-/// screen reader announces.
-fn svg_open(out: &mut String, ids: &mut u32, w: u32, h: u32, title: &str, desc: &str) {
+/// screen reader announces, and the hatching that hidden counts are drawn
+/// with (its id returned).
+fn svg_open(out: &mut String, ids: &mut u32, w: u32, h: u32, title: &str, desc: &str) -> String {
     let t = id("t", ids);
     let d = id("d", ids);
+    let hatch = id("h", ids);
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{t} {d}" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{t}">{}</title><desc id="{d}">{}</desc>"#,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{t} {d}" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{t}">{}</title><desc id="{d}">{}</desc><defs><pattern id="{hatch}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#666" stroke-width="2"/></pattern></defs>"##,
         escape(title),
         escape(desc)
     );
+    hatch
 }
 
-/// Horizontal bars, one per item, with its figure at the end.
-fn bars(out: &mut String, ids: &mut u32, title: &str, items: &[(String, u64, String)], show: Show) {
-    let row = 30;
-    let (w, label_w, h) = (680u32, 250u32, 20 + row * items.len() as u32);
-    let max = items.iter().map(|i| show.drawn(i.1)).max().unwrap_or(0).max(1);
+/// The width of a line of text in the charts' label font (13px), with
+/// room to spare: DejaVu Sans averages about 0.58 em a character.
+fn text_w(chars: usize, px: f64) -> u32 {
+    (chars as f64 * px * 0.62).ceil() as u32
+}
+
+/// Words wrapped into as few lines of at most `width` characters as
+/// they need (a longer word stands alone), the lines as even as they can
+/// be, so that a label is shown whole and no word is left alone.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let lines = greedy(text, width);
+    let total = text.chars().count();
+    let mut even = total.div_ceil(lines.len().max(1));
+    while even < width {
+        let try_even = greedy(text, even);
+        if try_even.len() <= lines.len() {
+            return try_even;
+        }
+        even += 1;
+    }
+    lines
+}
+
+fn greedy(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// A label of one or more lines, right-aligned at `x`, centred on `mid`.
+fn label_lines(out: &mut String, x: u32, mid: u32, lines: &[String], class: &str) {
+    let first = mid as f64 + 4.5 - (lines.len() as f64 - 1.0) * 7.5;
+    let _ = write!(out, r#"<text x="{x}" y="{first:.1}" text-anchor="end" class="{class}">"#);
+    for (i, l) in lines.iter().enumerate() {
+        let _ =
+            write!(out, r#"<tspan x="{x}"{}>{}</tspan>"#, if i > 0 { r#" dy="15""# } else { "" }, escape(l));
+    }
+    out.push_str("</text>");
+}
+
+/// Horizontal bars, one per item, with its figure at the end, on an axis
+/// with round ticks and gridlines. A hidden count is drawn hatched and
+/// outlined, labelled as hidden: one under the rule as long as the most it
+/// could be, one hidden to protect another as a short stub (it could be
+/// anything). `money` bars are in pence, their axis in pounds.
+fn bars(out: &mut String, ids: &mut u32, title: &str, items: &[(String, Cell)], money: bool) {
+    let text = |c: Cell| match c {
+        Cell::Shown(n) if money => pounds(Money(n)),
+        Cell::Shown(n) => n.to_string(),
+        Cell::Under(r) => format!("{} (hidden: 1 to {})", r.mark(), r.ceiling()),
+        Cell::Hidden => "[c] (hidden)".to_string(),
+    };
+    let labels: Vec<Vec<String>> = items.iter().map(|(l, _)| wrap(l, 34)).collect();
+    let longest = labels.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(0);
+    let label_w = (text_w(longest, 13.0) + 14).clamp(60, 300);
+    let values: Vec<String> = items.iter().map(|(_, c)| text(*c)).collect();
+    let value_w = text_w(values.iter().map(|v| v.chars().count()).max().unwrap_or(1), 12.0) + 12;
+    let w = 680u32;
+    let plot_w = w - label_w - value_w;
+    let heights: Vec<u32> = labels.iter().map(|l| (l.len() as u32 * 15 + 12).max(30)).collect();
+    let (top, axis_h) = (6u32, 24u32);
+    let plot_h: u32 = heights.iter().sum();
+    let h = top + plot_h + axis_h;
+    let most = items
+        .iter()
+        .map(|(_, c)| match c {
+            Cell::Shown(n) => *n,
+            Cell::Under(r) => r.ceiling(),
+            Cell::Hidden => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let ticks: Vec<u64> =
+        if money { ticks(most.div_ceil(100)).into_iter().map(|t| t * 100).collect() } else { ticks(most) };
+    let scale = *ticks.last().unwrap_or(&1) as f64;
+    let at = |n: u64| label_w + (n as f64 / scale * plot_w as f64).round() as u32;
     let desc = format!(
         "Bar chart. {}.",
-        items.iter().map(|(l, _, v)| format!("{l}: {v}")).collect::<Vec<_>>().join("; ")
+        items.iter().zip(&values).map(|((l, _), v)| format!("{l}: {v}")).collect::<Vec<_>>().join("; ")
     );
-    svg_open(out, ids, w, h, title, &desc);
-    for (i, (label, n, shown)) in items.iter().enumerate() {
-        let y = 10 + row * i as u32;
-        let len = (show.drawn(*n) as f64 / max as f64 * (w - label_w - 90) as f64).round() as u32;
+    let hatch = svg_open(out, ids, w, h, title, &desc);
+    for t in &ticks {
+        let x = at(*t);
+        let tick = if money { format!("£{}", thousands(&(t / 100).to_string())) } else { t.to_string() };
         let _ = write!(
             out,
-            r#"<text x="{}" y="{}" text-anchor="end" class="l">{}</text><rect x="{label_w}" y="{}" width="{len}" height="20" fill="{}"/><text x="{}" y="{}" class="v">{}</text>"#,
-            label_w - 8,
-            y + 15,
-            escape(label),
-            y,
-            PALETTE[0],
-            label_w + len + 6,
-            y + 15,
-            escape(shown)
+            r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{}" stroke="#ddd"/><text x="{x}" y="{}" text-anchor="middle" class="a">{}</text>"##,
+            top + plot_h + 4,
+            top + plot_h + 17,
+            escape(&tick)
         );
     }
+    let mut y = top;
+    for (((lines, (_, cell)), value), rh) in labels.iter().zip(items).zip(&values).zip(&heights) {
+        let mid = y + rh / 2;
+        label_lines(out, label_w - 8, mid, lines, "l");
+        // A count hidden by the rule is drawn as the range it lies in (1 to
+        // 4), one hidden to protect another as a stub: it could be anything.
+        let hatched = format!(r##"fill="url(#{hatch})" stroke="#444" stroke-dasharray="3 2""##);
+        let (x0, x1, style) = match cell {
+            Cell::Shown(n) => (label_w, at(*n), format!(r#"fill="{}""#, PALETTE[0])),
+            Cell::Under(r) => (at(1), at(r.ceiling()), hatched),
+            Cell::Hidden => (label_w, label_w + 18.min(plot_w), hatched),
+        };
+        let _ = write!(
+            out,
+            r#"<rect x="{x0}" y="{}" width="{}" height="20" {style}/><text x="{}" y="{}" class="v">{}</text>"#,
+            mid - 10,
+            x1 - x0,
+            x1 + 6,
+            mid + 5,
+            escape(value)
+        );
+        y += rh;
+    }
+    let _ = write!(
+        out,
+        r##"<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{}" stroke="#444"/>"##,
+        top + plot_h
+    );
     out.push_str("</svg>");
 }
 
-/// Columns of stacked series, one column per x value, with a legend.
+/// Columns of stacked series, one column per x value, on an axis with
+/// round ticks and gridlines, with a legend. The hidden counts of a column
+/// are drawn together as one hatched block on top: under `small`, where
+/// the column's total is shown, exactly the total less the counts shown
+/// (which the table gives too); else the most they could be, not to scale.
 fn stacked(
     out: &mut String,
     ids: &mut u32,
     title: &str,
     xs: &[String],
-    series: &[(String, Vec<u64>)],
-    show: Show,
+    series: &[(String, Vec<Cell>)],
+    totals: &[Cell],
+    rule: Option<Rule>,
 ) {
-    let (w, left, top, plot_h) = (700u32, 40u32, 10u32, 220u32);
-    let legend_rows = series.len().div_ceil(3) as u32;
-    let h = top + plot_h + 52 + 22 * legend_rows;
-    let totals: Vec<u64> = (0..xs.len())
-        .map(|x| series.iter().map(|(_, v)| show.drawn(v.get(x).copied().unwrap_or(0))).sum())
+    let (w, top, plot_h) = (700u32, 10u32, 220u32);
+    let hidden_of = |x: usize| -> Option<u64> {
+        let cells: Vec<Cell> =
+            series.iter().map(|(_, v)| v.get(x).copied().unwrap_or(Cell::Shown(0))).collect();
+        if !cells.iter().any(|c| c.hidden()) {
+            return None;
+        }
+        let shown: u64 = cells.iter().filter_map(|c| c.shown()).sum();
+        let ceiling = rule.map_or(0, Rule::ceiling);
+        let most = cells.iter().filter(|c| c.hidden()).count() as u64 * ceiling;
+        Some(match (rule, totals.get(x)) {
+            (Some(Rule::Small), Some(Cell::Shown(t))) => t.saturating_sub(shown),
+            (_, Some(Cell::Under(r))) => most.min(r.ceiling().saturating_sub(shown)),
+            (_, Some(Cell::Shown(t))) => most.min(t.saturating_add(2).saturating_sub(shown)),
+            _ => most,
+        })
+    };
+    let any_hidden = (0..xs.len()).any(|x| hidden_of(x).is_some());
+    let legend: Vec<(String, String)> = series
+        .iter()
+        .enumerate()
+        .map(|(s, (name, _))| (name.clone(), PALETTE.get(s).copied().unwrap_or(MORE).to_string()))
         .collect();
-    let max = totals.iter().copied().max().unwrap_or(0).max(1);
+    // The legend, three to a row, each name wrapped to its column's width.
+    let names: Vec<Vec<String>> = legend
+        .iter()
+        .map(|(n, _)| wrap(n, 26))
+        .chain(any_hidden.then(|| vec!["Hidden (see the note)".to_string()]))
+        .collect();
+    let row_h: Vec<u32> =
+        names.chunks(3).map(|r| 8 + 15 * r.iter().map(Vec::len).max().unwrap_or(1) as u32).collect();
+    let h = top + plot_h + 38 + row_h.iter().sum::<u32>();
+    let heights: Vec<u64> = (0..xs.len())
+        .map(|x| {
+            series.iter().filter_map(|(_, v)| v.get(x).and_then(|c| c.shown())).sum::<u64>()
+                + hidden_of(x).unwrap_or(0)
+        })
+        .collect();
+    let ticks = ticks(heights.iter().copied().max().unwrap_or(0));
+    let scale = *ticks.last().unwrap_or(&1) as f64;
+    let left = 14 + text_w(scale.to_string().len(), 11.0);
     let step = (w - left - 10) / xs.len().max(1) as u32;
     let bar = (step as f64 * 0.7) as u32;
     let desc = format!(
@@ -150,39 +294,50 @@ fn stacked(
         xs.first().map_or("", |s| s.as_str()),
         xs.last().map_or("", |s| s.as_str())
     );
-    svg_open(out, ids, w, h, title, &desc);
-    // Axis with its top figure.
-    let _ = write!(
-        out,
-        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/><line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" text-anchor="end" class="v">{}</text><text x="{}" y="{}" text-anchor="end" class="v">0</text>"##,
-        top + plot_h,
-        top + plot_h,
-        w - 10,
-        top + plot_h,
-        left - 4,
-        top + 10,
-        // The scale's top, unless small counts are hidden (it may be one).
-        if show.suppress { String::new() } else { max.to_string() },
-        left - 4,
-        top + plot_h
-    );
+    let hatch = svg_open(out, ids, w, h, title, &desc);
+    let y_of = |n: u64| top + plot_h - (n as f64 / scale * plot_h as f64).round() as u32;
+    for t in &ticks {
+        let y = y_of(*t);
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="{}"/><text x="{}" y="{}" text-anchor="end" class="a">{t}</text>"##,
+            w - 10,
+            if *t == 0 { "#444" } else { "#ddd" },
+            left - 5,
+            y + 4
+        );
+    }
+    let _ =
+        write!(out, r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/>"##, top + plot_h);
     for (x, label) in xs.iter().enumerate() {
         let cx = left + 5 + step * x as u32;
-        let mut y = top + plot_h;
+        let mut base = 0u64;
         for (s, (name, v)) in series.iter().enumerate() {
-            let n = show.drawn(v.get(x).copied().unwrap_or(0));
-            if n == 0 {
-                continue;
-            }
-            let hgt = (n as f64 / max as f64 * plot_h as f64).round().max(1.0) as u32;
-            y = y.saturating_sub(hgt);
+            let Some(n) = v.get(x).and_then(|c| c.shown()).filter(|n| *n > 0) else { continue };
+            let (y0, y1) = (y_of(base + n), y_of(base));
+            base += n;
             let _ = write!(
                 out,
-                r##"<rect x="{cx}" y="{y}" width="{bar}" height="{hgt}" fill="{}" stroke="#fff" stroke-width="0.5"><title>{}, {}: {}</title></rect>"##,
+                r##"<rect x="{cx}" y="{y0}" width="{bar}" height="{}" fill="{}" stroke="#fff" stroke-width="0.5"><title>{}, {}: {n}</title></rect>"##,
+                (y1 - y0).max(1),
                 PALETTE.get(s).copied().unwrap_or(MORE),
                 escape(label),
                 escape(name),
-                escape(&show.count(v.get(x).copied().unwrap_or(0)))
+            );
+        }
+        if let Some(n) = hidden_of(x) {
+            let (y0, y1) = (y_of(base + n), y_of(base));
+            let names: Vec<String> = series
+                .iter()
+                .filter(|(_, v)| v.get(x).is_some_and(|c| c.hidden()))
+                .map(|(name, v)| format!("{name} {}", v[x].text()))
+                .collect();
+            let _ = write!(
+                out,
+                r##"<rect x="{cx}" y="{y0}" width="{bar}" height="{}" fill="url(#{hatch})" stroke="#444" stroke-dasharray="3 2"><title>{}, hidden: {}</title></rect>"##,
+                (y1 - y0).max(3),
+                escape(label),
+                escape(&names.join(", "))
             );
         }
         // `Oct 2026`, the year under the month so that twelve fit.
@@ -197,95 +352,159 @@ fn stacked(
             escape(year)
         );
     }
-    for (s, (name, _)) in series.iter().enumerate() {
-        let (lx, ly) = (left + 220 * (s as u32 % 3), top + plot_h + 46 + 22 * (s as u32 / 3));
+    let fills = legend
+        .iter()
+        .map(|(_, c)| format!(r#"fill="{c}""#))
+        .chain(any_hidden.then(|| format!(r##"fill="url(#{hatch})" stroke="#444""##)));
+    for (s, (lines, fill)) in names.iter().zip(fills).enumerate() {
+        let row = s / 3;
+        let lx = left + 220 * (s as u32 % 3);
+        let ly = top + plot_h + 46 + row_h[..row].iter().sum::<u32>();
         let _ = write!(
             out,
-            r#"<rect x="{lx}" y="{}" width="14" height="14" fill="{}"/><text x="{}" y="{}" class="l">{}</text>"#,
+            r#"<rect x="{lx}" y="{}" width="14" height="14" {fill}/><text x="{}" y="{ly}" class="l">"#,
             ly - 11,
-            PALETTE.get(s).copied().unwrap_or(MORE),
             lx + 20,
-            ly,
-            escape(name)
         );
+        for (i, l) in lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                r#"<tspan x="{}"{}>{}</tspan>"#,
+                lx + 20,
+                if i > 0 { r#" dy="15""# } else { "" },
+                escape(l)
+            );
+        }
+        out.push_str("</text>");
     }
     out.push_str("</svg>");
 }
 
 /// A grid whose cells are shaded by their count (light to dark blue, a
-/// scale that reads without colour vision), each with its figure.
+/// scale that reads without colour vision), each with its figure, and a
+/// legend: the scale with its values, and the hatching of a hidden count.
 fn heatmap(
     out: &mut String,
     ids: &mut u32,
     title: &str,
     rows: &[String],
     cols: &[String],
-    values: &[Vec<u64>],
-    show: Show,
+    cells: &[Vec<Cell>],
 ) {
-    let label_w = 150u32;
+    let labels: Vec<Vec<String>> = rows.iter().map(|r| wrap(r, 28)).collect();
+    let longest_row = labels.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(0);
+    let label_w = (text_w(longest_row, 13.0) + 14).clamp(80, 240);
     let cell_w = ((700 - label_w) / cols.len().max(1) as u32).min(90);
-    let longest = cols.iter().map(|c| c.chars().count()).max().unwrap_or(0) as u32;
-    let (cell_h, top) = (24u32, 20 + longest * 5);
-    let (w, h) =
-        (label_w + cell_w * cols.len() as u32 + 10 + longest * 6, top + cell_h * rows.len() as u32 + 10);
-    let max = values.iter().flatten().map(|n| show.drawn(*n)).max().unwrap_or(0).max(1);
-    let busiest = rows
+    // Column labels slanted, each wrapped to lines of at most 36 characters
+    // (two lines for the longest names, which fit between their neighbours).
+    let col_lines: Vec<Vec<String>> = cols.iter().map(|c| wrap(c, 36)).collect();
+    let longest = col_lines.iter().flatten().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let deepest = col_lines.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let top = 20 + longest * 5 + 10 * (deepest - 1);
+    let heights: Vec<u32> = labels.iter().map(|l| (l.len() as u32 * 15 + 9).max(24)).collect();
+    let grid_h: u32 = heights.iter().sum();
+    let any_hidden = cells.iter().flatten().any(|c| c.hidden());
+    let legend_y = top + grid_h + 18;
+    let (w, h) = (label_w + cell_w * cols.len() as u32 + 10 + longest * 6, legend_y + 44);
+    let w = w.max(label_w + 420);
+    let most = cells.iter().flatten().filter_map(|c| c.shown()).max().unwrap_or(0);
+    let max = most.max(1);
+    let busiest = cells
         .iter()
         .enumerate()
-        .flat_map(|(r, rl)| cols.iter().enumerate().map(move |(c, cl)| (r, c, rl, cl)))
-        .max_by_key(|(r, c, _, _)| values[*r][*c]);
+        .flat_map(|(r, row)| row.iter().enumerate().filter_map(move |(c, n)| n.shown().map(|n| (r, c, n))))
+        .max_by_key(|(_, _, n)| *n);
     let desc = match busiest {
-        Some((r, c, rl, cl)) if values[r][c] > 0 => format!(
-            "Grid of counts, {} rows by {} columns; the most is {}, {}: {}. The table below has every figure.",
+        Some((r, c, n)) if n > 0 => format!(
+            "Grid of counts, {} rows by {} columns; the most is {}, {}: {n}. The table below has every figure.",
             rows.len(),
             cols.len(),
-            rl,
-            cl,
-            show.count(values[r][c])
+            rows[r],
+            cols[c],
         ),
-        _ => "Grid of counts: none in the period.".to_string(),
+        _ => "Grid of counts: none shown in the period.".to_string(),
     };
-    svg_open(out, ids, w, h, title, &desc);
-    for (c, label) in cols.iter().enumerate() {
+    let hatch = svg_open(out, ids, w, h, title, &desc);
+    let shade = |n: u64| {
+        let f = n as f64 / max as f64;
+        // From #f2f7fb to #08306b.
+        let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+        (format!("#{:02x}{:02x}{:02x}", mix(0xf2, 0x08), mix(0xf7, 0x30), mix(0xfb, 0x6b)), f > 0.5)
+    };
+    for (c, lines) in col_lines.iter().enumerate() {
         let x = label_w + cell_w * c as u32 + cell_w / 2;
-        let _ = write!(
-            out,
-            r#"<text transform="translate({x},{}) rotate(-40)" class="a">{}</text>"#,
-            top - 6,
-            escape(label)
-        );
+        // The last line sits at the grid; the lines before it above.
+        let up = 11 * (lines.len() as u32 - 1);
+        let _ = write!(out, r#"<text transform="translate({x},{}) rotate(-40)" class="a">"#, top - 6);
+        for (i, l) in lines.iter().enumerate() {
+            let dy = if i == 0 { format!(r#" dy="-{up}""#) } else { r#" dy="11""#.to_string() };
+            let _ = write!(out, r#"<tspan x="0"{dy}>{}</tspan>"#, escape(l));
+        }
+        out.push_str("</text>");
     }
-    for (r, label) in rows.iter().enumerate() {
-        let y = top + cell_h * r as u32;
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="end" class="l">{}</text>"#,
-            label_w - 6,
-            y + 16,
-            escape(label)
-        );
-        for (c, n) in values[r].iter().enumerate() {
+    let mut y = top;
+    for ((lines, row), rh) in labels.iter().zip(cells).zip(&heights) {
+        label_lines(out, label_w - 6, y + rh / 2, lines, "l");
+        for (c, cell) in row.iter().enumerate() {
             let x = label_w + cell_w * c as u32;
-            let f = show.drawn(*n) as f64 / max as f64;
-            // From #f2f7fb to #08306b.
-            let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
-            let fill = format!("#{:02x}{:02x}{:02x}", mix(0xf2, 0x08), mix(0xf7, 0x30), mix(0xfb, 0x6b));
-            let ink = if f > 0.5 { "#fff" } else { "#000" };
+            let (fill, ink) = match cell {
+                Cell::Shown(n) => {
+                    let (fill, dark) = shade(*n);
+                    (fill, if dark { "#fff" } else { "#000" })
+                }
+                _ => (format!("url(#{hatch})"), "#000"),
+            };
             let _ = write!(
                 out,
-                r##"<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{fill}" stroke="#fff"/>"##
+                r##"<rect x="{x}" y="{y}" width="{cell_w}" height="{rh}" fill="{fill}" stroke="#fff"/>"##
             );
-            if *n > 0 {
+            if *cell != Cell::Shown(0) {
+                let mark = cell.text();
                 let _ = write!(
                     out,
-                    r#"<text x="{}" y="{}" text-anchor="middle" class="c" fill="{ink}">{}</text>"#,
+                    r#"<text x="{}" y="{}" text-anchor="middle" class="c" fill="{ink}"{}>{}</text>"#,
                     x + cell_w / 2,
-                    y + 16,
-                    escape(&show.count(*n))
+                    y + rh / 2 + 4,
+                    if cell.hidden() {
+                        r##" font-weight="bold" paint-order="stroke" stroke="#fff" stroke-width="3""##
+                    } else {
+                        ""
+                    },
+                    escape(&mark)
                 );
             }
         }
+        y += rh;
+    }
+    // The legend: the scale from 0 to the most, with round values (no
+    // scale where no count above 0 is shown: a swatch of 0 alone).
+    let grad = id("g", ids);
+    let (lx, lw) = (label_w, if most == 0 { 24u32 } else { 240 });
+    let ticks: Vec<u64> = ticks(max).into_iter().filter(|t| *t <= most).collect();
+    let _ = write!(
+        out,
+        r##"<defs><linearGradient id="{grad}"><stop offset="0" stop-color="#f2f7fb"/><stop offset="1" stop-color="#08306b"/></linearGradient></defs><text x="{}" y="{}" text-anchor="end" class="a">Incidents</text><rect x="{lx}" y="{legend_y}" width="{lw}" height="12" fill="url(#{grad})" stroke="#999"/>"##,
+        lx - 6,
+        legend_y + 10
+    );
+    for t in ticks.iter().chain((most > 0 && ticks.last() != Some(&most)).then_some(&most)) {
+        let x = lx + (*t as f64 / max as f64 * lw as f64).round() as u32;
+        let _ = write!(
+            out,
+            r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#444"/><text x="{x}" y="{}" text-anchor="middle" class="a">{t}</text>"##,
+            legend_y + 12,
+            legend_y + 16,
+            legend_y + 28
+        );
+    }
+    if any_hidden {
+        let hx = lx + lw + 40;
+        let _ = write!(
+            out,
+            r##"<rect x="{hx}" y="{legend_y}" width="24" height="12" fill="url(#{hatch})" stroke="#444"/><text x="{}" y="{}" class="a">Hidden (see the note)</text>"##,
+            hx + 30,
+            legend_y + 10
+        );
     }
     out.push_str("</svg>");
 }
@@ -297,19 +516,44 @@ struct Heads<'a> {
     row: &'a dyn Fn(&str) -> String,
 }
 
-/// A table of a cross-tab's rows, with column and row heads in plain English.
-fn table(out: &mut String, caption: &str, columns: &[Column], rows: &[Row], heads: Heads<'_>, show: Show) {
-    let _ = write!(out, "<table><caption>{}</caption><thead><tr>", escape(caption));
+/// A table of a cross-tab's rows, with column and row heads in plain
+/// English and each figure as `cells` shows it.
+fn table(
+    out: &mut String,
+    caption: &str,
+    columns: &[Column],
+    rows: &[Row],
+    heads: Heads<'_>,
+    cells: &[Vec<Cell>],
+) {
+    let head = |c: &Column| match c {
+        Column::Across(v) => (heads.column)(v),
+        other => other.label(),
+    };
+    // Its narrowest layout, in millimetres: each column as wide as its
+    // longest word (a header breaks at spaces and hyphens) at 9pt bold
+    // (about 1.9 mm a character in DejaVu Sans), with its padding.
+    let word = |t: &str| t.split([' ', '-']).map(|w| w.chars().count()).max().unwrap_or(0);
+    let row_word = rows.iter().map(|r| word(&(heads.row)(r.key.name()))).max().unwrap_or(5);
+    let narrowest = |char_mm: f64, pad: f64| -> f64 {
+        columns.iter().map(|c| word(&head(c)).max(6) as f64 * char_mm + pad).sum::<f64>()
+            + row_word as f64 * char_mm
+            + pad
+    };
+    // Wider than an A4 page's 182 mm: smaller type (7pt heads); wider
+    // still, columns of equal width, a word too long for one broken.
+    let class = match (narrowest(1.9, 2.6) > 182.0, narrowest(1.6, 2.5) > 182.0) {
+        (false, _) => "",
+        (true, false) => r#" class="fit""#,
+        (true, true) => r#" class="fit fixed""#,
+    };
+    let _ = write!(out, "<table{class}><caption>{}</caption><thead><tr>", escape(caption));
     out.push_str(r#"<th scope="col"></th>"#);
     for c in columns {
-        let text = match c {
-            Column::Across(v) => (heads.column)(v),
-            other => other.label(),
-        };
-        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&text));
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&head(c)));
     }
     out.push_str("</tr></thead><tbody>");
-    for r in rows {
+    for (r, row_cells) in rows.iter().zip(cells) {
         let total = r.key == Key::Total;
         let _ = write!(
             out,
@@ -318,12 +562,17 @@ fn table(out: &mut String, caption: &str, columns: &[Column], rows: &[Row], head
             if total { r#" class="total""# } else { "" },
             escape(&if total { "Total".to_string() } else { (heads.row)(r.key.name()) })
         );
-        for f in &r.figures {
-            let _ = write!(out, "<td>{}</td>", escape(&show.figure(*f)));
+        for (f, c) in r.figures.iter().zip(row_cells) {
+            let _ = write!(out, "<td>{}</td>", escape(&figure_text(*f, Some(*c))));
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
+}
+
+/// The counts of a summary's rows, lined up with its columns.
+fn counts(rows: &[Row]) -> Vec<Vec<u64>> {
+    rows.iter().map(|r| r.figures.iter().map(|f| f.count().unwrap_or(0)).collect()).collect()
 }
 
 /// A simple two-column table.
@@ -371,15 +620,42 @@ fn month_label(key: &str) -> String {
     }
 }
 
+/// The headline's counts as shown for one period: each under the rule,
+/// and physical assaults with their three parts by medical factors as one
+/// line, so that no part is given away by the others and the total.
+fn metric_cells(
+    get: &dyn Fn(Metric) -> Option<Figure>,
+    rule: Option<Rule>,
+    given: &[(Metric, Cell)],
+) -> HashMap<Metric, Cell> {
+    let mut cells: HashMap<Metric, Cell> = Metric::ALL
+        .iter()
+        .filter_map(|m| get(*m).and_then(Figure::count).map(|n| (*m, one(rule, n))))
+        .collect();
+    cells.extend(given.iter().copied());
+    let n = |m: Metric| get(m).and_then(Figure::count).unwrap_or(0);
+    let parts = [
+        Metric::PhysicalAssaultsWithMedicalFactors,
+        Metric::PhysicalAssaultsWithoutMedicalFactors,
+        Metric::PhysicalAssaultsMedicalFactorsUnknown,
+        Metric::PhysicalAssaults,
+    ];
+    let total = given.iter().find(|(m, _)| *m == Metric::PhysicalAssaults).map(|(_, c)| (0, 3, c.hidden()));
+    let line =
+        suppress::linked(rule, &[parts.iter().map(|m| n(*m)).collect()], true, false, &Vec::from_iter(total));
+    cells.extend(parts.iter().copied().zip(line[0].iter().copied()));
+    cells
+}
+
 /// A change on an earlier period, as shown: money in pounds, and a dash
-/// for none, or when counts are hidden and either count is small.
-fn change(now: Figure, earlier: Option<&Earlier>, show: Show) -> String {
-    let small = |f: Figure| f.count().is_some_and(|n| (1..=4).contains(&n));
-    match earlier.and_then(|e| e.change.map(|c| (e.figure, c))) {
+/// for none, or for counts unless both are shown exactly (under `nhs`
+/// they are rounded, and a change of rounded counts would mislead).
+fn change(earlier: Option<&Earlier>, exact: bool) -> String {
+    match earlier.and_then(|e| e.change) {
         None => "–".into(),
-        Some((then, _)) if show.suppress && (small(now) || small(then)) => "–".into(),
-        Some((_, c)) => match c.money() {
+        Some(c) => match c.money() {
             Some(m) => format!("{}{}", c.sign(), pounds(m)),
+            None if !exact => "–".into(),
             None => c.to_string(),
         },
     }
@@ -401,7 +677,12 @@ svg { display: block; max-width: 100%; height: auto; font-family: inherit; }
 svg .l { font-size: 13px; } svg .v { font-size: 12px; } svg .a { font-size: 11px; } svg .c { font-size: 11px; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; break-inside: avoid; page-break-inside: avoid; }
 table.narrow { width: auto; min-width: 60%; }
-table.tiny { font-size: 7pt; }
+table.tiny { font-size: 6.5pt; table-layout: fixed; width: 100%; }
+table.tiny th, table.tiny td { padding: 0.5mm 0.3mm; text-align: center; }
+table.tiny tbody th { text-align: left; }
+table.tiny thead th { font-size: 6pt; overflow-wrap: anywhere; }
+table.tiny thead th:first-child { width: 15mm; }
+table.tiny thead th:nth-last-child(-n+2) { width: 9mm; }
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; }
 td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -409,7 +690,12 @@ th, td, bdi { unicode-bidi: isolate; }
 @media print { .marking.screen { display: none; } }
 .commentary p { margin: 0 0 2mm; } .commentary ul { margin: 0 0 2mm 5mm; padding: 0; }
 thead th { background: #e8edf4; vertical-align: bottom; }
-tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+tbody th { text-align: left; font-weight: normal; }
+th { overflow-wrap: break-word; }
+table.fit { font-size: 8pt; }
+table.fit thead th { font-size: 7pt; }
+table.fit.fixed { table-layout: fixed; }
+table.fit.fixed thead th:first-child { width: 26mm; }
 tr.total th, tr.total td { font-weight: bold; background: #f4f6f9; }
 .big { display: flex; flex-wrap: wrap; gap: 3mm; margin: 4mm 0; }
 .big div { border: 1px solid #bbb; border-top: 4px solid #0072B2; padding: 2mm 3mm; flex: 1 1 40mm; }
@@ -432,7 +718,7 @@ pub struct Print<'a> {
 
 /// `s` as a CSS string literal: quotes, backslashes, controls and `<` as
 /// escapes, so no name can end the string or the `<style>` element.
-fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     let mut o = String::from("\"");
     for c in s.chars() {
         match c {
@@ -531,7 +817,7 @@ fn inline(line: &str) -> String {
 /// bottom of every page (CSS page-margin boxes, which Chromium prints from
 /// version 131), the title at the bottom left and "Page N of M" at the
 /// bottom right; the browser's own header and footer are not needed.
-fn page_css(marking: &str, title: &str) -> String {
+pub(crate) fn page_css(marking: &str, title: &str) -> String {
     let m = css_string(marking);
     format!(
         "@page {{ @top-center {{ content: {m}; font: bold 10pt sans-serif; letter-spacing: 0.1em; white-space: nowrap; }} \
@@ -542,10 +828,11 @@ fn page_css(marking: &str, title: &str) -> String {
     )
 }
 
-pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>, print: Print) -> String {
+pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> String {
     let mut o = String::with_capacity(64 * 1024);
     let mut ids = 0u32;
     let p = &b.periods;
+    let rule = show.rule;
     let title = format!("Security incidents: report to the Board, {}", p.now.shown());
     let _ = write!(
         o,
@@ -555,6 +842,29 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     );
     let marking = format!(r#"<p class="marking screen">{}</p>"#, escape(print.marking));
     let marking = marking.as_str();
+    // What is hidden and why, under every table and chart that hides.
+    // What is hidden and why, and how many of the page's figures.
+    let note = |r: Option<Rule>, cells: &mut dyn Iterator<Item = Cell>, extra: &str| -> String {
+        let Some(r) = r else { return String::new() };
+        let (mut under, mut hidden) = (0, 0);
+        for c in cells {
+            match c {
+                Cell::Under(_) => under += 1,
+                Cell::Hidden => hidden += 1,
+                Cell::Shown(_) => {}
+            }
+        }
+        let counts = |n: usize| if n == 1 { "1 count".to_string() } else { format!("{n} counts") };
+        let here = match (under, hidden) {
+            (0, 0) => "Nothing on this page is hidden.".to_string(),
+            (u, 0) => format!("On this page: {} shown as {}.", counts(u), r.mark()),
+            (0, h) => format!("On this page: {} hidden as [c].", counts(h)),
+            (u, h) => {
+                format!("On this page: {} shown as {}, and {h} more hidden as [c].", counts(u), r.mark())
+            }
+        };
+        format!(r#"<p class="note suppressed">{} {}{extra}</p>"#, escape(r.note()), escape(&here))
+    };
 
     // 1. Title and headline figures.
     let earlier = p.earlier();
@@ -579,6 +889,51 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     );
     let value = |m: Metric| b.headline.figure(&Key::Metric(m), &Column::Value);
     let count = |m: Metric| value(m).and_then(Figure::count).unwrap_or(0);
+    // The trend's table first: its totals are the headline's too, and the
+    // hotspots' (a figure hidden in one is hidden in all).
+    let months: Vec<String> = b.trend.row_values().into_iter().map(String::from).collect();
+    let cats = b.trend.across();
+    let trend = suppress::table(rule, &counts(&b.trend.rows), true, true);
+    let trend_total = |cat: Option<&str>| -> Option<Cell> {
+        let c = cat.map_or(Some(cats.len()), |cat| cats.iter().position(|c| *c == cat))?;
+        trend.get(months.len()).and_then(|r| r.get(c)).copied()
+    };
+    let mut given: Vec<(Metric, Cell)> = Vec::new();
+    given.extend(trend_total(None).map(|c| (Metric::Incidents, c)));
+    given.extend(trend_total(Some("physical-assault")).map(|c| (Metric::PhysicalAssaults, c)));
+    let mut now_cells = metric_cells(&value, rule, &given);
+    // The period's closed cases: those with a time to close and those
+    // without add up to all closed; sanctions other than criminal add up
+    // to the civil or administrative figure.
+    let closed_line = suppress::table(
+        rule,
+        &[vec![b.closed as u64, count(Metric::DaysToCloseUnknown), count(Metric::Closed)]],
+        true,
+        false,
+    );
+    let closed_cell = closed_line[0][0];
+    now_cells.insert(Metric::DaysToCloseUnknown, closed_line[0][1]);
+    now_cells.insert(Metric::Closed, closed_line[0][2]);
+    let class_count = |c: SanctionClass| {
+        b.by_category.figure(&Key::Total, &Column::Sanctions(c)).and_then(Figure::count).unwrap_or(0)
+    };
+    let others: Vec<SanctionClass> =
+        SanctionClass::ALL.iter().copied().filter(|c| *c != SanctionClass::Criminal).collect();
+    let mut line: Vec<u64> = others.iter().map(|c| class_count(*c)).collect();
+    line.push(count(Metric::SanctionsCivilOrAdministrative));
+    let line = suppress::table(rule, &[line], true, false);
+    let mut class_cells: Vec<(SanctionClass, Cell)> =
+        others.iter().copied().zip(line[0].iter().copied()).collect();
+    class_cells.push((
+        SanctionClass::Criminal,
+        now_cells.get(&Metric::SanctionsCriminal).copied().unwrap_or(Cell::Shown(0)),
+    ));
+    if let Some(c) = line[0].last() {
+        now_cells.insert(Metric::SanctionsCivilOrAdministrative, *c);
+    }
+    let shown = |f: Option<Figure>, cells: &HashMap<Metric, Cell>, m: Metric| {
+        f.map_or_else(|| "–".to_string(), |f| figure_text(f, cells.get(&m).copied()))
+    };
     o.push_str(r#"<h2>Headline figures</h2><div class="big">"#);
     let commentary =
         print.commentary.map(|c| format!(r#"<h2>Commentary</h2><div class="commentary">{c}</div>"#));
@@ -588,8 +943,7 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         (Metric::LossesEstimated, "Losses estimated"),
         (Metric::Closed, "Closed"),
     ] {
-        let shown = value(m).map_or_else(|| "–".to_string(), |f| show.figure(f));
-        let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&shown), escape(l));
+        let _ = write!(o, "<div><b>{}</b>{}</div>", escape(&shown(value(m), &now_cells, m)), escape(l));
     }
     o.push_str("</div>");
     let caption = if p.once() {
@@ -607,34 +961,56 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     }
     o.push_str("</tr></thead><tbody>");
     let headline = b.headline.headline();
+    let earlier_cells: Vec<(Prior, HashMap<Metric, Cell>)> = earlier
+        .iter()
+        .map(|(prior, _)| {
+            let get = |m: Metric| {
+                b.headline
+                    .row(&Key::Metric(m))
+                    .and_then(|r| r.earlier.iter().find(|e| e.prior == *prior))
+                    .map(|e| e.figure)
+            };
+            (*prior, metric_cells(&get, rule, &[]))
+        })
+        .collect();
     for r in &b.headline.rows {
         let Key::Metric(m) = r.key else { continue };
         let Some(now) = r.figures.get(headline).copied() else { continue };
         let earlier_of = |p: Prior| r.earlier.iter().find(|e| e.prior == p);
-        let then = |p: Prior| earlier_of(p).map_or_else(|| "–".to_string(), |e| show.figure(e.figure));
         let _ = write!(
             o,
             r#"<tr data-metric="{}"><th scope="row">{}</th><td>{}</td>"#,
             escape(m.name()),
             escape(m.label()),
-            escape(&show.figure(now)),
+            escape(&shown(Some(now), &now_cells, m)),
         );
-        for (prior, _) in &earlier {
+        for (prior, cells) in &earlier_cells {
+            let then = earlier_of(*prior);
+            let exact = match now {
+                Figure::Count(_) => match rule {
+                    None => true,
+                    Some(Rule::Nhs) => false,
+                    Some(Rule::Small) => {
+                        now_cells.get(&m).is_some_and(|c| !c.hidden())
+                            && cells.get(&m).is_some_and(|c| !c.hidden())
+                    }
+                },
+                _ => true,
+            };
             let _ = write!(
                 o,
                 "<td>{}</td><td>{}</td>",
-                escape(&then(*prior)),
-                escape(&change(now, earlier_of(*prior), show))
+                escape(&shown(then.map(|e| e.figure), cells, m)),
+                escape(&change(then, exact))
             );
         }
         o.push_str("</tr>");
     }
     o.push_str("</tbody></table>");
-    o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from the report to the closing, as they happened; a closing that cannot be dated after its report is counted apart, not guessed. "#);
-    if show.suppress {
-        o.push_str("Counts from 1 to 4 are shown as &lt;5.");
-    }
-    o.push_str("</p>");
+    o.push_str(r#"<p class="note">Incidents are counted in the period when they occurred, in every status. Losses are in pounds. Days to close run from the report to the closing, as they happened; a closing that cannot be dated after its report is counted apart, not guessed.</p>"#);
+    let mut shown_here =
+        now_cells.values().chain(earlier_cells.iter().flat_map(|(_, c)| c.values())).copied();
+    o.push_str(&note(rule, &mut shown_here, ""));
     o.push_str(&commentary.unwrap_or_default());
     o.push_str("</section>");
 
@@ -642,24 +1018,21 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     o.push_str(r#"<section>"#);
     o.push_str(marking);
     o.push_str("<h2>Incidents by month and category</h2><figure>");
-    let months: Vec<String> = b.trend.row_values().into_iter().map(String::from).collect();
-    let cats = b.trend.across();
-    let cell = |s: &crate::report::summary::Summary, r: &str, c: &str| {
-        s.figure(&Key::Value(r.to_string()), &Column::Across(c.to_string()))
-            .and_then(Figure::count)
-            .unwrap_or(0)
-    };
-    let series: Vec<(String, Vec<u64>)> = cats
+    let series: Vec<(String, Vec<Cell>)> = cats
         .iter()
-        .map(|c| (category_label(c), months.iter().map(|m| cell(&b.trend, m, c)).collect()))
+        .enumerate()
+        .map(|(c, name)| (category_label(name), (0..months.len()).map(|m| trend[m][c]).collect()))
         .collect();
+    let month_totals: Vec<Cell> =
+        (0..months.len()).map(|m| trend[m].last().copied().unwrap_or(Cell::Shown(0))).collect();
     stacked(
         &mut o,
         &mut ids,
         &format!("Incidents by month and category, {}", p.now.shown()),
         &months,
         &series,
-        show,
+        &month_totals,
+        rule,
     );
     o.push_str("</figure>");
     table(
@@ -668,91 +1041,86 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         &b.trend.columns,
         &b.trend.rows,
         Heads { column: &category_label, row: &month_label },
-        show,
+        &trend,
     );
+    o.push_str(&note(rule, &mut trend.iter().flatten().copied(), ""));
     o.push_str("</section>");
 
     // 3. Physical assaults, sanctions, losses.
     o.push_str("<section>");
     o.push_str(marking);
     o.push_str("<h2>Physical assaults, sanctions and losses</h2>");
-    let mf: Vec<(String, u64, String)> = [
+    let cell_of = |m: Metric| now_cells.get(&m).copied().unwrap_or(Cell::Shown(count(m)));
+    let mf: Vec<(String, Cell)> = [
         (Metric::PhysicalAssaultsWithMedicalFactors, "With medical factors"),
         (Metric::PhysicalAssaultsWithoutMedicalFactors, "Without medical factors"),
         (Metric::PhysicalAssaultsMedicalFactorsUnknown, "Not yet known"),
     ]
     .iter()
-    .map(|(m, l)| {
-        let n = count(*m);
-        (l.to_string(), n, show.count(n))
-    })
+    .map(|(m, l)| (l.to_string(), cell_of(*m)))
     .collect();
     o.push_str("<h3>Physical assaults, with and without medical factors</h3><figure>");
-    bars(&mut o, &mut ids, "Physical assaults by whether medical factors played a part", &mf, show);
+    bars(&mut o, &mut ids, "Physical assaults by whether medical factors played a part", &mf, false);
     o.push_str("</figure>");
-    pairs(
-        &mut o,
-        "Physical assaults",
-        ("Medical factors", "Physical assaults"),
-        &mf.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
-    );
-    let sanctions: Vec<(String, u64, String)> = SanctionClass::ALL
+    let mut mf_rows: Vec<(String, String)> = mf.iter().map(|(l, c)| (l.clone(), c.text())).collect();
+    mf_rows.push(("Total".into(), cell_of(Metric::PhysicalAssaults).text()));
+    pairs(&mut o, "Physical assaults", ("Medical factors", "Physical assaults"), &mf_rows);
+    let sanctions: Vec<(String, Cell)> = SanctionClass::ALL
         .iter()
         .map(|c| {
-            let n = b
-                .by_category
-                .figure(&Key::Total, &Column::Sanctions(*c))
-                .and_then(Figure::count)
-                .unwrap_or(0);
-            (sentence(c.as_str()), n, show.count(n))
+            (
+                sentence(c.as_str()),
+                class_cells.iter().find(|(k, _)| k == c).map_or(Cell::Shown(class_count(*c)), |(_, v)| *v),
+            )
         })
         .collect();
     o.push_str("<h3>Sanctions by class</h3><figure>");
-    bars(&mut o, &mut ids, "Sanctions applied, by class", &sanctions, show);
+    bars(&mut o, &mut ids, "Sanctions applied, by class", &sanctions, false);
     o.push_str("</figure>");
     pairs(
         &mut o,
         "Sanctions by class",
         ("Class", "Sanctions"),
-        &sanctions.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+        &sanctions.iter().map(|(l, c)| (l.clone(), c.text())).collect::<Vec<_>>(),
     );
-    let money = |m: Metric| -> (u64, String) {
-        let pence = match value(m) {
-            Some(Figure::Money(p)) => p,
-            _ => Money::ZERO,
-        };
-        (pence.0, pounds(pence))
+    let money = |m: Metric| -> u64 {
+        match value(m) {
+            Some(Figure::Money(p)) => p.0,
+            _ => 0,
+        }
     };
-    let losses: Vec<(String, u64, String)> =
+    let losses: Vec<(String, Cell)> =
         [(Metric::LossesEstimated, "Estimated"), (Metric::LossesRecovered, "Recovered")]
             .iter()
-            .map(|(m, l)| {
-                let (p, t) = money(*m);
-                (l.to_string(), p, t)
-            })
+            .map(|(m, l)| (l.to_string(), Cell::Shown(money(*m))))
             .collect();
     o.push_str("<h3>Losses, estimated and recovered</h3><figure>");
-    bars(&mut o, &mut ids, "Losses estimated and recovered, in pounds", &losses, Show { suppress: false });
+    bars(&mut o, &mut ids, "Losses estimated and recovered, in pounds", &losses, true);
     o.push_str("</figure>");
     pairs(
         &mut o,
         "Losses",
         ("", "Pounds"),
-        &losses.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+        &losses.iter().map(|(l, c)| (l.clone(), pounds(Money(c.shown().unwrap_or(0))))).collect::<Vec<_>>(),
     );
+    let mut here = mf.iter().chain(&sanctions).map(|(_, c)| *c).chain([cell_of(Metric::PhysicalAssaults)]);
+    o.push_str(&note(rule, &mut here, ""));
     o.push_str("</section>");
 
     // 4. Caseload, time to close, overdue.
     o.push_str("<section>");
     o.push_str(marking);
     let _ = write!(o, "<h2>Open cases and deadlines, as at {}</h2>", escape(&b.made));
-    let ages: Vec<(String, u64, String)> =
-        AGE_BANDS.iter().zip(b.caseload).map(|(l, n)| (l.to_string(), n, show.count(n))).collect();
+    let mut ages: Vec<u64> = b.caseload.to_vec();
+    ages.push(b.caseload.iter().sum());
+    let age_cells = suppress::table(rule, &[ages], true, false).remove(0);
+    let ages: Vec<(String, Cell)> =
+        AGE_BANDS.iter().zip(&age_cells).map(|(l, c)| (l.to_string(), *c)).collect();
     o.push_str("<h3>Open caseload by age (days since reported)</h3><figure>");
-    bars(&mut o, &mut ids, "Open cases by age", &ages, show);
+    bars(&mut o, &mut ids, "Open cases by age", &ages, false);
     o.push_str("</figure>");
-    let mut age_rows: Vec<(String, String)> = ages.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect();
-    age_rows.push(("Total open".into(), show.count(b.caseload.iter().sum())));
+    let mut age_rows: Vec<(String, String)> = ages.iter().map(|(l, c)| (l.clone(), c.text())).collect();
+    age_rows.push(("Total open".into(), age_cells.last().copied().unwrap_or(Cell::Shown(0)).text()));
     pairs(&mut o, "Open caseload by age", ("Age", "Open cases"), &age_rows);
     o.push_str("<h3>Time to close</h3>");
     let days = |d: Option<String>| d.map_or("–".to_string(), |d| format!("{d} days"));
@@ -761,23 +1129,49 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         &format!("Time to close, incidents of {} closed so far", p.now.shown()),
         ("", ""),
         &[
-            ("Closed".into(), show.count(b.closed as u64)),
+            ("Closed".into(), closed_cell.text()),
             ("Median".into(), days(b.median_days.map(|m| m.to_string()))),
             ("90th percentile".into(), days(b.p90_days.map(|d| d.to_string()))),
         ],
     );
-    let overdue: Vec<(String, u64, String)> =
-        b.overdue.iter().map(|(k, n)| (deadline_label(k), *n, show.count(*n))).collect();
+    let overdue: Vec<(String, Cell)> =
+        b.overdue.iter().map(|(k, n)| (deadline_label(k), one(rule, *n))).collect();
     o.push_str("<h3>Overdue deadlines by kind</h3><figure>");
-    bars(&mut o, &mut ids, "Deadlines now past, by kind", &overdue, show);
+    bars(&mut o, &mut ids, "Deadlines now past, by kind", &overdue, false);
     o.push_str("</figure>");
     pairs(
         &mut o,
         "Overdue deadlines",
         ("Deadline", "Overdue"),
-        &overdue.iter().map(|(l, _, v)| (l.clone(), v.clone())).collect::<Vec<_>>(),
+        &overdue.iter().map(|(l, c)| (l.clone(), c.text())).collect::<Vec<_>>(),
     );
+    let held = crate::report::suppress::one(rule, b.held);
+    let disposed = crate::report::suppress::one(rule, b.disposed);
+    o.push_str("<h3>Records kept and disposed of</h3>");
+    pairs(
+        &mut o,
+        "Records under retention",
+        ("", "Records"),
+        &[
+            ("On legal or inquiry hold now".into(), held.text()),
+            (format!("Disposed of under retention, {}", p.now.shown()), disposed.text()),
+        ],
+    );
+    let mut here = age_cells
+        .iter()
+        .copied()
+        .chain([closed_cell])
+        .chain(overdue.iter().map(|(_, c)| *c))
+        .chain([held, disposed]);
+    o.push_str(&note(rule, &mut here, ""));
     o.push_str("</section>");
+
+    // The hotspots may hide more than the rest (at OFFICIAL): say so.
+    let official = if show.hotspots.is_some() && rule.is_none() {
+        " At OFFICIAL, one or two incidents at a place or an hour can point to a member of staff, so the hotspot grids hide small counts; mark the pack OFFICIAL-SENSITIVE (--marking) to show them whole."
+    } else {
+        ""
+    };
 
     // 5. Hotspots: where.
     o.push_str("<section>");
@@ -785,8 +1179,20 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     o.push_str("<h2>Hotspots: where</h2><figure>");
     let site_rows = b.sites.row_values();
     let site_cols = b.sites.across();
-    let grid: Vec<Vec<u64>> =
-        site_rows.iter().map(|r| site_cols.iter().map(|c| cell(&b.sites, r, c)).collect()).collect();
+    // Its category totals and grand total are the trend's: as shown there.
+    let site_given: Vec<(usize, usize, bool)> = site_cols
+        .iter()
+        .map(|c| Some(*c))
+        .chain([None])
+        .enumerate()
+        .filter_map(|(i, c)| trend_total(c).map(|t| (site_rows.len(), i, t.hidden())))
+        .collect();
+    let sites = suppress::linked(show.hotspots, &counts(&b.sites.rows), true, true, &site_given);
+    let grid: Vec<Vec<Cell>> = sites
+        .iter()
+        .take(site_rows.len())
+        .map(|r| r.iter().take(site_cols.len()).copied().collect())
+        .collect();
     let site_label = |s: &str| if s == "(none)" { "No site recorded".to_string() } else { s.to_string() };
     heatmap(
         &mut o,
@@ -795,7 +1201,6 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         &site_rows.iter().map(|s| site_label(s)).collect::<Vec<_>>(),
         &site_cols.iter().map(|c| category_label(c)).collect::<Vec<_>>(),
         &grid,
-        show,
     );
     o.push_str("</figure>");
     table(
@@ -804,9 +1209,9 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         &b.sites.columns,
         &b.sites.rows,
         Heads { column: &category_label, row: &site_label },
-        show,
+        &sites,
     );
-    let _ = categories;
+    o.push_str(&note(show.hotspots, &mut sites.iter().flatten().copied(), official));
     o.push_str("</section>");
 
     // 6. Hotspots: when.
@@ -815,27 +1220,7 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
     o.push_str("<h2>Hotspots: when</h2><figure>");
     let days_of_week = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     let hours: Vec<String> = (0..24).map(|h| format!("{h:02}")).collect();
-    let clock: Vec<Vec<u64>> = b.clock.iter().map(|r| r.to_vec()).collect();
-    heatmap(
-        &mut o,
-        &mut ids,
-        &format!("Incidents by day of the week and hour of the day they occurred, {}", p.now.shown()),
-        &days_of_week.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-        &hours.iter().map(|h| format!("{h}:00")).collect::<Vec<_>>(),
-        &clock,
-        show,
-    );
-    o.push_str("</figure>");
     let unknown: u64 = b.time_unknown.iter().sum();
-    if unknown > 0 {
-        let _ = write!(
-            o,
-            r#"<p class="note">{} incident{} given with a date alone (time not known) {} counted by day in the table's "Time not known" column, not at 00:00.</p>"#,
-            escape(&show.count(unknown)),
-            if unknown == 1 { "" } else { "s" },
-            if unknown == 1 { "is" } else { "are" }
-        );
-    }
     let mut columns: Vec<Column> = hours.iter().cloned().map(Column::Across).collect();
     columns.push(Column::Across(TIME_NOT_KNOWN.into()));
     columns.push(Column::Total);
@@ -852,6 +1237,27 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         Key::Total,
         (0..24).map(|h| b.clock.iter().map(|r| r[h]).sum()).chain([unknown]).collect(),
     ));
+    let grand: Vec<(usize, usize, bool)> =
+        trend_total(None).map(|t| (7, 25, t.hidden())).into_iter().collect();
+    let clock = suppress::linked(show.hotspots, &counts(&rows), true, true, &grand);
+    heatmap(
+        &mut o,
+        &mut ids,
+        &format!("Incidents by day of the week and hour of the day they occurred, {}", p.now.shown()),
+        &days_of_week.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        &hours.iter().map(|h| format!("{h}:00")).collect::<Vec<_>>(),
+        &clock.iter().take(7).map(|r| r[..24].to_vec()).collect::<Vec<_>>(),
+    );
+    o.push_str("</figure>");
+    if unknown > 0 {
+        let _ = write!(
+            o,
+            r#"<p class="note">{} incident{} given with a date alone (time not known) {} counted by day in the table's "Time not known" column, not at 00:00.</p>"#,
+            escape(&clock[7][24].text()),
+            if unknown == 1 { "" } else { "s" },
+            if unknown == 1 { "is" } else { "are" }
+        );
+    }
     o.push_str(r#"<div class="tiny-wrap">"#);
     let mut t = String::new();
     let same = |k: &str| k.to_string();
@@ -861,10 +1267,17 @@ pub fn html(b: &Board, categories: &[String], show: Show, partial: Option<&str>,
         &columns,
         &rows,
         Heads { column: &same, row: &same },
-        show,
+        &clock,
+    );
+    // Its own narrow type and layout, whatever `table` chose.
+    let t = t.replacen(r#"<table class="fit fixed">"#, "<table>", 1).replacen(
+        r#"<table class="fit">"#,
+        "<table>",
+        1,
     );
     o.push_str(&t.replacen("<table>", r#"<table class="tiny">"#, 1));
     o.push_str("</div>");
+    o.push_str(&note(show.hotspots, &mut clock.iter().flatten().copied(), official));
     let _ = write!(
         o,
         r#"<footer><bdi>{}</bdi> · {} · Made {} by lsms · Counts only: no names or other personal data. {}</footer>"#,
@@ -893,19 +1306,26 @@ mod tests {
     }
 
     #[test]
+    fn long_labels_wrap_whole_words() {
+        assert_eq!(
+            wrap("Controlled Drugs Accountable Officer not yet told", 34),
+            ["Controlled Drugs Accountable", "Officer not yet told"]
+        );
+        assert_eq!(
+            wrap("Awaiting others, no news for 7 days", 34),
+            ["Awaiting others,", "no news for 7 days"]
+        );
+        assert_eq!(wrap("", 34), [""]);
+    }
+
+    #[test]
     fn a_name_cannot_end_the_css_string_or_the_style() {
         assert_eq!(css_string("a\"b</style>"), "\"a\\22 b\\3c /style\\3e \"");
     }
 
     #[test]
-    fn escapes_and_suppresses() {
+    fn escapes_and_writes_pounds_and_months() {
         assert_eq!(escape(r#"<b>&"x'"#), "&lt;b&gt;&amp;&quot;x&#39;");
-        let s = Show { suppress: true };
-        assert_eq!(
-            (s.count(0), s.count(1), s.count(4), s.count(5)),
-            ("0".into(), "<5".into(), "<5".into(), "5".into())
-        );
-        assert_eq!(Show { suppress: false }.count(3), "3");
         assert_eq!(pounds(Money(152770)), "£1,527.70");
         assert_eq!(pounds(Money(0)), "£0.00");
         assert_eq!(pounds(Money(12345650)), "£123,456.50");

@@ -5,6 +5,7 @@
 //! `report`'s types; `report` never looks up here.
 
 pub mod board;
+pub mod casefile;
 pub mod summary;
 pub mod xlsx;
 
@@ -301,6 +302,17 @@ fn fit(columns: &[Measure], numeric: &[bool], width: Option<u16>) -> Vec<usize> 
     widths
 }
 
+thread_local! {
+    /// The most columns a table of this run left out to fit the width.
+    static HIDDEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many columns the tables written so far left out to fit the width
+/// (the most of any one), so the run can say how to get them back.
+pub fn hidden_columns() -> usize {
+    HIDDEN.with(std::cell::Cell::get)
+}
+
 /// A table for a terminal: a header, a rule, then one line per row.
 pub fn table(out: &mut dyn Write, rows: &Rows, width: Option<u16>, color: bool) -> io::Result<()> {
     table_look(out, rows, &Look { width, color, alert: None, keep: None })
@@ -393,6 +405,8 @@ pub fn table_look(out: &mut dyn Write, rows: &Rows, look: &Look<'_>) -> io::Resu
         })
         .collect();
     let (shown, widths) = choose(&cells, &rows.columns, &numeric, look);
+    let left_out = rows.columns.len().saturating_sub(shown.len());
+    HIDDEN.with(|h| h.set(h.get().max(left_out)));
     let line = |out: &mut dyn Write, row: &[String], style: &dyn Fn(usize) -> Option<&'static str>| {
         let mut text = String::new();
         for (n, (i, w)) in shown.iter().copied().zip(&widths).enumerate() {

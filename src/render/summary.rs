@@ -4,7 +4,8 @@
 
 use super::Rows;
 use super::xlsx::XCell;
-use crate::report::summary::{Change, Figure, Shape, Summary};
+use crate::report::dimension::Dimension;
+use crate::report::summary::{Change, Column, Figure, Key, Shape, Summary};
 
 /// The column names, as CSV and JSON have them: the key's (`category`,
 /// `month\site`, `metric`), the annual report's `label`, the figures', and
@@ -28,16 +29,35 @@ pub fn header(s: &Summary) -> Vec<String> {
 /// `Losses estimated (£)`, `Month by site`, `Incidents, previous period`.
 pub fn labels(s: &Summary) -> Vec<String> {
     let mut out = vec![s.shape.label()];
+    if let Some(d) = worded_rows(s) {
+        out.push(format!("{} code", d.label()));
+    }
     if s.shape == Shape::Annual {
         out.push("Figure".into());
     }
-    out.extend(s.columns.iter().map(|c| c.label()));
+    let across = match s.shape {
+        Shape::Cross(_, c) => Some(c),
+        _ => None,
+    };
+    out.extend(s.columns.iter().map(|c| match (c, across) {
+        (Column::Across(v), Some(d)) => d.value_label(v),
+        (c, _) => c.label(),
+    }));
     let h = s.columns.get(s.headline()).map(|c| c.label()).unwrap_or_default();
     for p in &s.compared {
         out.push(format!("{h}, {}", p.words()));
         out.push(format!("{h}: change on the {}", p.words()));
     }
     out
+}
+
+/// The rows' dimension, where its values are words: a spreadsheet shows
+/// them as people read them, the word in a code column beside.
+fn worded_rows(s: &Summary) -> Option<Dimension> {
+    match s.shape {
+        Shape::By(d) | Shape::Cross(d, _) if d.worded() => Some(d),
+        _ => None,
+    }
 }
 
 /// One cell of a summary, before it is written.
@@ -121,9 +141,25 @@ pub fn xlsx_rows(s: &Summary) -> Vec<Vec<XCell>> {
 pub fn xlsx_split(s: &Summary) -> (Vec<Vec<XCell>>, Option<Vec<XCell>>) {
     let mut rows = Vec::new();
     let mut total = None;
+    let rows_dim = match s.shape {
+        Shape::By(d) | Shape::Cross(d, _) => Some(d),
+        Shape::Annual => None,
+    };
+    let code = worded_rows(s).is_some();
     for (r, cells) in s.rows.iter().zip(cells(s)) {
-        let x: Vec<XCell> = cells.iter().map(Cell::xlsx).collect();
-        if matches!(r.key, crate::report::summary::Key::Total) { total = Some(x) } else { rows.push(x) }
+        let mut x: Vec<XCell> = cells.iter().map(Cell::xlsx).collect();
+        // The row's value as people read it, its word beside where it is one.
+        if let (Some(d), Some(first)) = (rows_dim, x.first_mut()) {
+            let (label, word) = match &r.key {
+                Key::Value(v) => (d.value_label(v), XCell::Text(v.clone())),
+                _ => ("Total".to_string(), XCell::Empty),
+            };
+            *first = XCell::Text(label);
+            if code {
+                x.insert(1, word);
+            }
+        }
+        if matches!(r.key, Key::Total) { total = Some(x) } else { rows.push(x) }
     }
     (rows, total)
 }
@@ -173,9 +209,15 @@ mod tests {
         assert_eq!(x[0][0], XCell::Text("-x".into()), "a key stays text, however it reads");
         assert_eq!((x[0][1].clone(), x[0][4].clone()), (XCell::Number(1.0), XCell::Money(12.5)));
         assert_eq!(x[0][11], XCell::Number(-3.0));
-        assert_eq!(labels(&s)[4], "Losses estimated (£)");
+        assert_eq!(labels(&s)[..2], ["Category", "Category code"]);
+        assert_eq!(labels(&s)[5], "Losses estimated (£)");
+        // The spreadsheet's rows: the word beside its label, exactly as given.
+        let (sheet, total) = xlsx_split(&s);
+        assert_eq!(sheet[0][1], XCell::Text("-x".into()));
+        assert_eq!(sheet[0][2..], x[0][1..]);
+        assert_eq!(total.unwrap()[..2], [XCell::Text("Total".into()), XCell::Empty]);
         assert_eq!(
-            labels(&s)[10..],
+            labels(&s)[11..],
             ["Incidents, previous period", "Incidents: change on the previous period"]
         );
         let a = compare(annual(&[facts("x", 100)]), &annual(&[]), Prior::LastYear);

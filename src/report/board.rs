@@ -34,6 +34,8 @@ pub struct Item {
     /// Its time of day is not known: it was given as a date alone, which
     /// is kept as midnight (exactly 00:00:00 in the store's zone).
     pub time_unknown: bool,
+    /// A legal or inquiry hold stands on it (`lsms hold`).
+    pub held: bool,
 }
 
 /// The three periods a board report looks at.
@@ -88,6 +90,7 @@ pub fn item(
     ps: &Periods,
     tz: Tz,
     cdao: Option<&crate::model::notify::CdaoRule>,
+    retention: &crate::model::retention::Retention,
     leavers: &crate::model::team::Leavers,
     now: DateTime<Utc>,
 ) -> Option<Item> {
@@ -96,14 +99,15 @@ pub fn item(
     }
     let at = inc.occurred_at.to_utc();
     let open = inc.status != Status::Closed;
-    let overdue: Vec<&'static str> = deadlines(inc, tz, cdao)
+    let overdue: Vec<&'static str> = deadlines(inc, tz, cdao, retention)
         .into_iter()
         .chain(assignee_left(inc, tz, leavers))
         .filter(|d| d.due < now)
         .map(|d| d.kind)
         .collect();
     let (n, p, l) = (within(at, &ps.now, tz), within(at, &ps.previous, tz), within(at, &ps.last_year, tz));
-    if !(n || p || l || open || !overdue.is_empty()) {
+    let held = inc.hold.is_some();
+    if !(n || p || l || open || held || !overdue.is_empty()) {
         return None;
     }
     let local = inc.occurred_at.with_timezone(&tz);
@@ -118,6 +122,7 @@ pub fn item(
         weekday: local.weekday().num_days_from_monday(),
         hour: local.hour(),
         time_unknown: time_unknown(&local.time()),
+        held,
     })
 }
 
@@ -161,6 +166,11 @@ pub struct Board {
     /// The period's incidents whose time of day is not known, by day of
     /// week: counted here, never at 00:00.
     pub time_unknown: [u64; 7],
+    /// Records under a legal or inquiry hold now (kept past retention).
+    pub held: u64,
+    /// Records disposed of under retention in the period, from the
+    /// register of disposals (set by the caller, who reads it).
+    pub disposed: u64,
 }
 
 pub const AGE_BANDS: [&str; 4] = ["0 to 7 days", "8 to 30 days", "31 to 90 days", "Over 90 days"];
@@ -239,6 +249,8 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
         overdue,
         clock,
         time_unknown,
+        held: items.iter().filter(|i| i.held).count() as u64,
+        disposed: 0,
     }
 }
 

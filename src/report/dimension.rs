@@ -97,6 +97,32 @@ impl Dimension {
         }
     }
 
+    /// Are its values words of a vocabulary (`physical-assault`,
+    /// `awaiting-external`)? A spreadsheet shows them as people read them,
+    /// with the word in a code column beside.
+    pub fn worded(self) -> bool {
+        matches!(
+            self,
+            Dimension::Category
+                | Dimension::Status
+                | Dimension::Outcome
+                | Dimension::ReporterParty
+                | Dimension::Asset
+                | Dimension::Flag
+        )
+    }
+
+    /// A value as people read it: `physical-assault` as `Physical assault`,
+    /// `(none)` as `Not recorded`; a site, a name or a month as it is.
+    pub fn value_label(self, v: &str) -> String {
+        match self {
+            _ if v == NONE => "Not recorded".into(),
+            Dimension::Category => super::board::category_label(v),
+            d if d.worded() => super::board::sentence(v),
+            _ => v.to_string(),
+        }
+    }
+
     pub fn names() -> Vec<&'static str> {
         Dimension::ALL.iter().map(|d| d.name()).collect()
     }

@@ -2,9 +2,10 @@
 
 use super::calendar::add_working_days;
 use crate::model::notify::CdaoRule;
+use crate::model::retention::Retention;
 use crate::model::team::Leavers;
 use crate::model::*;
-use chrono::{DateTime, Duration, Months, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +42,10 @@ pub const KINDS: [(&str, &str); 8] = [
 ];
 
 /// Every deadline of one incident, soonest first; `cdao` is the store's
-/// rule for telling the Controlled Drugs Accountable Officer (`None`: off).
-/// Each has one of the [`KINDS`].
-pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadline> {
+/// rule for telling the Controlled Drugs Accountable Officer (`None`: off),
+/// `retention` its retention periods (the review falls due the day the
+/// record may be disposed of). Each has one of the [`KINDS`].
+pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>, retention: &Retention) -> Vec<Deadline> {
     let mut out = Vec::new();
     let open = inc.status != Status::Closed;
     if open && inc.assignee.is_none() {
@@ -128,15 +130,20 @@ pub fn deadlines(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>) -> Vec<Deadlin
             });
         }
     }
-    if !open {
-        let years = if serious { 20 } else { 10 };
-        let on = inc.occurred_at.with_timezone(&tz).date_naive();
-        let review = on.checked_add_months(Months::new(12 * years)).unwrap_or(on);
-        out.push(Deadline {
-            due: local(review, NaiveTime::MIN, tz),
-            kind: "retention",
-            detail: format!("retention review ({years} years after the incident)"),
-        });
+    if let Some(a) = retention.applied(inc, tz) {
+        let detail = match &inc.hold {
+            Some(h) => format!(
+                "retention review ({}); on hold since {}: not to be disposed of until `lsms release {}`",
+                a.shown(),
+                h.at.with_timezone(&tz).date_naive(),
+                inc.id
+            ),
+            None => format!(
+                "retention review ({}): `lsms dispose --due` lists what may be disposed of",
+                a.shown()
+            ),
+        };
+        out.push(Deadline { due: local(a.ends, NaiveTime::MIN, tz), kind: "retention", detail });
     }
     out.sort_by_key(|d| d.due);
     out
@@ -162,9 +169,55 @@ pub fn assignee_left(inc: &Incident, tz: Tz, leavers: &Leavers) -> Option<Deadli
     })
 }
 
-/// Is any deadline of this incident past?
-pub fn is_overdue(inc: &Incident, tz: Tz, cdao: Option<&CdaoRule>, now: DateTime<Utc>) -> bool {
-    deadlines(inc, tz, cdao).iter().any(|d| d.due < now)
+/// The deadlines of a case taken in by email (kinds `triage` and `reporter-told`): its
+/// triage, one working day after the report, until an LSMS has set its
+/// category and summary (`model::intake::awaits_triage`); and, once it is
+/// closed, telling the reporter the outcome within `tell_within` working
+/// days, where they gave an address, until a `reporter-told` entry.
+pub fn email_deadlines(inc: &Incident, tz: Tz, tell_within: u32) -> Vec<Deadline> {
+    use crate::model::intake::reporter_untold;
+    let mut out: Vec<Deadline> = triage(inc, tz).into_iter().collect();
+    if let (true, Some(closed)) = (reporter_untold(inc), inc.closed_at) {
+        let c = closed.with_timezone(&tz);
+        out.push(Deadline {
+            due: local(add_working_days(c.date_naive(), tell_within), c.time(), tz),
+            kind: "reporter-told",
+            detail: format!(
+                "tell the reporter the outcome ({tell_within} working days after the closing): lsms close {} --tell-reporter",
+                inc.id
+            ),
+        });
+    }
+    out
+}
+
+/// A report by email still to triage: due one working day after it was
+/// sent (kind `triage`).
+pub fn triage(inc: &Incident, tz: Tz) -> Option<Deadline> {
+    if !crate::model::intake::awaits_triage(inc) {
+        return None;
+    }
+    let rep = inc.reported_at.with_timezone(&tz);
+    Some(Deadline {
+        due: local(add_working_days(rep.date_naive(), 1), rep.time(), tz),
+        kind: "triage",
+        detail: format!(
+            "triage the report by email: set its category and summary (lsms update {} --category C --summary TEXT)",
+            inc.id
+        ),
+    })
+}
+
+/// Is any deadline of this incident past? (A triage too; the reporter's
+/// being told waits on lsms.yaml's days, which `due` reads.)
+pub fn is_overdue(
+    inc: &Incident,
+    tz: Tz,
+    cdao: Option<&CdaoRule>,
+    retention: &Retention,
+    now: DateTime<Utc>,
+) -> bool {
+    deadlines(inc, tz, cdao, retention).iter().chain(triage(inc, tz).as_ref()).any(|d| d.due < now)
 }
 
 /// Was it reported more than 24 hours after it occurred?
@@ -218,11 +271,11 @@ mod tests {
     fn an_unassigned_case_is_due_one_working_day_later_over_a_bank_holiday() {
         let d = Draft::of(&[("category", "theft"), ("summary", "x")]);
         let i = new("2026-04-02T15:00:00+01:00", d);
-        let due = &deadlines(&i, LON, None)[0];
+        let due = &deadlines(&i, LON, None, &Retention::default())[0];
         assert_eq!(due.kind, "assign");
         assert_eq!(due.due, at("2026-04-07T15:00:00+01:00"), "Good Friday and Easter Monday skipped");
-        assert!(!is_overdue(&i, LON, None, at("2026-04-07T14:00:00+01:00")));
-        assert!(is_overdue(&i, LON, None, at("2026-04-07T16:00:00+01:00")));
+        assert!(!is_overdue(&i, LON, None, &Retention::default(), at("2026-04-07T14:00:00+01:00")));
+        assert!(is_overdue(&i, LON, None, &Retention::default(), at("2026-04-07T16:00:00+01:00")));
     }
 
     #[test]
@@ -236,7 +289,7 @@ mod tests {
         ]);
         let mut i = new("2026-11-02T10:00:00Z", d);
         i.assignee = Some("a".into());
-        let ds = deadlines(&i, LON, None);
+        let ds = deadlines(&i, LON, None, &Retention::default());
         assert_eq!((ds[0].kind, ds[0].due), ("riddor-decision", at("2026-11-11T10:00:00Z")));
         i.riddor = Some(Riddor {
             status: RiddorStatus::Reportable,
@@ -245,9 +298,9 @@ mod tests {
             reported_on: None,
             extra: Default::default(),
         });
-        assert_eq!(deadlines(&i, LON, None)[0].due, at("2026-11-16T10:00:00Z"));
+        assert_eq!(deadlines(&i, LON, None, &Retention::default())[0].due, at("2026-11-16T10:00:00Z"));
         i.harm = Some(Harm::Severe);
-        assert_eq!(deadlines(&i, LON, None)[0].due, at("2026-11-11T10:00:00Z"));
+        assert_eq!(deadlines(&i, LON, None, &Retention::default())[0].due, at("2026-11-11T10:00:00Z"));
     }
 
     #[test]
@@ -257,13 +310,13 @@ mod tests {
         let mut i = new("2026-11-27T16:00:00Z", d);
         i.assignee = Some("a".into());
         let rule = CdaoRule::default();
-        let ds = deadlines(&i, LON, Some(&rule));
+        let ds = deadlines(&i, LON, Some(&rule), &Retention::default());
         assert_eq!((ds[0].kind, ds[0].due), ("cdao", at("2026-11-30T16:00:00Z")));
         assert!(ds[0].detail.contains("of the drugs stolen or lost (one working day after the report)"));
         assert!(ds[0].detail.contains(&format!("lsms notify {} --to cdao", i.id)));
-        assert!(deadlines(&i, LON, None).is_empty(), "the rule turned off");
+        assert!(deadlines(&i, LON, None, &Retention::default()).is_empty(), "the rule turned off");
         let two = CdaoRule { within_working_days: 2, ..CdaoRule::default() };
-        assert_eq!(deadlines(&i, LON, Some(&two))[0].due, at("2026-12-01T16:00:00Z"));
+        assert_eq!(deadlines(&i, LON, Some(&two), &Retention::default())[0].due, at("2026-12-01T16:00:00Z"));
         i.notified.push(Notice {
             to: Authority::Cdao,
             date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
@@ -271,7 +324,7 @@ mod tests {
             note: None,
             extra: Default::default(),
         });
-        assert!(deadlines(&i, LON, Some(&rule)).is_empty(), "told: nothing is due");
+        assert!(deadlines(&i, LON, Some(&rule), &Retention::default()).is_empty(), "told: nothing is due");
     }
 
     #[test]
@@ -284,7 +337,7 @@ mod tests {
         ]);
         let i = new("2026-11-27T16:00:00Z", d);
         let rule = CdaoRule { assets: vec![Asset::Drugs, Asset::HazardousMaterials], ..CdaoRule::default() };
-        let ds = deadlines(&i, LON, Some(&rule));
+        let ds = deadlines(&i, LON, Some(&rule), &Retention::default());
         let cdao = ds.iter().find(|d| d.kind == "cdao").unwrap();
         assert!(
             cdao.detail.contains("of the drugs and hazardous materials stolen or lost"),

@@ -30,6 +30,69 @@ pub fn columns(personal: bool) -> Vec<String> {
     out
 }
 
+/// The columns whose values are words of a vocabulary (`physical-assault`,
+/// `awaiting-external`, `victim;alleged-offender`): a spreadsheet shows
+/// them as people read them. CSV, TSV and JSON keep the words, for scripts.
+pub const WORDS: &[&str] = &[
+    "status",
+    "category",
+    "reporter_party",
+    "assets",
+    "people_role",
+    "people_party",
+    "harm",
+    "medical_factors",
+    "flags",
+    "riddor_status",
+    "links_as",
+    "notified_to",
+    "sanctions_class",
+    "sanctions_kind",
+    "outcome",
+];
+
+/// Where a spreadsheet column's cell comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The export's column at this place, as it is.
+    Column(usize),
+    /// The export's column at this place, its words as people read them.
+    Words(usize),
+    /// The category's word, for a script or a lookup (`category_code`).
+    Code(usize),
+}
+
+/// The spreadsheet's columns: the export's, the reference (`id`) first
+/// and the uuid, which people never read, moved from column B to the end;
+/// words as people read them, with `category_code` beside `category`.
+pub fn sheet(personal: bool) -> Vec<(String, Source)> {
+    let cols = columns(personal);
+    let mut out = Vec::with_capacity(cols.len() + 1);
+    let mut uuid = None;
+    for (i, c) in cols.iter().enumerate() {
+        match c.as_str() {
+            "uuid" => uuid = Some(i),
+            "category" => {
+                out.push((c.clone(), Source::Words(i)));
+                out.push(("category_code".to_string(), Source::Code(i)));
+            }
+            w if WORDS.contains(&w) => out.push((c.clone(), Source::Words(i))),
+            _ => out.push((c.clone(), Source::Column(i))),
+        }
+    }
+    out.extend(uuid.map(|i| ("uuid".to_string(), Source::Column(i))));
+    out
+}
+
+/// A cell of words as people read them: `physical-assault` as `Physical
+/// assault`, a list's items each (`Victim; Alleged offender`).
+pub fn words(column: &str, text: &str) -> String {
+    let label = |w: &str| {
+        if column == "category" { super::board::category_label(w) } else { super::board::sentence(w) }
+    };
+    crate::codec::cell::split(text).iter().map(|w| label(w)).collect::<Vec<_>>().join("; ")
+}
+
 /// The notes of the history (personal: free text).
 fn notes(inc: &Incident) -> impl Iterator<Item = &Entry> {
     inc.history.iter().filter(|e| e.action == "note")
@@ -92,9 +155,11 @@ lined up). Times are RFC 3339, money is exact pounds ('120.00').
 {}
 CSV cells that begin with = + - @, tab or CR get a leading ' so a spreadsheet cannot run them.
 A .csv file written with --output starts with a UTF-8 byte order mark (stdout has none).
---format xlsx (with --output FILE) writes a spreadsheet: times as dates and times in the store's zone,
-money as pounds, text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with
---include-personal. The file is readable by its owner only.
+--format xlsx (with --output FILE) writes a spreadsheet: rows in order of occurrence, times as
+dates and times in the store's zone, money as pounds, words as people read them (Physical
+assault, not physical-assault; the word itself in category_code), the uuid in the last column,
+text as text, a title marked OFFICIAL, or OFFICIAL-SENSITIVE with --include-personal. The file
+is readable by its owner only.
 
 Examples:
   lsms export --format csv --output incidents.csv
@@ -109,6 +174,22 @@ Examples:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spreadsheet_reads_words_as_people_do_with_the_reference_first_and_the_uuid_last() {
+        let sheet = sheet(false);
+        let names: Vec<&str> = sheet.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names[..4], ["id", "status", "category", "category_code"]);
+        assert_eq!(names.last(), Some(&"uuid"));
+        assert_eq!(names.len(), columns(false).len() + 1);
+        for w in WORDS {
+            assert!(columns(false).iter().any(|c| c == w), "{w} is not an export column");
+        }
+        assert_eq!(words("category", "non-physical-assault"), "Non-physical assault");
+        assert_eq!(words("people_role", "victim;alleged-offender"), "Victim; Alleged offender");
+        assert_eq!(words("status", "awaiting-external"), "Awaiting external");
+        assert_eq!(words("flags", ""), "");
+    }
 
     #[test]
     fn a_list_cell_splits_back_into_exactly_its_items() {

@@ -10,6 +10,7 @@ pub mod due;
 pub mod export;
 pub mod figure;
 pub mod summary;
+pub mod suppress;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::notify::CdaoRule;
+use crate::model::retention::Retention;
 use crate::model::team::Leavers;
 use crate::model::{Asset, STANDARD_CATEGORIES, STANDARD_FLAGS, Vocab};
 use chrono_tz::Tz;
@@ -19,6 +20,177 @@ struct File {
     cdao: Option<serde_yaml::Value>,
     marking: Option<String>,
     git: Option<Git>,
+    retention: Option<RetentionFile>,
+    intake: Option<IntakeFile>,
+}
+
+/// `retention:`: the standard years, where they run from, and the rules
+/// that change them for some records (the longest that matches applies).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionFile {
+    years: Option<u32>,
+    from: Option<String>,
+    rules: Option<Vec<RuleFile>>,
+}
+
+/// `intake:`: reports by email (`lsms intake`, `close --tell-reporter`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntakeFile {
+    rules: Option<Vec<IntakeRuleFile>>,
+    anonymous: Option<Vec<String>>,
+    staff_domains: Option<Vec<String>>,
+    from: Option<String>,
+    send: Option<String>,
+    outbox: Option<String>,
+    contact: Option<String>,
+    acknowledgement: Option<TemplateFile>,
+    outcome: Option<TemplateFile>,
+    tell_reporter: Option<bool>,
+    tell_within_working_days: Option<u32>,
+    max_attachment_mb: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    name: Option<String>,
+    years: u32,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    harm: Vec<String>,
+    #[serde(default)]
+    riddor: Vec<String>,
+    #[serde(default)]
+    flags: Vec<String>,
+}
+
+/// `retention:` checked against the store's words; absent, the standard
+/// periods (10 years from closing, 20 for serious incidents).
+fn retention(f: Option<RetentionFile>, categories: &[String], flags: &[String]) -> Result<Retention, String> {
+    use crate::model::retention::{Rule, Start};
+    use crate::model::{Harm, RiddorStatus};
+    let mut r = Retention::default();
+    let Some(f) = f else { return Ok(r) };
+    let years = |n: u32, what: &str| {
+        if (1..=100).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!("{what} should be a whole number of years from 1 to 100, not {n}"))
+        }
+    };
+    if let Some(n) = f.years {
+        r.years = years(n, "retention.years")?;
+    }
+    if let Some(from) = &f.from {
+        r.from = Start::parse(from).map_err(|m| format!("retention.from: {m}"))?;
+    }
+    if let Some(rules) = f.rules {
+        let word = |what: &str, w: &str, known: &[String]| {
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            known.iter().find(|k| k.eq_ignore_ascii_case(w.trim())).cloned().ok_or_else(|| {
+                format!("retention.rules: {}", crate::model::unknown_word(what, w.trim(), &names))
+            })
+        };
+        r.rules = rules
+            .into_iter()
+            .map(|x| {
+                let rule = Rule {
+                    name: String::new(),
+                    years: years(x.years, "retention.rules: years")?,
+                    categories: x.categories.iter().map(|c| word("category", c, categories)).collect::<Result<_, _>>()?,
+                    harm: x.harm.iter().map(|h| Harm::parse(h).map_err(|m| format!("retention.rules: {m}"))).collect::<Result<_, _>>()?,
+                    riddor: x.riddor.iter().map(|h| RiddorStatus::parse(h).map_err(|m| format!("retention.rules: {m}"))).collect::<Result<_, _>>()?,
+                    flags: x.flags.iter().map(|f| word("flag", f, flags)).collect::<Result<_, _>>()?,
+                };
+                if rule.condition().is_empty() {
+                    return Err(format!(
+                        "retention.rules: a rule of {} years names no categories, harm, riddor or flags, so it would apply to every record: set retention.years instead",
+                        rule.years
+                    ));
+                }
+                let name = x.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+                if name.as_deref().is_some_and(|n| !crate::model::text::is_one_line(n)) {
+                    return Err("retention.rules: a rule's name should be one line".into());
+                }
+                Ok(Rule { name: name.unwrap_or_else(|| rule.condition()), ..rule })
+            })
+            .collect::<Result<_, String>>()?;
+    }
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntakeRuleFile {
+    category: String,
+    words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateFile {
+    subject: Option<String>,
+    body: Option<String>,
+}
+
+/// How a message goes out: a sendmail-compatible command (given the
+/// message on its standard input), or a Maildir to leave it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Send {
+    Command(Vec<String>),
+    Outbox(std::path::PathBuf),
+}
+
+/// A message's template: its subject and its text, `{reference}` and the
+/// rest filled in (`model::intake::PLACES`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The settings of reports by email, with their defaults.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub rules: Vec<crate::model::intake::Rule>,
+    /// Relay addresses (lower case): a message from one is anonymous.
+    pub anonymous: Vec<String>,
+    /// Domains (lower case) whose senders are staff.
+    pub staff_domains: Vec<String>,
+    /// The From of what lsms sends: `LSMS <lsms@trust.nhs.uk>`.
+    pub from: Option<String>,
+    pub send: Option<Send>,
+    pub contact: String,
+    pub acknowledgement: Template,
+    pub outcome: Template,
+    /// `close` tells the reporter without being asked.
+    pub tell_reporter: bool,
+    /// Working days after the closing by which the reporter is told.
+    pub tell_within_working_days: u32,
+    /// The largest attachment taken, in bytes.
+    pub max_attachment: u64,
+}
+
+impl Default for Intake {
+    fn default() -> Intake {
+        use crate::model::intake::*;
+        Intake {
+            rules: Vec::new(),
+            anonymous: Vec::new(),
+            staff_domains: Vec::new(),
+            from: None,
+            send: None,
+            contact: "the Local Security Management Specialist".into(),
+            acknowledgement: Template { subject: ACK_SUBJECT.into(), body: ACK_BODY.into() },
+            outcome: Template { subject: OUTCOME_SUBJECT.into(), body: OUTCOME_BODY.into() },
+            tell_reporter: false,
+            tell_within_working_days: 5,
+            max_attachment: 64 << 20,
+        }
+    }
 }
 
 /// A `team:` entry: a name, or `{ name, email, left }` (the email goes on
@@ -69,6 +241,11 @@ pub struct Config {
     /// `OFFICIAL-SENSITIVE`.
     pub marking: String,
     pub git_commit: bool,
+    /// How long records are kept (`retention:`): what `due` reviews and
+    /// `dispose` follows.
+    pub retention: Retention,
+    /// Reports by email (`intake:`).
+    pub intake: Intake,
 }
 
 /// The markings lsms prints: the two of the OFFICIAL tier.
@@ -165,10 +342,104 @@ fn cdao_rule(v: Option<&serde_yaml::Value>, categories: &[String]) -> Result<Opt
     Ok(Some(rule))
 }
 
+/// `intake:` checked: each rule's category one the store knows, each
+/// template's places known, one way to send at most, and a From to send
+/// with. `path` is lsms.yaml's, for a relative outbox.
+fn intake(f: Option<IntakeFile>, categories: &[String], path: &str) -> Result<Intake, String> {
+    use crate::model::intake::{Rule, check_template};
+    let mut out = Intake::default();
+    let Some(f) = f else { return Ok(out) };
+    for r in f.rules.unwrap_or_default() {
+        let names: Vec<&str> = categories.iter().map(String::as_str).collect();
+        let category =
+            categories.iter().find(|k| k.eq_ignore_ascii_case(r.category.trim())).cloned().ok_or_else(
+                || format!("intake.rules: {}", crate::model::unknown_word("category", &r.category, &names)),
+            )?;
+        let words: Vec<String> =
+            r.words.iter().map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return Err(format!(
+                "intake.rules: the rule for {category} has no words: give words: [punched, hit]"
+            ));
+        }
+        out.rules.push(Rule { category, words });
+    }
+    let lower = |v: Option<Vec<String>>| -> Vec<String> {
+        v.unwrap_or_default().iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect()
+    };
+    out.anonymous = lower(f.anonymous);
+    out.staff_domains =
+        lower(f.staff_domains).into_iter().map(|d| d.trim_start_matches('@').to_string()).collect();
+    if let Some(from) = f.from.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        if from.contains(['\n', '\r']) || !from.contains('@') {
+            return Err(format!(
+                "intake.from: '{from}' is not an address: write it like 'Trust LSMS <lsms@trust.nhs.uk>'"
+            ));
+        }
+        out.from = Some(from);
+    }
+    out.send = match (f.send.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()), f.outbox) {
+        (Some(_), Some(_)) => return Err("intake: give send or outbox, not both".into()),
+        (Some(cmd), None) => Some(Send::Command(cmd.split_whitespace().map(String::from).collect())),
+        (None, Some(dir)) => {
+            let dir = std::path::PathBuf::from(dir.trim());
+            let base = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("."));
+            Some(Send::Outbox(if dir.is_absolute() { dir } else { base.join(dir) }))
+        }
+        (None, None) => None,
+    };
+    if out.send.is_some() && out.from.is_none() {
+        return Err(
+            "intake: a way to send is given but no `from:`: write from: 'Trust LSMS <lsms@trust.nhs.uk>'"
+                .into(),
+        );
+    }
+    if let Some(c) = f.contact {
+        out.contact = c.trim().to_string();
+    }
+    for (key, given, t) in [
+        ("acknowledgement", f.acknowledgement, &mut out.acknowledgement),
+        ("outcome", f.outcome, &mut out.outcome),
+    ] {
+        let Some(given) = given else { continue };
+        if let Some(s) = given.subject {
+            if s.contains(['\n', '\r']) {
+                return Err(format!("intake.{key}.subject should be one line"));
+            }
+            t.subject = s.trim().to_string();
+        }
+        if let Some(b) = given.body {
+            t.body = b;
+        }
+        check_template(&t.subject)
+            .and_then(|()| check_template(&t.body))
+            .map_err(|m| format!("intake.{key}: {m}"))?;
+    }
+    if let Some(b) = f.tell_reporter {
+        out.tell_reporter = b;
+    }
+    if let Some(n) = f.tell_within_working_days {
+        if !(1..=60).contains(&n) {
+            return Err(
+                "intake.tell_within_working_days should be a whole number of working days from 1 to 60"
+                    .into(),
+            );
+        }
+        out.tell_within_working_days = n;
+    }
+    if let Some(mb) = f.max_attachment_mb {
+        if !(1..=4096).contains(&mb) {
+            return Err("intake.max_attachment_mb should be from 1 to 4096 (megabytes)".into());
+        }
+        out.max_attachment = mb << 20;
+    }
+    Ok(out)
+}
+
 impl Config {
     /// Reads the text of `lsms.yaml`; `path` is for messages.
     pub fn parse(path: &str, src: &str) -> Result<Config> {
-        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE) and git: { commit: true|false }";
+        let help = "lsms.yaml takes trust, timezone, sites, team (names, or { name, email, left } entries), categories, flags, cdao, marking (OFFICIAL or OFFICIAL-SENSITIVE), retention ({ years, from, rules }), git: { commit: true|false } and intake (reports by email: rules, anonymous, staff_domains, from, send, outbox, contact, acknowledgement, outcome, tell_reporter, tell_within_working_days, max_attachment_mb)";
         // A byte-order mark is read as YAML readers read it, and the
         // nesting is bounded before the parser sees the text.
         let (body, bom) = crate::codec::load::strip_bom(src);
@@ -258,7 +529,12 @@ impl Config {
             None => MARKINGS[0].to_string(),
             Some(m) => parse_marking(m).map_err(|e| at("marking", e))?,
         };
+        let retention = retention(f.retention, &categories, &flags).map_err(|m| at("retention", m))?;
+
+        let intake = intake(f.intake, &categories, path).map_err(|m| at("intake", m))?;
         Ok(Config {
+            retention,
+            intake,
             trust: f.trust.trim().to_string(),
             tz,
             sites: clean(f.sites),
@@ -370,6 +646,35 @@ mod tests {
             e.to_string().starts_with("lsms.yaml:2:1: team: a's `left:` '3/31/2026' has no month 31"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn retention_periods_are_set_by_years_start_and_rules_or_named_where_wrong() {
+        let c = Config::parse("lsms.yaml", "trust: T\n").unwrap();
+        assert_eq!(c.retention, Retention::default());
+        let c = Config::parse(
+            "lsms.yaml",
+            "trust: T\nretention:\n  years: 8\n  from: occurred\n  rules:\n    - { name: assault, years: 15, categories: [Physical-Assault] }\n    - { years: 25, flags: [sexual], harm: [severe] }\n",
+        )
+        .unwrap();
+        let r = &c.retention;
+        assert_eq!((r.years, r.from.as_str(), r.rules.len()), (8, "occurred", 2));
+        assert_eq!(r.rules[0].categories, ["physical-assault"]);
+        assert_eq!(
+            r.rules[1].name, "harm severe and flag sexual",
+            "a rule without a name is named by what it matches"
+        );
+        for (text, says) in [
+            ("retention: { years: 0 }", "from 1 to 100"),
+            ("retention: { from: opened }", "closed or occurred"),
+            ("retention: { rules: [{ years: 20, harm: [sever] }] }", "did you mean 'severe'"),
+            ("retention: { rules: [{ years: 20, categories: [theif] }] }", "did you mean 'theft'"),
+            ("retention: { rules: [{ years: 20 }] }", "would apply to every record"),
+            ("retention: { rules: [{ years: 20, flag: [weapon] }] }", "unknown field `flag`"),
+        ] {
+            let e = Config::parse("lsms.yaml", &format!("trust: T\n{text}\n")).unwrap_err().to_string();
+            assert!(e.contains(says), "{text}: {says:?} in {e}");
+        }
     }
 
     #[test]

@@ -385,6 +385,51 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
     result
 }
 
+/// [`stage`] for content held in memory (an email's attachment, decoded
+/// as the message was read): written under a temp name in `evidence/`,
+/// hashed as it is written, fsynced and read-only; `what` names it in a
+/// message.
+pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
+    let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::failed_with(
+            format!("cannot copy {what} into the store: {e}: nothing was added"),
+            "check the store's evidence/ folder and the space left on its disk, then try again",
+        )
+    };
+    let mut attempt = 0;
+    let (top, out) = loop {
+        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
+            Ok(fd) => break (top, File::from(fd)),
+            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
+            Err(e) => return Err(fail(&errno_io(e))),
+        }
+    };
+    let result = (|| -> Result<Staged> {
+        let mut out = out;
+        let (sha256, size) = copy_hashing(&mut &bytes[..], &mut out).map_err(|e| fail(&e))?;
+        if !super::fsio::deferred() {
+            out.sync_all().map_err(|e| fail(&e))?;
+        }
+        let known_good = match open_folders(root, Some(&sha256), false) {
+            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
+                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
+                    Some(sig(&m))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
+    })();
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
+    }
+    result
+}
+
 /// Removes the temp copies of files that were not placed.
 pub fn discard(root: &Path, staged: &[Staged]) {
     if let Ok(Some((top, _))) = open_folders(root, None, false) {
@@ -424,8 +469,10 @@ pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
     match rustix::fs::linkat(&top, staged.tmp.as_str(), &sub, sha, AtFlags::empty()) {
         Ok(()) => {
             let _ = rustix::fs::unlinkat(&top, staged.tmp.as_str(), AtFlags::empty());
-            rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
-            let _ = rustix::fs::fsync(&top);
+            if !super::fsio::deferred() {
+                rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
+                let _ = rustix::fs::fsync(&top);
+            }
             return Ok(stored(true, None));
         }
         Err(rustix::io::Errno::EXIST) => {}

@@ -202,11 +202,27 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Waits for everything written to the file system that holds `dir` to be
-/// on the disk (`syncfs`): one wait for a batch of files, where a sync of
-/// each would wait once per file.
-pub fn sync_fs(dir: &Path) -> io::Result<()> {
-    Ok(rustix::fs::syncfs(File::open(dir)?)?)
+static DEFERRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a run that writes many files and makes them durable together
+/// (`intake`, thousands of messages): each write, and each evidence file
+/// placed, skips its own fsyncs, and the run calls [`sync_fs`] before it
+/// relies on what it wrote (before a message is marked read). Writes are
+/// still whole or absent for every reader (temp file, then rename).
+pub fn defer_sync(on: bool) {
+    DEFERRED.store(on, Ordering::SeqCst);
+}
+
+/// Is [`defer_sync`] on?
+pub fn deferred() -> bool {
+    DEFERRED.load(Ordering::SeqCst)
+}
+
+/// Makes everything written to the file system holding `path` durable
+/// at once (`syncfs`).
+pub fn sync_fs(path: &Path) -> io::Result<()> {
+    let f = File::open(path)?;
+    rustix::fs::syncfs(&f).map_err(io::Error::from)
 }
 
 /// How a write treats a file already at the path.
@@ -244,7 +260,7 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(perm).open(&tmp)?;
         f.write_all(bytes)?;
-        if !matches!(mode, Mode::Disposable | Mode::CreateNewBatched) {
+        if !matches!(mode, Mode::Disposable | Mode::CreateNewBatched) && !deferred() {
             f.sync_all()?;
         }
         drop(f);
@@ -264,6 +280,9 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
                 fs::hard_link(&tmp, path)?;
                 return fs::remove_file(&tmp);
             }
+        }
+        if deferred() {
+            return Ok(());
         }
         sync_dir(dir)
     })();

@@ -603,6 +603,59 @@ pub fn commit(root: &Path, rels: &[String], message: &str, who: &Ident) -> Resul
     })
 }
 
+/// Commits a disposal (`lsms dispose`, or `lsms sync` carrying one made
+/// without a commit): the certificates `added` to the register and the
+/// files `removed` (the records and their evidence), and nothing else the
+/// index holds. Git's porcelain, since the commit removes files: a
+/// disposal is rare, and its cost is git's own.
+pub fn commit_disposal(
+    root: &Path,
+    added: &[String],
+    removed: &[String],
+    message: &str,
+    who: &Ident,
+) -> Result<()> {
+    let repo = Repo::open(root)?;
+    let fail = |e: Error| {
+        Error::failed_with(
+            format!("the disposal is done but not committed: {e}"),
+            "commit it with `lsms sync` (which knows a disposal by its certificate), or by hand with git",
+        )
+    };
+    if repo.merging() {
+        return Err(fail(Error::failed("a sync stopped at a merge conflict")));
+    }
+    if !added.is_empty() {
+        let mut args = vec!["add", "--"];
+        args.extend(added.iter().map(String::as_str));
+        repo.text(&args).map_err(fail)?;
+    }
+    // Only what HEAD holds can be committed as removed (a file never
+    // committed is simply gone).
+    let removed: Vec<String> = match repo.head() {
+        None => Vec::new(),
+        Some(head) => {
+            let mut args = vec!["ls-tree", "-r", "-z", "--name-only", head.as_str(), "--"];
+            args.extend(removed.iter().map(String::as_str));
+            let out = repo.run(&args)?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let held: Vec<&str> = text.split('\0').filter(|s| !s.is_empty()).collect();
+            removed.iter().filter(|r| held.contains(&r.as_str())).cloned().collect()
+        }
+    };
+    if added.is_empty() && removed.is_empty() {
+        return Ok(());
+    }
+    // `--only` takes these paths as they are now (a removed file, removed)
+    // and leaves whatever else is staged as it was.
+    let mut args = vec!["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message, "--only", "--"];
+    args.extend(added.iter().chain(&removed).map(String::as_str));
+    let mut c = repo.cmd(&args);
+    repo.as_ident(&mut c, who);
+    let out = c.output().map_err(spawn_err)?;
+    ok(out, "commit").map(|_| ()).map_err(fail)
+}
+
 pub const ATTRIBUTES: &str = "incidents/**/*.yaml merge=lsms\n";
 
 /// Evidence files through Git LFS, where it is installed.

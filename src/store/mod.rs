@@ -3,11 +3,13 @@
 
 pub mod cache;
 pub mod config;
+pub mod disposals;
 pub mod evidence;
 pub mod fsio;
 pub mod git;
 pub mod lint;
 mod locate;
+pub mod mail;
 pub mod merge_record;
 mod scan;
 pub use locate::field_offset as locate_key;
@@ -426,6 +428,15 @@ impl Store {
             IdQuery::Full(id) => {
                 if std::fs::symlink_metadata(self.path_of(&id)).is_ok() {
                     Ok(id)
+                } else if let Some(Ok(c)) = disposals::find(self, &id) {
+                    Err(Error::failed_with(
+                        format!(
+                            "{id} was disposed of under retention on {} (its certificate: {})",
+                            c.disposed_on().map(|d| d.to_string()).unwrap_or_default(),
+                            disposals::rel_path(&id)
+                        ),
+                        "a disposed record is gone from the register; its certificate says what it was",
+                    ))
                 } else {
                     Err(Error::failed_with(
                         format!("no incident {id} in this store"),

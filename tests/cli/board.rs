@@ -145,9 +145,11 @@ fn the_board_is_one_page_with_nothing_fetched_and_the_figures_of_summary() {
     let s = Store::sample();
     let html = board(&s, &["--period", "2026/27"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for bad in ["<script", "src=", "href=", "url(", "@import", "https:"] {
+    for bad in ["<script", "src=", "href=", "@import", "https:"] {
         assert!(!html.contains(bad), "the page should fetch and run nothing, yet has {bad:?}");
     }
+    // A fill may name a pattern on the page (`url(#h3)`), never a file.
+    assert!(html.split("url(").skip(1).all(|u| u.starts_with('#')), "the page should fetch nothing");
     assert!(html.contains("Northshire Community Health NHS Trust (fictional)"));
     assert!(html.contains("2026/27") && html.contains("1 April 2026 to 31 March 2027"));
     assert!(html.contains("OFFICIAL"));
@@ -229,7 +231,10 @@ fn the_board_escapes_every_string_and_can_hide_small_counts() {
     assert_eq!(row_cells(&html, "data-metric", "incidents")[0], "&lt;5");
     for n in 1..=4 {
         assert!(!html.contains(&format!("<td>{n}</td>")), "a count of {n} is shown");
-        assert!(!html.contains(&format!(">{n}</text>")), "a chart shows a count of {n}");
+        // A bar's or a cell's figure (an axis's ticks are round values, not counts).
+        assert!(!html.contains(&format!(r#"class="v">{n}</text>"#)), "a bar shows a count of {n}");
+        assert!(!html.contains(&format!(r##"fill="#000">{n}</text>"##)), "a cell shows a count of {n}");
+        assert!(!html.contains(&format!(r##"fill="#fff">{n}</text>"##)), "a cell shows a count of {n}");
     }
     assert!(html.contains("Counts from 1 to 4 are shown as &lt;5"));
 }
@@ -307,19 +312,34 @@ assert ws['A4'].value.startswith('Period:') and ws['A5'].value.startswith('Made:
 assert ws.freeze_panes == 'A8', ws.freeze_panes
 assert ws.auto_filter.ref.startswith('A7:'), ws.auto_filter.ref
 header = [c.value for c in ws[7]]
-assert header == list(flat[0].keys()), (header, list(flat[0].keys()))
+# The reference first, the uuid moved from column B to the end, and the
+# category's word beside it as people read it.
+keys = [k for k in flat[0].keys() if k != 'uuid']
+keys.insert(keys.index('category') + 1, 'category_code')
+assert header == keys + ['uuid'], (header, keys)
 for c in range(1, len(header) + 1):
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 8
 assert ws.column_dimensions['A'].width >= 14, 'an id column fits an id'
-assert ws.column_dimensions['B'].width >= 36, 'a uuid column fits a uuid'
+assert ws.column_dimensions[openpyxl.utils.get_column_letter(len(header))].width >= 36, 'a uuid column fits a uuid'
+# Words as people read them: physical-assault as Physical assault, a list's items each.
+words = set(sys.argv[6].split(','))
+def said(w):
+    s = w.replace('-', ' ').replace('_', ' ')
+    return {'non-physical-assault': 'Non-physical assault'}.get(w, s[:1].upper() + s[1:])
 assert ws.max_row == 7 + len(objs) == 7 + len(flat), (ws.max_row, len(objs), len(flat))
 n = 0
 for r, obj, text in zip(ws.iter_rows(min_row=8), objs, flat):
     assert r[0].value == obj['id'] == text['id']
     for cell, key in zip(r, header):
         got = cell.value
+        if key == 'category_code':
+            assert got == text['category'], (got, text['category'])
+            n += 1
+            continue
         want = obj.get(key, 'LIST')
-        if isinstance(want, (list, dict)) or want == 'LIST':
+        if key in words and text[key]:
+            assert got == '; '.join(said(w) for w in text[key].split(';')), (key, got, text[key])
+        elif isinstance(want, (list, dict)) or want == 'LIST':
             t = text[key]
             assert got == t or (got or '') == t or "'" + str(got) == t, (key, got, t)
         elif want is None or want == '':
@@ -340,6 +360,9 @@ for r, obj, text in zip(ws.iter_rows(min_row=8), objs, flat):
         n += 1
 print(n)
 "#;
+
+/// The export's columns of words, which a spreadsheet shows as people read them.
+const WORDS: &str = "status,category,reporter_party,assets,people_role,people_party,harm,medical_factors,flags,riddor_status,links_as,notified_to,sanctions_class,sanctions_kind,outcome";
 
 #[test]
 fn spreadsheets_hold_typed_cells_that_match_the_json_export() {
@@ -376,7 +399,7 @@ fn spreadsheets_hold_typed_cells_that_match_the_json_export() {
         let trust = "Northshire Community Health NHS Trust (fictional)";
         let cells = python(
             XLSX_CHECK,
-            &[x.to_str().unwrap(), j.to_str().unwrap(), c.to_str().unwrap(), marking, trust],
+            &[x.to_str().unwrap(), j.to_str().unwrap(), c.to_str().unwrap(), marking, trust, WORDS],
         );
         assert!(cells.trim().parse::<u32>().unwrap() > 500, "{cells}");
         assert_eq!(
@@ -421,13 +444,19 @@ ws = openpyxl.load_workbook(sys.argv[1]).active
 assert ws['A1'].value == 'OFFICIAL'
 want = list(csv.reader(io.StringIO(sys.argv[2])))
 got = [[c.value for c in r] for r in ws.iter_rows(min_row=7)]
-assert got[0][:6] == ['Category', 'Incidents', 'Open', 'Closed', 'Losses estimated (£)', 'Losses recovered (£)'], got[0]
+assert got[0][:7] == ['Category', 'Category code', 'Incidents', 'Open', 'Closed', 'Losses estimated (£)', 'Losses recovered (£)'], got[0]
 assert got[0][-2:] == ['Incidents, previous period', 'Incidents: change on the previous period'], got[0]
-assert len(got[0]) == len(want[0])
+assert len(got[0]) == len(want[0]) + 1
 got, want = got[1:], want[1:]
 # The total row is bold and apart: a blank row above it, outside the filter,
 # so a sort of the categories never moves it among them.
-assert got[-1][0] == 'total' and all(c is None for c in got[-2]), got[-2:]
+assert got[-1][:2] == ['Total', None] and all(c is None for c in got[-2]), got[-2:]
+# Each category as people read it, its word (the CSV's) beside it.
+said = {'physical-assault': 'Physical assault', 'non-physical-assault': 'Non-physical assault', 'theft': 'Theft'}
+for g, w in zip(got[:-2], want):
+    assert g[1] == w[0] and g[0] == said.get(w[0], g[0]), (g[:2], w[0])
+assert [g[0] for g in got[:2]] == ['Physical assault', 'Non-physical assault'], got[:2]
+got = [['total' if g[0] == 'Total' else g[1]] + g[2:] for g in got]
 last = ws.max_row
 assert all(c.font.b for c in ws[last] if c.value is not None), 'the total is bold'
 ref = ws.auto_filter.ref
@@ -726,7 +755,8 @@ fn month_labels_are_written_with_the_whole_year() {
 fn a_date_alone_is_counted_as_time_not_known_not_at_midnight() {
     // 24 November 2026 is a Tuesday.
     let s = store_with(&["24/11/2026", "24/11/2026 14:30", "2026-11-24T00:00:00Z"]);
-    let html = board(&s, &["--period", "this-month"]);
+    // OFFICIAL-SENSITIVE: at OFFICIAL the hotspots hide counts this small.
+    let html = board(&s, &["--period", "this-month", "--marking", "OFFICIAL-SENSITIVE"]);
     let tuesday = row_cells(&html, "data-key", "Tuesday");
     assert_eq!(tuesday.len(), 26, "24 hours, time not known, total");
     assert_eq!((tuesday[0].as_str(), tuesday[14].as_str()), ("0", "1"), "none at 00:00, one at 14:00");

@@ -155,6 +155,8 @@ fn summary_by_flag_counts_an_incident_once_in_each_of_its_flags_rows() {
             "alcohol,1",
             "drugs,0",
             "sexual,0",
+            "triage,0",
+            "occurred-unknown,0",
             "(none),1",
             "total,3",
         ]

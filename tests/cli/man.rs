@@ -229,3 +229,39 @@ fn bash_offers_a_vocabulary_s_words_for_its_options_never_file_names() {
     assert!(bash_offers(elsewhere.path(), &["list", "--category", ""]).is_empty());
     assert!(bash_offers(elsewhere.path(), &["list", "--status", ""]).contains(&"closed".to_string()));
 }
+
+#[test]
+fn an_option_offers_what_its_own_command_takes() {
+    let s = crate::harness::Store::sample();
+    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
+    // `--to` names a team member for assign, an authority for notify, a folder for evidence export.
+    let assign = bash_offers(&s.root, &["assign", "X", "--to", ""]);
+    assert!(assign.contains(&"jfowlis".to_string()) && !assign.contains(&"police".to_string()), "{assign:?}");
+    let notify = bash_offers(&s.root, &["notify", "X", "--to", ""]);
+    assert!(notify.contains(&"cdao".to_string()) && notify.contains(&"police".to_string()), "{notify:?}");
+    assert!(!notify.contains(&"jfowlis".to_string()), "{notify:?}");
+    let folder = bash_offers(&s.root, &["evidence", "export", "X", "--to", "deco"]);
+    assert_eq!(folder, ["decoy-file.txt"], "a folder's name, as files are offered");
+    let marking = bash_offers(&s.root, &["board", "--marking", ""]);
+    assert_eq!(marking, ["OFFICIAL", "OFFICIAL-SENSITIVE"]);
+    let rule = bash_offers(&s.root, &["board", "--suppress", ""]);
+    assert_eq!(rule, ["small", "nhs"]);
+    // The store given with -C is the one asked, from any folder.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let sites = bash_offers(elsewhere.path(), &["-C", s.root.to_str().unwrap(), "list", "--site", ""]);
+    assert!(sites.contains(&"Peasley Cross".to_string()), "{sites:?}");
+    // zsh and fish ask for the same kinds.
+    for shell in ["zsh", "fish"] {
+        let script = run({
+            let mut c = lsms();
+            c.args(["completions", shell]);
+            c
+        })
+        .ok()
+        .stdout;
+        let notify = script.lines().find(|l| l.contains("Who was told")).unwrap();
+        assert!(notify.contains("lsms complete authority"), "{shell}: {notify}");
+        let folder = script.lines().find(|l| l.contains("The folder to copy the files into")).unwrap();
+        assert!(!folder.contains("lsms complete"), "{shell}: {folder}");
+    }
+}

@@ -173,6 +173,12 @@ fn every_readme_cron_line_runs_under_crons_bare_environment_with_cargo_install()
     let clone = team.clone("security");
     copy_dir(&clone.root, &home.join("security"));
     copy_dir(&Store::sample().root, &srv.join("security"));
+    // The Maildir the intake line reads, with a report in it.
+    let maildir = home.join("Maildir/.lsms-reports");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    std::fs::write(maildir.join("new/1"), "From: a@nhs.net\nSubject: Door propped open\n\nAgain.\n").unwrap();
     let local = |s: &str| {
         s.replace("/home/jfowlis", home.to_str().unwrap()).replace("/srv/", &format!("{}/", srv.display()))
     };
@@ -189,6 +195,7 @@ fn every_readme_cron_line_runs_under_crons_bare_environment_with_cargo_install()
         }
     }
     assert!(std::fs::read_dir(srv.join("board")).unwrap().count() >= 2, "the board and the figures written");
+    assert!(maildir.join("cur/1:2,S").exists(), "the report by email taken in");
 
     // Variant beside the README: the line sync's own hint prints.
     let mut c = lsms();

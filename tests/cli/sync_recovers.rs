@@ -294,3 +294,36 @@ fn a_merge_stopped_with_nothing_left_in_conflict_names_the_one_command_that_fini
     b.run(&["sync", "-q"]).ok();
     b.run(&["show", &id]).ok();
 }
+
+#[test]
+fn a_clean_merge_a_sync_was_killed_in_is_finished_by_the_next_sync_on_its_own() {
+    let team = Team::new("");
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let id = a.report(&["--category", "theft", "--summary", "Phone taken"]);
+    a.run(&["sync", "-q"]).ok();
+    let mine = b.report(&["--category", "theft", "--summary", "Bike taken"]);
+    b.run(&["sync", "-q"]).ok();
+    // As a sync leaves it when killed after git merged every file and
+    // wrote MERGE_HEAD, before it committed: the sync noted the commit it
+    // was merging first.
+    git(&a.root, &["fetch", "-q"]);
+    let theirs = git(&a.root, &["rev-parse", "@{u}"]);
+    std::fs::write(a.root.join(".git/lsms-sync-merging"), theirs.trim()).unwrap();
+    git(&a.root, &["merge", "-q", "--no-commit", "--no-ff", "@{u}"]);
+    // The next cron run finishes it, quietly, and pushes.
+    a.run(&["sync", "-q"]).ok();
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    assert!(!a.root.join(".git/MERGE_HEAD").exists() && !a.root.join(".git/lsms-sync-merging").exists());
+    assert_eq!(git(&a.root, &["rev-list", "--count", "@{u}..HEAD"]).trim(), "0", "pushed");
+    b.run(&["sync", "-q"]).ok();
+    b.run(&["show", &id]).ok();
+    a.run(&["show", &mine]).ok();
+    // A merge noted for another commit is a person's: named, not committed.
+    std::fs::write(a.root.join(".git/lsms-sync-merging"), "0".repeat(40)).unwrap();
+    b.report(&["--category", "theft", "--summary", "Coat taken"]);
+    b.run(&["sync", "-q"]).ok();
+    git(&a.root, &["fetch", "-q"]);
+    git(&a.root, &["merge", "-q", "--no-commit", "--no-ff", "@{u}"]);
+    a.run(&["sync"]).fails(1).says("lsms sync --continue");
+}

@@ -63,13 +63,44 @@ fn every_table_is_one_line_a_row_at_60_80_and_160_columns() {
             let screen = on_terminal(&s, cols, args);
             assert!(!screen.trim().is_empty(), "{args:?} printed nothing");
             assert!(widest(&screen) <= usize::from(cols), "{args:?} at {cols} columns:\n{screen}");
-            assert_eq!(
-                screen.lines().count(),
-                full.lines().count(),
-                "{args:?} at {cols}: a row a line\n{screen}"
-            );
+            // The hint that columns were left out is a line of its own.
+            let rows = |s: &str| s.lines().filter(|l| !l.ends_with("--wide shows them")).count();
+            assert_eq!(rows(&screen), rows(&full), "{args:?} at {cols}: a row a line\n{screen}");
         }
     }
+}
+
+#[test]
+fn import_dry_run_keeps_columns_by_priority_and_says_how_to_see_the_rest() {
+    if !pty() {
+        return;
+    }
+    let s = Store::sample();
+    let csv = s.root.join("../import.csv");
+    let map = s.root.join("../import-map.yaml");
+    let args: &[&str] =
+        &["import", "--csv", csv.to_str().unwrap(), "--map-file", map.to_str().unwrap(), "--dry-run"];
+    let screen = on_terminal(&s, 60, args);
+    let header: Vec<&str> = screen.lines().next().unwrap().split_whitespace().collect();
+    // The file's row, when, what and the summary stay; the rest go first.
+    assert_eq!(header, ["row", "category", "occurred", "summary"], "{screen}");
+    assert!(screen.contains("2025-02-03 14:10") && screen.contains("Patient"), "{screen}");
+    let hint = screen.lines().filter(|l| l.ends_with("--wide shows them")).collect::<Vec<_>>();
+    assert_eq!(hint, ["7 columns hidden: --wide shows them"], "{screen}");
+    // Nothing hidden, nothing said; nor with --quiet, nor into a pipe.
+    let full = on_terminal(&s, 400, args);
+    assert!(!full.contains("hidden"), "{full}");
+    let quiet: Vec<&str> = [&["-q"][..], args].concat();
+    assert!(!on_terminal(&s, 60, &quiet).contains("hidden"));
+    let piped = crate::harness::run({
+        let mut c = lsms();
+        c.env("COLUMNS", "60").args(["-C", s.root.to_str().unwrap(), "list", "--all"]);
+        c
+    });
+    assert!(!piped.stderr.contains("hidden"), "{}", piped.stderr);
+    // --wide shows every column.
+    let wide = on_terminal(&s, 60, &[args, &["--wide"][..]].concat());
+    assert!(wide.lines().next().unwrap().contains("assignee") && !wide.contains("shows them"), "{wide}");
 }
 
 #[test]

@@ -361,3 +361,70 @@ fn a_deeply_nested_file_is_refused_before_it_is_parsed() {
     s.run(&["list"]).fails(1).says("nested more than 64");
     eprintln!("deep files refused in {:?}", started.elapsed());
 }
+
+/// PyYAML's reading of `code` in the first history entry of each file.
+const READ_CODE: &str = r#"
+import sys, json, yaml
+out = []
+for p in sys.argv[1:]:
+    with open(p, encoding="utf-8") as f:
+        try:
+            out.append(repr(yaml.safe_load(f)["history"][0].get("code")))
+        except yaml.YAMLError as e:
+            out.append("not read: %s" % str(e).splitlines()[0])
+print(json.dumps(out))
+"#;
+
+#[test]
+fn a_key_of_ones_own_inside_an_entry_keeps_its_characters_through_every_rewrite() {
+    let s = Store::new();
+    let id = theft(&s, "Bike taken");
+    let p = s.path_of(&id);
+    let clean = s.read(&id);
+    assert!(clean.contains("action: reported"), "{clean}");
+    let dir = s.tmp.path().join("nested");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut before, mut after, mut shown) = (Vec::new(), Vec::new(), Vec::new());
+    let scalars = tricky_scalars();
+    for (n, x) in scalars.iter().enumerate() {
+        let edited = clean.replacen("action: reported", &format!("action: reported, code: {x}"), 1);
+        std::fs::write(&p, &edited).unwrap();
+        let out = s.run(&["fmt", &id]);
+        if out.code != 0 {
+            // Not YAML in a flow mapping (`1:20` and the like there): the
+            // file is named and left as it was.
+            assert!(out.stderr.contains("not valid YAML"), "{x}: {}", out.stderr);
+            assert_eq!(s.read(&id), edited);
+            continue;
+        }
+        s.run(&["note", &id, "Looked at again"]).ok();
+        let now = s.read(&id);
+        // Written back as typed (or in quotes, where every reader reads
+        // text either way): no reader reads it otherwise after.
+        let mut kept = vec![format!("code: {x} "), format!("code: {x},"), format!("code: \"{x}\" ")];
+        if ["~", "null", "Null", "NULL"].contains(&x.as_str()) {
+            kept.push("code: null ".into());
+        }
+        assert!(kept.iter().any(|k| now.contains(k.as_str())), "{x}: {now}");
+        let b = dir.join(format!("{n}-before.yaml"));
+        let a = dir.join(format!("{n}-after.yaml"));
+        std::fs::write(&b, &edited).unwrap();
+        std::fs::write(&a, &now).unwrap();
+        before.push(b.to_str().unwrap().to_string());
+        after.push(a.to_str().unwrap().to_string());
+        shown.push(x.clone());
+    }
+    if !pyyaml() {
+        return;
+    }
+    let read = |paths: &[String]| -> Vec<String> {
+        let out =
+            std::process::Command::new("python3").arg("-c").arg(READ_CODE).args(paths).output().unwrap();
+        assert!(out.status.success(), "PyYAML failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert!(before.len() > 60, "only {} of the scalars were YAML in a flow mapping", before.len());
+    for ((x, b), a) in shown.iter().zip(read(&before)).zip(read(&after)) {
+        assert_eq!(b, a, "`code: {x}`: PyYAML read {b} before and {a} after fmt and a note");
+    }
+}

@@ -126,6 +126,10 @@ fn one_line(at: &FieldPath<'_>, s: &str) -> Result<String, String> {
     }
 }
 
+// An email address: read as one line (a hand edit is kept as written;
+// `--reporter-email` checks the form).
+string_kind!(Email, check: |_, at, s| one_line(at, s));
+
 // A category the store knows.
 string_kind!(Category, check: |v: &Vocab, _, s| v.check_category(s));
 

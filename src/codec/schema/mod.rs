@@ -182,7 +182,7 @@ impl Extras for Mapping {
         pairs
             .iter()
             .filter(|(k, _)| !k.as_str().is_some_and(|k| known.contains(&k)))
-            .map(|(k, v)| (k.to_value(), v.to_value()))
+            .map(|(k, v)| (k.to_value(), v.kept_value()))
             .collect()
     }
     fn flow(&self, out: &mut String) {
@@ -211,7 +211,7 @@ impl Extras for Vec<crate::model::incident::Extra> {
                 None => out.push(crate::model::incident::Extra {
                     after: anchor,
                     key: k.to_value(),
-                    value: v.to_value(),
+                    value: v.kept_value(),
                     raw: None,
                 }),
             }

@@ -328,7 +328,11 @@ macro_rules! stored {
 }
 
 use crate::model::incident::{
-    Entry, Evidence, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor, Sanction, Void,
+    Disclosure, Entry, Evidence, Hold, Incident, Link, Losses, Notice, Person, Police, Reporter, Riddor,
+    Sanction, Void,
 };
 
-stored!(Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Void, Entry, Incident);
+stored!(
+    Reporter, Person, Police, Riddor, Losses, Sanction, Link, Notice, Evidence, Void, Hold, Disclosure,
+    Entry, Incident
+);

@@ -49,6 +49,24 @@ fn typed_line(s: &str) -> Result<String, String> {
 }
 
 string_kind!(
+    /// An email address as typed: one line with an `@`, no spaces, no
+    /// angle brackets or commas (one address, not a list).
+    Email, text: true, example: "a.nurse@nhs.net", input: |_, s| typed_email(s)
+);
+
+/// An email address as typed, trimmed; or why not.
+fn typed_email(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let ok = t.split_once('@').is_some_and(|(a, d)| !a.is_empty() && !d.is_empty())
+        && !t.contains(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(format!("'{t}' is not an email address: write one address, like a.nurse@nhs.net"))
+    }
+}
+
+string_kind!(
     /// A category the store knows.
     Category, text: true, example: "theft", input: |v, s| v.check_category(s)
 );
