@@ -8,64 +8,76 @@ use crate::model::time::{in_zone, parse_when, rfc3339};
 use crate::model::{Id, Incident, Outcome, Problem, Status};
 use crate::render::{self, Rows};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+mod dates;
+mod map;
+mod matching;
 mod read;
+mod suggest;
+
+use map::{Unknown, ValueMaps, Vocabulary};
 
 const AFTER_HELP: &str = "\
-Each CSV column is mapped to a field of `report`: category, summary, occurred, reported, site,
+Three steps: `--suggest-map` writes a starting mapping file from the file's header and values;
+fill in each word in capitals; `--dry-run` checks every row; then import. Run it again with
+next month's export: only new cases are added (`--update` also records what changed).
+
+The file: CSV (UTF-8 with or without a byte-order mark, UTF-16 with its mark, or Windows-1252,
+Excel's CSV on a UK PC, used where the file is not UTF-8; --encoding names it), or an Excel
+workbook (.xlsx): its first sheet, or --sheet NAME; dates and numbers as Excel typed them.
+
+Each column is mapped to a field of `report`: category, summary, occurred, reported, site,
 location, description, reporter, reporter_party, assets, people, harm, medical_factors,
-police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`).
-Dates are read day first as people in England write them (24/11/2026 or
-24/11/2026 14:30; 11/24/2026 is refused), or as 2026-11-24 14:30; money as 1,250.50 or £1,250.50.
-Values of the category column are mapped through --category-map (or `categories:` in the
-mapping file) before they are checked. Columns not mapped are ignored, and named. With no
-column mapped to reported, the occurred date is taken as the reported date too (no late flag).
+police_ref, loss, flags, weapon (assets, people and flags: several in a cell, split by `;`);
+person:ROLE (a column of a party, such as the offender's); sanction_class, sanction_kind,
+sanction_date; where a case stood: status, outcome, closed, closure_note, assignee; and
+ref:SYSTEM, the case's reference in the old system, by which rows and cases are matched.
+Columns not mapped are ignored, and named. Two columns of one name, or two columns mapped to
+one field, are refused.
 
-A column mapped to ref:SYSTEM (Ref=ref:datix) keeps each case's reference in that
-system (`refs: { datix: DX-1001 }`; `--grep` finds it). Where a case stood in the
-register comes too, from columns mapped to status, outcome, closed (the closing date),
-closure_note and assignee; their values map through --status-map and --outcome-map
-(`statuses:`, `outcomes:`). A row with an outcome or a closed date is closed (closed now
-where no date is given; closure note \"Imported closed from FILE\" where none); a row with
-an assignee is assigned. Each record gets one `imported` history entry.
-
-The file may be UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or
-Windows-1252 (Excel's CSV on a UK PC; used where the file is not UTF-8); --encoding names
-it. Two columns of one name, or two columns mapped to one field, are refused. A time of
-day in a column of its own maps to occurred_time (or reported_time). A reported
-date with no time is the occurrence's time on the same day, else the end of that day.
-
-Re-runnable: a row whose ref:SYSTEM reference a record already holds is left as it is and
-counted, so running the same export (or next month's) again adds only new cases.
+The values of every vocabulary map through the mapping file (categories, harms, parties,
+roles, sites, statuses, outcomes, assets, flags, sanction_classes), compared without regard to
+case and surrounding space; values lsms does not know are listed all at once with the lines
+to add. Dates: day first (24/11/2026, 24-11-2026, 24 Nov 2026), ISO, or Excel serials; a time
+of day in a column of its own joins its date (`occurred: [Incident date, Incident time]`). A
+reported date with no time is the occurrence's time on its day, else the end of that day;
+with no reported date, the occurrence's. A row with an outcome or a closed date is closed
+(closure note \"Imported closed from FILE\" where none); a row with an assignee is assigned.
 
 Nothing is recorded unless every row is good: each refused row is named with why.
 --dry-run shows what each row becomes (a table on a terminal, TSV with a header in a pipe).
 
 Mapping file (YAML):
-  columns: { Ref: ref:datix, Date of incident: occurred, Type: category, Notes: summary }
+  columns: { Ref: ref:datix, occurred: [Incident date, Incident time], Type: category,
+             Notes: summary, Severity: harm }
   categories: { Violence and aggression: physical-assault, Theft/loss: theft }
+  harms: { No harm: none, Low harm: low }
   statuses: { Open: reported, Being investigated: investigating, Closed: closed }
   outcomes: { Action taken: sanction-applied, No action: no-further-action }
 
 Examples:
-  lsms import --csv datix.csv --dry-run \\
-      --map 'Date of incident=occurred,Type=category,Description=summary'
-  lsms import --csv datix.csv --map-file examples/import-map.yaml
-  lsms import --csv datix.csv --map-file map.yaml \\
-      --status-map 'Open=reported,Closed=closed' \\
-      --outcome-map 'No action=no-further-action'";
+  lsms import --file datix.xlsx --suggest-map > map.yaml
+  lsms import --file datix.xlsx --map-file map.yaml --dry-run
+  lsms import --file datix.xlsx --map-file map.yaml
+  lsms import --file datix-next-month.xlsx --map-file map.yaml --update
+  lsms import --csv datix.csv --map 'Date=occurred,Type=category,What=summary' \\
+      --category-map 'Violence and aggression=physical-assault'";
 
-/// Import incidents from a CSV file (a historical register)
+/// Import a historical register: a CSV file or an Excel workbook
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// The CSV file, with a header row (`-`: standard input)
-    #[arg(long, value_name = "FILE")]
+    /// The register: a CSV file or an Excel workbook (.xlsx), with a header
+    /// row (`-`: standard input)
+    #[arg(long = "file", visible_alias = "csv", value_name = "FILE")]
     pub csv: PathBuf,
+    /// The workbook's sheet that holds the register (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Column mapping: 'CSV column=field,…'
-    #[arg(long, value_name = "COL=FIELD,…", required_unless_present = "map_file")]
+    #[arg(long, value_name = "COL=FIELD,…", required_unless_present_any = ["map_file", "suggest_map"])]
     pub map: Option<String>,
     /// A YAML mapping file: `columns:`, `categories:`, `statuses:` and `outcomes:`
     #[arg(long, value_name = "FILE", conflicts_with = "map")]
@@ -86,20 +98,75 @@ pub struct Args {
     /// Check every row and show what each becomes, but record nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Record what the register changed in cases it already brought in
+    /// (matched by reference) as history entries; a field changed in lsms
+    /// since the import is kept, and named
+    #[arg(long)]
+    pub update: bool,
+    /// Write a starting mapping file to standard output, from the header
+    /// and the values each vocabulary column holds; record nothing
+    #[arg(long, conflicts_with_all = ["map", "map_file", "dry_run", "update"])]
+    pub suggest_map: bool,
 }
 
+/// A mapping file: the columns, and a table of values for each
+/// vocabulary (`categories:`, `harms:`, … see [`Vocabulary::key`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MapFile {
     #[serde(default)]
-    columns: BTreeMap<String, String>,
+    columns: BTreeMap<String, Target>,
     #[serde(default)]
     categories: BTreeMap<String, String>,
+    #[serde(default)]
+    harms: BTreeMap<String, String>,
+    #[serde(default)]
+    parties: BTreeMap<String, String>,
+    #[serde(default)]
+    roles: BTreeMap<String, String>,
+    #[serde(default)]
+    sites: BTreeMap<String, String>,
     #[serde(default)]
     statuses: BTreeMap<String, String>,
     #[serde(default)]
     outcomes: BTreeMap<String, String>,
+    #[serde(default)]
+    assets: BTreeMap<String, String>,
+    #[serde(default)]
+    flags: BTreeMap<String, String>,
+    #[serde(default)]
+    sanction_classes: BTreeMap<String, String>,
 }
+
+/// What a line under `columns:` says: `COLUMN: FIELD`, or `FIELD: [DATE
+/// COLUMN, TIME COLUMN]` for a date and its time kept in two columns.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Target {
+    Field(String),
+    DateAndTime(Vec<String>),
+}
+
+impl MapFile {
+    /// Its value tables by vocabulary.
+    fn tables(&mut self) -> [(Vocabulary, &mut BTreeMap<String, String>); 10] {
+        [
+            (Vocabulary::Category, &mut self.categories),
+            (Vocabulary::Harm, &mut self.harms),
+            (Vocabulary::Party, &mut self.parties),
+            (Vocabulary::Role, &mut self.roles),
+            (Vocabulary::Site, &mut self.sites),
+            (Vocabulary::Status, &mut self.statuses),
+            (Vocabulary::Outcome, &mut self.outcomes),
+            (Vocabulary::Asset, &mut self.assets),
+            (Vocabulary::Flag, &mut self.flags),
+            (Vocabulary::SanctionClass, &mut self.sanction_classes),
+        ]
+    }
+}
+
+const MAP_FILE_KEYS: &str = "`columns:` and the value tables `categories:`, `harms:`, `parties:`, `roles:`, \
+    `sites:`, `statuses:`, `outcomes:`, `assets:`, `flags:` and `sanction_classes:`";
 
 fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
@@ -122,22 +189,19 @@ fn pairs(s: &str, what: &str) -> Result<BTreeMap<String, String>> {
 
 /// The fields only an import sets: where a case stood in the register it
 /// comes from. (`ref:SYSTEM` maps a column to a reference in that system.)
-const STANDING_KEYS: &[&str] = &["status", "outcome", "closed", "closure_note", "assignee"];
+const STANDING_KEYS: &[&str] = &[
+    "status",
+    "outcome",
+    "closed",
+    "closure_note",
+    "assignee",
+    "sanction_class",
+    "sanction_kind",
+    "sanction_date",
+];
 
 /// A time of day kept in a column of its own, beside its date's column.
 const TIME_KEYS: &[(&str, &str)] = &[("occurred_time", "occurred"), ("reported_time", "reported")];
-
-/// A date and the time from its own column as one: a date written with
-/// midnight (`03/02/2025 00:00`, as Excel writes a date) takes the
-/// column's time; a date with another time and a time beside it is left
-/// for the date reading to refuse, never one of them dropped.
-fn with_time(date: String, time: Option<String>) -> String {
-    let Some(time) = time.filter(|t| !t.trim().is_empty()) else { return date };
-    let d = date.trim();
-    let d = d.strip_suffix("00:00:00").or_else(|| d.strip_suffix("00:00")).unwrap_or(d);
-    let d = d.trim_end_matches(['T', ' ']);
-    if d.is_empty() { date } else { format!("{d} {}", time.trim()) }
-}
 
 /// A row's standing in its register, as text, before any checking.
 #[derive(Debug, Default)]
@@ -147,6 +211,12 @@ struct Standing {
     closed: Option<String>,
     closure_note: Option<String>,
     assignee: Option<String>,
+    /// The sanction's class (lsms's, mapped), kind and date, and the
+    /// class as the register wrote it (the kind where no column gives one).
+    sanction_class: Option<String>,
+    sanction_kind: Option<String>,
+    sanction_date: Option<String>,
+    sanction_written: Option<String>,
     /// (field `ref:SYSTEM`, reference), in column order.
     refs: Vec<(String, String)>,
 }
@@ -171,6 +241,9 @@ fn set(d: &mut Draft, s: &mut Standing, field: &str, v: String) {
         "closed" => s.closed = v,
         "closure_note" => s.closure_note = v,
         "assignee" => s.assignee = v,
+        "sanction_class" => s.sanction_class = v,
+        "sanction_kind" => s.sanction_kind = v,
+        "sanction_date" => s.sanction_date = v,
         f if f.starts_with("ref:") => s.refs.extend(v.map(|v| (f.to_string(), v))),
         _ => {}
     }
@@ -182,13 +255,7 @@ struct Rules<'a> {
     team: Option<&'a [String]>,
     tz: chrono_tz::Tz,
     now: chrono::DateTime<chrono::Utc>,
-    statuses: &'a BTreeMap<String, String>,
-    outcomes: &'a BTreeMap<String, String>,
     file: &'a str,
-}
-
-fn mapped<'a>(map: &'a BTreeMap<String, String>, v: &'a str) -> &'a str {
-    map.get(v.trim()).map_or(v, String::as_str)
 }
 
 impl Standing {
@@ -198,22 +265,18 @@ impl Standing {
     fn apply(self, inc: &mut Incident, r: &Rules<'_>) -> std::result::Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         let mut bad = |field: &str, message: String| problems.push(Problem { field: field.into(), message });
-        let status = self.status.as_deref().and_then(|v| {
-            Status::parse(mapped(r.statuses, v))
-                .map_err(|e| {
-                    bad("status", format!("{e} (or map it with --status-map '{}=STATUS')", v.trim()))
-                })
-                .ok()
-        });
-        let outcome = self.outcome.as_deref().and_then(|v| {
-            Outcome::parse(mapped(r.outcomes, v))
-                .map_err(|e| {
-                    bad("outcome", format!("{e} (or map it with --outcome-map '{}=OUTCOME')", v.trim()))
-                })
-                .ok()
-        });
+        let status = self.status.as_deref().and_then(|v| Status::parse(v).map_err(|e| bad("status", e)).ok());
+        let outcome =
+            self.outcome.as_deref().and_then(|v| Outcome::parse(v).map_err(|e| bad("outcome", e)).ok());
         let closed = self.closed.as_deref().and_then(|v| {
-            let t = parse_when(v, r.tz, r.now).map_err(|e| bad("closed", e)).ok()?;
+            // A closing date with no time: the start of that day (so whole
+            // days count from the report), or the report's time where it is
+            // the report's day, never before it.
+            let meant = dates::day(v)
+                .and_then(|d| dates::closing(d, inc.reported_at, r.tz))
+                .map(|(t, _)| rfc3339(&t));
+            let t =
+                parse_when(meant.as_deref().unwrap_or(v), r.tz, r.now).map_err(|e| bad("closed", e)).ok()?;
             if t > in_zone(r.now, r.tz) {
                 bad("closed", format!("the closing time {} is in the future", rfc3339(&t)));
             } else if t < inc.occurred_at {
@@ -288,6 +351,46 @@ impl Standing {
             }
             _ => {}
         }
+        let sanction = match (&self.sanction_class, &self.sanction_written) {
+            (Some(class), written) => {
+                let class =
+                    crate::model::SanctionClass::parse(class).map_err(|e| bad("sanction_class", e)).ok();
+                let kind =
+                    self.sanction_kind.clone().or_else(|| written.clone()).map(|k| k.trim().to_string());
+                let date = self.sanction_date.as_deref().and_then(|d| {
+                    let d = crate::model::time::parse_date(d).map_err(|e| bad("sanction_date", e)).ok()?;
+                    let occurred = inc.occurred_at.with_timezone(&r.tz).date_naive();
+                    let today = in_zone(r.now, r.tz).date_naive();
+                    if d < occurred {
+                        bad(
+                            "sanction_date",
+                            format!("the sanction's date {d} is before the incident occurred ({occurred})"),
+                        );
+                    } else if d > today {
+                        bad("sanction_date", format!("the sanction's date {d} is in the future"));
+                    }
+                    Some(d)
+                });
+                if kind.as_deref().is_some_and(|k| !crate::model::text::is_one_line(k)) {
+                    bad("sanction_kind", "the sanction's kind should be one line".into());
+                }
+                class.map(|class| crate::model::Sanction {
+                    class,
+                    kind: kind.unwrap_or_default(),
+                    date,
+                    ..Default::default()
+                })
+            }
+            (None, _) if self.sanction_kind.is_some() || self.sanction_date.is_some() => {
+                let field = if self.sanction_kind.is_some() { "sanction_kind" } else { "sanction_date" };
+                bad(
+                    field,
+                    "a sanction needs its class: map the register's column for it to sanction_class".into(),
+                );
+                None
+            }
+            (None, _) => None,
+        };
         let mut refs = Vec::new();
         for (field, v) in &self.refs {
             let system = &field["ref:".len()..];
@@ -300,6 +403,7 @@ impl Standing {
             return Err(problems);
         }
         inc.refs = refs;
+        inc.sanctions.extend(sanction);
         inc.status = status;
         inc.assignee = assignee;
         if status == Status::Closed {
@@ -312,33 +416,6 @@ impl Standing {
             );
         }
         Ok(())
-    }
-}
-
-/// A reported date with no time, as registers keep it, is not midnight:
-/// on the day of the occurrence it is the occurrence's time; on a later
-/// day, the end of that day (or now, where that day is today). So a report
-/// is never read as earlier than what it reports.
-fn reported_as_meant(
-    v: String,
-    occurred: Option<&str>,
-    tz: chrono_tz::Tz,
-    now: chrono::DateTime<chrono::Utc>,
-) -> String {
-    if v.contains(':') || v.trim().is_empty() {
-        return v;
-    }
-    let Ok(day) = parse_when(&v, tz, now) else { return v };
-    let same_day =
-        occurred.and_then(|o| parse_when(o, tz, now).ok()).filter(|o| o.date_naive() == day.date_naive());
-    if let Some(o) = same_day {
-        return rfc3339(&o);
-    }
-    let end = format!("{} 23:59", day.date_naive().format("%Y-%m-%d"));
-    match parse_when(&end, tz, now) {
-        Ok(t) if t > in_zone(now, tz) => rfc3339(&in_zone(now, tz)),
-        Ok(_) => end,
-        Err(_) => v,
     }
 }
 
@@ -384,6 +461,11 @@ fn field_name(field: &str) -> Result<String, String> {
     if let Some(system) = f.strip_prefix("ref:").or_else(|| f.strip_prefix("refs:")) {
         return crate::model::refs::check_system(system).map(|s| format!("ref:{s}"));
     }
+    if let Some(role) = f.strip_prefix("person:") {
+        return crate::model::Role::parse(role).map(|r| format!("person:{r}")).map_err(|e| {
+            format!("{e} (a column of people's parties maps to person:ROLE, like person:victim)")
+        });
+    }
     Ok(match f.replace('-', "_").as_str() {
         "occurred_at" => "occurred".into(),
         "reported_at" => "reported".into(),
@@ -392,8 +474,56 @@ fn field_name(field: &str) -> Result<String, String> {
     })
 }
 
+/// The register file read (a CSV in its encoding, or a workbook's sheet)
+/// and its header row, each name once.
+fn open(ctx: &Ctx, args: &Args) -> Result<(read::Source, Vec<String>)> {
+    let name = args.csv.display().to_string();
+    let bytes = super::read_input(&args.csv, "register", read::MAX_CSV)?;
+    if args.encoding.is_some() && read::is_workbook(&bytes) {
+        return Err(Error::usage(
+            format!("--encoding: {name} is a workbook, which keeps its own encoding"),
+            "leave --encoding out for an .xlsx file",
+        ));
+    }
+    let (source, encoding) = read::Source::read(&name, bytes, args.encoding, args.sheet.as_deref())?;
+    if args.encoding.is_none() && encoding == Some(read::Encoding::Windows1252) {
+        ctx.say(format!(
+            "{name} is not UTF-8: read as Windows-1252 (Excel's CSV on a UK PC); name another with --encoding"
+        ));
+    }
+    let headers = source.headers(&name)?;
+    Ok((source, headers))
+}
+
+/// Two columns of one name: which one a mapping means cannot be told.
+fn one_name_each(name: &str, headers: &[String]) -> Result<()> {
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(j) = headers[..i].iter().position(|o| o == h) {
+            return Err(Error::failed_with(
+                format!(
+                    "{name}: two columns are named '{h}' (columns {} and {}); which one a mapping means cannot be told",
+                    j + 1,
+                    i + 1
+                ),
+                "rename one of them in the header row (for example to 'Notes 2') and map each by its name",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    if args.suggest_map {
+        let (source, headers) = open(ctx, args)?;
+        let name = args.csv.display().to_string();
+        one_name_each(&name, &headers)?;
+        let file = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("FILE");
+        let text = suggest::mapping(file, &headers, &source, &store.config.vocab());
+        emit(&mut ctx.out(), |o| o.write_all(text.as_bytes()))?;
+        ctx.say("A starting mapping: check it, replace each word in capitals, then import with --map-file");
+        return Ok(());
+    }
     let actor = ctx.actor(&store)?;
     let mut m = match &args.map_file {
         Some(p) => {
@@ -405,26 +535,90 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     &text,
                     off,
                     format!("not a mapping file: {e}"),
-                    Some("a mapping file has `columns:`, `categories:`, `statuses:` and `outcomes:`".into()),
+                    Some(format!("a mapping file has {MAP_FILE_KEYS}")),
                 )
             })?
         }
         None => MapFile::default(),
     };
     if let Some(v) = &args.map {
-        m.columns.extend(pairs(v, "--map")?);
+        m.columns.extend(pairs(v, "--map")?.into_iter().map(|(c, f)| (c, Target::Field(f))));
     }
     let from_file = args.map_file.is_some();
-    for (arg, flag, map) in [
-        (&args.category_map, "--category-map", &mut m.categories),
-        (&args.status_map, "--status-map", &mut m.statuses),
-        (&args.outcome_map, "--outcome-map", &mut m.outcomes),
-    ] {
-        if let Some(v) = arg {
-            map.extend(pairs(v, flag)?);
+    let vocab = store.config.vocab();
+    let mut tables: BTreeMap<Vocabulary, (BTreeMap<String, String>, String)> = BTreeMap::new();
+    let file_shown = args.map_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    for (voc, table) in m.tables() {
+        if !table.is_empty() {
+            tables.insert(voc, (std::mem::take(table), format!("{file_shown}: {}", voc.key())));
         }
     }
-    let MapFile { mut columns, categories, statuses, outcomes } = m;
+    for (arg, voc) in [
+        (&args.category_map, Vocabulary::Category),
+        (&args.status_map, Vocabulary::Status),
+        (&args.outcome_map, Vocabulary::Outcome),
+    ] {
+        if let Some(v) = arg {
+            let flag = voc.option().unwrap_or_default();
+            let e = tables.entry(voc).or_insert_with(|| (BTreeMap::new(), flag.to_string()));
+            e.0.extend(pairs(v, flag)?);
+            if !e.1.contains(flag) {
+                e.1 = format!("{} (with {flag})", e.1);
+            }
+        }
+    }
+    let values = ValueMaps::new(&tables, &vocab).map_err(|m| {
+        mapping_error(
+            from_file,
+            m,
+            "map each value to one lsms knows (the message lists them); a site must be one of lsms.yaml's `sites:`",
+        )
+    })?;
+    let mut columns: BTreeMap<String, String> = BTreeMap::new();
+    for (key, target) in std::mem::take(&mut m.columns) {
+        let (col, field) = match target {
+            Target::Field(f) => (key, f),
+            Target::DateAndTime(cols) => {
+                let field = field_name(&key).unwrap_or_default();
+                if !TIME_KEYS.iter().any(|(_, d)| *d == field) {
+                    return Err(mapping_error(
+                        from_file,
+                        format!(
+                            "columns: '{key}' is given two columns, but only occurred and reported take a date column and a time column"
+                        ),
+                        "write `occurred: [Incident date, Incident time]`, or map one column as `COLUMN: FIELD`",
+                    ));
+                }
+                let [date, time] = cols.as_slice() else {
+                    return Err(mapping_error(
+                        from_file,
+                        format!(
+                            "columns: {key} is given {} column(s); it takes two, its date's and its time's",
+                            cols.len()
+                        ),
+                        format!("write `{key}: [DATE COLUMN, TIME COLUMN]`"),
+                    ));
+                };
+                for (c, f) in [(date, field.clone()), (time, format!("{field}_time"))] {
+                    if let Some(old) = columns.insert(c.clone(), f.clone()) {
+                        return Err(mapping_error(
+                            from_file,
+                            format!("columns: column '{c}' is mapped twice, to {old} and to {f}"),
+                            "map each column once",
+                        ));
+                    }
+                }
+                continue;
+            }
+        };
+        if let Some(old) = columns.insert(col.clone(), field.clone()) {
+            return Err(mapping_error(
+                from_file,
+                format!("columns: column '{col}' is mapped twice, to {old} and to {field}"),
+                "map each column once",
+            ));
+        }
+    }
     let inputs = draft_keys();
     let known: Vec<&str> = inputs
         .iter()
@@ -454,7 +648,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if let Some(input) = input_named::<Incident>(field).and_then(|d| d.input) {
             *field = input.name.to_string();
         }
-        if !known.contains(&field.as_str()) {
+        if !known.contains(&field.as_str()) && !field.starts_with("person:") {
             return Err(mapping_error(
                 from_file,
                 format!(
@@ -493,44 +687,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ));
         }
     }
-    let reported_mapped = columns.values().any(|f| f == "reported");
 
     let name = args.csv.display().to_string();
     let file_name = args.csv.file_name().and_then(|f| f.to_str()).unwrap_or("CSV").to_string();
-    let bytes = super::read_input(&args.csv, "CSV", read::MAX_CSV)?;
-    let (text, encoding) = read::decode(&name, &bytes, args.encoding)?;
-    drop(bytes);
-    if args.encoding.is_none() && encoding == read::Encoding::Windows1252 {
-        ctx.say(format!(
-            "{name} is not UTF-8: read as Windows-1252 (Excel's CSV on a UK PC); name another with --encoding"
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::failed(format!("{name}: cannot read the header row: {e}")))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    for (i, h) in headers.iter().enumerate() {
-        if let Some(j) = headers[..i].iter().position(|o| o == h) {
-            return Err(Error::failed_with(
-                format!(
-                    "{name}: two columns are named '{h}' (columns {} and {}); which one a mapping means cannot be told",
-                    j + 1,
-                    i + 1
-                ),
-                "rename one of them in the header row (for example to 'Notes 2') and map each by its name",
-            ));
+    let (source, headers) = open(ctx, args)?;
+    one_name_each(&name, &headers)?;
+    let missing: Vec<String> =
+        columns.keys().filter(|c| !headers.contains(c)).map(|c| format!("'{c}'")).collect();
+    if !missing.is_empty() {
+        let mut help = format!("its columns are: {}", headers.join(", "));
+        if let Some(note) = source.sheet_note() {
+            help = format!("{help}; {note}");
         }
-    }
-    for col in columns.keys() {
-        if !headers.contains(col) {
-            return Err(Error::failed_with(
-                format!("{name} has no column '{col}'"),
-                format!("its columns are: {}", headers.join(", ")),
-            ));
-        }
+        return Err(Error::failed_with(format!("{name} has no column {}", missing.join(", ")), help));
     }
     let ignored: Vec<&String> = headers.iter().filter(|h| !columns.contains_key(*h)).collect();
     if !ignored.is_empty() {
@@ -539,57 +708,472 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             ignored.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
-    let vocab = store.config.vocab();
     let tz = store.config.tz;
-    let rules = Rules {
-        team: store.config.team.as_deref(),
+    let plan = Plan {
+        name: &name,
+        file_name: &file_name,
+        headers: &headers,
+        columns: &columns,
+        values: &values,
+        vocab: &vocab,
         tz,
         now: ctx.now,
-        statuses: &statuses,
-        outcomes: &outcomes,
-        file: &file_name,
+        actor: &actor,
+        rules: Rules { team: store.config.team.as_deref(), tz, now: ctx.now, file: &file_name },
+        clock_change: Default::default(),
     };
-    let mut good: Vec<(usize, Incident)> = Vec::new();
+    let records = || source.rows();
+
+    // First pass: every row checked, nothing kept but its references, so
+    // memory does not grow with the register.
     let mut refused: Vec<String> = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                refused.push(format!("{name}:{line}: {e}"));
-                continue;
+    let mut unknown = Unknown::default();
+    let mut unmapped_rows = 0usize;
+    let mut rows = 0usize;
+    // A case is known by its reference in the old system: two rows with
+    // the same one are the same case twice.
+    let mut first_row: HashMap<(String, String), usize> = HashMap::new();
+    for (line, record) in records() {
+        rows += 1;
+        match plan.row(line, record, &mut unknown) {
+            Ok(inc) => {
+                for (system, r) in &inc.refs {
+                    if let Some(other) = first_row.insert(key(system, r), line) {
+                        refused.push(format!(
+                            "{name}:{line}: the {system} reference {r} is also on row {other}: one case, two rows"
+                        ));
+                    }
+                }
             }
+            Err(Some(why)) => refused.push(why),
+            Err(None) => unmapped_rows += 1,
+        }
+    }
+    if !refused.is_empty() || !unknown.is_empty() {
+        for r in &refused {
+            crate::error::talk(format_args!("refused: {r}"));
+        }
+        if !unknown.is_empty() {
+            crate::error::talk(format_args!("refused: {} value(s) that lsms does not know:", unknown.len()));
+            for l in unknown.report(&vocab, from_file) {
+                crate::error::talk(format_args!("{l}"));
+            }
+        }
+        return Err(Error::Reported(format!(
+            "nothing was imported: {} of {rows} row(s) refused; fix them (or map their values) and run again",
+            refused.len() + unmapped_rows,
+        )));
+    }
+    if rows == 0 {
+        return Err(Error::failed(format!("{name} has no rows to import")));
+    }
+    let odd = plan.clock_change.take();
+    if !odd.is_empty() {
+        let first: Vec<String> = odd.iter().take(5).map(usize::to_string).collect();
+        ctx.say(format!(
+            "{} row(s) have a time in the hour the clocks change (row {}{}): one the clocks went back over \
+             is read as the first of the two (summer time), one they went forward over as the same time after",
+            odd.len(),
+            first.join(", "),
+            if odd.len() > 5 { ", …" } else { "" }
+        ));
+    }
+    // Re-runnable: a row whose reference a record already holds is that
+    // record, and is left as it is. Decided under the store's lock, so two
+    // imports at once cannot both add the same case.
+    let _lock = if args.dry_run { None } else { Some(store.lock()?) };
+    let mut held: HashMap<(String, String), Id> = HashMap::new();
+    if systems.is_empty() && args.update {
+        return Err(Error::failed_with(
+            "--update matches each row with the case it made by its reference in the old system, and no column is mapped to ref:SYSTEM",
+            "map the column that holds the old system's reference as 'COLUMN=ref:datix' (a register without one cannot be updated: each run would record every case again)",
+        ));
+    }
+    if systems.is_empty() {
+        ctx.say(
+            "No column is mapped to ref:SYSTEM, so rows cannot be matched with the cases they made: \
+             running this import again would record every case again",
+        );
+    } else if first_row.keys().next().is_some() {
+        let (found, unread) = super::gather(&store, false, |inc| {
+            let mine: Vec<_> = inc
+                .refs
+                .iter()
+                .map(|(s, r)| key(s, r))
+                .filter(|k| first_row.contains_key(k))
+                .map(|k| (k, inc.id.clone()))
+                .collect();
+            (!mine.is_empty()).then_some(mine)
+        })?;
+        if !unread.is_empty() {
+            return Err(Error::failed_with(
+                format!(
+                    "{} incident file(s) could not be read, so their references cannot be compared with the import's",
+                    unread.len()
+                ),
+                "run `lsms check`, put the files right, and import again",
+            ));
+        }
+        held = found.into_iter().flatten().collect();
+    }
+    drop(first_row);
+    let held_as = |inc: &Incident| inc.refs.iter().find_map(|(s, r)| held.get(&key(s, r)).cloned());
+    let is_held = |inc: &Incident| held_as(inc).is_some();
+    // --update: the record's paths the mapped columns set.
+    let mut paths: Vec<String> = Vec::new();
+    let closing = columns.values().any(|f| matches!(f.as_str(), "status" | "outcome" | "closed"));
+    // A case closed or reopened in the register: its outcome, closing time
+    // and note come and go with its status (the note an import gives
+    // where the register has none).
+    let with_closing =
+        closing.then_some(["status", "outcome", "closed", "closure_note"]).into_iter().flatten();
+    for f in columns.values().map(String::as_str).chain(with_closing) {
+        for p in matching::paths_of(f) {
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    let vocab_cx = crate::model::schema::InputCx { vocab: &vocab, tz, now: ctx.now };
+    let now_stamp = in_zone(ctx.now, tz);
+    // What the register changed in one matched case: the record as it
+    // becomes, or `None` where nothing changes; every field kept in lsms said.
+    let mut kept_fields = 0usize;
+    let mut changed = |line: usize, id: &Id, new: &Incident| -> Result<Option<(Incident, usize)>> {
+        let mut cur = store.load(id.as_str())?.incident;
+        let detail = format!("from row {line} of {file_name}");
+        let c = matching::update(&mut cur, new, &paths, &vocab_cx, &actor, now_stamp, &detail)
+            .map_err(|e| Error::failed(format!("{name}:{line}: {id}: {e}")))?;
+        for (path, _, _, when) in &c.kept {
+            kept_fields += 1;
+            ctx.say(format!(
+                "{id} (row {line}): {path} was changed in lsms since the import ({when}): kept; the register's change not taken"
+            ));
+        }
+        if c.made.is_empty() {
+            return Ok(None);
+        }
+        if let Some(p) = cur.problems_together().first() {
+            return Err(Error::failed_with(
+                format!(
+                    "{name}:{line}: {id}: the register's changes would leave the case wrong: {}",
+                    p.message
+                ),
+                "map the register's status, outcome and closing columns together, or change the case in lsms",
+            ));
+        }
+        Ok(Some((cur, c.made.len())))
+    };
+    let known_note = |n: usize| {
+        if args.update {
+            format!("{n} row(s) matched cases already in the store by their {} reference", systems.join("/"))
+        } else {
+            format!(
+                "{n} row(s) already in the store (matched by their {} reference) were left as they are",
+                systems.join("/")
+            )
+        }
+    };
+
+    // Second pass: each row made again and written (or shown), one at a
+    // time. The rows were all good above; the same row makes the same record.
+    let again = |line: usize, record| {
+        plan.row(line, record, &mut Unknown::default())
+            .map_err(|e| Error::failed(e.unwrap_or_else(|| format!("{name}:{line}: a value is not mapped"))))
+    };
+    if args.dry_run {
+        let mut shown =
+            Rows { columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(), rows: vec![] };
+        let mut already = 0usize;
+        let mut would = (0usize, 0usize);
+        // A table fits its widths to every row; TSV (a pipe) is written
+        // row by row, so a preview of a large register takes no memory.
+        let terminal = ctx.stdout_is_terminal();
+        let mut out = ctx.out();
+        let mut new = 0usize;
+        for (line, record) in records() {
+            let inc = again(line, record)?;
+            match held_as(&inc) {
+                Some(id) if args.update => {
+                    already += 1;
+                    if let Some((_, n)) = changed(line, &id, &inc)? {
+                        would = (would.0 + 1, would.1 + n);
+                    }
+                }
+                Some(_) => already += 1,
+                None if terminal => shown.rows.push(preview(line, &inc, tz)),
+                None => {
+                    new += 1;
+                    let row = preview(line, &inc, tz);
+                    // A preview is for a person: its TSV has the header row.
+                    if new == 1 {
+                        render::tsv_row(&mut out, &shown.columns).map_err(crate::error::stdout_err)?;
+                    }
+                    render::tsv_row(&mut out, &row).map_err(crate::error::stdout_err)?;
+                }
+            }
+        }
+        if args.update {
+            ctx.say(format!("Dry run: {} case(s) would be updated ({} field(s)).", would.0, would.1));
+        }
+        let new = new + shown.rows.len();
+        if new == 0 {
+            ctx.say(format!("Nothing to add: {}.", known_note(already)));
+            return Ok(());
+        }
+        emit(&mut out, |o| {
+            if terminal {
+                let look = render::Look {
+                    width: ctx.width(),
+                    color: ctx.color,
+                    keep: Some(PREVIEW_KEEP),
+                    ..Default::default()
+                };
+                render::table_look(o, &shown, &look)
+            } else {
+                Ok(())
+            }
+        })?;
+        drop(out);
+        ctx.say(format!("Dry run: all {new} row(s) are good; nothing was recorded."));
+        if already > 0 {
+            ctx.say(format!("Dry run: {}.", known_note(already)));
+        }
+        return Ok(());
+    }
+    let commit = ctx.commits(&store)?;
+    // Every update is worked out, and refused if wrong, before anything
+    // is written; then the new files, then the updates.
+    let mut updates: Vec<(Id, Incident, usize)> = Vec::new();
+    if args.update {
+        for (line, record) in records() {
+            let inc = again(line, record)?;
+            if let Some(id) = held_as(&inc)
+                && let Some((cur, n)) = changed(line, &id, &inc)?
+            {
+                updates.push((id, cur, n));
+            }
+        }
+    }
+    let mut batch = store.batch();
+    let mut ids: Vec<Id> = Vec::new();
+    let mut already = 0usize;
+    for (line, record) in records() {
+        let inc = again(line, record)?;
+        if is_held(&inc) {
+            already += 1;
+            continue;
+        }
+        // The batch is undone if any file cannot be written.
+        ids.push(batch.add(inc).inspect_err(|_| {
+            crate::error::talk(format_args!(
+                "refused: {name}:{line}: its record cannot be written; nothing was imported"
+            ))
+        })?);
+    }
+    if ids.is_empty() && updates.is_empty() {
+        ctx.say(format!("Nothing to add: {}.", known_note(already)));
+        return Ok(());
+    }
+    let mut written = batch.finish()?;
+    let fields: usize = updates.iter().map(|(_, _, n)| n).sum();
+    let updated = updates.len();
+    if let Some(lock) = &_lock {
+        for (id, cur, _) in updates {
+            store.update_held(lock, &id, false, |inc, _| {
+                *inc = cur;
+                Ok(())
+            })?;
+            written.push(store.path_of(&id));
+        }
+    }
+    if commit {
+        // One commit for the whole import: a register of years would
+        // otherwise be thousands of commits.
+        let who = ctx.ident(&store, &actor);
+        let rels: Vec<String> = written.iter().map(|p| store.show_path(p)).collect();
+        let message = match updated {
+            0 => format!("import: {} incident(s)", ids.len()),
+            n => format!("import: {} incident(s), {n} updated", ids.len()),
         };
+        crate::store::git::commit(&store.root, &rels, &message, &who)?;
+    }
+    emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
+    ctx.say(format!("Imported {} incident(s).", ids.len()));
+    if args.update {
+        ctx.say(format!(
+            "Updated {updated} case(s) from the register ({fields} field(s), each a history entry); {kept_fields} field(s) kept as changed in lsms."
+        ));
+    } else if already > 0 {
+        ctx.say(format!("{}.", known_note(already)));
+    }
+    Ok(())
+}
+
+/// A reference as rows and records are matched by: the system in lower
+/// case, the reference trimmed.
+fn key(system: &str, r: &str) -> (String, String) {
+    (system.to_lowercase(), r.trim().to_string())
+}
+
+/// Everything a row is read with: the file's columns and how each maps,
+/// the value maps, the store's words, zone and clock, and the actor.
+struct Plan<'a> {
+    name: &'a str,
+    file_name: &'a str,
+    headers: &'a [String],
+    columns: &'a BTreeMap<String, String>,
+    values: &'a ValueMaps,
+    vocab: &'a crate::model::Vocab,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &'a str,
+    rules: Rules<'a>,
+    /// Rows with a time in the hour the clocks change (read as meant).
+    clock_change: std::cell::RefCell<Vec<usize>>,
+}
+
+impl Plan<'_> {
+    /// The record row `line` makes, or why it is refused (one line that
+    /// names the file, the row and each column's problem).
+    fn row(
+        &self,
+        line: usize,
+        record: std::result::Result<csv::StringRecord, String>,
+        unknown: &mut Unknown,
+    ) -> std::result::Result<Incident, Option<String>> {
+        let (name, file_name, columns, headers) = (self.name, self.file_name, self.columns, self.headers);
+        let record = record.map_err(|e| Some(format!("{name}:{line}: {e}")))?;
         let mut d = Draft::default();
         let mut standing = Standing::default();
         let (mut occurred, mut reported) = (None, None);
         let (mut occurred_time, mut reported_time) = (None, None);
+        let mut unmapped = false;
+        // The fields a value of which no table maps: their other problems
+        // follow from it, and are not said.
+        let mut unmapped_in: Vec<&str> = Vec::new();
         for (h, v) in headers.iter().zip(record.iter()) {
-            if let Some(field) = columns.get(h) {
-                let v = if field == "category" {
-                    categories.get(v.trim()).cloned().unwrap_or_else(|| v.to_string())
-                } else {
-                    v.to_string()
+            let Some(field) = columns.get(h) else { continue };
+            let mut field = field.as_str();
+            let field_name = field;
+            let v = if v.trim().is_empty() {
+                v.to_string()
+            } else if let Some(voc) = Vocabulary::of_field(field) {
+                let mut one = |x: &str| {
+                    let got = self.values.value(voc, x, self.vocab);
+                    if got.is_none() {
+                        unknown.add(voc, h, x, line);
+                        unmapped = true;
+                        unmapped_in.push(field_name);
+                    }
+                    got
                 };
-                match field.as_str() {
-                    "occurred" => occurred = Some(v),
-                    "reported" => reported = Some(v),
-                    "occurred_time" => occurred_time = Some(v),
-                    "reported_time" => reported_time = Some(v),
-                    _ => set(&mut d, &mut standing, field, v),
+                let v = if matches!(field, "asset" | "flag") {
+                    // Several in a cell: each mapped; an unknown one left out.
+                    let items: Vec<String> =
+                        v.split(';').map(str::trim).filter(|x| !x.is_empty()).filter_map(&mut one).collect();
+                    items.join(";")
+                } else {
+                    match one(v) {
+                        Some(w) => w,
+                        // A category is needed: the rest of the row is
+                        // checked with a stand-in, the value named above.
+                        None if field == "category" => {
+                            self.vocab.categories.first().cloned().unwrap_or_default()
+                        }
+                        None => continue,
+                    }
+                };
+                if field == "sanction_class" {
+                    standing.sanction_written = Some(record_value(&record, headers, h));
                 }
+                if let Some(role) = field.strip_prefix("person:") {
+                    field = "person";
+                    format!("{role}:{v}")
+                } else {
+                    v
+                }
+            } else if field == "person" {
+                // ROLE:PARTY[:NAME] each, split by `;`: role and party mapped.
+                let mut items = Vec::new();
+                for item in v.split(';').filter(|x| !x.trim().is_empty()) {
+                    let mut parts: Vec<String> = item.splitn(3, ':').map(str::to_string).collect();
+                    for (i, voc) in [(0, Vocabulary::Role), (1, Vocabulary::Party)] {
+                        let Some(p) = parts.get_mut(i) else { continue };
+                        match self.values.value(voc, p, self.vocab) {
+                            Some(w) => *p = w,
+                            None => {
+                                unknown.add(voc, h, p, line);
+                                unmapped = true;
+                                unmapped_in.push("person");
+                            }
+                        }
+                    }
+                    items.push(parts.join(":"));
+                }
+                items.join(";")
+            } else {
+                v.to_string()
+            };
+            match field {
+                "occurred" => occurred = Some(v),
+                "reported" => reported = Some(v),
+                "occurred_time" => occurred_time = Some(v),
+                "reported_time" => reported_time = Some(v),
+                _ => set(&mut d, &mut standing, field, v),
             }
         }
-        let occurred = occurred.map(|v| with_time(v, occurred_time));
-        if let Some(v) = &occurred {
-            set(&mut d, &mut standing, "occurred", v.clone());
+        // Dates as the register holds them (see `dates`); a form not read
+        // there goes to the ordinary reading, which says what is wrong.
+        let mut early: Vec<Problem> = Vec::new();
+        let mut occurred_at = None;
+        if let Some(v) = occurred.filter(|v| !v.trim().is_empty()) {
+            let v = match dates::day(&v).map(|day| dates::with_time(day, occurred_time.as_deref())) {
+                Some(Ok(day)) => match dates::occurred(day, self.tz) {
+                    Some((t, odd)) => {
+                        if odd {
+                            self.clock_change.borrow_mut().push(line);
+                        }
+                        occurred_at = Some(t);
+                        rfc3339(&t)
+                    }
+                    None => v,
+                },
+                Some(Err(e)) => {
+                    early.push(Problem { field: "occurred".into(), message: e });
+                    v
+                }
+                None if occurred_time.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+                    format!("{} {}", v.trim(), occurred_time.as_deref().unwrap_or_default().trim())
+                }
+                None => v,
+            };
+            set(&mut d, &mut standing, "occurred", v);
         }
-        if let Some(v) = reported.map(|v| with_time(v, reported_time)) {
-            set(&mut d, &mut standing, "reported", reported_as_meant(v, occurred.as_deref(), tz, ctx.now));
+        let reported_blank = reported.as_deref().is_none_or(|v| v.trim().is_empty());
+        if let Some(v) = reported.filter(|v| !v.trim().is_empty()) {
+            let v = match dates::day(&v).map(|day| dates::with_time(day, reported_time.as_deref())) {
+                Some(Ok(day)) => match dates::later_than(day, occurred_at, self.tz, self.now) {
+                    Some((t, odd)) => {
+                        if odd {
+                            self.clock_change.borrow_mut().push(line);
+                        }
+                        rfc3339(&t)
+                    }
+                    None => v,
+                },
+                Some(Err(e)) => {
+                    early.push(Problem { field: "reported".into(), message: e });
+                    v
+                }
+                None => v,
+            };
+            set(&mut d, &mut standing, "reported", v);
         }
-        if !reported_mapped {
-            // A register that keeps one date: the case was reported when it
-            // happened, as far as anyone can now tell; not late.
+        if reported_blank {
+            // A register that keeps one date (or none for this case's
+            // report): the case was reported when it happened, as far as
+            // anyone can now tell; not late.
             let occurred: Vec<String> = d
                 .given
                 .iter()
@@ -606,15 +1190,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let b = uuid::Uuid::new_v4().into_bytes();
         let made = d
             .build(&NewRecord {
-                vocab: &vocab,
-                tz,
-                now: ctx.now,
-                actor: &actor,
+                vocab: self.vocab,
+                tz: self.tz,
+                now: self.now,
+                actor: self.actor,
                 random: [b[0], b[1], b[2], b[3]],
-                uuid: crate::model::id::new_uuid(ctx.now),
+                uuid: crate::model::id::new_uuid(self.now),
             })
-            .and_then(|mut inc| standing.apply(&mut inc, &rules).map(|_| inc));
+            .and_then(|mut inc| standing.apply(&mut inc, &self.rules).map(|_| inc))
+            .and_then(|inc| if early.is_empty() { Ok(inc) } else { Err(Vec::new()) })
+            .map_err(|mut problems| {
+                problems.retain(|p| !early.iter().any(|e| e.field == p.field));
+                early.extend(problems);
+                std::mem::take(&mut early)
+            });
         match made {
+            // A value no table maps: named once, with every row it is on.
+            Ok(_) if unmapped => Err(None),
             Ok(mut inc) => {
                 // The import is what happens now; the register's own dates
                 // are the record's (reported_at, closed_at).
@@ -627,13 +1219,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     (s, Some(o)) => format!("from row {line} of {file_name}, {s} ({o})"),
                     (s, None) => format!("from row {line} of {file_name}, {s}"),
                 });
-                good.push((line, inc));
+                Ok(inc)
             }
             Err(problems) => {
+                let standing_unmapped = unmapped_in.iter().any(|f| matches!(*f, "status" | "outcome"));
                 let mut why: Vec<(usize, String)> = problems
                     .iter()
                     // A reported date taken from occurred has occurred's problems.
-                    .filter(|p| reported_mapped || p.field != "reported")
+                    .filter(|p| !reported_blank || p.field != "reported")
+                    .filter(|p| !unmapped_in.contains(&p.field.as_str()))
+                    .filter(|p| {
+                        !(standing_unmapped && matches!(p.field.as_str(), "status" | "outcome" | "closed"))
+                    })
                     .map(|p| {
                         let col = columns.iter().find(|(_, f)| **f == p.field).map(|(c, _)| c);
                         let at = col.and_then(|c| headers.iter().position(|h| h == c)).unwrap_or(usize::MAX);
@@ -644,125 +1241,16 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 // In the order of the file's columns, as the row reads.
                 why.sort_by_key(|(at, _)| *at);
                 let why: Vec<String> = why.into_iter().map(|(_, w)| w).collect();
-                refused.push(format!("{name}:{line}: {}", why.join("; ")));
-            }
-        }
-    }
-    // A case is known by its reference in the old system: two rows with
-    // the same one are the same case twice.
-    let key = |system: &str, r: &str| (system.to_lowercase(), r.trim().to_string());
-    let mut first_row: std::collections::HashMap<(String, String), usize> = Default::default();
-    for (line, inc) in &good {
-        for (system, r) in &inc.refs {
-            if let Some(other) = first_row.insert(key(system, r), *line) {
-                refused.push(format!(
-                    "{name}:{line}: the {system} reference {r} is also on row {other}: one case, two rows"
-                ));
-            }
-        }
-    }
-    if !refused.is_empty() {
-        for r in &refused {
-            crate::error::talk(format_args!("refused: {r}"));
-        }
-        return Err(Error::Reported(format!(
-            "nothing was imported: {} of {} row(s) refused; fix them (or map their values) and run again",
-            refused.len(),
-            refused.len() + good.len()
-        )));
-    }
-    if good.is_empty() {
-        return Err(Error::failed(format!("{name} has no rows to import")));
-    }
-    // Re-runnable: a row whose reference a record already holds is that
-    // record, and is left as it is. Decided under the store's lock, so two
-    // imports at once cannot both add the same case.
-    let _lock = if args.dry_run { None } else { Some(store.lock()?) };
-    let mut already = 0usize;
-    if systems.is_empty() {
-        ctx.say(
-            "No column is mapped to ref:SYSTEM, so rows cannot be matched with the cases they made: \
-             running this import again would record every case again",
-        );
-    } else {
-        let (held, unread) = super::gather(&store, false, |inc| {
-            (!inc.refs.is_empty()).then(|| inc.refs.iter().map(|(s, r)| key(s, r)).collect::<Vec<_>>())
-        })?;
-        if !unread.is_empty() {
-            return Err(Error::failed_with(
-                format!(
-                    "{} incident file(s) could not be read, so their references cannot be compared with the import's",
-                    unread.len()
-                ),
-                "run `lsms check`, put the files right, and import again",
-            ));
-        }
-        let held: std::collections::HashSet<(String, String)> = held.into_iter().flatten().collect();
-        let before = good.len();
-        good.retain(|(_, inc)| !inc.refs.iter().any(|(s, r)| held.contains(&key(s, r))));
-        already = before - good.len();
-    }
-    let known_note = |n: usize| {
-        format!(
-            "{n} row(s) already in the store (matched by their {} reference) were left as they are",
-            systems.join("/")
-        )
-    };
-    if good.is_empty() {
-        ctx.say(format!("Nothing to add: {}.", known_note(already)));
-        return Ok(());
-    }
-    if args.dry_run {
-        let rows = Rows {
-            columns: PREVIEW_COLUMNS.iter().map(|c| c.to_string()).collect(),
-            rows: good.iter().map(|(line, inc)| preview(*line, inc, tz)).collect(),
-        };
-        let terminal = ctx.stdout_is_terminal();
-        emit(&mut ctx.out(), |o| {
-            if terminal {
-                let look = render::Look {
-                    width: ctx.width(),
-                    color: ctx.color,
-                    keep: Some(PREVIEW_KEEP),
-                    ..Default::default()
-                };
-                render::table_look(o, &rows, &look)
-            } else {
-                // A preview is for a person: its TSV has the header row.
-                render::tsv_row(o, &rows.columns).and_then(|_| render::tsv(o, &rows))
-            }
-        })?;
-        ctx.say(format!("Dry run: all {} row(s) are good; nothing was recorded.", good.len()));
-        if already > 0 {
-            ctx.say(format!("Dry run: {}.", known_note(already)));
-        }
-        return Ok(());
-    }
-    let commit = ctx.commits(&store)?;
-    let mut written: Vec<PathBuf> = Vec::new();
-    for (_, inc) in good {
-        match store.create_fresh(inc) {
-            Ok(p) => written.push(p),
-            Err(e) => {
-                for p in &written {
-                    let _ = std::fs::remove_file(p);
+                if why.is_empty() && unmapped {
+                    return Err(None);
                 }
-                return Err(e);
+                Err(Some(format!("{name}:{line}: {}", why.join("; "))))
             }
         }
     }
-    let ids: Vec<Id> =
-        written.iter().filter_map(|p| p.file_stem()?.to_str().and_then(|s| Id::parse(s).ok())).collect();
-    if commit {
-        for (p, id) in written.iter().zip(&ids) {
-            let who = ctx.ident(&store, &actor);
-            crate::store::git::commit(&store.root, &[store.show_path(p)], &format!("{id}: imported"), &who)?;
-        }
-    }
-    emit(&mut ctx.out(), |o| ids.iter().try_for_each(|id| writeln!(o, "{id}")))?;
-    ctx.say(format!("Imported {} incident(s).", ids.len()));
-    if already > 0 {
-        ctx.say(format!("{}.", known_note(already)));
-    }
-    Ok(())
+}
+
+/// A cell of `record` by its column's name, as the register wrote it.
+fn record_value(record: &csv::StringRecord, headers: &[String], column: &str) -> String {
+    headers.iter().position(|h| h == column).and_then(|i| record.get(i)).unwrap_or_default().to_string()
 }

@@ -59,7 +59,7 @@ const DATE_FORMS: &str = "write it day first as 24/11/2026, or as 2026-11-24";
 /// Reads a day-first date `D/M/YYYY` (one or two digits for day and month).
 /// `None`: not in that shape at all; `Some(Err)`: in that shape but not a
 /// date, such as a month-first date (`11/24/2026`), said so with a hint.
-fn day_first(s: &str) -> Option<Result<NaiveDate, String>> {
+pub fn day_first(s: &str) -> Option<Result<NaiveDate, String>> {
     let parts: Vec<&str> = s.split('/').collect();
     let [d, m, y] = parts.as_slice() else { return None };
     let digits =

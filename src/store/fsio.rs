@@ -162,6 +162,33 @@ impl Folder {
         Ok((rustix::fs::FileType::from_raw_mode(u32::from(s.stx_mode)), stat))
     }
 
+    /// Makes the file `name` in the folder with `bytes`, never over a file
+    /// there (`AlreadyExists`), whole or not at all, without waiting for
+    /// the disk (a batch is synced at its end, [`sync_fs`]): written to a
+    /// file with no name (`O_TMPFILE`) that is then linked under its name,
+    /// so the folder changes once. Where the file system cannot, as
+    /// [`write_atomic`] with `Mode::CreateNewBatched` does it.
+    pub fn create_new_batched(&self, dir: &Path, name: &std::ffi::OsStr, bytes: &[u8]) -> io::Result<()> {
+        use rustix::fs::{AtFlags, CWD, Mode as Perm, OFlags};
+        use std::os::fd::AsRawFd;
+        let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+        let Ok(fd) = rustix::fs::openat(&self.0, ".", flags, Perm::from_raw_mode(0o600)) else {
+            return write_atomic(&dir.join(name), bytes, Mode::CreateNewBatched);
+        };
+        let mut f = File::from(fd);
+        f.write_all(bytes)?;
+        let proc = format!("/proc/self/fd/{}", f.as_raw_fd());
+        match rustix::fs::linkat(CWD, proc.as_str(), &self.0, name, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => Ok(()),
+            Err(e) if e == rustix::io::Errno::EXIST => Err(io::ErrorKind::AlreadyExists.into()),
+            // No /proc to link through: the ordinary way.
+            Err(e) if e == rustix::io::Errno::NOENT => {
+                write_atomic(&dir.join(name), bytes, Mode::CreateNewBatched)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Opens a file in the folder for reading; a FIFO does not wait for a
     /// writer (`O_NONBLOCK`), a symbolic link is followed.
     pub fn open_file(&self, name: &std::ffi::OsStr) -> io::Result<File> {
@@ -209,6 +236,9 @@ pub enum Mode {
     /// whose every byte is checked before it is trusted, so a file torn by
     /// a power cut is only rebuilt.
     Disposable,
+    /// As `CreateNew`, but the disk is not waited for, file by file: for a
+    /// batch of new files synced together at its end ([`sync_fs`]).
+    CreateNewBatched,
 }
 
 /// Writes `bytes` to `path` all or nothing. With `Mode::CreateNew` an
@@ -230,7 +260,7 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(perm).open(&tmp)?;
         f.write_all(bytes)?;
-        if mode != Mode::Disposable && !deferred() {
+        if !matches!(mode, Mode::Disposable | Mode::CreateNewBatched) && !deferred() {
             f.sync_all()?;
         }
         drop(f);
@@ -246,6 +276,10 @@ pub fn write_atomic_perm(path: &Path, bytes: &[u8], mode: Mode, perm: u32) -> io
             }
             Mode::Replace => fs::rename(&tmp, path)?,
             Mode::Disposable => return fs::rename(&tmp, path),
+            Mode::CreateNewBatched => {
+                fs::hard_link(&tmp, path)?;
+                return fs::remove_file(&tmp);
+            }
         }
         if deferred() {
             return Ok(());

@@ -744,6 +744,97 @@ impl Store {
     }
 }
 
+/// New incident files written as one batch (an import): each made as
+/// [`Store::create`] makes it (a temp file linked under its name, never
+/// over a file there, an id drawn again on a clash), but the disk is
+/// waited for once, at [`Batch::finish`], not once per file. Until then
+/// the batch is undone if dropped: every file it made is removed, so a
+/// batch that fails half way leaves the store as it was.
+pub struct Batch<'a> {
+    store: &'a Store,
+    written: Vec<PathBuf>,
+    /// Folders checked to lie inside the store (and made), held open.
+    folders: std::collections::HashMap<PathBuf, fsio::Folder>,
+    /// Folders the batch made, deepest last: taken away again if undone.
+    made: Vec<PathBuf>,
+    done: bool,
+}
+
+impl Store {
+    /// Starts a batch of new files (hold the store's lock meanwhile).
+    pub fn batch(&self) -> Batch<'_> {
+        Batch { store: self, written: Vec::new(), folders: Default::default(), made: Vec::new(), done: false }
+    }
+}
+
+impl Batch<'_> {
+    /// Writes one new incident, under a fresh id where its own is taken;
+    /// returns the id it was written under.
+    pub fn add(&mut self, mut inc: Incident) -> Result<Id> {
+        for _ in 0..64 {
+            let path = self.store.path_of(&inc.id);
+            let dir = path.parent().unwrap_or(&self.store.root).to_path_buf();
+            if !self.folders.contains_key(&dir) {
+                self.store.inside(&path)?;
+                let mut new: Vec<PathBuf> = dir
+                    .ancestors()
+                    .take_while(|d| *d != self.store.root && !d.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
+                new.reverse();
+                self.made.extend(new);
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(&dir)
+                    .map_err(Error::io("create the folder", &dir))?;
+                self.store.inside(&path)?;
+                let open = fsio::Folder::open(&dir).map_err(Error::io("open the folder", &dir))?;
+                self.folders.insert(dir.clone(), open);
+            }
+            let text = inc.to_yaml();
+            self.store.fits(&inc.id, &text, true)?;
+            let name = path.file_name().unwrap_or_default();
+            match self.folders[&dir].create_new_batched(&dir, name, text.as_bytes()) {
+                Ok(()) => {
+                    self.written.push(path);
+                    return Ok(inc.id);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    inc.id = crate::model::Id::new(inc.recorded_at.date_naive(), random4());
+                }
+                Err(e) => return Err(Error::io("write", &path)(e)),
+            }
+        }
+        Err(Error::failed("could not find a free id for today after 64 draws: the day is nearly full"))
+    }
+
+    /// Waits for every file of the batch to be on the disk (one `syncfs`,
+    /// then each folder the batch wrote in), and keeps them: the paths.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>> {
+        fsio::sync_fs(&self.store.root).map_err(Error::io("sync", &self.store.root))?;
+        for dir in self.folders.keys() {
+            fsio::sync_dir(dir).map_err(Error::io("sync", dir))?;
+        }
+        self.done = true;
+        Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            for p in &self.written {
+                let _ = std::fs::remove_file(p);
+            }
+            // Deepest first; a folder something else put a file in stays.
+            for d in self.made.iter().rev() {
+                let _ = std::fs::remove_dir(d);
+            }
+        }
+    }
+}
+
 use std::os::unix::fs::DirBuilderExt;
 
 /// The text of `lsms.yaml`: a regular file (a link to one is followed) of
@@ -834,5 +925,55 @@ pub fn first_of(mut errs: Vec<Error>) -> Error {
             Error::File(f)
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::draft::Draft;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join(CONFIG_FILE), "trust: T\n").unwrap();
+        let s = Store::discover(Some(d.path()), d.path()).unwrap();
+        (d, s)
+    }
+
+    fn incident(random: [u8; 4]) -> Incident {
+        Draft::built(
+            &[("category", "theft"), ("summary", "Bag taken"), ("occurred", "2026-11-24 10:00")],
+            random,
+        )
+    }
+
+    #[test]
+    fn a_batch_dropped_before_it_finishes_leaves_no_file_behind() {
+        let (_d, s) = store();
+        let mut b = s.batch();
+        let one = b.add(incident([1, 2, 3, 4])).unwrap();
+        let two = b.add(incident([5, 6, 7, 8])).unwrap();
+        assert!(s.path_of(&one).exists() && s.path_of(&two).exists());
+        drop(b);
+        assert!(!s.path_of(&one).exists() && !s.path_of(&two).exists(), "undone");
+        let dir = s.path_of(&one).parent().unwrap().to_path_buf();
+        assert!(!dir.exists() && !s.root.join("incidents").exists(), "nor the folders it made");
+    }
+
+    #[test]
+    fn a_finished_batch_keeps_its_files_and_never_writes_over_one() {
+        let (_d, s) = store();
+        let mut b = s.batch();
+        let one = b.add(incident([1, 2, 3, 4])).unwrap();
+        // The same id again: drawn anew, the first file kept as it was.
+        let two = b.add(incident([1, 2, 3, 4])).unwrap();
+        assert_ne!(one, two);
+        let written = b.finish().unwrap();
+        assert_eq!(written.len(), 2);
+        let text = std::fs::read_to_string(s.path_of(&one)).unwrap();
+        assert!(text.starts_with("schema: 1\n") && text.contains("summary: Bag taken\n"), "{text}");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.path_of(&two)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "owner only");
     }
 }

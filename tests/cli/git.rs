@@ -310,7 +310,8 @@ fn import_is_all_or_nothing_and_names_every_refused_row() {
         ])
         .fails(1);
     let out = out
-        .says("import.csv:2: 'Type': unknown category 'Violence and aggression'")
+        .says("column 'Type': 5 value(s) that are not lsms category values")
+        .says("  'Violence and aggression' in 1 row(s): 2\n")
         .says("nothing was imported: 5 of 5 row(s) refused");
     assert_eq!(out.stdout, "");
     assert_eq!(s.snapshot(), before);

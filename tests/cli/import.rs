@@ -144,9 +144,12 @@ fn unknown_or_contradictory_standing_is_refused_by_row_and_column() {
     );
     let out = import(&s, &csv, &[]).fails(1);
     let out = out
-        .says("register.csv:2: 'Status': unknown status 'Shut'")
-        .says("--status-map 'Shut=STATUS'")
-        .says("register.csv:3: 'Outcome': unknown outcome 'Sorted'")
+        .says("column 'Status': 1 value(s) that are not lsms status values")
+        .says("  'Shut' in 1 row(s): 2\n")
+        .says("  Shut: STATUS\n")
+        .says("--status-map 'VALUE=STATUS'")
+        .says("column 'Outcome': 1 value(s) that are not lsms outcome values")
+        .says("  'Sorted' in 1 row(s): 3\n")
         .says("register.csv:4: 'Outcome': the case is closed but has no outcome")
         .says("register.csv:5: 'Outcome': the case is reported but has an outcome")
         .says("register.csv:6: 'Status': the case is investigating but has no assignee")

@@ -77,7 +77,13 @@ fn an_empty_file_or_a_workbook_or_a_binary_file_is_refused_with_what_to_do() {
     let s = Store::new();
     refused(&s, &file(&s, "empty.csv", b""), MAP, &[], "is empty");
     refused(&s, &file(&s, "blank.csv", b"\n\n  \n"), MAP, &[], "is empty");
-    refused(&s, &file(&s, "book.csv", b"PK\x03\x04\x14\x00\x06\x00rest"), MAP, &[], "Excel workbook");
+    refused(
+        &s,
+        &file(&s, "book.csv", b"PK\x03\x04\x14\x00\x06\x00rest"),
+        MAP,
+        &[],
+        "looks like a workbook but cannot be read",
+    );
     refused(&s, &file(&s, "bin.csv", b"Ref,When\x00\x00\x01\n"), MAP, &[], "not a text file");
 }
 
@@ -249,4 +255,133 @@ fn a_date_column_and_a_time_column_are_combined() {
     import(&s, &csv, "Ref=ref:datix,Incident time=occurred_time,Type=category,What=summary", &[])
         .fails(2)
         .says("a time needs its date");
+}
+
+#[test]
+fn update_records_what_the_register_changed_as_history_and_keeps_what_lsms_changed() {
+    let s = Store::new();
+    let map = "Ref=ref:datix,When=occurred,Type=category,What=summary,Site=site,Status=status,Outcome=outcome,Closed=closed,Handler=assignee";
+    let flags = [
+        "--status-map",
+        "Open=reported,Being investigated=investigating,Closed=closed",
+        "--outcome-map",
+        "No action=no-further-action",
+    ];
+    let first = file(
+        &s,
+        "jan.csv",
+        b"Ref,When,Type,What,Site,Status,Outcome,Closed,Handler\n\
+          DX-1,03/02/2025 10:00,theft,Bag taken,Hollins Park,Being investigated,,,asmith\n\
+          DX-2,04/02/2025 10:00,theft,Coat taken,Hollins Park,Open,,,\n",
+    );
+    let ids = import(&s, &first, map, &flags).ok().stdout;
+    let by_ref = |r: &str| {
+        ids.lines()
+            .find(|id| {
+                s.run(&["show", id, "--format", "json"]).ok().stdout.contains(&format!("\"datix\": \"{r}\""))
+            })
+            .unwrap()
+            .to_string()
+    };
+    let (one, two) = (by_ref("DX-1"), by_ref("DX-2"));
+    // In lsms, someone corrects the site of DX-1.
+    s.run(&["update", &one, "--site", "Peasley Cross"]).ok();
+    // A month later: DX-1 closed, its summary and site changed in the
+    // register too; DX-2 unchanged; DX-3 new.
+    let later = file(
+        &s,
+        "feb.csv",
+        b"Ref,When,Type,What,Site,Status,Outcome,Closed,Handler\n\
+          DX-1,03/02/2025 10:00,theft,Bag and purse taken,Hollins Park,Closed,No action,20/02/2025,asmith\n\
+          DX-2,04/02/2025 10:00,theft,Coat taken,Hollins Park,Open,,,\n\
+          DX-3,05/02/2025 10:00,theft,Hat taken,Hollins Park,Open,,,\n",
+    );
+    // Without --update only the new case comes in.
+    let before = s.snapshot();
+    let dry = import(&s, &later, map, &[&flags[..], &["--update", "--dry-run"]].concat()).ok();
+    dry.says("Dry run: 1 case(s) would be updated (5 field(s))");
+    assert_eq!(s.snapshot(), before, "a dry run records nothing");
+    let out = import(&s, &later, map, &[&flags[..], &["--update"]].concat()).ok();
+    assert_eq!(out.lines().len(), 1, "one new case: {}", out.stdout);
+    out.says(&format!("{one} (row 2): site was changed in lsms since the import (by tester on"))
+        .says("Updated 1 case(s) from the register (5 field(s), each a history entry); 1 field(s) kept as changed in lsms.");
+    let j: serde_json::Value =
+        serde_json::from_str(&s.run(&["show", &one, "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(j["summary"], "Bag and purse taken");
+    assert_eq!(j["site"], "Peasley Cross", "lsms's correction is kept");
+    assert_eq!((j["status"].as_str(), j["outcome"].as_str()), (Some("closed"), Some("no-further-action")));
+    assert_eq!(j["closed_at"], "2025-02-20T00:00:00+00:00");
+    let entries: Vec<(String, String)> = j["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "imported" && e.get("field").is_some())
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["detail"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(entries.contains(&("summary".into(), "from row 2 of feb.csv".into())), "{entries:?}");
+    assert!(
+        entries.iter().any(|(f, _)| f == "status") && entries.iter().any(|(f, _)| f == "closed_at"),
+        "{entries:?}"
+    );
+    let two_json = s.run(&["show", &two, "--format", "json"]).ok().stdout;
+    assert_eq!(
+        two_json.matches("\"action\": \"imported\"").count(),
+        1,
+        "an unchanged case is left as it was"
+    );
+    s.run(&["check"]).ok();
+    // Once more: nothing changes.
+    let again = s.snapshot();
+    import(&s, &later, map, &[&flags[..], &["--update"]].concat()).ok().says("Nothing to add");
+    assert_eq!(s.snapshot(), again);
+}
+
+#[test]
+fn update_without_a_reference_column_is_refused_saying_how_rows_are_matched() {
+    let s = Store::new();
+    let csv = file(&s, "r.csv", b"When,Type,What\n03/02/2025 10:00,theft,Bag\n");
+    refused(
+        &s,
+        &csv,
+        "When=occurred,Type=category,What=summary",
+        &["--update"],
+        "--update matches each row with the case it made by its reference",
+    );
+}
+
+#[test]
+fn an_import_into_a_store_that_commits_is_one_commit_naming_no_case() {
+    use crate::git::{git, git_store};
+    let s = git_store();
+    let csv = file(
+        &s,
+        "r.csv",
+        b"Ref,When,Type,What\nDX-1,03/02/2025 10:00,theft,Bag\nDX-2,04/02/2025 10:00,theft,Coat\n",
+    );
+    let before = git(&s.root, &["rev-list", "--count", "HEAD"]);
+    import(&s, &csv, MAP, &["--commit"]).ok();
+    let after = git(&s.root, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(after.trim().parse::<u32>().unwrap(), before.trim().parse::<u32>().unwrap() + 1, "one commit");
+    assert_eq!(git(&s.root, &["log", "-1", "--format=%s"]).trim(), "import: 2 incident(s)");
+    assert_eq!(git(&s.root, &["show", "--stat", "--format=", "HEAD"]).matches(".yaml").count(), 2);
+    assert_eq!(git(&s.root, &["status", "--porcelain"]).trim(), "", "every new file committed");
+}
+
+#[test]
+fn a_row_whose_record_cannot_be_written_undoes_the_rows_written_before_it() {
+    let s = Store::new();
+    // The third row's description makes a file over the 4 MiB an incident
+    // file may hold: found only when it is written, after two others.
+    let long = "x".repeat(5 << 20);
+    let text = format!(
+        "Ref,When,Type,What,Notes\nDX-1,03/02/2025 10:00,theft,Bag,a\nDX-2,04/02/2025 10:00,theft,Coat,b\nDX-3,05/02/2025 10:00,theft,Hat,{long}\n"
+    );
+    let csv = file(&s, "r.csv", text.as_bytes());
+    let before = s.snapshot();
+    import(&s, &csv, &format!("{MAP},Notes=description"), &[])
+        .fails(1)
+        .says("refused: ")
+        .says("r.csv:4: its record cannot be written; nothing was imported")
+        .says("over the 4 MiB");
+    assert!(s.snapshot() == before, "the two files written before it are gone again");
 }

@@ -20,6 +20,7 @@ mod help;
 mod hostile;
 mod import;
 mod import_register;
+mod import_values;
 mod init;
 mod input;
 mod intake;

@@ -122,10 +122,16 @@ pub fn decode(name: &str, bytes: &[u8], named: Option<Encoding>) -> Result<(Stri
             "export the register again: the file should start with a header row",
         ));
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if is_workbook(bytes) {
         return Err(Error::failed_with(
             format!("{name} is an Excel workbook, not a CSV file"),
-            "open it in Excel and save the sheet as \"CSV UTF-8 (Comma delimited)\", then import that file",
+            "import it as it is (`lsms import --file BOOK.xlsx`), or save the sheet as \"CSV UTF-8 (Comma delimited)\"",
+        ));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(Error::failed_with(
+            format!("{name} is a PDF, neither a CSV file nor an Excel workbook"),
+            "export the register from the old system as CSV or .xlsx (a printed report cannot be read back)",
         ));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
@@ -162,6 +168,190 @@ pub fn decode(name: &str, bytes: &[u8], named: Option<Encoding>) -> Result<(Stri
         ));
     }
     Ok(text)
+}
+
+/// A zip (xlsx, ods) or an OLE compound file (xls): a workbook, read as one.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// A register as rows of text cells: a CSV's decoded text, or a
+/// worksheet's cells (dates and numbers as Excel typed them, written as
+/// text the import reads back exactly).
+pub enum Source {
+    Csv(String),
+    Sheet {
+        range: calamine::Range<calamine::Data>,
+        /// The worksheet row (1-based) of the header.
+        header_row: usize,
+        /// The sheet read, and every sheet of the workbook.
+        sheet: String,
+        sheets: Vec<String>,
+    },
+}
+
+/// One row: its number as the file's user finds it (the CSV's line, the
+/// sheet's row), and its cells or why it cannot be read.
+pub type Row = (usize, std::result::Result<csv::StringRecord, String>);
+
+impl Source {
+    /// Reads the file's bytes: a workbook's sheet (`sheet`, else the
+    /// first), or a CSV in its encoding. Returns the source and, for a
+    /// CSV, the encoding it was read as.
+    pub fn read(
+        name: &str,
+        bytes: Vec<u8>,
+        encoding: Option<Encoding>,
+        sheet: Option<&str>,
+    ) -> Result<(Source, Option<Encoding>)> {
+        if is_workbook(&bytes) {
+            return Ok((sheet_of(name, bytes, sheet)?, None));
+        }
+        if let Some(s) = sheet {
+            return Err(Error::failed_with(
+                format!("--sheet {s}: {name} is not a workbook, so it has no sheets"),
+                "leave --sheet out for a CSV file",
+            ));
+        }
+        let (text, enc) = decode(name, &bytes, encoding)?;
+        Ok((Source::Csv(text), Some(enc)))
+    }
+
+    /// The header row, each name trimmed (and a CSV's byte-order mark off).
+    pub fn headers(&self, name: &str) -> Result<Vec<String>> {
+        match self {
+            Source::Csv(text) => Ok(csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(text.as_bytes())
+                .headers()
+                .map_err(|e| Error::failed(format!("{name}: cannot read the header row: {e}")))?
+                .iter()
+                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                .collect()),
+            Source::Sheet { range, .. } => Ok(range
+                .rows()
+                .next()
+                .unwrap_or_default()
+                .iter()
+                .map(|c| cell(c).trim().to_string())
+                .collect()),
+        }
+    }
+
+    /// Which sheet was read, where the workbook has others (for a
+    /// message about a column not found).
+    pub fn sheet_note(&self) -> Option<String> {
+        match self {
+            Source::Sheet { sheet, sheets, .. } if sheets.len() > 1 => Some(format!(
+                "the sheet read is '{sheet}', the first; name the register's with --sheet (the sheets are: {})",
+                sheets.join(", ")
+            )),
+            _ => None,
+        }
+    }
+
+    /// The rows after the header, one at a time.
+    pub fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        match self {
+            Source::Csv(text) => Box::new(
+                csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(text.as_bytes())
+                    .into_records()
+                    .enumerate()
+                    .map(|(n, r)| (n + 2, r.map_err(|e| e.to_string()))),
+            ),
+            Source::Sheet { range, header_row, .. } => {
+                let width = range.width();
+                Box::new(range.rows().enumerate().skip(1).filter_map(move |(n, cells)| {
+                    // A row left blank (as sheets have between blocks) is no case.
+                    if cells.iter().all(|c| matches!(c, calamine::Data::Empty)) {
+                        return None;
+                    }
+                    let mut texts: Vec<String> = cells.iter().map(cell).collect();
+                    texts.resize(width, String::new());
+                    Some((header_row + n, Ok(csv::StringRecord::from(texts))))
+                }))
+            }
+        }
+    }
+}
+
+/// A workbook's sheet, by name or the first.
+fn sheet_of(name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Source> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        Error::failed_with(
+            format!("{name} looks like a workbook but cannot be read as one: {e}"),
+            "open it in Excel and save it again as .xlsx (Excel Workbook), or as \"CSV UTF-8 (Comma delimited)\"",
+        )
+    })?;
+    let names = book.sheet_names();
+    let chosen = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .or_else(|| names.iter().find(|n| n.trim().eq_ignore_ascii_case(s.trim()))),
+        None => names.first(),
+    };
+    let Some(chosen) = chosen.cloned() else {
+        return Err(Error::failed_with(
+            match sheet {
+                Some(s) => format!("{name} has no sheet '{s}'"),
+                None => format!("{name} has no sheets"),
+            },
+            format!("its sheets are: {}", names.join(", ")),
+        ));
+    };
+    let range = book
+        .worksheet_range(&chosen)
+        .map_err(|e| Error::failed(format!("{name}: sheet '{chosen}' cannot be read: {e}")))?;
+    if range.is_empty() {
+        return Err(Error::failed_with(
+            format!("{name}: sheet '{chosen}' is empty"),
+            if names.len() > 1 {
+                format!(
+                    "name the sheet that holds the register with --sheet (its sheets are: {})",
+                    names.join(", ")
+                )
+            } else {
+                "export the register again: the sheet should start with a header row".into()
+            },
+        ));
+    }
+    let header_row = range.start().map_or(1, |(r, _)| r as usize + 1);
+    Ok(Source::Sheet { range, header_row, sheet: chosen, sheets: names })
+}
+
+/// A cell as text the import reads back as Excel typed it: a date as
+/// `2025-02-03` or `2025-02-03 14:10:00`, a time of day as `14:10:00`, a
+/// whole number without a point, a true or false as yes or no.
+fn cell(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Data::DateTime(d) => {
+            let (y, m, day, h, min, s, ms) = d.to_ymd_hms_milli();
+            // To the nearest second: 14:10 is kept as 0.5902777…, which
+            // may come back a millisecond short.
+            let secs =
+                (u32::from(h) * 3600 + u32::from(min) * 60 + u32::from(s) + u32::from(ms >= 500)).min(86_399);
+            let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+            if d.is_duration() || d.as_f64() < 1.0 {
+                time
+            } else if d.as_f64().fract() == 0.0 {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {time}")
+            }
+        }
+        Data::Error(e) => e.to_string(),
+    }
 }
 
 #[cfg(test)]
