@@ -792,7 +792,8 @@ impl Batch<'_> {
                 let open = fsio::Folder::open(&dir).map_err(Error::io("open the folder", &dir))?;
                 self.folders.insert(dir.clone(), open);
             }
-            let text = inc.to_yaml();
+            // Sealed as every other write is, in a sealed store.
+            let text = self.store.for_writing(&inc, None)?.to_yaml();
             self.store.fits(&inc.id, &text, true)?;
             let name = path.file_name().unwrap_or_default();
             match self.folders[&dir].create_new_batched(&dir, name, text.as_bytes()) {
