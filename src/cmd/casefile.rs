@@ -73,6 +73,9 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    // A case file of "(sealed)" helps no court, and must not be recorded
+    // as a disclosure.
+    store.need_personal("`lsms casefile` (the record as it is, for a hand-over)")?;
     let to = Recipient::parse(&args.to)
         .map_err(|e| Error::usage(format!("--to: {e}"), "see `lsms casefile --help`"))?;
     let mut d = disclosure(DisclosureForm::CaseFile, to, args.recipient.as_deref(), &args.basis).map_err(|e| {

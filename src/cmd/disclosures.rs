@@ -63,6 +63,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .transpose()
         .map_err(|e| Error::usage(format!("--to: {e}"), "see `lsms disclosures --help`"))?;
     let personal = args.include_personal;
+    if personal {
+        store.need_personal("--include-personal")?;
+    }
     let (found, bad) = gather_all(&store, true, |inc| {
         let rows: Vec<_> = inc
             .history

@@ -185,10 +185,16 @@ fn without_an_identity_personal_values_show_sealed_and_what_needs_them_is_refuse
         &["list", "--grep", "quaxley"],
         &["export", "--include-personal"],
         &["show", &id, "--format", "json"],
+        // Hand-overs: a case file or a log of "(sealed)" is no hand-over,
+        // and no disclosure is recorded.
+        &["casefile", &id, "--to", "police", "--basis", "DPA 2018 Sch. 2 para. 2", "--output", "cf.html"],
+        &["person", "Quaxley", "--sar", "--output", "sar"],
+        &["disclosures", "--include-personal"],
     ] {
         bare(&s, args).fails(1).says("lsms keys new").says("(r0)");
     }
     assert!(s.snapshot() == before);
+    bare(&s, &["disclosures"]).ok();
 }
 
 #[test]
