@@ -96,7 +96,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // file shows the record as it stood when the disclosure was made; the
     // incident must be one that can be changed before anything is written.
     let lock = store.lock()?;
-    let inc = store.read_for_update(&id, false)?.incident;
+    let mut inc = store.read_for_update(&id, false)?.incident;
+    // Opened (a sealed store): the case file shows what the record says.
+    store.view_incident(&mut inc)?;
     super::refuse_void(&inc)?;
     let known = omittable(&inc);
     let mut omit = Vec::new();
@@ -144,7 +146,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map(|l| Related {
             id: l.id.clone(),
             kind: l.kind,
-            summary: store.read(&store.path_of(&l.id)).ok().map(|x| x.incident.summary),
+            summary: store
+                .read(&store.path_of(&l.id))
+                .ok()
+                .and_then(|mut x| store.view_incident(&mut x.incident).ok().map(|()| x.incident.summary)),
         })
         .collect();
     let tz = store.config.tz;

@@ -563,3 +563,36 @@ fn seal_on_a_git_store_is_one_commit_of_every_file_and_lsms_yaml() {
     assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
     assert!(!std::fs::read_to_string(a.path_of(&ids[0])).unwrap().contains("Quaxley"));
 }
+
+#[test]
+fn a_case_file_from_a_sealed_store_shows_the_record_opened_to_whoever_holds_the_key() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let id = report(&s, Some(&k));
+    let other = report(&s, Some(&k));
+    with(&s, &k, &["link", &id, &other, "--kind", "same-offender"]).ok();
+    let out = s.tmp.path().join("case.html");
+    let out_s = out.to_str().unwrap();
+    with(
+        &s,
+        &k,
+        &["casefile", &id, "--to", "police", "--basis", "DPA 2018 Sch. 2 para. 2", "--output", out_s],
+    )
+    .ok();
+    let page = std::fs::read_to_string(&out).unwrap();
+    for plain in [SUMMARY, DESCRIPTION, NAME, "Winifred Oddsocks"] {
+        assert!(page.contains(&html_escape(plain)), "{plain} is in the case file as written");
+    }
+    assert!(!page.contains("sealed:v1:") && !page.contains("sealed:age:"), "no sealed text in the case file");
+    // The record itself stays sealed, its disclosure too.
+    let file = s.read(&id);
+    assert!(!file.contains(DESCRIPTION) && file.contains("disclos"), "{file}");
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
