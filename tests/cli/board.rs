@@ -248,27 +248,8 @@ fn a_real_browser_prints_the_board_to_a4_pages() {
     let dir = s.tmp.path();
     let html = dir.join("board.html");
     s.run(&["board", "--period", "2026/27", "--output", html.to_str().unwrap()]).ok();
-    let pdf = dir.join("board.pdf");
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg("--no-pdf-header-footer")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("run chromium");
-    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
-    let text = Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let pdf = print_to_pdf(dir, &html);
+    let text = pdf_pages(&pdf).join("\u{c}");
     assert!(text.contains("Northshire Community Health NHS Trust"), "{text}");
     assert!(text.contains("2026/27") && text.contains("Headline figures"), "{text}");
     let annual = s.run(&["summary", "--report", "annual", "--period", "2026/27", "--format", "json"]).ok();

@@ -425,41 +425,6 @@ fn a_bundle_that_cannot_be_made_whole_is_not_made_and_the_store_is_unchanged() {
     assert!(s.snapshot() == before, "the store is unchanged");
 }
 
-/// Prints `html` to PDF in headless Chromium (its own header and footer
-/// off) and gives the text of each page.
-fn print_pages(dir: &Path, html: &Path) -> Vec<String> {
-    let pdf = dir.join(format!("{}.pdf", html.file_stem().unwrap().to_str().unwrap()));
-    let out = std::process::Command::new("chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg("--no-pdf-header-footer")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("run chromium");
-    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
-    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).to_string();
-    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
-}
-
-fn every_page_marked(pages: &[String], marking: &str, what: &str) {
-    let m = pages.len();
-    for (n, page) in pages.iter().enumerate() {
-        let n = n + 1;
-        let marks = page.lines().filter(|l| l.split_whitespace().any(|w| w == marking)).count();
-        assert!(
-            marks >= 2,
-            "{what}: page {n} of {m} has {marking} {marks} times, not top and bottom:\n{page}"
-        );
-        assert!(
-            page.contains(&format!("Page {n} of {m}")),
-            "{what}: page {n} of {m} has no page number:\n{page}"
-        );
-    }
-}
-
 #[test]
 fn case_files_and_bundles_print_their_marking_and_page_number_on_every_page() {
     if !chromium() || !pdftotext() {

@@ -228,3 +228,50 @@ pub fn libreoffice() -> bool {
 pub fn git_lfs() -> bool {
     outside("Git LFS", "git lfs version", "apt-get install git-lfs")
 }
+
+/// Prints `html` to PDF with headless Chromium, its own header and footer
+/// off (as the board's help says): the PDF's path, beside the page.
+pub fn print_to_pdf(dir: &Path, html: &Path) -> PathBuf {
+    let pdf = dir.join(format!("{}.pdf", html.file_stem().unwrap().to_str().unwrap()));
+    let out = std::process::Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    pdf
+}
+
+/// The text of each page of a PDF (pdftotext, laid out).
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    // pdftotext ends each page with a form feed.
+    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+/// [`print_to_pdf`], then the text of each page.
+pub fn print_pages(dir: &Path, html: &Path) -> Vec<String> {
+    pdf_pages(&print_to_pdf(dir, html))
+}
+
+/// Every page carries the marking at its top and bottom and "Page N of M".
+pub fn every_page_marked(pages: &[String], marking: &str, what: &str) {
+    let m = pages.len();
+    for (n, page) in pages.iter().enumerate() {
+        let n = n + 1;
+        let marks = page.lines().filter(|l| l.split_whitespace().any(|w| w == marking)).count();
+        assert!(
+            marks >= 2,
+            "{what}: page {n} of {m} has {marking} {marks} times, not top and bottom:\n{page}"
+        );
+        assert!(
+            page.contains(&format!("Page {n} of {m}")),
+            "{what}: page {n} of {m} has no page number:\n{page}"
+        );
+    }
+}

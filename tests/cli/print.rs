@@ -6,26 +6,6 @@ use crate::harness::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Prints `html` to PDF with headless Chromium, its own header and footer
-/// off (as the board's help says), and gives the text of each page.
-fn print_pages(dir: &Path, html: &Path) -> Vec<String> {
-    let pdf = dir.join("print.pdf");
-    let out = Command::new("chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg("--no-pdf-header-footer")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("run chromium");
-    assert!(pdf.exists(), "chromium made no PDF: {}", String::from_utf8_lossy(&out.stderr));
-    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).to_string();
-    // pdftotext ends each page with a form feed.
-    text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
-}
-
 fn board_file(s: &Store, extra: &[&str]) -> PathBuf {
     let html = s.tmp.path().join("board.html");
     let mut args = vec!["board", "--period", "2026/27", "--output", html.to_str().unwrap()];
