@@ -614,8 +614,11 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>, 
         if let Some(rel) = rel.filter(|_| matches!(xy, "??" | "A"))
             && let Some(sha) = evidence_object(rel)
         {
-            match crate::store::evidence::check_content(&store.root, sha) {
-                None => objects.push(rel.to_string()),
+            match crate::store::evidence::check_content(&store.root, sha, &store.evidence_keys()) {
+                None
+                | Some(crate::store::evidence::Fault::NoKey | crate::store::evidence::Fault::NotForYou) => {
+                    objects.push(rel.to_string())
+                }
                 Some(f) => foreign.push(format!("  {xy:>2} {path}: an evidence file that is {f}")),
             }
             continue;

@@ -23,6 +23,119 @@ pub const CHUNK: usize = 256 * 1024;
 
 use super::fsio::O_NONBLOCK;
 
+/// The keys evidence files are written and read with. In a sealed store
+/// (`to` not empty) every file is written as an age stream to the store's
+/// recipients, under the SHA-256 of its original bytes; a sealed file is
+/// read with the user's identity, when there is one.
+#[derive(Default)]
+pub struct Keys<'a> {
+    pub to: Vec<crate::seal::Recipient>,
+    pub id: Option<&'a crate::seal::Identity>,
+}
+
+impl Keys<'_> {
+    /// Plain files, no identity.
+    #[cfg(test)]
+    pub fn plain() -> Keys<'static> {
+        Keys::default()
+    }
+    fn sealing(&self) -> bool {
+        !self.to.is_empty()
+    }
+}
+
+/// Where a copy goes: the file itself, or an age stream into it.
+enum Sink {
+    Plain(File),
+    Age(age::stream::StreamWriter<File>),
+}
+
+impl Sink {
+    fn new(f: File, keys: &Keys) -> io::Result<Sink> {
+        if keys.sealing() { crate::seal::seal_stream(&keys.to, f).map(Sink::Age) } else { Ok(Sink::Plain(f)) }
+    }
+    /// The file, once everything is written (age's last chunk too).
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Sink::Plain(f) => Ok(f),
+            Sink::Age(w) => w.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Plain(f) => f.write(b),
+            Sink::Age(w) => w.write(b),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Plain(f) => f.flush(),
+            Sink::Age(w) => w.flush(),
+        }
+    }
+}
+
+/// Does the file begin as an age file does? (read from its start; the
+/// file is left at its start)
+fn is_age_file(f: &mut File) -> bool {
+    use std::io::Seek;
+    let mut head = [0u8; crate::seal::AGE_MAGIC.len()];
+    let ok = f.read_exact(&mut head).is_ok() && head == crate::seal::AGE_MAGIC;
+    let _ = f.rewind();
+    ok
+}
+
+/// What an object holds, read as a stream: the file itself, or, when it
+/// is sealed, its original bytes opened with the identity (without one,
+/// [`Fault::NoKey`]).
+pub fn source(mut f: File, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
+    if !is_age_file(&mut f) {
+        return Ok(Box::new(f));
+    }
+    let Some(id) = keys.id else { return Err(Fault::NoKey) };
+    match crate::seal::open_stream(id, f) {
+        Ok(r) => Ok(Box::new(Broken(r))),
+        Err(crate::seal::NotOpened::NotForYou) => Err(Fault::NotForYou),
+        Err(crate::seal::NotOpened::Broken) => Err(Fault::Broken("its age header does not parse".into())),
+    }
+}
+
+/// A sealed stream whose reading fails is damaged (age checks each
+/// chunk): its errors are marked so, to be told from a disk's.
+struct Broken<R>(R);
+
+impl<R: Read> Read for Broken<R> {
+    fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+        self.0.read(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, BrokenSeal(e.to_string())))
+    }
+}
+
+#[derive(Debug)]
+struct BrokenSeal(String);
+impl std::fmt::Display for BrokenSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for BrokenSeal {}
+
+/// A read error as a fault: a sealed stream that does not open is damage.
+fn read_fault(e: io::Error) -> Fault {
+    match e.get_ref().and_then(|i| i.downcast_ref::<BrokenSeal>()) {
+        Some(b) => Fault::Broken(b.0.clone()),
+        None => Fault::Unreadable(e.to_string()),
+    }
+}
+
+/// Hashes what an object holds (opened when sealed).
+fn hash_object(f: File, keys: &Keys) -> std::result::Result<(String, u64), Fault> {
+    let mut r = source(f, keys)?;
+    hash_reader(&mut r).map_err(read_fault)
+}
+
 /// `evidence/ab/<sha256>`, relative to the store.
 pub fn rel_path(sha256: &str) -> String {
     format!("{DIR}/{}/{sha256}", &sha256[..2.min(sha256.len())])
@@ -312,7 +425,7 @@ fn temp_name() -> String {
 /// read-only (0444 less the umask). Nothing is recorded and no object is
 /// named yet: [`place`] does that under the store's lock. A source that
 /// changes size while copied is refused.
-pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
+pub fn stage(root: &Path, src: &Path, keys: &Keys) -> Result<Staged> {
     let (mut file, size_before) = open_source(src)?;
     let tmp = temp_name();
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
@@ -341,9 +454,9 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
     let mut out = Some(out);
     let result = (|| -> Result<Staged> {
         let copied = (|| {
-            let mut out = out.take().expect("opened once");
-            let (sha, n) = copy_hashing(&mut file, &mut out)?;
-            out.sync_all()?;
+            let mut sink = Sink::new(out.take().expect("opened once"), keys)?;
+            let (sha, n) = copy_hashing(&mut file, &mut sink)?;
+            sink.finish()?.sync_all()?;
             Ok((sha, n))
         })();
         let (sha256, size) = copied.map_err(|e: io::Error| {
@@ -368,15 +481,7 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
         }
         // A copy already in the store is read here, before the lock, so
         // that the lock is not held while a large file is hashed.
-        let known_good = match open_folders(root, Some(&sha256), false) {
-            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
-                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
-                    Some(sig(&m))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
     if result.is_err() {
@@ -389,7 +494,7 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
 /// as the message was read): written under a temp name in `evidence/`,
 /// hashed as it is written, fsynced and read-only; `what` names it in a
 /// message.
-pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
+pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str, keys: &Keys) -> Result<Staged> {
     let tmp = temp_name();
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fail = |e: &dyn std::fmt::Display| {
@@ -408,26 +513,27 @@ pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
         }
     };
     let result = (|| -> Result<Staged> {
-        let mut out = out;
-        let (sha256, size) = copy_hashing(&mut &bytes[..], &mut out).map_err(|e| fail(&e))?;
+        let mut sink = Sink::new(out, keys).map_err(|e| fail(&e))?;
+        let (sha256, size) = copy_hashing(&mut &bytes[..], &mut sink).map_err(|e| fail(&e))?;
+        let out = sink.finish().map_err(|e| fail(&e))?;
         if !super::fsio::deferred() {
             out.sync_all().map_err(|e| fail(&e))?;
         }
-        let known_good = match open_folders(root, Some(&sha256), false) {
-            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
-                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
-                    Some(sig(&m))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
     if result.is_err() {
         let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
     }
     result
+}
+
+/// The stat of the copy already in the store with this hash, when it is
+/// whole and in the form this store writes (sealed in a sealed store).
+fn known_good(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Sig> {
+    let Ok(Some((_, Some(sub)))) = open_folders(root, Some(sha256), false) else { return None };
+    let m = look(&sub, sha256).ok().filter(|m| m.is_file())?;
+    inspect(&sub, sha256, size, &m, keys).is_none().then(|| sig(&m))
 }
 
 /// Removes the temp copies of files that were not placed.
@@ -460,7 +566,7 @@ pub struct Stored {
 /// copy dropped); one that is not (other bytes of any size, a link, a
 /// FIFO, a Git LFS pointer) is replaced by the staged copy, atomically (a
 /// rename), read-only like any evidence file; a folder there is refused.
-pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
+pub fn place(root: &Path, staged: &Staged, keys: &Keys) -> Result<Stored> {
     let sha = staged.sha256.as_str();
     let (top, sub) = open_folders(root, Some(sha), true).map_err(FolderErr::into_error)?.expect("made");
     let sub = sub.expect("asked for");
@@ -489,7 +595,7 @@ pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
     } else if staged.known_good == Some(sig(&meta)) {
         None
     } else {
-        inspect(&sub, sha, staged.size, &meta)
+        inspect(&sub, sha, staged.size, &meta, keys)
     };
     let Some(fault) = fault else {
         let _ = rustix::fs::unlinkat(&top, staged.tmp.as_str(), AtFlags::empty());
@@ -599,12 +705,22 @@ pub enum Fault {
     /// A Git LFS pointer to another file (its oid).
     Pointer(String),
     Unreadable(String),
+    /// Sealed, and this user has no identity: the contents were not
+    /// checked. A warning.
+    NoKey,
+    /// Sealed to other recipients: not checked. A warning.
+    NotForYou,
+    /// Sealed, and it does not open: changed or cut short.
+    Broken(String),
+    /// Plain in a sealed store (never written so by lsms): re-adding the
+    /// original seals it.
+    Plain,
 }
 
 impl Fault {
     /// Only a warning: the file is not here yet, but nothing is wrong.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Fault::NotFetched)
+        matches!(self, Fault::NotFetched | Fault::NoKey | Fault::NotForYou)
     }
 
     /// What to do about it.
@@ -612,6 +728,12 @@ impl Fault {
         match self {
             Fault::NotFetched => "run `git lfs pull` in the store to fetch the evidence files \
                                   (install Git LFS first if `git lfs` is not found)"
+                .to_string(),
+            Fault::NoKey => "give your identity (--identity FILE, $LSMS_IDENTITY) to open and check it; \
+                             without one, make it with `lsms keys new` and ask a recipient to add you and `lsms rekey`"
+                .to_string(),
+            Fault::NotForYou => "ask one of the store's recipients to add your public key (`lsms keys add`) \
+                                 and run `lsms rekey`"
                 .to_string(),
             Fault::Folder(m) => format!(
                 "{} should be a folder of the store: put the files it should hold in a real folder there \
@@ -641,6 +763,12 @@ impl std::fmt::Display for Fault {
                 write!(f, "changed: it is a Git LFS pointer to another file (sha256 {oid})")
             }
             Fault::Unreadable(e) => write!(f, "cannot be read: {e}"),
+            Fault::NoKey => write!(f, "sealed: its contents were not verified, for want of a key"),
+            Fault::NotForYou => {
+                write!(f, "sealed to other recipients: its contents were not verified, for want of a key")
+            }
+            Fault::Broken(e) => write!(f, "changed: sealed, it does not open ({e})"),
+            Fault::Plain => write!(f, "plain text in a sealed store"),
         }
     }
 }
@@ -706,27 +834,37 @@ fn link_target(dir: &OwnedFd, name: &str) -> String {
 /// What is wrong with the thing at `name` (looked at as `meta`), against
 /// the file whose hash is `sha256` and size `size`; it is read and hashed
 /// when it is a regular file of that size.
-fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata) -> Option<Fault> {
+///
+/// In a sealed store a plain copy is not in the form the store writes
+/// ([`Fault::Plain`]: replaced by the sealed one), and a sealed copy that
+/// this user cannot open is kept as it is (it cannot be checked, and a
+/// sealed file never changes but by `seal`, `unseal` and `rekey`).
+fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata, keys: &Keys) -> Option<Fault> {
     if meta.file_type().is_symlink() {
         return Some(Fault::Link(link_target(sub, sha256)));
     }
     if let Some(what) = not_regular(meta.file_type()) {
         return Some(Fault::NotAFile(what));
     }
-    if meta.len() != size {
+    let sealed = open_in(sub, sha256).map(|mut f| is_age_file(&mut f)).unwrap_or(false);
+    if !sealed && meta.len() != size {
         return Some(pointer_fault(sub, sha256, meta.len()).unwrap_or(Fault::Size(meta.len())));
     }
-    content_fault(sub, sha256, size)
+    match content_fault(sub, sha256, size, keys) {
+        Some(Fault::NoKey | Fault::NotForYou) => None,
+        None if !sealed && keys.sealing() => Some(Fault::Plain),
+        f => f,
+    }
 }
 
 /// Re-hashes a regular file in `sub`: `None` when it is the file named.
-fn content_fault(sub: &OwnedFd, sha256: &str, size: u64) -> Option<Fault> {
-    let mut f = match open_in(sub, sha256) {
+fn content_fault(sub: &OwnedFd, sha256: &str, size: u64, keys: &Keys) -> Option<Fault> {
+    let f = match open_in(sub, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(pointer_fault(sub, sha256, n).unwrap_or(Fault::Changed(h))),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
@@ -756,11 +894,23 @@ pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
         Ok(m) if !m.is_file() => {
             Some(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file")))
         }
+        // A sealed file is longer than the original: that it is an age
+        // file is what a look can tell; `evidence verify` opens it.
         Ok(m) if m.len() != size => {
-            Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
+            if open_in(&sub, sha256).is_ok_and(|mut f| is_age_file(&mut f)) {
+                None
+            } else {
+                Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
+            }
         }
         Ok(_) => None,
     }
+}
+
+/// What a stored object holds, as a stream: opened with the identity when
+/// it is sealed.
+pub fn read_object(root: &Path, sha256: &str, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
+    source(open_object(root, sha256)?, keys)
 }
 
 /// Opens a stored object for reading: the store's own regular file, never
@@ -791,26 +941,26 @@ pub fn mismatch(root: &Path, sha256: &str, hashed: String, len: u64) -> Fault {
 
 /// Re-hashes a stored object: `None` when its content is what its name
 /// says, whatever any record says of its size.
-pub fn check_content(root: &Path, sha256: &str) -> Option<Fault> {
-    let mut f = match open_object(root, sha256) {
+pub fn check_content(root: &Path, sha256: &str, keys: &Keys) -> Option<Fault> {
+    let f = match open_object(root, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok(_) => None,
     }
 }
 
 /// Re-hashes a stored object: `None` when it is as recorded.
-pub fn verify(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
-    let mut f = match open_object(root, sha256) {
+pub fn verify(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Fault> {
+    let f = match open_object(root, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
@@ -872,8 +1022,8 @@ mod tests {
     }
 
     fn store_file(root: &Path, src: &Path) -> Stored {
-        let staged = stage(root, src).unwrap();
-        place(root, &staged).unwrap()
+        let staged = stage(root, src, &Keys::plain()).unwrap();
+        place(root, &staged, &Keys::plain()).unwrap()
     }
 
     #[test]
@@ -892,7 +1042,7 @@ mod tests {
         assert_eq!(again, Stored { new: false, ..first.clone() });
         let names: Vec<_> = fs::read_dir(root.join(DIR)).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temp file left behind: {names:?}");
-        assert_eq!(verify(&root, &first.sha256, first.size), None);
+        assert_eq!(verify(&root, &first.sha256, first.size, &Keys::plain()), None);
         assert_eq!(stat(&root, &first.sha256, first.size + 1), Some(Fault::Size(first.size)));
     }
 
