@@ -536,6 +536,84 @@ fn known_good(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Sig> 
     inspect(&sub, sha256, size, &m, keys).is_none().then(|| sig(&m))
 }
 
+// ---- Seal, unseal, rekey: every object written in the store's new form ----
+
+/// Every evidence object in the store (`evidence/ab/<sha256>`, a regular
+/// file, never through a link) and whether it is sealed (an age file).
+pub fn objects(root: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let Ok(Some((top, _))) = open_folders(root, None, false) else { return out };
+    let Ok(entries) = fs::read_dir(root.join(DIR)) else { return out };
+    for e in entries.flatten() {
+        let ab = e.file_name().to_string_lossy().into_owned();
+        if ab.len() != 2 {
+            continue;
+        }
+        let Ok(Some(sub)) = open_folder(&top, &ab, &format!("{DIR}/{ab}"), false) else { continue };
+        let Ok(inner) = fs::read_dir(root.join(DIR).join(&ab)) else { continue };
+        for f in inner.flatten() {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if !(is_sha256(&name) && name.starts_with(&ab)) {
+                continue;
+            }
+            if let Ok(mut file) = open_in(&sub, &name) {
+                out.push((name, is_age_file(&mut file)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Writes object `sha256` anew in the form `keys` says (sealed to
+/// `keys.to`, or plain when it is empty), opened with `keys.id` when it
+/// is sealed: streaming, hashed as it passes (it must still be the file
+/// its name says), fsynced and read-only, under a temp name that
+/// [`replace`] puts in place. Nothing in the store changes yet.
+pub fn rewrite(root: &Path, sha256: &str, keys: &Keys) -> Result<Staged> {
+    let rel = rel_path(sha256);
+    let refuse = |f: Fault| Error::failed_with(format!("{rel} is {f}: nothing was changed"), f.help(&rel));
+    let mut src = read_object(root, sha256, keys).map_err(refuse)?;
+    let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+    let out = rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444))
+        .map_err(|e| Error::io("write", &root.join(DIR).join(&tmp))(errno_io(e)))?;
+    let result = (|| -> Result<Staged> {
+        let written = (|| -> io::Result<(String, u64)> {
+            let mut sink = Sink::new(File::from(out), keys)?;
+            let (h, n) = copy_hashing(&mut src, &mut sink)?;
+            sink.finish()?.sync_all()?;
+            Ok((h, n))
+        })();
+        let (h, n) = written.map_err(|e| refuse(read_fault(e)))?;
+        if h != sha256 {
+            return Err(refuse(mismatch(root, sha256, h, n)));
+        }
+        Ok(Staged { sha256: h, size: n, tmp: tmp.clone(), known_good: None })
+    })();
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
+    }
+    result
+}
+
+/// Puts a [`rewrite`] in place of the object, in one rename.
+pub fn replace(root: &Path, staged: &Staged) -> Result<()> {
+    let sha = staged.sha256.as_str();
+    let rel = rel_path(sha);
+    let (top, sub) = open_folders(root, Some(sha), false)
+        .map_err(FolderErr::into_error)?
+        .ok_or_else(|| Error::failed(format!("{rel}: its folder went while it was rewritten")))?;
+    let sub = sub.expect("asked for");
+    rustix::fs::renameat(&top, staged.tmp.as_str(), &sub, sha)
+        .map_err(|e| Error::io("write", &root.join(&rel))(errno_io(e)))?;
+    if !super::fsio::deferred() {
+        rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
+    }
+    Ok(())
+}
+
 /// Removes the temp copies of files that were not placed.
 pub fn discard(root: &Path, staged: &[Staged]) {
     if let Ok(Some((top, _))) = open_folders(root, None, false) {

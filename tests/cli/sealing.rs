@@ -672,3 +672,72 @@ fn a_large_evidence_file_is_sealed_streaming_in_flat_memory() {
     let text = s.read(&id);
     assert!(text.contains(&format!("size: {size}")), "{text}");
 }
+
+#[test]
+fn seal_unseal_and_rekey_turn_every_evidence_file_in_their_one_commit_and_a_rekey_syncs_to_the_other_clone() {
+    use std::os::unix::fs::PermissionsExt;
+    let (ka, kb) = (key(), key());
+    let team = Team::new(&format!(
+        "git: {{ commit: true }}\nencryption:\n  recipients:\n    jfowlis: {}\n",
+        ka.public
+    ));
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let id = report(&a, None);
+    let file = a.tmp.path().join("still.bin");
+    std::fs::write(&file, MARKER).unwrap();
+    let sha = sha256sum(&file);
+    bare(&a, &["evidence", "add", &id, file.to_str().unwrap()]).ok();
+    let path = object(&a, &sha);
+    assert_eq!(std::fs::read(&path).unwrap(), MARKER, "plain before the store is sealed");
+    let rel = format!("evidence/{}/{sha}", &sha[..2]);
+    let commits = |s: &Store| git(&s.root, &["rev-list", "--count", "HEAD"]).trim().parse::<u32>().unwrap();
+    let in_last_commit = |s: &Store| git(&s.root, &["show", "--name-only", "--format=%s", "HEAD"]);
+
+    // Seal: the evidence file is sealed in the same one commit, read-only.
+    let before = commits(&a);
+    bare(&a, &["seal"]).ok().says("1 evidence file(s)");
+    assert_eq!(commits(&a), before + 1);
+    assert!(in_last_commit(&a).contains(&rel), "{}", in_last_commit(&a));
+    let sealed = std::fs::read(&path).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1\n") && !sealed.windows(7).any(|w| w == b"Ptolemy"));
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    with(&a, &ka, &["evidence", "verify", &id]).ok().says("all as recorded");
+    bare(&a, &["sync"]).ok();
+    bare(&b, &["sync"]).ok();
+
+    // A recipient is added and the store rekeyed on clone a: the new
+    // ciphertext syncs to clone b, which opens it with the new key.
+    bare(&a, &["keys", "add", "asmith", &kb.public]).ok();
+    bare(&a, &["sync"]).ok();
+    with(&a, &ka, &["rekey"]).ok().says("1 evidence file(s)");
+    assert!(in_last_commit(&a).contains(&rel));
+    let rekeyed = std::fs::read(&path).unwrap();
+    assert_ne!(rekeyed, sealed, "each file sealed anew");
+    bare(&a, &["sync"]).ok();
+    bare(&b, &["sync"]).ok();
+    assert_eq!(std::fs::read(object(&b, &sha)).unwrap(), rekeyed);
+    with(&b, &kb, &["evidence", "verify", &id]).ok().says("all as recorded");
+
+    // Someone else's change to a sealed file is still refused by sync.
+    let theirs = object(&b, &sha);
+    let mut bytes = rekeyed.clone();
+    let n = bytes.len();
+    bytes[n - 3] ^= 1;
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&theirs, &bytes).unwrap();
+    git(&b.root, &["commit", "-qam", "edit"]);
+    git(&b.root, &["push", "-q"]);
+    bare(&a, &["sync"]).fails(1).says("changes the bytes of evidence");
+    git(&b.root, &["reset", "-q", "--hard", "HEAD~1"]);
+    git(&b.root, &["push", "-qf"]);
+
+    // Unseal: back to the very bytes added, in its one commit.
+    with(&a, &ka, &["unseal"]).ok().says("1 evidence file(s)");
+    assert!(in_last_commit(&a).contains(&rel));
+    assert_eq!(std::fs::read(&path).unwrap(), MARKER);
+    assert_eq!(sha256sum(&path), sha);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
+    bare(&a, &["evidence", "verify", &id]).ok().says("all as recorded");
+}
