@@ -100,6 +100,7 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
         _ => {}
     }
     let commit = ctx.commits(&store)?;
+    let was_sealed = store.is_sealed();
     if job == Job::Seal {
         e.sealed = true;
         store.config.encryption = e.clone();
@@ -167,11 +168,14 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
             store.recipients().into_iter().map(|(_, r)| r).collect()
         },
         id: store.identity().ok().flatten(),
+        // What is read: sealed copies, unless the store was plain (where an
+        // age file is evidence sent sealed, itself to be sealed).
+        sealed: was_sealed,
     };
     let mut rewritten = Vec::new();
     for (sha, sealed) in objects::objects(&store.root) {
         let wanted = match job {
-            Job::Seal => !sealed,
+            Job::Seal => !(was_sealed && sealed),
             Job::Unseal => sealed,
             Job::Rekey => true,
         };

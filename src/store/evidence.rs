@@ -31,6 +31,10 @@ use super::fsio::O_NONBLOCK;
 pub struct Keys<'a> {
     pub to: Vec<crate::seal::Recipient>,
     pub id: Option<&'a crate::seal::Identity>,
+    /// The store's files are sealed: one that is an age file is a sealed
+    /// copy, to be opened. In a plain store an age file is evidence that
+    /// is itself an age file (sent sealed), read as it is.
+    pub sealed: bool,
 }
 
 impl Keys<'_> {
@@ -83,24 +87,49 @@ impl Write for Sink {
 fn is_age_file(f: &mut File) -> bool {
     use std::io::Seek;
     let mut head = [0u8; crate::seal::AGE_MAGIC.len()];
+    let _ = f.rewind();
     let ok = f.read_exact(&mut head).is_ok() && head == crate::seal::AGE_MAGIC;
     let _ = f.rewind();
     ok
 }
 
-/// What an object holds, read as a stream: the file itself, or, when it
+/// What object `sha256` holds, as a stream: the file itself, or, when it
 /// is sealed, its original bytes opened with the identity (without one,
-/// [`Fault::NoKey`]).
-pub fn source(mut f: File, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
-    if !is_age_file(&mut f) {
+/// [`Fault::NoKey`]). A file that begins as an age file but does not open
+/// may be evidence that is itself an age file, kept plain: it is read
+/// plain when its own bytes are the file its name says.
+pub fn source(mut f: File, sha256: &str, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
+    if !keys.sealed || !is_age_file(&mut f) {
         return Ok(Box::new(f));
     }
-    let Some(id) = keys.id else { return Err(Fault::NoKey) };
-    match crate::seal::open_stream(id, f) {
+    let opened = match keys.id {
+        None => Err(Fault::NoKey),
+        Some(id) => {
+            let copy = f.try_clone().map_err(|e| Fault::Unreadable(e.to_string()))?;
+            match crate::seal::open_stream(id, copy) {
+                Ok(r) => Ok(r),
+                Err(crate::seal::NotOpened::NotForYou) => Err(Fault::NotForYou),
+                Err(crate::seal::NotOpened::Broken) => {
+                    Err(Fault::Broken("its age header does not parse".into()))
+                }
+            }
+        }
+    };
+    match opened {
         Ok(r) => Ok(Box::new(Broken(r))),
-        Err(crate::seal::NotOpened::NotForYou) => Err(Fault::NotForYou),
-        Err(crate::seal::NotOpened::Broken) => Err(Fault::Broken("its age header does not parse".into())),
+        Err(_) if plain_is(&mut f, sha256) => Ok(Box::new(f)),
+        Err(fault) => Err(fault),
     }
+}
+
+/// Are the file's own bytes the file `sha256` names? (read whole; the
+/// file is left at its start)
+fn plain_is(f: &mut File, sha256: &str) -> bool {
+    use std::io::Seek;
+    let _ = f.rewind();
+    let same = hash_reader(f).is_ok_and(|(h, _)| h == sha256);
+    let _ = f.rewind();
+    same
 }
 
 /// A sealed stream whose reading fails is damaged (age checks each
@@ -131,9 +160,21 @@ fn read_fault(e: io::Error) -> Fault {
 }
 
 /// Hashes what an object holds (opened when sealed).
-fn hash_object(f: File, keys: &Keys) -> std::result::Result<(String, u64), Fault> {
-    let mut r = source(f, keys)?;
-    hash_reader(&mut r).map_err(read_fault)
+fn hash_object(f: File, sha256: &str, keys: &Keys) -> std::result::Result<(String, u64), Fault> {
+    let mut plain = f.try_clone().map_err(|e| Fault::Unreadable(e.to_string()))?;
+    let mut r = source(f, sha256, keys)?;
+    let hashed = hash_reader(&mut r).map_err(read_fault);
+    let wrong = match &hashed {
+        Ok((h, _)) => h != sha256,
+        Err(Fault::Broken(_)) => true,
+        Err(_) => false,
+    };
+    // Sealed to this identity, but not this file: evidence that is itself
+    // an age file, kept plain, is its own bytes.
+    if wrong && is_age_file(&mut plain) && plain_is(&mut plain, sha256) {
+        return hash_reader(&mut plain).map_err(read_fault);
+    }
+    hashed
 }
 
 /// `evidence/ab/<sha256>`, relative to the store.
@@ -924,7 +965,7 @@ fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata, keys: &K
     if let Some(what) = not_regular(meta.file_type()) {
         return Some(Fault::NotAFile(what));
     }
-    let sealed = open_in(sub, sha256).map(|mut f| is_age_file(&mut f)).unwrap_or(false);
+    let sealed = keys.sealed && open_in(sub, sha256).is_ok_and(|mut f| is_age_file(&mut f));
     if !sealed && meta.len() != size {
         return Some(pointer_fault(sub, sha256, meta.len()).unwrap_or(Fault::Size(meta.len())));
     }
@@ -941,7 +982,7 @@ fn content_fault(sub: &OwnedFd, sha256: &str, size: u64, keys: &Keys) -> Option<
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_object(f, keys) {
+    match hash_object(f, sha256, keys) {
         Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(pointer_fault(sub, sha256, n).unwrap_or(Fault::Changed(h))),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
@@ -988,7 +1029,7 @@ pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
 /// What a stored object holds, as a stream: opened with the identity when
 /// it is sealed.
 pub fn read_object(root: &Path, sha256: &str, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
-    source(open_object(root, sha256)?, keys)
+    source(open_object(root, sha256)?, sha256, keys)
 }
 
 /// Opens a stored object for reading: the store's own regular file, never
@@ -1024,7 +1065,7 @@ pub fn check_content(root: &Path, sha256: &str, keys: &Keys) -> Option<Fault> {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_object(f, keys) {
+    match hash_object(f, sha256, keys) {
         Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok(_) => None,
@@ -1037,7 +1078,7 @@ pub fn verify(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Fault
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_object(f, keys) {
+    match hash_object(f, sha256, keys) {
         Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
@@ -1140,6 +1181,59 @@ mod tests {
         assert!(matches!(again.restored, Some(Fault::Changed(_))), "{again:?}");
         assert_eq!(fs::read(&path).unwrap(), b"a CCTV still");
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only again");
+    }
+
+    #[test]
+    fn a_sealed_copy_keeps_the_originals_hash_and_opens_only_with_the_key() {
+        let (text, public) = crate::seal::new_identity("test");
+        let me = crate::seal::Identity::parse(&text).unwrap();
+        let sealing =
+            || Keys { to: vec![crate::seal::Recipient::parse(&public).unwrap()], id: None, sealed: true };
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("still.jpg");
+        let original = vec![9u8; CHUNK * 2 + 7];
+        fs::write(&src, &original).unwrap();
+        let root = d.path().join("store");
+        fs::create_dir(&root).unwrap();
+        let stored = place(&root, &stage(&root, &src, &sealing()).unwrap(), &sealing()).unwrap();
+        assert_eq!(stored.sha256, hex(&Sha256::digest(&original)));
+        assert_eq!(stored.size, original.len() as u64);
+        let on_disk = fs::read(root.join(rel_path(&stored.sha256))).unwrap();
+        assert!(on_disk.starts_with(crate::seal::AGE_MAGIC));
+        assert_eq!(stat(&root, &stored.sha256, stored.size), None, "an age file, looked at");
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &sealing()), Some(Fault::NoKey));
+        let opening = Keys { to: Vec::new(), id: Some(&me), sealed: true };
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &opening), None);
+        let mut back = Vec::new();
+        read_object(&root, &stored.sha256, &opening).unwrap().read_to_end(&mut back).unwrap();
+        assert_eq!(back, original);
+        let (other, _) = crate::seal::new_identity("other");
+        let other = crate::seal::Identity::parse(&other).unwrap();
+        let theirs = Keys { to: Vec::new(), id: Some(&other), sealed: true };
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &theirs), Some(Fault::NotForYou));
+    }
+
+    #[test]
+    fn evidence_that_is_itself_an_age_file_is_read_plain_in_a_plain_store() {
+        let (text, public) = crate::seal::new_identity("test");
+        let me = crate::seal::Identity::parse(&text).unwrap();
+        let mut sent = Vec::new();
+        let mut w =
+            crate::seal::seal_stream(&[crate::seal::Recipient::parse(&public).unwrap()], &mut sent).unwrap();
+        w.write_all(b"a file the police sent sealed").unwrap();
+        w.finish().unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("sent.age");
+        fs::write(&src, &sent).unwrap();
+        let root = d.path().join("store");
+        fs::create_dir(&root).unwrap();
+        let stored = store_file(&root, &src);
+        for keys in [Keys::plain(), Keys { to: Vec::new(), id: Some(&me), sealed: false }] {
+            assert_eq!(verify(&root, &stored.sha256, stored.size, &keys), None);
+            let mut back = Vec::new();
+            read_object(&root, &stored.sha256, &keys).unwrap().read_to_end(&mut back).unwrap();
+            assert_eq!(back, sent);
+        }
     }
 
     #[test]

@@ -137,6 +137,7 @@ impl Store {
                 Vec::new()
             },
             id: self.identity().ok().flatten(),
+            sealed: self.is_sealed(),
         }
     }
 
