@@ -617,6 +617,35 @@ fn sealed_evidence_is_an_age_file_under_the_originals_hash_verified_and_exported
     with(&s, &k, &["evidence", "export", &id, "--to", to, "--recipient", "Police"]).ok();
     assert_eq!(sha256sum(&out.join("still.bin")), sha);
     assert_eq!(std::fs::read(out.join("still.bin")).unwrap(), MARKER);
+    // So does a case file's bundle: a hand-over is the original bytes.
+    let html = s.tmp.path().join("case.html");
+    let ev = s.tmp.path().join("bundle");
+    let casefile = |k: Option<&Key>| {
+        let args = [
+            "casefile",
+            &id,
+            "--to",
+            "police",
+            "--recipient",
+            "Police",
+            "--basis",
+            "DPA 2018 Sch. 2 para. 2",
+            "--output",
+            html.to_str().unwrap(),
+            "--with-evidence",
+            ev.to_str().unwrap(),
+        ];
+        match k {
+            Some(k) => with(&s, k, &args),
+            None => bare(&s, &args),
+        }
+    };
+    casefile(None).fails(1).says("lsms keys new");
+    casefile(Some(&k)).ok();
+    let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
+    let (listed, name) = sums.trim().split_once("  ").unwrap();
+    assert_eq!(listed, sha);
+    assert_eq!(std::fs::read(ev.join(name)).unwrap(), MARKER);
     // A damaged sealed copy is named with the key, and re-adding the
     // original restores it, sealed again.
     let path = object(&s, &sha);
