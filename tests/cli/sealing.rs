@@ -300,7 +300,8 @@ fn unseal_gives_every_string_back_as_given() {
     bare(&s, &["check"]).ok();
 }
 
-/// Every byte a store's clone holds outside `.git`, and every git object.
+/// Every byte a store's clone holds outside `.git`, every git object, and
+/// every Git LFS object.
 fn everything(root: &Path) -> Vec<u8> {
     fn walk(dir: &Path, out: &mut Vec<u8>) {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -317,6 +318,11 @@ fn everything(root: &Path) -> Vec<u8> {
     }
     let mut out = Vec::new();
     walk(root, &mut out);
+    // Git LFS keeps evidence files' contents beside git's objects.
+    let lfs = root.join(".git/lfs");
+    if lfs.is_dir() {
+        walk(&lfs, &mut out);
+    }
     let objects = std::process::Command::new("git")
         .args(["cat-file", "--batch-all-objects", "--batch"])
         .current_dir(root)
