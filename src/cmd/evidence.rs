@@ -203,9 +203,10 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     }
     // Then the files are copied in under temp names, one by one, without
     // the lock: a large recording does not hold up the rest of the team.
+    let keys = store.evidence_keys();
     let mut staged: Vec<Staged> = Vec::new();
     for (path, _) in &given {
-        match objects::stage(&store.root, path) {
+        match objects::stage(&store.root, path, &keys) {
             Ok(s) => staged.push(s),
             Err(e) => {
                 objects::discard(&store.root, &staged);
@@ -223,7 +224,7 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let lock = store.lock()?;
     let mut stored: Vec<Stored> = Vec::new();
     let placed = staged.iter().try_for_each(|s| {
-        stored.push(objects::place(&store.root, s)?);
+        stored.push(objects::place(&store.root, s, &keys)?);
         Ok(())
     });
     let updated = placed.and_then(|()| {
@@ -672,7 +673,12 @@ fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>
             format!("{}; `lsms evidence verify` lists every file that is not as recorded", f.help(&rel)),
         ))
     };
-    let mut src = objects::open_object(&store.root, &e.sha256).map_err(fault)?;
+    let keys = store.evidence_keys();
+    let mut src = match objects::read_object(&store.root, &e.sha256, &keys) {
+        Ok(r) => r,
+        Err(Fault::NoKey) => return Err(NameErr::Other(store.no_identity("copying sealed evidence out"))),
+        Err(f) => return Err(fault(f)),
+    };
     let mut f = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(dest) {
         Ok(f) => f,
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Err(NameErr::Taken),
@@ -709,11 +715,15 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
     };
     // One object may be held by several incidents: it is read once.
     let mut seen: std::collections::HashMap<(String, u64), Option<Fault>> = Default::default();
+    let keys = store.evidence_keys();
     let mut check = |sha: &str, size: u64| {
-        seen.entry((sha.to_string(), size)).or_insert_with(|| objects::verify(&store.root, sha, size)).clone()
+        seen.entry((sha.to_string(), size))
+            .or_insert_with(|| objects::verify(&store.root, sha, size, &keys))
+            .clone()
     };
     let mut problems: Vec<Error> = Vec::new();
     let mut unfetched = Vec::new();
+    let mut unopened = Vec::new();
     let (mut files, mut withdrawn) = (0usize, 0usize);
     for inc in &incidents {
         let held = inc.evidence.iter().map(|e| (e.sha256.clone(), e.size, Some(e.name.as_str())));
@@ -729,7 +739,10 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
                 Some(n) => format!("{} ({rel})", for_terminal(n, false)),
                 None => format!("withdrawn evidence {rel}"),
             };
-            if f.is_warning() {
+            if matches!(f, Fault::NoKey | Fault::NotForYou) {
+                unopened
+                    .push(Error::failed_with(format!("warning: {}: {what} is {f}", inc.id), f.help(&rel)));
+            } else if f.is_warning() {
                 unfetched
                     .push(Error::failed_with(format!("warning: {}: {what} is {f}", inc.id), f.help(&rel)));
             } else {
@@ -738,8 +751,9 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
         }
     }
     let not_fetched = unfetched.len();
+    let not_opened = unopened.len();
     let shown = problems;
-    for w in unfetched {
+    for w in unfetched.into_iter().chain(unopened) {
         ctx.show_error(w);
     }
     let problems = shown.len();
@@ -756,6 +770,15 @@ fn verify(ctx: &Ctx, args: &VerifyArgs) -> Result<()> {
             "{problems} of {} evidence file(s) missing or changed",
             files + withdrawn
         )));
+    }
+    if not_opened > 0 {
+        ctx.say(format!(
+            "Checked {} evidence file(s) of {with_evidence} incident(s): {not_opened} sealed and not opened for want \
+             of a key (each there, a regular file, an age file; contents not verified), {not_fetched} not fetched \
+             yet, the rest as recorded.",
+            files + withdrawn
+        ));
+        return finish_scan(ctx, bad);
     }
     if not_fetched > 0 {
         ctx.say(format!(

@@ -6,6 +6,7 @@
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::seal::record;
+use crate::store::evidence as objects;
 use crate::store::{CONFIG_FILE, first_of};
 
 const SEAL_HELP: &str = "\
@@ -99,6 +100,7 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
         _ => {}
     }
     let commit = ctx.commits(&store)?;
+    let was_sealed = store.is_sealed();
     if job == Job::Seal {
         e.sealed = true;
         store.config.encryption = e.clone();
@@ -156,6 +158,38 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
             help: Some("put them right (the messages above say how), then run it again".into()),
         });
     }
+    // Then every evidence file is written anew in the store's new form
+    // (sealed to the recipients, or plain), under temp names: a file that
+    // does not open or is not its recorded bytes refuses it all.
+    let keys = crate::store::evidence::Keys {
+        to: if job == Job::Unseal {
+            Vec::new()
+        } else {
+            store.recipients().into_iter().map(|(_, r)| r).collect()
+        },
+        id: store.identity().ok().flatten(),
+        // What is read: sealed copies, unless the store was plain (where an
+        // age file is evidence sent sealed, itself to be sealed).
+        sealed: was_sealed,
+    };
+    let mut rewritten = Vec::new();
+    for (sha, sealed) in objects::objects(&store.root) {
+        let wanted = match job {
+            Job::Seal => !(was_sealed && sealed),
+            Job::Unseal => sealed,
+            Job::Rekey => true,
+        };
+        if !wanted {
+            continue;
+        }
+        match objects::rewrite(&store.root, &sha, &keys) {
+            Ok(s) => rewritten.push(s),
+            Err(e) => {
+                objects::discard(&store.root, &rewritten);
+                return Err(e);
+            }
+        }
+    }
     let mut rels: Vec<String> = Vec::new();
     if job == Job::Unseal {
         e.sealed = false;
@@ -168,23 +202,43 @@ fn rewrite(ctx: &Ctx, job: Job) -> Result<()> {
         store.write_back_batched(path, text)?;
         rels.push(rel.clone());
     }
+    let mut objs: Vec<String> = Vec::new();
+    for r in &rewritten {
+        objects::replace(&store.root, r)?;
+        objs.push(objects::rel_path(&r.sha256));
+    }
     store.sync_all()?;
     let n = changed.len();
+    let m = rewritten.len();
     let word = match job {
         Job::Seal => "seal",
         Job::Unseal => "unseal",
         Job::Rekey => "rekey",
     };
-    if commit && !rels.is_empty() {
+    if commit && !(rels.is_empty() && objs.is_empty()) {
         let actor = ctx.actor(&store)?;
         let who = ctx.ident(&store, &actor);
-        crate::store::git::commit(&store.root, &rels, &format!("lsms {word}: {n} incident file(s)"), &who)?;
+        crate::store::git::commit_with(
+            &store.root,
+            &rels,
+            &objs,
+            &format!(
+                "lsms {word}: {n} incident file(s){}",
+                if m > 0 { format!(", {m} evidence file(s)") } else { String::new() }
+            ),
+            &who,
+        )?;
     }
     ctx.say(match job {
-        Job::Seal => format!("Sealed: {n} incident file(s) written, to {}.", store.recipient_names()),
-        Job::Unseal => format!("Unsealed: {n} incident file(s) written plain."),
+        Job::Seal => {
+            format!(
+                "Sealed: {n} incident file(s) and {m} evidence file(s) written, to {}.",
+                store.recipient_names()
+            )
+        }
+        Job::Unseal => format!("Unsealed: {n} incident file(s) and {m} evidence file(s) written plain."),
         Job::Rekey => format!(
-            "Rekeyed: {n} incident file(s), each under a new data key for {}.",
+            "Rekeyed: {n} incident file(s), each under a new data key, and {m} evidence file(s), for {}.",
             store.recipient_names()
         ),
     });

@@ -289,7 +289,7 @@ fn merge(repo: &Repo, who: &Ident, identity: Option<&std::path::Path>) -> Result
         return Ok((0, Vec::new()));
     }
     let removed = if repo.head().is_some() {
-        refuse_evidence_changes(repo)?;
+        refuse_evidence_changes(repo, identity)?;
         removed_incidents(repo)?
     } else {
         Vec::new()
@@ -358,7 +358,9 @@ fn incoming_changes(repo: &Repo) -> Result<Vec<(char, String)>> {
 /// Refuses a remote change to the bytes of an evidence file this clone
 /// holds (evidence is content-addressed: its bytes never change), naming
 /// each; new evidence files are welcome. Nothing is merged.
-fn refuse_evidence_changes(repo: &Repo) -> Result<()> {
+fn refuse_evidence_changes(repo: &Repo, identity: Option<&std::path::Path>) -> Result<()> {
+    let me =
+        crate::store::seal::identity_path(identity).and_then(|p| crate::store::seal::read_identity(&p).ok());
     let mut bad = Vec::new();
     for (status, rel) in incoming_changes(repo)? {
         if status == 'D' || !rel.starts_with("evidence/") {
@@ -370,7 +372,7 @@ fn refuse_evidence_changes(repo: &Repo) -> Result<()> {
             continue;
         }
         let theirs = repo.run(&["rev-parse", "-q", "--verify", &format!("@{{u}}:{full}")])?;
-        if ours.stdout != theirs.stdout || status == 'T' {
+        if status == 'T' || (ours.stdout != theirs.stdout && !resealed(repo, &full, &rel, me.as_ref())) {
             bad.push(format!("  {full}"));
         }
     }
@@ -386,6 +388,75 @@ fn refuse_evidence_changes(repo: &Repo) -> Result<()> {
         "your copies are as they were; ask whoever pushed the change to revert it on the remote \
          (`git log @{u} -- FILE` shows the commit), then run `lsms sync` again",
     ))
+}
+
+/// Is the remote's new version of an evidence file the same file in
+/// another form, as `lsms seal`, `unseal` and `rekey` write it? Plain, it
+/// must be the bytes its name is the SHA-256 of; sealed, it must open to
+/// them with this user's identity, or, where this identity cannot open it,
+/// come from one of those commands' own commits. Read streaming.
+fn resealed(repo: &Repo, full: &str, rel: &str, me: Option<&crate::seal::Identity>) -> bool {
+    use std::io::Read;
+    let Some(sha) = rel.rsplit('/').next().filter(|n| crate::store::evidence::is_sha256(n)) else {
+        return false;
+    };
+    let by_lsms = || {
+        repo.text(&["log", "-1", "--format=%s", "@{u}", "--", full])
+            .is_ok_and(|s| s.starts_with("lsms seal:") || s.starts_with("lsms rekey:"))
+    };
+    let Ok(mut child) = repo
+        .cmd(&["cat-file", "blob", &format!("@{{u}}:{full}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let Some(mut out) = child.stdout.take() else { return false };
+    let mut head = Vec::new();
+    let magic = crate::seal::AGE_MAGIC;
+    let _ = (&mut out).take(magic.len() as u64).read_to_end(&mut head);
+    let mut whole: Box<dyn Read> = Box::new(std::io::Cursor::new(head.clone()).chain(out));
+    // Through Git LFS the blob is a pointer: its object, when fetched, is
+    // what is looked at.
+    if head.starts_with(b"version https://git-l") {
+        let mut pointer = Vec::new();
+        let _ = (&mut whole).take(1024).read_to_end(&mut pointer);
+        let _ = child.kill();
+        let _ = child.wait();
+        let Some((oid, _)) = crate::store::evidence::lfs_pointer(&pointer) else { return false };
+        let object = repo.git_dir.join("lfs/objects").join(&oid[..2]).join(&oid[2..4]).join(&oid);
+        let Ok(mut f) = std::fs::File::open(object) else { return by_lsms() };
+        let mut head = Vec::new();
+        let _ = (&mut f).take(magic.len() as u64).read_to_end(&mut head);
+        let whole = std::io::Cursor::new(head.clone()).chain(f);
+        return same_file(whole, &head, sha, me, by_lsms);
+    }
+    let same = same_file(whole, &head, sha, me, by_lsms);
+    let _ = child.kill();
+    child.wait().is_ok() && same
+}
+
+/// Is `whole` (beginning with `head`) the file `sha` names, plain or sealed?
+fn same_file(
+    whole: impl std::io::Read,
+    head: &[u8],
+    sha: &str,
+    me: Option<&crate::seal::Identity>,
+    by_lsms: impl Fn() -> bool,
+) -> bool {
+    let hashed =
+        |r: &mut dyn std::io::Read| crate::store::evidence::hash_reader(r).is_ok_and(|(h, _)| h == sha);
+    if head == crate::seal::AGE_MAGIC {
+        match me.map(|id| crate::seal::open_stream(id, whole)) {
+            Some(Ok(mut r)) => hashed(&mut r),
+            Some(Err(crate::seal::NotOpened::Broken)) => false,
+            Some(Err(crate::seal::NotOpened::NotForYou)) | None => by_lsms(),
+        }
+    } else {
+        let mut whole = whole;
+        hashed(&mut whole)
+    }
 }
 
 /// The incidents the remote removed that this clone has.
@@ -614,8 +685,11 @@ fn own_changes(repo: &Repo, store: &Store) -> Result<(Vec<String>, Vec<String>, 
         if let Some(rel) = rel.filter(|_| matches!(xy, "??" | "A"))
             && let Some(sha) = evidence_object(rel)
         {
-            match crate::store::evidence::check_content(&store.root, sha) {
-                None => objects.push(rel.to_string()),
+            match crate::store::evidence::check_content(&store.root, sha, &store.evidence_keys()) {
+                None
+                | Some(crate::store::evidence::Fault::NoKey | crate::store::evidence::Fault::NotForYou) => {
+                    objects.push(rel.to_string())
+                }
                 Some(f) => foreign.push(format!("  {xy:>2} {path}: an evidence file that is {f}")),
             }
             continue;

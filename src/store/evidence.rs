@@ -23,6 +23,160 @@ pub const CHUNK: usize = 256 * 1024;
 
 use super::fsio::O_NONBLOCK;
 
+/// The keys evidence files are written and read with. In a sealed store
+/// (`to` not empty) every file is written as an age stream to the store's
+/// recipients, under the SHA-256 of its original bytes; a sealed file is
+/// read with the user's identity, when there is one.
+#[derive(Default)]
+pub struct Keys<'a> {
+    pub to: Vec<crate::seal::Recipient>,
+    pub id: Option<&'a crate::seal::Identity>,
+    /// The store's files are sealed: one that is an age file is a sealed
+    /// copy, to be opened. In a plain store an age file is evidence that
+    /// is itself an age file (sent sealed), read as it is.
+    pub sealed: bool,
+}
+
+impl Keys<'_> {
+    /// Plain files, no identity.
+    #[cfg(test)]
+    pub fn plain() -> Keys<'static> {
+        Keys::default()
+    }
+    fn sealing(&self) -> bool {
+        !self.to.is_empty()
+    }
+}
+
+/// Where a copy goes: the file itself, or an age stream into it.
+enum Sink {
+    Plain(File),
+    Age(age::stream::StreamWriter<File>),
+}
+
+impl Sink {
+    fn new(f: File, keys: &Keys) -> io::Result<Sink> {
+        if keys.sealing() { crate::seal::seal_stream(&keys.to, f).map(Sink::Age) } else { Ok(Sink::Plain(f)) }
+    }
+    /// The file, once everything is written (age's last chunk too).
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Sink::Plain(f) => Ok(f),
+            Sink::Age(w) => w.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Plain(f) => f.write(b),
+            Sink::Age(w) => w.write(b),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Plain(f) => f.flush(),
+            Sink::Age(w) => w.flush(),
+        }
+    }
+}
+
+/// Does the file begin as an age file does? (read from its start; the
+/// file is left at its start)
+fn is_age_file(f: &mut File) -> bool {
+    use std::io::Seek;
+    let mut head = [0u8; crate::seal::AGE_MAGIC.len()];
+    let _ = f.rewind();
+    let ok = f.read_exact(&mut head).is_ok() && head == crate::seal::AGE_MAGIC;
+    let _ = f.rewind();
+    ok
+}
+
+/// What object `sha256` holds, as a stream: the file itself, or, when it
+/// is sealed, its original bytes opened with the identity (without one,
+/// [`Fault::NoKey`]). A file that begins as an age file but does not open
+/// may be evidence that is itself an age file, kept plain: it is read
+/// plain when its own bytes are the file its name says.
+pub fn source(mut f: File, sha256: &str, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
+    if !keys.sealed || !is_age_file(&mut f) {
+        return Ok(Box::new(f));
+    }
+    let opened = match keys.id {
+        None => Err(Fault::NoKey),
+        Some(id) => {
+            let copy = f.try_clone().map_err(|e| Fault::Unreadable(e.to_string()))?;
+            match crate::seal::open_stream(id, copy) {
+                Ok(r) => Ok(r),
+                Err(crate::seal::NotOpened::NotForYou) => Err(Fault::NotForYou),
+                Err(crate::seal::NotOpened::Broken) => {
+                    Err(Fault::Broken("its age header does not parse".into()))
+                }
+            }
+        }
+    };
+    match opened {
+        Ok(r) => Ok(Box::new(Broken(r))),
+        Err(_) if plain_is(&mut f, sha256) => Ok(Box::new(f)),
+        Err(fault) => Err(fault),
+    }
+}
+
+/// Are the file's own bytes the file `sha256` names? (read whole; the
+/// file is left at its start)
+fn plain_is(f: &mut File, sha256: &str) -> bool {
+    use std::io::Seek;
+    let _ = f.rewind();
+    let same = hash_reader(f).is_ok_and(|(h, _)| h == sha256);
+    let _ = f.rewind();
+    same
+}
+
+/// A sealed stream whose reading fails is damaged (age checks each
+/// chunk): its errors are marked so, to be told from a disk's.
+struct Broken<R>(R);
+
+impl<R: Read> Read for Broken<R> {
+    fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+        self.0.read(b).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, BrokenSeal(e.to_string())))
+    }
+}
+
+#[derive(Debug)]
+struct BrokenSeal(String);
+impl std::fmt::Display for BrokenSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for BrokenSeal {}
+
+/// A read error as a fault: a sealed stream that does not open is damage.
+fn read_fault(e: io::Error) -> Fault {
+    match e.get_ref().and_then(|i| i.downcast_ref::<BrokenSeal>()) {
+        Some(b) => Fault::Broken(b.0.clone()),
+        None => Fault::Unreadable(e.to_string()),
+    }
+}
+
+/// Hashes what an object holds (opened when sealed).
+fn hash_object(f: File, sha256: &str, keys: &Keys) -> std::result::Result<(String, u64), Fault> {
+    let mut plain = f.try_clone().map_err(|e| Fault::Unreadable(e.to_string()))?;
+    let mut r = source(f, sha256, keys)?;
+    let hashed = hash_reader(&mut r).map_err(read_fault);
+    let wrong = match &hashed {
+        Ok((h, _)) => h != sha256,
+        Err(Fault::Broken(_)) => true,
+        Err(_) => false,
+    };
+    // Sealed to this identity, but not this file: evidence that is itself
+    // an age file, kept plain, is its own bytes.
+    if wrong && is_age_file(&mut plain) && plain_is(&mut plain, sha256) {
+        return hash_reader(&mut plain).map_err(read_fault);
+    }
+    hashed
+}
+
 /// `evidence/ab/<sha256>`, relative to the store.
 pub fn rel_path(sha256: &str) -> String {
     format!("{DIR}/{}/{sha256}", &sha256[..2.min(sha256.len())])
@@ -312,7 +466,7 @@ fn temp_name() -> String {
 /// read-only (0444 less the umask). Nothing is recorded and no object is
 /// named yet: [`place`] does that under the store's lock. A source that
 /// changes size while copied is refused.
-pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
+pub fn stage(root: &Path, src: &Path, keys: &Keys) -> Result<Staged> {
     let (mut file, size_before) = open_source(src)?;
     let tmp = temp_name();
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
@@ -341,9 +495,9 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
     let mut out = Some(out);
     let result = (|| -> Result<Staged> {
         let copied = (|| {
-            let mut out = out.take().expect("opened once");
-            let (sha, n) = copy_hashing(&mut file, &mut out)?;
-            out.sync_all()?;
+            let mut sink = Sink::new(out.take().expect("opened once"), keys)?;
+            let (sha, n) = copy_hashing(&mut file, &mut sink)?;
+            sink.finish()?.sync_all()?;
             Ok((sha, n))
         })();
         let (sha256, size) = copied.map_err(|e: io::Error| {
@@ -368,15 +522,7 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
         }
         // A copy already in the store is read here, before the lock, so
         // that the lock is not held while a large file is hashed.
-        let known_good = match open_folders(root, Some(&sha256), false) {
-            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
-                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
-                    Some(sig(&m))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
     if result.is_err() {
@@ -389,7 +535,7 @@ pub fn stage(root: &Path, src: &Path) -> Result<Staged> {
 /// as the message was read): written under a temp name in `evidence/`,
 /// hashed as it is written, fsynced and read-only; `what` names it in a
 /// message.
-pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
+pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str, keys: &Keys) -> Result<Staged> {
     let tmp = temp_name();
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fail = |e: &dyn std::fmt::Display| {
@@ -408,26 +554,105 @@ pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
         }
     };
     let result = (|| -> Result<Staged> {
-        let mut out = out;
-        let (sha256, size) = copy_hashing(&mut &bytes[..], &mut out).map_err(|e| fail(&e))?;
+        let mut sink = Sink::new(out, keys).map_err(|e| fail(&e))?;
+        let (sha256, size) = copy_hashing(&mut &bytes[..], &mut sink).map_err(|e| fail(&e))?;
+        let out = sink.finish().map_err(|e| fail(&e))?;
         if !super::fsio::deferred() {
             out.sync_all().map_err(|e| fail(&e))?;
         }
-        let known_good = match open_folders(root, Some(&sha256), false) {
-            Ok(Some((_, Some(sub)))) => match look(&sub, &sha256) {
-                Ok(m) if m.is_file() && m.len() == size && content_fault(&sub, &sha256, size).is_none() => {
-                    Some(sig(&m))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
     if result.is_err() {
         let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
     }
     result
+}
+
+/// The stat of the copy already in the store with this hash, when it is
+/// whole and in the form this store writes (sealed in a sealed store).
+fn known_good(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Sig> {
+    let Ok(Some((_, Some(sub)))) = open_folders(root, Some(sha256), false) else { return None };
+    let m = look(&sub, sha256).ok().filter(|m| m.is_file())?;
+    inspect(&sub, sha256, size, &m, keys).is_none().then(|| sig(&m))
+}
+
+// ---- Seal, unseal, rekey: every object written in the store's new form ----
+
+/// Every evidence object in the store (`evidence/ab/<sha256>`, a regular
+/// file, never through a link) and whether it is sealed (an age file).
+pub fn objects(root: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let Ok(Some((top, _))) = open_folders(root, None, false) else { return out };
+    let Ok(entries) = fs::read_dir(root.join(DIR)) else { return out };
+    for e in entries.flatten() {
+        let ab = e.file_name().to_string_lossy().into_owned();
+        if ab.len() != 2 {
+            continue;
+        }
+        let Ok(Some(sub)) = open_folder(&top, &ab, &format!("{DIR}/{ab}"), false) else { continue };
+        let Ok(inner) = fs::read_dir(root.join(DIR).join(&ab)) else { continue };
+        for f in inner.flatten() {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if !(is_sha256(&name) && name.starts_with(&ab)) {
+                continue;
+            }
+            if let Ok(mut file) = open_in(&sub, &name) {
+                out.push((name, is_age_file(&mut file)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Writes object `sha256` anew in the form `keys` says (sealed to
+/// `keys.to`, or plain when it is empty), opened with `keys.id` when it
+/// is sealed: streaming, hashed as it passes (it must still be the file
+/// its name says), fsynced and read-only, under a temp name that
+/// [`replace`] puts in place. Nothing in the store changes yet.
+pub fn rewrite(root: &Path, sha256: &str, keys: &Keys) -> Result<Staged> {
+    let rel = rel_path(sha256);
+    let refuse = |f: Fault| Error::failed_with(format!("{rel} is {f}: nothing was changed"), f.help(&rel));
+    let mut src = read_object(root, sha256, keys).map_err(refuse)?;
+    let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+    let out = rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444))
+        .map_err(|e| Error::io("write", &root.join(DIR).join(&tmp))(errno_io(e)))?;
+    let result = (|| -> Result<Staged> {
+        let written = (|| -> io::Result<(String, u64)> {
+            let mut sink = Sink::new(File::from(out), keys)?;
+            let (h, n) = copy_hashing(&mut src, &mut sink)?;
+            sink.finish()?.sync_all()?;
+            Ok((h, n))
+        })();
+        let (h, n) = written.map_err(|e| refuse(read_fault(e)))?;
+        if h != sha256 {
+            return Err(refuse(mismatch(root, sha256, h, n)));
+        }
+        Ok(Staged { sha256: h, size: n, tmp: tmp.clone(), known_good: None })
+    })();
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
+    }
+    result
+}
+
+/// Puts a [`rewrite`] in place of the object, in one rename.
+pub fn replace(root: &Path, staged: &Staged) -> Result<()> {
+    let sha = staged.sha256.as_str();
+    let rel = rel_path(sha);
+    let (top, sub) = open_folders(root, Some(sha), false)
+        .map_err(FolderErr::into_error)?
+        .ok_or_else(|| Error::failed(format!("{rel}: its folder went while it was rewritten")))?;
+    let sub = sub.expect("asked for");
+    rustix::fs::renameat(&top, staged.tmp.as_str(), &sub, sha)
+        .map_err(|e| Error::io("write", &root.join(&rel))(errno_io(e)))?;
+    if !super::fsio::deferred() {
+        rustix::fs::fsync(&sub).map_err(|e| Error::io("sync", &root.join(&rel))(errno_io(e)))?;
+    }
+    Ok(())
 }
 
 /// Removes the temp copies of files that were not placed.
@@ -460,7 +685,7 @@ pub struct Stored {
 /// copy dropped); one that is not (other bytes of any size, a link, a
 /// FIFO, a Git LFS pointer) is replaced by the staged copy, atomically (a
 /// rename), read-only like any evidence file; a folder there is refused.
-pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
+pub fn place(root: &Path, staged: &Staged, keys: &Keys) -> Result<Stored> {
     let sha = staged.sha256.as_str();
     let (top, sub) = open_folders(root, Some(sha), true).map_err(FolderErr::into_error)?.expect("made");
     let sub = sub.expect("asked for");
@@ -489,7 +714,7 @@ pub fn place(root: &Path, staged: &Staged) -> Result<Stored> {
     } else if staged.known_good == Some(sig(&meta)) {
         None
     } else {
-        inspect(&sub, sha, staged.size, &meta)
+        inspect(&sub, sha, staged.size, &meta, keys)
     };
     let Some(fault) = fault else {
         let _ = rustix::fs::unlinkat(&top, staged.tmp.as_str(), AtFlags::empty());
@@ -599,12 +824,22 @@ pub enum Fault {
     /// A Git LFS pointer to another file (its oid).
     Pointer(String),
     Unreadable(String),
+    /// Sealed, and this user has no identity: the contents were not
+    /// checked. A warning.
+    NoKey,
+    /// Sealed to other recipients: not checked. A warning.
+    NotForYou,
+    /// Sealed, and it does not open: changed or cut short.
+    Broken(String),
+    /// Plain in a sealed store (never written so by lsms): re-adding the
+    /// original seals it.
+    Plain,
 }
 
 impl Fault {
     /// Only a warning: the file is not here yet, but nothing is wrong.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Fault::NotFetched)
+        matches!(self, Fault::NotFetched | Fault::NoKey | Fault::NotForYou)
     }
 
     /// What to do about it.
@@ -612,6 +847,12 @@ impl Fault {
         match self {
             Fault::NotFetched => "run `git lfs pull` in the store to fetch the evidence files \
                                   (install Git LFS first if `git lfs` is not found)"
+                .to_string(),
+            Fault::NoKey => "give your identity (--identity FILE, $LSMS_IDENTITY) to open and check it; \
+                             without one, make it with `lsms keys new` and ask a recipient to add you and `lsms rekey`"
+                .to_string(),
+            Fault::NotForYou => "ask one of the store's recipients to add your public key (`lsms keys add`) \
+                                 and run `lsms rekey`"
                 .to_string(),
             Fault::Folder(m) => format!(
                 "{} should be a folder of the store: put the files it should hold in a real folder there \
@@ -641,6 +882,12 @@ impl std::fmt::Display for Fault {
                 write!(f, "changed: it is a Git LFS pointer to another file (sha256 {oid})")
             }
             Fault::Unreadable(e) => write!(f, "cannot be read: {e}"),
+            Fault::NoKey => write!(f, "sealed: its contents were not verified, for want of a key"),
+            Fault::NotForYou => {
+                write!(f, "sealed to other recipients: its contents were not verified, for want of a key")
+            }
+            Fault::Broken(e) => write!(f, "changed: sealed, it does not open ({e})"),
+            Fault::Plain => write!(f, "plain text in a sealed store"),
         }
     }
 }
@@ -706,27 +953,37 @@ fn link_target(dir: &OwnedFd, name: &str) -> String {
 /// What is wrong with the thing at `name` (looked at as `meta`), against
 /// the file whose hash is `sha256` and size `size`; it is read and hashed
 /// when it is a regular file of that size.
-fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata) -> Option<Fault> {
+///
+/// In a sealed store a plain copy is not in the form the store writes
+/// ([`Fault::Plain`]: replaced by the sealed one), and a sealed copy that
+/// this user cannot open is kept as it is (it cannot be checked, and a
+/// sealed file never changes but by `seal`, `unseal` and `rekey`).
+fn inspect(sub: &OwnedFd, sha256: &str, size: u64, meta: &fs::Metadata, keys: &Keys) -> Option<Fault> {
     if meta.file_type().is_symlink() {
         return Some(Fault::Link(link_target(sub, sha256)));
     }
     if let Some(what) = not_regular(meta.file_type()) {
         return Some(Fault::NotAFile(what));
     }
-    if meta.len() != size {
+    let sealed = keys.sealed && open_in(sub, sha256).is_ok_and(|mut f| is_age_file(&mut f));
+    if !sealed && meta.len() != size {
         return Some(pointer_fault(sub, sha256, meta.len()).unwrap_or(Fault::Size(meta.len())));
     }
-    content_fault(sub, sha256, size)
+    match content_fault(sub, sha256, size, keys) {
+        Some(Fault::NoKey | Fault::NotForYou) => None,
+        None if !sealed && keys.sealing() => Some(Fault::Plain),
+        f => f,
+    }
 }
 
 /// Re-hashes a regular file in `sub`: `None` when it is the file named.
-fn content_fault(sub: &OwnedFd, sha256: &str, size: u64) -> Option<Fault> {
-    let mut f = match open_in(sub, sha256) {
+fn content_fault(sub: &OwnedFd, sha256: &str, size: u64, keys: &Keys) -> Option<Fault> {
+    let f = match open_in(sub, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, sha256, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(pointer_fault(sub, sha256, n).unwrap_or(Fault::Changed(h))),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
@@ -756,11 +1013,23 @@ pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
         Ok(m) if !m.is_file() => {
             Some(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file")))
         }
+        // A sealed file is longer than the original: that it is an age
+        // file is what a look can tell; `evidence verify` opens it.
         Ok(m) if m.len() != size => {
-            Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
+            if open_in(&sub, sha256).is_ok_and(|mut f| is_age_file(&mut f)) {
+                None
+            } else {
+                Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
+            }
         }
         Ok(_) => None,
     }
+}
+
+/// What a stored object holds, as a stream: opened with the identity when
+/// it is sealed.
+pub fn read_object(root: &Path, sha256: &str, keys: &Keys) -> std::result::Result<Box<dyn Read>, Fault> {
+    source(open_object(root, sha256)?, sha256, keys)
 }
 
 /// Opens a stored object for reading: the store's own regular file, never
@@ -791,26 +1060,26 @@ pub fn mismatch(root: &Path, sha256: &str, hashed: String, len: u64) -> Fault {
 
 /// Re-hashes a stored object: `None` when its content is what its name
 /// says, whatever any record says of its size.
-pub fn check_content(root: &Path, sha256: &str) -> Option<Fault> {
-    let mut f = match open_object(root, sha256) {
+pub fn check_content(root: &Path, sha256: &str, keys: &Keys) -> Option<Fault> {
+    let f = match open_object(root, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, sha256, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok(_) => None,
     }
 }
 
 /// Re-hashes a stored object: `None` when it is as recorded.
-pub fn verify(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
-    let mut f = match open_object(root, sha256) {
+pub fn verify(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Fault> {
+    let f = match open_object(root, sha256) {
         Ok(f) => f,
         Err(fault) => return Some(fault),
     };
-    match hash_reader(&mut f) {
-        Err(e) => Some(Fault::Unreadable(e.to_string())),
+    match hash_object(f, sha256, keys) {
+        Err(fault) => Some(fault),
         Ok((h, n)) if h != sha256 => Some(mismatch(root, sha256, h, n)),
         Ok((_, n)) if n != size => Some(Fault::Size(n)),
         Ok(_) => None,
@@ -872,8 +1141,8 @@ mod tests {
     }
 
     fn store_file(root: &Path, src: &Path) -> Stored {
-        let staged = stage(root, src).unwrap();
-        place(root, &staged).unwrap()
+        let staged = stage(root, src, &Keys::plain()).unwrap();
+        place(root, &staged, &Keys::plain()).unwrap()
     }
 
     #[test]
@@ -892,7 +1161,7 @@ mod tests {
         assert_eq!(again, Stored { new: false, ..first.clone() });
         let names: Vec<_> = fs::read_dir(root.join(DIR)).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temp file left behind: {names:?}");
-        assert_eq!(verify(&root, &first.sha256, first.size), None);
+        assert_eq!(verify(&root, &first.sha256, first.size, &Keys::plain()), None);
         assert_eq!(stat(&root, &first.sha256, first.size + 1), Some(Fault::Size(first.size)));
     }
 
@@ -912,6 +1181,59 @@ mod tests {
         assert!(matches!(again.restored, Some(Fault::Changed(_))), "{again:?}");
         assert_eq!(fs::read(&path).unwrap(), b"a CCTV still");
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only again");
+    }
+
+    #[test]
+    fn a_sealed_copy_keeps_the_originals_hash_and_opens_only_with_the_key() {
+        let (text, public) = crate::seal::new_identity("test");
+        let me = crate::seal::Identity::parse(&text).unwrap();
+        let sealing =
+            || Keys { to: vec![crate::seal::Recipient::parse(&public).unwrap()], id: None, sealed: true };
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("still.jpg");
+        let original = vec![9u8; CHUNK * 2 + 7];
+        fs::write(&src, &original).unwrap();
+        let root = d.path().join("store");
+        fs::create_dir(&root).unwrap();
+        let stored = place(&root, &stage(&root, &src, &sealing()).unwrap(), &sealing()).unwrap();
+        assert_eq!(stored.sha256, hex(&Sha256::digest(&original)));
+        assert_eq!(stored.size, original.len() as u64);
+        let on_disk = fs::read(root.join(rel_path(&stored.sha256))).unwrap();
+        assert!(on_disk.starts_with(crate::seal::AGE_MAGIC));
+        assert_eq!(stat(&root, &stored.sha256, stored.size), None, "an age file, looked at");
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &sealing()), Some(Fault::NoKey));
+        let opening = Keys { to: Vec::new(), id: Some(&me), sealed: true };
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &opening), None);
+        let mut back = Vec::new();
+        read_object(&root, &stored.sha256, &opening).unwrap().read_to_end(&mut back).unwrap();
+        assert_eq!(back, original);
+        let (other, _) = crate::seal::new_identity("other");
+        let other = crate::seal::Identity::parse(&other).unwrap();
+        let theirs = Keys { to: Vec::new(), id: Some(&other), sealed: true };
+        assert_eq!(verify(&root, &stored.sha256, stored.size, &theirs), Some(Fault::NotForYou));
+    }
+
+    #[test]
+    fn evidence_that_is_itself_an_age_file_is_read_plain_in_a_plain_store() {
+        let (text, public) = crate::seal::new_identity("test");
+        let me = crate::seal::Identity::parse(&text).unwrap();
+        let mut sent = Vec::new();
+        let mut w =
+            crate::seal::seal_stream(&[crate::seal::Recipient::parse(&public).unwrap()], &mut sent).unwrap();
+        w.write_all(b"a file the police sent sealed").unwrap();
+        w.finish().unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("sent.age");
+        fs::write(&src, &sent).unwrap();
+        let root = d.path().join("store");
+        fs::create_dir(&root).unwrap();
+        let stored = store_file(&root, &src);
+        for keys in [Keys::plain(), Keys { to: Vec::new(), id: Some(&me), sealed: false }] {
+            assert_eq!(verify(&root, &stored.sha256, stored.size, &keys), None);
+            let mut back = Vec::new();
+            read_object(&root, &stored.sha256, &keys).unwrap().read_to_end(&mut back).unwrap();
+            assert_eq!(back, sent);
+        }
     }
 
     #[test]

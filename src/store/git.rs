@@ -603,6 +603,25 @@ pub fn commit(root: &Path, rels: &[String], message: &str, who: &Ident) -> Resul
     })
 }
 
+/// [`commit`], with evidence files (`objects`) hashed by git through the
+/// filters `.gitattributes` names, as `evidence add` commits them.
+pub fn commit_with(
+    root: &Path,
+    rels: &[String],
+    objects: &[String],
+    message: &str,
+    who: &Ident,
+) -> Result<()> {
+    let repo = Repo::open(root)?;
+    repo.commit_files_with(rels, objects, message, who).map(|_| ()).map_err(|e| {
+        let all: Vec<&str> = rels.iter().chain(objects).map(String::as_str).collect();
+        Error::failed_with(
+            format!("{} written but not committed: {e}", all.join(", ")),
+            "commit with `lsms sync`, or by hand with git",
+        )
+    })
+}
+
 /// Commits a disposal (`lsms dispose`, or `lsms sync` carrying one made
 /// without a commit): the certificates `added` to the register and the
 /// files `removed` (the records and their evidence), and nothing else the

@@ -125,6 +125,22 @@ impl Store {
             .collect()
     }
 
+    /// The keys evidence files are written and read with: sealed to the
+    /// recipients in a sealed store; opened with this user's identity
+    /// when there is one (an identity that cannot be read counts as none
+    /// here: what needs it says so).
+    pub fn evidence_keys(&self) -> super::evidence::Keys<'_> {
+        super::evidence::Keys {
+            to: if self.is_sealed() {
+                self.recipients().into_iter().map(|(_, r)| r).collect()
+            } else {
+                Vec::new()
+            },
+            id: self.identity().ok().flatten(),
+            sealed: self.is_sealed(),
+        }
+    }
+
     /// Is the store sealed (`lsms seal`)?
     pub fn is_sealed(&self) -> bool {
         self.config.encryption.sealed

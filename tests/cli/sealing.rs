@@ -306,7 +306,8 @@ fn unseal_gives_every_string_back_as_given() {
     bare(&s, &["check"]).ok();
 }
 
-/// Every byte a store's clone holds outside `.git`, and every git object.
+/// Every byte a store's clone holds outside `.git`, every git object, and
+/// every Git LFS object.
 fn everything(root: &Path) -> Vec<u8> {
     fn walk(dir: &Path, out: &mut Vec<u8>) {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -323,6 +324,11 @@ fn everything(root: &Path) -> Vec<u8> {
     }
     let mut out = Vec::new();
     walk(root, &mut out);
+    // Git LFS keeps evidence files' contents beside git's objects.
+    let lfs = root.join(".git/lfs");
+    if lfs.is_dir() {
+        walk(&lfs, &mut out);
+    }
     let objects = std::process::Command::new("git")
         .args(["cat-file", "--batch-all-objects", "--batch"])
         .current_dir(root)
@@ -363,6 +369,10 @@ fn a_week_of_a_teams_work_on_a_sealed_store_leaves_no_personal_text_in_any_file_
         "Banned from the Larkspur unit",
         "Quaxley apologised in writing",
         "Second note about the Glenmorangie",
+        // An evidence file's contents, an emailed report and its attachment.
+        "Ptolemy Thistlewaite",
+        "Bartholomew Quince",
+        "Fennimore Pluckrose",
     ];
     // Monday: A records, B hears of it.
     let id = id_a(&[
@@ -386,6 +396,19 @@ fn a_week_of_a_teams_work_on_a_sealed_store_leaves_no_personal_text_in_any_file_
     .stdout
     .trim()
     .to_string();
+    let still = a.tmp.path().join("still.bin");
+    std::fs::write(&still, MARKER).unwrap();
+    id_a(&["evidence", "add", &id, still.to_str().unwrap()]).ok();
+    let mut c = lsms();
+    c.arg("-C").arg(&a.root).args(["--as", "jfowlis", "intake", "-"]).env("LSMS_IDENTITY", &ka.file);
+    c.write_stdin(
+        "From: ward12@nhs.net\r\nSubject: Incident on ward 12\r\nMessage-ID: <w12@nhs.net>\r\n\
+         Date: Mon, 23 Nov 2026 16:00:00 +0000\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n\
+         --z\r\nContent-Type: text/plain\r\n\r\nBartholomew Quince threw a chair at 15:00.\r\n\
+         --z\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=witnesses.txt\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nV2l0bmVzcyBsaXN0OiBGZW5uaW1vcmUgUGx1Y2tyb3NlLCBiZWQgMTIK\r\n--z--\r\n",
+    );
+    run(c).ok();
     id_a(&["sync"]).ok();
     id_b(&["sync"]).ok();
     // Tuesday: both add notes on their own clones; the history merges.
@@ -421,7 +444,7 @@ fn a_week_of_a_teams_work_on_a_sealed_store_leaves_no_personal_text_in_any_file_
     cron(&["list", "--all"]).ok().prints(&id).prints("(sealed)");
     // Both clones read the whole case with their keys.
     for shown in [id_a(&["show", &id]).ok().stdout, id_b(&["show", &id]).ok().stdout] {
-        for s in secrets {
+        for s in &secrets[..secrets.len() - 3] {
             assert!(shown.contains(s), "{s} not shown:\n{shown}");
         }
     }
@@ -595,4 +618,200 @@ fn html_escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+/// The SHA-256 of a file, by `sha256sum` (an outside reader, not lsms).
+fn sha256sum(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
+fn object(s: &Store, sha: &str) -> PathBuf {
+    s.root.join("evidence").join(&sha[..2]).join(sha)
+}
+
+const MARKER: &[u8] = b"CCTV still of Ptolemy Thistlewaite\0\x01binary tail";
+
+#[test]
+fn sealed_evidence_is_an_age_file_under_the_originals_hash_verified_and_exported_only_with_the_key() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let id = report(&s, Some(&k));
+    let file = s.tmp.path().join("still.bin");
+    std::fs::write(&file, MARKER).unwrap();
+    let sha = sha256sum(&file);
+    let f = file.to_str().unwrap();
+    // Added without an identity: sealing needs only the public keys.
+    bare(&s, &["evidence", "add", &id, f]).ok();
+    let stored = std::fs::read(object(&s, &sha)).unwrap();
+    assert!(stored.starts_with(b"age-encryption.org/v1\n"), "an age file under the original's hash");
+    assert!(!stored.windows(7).any(|w| w == b"Ptolemy"), "the contents are sealed");
+    let text = s.read(&id);
+    assert!(text.contains(&sha) && text.contains(&format!("size: {}", MARKER.len())), "{text}");
+    // With the key: opened and hashed. Without: there, an age file, not verified.
+    with(&s, &k, &["evidence", "verify", &id]).ok().says("all as recorded");
+    bare(&s, &["evidence", "verify", &id]).ok().says("not verified, for want of a key");
+    bare(&s, &["check"]).ok();
+    // Export opens it, to the very bytes added; without the key it is refused.
+    let out = s.tmp.path().join("out");
+    let to = out.to_str().unwrap();
+    bare(&s, &["evidence", "export", &id, "--to", to, "--recipient", "Police"])
+        .fails(1)
+        .says("lsms keys new");
+    with(&s, &k, &["evidence", "export", &id, "--to", to, "--recipient", "Police"]).ok();
+    assert_eq!(sha256sum(&out.join("still.bin")), sha);
+    assert_eq!(std::fs::read(out.join("still.bin")).unwrap(), MARKER);
+    // So does a case file's bundle: a hand-over is the original bytes.
+    let html = s.tmp.path().join("case.html");
+    let ev = s.tmp.path().join("bundle");
+    let casefile = |k: Option<&Key>| {
+        let args = [
+            "casefile",
+            &id,
+            "--to",
+            "police",
+            "--recipient",
+            "Police",
+            "--basis",
+            "DPA 2018 Sch. 2 para. 2",
+            "--output",
+            html.to_str().unwrap(),
+            "--with-evidence",
+            ev.to_str().unwrap(),
+        ];
+        match k {
+            Some(k) => with(&s, k, &args),
+            None => bare(&s, &args),
+        }
+    };
+    casefile(None).fails(1).says("lsms keys new");
+    casefile(Some(&k)).ok();
+    let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
+    let (listed, name) = sums.trim().split_once("  ").unwrap();
+    assert_eq!(listed, sha);
+    assert_eq!(std::fs::read(ev.join(name)).unwrap(), MARKER);
+    // A damaged sealed copy is named with the key, and re-adding the
+    // original restores it, sealed again.
+    let path = object(&s, &sha);
+    let mut bytes = stored.clone();
+    let n = bytes.len();
+    bytes[n - 5] ^= 0x40;
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    with(&s, &k, &["evidence", "verify", &id]).fails(1).says("does not open");
+    with(&s, &k, &["evidence", "add", &id, f]).ok().says("restored");
+    with(&s, &k, &["evidence", "verify", &id]).ok().says("all as recorded");
+    let again = std::fs::read(&path).unwrap();
+    assert!(again.starts_with(b"age-encryption.org/v1\n"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
+    // A FIFO where the sealed file belongs is named even without a key.
+    std::fs::remove_file(&path).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
+    bare(&s, &["evidence", "verify", &id]).fails(1).says("FIFO");
+}
+
+#[test]
+fn a_large_evidence_file_is_sealed_streaming_in_flat_memory() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let id = report(&s, Some(&k));
+    let file = s.tmp.path().join("cctv.mp4");
+    let size: usize = 50 << 20;
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        let block: Vec<u8> = (0..1 << 20).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for _ in 0..(size >> 20) {
+            w.write_all(&block).unwrap();
+        }
+    }
+    let peak = |args: &[&str]| {
+        let mut c = std::process::Command::new("/usr/bin/time");
+        c.arg("-f").arg("peak-kib=%M").arg(env!("CARGO_BIN_EXE_lsms"));
+        c.arg("-C").arg(&s.root).args(["--as", "tester"]).args(args);
+        c.env("LSMS_IDENTITY", &k.file).env("XDG_CONFIG_HOME", s.tmp.path().join("no-config"));
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{err}");
+        let kib: u64 =
+            err.lines().rev().find_map(|l| l.strip_prefix("peak-kib=")).unwrap().trim().parse().unwrap();
+        kib
+    };
+    let added = peak(&["evidence", "add", &id, file.to_str().unwrap()]);
+    assert!(added < 64 * 1024, "evidence add peaked at {added} KiB");
+    let verified = peak(&["evidence", "verify", &id]);
+    assert!(verified < 64 * 1024, "evidence verify peaked at {verified} KiB");
+    let text = s.read(&id);
+    assert!(text.contains(&format!("size: {size}")), "{text}");
+}
+
+#[test]
+fn seal_unseal_and_rekey_turn_every_evidence_file_in_their_one_commit_and_a_rekey_syncs_to_the_other_clone() {
+    use std::os::unix::fs::PermissionsExt;
+    let (ka, kb) = (key(), key());
+    let team = Team::new(&format!(
+        "git: {{ commit: true }}\nencryption:\n  recipients:\n    jfowlis: {}\n",
+        ka.public
+    ));
+    let a = team.clone("a");
+    let b = team.clone("b");
+    let id = report(&a, None);
+    let file = a.tmp.path().join("still.bin");
+    std::fs::write(&file, MARKER).unwrap();
+    let sha = sha256sum(&file);
+    bare(&a, &["evidence", "add", &id, file.to_str().unwrap()]).ok();
+    let path = object(&a, &sha);
+    assert_eq!(std::fs::read(&path).unwrap(), MARKER, "plain before the store is sealed");
+    let rel = format!("evidence/{}/{sha}", &sha[..2]);
+    let commits = |s: &Store| git(&s.root, &["rev-list", "--count", "HEAD"]).trim().parse::<u32>().unwrap();
+    let in_last_commit = |s: &Store| git(&s.root, &["show", "--name-only", "--format=%s", "HEAD"]);
+
+    // Seal: the evidence file is sealed in the same one commit, read-only.
+    let before = commits(&a);
+    bare(&a, &["seal"]).ok().says("1 evidence file(s)");
+    assert_eq!(commits(&a), before + 1);
+    assert!(in_last_commit(&a).contains(&rel), "{}", in_last_commit(&a));
+    let sealed = std::fs::read(&path).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1\n") && !sealed.windows(7).any(|w| w == b"Ptolemy"));
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
+    assert_eq!(git(&a.root, &["status", "--porcelain"]), "");
+    with(&a, &ka, &["evidence", "verify", &id]).ok().says("all as recorded");
+    bare(&a, &["sync"]).ok();
+    bare(&b, &["sync"]).ok();
+
+    // A recipient is added and the store rekeyed on clone a: the new
+    // ciphertext syncs to clone b, which opens it with the new key.
+    bare(&a, &["keys", "add", "asmith", &kb.public]).ok();
+    bare(&a, &["sync"]).ok();
+    with(&a, &ka, &["rekey"]).ok().says("1 evidence file(s)");
+    assert!(in_last_commit(&a).contains(&rel));
+    let rekeyed = std::fs::read(&path).unwrap();
+    assert_ne!(rekeyed, sealed, "each file sealed anew");
+    bare(&a, &["sync"]).ok();
+    bare(&b, &["sync"]).ok();
+    assert_eq!(std::fs::read(object(&b, &sha)).unwrap(), rekeyed);
+    with(&b, &kb, &["evidence", "verify", &id]).ok().says("all as recorded");
+
+    // Someone else's change to a sealed file is still refused by sync.
+    let theirs = object(&b, &sha);
+    let mut bytes = rekeyed.clone();
+    let n = bytes.len();
+    bytes[n - 3] ^= 1;
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&theirs, &bytes).unwrap();
+    git(&b.root, &["commit", "-qam", "edit"]);
+    git(&b.root, &["push", "-q"]);
+    bare(&a, &["sync"]).fails(1).says("changes the bytes of evidence");
+    git(&b.root, &["reset", "-q", "--hard", "HEAD~1"]);
+    git(&b.root, &["push", "-qf"]);
+
+    // Unseal: back to the very bytes added, in its one commit.
+    with(&a, &ka, &["unseal"]).ok().says("1 evidence file(s)");
+    assert!(in_last_commit(&a).contains(&rel));
+    assert_eq!(std::fs::read(&path).unwrap(), MARKER);
+    assert_eq!(sha256sum(&path), sha);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
+    bare(&a, &["evidence", "verify", &id]).ok().says("all as recorded");
 }

@@ -367,8 +367,9 @@ impl Run<'_> {
         let mut out: Vec<(objects::Staged, Evidence)> = Vec::new();
         let files = std::iter::once(("message.eml".to_string(), raw))
             .chain(mail.attachments.iter().map(|(n, b)| (n.clone(), *b)));
+        let keys = self.store.evidence_keys();
         for (name, bytes) in files {
-            match objects::stage_bytes(&self.store.root, bytes, &name) {
+            match objects::stage_bytes(&self.store.root, bytes, &name, &keys) {
                 Ok(s) => {
                     let e = Evidence {
                         sha256: s.sha256.clone(),
@@ -403,7 +404,7 @@ impl Run<'_> {
         let mut stored = Vec::new();
         let mut placed = Ok(());
         for (s, _) in &staged {
-            match objects::place(&self.store.root, s) {
+            match objects::place(&self.store.root, s, &self.store.evidence_keys()) {
                 Ok(x) => stored.push(x),
                 Err(e) => {
                     placed = Err(e);
