@@ -815,3 +815,58 @@ fn seal_unseal_and_rekey_turn_every_evidence_file_in_their_one_commit_and_a_reke
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o222, 0, "read-only");
     bare(&a, &["evidence", "verify", &id]).ok().says("all as recorded");
 }
+
+#[test]
+fn a_message_intake_could_not_take_is_kept_sealed_in_a_sealed_store() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}intake:\n  max_attachment_mb: 1\n")).unwrap();
+    // An attachment over the limit: the message is kept, not taken in.
+    let photo: String = "Ptolemy Thistlewaite ".repeat(120_000);
+    let mut b64 = String::new();
+    for chunk in base64_lines(photo.as_bytes()) {
+        b64.push_str(&chunk);
+        b64.push('\n');
+    }
+    let msg = format!(
+        "From: Ptolemy Thistlewaite <pt@nhs.net>\nSubject: Thistlewaite hit me\nMessage-ID: <big@x>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=BB\n\n--BB\nContent-Type: text/plain\n\nThistlewaite hit me\n\
+         --BB\nContent-Type: application/octet-stream; name=a.bin\nContent-Transfer-Encoding: base64\n\n{b64}--BB--\n"
+    );
+    let mut c = s.cmd(&["intake", "-"]);
+    c.write_stdin(msg);
+    let out = run(c).fails(1);
+    assert!(out.stderr.contains(".eml.age"), "{}", out.stderr);
+    let failed = s.root.join(".lsms/intake/failed");
+    let names: Vec<String> = std::fs::read_dir(&failed)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    assert_eq!(names.len(), 2, "the copy and its reason: {names:?}");
+    for n in &names {
+        let bytes = std::fs::read(failed.join(n)).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("Thistlewaite"),
+            "{n} holds the name in plain text"
+        );
+    }
+    let copy = names.iter().find(|n| n.ends_with(".eml.age")).unwrap();
+    assert!(std::fs::read(failed.join(copy)).unwrap().starts_with(b"age-encryption.org/v1\n"));
+}
+
+/// Base64 in lines of 76, as mail carries it.
+fn base64_lines(bytes: &[u8]) -> Vec<String> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out.as_bytes().chunks(76).map(|l| String::from_utf8(l.to_vec()).unwrap()).collect()
+}

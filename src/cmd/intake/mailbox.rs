@@ -152,8 +152,20 @@ fn state_dir(run: &Run<'_>) -> Result<PathBuf> {
 fn keep_failed(run: &Run<'_>, raw: &[u8], why: &str) -> Result<String> {
     let dir = state_dir(run)?.join("failed");
     let sha = super::message::sha256_hex(raw);
-    let name = format!("{}.eml", &sha[..16.min(sha.len())]);
-    write_new(&dir.join(&name), raw).map_err(Error::io("write", &dir.join(&name)))?;
+    let stem = &sha[..16.min(sha.len())];
+    // In a sealed store the copy is sealed too (`age -d` opens it): a
+    // message is personal data, and `.lsms/` is no exception.
+    let (name, bytes) = if run.store.is_sealed() {
+        let to: Vec<crate::seal::Recipient> = run.store.recipients().into_iter().map(|(_, r)| r).collect();
+        let mut out = Vec::with_capacity(raw.len() + 512);
+        let mut w = crate::seal::seal_stream(&to, &mut out).map_err(Error::io("seal", &dir))?;
+        std::io::Write::write_all(&mut w, raw).map_err(Error::io("seal", &dir))?;
+        w.finish().map_err(Error::io("seal", &dir))?;
+        (format!("{stem}.eml.age"), out)
+    } else {
+        (format!("{stem}.eml"), raw.to_vec())
+    };
+    write_new(&dir.join(&name), &bytes).map_err(Error::io("write", &dir.join(&name)))?;
     let reason = dir.join(format!("{name}.reason"));
     write_new(&reason, format!("{why}\n").as_bytes()).map_err(Error::io("write", &reason))?;
     Ok(format!(".lsms/intake/failed/{name}"))
