@@ -116,6 +116,10 @@ fn the_readme_first_command_shows_no_wrap_at_80_and_keeps_the_id_and_summary() {
     let header = screen.lines().next().unwrap();
     assert!(header.contains("id") && header.contains("status") && header.contains("summary"), "{screen}");
     assert!(screen.contains("20260106-B4E2"), "ids are never cut: {screen}");
+    // The last line, as the README shows it: what was left out, and how to see it.
+    let hint = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap().trim();
+    assert!(hint.ends_with("columns hidden: --wide shows them"), "{screen}");
+    assert!(readme.contains(&format!("\n{hint}\n```")), "README shows `{hint}` under the table");
     // --wide, and a pipe, get every column back whole.
     let wide = on_terminal(&s, 80, &["list", "--all", "--wide"]);
     assert!(wide.lines().next().unwrap().contains("assignee") && widest(&wide) > 80, "{wide}");
