@@ -15,31 +15,22 @@ pub const MAX_ATTACHMENTS: usize = 200;
 /// stays in the original message kept as evidence.
 pub const MAX_DESCRIPTION: usize = 256 << 10;
 
-/// A message, read.
+/// A message, read: what its headers say ([`Meta`], reached through
+/// the mail itself), its text and its attachments.
 pub struct Mail<'x> {
-    /// The Message-ID without its angle brackets, or `sha256:…` of the
-    /// message's bytes where it has none: what it is known by.
-    pub key: String,
-    /// Its own Message-ID as written (for threading a reply), if any.
-    pub message_id: Option<String>,
-    /// The Message-IDs it answers (In-Reply-To, then References).
-    pub answers: Vec<String>,
-    pub subject: String,
-    pub date: Option<DateTime<Utc>>,
-    /// The sender's name as written (From), one line.
-    pub name: Option<String>,
-    /// Where a reply goes (Reply-To, else From), one line with an `@`.
-    pub address: Option<String>,
-    /// The From address, for the anonymous relay check.
-    pub from_address: Option<String>,
-    /// Sent by a machine (Auto-Submitted, Precedence: bulk, a bounce):
-    /// never answered.
-    pub automatic: bool,
+    pub meta: Meta,
     /// The text: the plain part, or the HTML part made text; a forwarded
     /// message's text after it.
     pub text: String,
     /// The attachments (inline images too): name and content.
     pub attachments: Vec<(String, &'x [u8])>,
+}
+
+impl std::ops::Deref for Mail<'_> {
+    type Target = Meta;
+    fn deref(&self) -> &Meta {
+        &self.meta
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -92,14 +83,23 @@ pub fn read<'x>(raw: &'x [u8], cfg: &Intake) -> Result<(mail_parser::Message<'x>
 
 /// What [`read`] takes from the headers, and the checks on the parts.
 pub struct Meta {
+    /// The Message-ID without its angle brackets, or `sha256:…` of the
+    /// message's bytes where it has none: what it is known by.
     pub key: String,
+    /// Its own Message-ID as written (for threading a reply), if any.
     pub message_id: Option<String>,
+    /// The Message-IDs it answers (In-Reply-To, then References).
     pub answers: Vec<String>,
     pub subject: String,
     pub date: Option<DateTime<Utc>>,
+    /// The sender's name as written (From), one line.
     pub name: Option<String>,
+    /// Where a reply goes (Reply-To, else From), one line with an `@`.
     pub address: Option<String>,
+    /// The From address, for the anonymous relay check.
     pub from_address: Option<String>,
+    /// Sent by a machine (Auto-Submitted, Precedence: bulk, a bounce):
+    /// never answered.
     pub automatic: bool,
 }
 
@@ -205,17 +205,5 @@ pub fn attachments<'a>(m: &'a mail_parser::Message<'_>) -> Vec<(String, &'a [u8]
 
 /// Makes a [`Mail`] of a read message.
 pub fn mail<'a>(m: &'a mail_parser::Message<'_>, meta: Meta) -> Mail<'a> {
-    Mail {
-        key: meta.key,
-        message_id: meta.message_id,
-        answers: meta.answers,
-        subject: meta.subject,
-        date: meta.date,
-        name: meta.name,
-        address: meta.address,
-        from_address: meta.from_address,
-        automatic: meta.automatic,
-        text: text(m),
-        attachments: attachments(m),
-    }
+    Mail { meta, text: text(m), attachments: attachments(m) }
 }
