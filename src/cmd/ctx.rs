@@ -506,6 +506,24 @@ pub fn finish_scan(ctx: &Ctx, bad: Vec<Error>) -> Result<()> {
     )))
 }
 
+/// For a command that must see every record or do nothing (a disposal,
+/// a subject access bundle, intake's index of what it took): each file
+/// that could not be read named on stderr, then a refusal saying what
+/// was not done (`why` follows "N incident file(s) could not be read").
+pub fn refuse_unread(ctx: &Ctx, bad: Vec<Error>, why: &str) -> Result<()> {
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let n = bad.len();
+    for e in bad {
+        ctx.show_error(e);
+    }
+    Err(Error::failed_with(
+        format!("{n} incident file(s) could not be read (named above), {why}"),
+        "put them right (`lsms check` says what is wrong), then run it again",
+    ))
+}
+
 /// A guard's refusal as an error (exit 1).
 pub fn refused(r: Refusal) -> Error {
     Error::Failed { message: r.message, help: r.help }

@@ -224,29 +224,18 @@ fn dispose(ctx: &Ctx, args: &Args) -> Result<()> {
     // Evidence files that go with them: those no other record holds, nor
     // keeps in its history as withdrawn.
     let ids: HashSet<Id> = going.iter().map(|(i, _)| i.id.clone()).collect();
-    let theirs = |i: &Incident| -> Vec<String> {
-        let mut v: Vec<String> = i.evidence.iter().map(|e| e.sha256.clone()).collect();
-        v.extend(i.withdrawn_evidence().into_iter().map(|(sha, _)| sha));
-        v
-    };
-    let (kept, bad) = gather(&store, true, |i| (!ids.contains(&i.id)).then(|| theirs(&i)))?;
-    if !bad.is_empty() {
-        let n = bad.len();
-        for e in bad {
-            ctx.show_error(e);
-        }
-        return Err(Error::failed_with(
-            format!(
-                "{n} incident file(s) cannot be read (named above), so lsms cannot tell which evidence files they hold: nothing was disposed of"
-            ),
-            "put them right first (`lsms check` says what is wrong), then dispose again",
-        ));
-    }
+    let (kept, bad) = gather(&store, true, |i| (!ids.contains(&i.id)).then(|| i.evidence_held()))?;
+    super::refuse_unread(
+        ctx,
+        bad,
+        "so lsms cannot tell which evidence files they hold: nothing was disposed of",
+    )?;
     let kept: HashSet<String> = kept.into_iter().flatten().collect();
     let disposed_at = crate::model::time::rfc3339(&crate::model::time::in_zone(ctx.now, tz));
     let mut certs = Vec::new();
     for (inc, a) in &going {
-        let evidence_removed: BTreeSet<String> = theirs(inc)
+        let evidence_removed: BTreeSet<String> = inc
+            .evidence_held()
             .into_iter()
             .filter(|sha| evidence::is_sha256(sha) && !kept.contains(sha))
             .filter(|sha| std::fs::symlink_metadata(store.root.join(evidence::rel_path(sha))).is_ok())

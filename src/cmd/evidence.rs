@@ -319,12 +319,7 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
 /// withdrawn: the files no clean-up may remove. `None` when an incident
 /// file cannot be read (what it names is not known, so nothing goes).
 fn named_objects(store: &Store) -> Option<std::collections::HashSet<String>> {
-    let (found, bad) = gather(store, true, |i| {
-        let mut shas: Vec<String> = i.evidence.iter().map(|e| e.sha256.clone()).collect();
-        shas.extend(i.withdrawn_evidence().into_iter().map(|(sha, _)| sha));
-        Some(shas)
-    })
-    .ok()?;
+    let (found, bad) = gather(store, true, |i| Some(i.evidence_held())).ok()?;
     bad.is_empty().then(|| found.into_iter().flatten().collect())
 }
 

@@ -301,18 +301,7 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
         (!named.is_empty()).then_some((i, named))
     })?;
     // A bundle is whole or not at all: a file that cannot be read may name them.
-    if !bad.is_empty() {
-        let n = bad.len();
-        for e in bad {
-            ctx.show_error(e);
-        }
-        return Err(Error::failed_with(
-            format!(
-                "{n} incident file(s) could not be read (named above), and may name the subject: no bundle was written"
-            ),
-            "put the files right (`lsms check` says what is wrong), then run it again",
-        ));
-    }
+    super::refuse_unread(ctx, bad, "and may name the subject: no bundle was written")?;
     found.sort_by(|(a, _), (b, _)| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
     let mut review = Review::default();
     let mut cases = Vec::new();

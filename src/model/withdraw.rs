@@ -294,6 +294,15 @@ impl Incident {
         Ok(e)
     }
 
+    /// Every evidence file this record holds: the SHA-256 of each it
+    /// records, and of each it keeps in its history as withdrawn. No
+    /// clean-up or disposal may remove a file another record holds.
+    pub fn evidence_held(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.evidence.iter().map(|e| e.sha256.clone()).collect();
+        v.extend(self.withdrawn_evidence().into_iter().map(|(sha, _)| sha));
+        v
+    }
+
     /// The evidence files withdrawn from this case, as their entries keep
     /// them: (sha256, size). (Read from the history.)
     pub fn withdrawn_evidence(&self) -> Vec<(String, u64)> {

@@ -122,7 +122,7 @@ fn ids_in_detail(d: &str) -> Vec<String> {
 }
 
 impl Index {
-    fn build(store: &Store) -> Result<Index> {
+    fn build(ctx: &Ctx, store: &Store) -> Result<Index> {
         let (items, bad) = super::gather(store, true, |i| {
             let mut ids = Vec::new();
             for (sys, r) in &i.refs {
@@ -140,19 +140,13 @@ impl Index {
                     ids.extend(ids_in_detail(d).into_iter().map(|m| (m, false)));
                 }
             }
-            let mut shas: Vec<String> = i.evidence.iter().map(|e| e.sha256.clone()).collect();
-            shas.extend(i.withdrawn_evidence().into_iter().map(|(sha, _)| sha));
-            Some((i.id.clone(), ids, acked, shas))
+            Some((i.id.clone(), ids, acked, i.evidence_held()))
         })?;
-        if !bad.is_empty() {
-            let n = bad.len();
-            return Err(Error::failed_with(
-                format!(
-                    "{n} incident file(s) cannot be read, so intake cannot tell which messages were taken before: nothing was taken in"
-                ),
-                "run `lsms check` and put the files right, then run intake again",
-            ));
-        }
+        crate::cmd::refuse_unread(
+            ctx,
+            bad,
+            "so intake cannot tell which messages were taken before: nothing was taken in",
+        )?;
         let mut x = Index::default();
         for (id, ids, acked, shas) in items {
             for (m, report) in ids {
@@ -207,7 +201,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .open(&lock_path)
         .map_err(Error::io("open", &lock_path))?;
     lock.lock().map_err(Error::io("lock", &lock_path))?;
-    let index = Index::build(&store)?;
+    let index = Index::build(ctx, &store)?;
     let mut run = Run { ctx, store, actor, commit, index };
     let tally = if let Some(dir) = &args.maildir {
         mailbox::maildir(&mut run, &ctx.cwd.join(dir))?
