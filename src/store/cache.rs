@@ -320,14 +320,7 @@ mod tests {
         std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(MAX_CACHE + 1).unwrap();
         assert!(Month::load(&p, 1).is_none(), "over the limit");
         let fifo = d.path().join("f.bin");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
-            0,
-        )
-        .unwrap();
+        crate::store::fsio::mkfifo(&fifo);
         assert!(Month::load(&fifo, 1).is_none(), "a FIFO, not waited on");
         assert!(save(&fifo, 1, 5, &[("a.yaml", stat(1), vec![1])]).is_err(), "not replaced");
         assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());

@@ -323,6 +323,19 @@ pub fn lock(dot_dir: &Path) -> Result<Lock> {
     Ok(Lock(f))
 }
 
+/// Makes a FIFO at `path` (for tests of what is never waited on).
+#[cfg(test)]
+pub(crate) fn mkfifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        0,
+    )
+    .unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,14 +354,7 @@ mod tests {
     fn a_bounded_read_never_waits_on_a_fifo_nor_reads_past_its_limit() {
         let d = tempfile::tempdir().unwrap();
         let fifo = d.path().join("pipe");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
-            0,
-        )
-        .unwrap();
+        mkfifo(&fifo);
         assert!(matches!(read_bounded(&fifo, 10, true), Err(NotRead::Special("a FIFO (named pipe)"))));
         assert!(matches!(read_bounded(d.path(), 10, true), Err(NotRead::Special("a folder"))));
         let big = d.path().join("big");
