@@ -104,21 +104,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 crate::model::time::in_zone(ctx.now, store.config.tz),
             );
             inc.history.push(act.entry_with("resolved", detail.clone()));
-            write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace)
-                .map_err(Error::io("write", &path))?;
+            write_resolved(&store, &path, &inc)?;
             repo.text(&["add", "--", &rel])?;
             detail
         } else {
             repo.text(&["rm", "--quiet", "--force", "--ignore-unmatch", "--", &rel])?;
             format!("merge conflict resolved: removed, as {side} did")
         };
-        let left = repo.text(&["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
-        let next = if left.is_empty() {
-            "no conflict is left: run `lsms sync --continue`".to_string()
-        } else {
-            format!("{} conflict(s) left", left.lines().count())
-        };
-        ctx.say(format!("{id}: {detail}; {next}."));
+        ctx.say(format!("{id}: {detail}; {}.", what_is_left(&repo)));
         return Ok(());
     }
     let (base, ours, theirs) = (stage(&repo, 1, &full)?, stage(&repo, 2, &full)?, stage(&repo, 3, &full)?);
@@ -154,14 +147,26 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let act = crate::model::workflow::Act::now(&actor, crate::model::time::in_zone(ctx.now, store.config.tz));
     inc.history.push(act.entry_with("resolved", detail.clone()));
     let path = store.path_of(&id);
-    write_atomic(&path, inc.to_yaml().as_bytes(), Mode::Replace).map_err(Error::io("write", &path))?;
+    write_resolved(&store, &path, &inc)?;
     repo.text(&["add", "--", &rel])?;
+    ctx.say(format!("{id}: {detail}; {}.", what_is_left(&repo)));
+    Ok(())
+}
+
+/// The settled record written as every write is: sealed in a sealed
+/// store (the entry's detail with the rest), under the size limit.
+fn write_resolved(store: &crate::store::Store, path: &std::path::Path, inc: &crate::model::Incident) -> Result<()> {
+    let text = store.for_writing(inc, None)?.to_yaml();
+    store.fits(&inc.id, &text, false)?;
+    write_atomic(path, text.as_bytes(), Mode::Replace).map_err(Error::io("write", path))
+}
+
+/// What the merge still has in conflict, or the command that finishes it.
+fn what_is_left(repo: &crate::store::git::Repo) -> String {
     let left = repo.text(&["diff", "--name-only", "--diff-filter=U"]).unwrap_or_default();
-    let next = if left.is_empty() {
+    if left.is_empty() {
         "no conflict is left: run `lsms sync --continue`".to_string()
     } else {
         format!("{} conflict(s) left", left.lines().count())
-    };
-    ctx.say(format!("{id}: {detail}; {next}."));
-    Ok(())
+    }
 }
