@@ -155,7 +155,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 
 /// The settled record written as every write is: sealed in a sealed
 /// store (the entry's detail with the rest), under the size limit.
-fn write_resolved(store: &crate::store::Store, path: &std::path::Path, inc: &crate::model::Incident) -> Result<()> {
+fn write_resolved(
+    store: &crate::store::Store,
+    path: &std::path::Path,
+    inc: &crate::model::Incident,
+) -> Result<()> {
     let text = store.for_writing(inc, None)?.to_yaml();
     store.fits(&inc.id, &text, false)?;
     write_atomic(path, text.as_bytes(), Mode::Replace).map_err(Error::io("write", path))

@@ -179,20 +179,12 @@ pub fn write(store: &Store, id: &Id, c: &Certificate) -> Result<String> {
     let rel = rel_path(id);
     let path = store.root.join(&rel);
     if let Some(dir) = path.parent() {
-        fsio::mkdirs(dir)?;
         // The register is kept inside the store, where git keeps it: a
-        // folder that is a link leading out of it is refused.
-        let real = std::fs::canonicalize(dir).map_err(Error::io("look at", dir))?;
-        if !real.starts_with(&store.real_root) {
-            return Err(Error::failed_with(
-                format!(
-                    "{}: the folder leads out of the store, to {}: nothing was disposed of",
-                    store.show_path(dir),
-                    real.display()
-                ),
-                "the register of disposals is kept inside the store: put a folder in place of the link",
-            ));
-        }
+        // folder that is a link leading out of it is refused before any
+        // folder is made through it, and again once they are made.
+        store.inside(&path)?;
+        fsio::mkdirs(dir)?;
+        store.inside(&path)?;
     }
     match fsio::write_atomic(&path, to_yaml(c)?.as_bytes(), Mode::CreateNew) {
         Ok(()) => Ok(rel),

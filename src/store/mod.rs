@@ -686,7 +686,7 @@ impl Store {
 
     /// Refuses a write whose folder is not inside the store (an incident
     /// folder that is a link leading out of it).
-    fn inside(&self, file: &Path) -> Result<()> {
+    pub(crate) fn inside(&self, file: &Path) -> Result<()> {
         // The nearest folder there is: a folder not made yet would be made
         // where its nearest parent leads.
         let dir = file.ancestors().skip(1).find(|d| d.exists()).unwrap_or(&self.root);

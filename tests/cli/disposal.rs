@@ -412,3 +412,16 @@ fn the_reason_comes_back_from_the_certificate_exactly_as_given() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), reason, "PyYAML reads the same string");
 }
+
+#[test]
+fn a_register_of_disposals_linked_out_of_the_store_is_refused_before_a_folder_is_made_there() {
+    let s = Store::new();
+    let id = old_case(&s, &[]);
+    let outside = s.tmp.path().join("elsewhere");
+    std::fs::create_dir(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, s.root.join("disposals")).unwrap();
+    let before = s.snapshot();
+    s.run(&["dispose", &id, "--reason", "Retention ended"]).fails(1).says("leads out of the store");
+    assert!(s.snapshot() == before, "nothing disposed of");
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "no folder made through the link");
+}

@@ -191,16 +191,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // One intake at a time (cron's runs may overlap): the second waits,
     // then reads the store as the first left it, so no message is taken by
     // both. The store's own lock is taken per message, not for the run.
-    let dir = store.own_dir(".lsms/intake")?;
-    crate::store::fsio::mkdirs(&dir)?;
-    let lock_path = dir.join("lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(Error::io("open", &lock_path))?;
-    lock.lock().map_err(Error::io("lock", &lock_path))?;
+    // The store's own kind of lock (a link in its place never followed).
+    let lock = crate::store::fsio::lock(&store.own_dir(".lsms/intake")?)?;
     let index = Index::build(ctx, &store)?;
     let mut run = Run { ctx, store, actor, commit, index };
     let tally = if let Some(dir) = &args.maildir {
