@@ -324,9 +324,9 @@ pub fn read_stdin_inputs(given: &[crate::model::schema::Given]) -> Result<Vec<cr
 /// holds at most this much ([`crate::store::fsio::MAX_FILE`]).
 pub const MAX_TEXT_INPUT: u64 = crate::store::fsio::MAX_FILE;
 
-/// The most a bulk input reads (`report --from FILE|-`, and the CSV of
-/// `import --csv FILE|-`): many incidents' worth, far under what would
-/// strain the memory of the machine lsms runs on.
+/// The most `report --from FILE|-` reads: many incidents' worth, far
+/// under what would strain the memory of the machine lsms runs on
+/// (`import` reads up to its own `MAX_CSV`).
 pub const MAX_BULK_INPUT: u64 = 64 << 20;
 
 /// Reads `r` whole, up to `limit` bytes: the limit is checked while
@@ -360,8 +360,8 @@ fn utf8(bytes: Vec<u8>, what: &str, from: &str) -> Result<String> {
 }
 
 /// `FILE` or `-` (standard input), read whole up to `limit` bytes
-/// ([`read_bounded`]): for bulk inputs (`report --from`, and `import`'s
-/// CSV with [`MAX_BULK_INPUT`]). A file is opened as given, so a named
+/// ([`read_bounded`]): for bulk inputs (`report --from` with
+/// [`MAX_BULK_INPUT`], `import`'s file with its own limit). A file is opened as given, so a named
 /// pipe (`<(…)`) works as it would for `cat`.
 pub fn read_input(arg: &std::path::Path, what: &str, limit: u64) -> Result<Vec<u8>> {
     let help = format!(

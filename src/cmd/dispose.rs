@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashSet};
 /// Dispose of records whose retention has ended, leaving a certificate of each
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-A record may be disposed of once it is closed, its retention has ended and no hold stands
+A record may be disposed of once it is closed (or void: its retention then runs from its voiding), its retention has ended and no hold stands
 (`lsms hold`). Retention runs 10 years from closing, 20 for a serious incident (harm severe or
 death, or RIDDOR reportable or reported), unless `retention:` in lsms.yaml says otherwise. The
 record's file goes, with each of its evidence files that no other record holds, and a

@@ -62,7 +62,7 @@ Examples:
   lsms import --file datix.xlsx --map-file map.yaml --dry-run
   lsms import --file datix.xlsx --map-file map.yaml
   lsms import --file datix-next-month.xlsx --map-file map.yaml --update
-  lsms import --csv datix.csv --map 'Date=occurred,Type=category,What=summary' \\
+  lsms import --file datix.csv --map 'Date=occurred,Type=category,What=summary' \\
       --category-map 'Violence and aggression=physical-assault'";
 
 /// Import a historical register: a CSV file or an Excel workbook
@@ -79,7 +79,7 @@ pub struct Args {
     /// Column mapping: 'CSV column=field,…'
     #[arg(long, value_name = "COL=FIELD,…", required_unless_present_any = ["map_file", "suggest_map"])]
     pub map: Option<String>,
-    /// A YAML mapping file: `columns:`, `categories:`, `statuses:` and `outcomes:`
+    /// A YAML mapping file: `columns:`, and a table of values for each vocabulary (categories, harms, parties, roles, sites, statuses, outcomes, assets, flags, sanction_classes)
     #[arg(long, value_name = "FILE", conflicts_with = "map")]
     pub map_file: Option<PathBuf>,
     /// Category values: 'value=category,…'

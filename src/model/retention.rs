@@ -23,6 +23,10 @@ pub enum Start {
     Closed,
     /// From the day the incident occurred (still only once it is closed).
     Occurred,
+    /// From the day a void record (entered in error, never worked) was
+    /// voided: where a record's period runs from `Closed` but it was never
+    /// closed. Not a setting.
+    Voided,
 }
 
 impl Start {
@@ -30,6 +34,7 @@ impl Start {
         match self {
             Start::Closed => "closed",
             Start::Occurred => "occurred",
+            Start::Voided => "voided",
         }
     }
 
@@ -46,6 +51,7 @@ impl Start {
         match self {
             Start::Closed => "closing",
             Start::Occurred => "the incident",
+            Start::Voided => "its voiding",
         }
     }
 }
@@ -175,20 +181,21 @@ impl Retention {
     /// started: an open case (a void record, entered in error and never
     /// worked, runs from its voiding).
     pub fn applied(&self, inc: &Incident, tz: Tz) -> Option<Applied> {
-        let closed = match (&inc.closed_at, inc.status, &inc.void) {
-            (Some(c), Status::Closed, _) => *c,
-            (_, _, Some(v)) => v.at,
+        let (closed, from) = match (&inc.closed_at, inc.status, &inc.void) {
+            (Some(c), Status::Closed, _) => (*c, self.from),
+            (_, _, Some(v)) if self.from == Start::Closed => (v.at, Start::Voided),
+            (_, _, Some(v)) => (v.at, self.from),
             _ => return None,
         };
-        let start = match self.from {
-            Start::Closed => closed,
+        let start = match from {
+            Start::Closed | Start::Voided => closed,
             Start::Occurred => inc.occurred_at,
         }
         .with_timezone(&tz)
         .date_naive();
         let (rule, condition, years) = self.period(inc);
         let ends = start.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX);
-        Some(Applied { rule, condition, years, from: self.from, start, ends })
+        Some(Applied { rule, condition, years, from, start, ends })
     }
 }
 
@@ -310,6 +317,23 @@ mod tests {
         assert_eq!(r.applied(&i, LON).unwrap().years, 20);
         i.riddor = Some(Riddor { status: RiddorStatus::NotReportable, ..Default::default() });
         assert_eq!(r.applied(&i, LON).unwrap().years, 10);
+    }
+
+    #[test]
+    fn a_void_record_never_closed_runs_from_its_voiding_and_says_so() {
+        let mut i = closed(&[("category", "theft"), ("summary", "x")], "2014-06-30T10:00:00Z");
+        i.status = Status::Reported;
+        i.closed_at = None;
+        assert!(Retention::default().applied(&i, LON).is_none(), "open: no end");
+        i.void = Some(crate::model::incident::Void {
+            at: crate::model::time::in_zone(at("2013-05-02T10:00:00Z"), LON),
+            by: "a".into(),
+            reason: "entered twice".into(),
+            extra: Default::default(),
+        });
+        let a = Retention::default().applied(&i, LON).unwrap();
+        assert_eq!((a.from, a.start), (Start::Voided, day("2013-05-02")));
+        assert_eq!(a.shown(), "standard: 10 years from its voiding");
     }
 
     #[test]

@@ -261,7 +261,7 @@ impl Tally {
                 self.replies,
                 lines.join("\n")
             ),
-            "each failed message is kept with a .reason file beside it: put it right and move it back to new/, or take it in by hand with `lsms report`",
+            "each failed message is kept with a .reason file beside it: put it right and move it back to new/ (a copy in .lsms/intake/failed/: `lsms intake - < COPY`), or take it in by hand with `lsms report`",
         ))
     }
 }
