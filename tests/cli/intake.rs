@@ -854,3 +854,16 @@ fn a_store_with_a_file_it_cannot_read_takes_nothing_in_and_says_why() {
     assert_eq!(s.snapshot(), before, "nothing written");
     assert_eq!(names(&md.join("new")), ["1"], "the message left where it was");
 }
+
+#[test]
+fn text_that_is_not_an_email_is_kept_as_failed_not_made_a_case() {
+    let s = Store::new();
+    for junk in
+        ["garbage", "%PDF-1.7\n%\u{e2}\u{e3}\n1 0 obj\n", "Hello: there\n\nNo sender, date, subject or id.\n"]
+    {
+        let mut c = s.cmd(&["intake", "-"]);
+        c.write_stdin(junk);
+        run(c).fails(1).says("not an email message");
+    }
+    assert!(s.run(&["list", "--all", "--format", "ids"]).ok().stdout.is_empty(), "no case made of junk");
+}

@@ -74,8 +74,14 @@ pub fn read<'x>(raw: &'x [u8], cfg: &Intake) -> Result<(mail_parser::Message<'x>
     let parsed = MessageParser::default()
         .parse(raw)
         .ok_or("this is not an email message (no headers could be read)")?;
-    if parsed.headers().is_empty() {
-        return Err("this is not an email message (no headers could be read)".into());
+    // Any text parses as some header: a message says at least who sent
+    // it, when, what about, or its id.
+    let said = parsed.from().is_some()
+        || parsed.date().is_some()
+        || parsed.subject().is_some()
+        || parsed.message_id().is_some();
+    if parsed.headers().is_empty() || !said {
+        return Err("this is not an email message (no From, Date, Subject or Message-ID header)".into());
     }
     let meta = Meta::of(&parsed, raw, cfg)?;
     Ok((parsed, meta))
