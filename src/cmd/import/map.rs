@@ -289,22 +289,13 @@ pub fn guess<'a>(value: &str, names: &[&'a str]) -> Option<&'a str> {
     if let Some(g) = suggest(value, names) {
         return Some(g);
     }
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
-    };
+    use super::suggest::{holds, words};
     let v = words(value);
     if v.is_empty() {
         return None;
     }
-    let fits: Vec<&'a str> = names
-        .iter()
-        .copied()
-        .filter(|n| {
-            let n = words(n);
-            let holds = !n.is_empty() && v.windows(n.len()).any(|w| w == n.as_slice());
-            holds || n.starts_with(&v)
-        })
-        .collect();
+    let fits: Vec<&'a str> =
+        names.iter().copied().filter(|n| holds(&v, n) || words(n).starts_with(&v)).collect();
     match fits.as_slice() {
         [one] => Some(one),
         _ => None,

@@ -51,11 +51,12 @@ const FIELDS: &[(&str, &[&str])] = &[
 ];
 
 /// A name's words, lower case (`Date of incident` → date, of, incident).
-fn words(s: &str) -> Vec<String> {
+pub(super) fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
-fn holds(name: &[String], phrase: &str) -> bool {
+/// Whether `name`'s words hold `phrase`'s, in order, next to each other.
+pub(super) fn holds(name: &[String], phrase: &str) -> bool {
     let p = words(phrase);
     !p.is_empty() && name.windows(p.len()).any(|w| w == p.as_slice())
 }

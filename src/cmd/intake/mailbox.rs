@@ -182,8 +182,28 @@ pub fn mbox(run: &mut Run<'_>, file: &Path) -> Result<Tally> {
         )
     })?;
     let state = state_dir(run)?.join("mbox-taken");
-    let mut taken: std::collections::HashSet<String> =
-        std::fs::read_to_string(&state).unwrap_or_default().lines().map(str::to_string).collect();
+    // What earlier runs took: a file of one id a line, read as every
+    // file of the store is (never a link, FIFO or runaway size); missing
+    // on the first run.
+    use crate::store::fsio::{NotRead, read_bounded};
+    let known = match read_bounded(&state, 256 << 20, false) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(NotRead::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(NotRead::Io(e)) => return Err(Error::io("read", &state)(e)),
+        Err(NotRead::Special(what)) => {
+            return Err(Error::failed_with(
+                format!("{}: {what} where intake keeps the messages it took", state.display()),
+                "remove it (the store's records of Message-IDs still keep each message taken once)",
+            ));
+        }
+        Err(NotRead::TooLarge(n)) => {
+            return Err(Error::failed(format!(
+                "{}: {n} bytes, too large to be a record of messages",
+                state.display()
+            )));
+        }
+    };
+    let mut taken: std::collections::HashSet<String> = known.lines().map(str::to_string).collect();
     let mut log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
