@@ -62,7 +62,8 @@ Examples:
   lsms import --file datix.xlsx --map-file map.yaml --dry-run
   lsms import --file datix.xlsx --map-file map.yaml
   lsms import --file datix-next-month.xlsx --map-file map.yaml --update
-  lsms import --file datix.csv --map 'Date=occurred,Type=category,What=summary' \\
+  lsms import --file datix.csv \\
+      --map 'Date=occurred,Type=category,What=summary' \\
       --category-map 'Violence and aggression=physical-assault'";
 
 /// Import a historical register: a CSV file or an Excel workbook

@@ -167,9 +167,18 @@ fn leftovers(root: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".merge_file_"))
         .collect();
-    let lock = root.join(".git/index.lock");
-    if lock.exists() {
-        v.push(lock);
+    // Every lock a killed git may leave: index.lock, ORIG_HEAD.lock, a
+    // ref's lock under refs/.
+    let mut dirs = vec![root.join(".git")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() && p.starts_with(root.join(".git/refs")) {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "lock") {
+                v.push(p);
+            }
+        }
     }
     v
 }
@@ -181,17 +190,28 @@ fn leftovers_of_a_killed_git_are_cleared_when_stale_and_named_when_not() {
     let id = a.report(&["--category", "theft", "--summary", "Phone taken"]);
     let lock = a.root.join(".git/index.lock");
     let temp = a.root.join(".merge_file_Xa1b2c");
+    let orig = a.root.join(".git/ORIG_HEAD.lock");
+    let branch = a.root.join(".git/refs/heads/main.lock");
     std::fs::write(&lock, "").unwrap();
     std::fs::write(&temp, "half a merge").unwrap();
+    std::fs::write(&orig, "").unwrap();
+    std::fs::write(&branch, "").unwrap();
 
     // Fresh: a git may hold them: named, with the command, nothing done.
     let before = a.snapshot_without_git();
-    a.run(&["sync"]).fails(1).says("index.lock").says(".merge_file_Xa1b2c").says("rm ");
-    assert!(a.snapshot_without_git() == before && lock.exists());
+    a.run(&["sync"])
+        .fails(1)
+        .says("index.lock")
+        .says(".merge_file_Xa1b2c")
+        .says("ORIG_HEAD.lock")
+        .says("refs/heads/main.lock")
+        .says("rm ");
+    assert!(a.snapshot_without_git() == before && lock.exists() && branch.exists());
 
     // Stale: cleared, and the sync goes on; --continue too.
-    age(&lock);
-    age(&temp);
+    for p in [&lock, &temp, &orig, &branch] {
+        age(p);
+    }
     a.run(&["sync", "--continue"]).ok().says("Removed").says("pushed 1 commit(s)");
     assert!(leftovers(&a.root).is_empty());
     assert!(git(&a.root, &["log", "--format=%B", "-1"]).contains(&id));
