@@ -833,7 +833,7 @@ fn a_message_intake_could_not_take_is_kept_sealed_in_a_sealed_store() {
     let msg = format!(
         "From: Ptolemy Thistlewaite <pt@nhs.net>\nSubject: Thistlewaite hit me\nMessage-ID: <big@x>\nMIME-Version: 1.0\n\
          Content-Type: multipart/mixed; boundary=BB\n\n--BB\nContent-Type: text/plain\n\nThistlewaite hit me\n\
-         --BB\nContent-Type: application/octet-stream; name=a.bin\nContent-Transfer-Encoding: base64\n\n{b64}--BB--\n"
+         --BB\nContent-Type: application/octet-stream; name=\"Thistlewaite bruises.bin\"\nContent-Transfer-Encoding: base64\n\n{b64}--BB--\n"
     );
     let mut c = s.cmd(&["intake", "-"]);
     c.write_stdin(msg);
@@ -852,8 +852,14 @@ fn a_message_intake_could_not_take_is_kept_sealed_in_a_sealed_store() {
             "{n} holds the name in plain text"
         );
     }
-    let copy = names.iter().find(|n| n.ends_with(".eml.age")).unwrap();
-    assert!(std::fs::read(failed.join(copy)).unwrap().starts_with(b"age-encryption.org/v1\n"));
+    // Both sealed: the reason names the attachment, and a key opens it.
+    for n in &names {
+        assert!(n.ends_with(".age"), "{n} is not sealed");
+        assert!(std::fs::read(failed.join(n)).unwrap().starts_with(b"age-encryption.org/v1\n"));
+    }
+    let reason = names.iter().find(|n| n.ends_with(".reason.age")).unwrap();
+    let opened = age_decrypt(&k, &failed.join(reason));
+    assert!(opened.contains("Thistlewaite bruises.bin") && opened.contains("over the"), "{opened}");
 }
 
 /// Base64 in lines of 76, as mail carries it.
@@ -869,4 +875,13 @@ fn base64_lines(bytes: &[u8]) -> Vec<String> {
         }
     }
     out.as_bytes().chunks(76).map(|l| String::from_utf8(l.to_vec()).unwrap()).collect()
+}
+
+/// What `age -d -i IDENTITY FILE` prints, with `k`'s identity.
+fn age_decrypt(k: &Key, file: &Path) -> String {
+    let text = std::fs::read_to_string(&k.file).unwrap();
+    let secret = text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-")).expect("an age secret key");
+    let id: age::x25519::Identity = secret.parse().unwrap();
+    let plain = age::decrypt(&id, &std::fs::read(file).unwrap()).unwrap();
+    String::from_utf8(plain).unwrap()
 }

@@ -153,22 +153,27 @@ fn keep_failed(run: &Run<'_>, raw: &[u8], why: &str) -> Result<String> {
     let dir = state_dir(run)?.join("failed");
     let sha = super::message::sha256_hex(raw);
     let stem = &sha[..16.min(sha.len())];
-    // In a sealed store the copy is sealed too (`age -d` opens it): a
-    // message is personal data, and `.lsms/` is no exception.
-    let (name, bytes) = if run.store.is_sealed() {
+    let why = format!("{why}\n");
+    // In a sealed store the copy and its reason (which may name an
+    // attachment) are sealed too (`age -d` opens them): a message is
+    // personal data, and `.lsms/` is no exception.
+    let files = if run.store.is_sealed() {
         let to: Vec<crate::seal::Recipient> = run.store.recipients().into_iter().map(|(_, r)| r).collect();
-        let mut out = Vec::with_capacity(raw.len() + 512);
-        let mut w = crate::seal::seal_stream(&to, &mut out).map_err(Error::io("seal", &dir))?;
-        std::io::Write::write_all(&mut w, raw).map_err(Error::io("seal", &dir))?;
-        w.finish().map_err(Error::io("seal", &dir))?;
-        (format!("{stem}.eml.age"), out)
+        let seal = |bytes: &[u8]| -> Result<Vec<u8>> {
+            let mut out = Vec::with_capacity(bytes.len() + 512);
+            let mut w = crate::seal::seal_stream(&to, &mut out).map_err(Error::io("seal", &dir))?;
+            std::io::Write::write_all(&mut w, bytes).map_err(Error::io("seal", &dir))?;
+            w.finish().map_err(Error::io("seal", &dir))?;
+            Ok(out)
+        };
+        [(format!("{stem}.eml.age"), seal(raw)?), (format!("{stem}.reason.age"), seal(why.as_bytes())?)]
     } else {
-        (format!("{stem}.eml"), raw.to_vec())
+        [(format!("{stem}.eml"), raw.to_vec()), (format!("{stem}.eml.reason"), why.into_bytes())]
     };
-    write_new(&dir.join(&name), &bytes).map_err(Error::io("write", &dir.join(&name)))?;
-    let reason = dir.join(format!("{name}.reason"));
-    write_new(&reason, format!("{why}\n").as_bytes()).map_err(Error::io("write", &reason))?;
-    Ok(format!(".lsms/intake/failed/{name}"))
+    for (name, bytes) in &files {
+        write_new(&dir.join(name), bytes).map_err(Error::io("write", &dir.join(name)))?;
+    }
+    Ok(format!(".lsms/intake/failed/{}", files[0].0))
 }
 
 /// Each message of an mbox not taken before (by its Message-ID, or the
