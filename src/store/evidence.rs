@@ -394,6 +394,19 @@ impl FolderErr {
     }
 }
 
+/// The names in the folder open as `dir`, listed from the descriptor (not
+/// its path again, which a link swapped in since could redirect), sorted.
+fn names(dir: &OwnedFd) -> Vec<String> {
+    let Ok(entries) = rustix::fs::Dir::read_from(dir) else { return Vec::new() };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..")
+        .collect();
+    out.sort();
+    out
+}
+
 /// `evidence/` and, given a hash, its `ab/` folder, both real folders of
 /// the store. `Ok(None)`: one is not there (and was not to be made).
 fn open_folders(
@@ -416,10 +429,8 @@ fn open_folders(
 pub fn check_folders(root: &Path) -> Result<()> {
     match open_folders(root, None, false) {
         Ok(Some((top, _))) => {
-            let Ok(entries) = fs::read_dir(root.join(DIR)) else { return Ok(()) };
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.len() == 2 && e.file_type().is_ok_and(|t| !t.is_dir()) {
+            for name in names(&top) {
+                if name.len() == 2 && look(&top, &name).is_ok_and(|m| !m.is_dir()) {
                     let m = Misplaced { rel: format!("{DIR}/{name}"), what: describe(&top, &name) };
                     return Err(m.refusal());
                 }
@@ -584,16 +595,12 @@ fn known_good(root: &Path, sha256: &str, size: u64, keys: &Keys) -> Option<Sig> 
 pub fn objects(root: &Path) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let Ok(Some((top, _))) = open_folders(root, None, false) else { return out };
-    let Ok(entries) = fs::read_dir(root.join(DIR)) else { return out };
-    for e in entries.flatten() {
-        let ab = e.file_name().to_string_lossy().into_owned();
+    for ab in names(&top) {
         if ab.len() != 2 {
             continue;
         }
         let Ok(Some(sub)) = open_folder(&top, &ab, &format!("{DIR}/{ab}"), false) else { continue };
-        let Ok(inner) = fs::read_dir(root.join(DIR).join(&ab)) else { continue };
-        for f in inner.flatten() {
-            let name = f.file_name().to_string_lossy().into_owned();
+        for name in names(&sub) {
             if !(is_sha256(&name) && name.starts_with(&ab)) {
                 continue;
             }
@@ -769,9 +776,7 @@ pub fn survey(root: &Path, recorded: &std::collections::HashSet<&str>) -> Survey
         }
         Err(FolderErr::Io(..)) => return out,
     };
-    let Ok(entries) = fs::read_dir(root.join(DIR)) else { return out };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
+    for name in names(&top) {
         if name.contains(TMP_MARK) {
             out.leftovers.push(format!("{DIR}/{name}"));
             continue;
@@ -789,14 +794,11 @@ pub fn survey(root: &Path, recorded: &std::collections::HashSet<&str>) -> Survey
                 continue;
             }
         };
-        let Ok(inner) = fs::read_dir(root.join(&rel)) else { continue };
-        for f in inner.flatten() {
-            let file = f.file_name().to_string_lossy().into_owned();
+        for file in names(&sub) {
             if !(is_sha256(&file) && file.starts_with(&name) && recorded.contains(file.as_str())) {
                 out.unrecorded.push(format!("{rel}/{file}"));
             }
         }
-        drop(sub);
     }
     out.leftovers.sort();
     out.unrecorded.sort();
