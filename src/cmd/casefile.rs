@@ -210,26 +210,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     // Everything is written: now the disclosure is recorded, under the lock.
     let act = Act::now(&actor, now);
-    let commit = match ctx.commits(&store) {
-        Ok(c) => c,
-        Err(e) => {
-            undo(true);
-            return Err(e);
-        }
-    };
-    if let Err(e) = store.update_held(&lock, &id, false, |inc, _| {
-        inc.record_disclosure(&act, d.clone());
-        Ok(())
-    }) {
-        // A disclosure that is not recorded does not happen.
-        undo(true);
-        return Err(e);
-    }
-    drop(lock);
-    if commit {
-        let who = ctx.ident(&store, &actor);
-        crate::store::git::commit(&store.root, &[id.rel_path()], &format!("{id}: disclosed"), &who)?;
-    }
+    super::record_disclosure(
+        ctx,
+        &store,
+        lock,
+        &act,
+        &[&id],
+        &d,
+        &format!("{id}: disclosed"),
+        &path,
+        || undo(true),
+    )?;
     ctx.say(format!("Wrote {}; the disclosure to {} is recorded on {id}.", path.display(), d.to));
     if let (Some(c), Some(dir)) = (&copied, &evidence_dir) {
         ctx.say(format!("{} evidence file(s) and SHA256SUMS are in {}.", c.files.len(), dir.display()));

@@ -524,6 +524,56 @@ pub fn refuse_unread(ctx: &Ctx, bad: Vec<Error>, why: &str) -> Result<()> {
     ))
 }
 
+/// Records a disclosure whose files are written on each of `ids`, under
+/// the `lock` held since the records were read, then commits where the
+/// store commits (`message`). Recorded on none: `undo` removes what was
+/// written, since a disclosure not on the record does not happen.
+/// Recorded on some: said, naming which, with `written` left whole.
+#[allow(clippy::too_many_arguments)]
+pub fn record_disclosure(
+    ctx: &Ctx,
+    store: &Store,
+    lock: crate::store::Lock,
+    act: &Act<'_>,
+    ids: &[&crate::model::Id],
+    entry: &crate::model::Disclosure,
+    message: &str,
+    written: &std::path::Path,
+    undo: impl Fn(),
+) -> Result<()> {
+    let commit = match ctx.commits(store) {
+        Ok(c) => c,
+        Err(e) => {
+            undo();
+            return Err(e);
+        }
+    };
+    let mut recorded = Vec::new();
+    for id in ids {
+        let done = store.update_held(&lock, id, false, |inc, _| {
+            inc.record_disclosure(act, entry.clone());
+            Ok(())
+        });
+        if let Err(e) = done {
+            if recorded.is_empty() {
+                undo();
+                return Err(e);
+            }
+            return Err(Error::failed_with(
+                format!("{e}; the disclosure is recorded on {} but not on {id}", recorded.join(", ")),
+                format!("{} is whole: record the rest with care, or remove it", written.display()),
+            ));
+        }
+        recorded.push(id.to_string());
+    }
+    drop(lock);
+    if commit {
+        let paths: Vec<String> = ids.iter().map(|id| id.rel_path()).collect();
+        crate::store::git::commit(&store.root, &paths, message, &ctx.ident(store, act.by))?;
+    }
+    Ok(())
+}
+
 /// A guard's refusal as an error (exit 1).
 pub fn refused(r: Refusal) -> Error {
     Error::Failed { message: r.message, help: r.help }

@@ -448,40 +448,18 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
     }
     entry.omitted =
         vec!["other people's names".into(), "links to other cases".into(), "keys of the trust's own".into()];
-    let commit = match ctx.commits(store) {
-        Ok(c) => c,
-        Err(e) => {
-            undo(&copies);
-            return Err(e);
-        }
-    };
-    let mut recorded = Vec::new();
-    for inc in &included {
-        let done = store.update_held(&lock, &inc.id, false, |i, _| {
-            i.record_disclosure(&act, entry.clone());
-            Ok(())
-        });
-        if let Err(e) = done {
-            if recorded.is_empty() {
-                undo(&copies);
-                return Err(e);
-            }
-            return Err(Error::failed_with(
-                format!("{e}; the disclosure is recorded on {} but not on {}", recorded.join(", "), inc.id),
-                format!(
-                    "the bundle in {} is whole: record the rest with care, or remove the bundle",
-                    req.dir.display()
-                ),
-            ));
-        }
-        recorded.push(inc.id.to_string());
-    }
-    drop(lock);
-    if commit {
-        let who = ctx.ident(store, &actor);
-        let paths: Vec<String> = included.iter().map(|i| i.id.rel_path()).collect();
-        crate::store::git::commit(&store.root, &paths, "subject access: disclosed", &who)?;
-    }
+    let ids: Vec<&crate::model::Id> = included.iter().map(|i| &i.id).collect();
+    super::record_disclosure(
+        ctx,
+        store,
+        lock,
+        &act,
+        &ids,
+        &entry,
+        "subject access: disclosed",
+        req.dir,
+        || undo(&copies),
+    )?;
     ctx.say(format!(
         "Wrote a subject access bundle of {} incident(s) to {} ({HTML}, {JSON}); the disclosure is recorded on each.",
         included.len(),
