@@ -595,8 +595,9 @@ pub(crate) fn copy_all_out(
     Ok(CopiedOut { files: out, written, made, dir: dir.to_path_buf() })
 }
 
-/// Makes the folder `option` names, or checks that it is an empty folder
-/// outside the store's own files (made owner-only). Whether it was made.
+/// Makes the folder `option` names (owner-only), or checks that it is an
+/// empty folder outside the store's own files (its permissions kept: a
+/// USB stick's mount point may not take a change). Whether it was made.
 pub(crate) fn prepare_dir(store: &Store, dir: &Path, option: &str) -> Result<bool> {
     let refuse = |why: String| {
         Error::failed_with(
