@@ -581,14 +581,20 @@ pub fn refused(r: Refusal) -> Error {
 
 /// Several refusals at once: each on its own line with its fix.
 pub fn refused_all(what: &str, rs: Vec<Refusal>) -> Error {
+    refusal_list(what, rs, "set it with: ", "nothing was changed")
+}
+
+/// Refusals as one error: `what`, then each on its own line with its fix
+/// (after `lead`), then `help`.
+pub fn refusal_list(what: &str, rs: Vec<Refusal>, lead: &str, help: &str) -> Error {
     let lines: Vec<String> = rs
         .into_iter()
         .map(|r| match r.help {
-            Some(h) => format!("- {}\n    set it with: {h}", r.message),
+            Some(h) => format!("- {}\n    {lead}{h}", r.message),
             None => format!("- {}", r.message),
         })
         .collect();
-    Error::failed_with(format!("{what}:\n{}", lines.join("\n")), "nothing was changed")
+    Error::failed_with(format!("{what}:\n{}", lines.join("\n")), help)
 }
 
 /// The actions of `lsms void` and its undo: the only changes [`change`]

@@ -209,15 +209,10 @@ fn dispose(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
     if !refusals.is_empty() {
-        let lines: Vec<String> = refusals
-            .into_iter()
-            .map(|r| match r.help {
-                Some(h) => format!("- {}\n    {h}", r.message),
-                None => format!("- {}", r.message),
-            })
-            .collect();
-        return Err(Error::failed_with(
-            format!("nothing was disposed of:\n{}", lines.join("\n")),
+        return Err(super::refusal_list(
+            "nothing was disposed of",
+            refusals,
+            "",
             "the store is as it was; dispose of the others by leaving these out",
         ));
     }
