@@ -262,8 +262,130 @@ fn an_option_offers_what_its_own_command_takes() {
         .ok()
         .stdout;
         let notify = script.lines().find(|l| l.contains("Who was told")).unwrap();
-        assert!(notify.contains("lsms complete authority"), "{shell}: {notify}");
+        assert!(notify.contains("_lsms_values authority"), "{shell}: {notify}");
         let folder = script.lines().find(|l| l.contains("The folder to copy the files into")).unwrap();
-        assert!(!folder.contains("lsms complete"), "{shell}: {folder}");
+        assert!(!folder.contains("_lsms_values"), "{shell}: {folder}");
     }
+}
+
+/// The script `lsms completions SHELL` writes, in a file of `dir`.
+fn script_file(dir: &std::path::Path, shell: &str, name: &str) -> std::path::PathBuf {
+    let script = run({
+        let mut c = lsms();
+        c.args(["completions", shell]);
+        c
+    })
+    .ok()
+    .stdout;
+    let path = dir.join(name);
+    std::fs::write(&path, script).unwrap();
+    path
+}
+
+/// What an interactive zsh, with compinit and the script `lsms completions
+/// zsh` writes, shows after `LINE<TAB>` in `dir` (the terminal's bytes,
+/// escapes and all): zsh drives itself through a pseudo-terminal (zpty).
+fn zsh_shows(dir: &std::path::Path, line: &str) -> String {
+    let fpath = tempfile::tempdir().unwrap();
+    script_file(fpath.path(), "zsh", "_lsms");
+    // Tab, then a new line's command: zsh finishes the completion before
+    // it reads on, so everything it offered comes before the marker.
+    let driver = r#"
+zmodload zsh/zpty
+zpty z 'PS1=PROMPT-MARK zsh -f -i'
+zpty -w z "fpath=($1 \$fpath); autoload -U compinit; compinit -u; cd ${(q)2}; echo RE''ADY"
+zpty -r z out '*READY*'
+# zsh drops what is typed before its line editor starts: the prompt first.
+zpty -r z out '*PROMPT-MARK*'
+zpty -w -n z "$3"$'\t'
+zpty -w -n z $'\x15'
+zpty -w z "echo ALL''DONE"
+zpty -r z out '*ALLDONE*'
+print -r -- "$out"
+zpty -d z
+"#;
+    let out = std::process::Command::new("timeout")
+        .args(["30", "zsh", "-f", "-c", driver, "zsh"])
+        .arg(fpath.path())
+        .arg(dir)
+        .arg(line)
+        .env("PATH", crate::harness::path_with_lsms())
+        .env_remove("LSMS_STORE")
+        .output()
+        .expect("zsh");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("ALLDONE"), "zsh did not finish: {text}\n{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+/// What fish offers after `LINE` in `dir`, with the script `lsms
+/// completions fish` writes: one candidate a line, without its description.
+fn fish_offers(dir: &std::path::Path, line: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = script_file(tmp.path(), "fish", "lsms.fish");
+    let out = std::process::Command::new("fish")
+        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+        .arg(&script)
+        .arg(line)
+        .current_dir(dir)
+        .env("PATH", crate::harness::path_with_lsms())
+        .env_remove("LSMS_STORE")
+        .output()
+        .expect("fish");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn zsh_offers_the_words_of_the_store_given_with_c_and_the_next_item_of_a_list() {
+    if !crate::harness::outside("zsh", "command -v zsh", "apt-get install zsh") {
+        return;
+    }
+    let s = crate::harness::Store::sample();
+    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
+    let store = s.root.to_str().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    // In the store; from elsewhere with -C before the command, or --store= after it.
+    for (dir, line) in [
+        (s.root.as_path(), "lsms list --site ".to_string()),
+        (elsewhere.path(), format!("lsms -C {store} list --site ")),
+        (elsewhere.path(), format!("lsms report --store={store} --site ")),
+    ] {
+        let shown = zsh_shows(dir, &line);
+        assert!(shown.contains("Hollins\\ Park") && shown.contains("Peasley\\ Cross"), "{line}: {shown}");
+        assert!(!shown.contains("decoy"), "{line} offers file names: {shown}");
+    }
+    // A comma-separated list: its next item, in the line.
+    let shown = zsh_shows(elsewhere.path(), &format!("lsms -C {store} list --category theft,crim"));
+    assert!(shown.contains("theft,criminal-damage"), "{shown}");
+    // Elsewhere without -C: no store, no sites.
+    assert!(!zsh_shows(elsewhere.path(), "lsms list --site ").contains("Hollins"));
+}
+
+#[test]
+fn fish_offers_the_words_of_the_store_given_with_c_and_the_next_item_of_a_list() {
+    if !crate::harness::outside("fish", "command -v fish", "apt-get install fish") {
+        return;
+    }
+    let s = crate::harness::Store::sample();
+    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
+    let store = s.root.to_str().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (dir, line) in [
+        (s.root.as_path(), "lsms list --site ".to_string()),
+        (elsewhere.path(), format!("lsms -C {store} list --site ")),
+        (elsewhere.path(), format!("lsms report --store={store} --site ")),
+    ] {
+        let offered = fish_offers(dir, &line);
+        assert!(
+            offered.contains(&"Hollins Park".to_string()) && offered.contains(&"Peasley Cross".to_string()),
+            "{line}: {offered:?}"
+        );
+        assert!(!offered.iter().any(|o| o.contains("decoy")), "{line} offers file names: {offered:?}");
+    }
+    let offered = fish_offers(elsewhere.path(), &format!("lsms -C {store} list --category theft,crim"));
+    assert_eq!(offered, ["theft,criminal-damage"]);
+    assert!(fish_offers(elsewhere.path(), "lsms list --site ").is_empty());
 }
