@@ -71,10 +71,13 @@ pub struct Args {
 fn read(p: &std::path::Path) -> Result<(String, Value)> {
     let text = std::fs::read_to_string(p).map_err(Error::io("read", p))?;
     // Bounded and BOM-aware like every read (a deep file would hold the
-    // merge for minutes).
+    // merge for minutes); a plain scalar lsms would write as other
+    // characters (`badge: 010` in a person) is kept as written, as a
+    // rewrite keeps it.
     let value = crate::codec::load::load(&text)
         .map_err(|e| Error::failed(format!("{} is not valid YAML: {}", p.display(), e.message)))?
-        .value;
+        .node
+        .kept_value();
     Ok((text, value))
 }
 

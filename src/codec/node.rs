@@ -27,7 +27,15 @@ impl<'a> Node<'a> {
             Value::Mapping(m) => Node::Map(m.iter().map(|(k, v)| (Node::of(k), Node::of(v))).collect()),
             Value::Number(n) => Node::Scalar(v.clone(), Cow::Owned(n.to_string())),
             Value::Bool(b) => Node::Scalar(v.clone(), Cow::Borrowed(if *b { "true" } else { "false" })),
-            other => Node::Scalar(other.clone(), Cow::Borrowed("")),
+            // A scalar kept as written ([`Node::kept_value`]): read again as
+            // its characters were, so it is kept again.
+            other => match crate::codec::yaml_write::written_text(other) {
+                Some(raw) => Node::Scalar(
+                    serde_yaml::from_str(raw).unwrap_or_else(|_| other.clone()),
+                    Cow::Borrowed(raw),
+                ),
+                None => Node::Scalar(other.clone(), Cow::Borrowed("")),
+            },
         }
     }
 

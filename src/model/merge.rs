@@ -38,7 +38,13 @@ pub struct Merged {
 /// (either side of the October clock change) sort in time order; an entry
 /// without a readable time sorts first, as it stood.
 fn entry_time(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
-    let at = v.get("at").and_then(Value::as_str)?;
+    // A time typed by hand in another form is kept as written (a tagged
+    // string): its characters are read all the same.
+    let at = match v.get("at")? {
+        Value::String(s) => s.as_str(),
+        Value::Tagged(t) => t.value.as_str()?,
+        _ => return None,
+    };
     chrono::DateTime::parse_from_rfc3339(at).ok().map(|t| t.to_utc())
 }
 
@@ -120,6 +126,15 @@ mod tests {
     }
 
     const BASE: &str = "status: reported\nsummary: x\nhistory:\n  - { at: 2026-11-24T10:00:00+00:00, by: a, action: reported }\n";
+
+    #[test]
+    fn a_time_kept_as_written_is_read_for_the_order() {
+        let kept = y("{ at: !kept '2026-11-24T13:00:00+01:00', action: note }");
+        let plain = y("{ at: '2026-11-24T12:00:00+00:00', action: note }");
+        assert!(entry_time(&plain).is_some());
+        assert_eq!(entry_time(&kept), entry_time(&plain));
+        assert_eq!(entry_time(&y("{ at: 12, action: note }")), None);
+    }
 
     #[test]
     fn unites_histories_in_time_order_and_takes_one_sided_changes() {

@@ -5,6 +5,7 @@
 //! mark is read; nesting is bounded before any parser sees the text.
 
 use crate::harness::*;
+use crate::sync::as_who;
 
 fn theft(s: &Store, summary: &str) -> String {
     s.report(&["--category", "theft", "--summary", summary])
@@ -427,4 +428,71 @@ fn a_key_of_ones_own_inside_an_entry_keeps_its_characters_through_every_rewrite(
     for ((x, b), a) in shown.iter().zip(read(&before)).zip(read(&after)) {
         assert_eq!(b, a, "`code: {x}`: PyYAML read {b} before and {a} after fmt and a note");
     }
+}
+
+#[test]
+fn the_merge_driver_keeps_a_hand_written_scalar_in_a_key_of_ones_own_as_pyyaml_reads_it() {
+    if !pyyaml() {
+        return;
+    }
+    let s = Store::new();
+    let id =
+        s.report(&["--category", "theft", "--summary", "Bike taken", "--person", "victim:staff:Jo Bloggs"]);
+    let p = s.path_of(&id);
+    // Each side's change, made by lsms on a record with a key of one's own
+    // in a person (`badge`), its value put in afterwards as typed by hand.
+    let with_badge = s.read(&id).replace("name: Jo Bloggs }", "name: Jo Bloggs, badge: BADGE }");
+    assert!(with_badge.contains("badge: BADGE"), "{with_badge}");
+    std::fs::write(&p, &with_badge).unwrap();
+    as_who(&s, "jfowlis", &["note", &id, "Seen on CCTV"]).ok();
+    let ours = s.read(&id);
+    std::fs::write(&p, &with_badge).unwrap();
+    as_who(&s, "asmith", &["assign", &id, "--to", "asmith"]).ok();
+    let theirs = s.read(&id);
+    let dir = s.tmp.path().join("merges");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut typed, mut merged, mut shown) = (Vec::new(), Vec::new(), Vec::new());
+    for (n, x) in tricky_scalars().iter().enumerate() {
+        let write = |name: &str, text: &str| {
+            let f = dir.join(format!("{n}-{name}.yaml"));
+            std::fs::write(&f, text.replace("badge: BADGE", &format!("badge: {x}"))).unwrap();
+            f
+        };
+        let (b, o, t) = (write("base", &with_badge), write("ours", &ours), write("theirs", &theirs));
+        let before = dir.join(format!("{n}-typed.yaml"));
+        std::fs::copy(&o, &before).unwrap();
+        let mut c = lsms();
+        c.arg("merge-file").arg(&b).arg(&o).arg(&t).arg("incident.yaml");
+        let out = run(c);
+        if out.code != 0 {
+            // A value no YAML reader takes in a flow mapping: git's own line
+            // merge, never a change to it.
+            assert!(!out.stderr.contains("panicked"), "{x}: {}", out.stderr);
+            continue;
+        }
+        let result = std::fs::read_to_string(&o).unwrap();
+        assert!(result.contains("Seen on CCTV") && result.contains("assignee: asmith"), "{x}:\n{result}");
+        typed.push(before.to_str().unwrap().to_string());
+        merged.push(o.to_str().unwrap().to_string());
+        shown.push(x.clone());
+    }
+    let read = |paths: &[String]| -> Vec<String> {
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import sys, json, yaml\ndef badge(p):\n    try:\n        return repr(yaml.safe_load(\
+                 open(p, encoding='utf-8'))['people'][0].get('badge'))\n    except Exception as e:\n        \
+                 return 'PyYAML cannot read it: ' + type(e).__name__\nprint(json.dumps([badge(p) for p in sys.argv[1:]]))",
+            )
+            .args(paths)
+            .output()
+            .expect("python3 with PyYAML");
+        assert!(out.status.success(), "PyYAML failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (before, after) = (read(&typed), read(&merged));
+    for ((x, b), a) in shown.iter().zip(&before).zip(&after) {
+        assert_eq!(b, a, "`badge: {x}`: PyYAML read {b} before the merge and {a} after");
+    }
+    assert!(shown.len() > 80, "merged {} of {}", shown.len(), tricky_scalars().len());
 }
