@@ -339,53 +339,41 @@ fn fish_offers(dir: &std::path::Path, line: &str) -> Vec<String> {
 }
 
 #[test]
-fn zsh_offers_the_words_of_the_store_given_with_c_and_the_next_item_of_a_list() {
-    if !crate::harness::outside("zsh", "command -v zsh", "apt-get install zsh") {
-        return;
-    }
+fn zsh_and_fish_offer_the_words_of_the_store_given_with_c_and_the_next_item_of_a_list() {
+    // Each shell's offer as one text: zsh's screen (a space shown as `\ `),
+    // fish's candidates a line each.
+    type Shows = fn(&std::path::Path, &str) -> String;
+    let shells: [(&str, Shows); 2] =
+        [("zsh", zsh_shows), ("fish", |dir, line| fish_offers(dir, line).join("\n"))];
     let s = crate::harness::Store::sample();
     std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
     let store = s.root.to_str().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
-    // In the store; from elsewhere with -C before the command, or --store= after it.
-    for (dir, line) in [
-        (s.root.as_path(), "lsms list --site ".to_string()),
-        (elsewhere.path(), format!("lsms -C {store} list --site ")),
-        (elsewhere.path(), format!("lsms report --store={store} --site ")),
-    ] {
-        let shown = zsh_shows(dir, &line);
-        assert!(shown.contains("Hollins\\ Park") && shown.contains("Peasley\\ Cross"), "{line}: {shown}");
-        assert!(!shown.contains("decoy"), "{line} offers file names: {shown}");
+    for (shell, shows) in shells {
+        if !crate::harness::outside(
+            shell,
+            &format!("command -v {shell}"),
+            &format!("apt-get install {shell}"),
+        ) {
+            continue;
+        }
+        // In the store; from elsewhere with -C before the command, or --store= after it.
+        for (dir, line) in [
+            (s.root.as_path(), "lsms list --site ".to_string()),
+            (elsewhere.path(), format!("lsms -C {store} list --site ")),
+            (elsewhere.path(), format!("lsms report --store={store} --site ")),
+        ] {
+            let shown = shows(dir, &line).replace("\\ ", " ");
+            assert!(
+                shown.contains("Hollins Park") && shown.contains("Peasley Cross"),
+                "{shell}: {line}: {shown}"
+            );
+            assert!(!shown.contains("decoy"), "{shell}: {line} offers file names: {shown}");
+        }
+        // A comma-separated list: its next item.
+        let shown = shows(elsewhere.path(), &format!("lsms -C {store} list --category theft,crim"));
+        assert!(shown.contains("theft,criminal-damage"), "{shell}: {shown}");
+        // Elsewhere without -C: no store, no sites.
+        assert!(!shows(elsewhere.path(), "lsms list --site ").contains("Hollins"), "{shell}");
     }
-    // A comma-separated list: its next item, in the line.
-    let shown = zsh_shows(elsewhere.path(), &format!("lsms -C {store} list --category theft,crim"));
-    assert!(shown.contains("theft,criminal-damage"), "{shown}");
-    // Elsewhere without -C: no store, no sites.
-    assert!(!zsh_shows(elsewhere.path(), "lsms list --site ").contains("Hollins"));
-}
-
-#[test]
-fn fish_offers_the_words_of_the_store_given_with_c_and_the_next_item_of_a_list() {
-    if !crate::harness::outside("fish", "command -v fish", "apt-get install fish") {
-        return;
-    }
-    let s = crate::harness::Store::sample();
-    std::fs::write(s.root.join("decoy-file.txt"), "").unwrap();
-    let store = s.root.to_str().unwrap();
-    let elsewhere = tempfile::tempdir().unwrap();
-    for (dir, line) in [
-        (s.root.as_path(), "lsms list --site ".to_string()),
-        (elsewhere.path(), format!("lsms -C {store} list --site ")),
-        (elsewhere.path(), format!("lsms report --store={store} --site ")),
-    ] {
-        let offered = fish_offers(dir, &line);
-        assert!(
-            offered.contains(&"Hollins Park".to_string()) && offered.contains(&"Peasley Cross".to_string()),
-            "{line}: {offered:?}"
-        );
-        assert!(!offered.iter().any(|o| o.contains("decoy")), "{line} offers file names: {offered:?}");
-    }
-    let offered = fish_offers(elsewhere.path(), &format!("lsms -C {store} list --category theft,crim"));
-    assert_eq!(offered, ["theft,criminal-damage"]);
-    assert!(fish_offers(elsewhere.path(), "lsms list --site ").is_empty());
 }
