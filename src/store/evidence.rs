@@ -472,6 +472,33 @@ fn temp_name() -> String {
     format!(".incoming{TMP_MARK}{}-{n}", std::process::id())
 }
 
+/// A new temp file in `evidence/` (made if need be), created read-only:
+/// the open descriptor can still write, and the umask applies as to any
+/// file lsms makes. An empty evidence/ can be taken away by another run's
+/// clean-up between its making and the temp file's: it is made again,
+/// once. The folder, the temp name and the file; `fail` words an error.
+fn make_temp(root: &Path, fail: impl Fn(io::Error) -> Error) -> Result<(OwnedFd, String, File)> {
+    let tmp = temp_name();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let mut attempt = 0;
+    loop {
+        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
+        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
+            Ok(fd) => return Ok((top, tmp, File::from(fd))),
+            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
+            Err(e) => return Err(fail(errno_io(e))),
+        }
+    }
+}
+
+/// `result`, the temp file `tmp` in `top` removed where it failed.
+fn removed_unless_ok<T>(top: &OwnedFd, tmp: &str, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        let _ = rustix::fs::unlinkat(top, tmp, AtFlags::empty());
+    }
+    result
+}
+
 /// Copies the file at `src` into the store's `evidence/` under a temp
 /// name, in fixed-size chunks, hashing it as it goes; fsynced and made
 /// read-only (0444 less the umask). Nothing is recorded and no object is
@@ -479,30 +506,12 @@ fn temp_name() -> String {
 /// changes size while copied is refused.
 pub fn stage(root: &Path, src: &Path, keys: &Keys) -> Result<Staged> {
     let (mut file, size_before) = open_source(src)?;
-    let tmp = temp_name();
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    // Created read-only: the open descriptor can still write, and the
-    // umask applies as to any file lsms makes. An empty evidence/ can be
-    // taken away by another run's clean-up between its making and the
-    // temp file's: it is made again, once.
-    let mut attempt = 0;
-    let (top, out) = loop {
-        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
-        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
-            Ok(fd) => break (top, File::from(fd)),
-            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
-            Err(e) => {
-                return Err(Error::failed_with(
-                    format!(
-                        "cannot copy {} into the store: {}: nothing was added",
-                        src.display(),
-                        errno_io(e)
-                    ),
-                    "check the store's evidence/ folder and the space left on its disk, then try again",
-                ));
-            }
-        }
-    };
+    let (top, tmp, out) = make_temp(root, |e| {
+        Error::failed_with(
+            format!("cannot copy {} into the store: {e}: nothing was added", src.display()),
+            "check the store's evidence/ folder and the space left on its disk, then try again",
+        )
+    })?;
     let mut out = Some(out);
     let result = (|| -> Result<Staged> {
         let copied = (|| {
@@ -536,10 +545,7 @@ pub fn stage(root: &Path, src: &Path, keys: &Keys) -> Result<Staged> {
         let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
-    if result.is_err() {
-        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
-    }
-    result
+    removed_unless_ok(&top, &tmp, result)
 }
 
 /// [`stage`] for content held in memory (an email's attachment, decoded
@@ -547,23 +553,13 @@ pub fn stage(root: &Path, src: &Path, keys: &Keys) -> Result<Staged> {
 /// hashed as it is written, fsynced and read-only; `what` names it in a
 /// message.
 pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str, keys: &Keys) -> Result<Staged> {
-    let tmp = temp_name();
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fail = |e: &dyn std::fmt::Display| {
         Error::failed_with(
             format!("cannot copy {what} into the store: {e}: nothing was added"),
             "check the store's evidence/ folder and the space left on its disk, then try again",
         )
     };
-    let mut attempt = 0;
-    let (top, out) = loop {
-        let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
-        match rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444)) {
-            Ok(fd) => break (top, File::from(fd)),
-            Err(rustix::io::Errno::NOENT) if attempt == 0 => attempt += 1,
-            Err(e) => return Err(fail(&errno_io(e))),
-        }
-    };
+    let (top, tmp, out) = make_temp(root, |e| fail(&e))?;
     let result = (|| -> Result<Staged> {
         let mut sink = Sink::new(out, keys).map_err(|e| fail(&e))?;
         let (sha256, size) = copy_hashing(&mut &bytes[..], &mut sink).map_err(|e| fail(&e))?;
@@ -574,10 +570,7 @@ pub fn stage_bytes(root: &Path, bytes: &[u8], what: &str, keys: &Keys) -> Result
         let known_good = known_good(root, &sha256, size, keys);
         Ok(Staged { sha256, size, tmp: tmp.clone(), known_good })
     })();
-    if result.is_err() {
-        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
-    }
-    result
+    removed_unless_ok(&top, &tmp, result)
 }
 
 /// The stat of the copy already in the store with this hash, when it is
@@ -622,14 +615,10 @@ pub fn rewrite(root: &Path, sha256: &str, keys: &Keys) -> Result<Staged> {
     let rel = rel_path(sha256);
     let refuse = |f: Fault| Error::failed_with(format!("{rel} is {f}: nothing was changed"), f.help(&rel));
     let mut src = read_object(root, sha256, keys).map_err(refuse)?;
-    let tmp = temp_name();
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let (top, _) = open_folders(root, None, true).map_err(FolderErr::into_error)?.expect("made");
-    let out = rustix::fs::openat(&top, tmp.as_str(), flags, Mode::from_raw_mode(0o444))
-        .map_err(|e| Error::io("write", &root.join(DIR).join(&tmp))(errno_io(e)))?;
+    let (top, tmp, out) = make_temp(root, |e| Error::io("write", &root.join(DIR))(e))?;
     let result = (|| -> Result<Staged> {
         let written = (|| -> io::Result<(String, u64)> {
-            let mut sink = Sink::new(File::from(out), keys)?;
+            let mut sink = Sink::new(out, keys)?;
             let (h, n) = copy_hashing(&mut src, &mut sink)?;
             sink.finish()?.sync_all()?;
             Ok((h, n))
@@ -640,10 +629,7 @@ pub fn rewrite(root: &Path, sha256: &str, keys: &Keys) -> Result<Staged> {
         }
         Ok(Staged { sha256: h, size: n, tmp: tmp.clone(), known_good: None })
     })();
-    if result.is_err() {
-        let _ = rustix::fs::unlinkat(&top, tmp.as_str(), AtFlags::empty());
-    }
-    result
+    removed_unless_ok(&top, &tmp, result)
 }
 
 /// Puts a [`rewrite`] in place of the object, in one rename.
