@@ -468,8 +468,6 @@ fn removed_incidents(repo: &Repo) -> Result<Vec<Id>> {
         .collect())
 }
 
-/// The folder where the merge driver writes a record of each file it
-/// leaves in conflict (`lsms merge-file`'s [`crate::store::merge_record::Record`]).
 /// Where a sync notes the commit it is about to merge.
 fn started_file(repo: &Repo) -> std::path::PathBuf {
     repo.git_dir.join("lsms-sync-merging")
@@ -484,6 +482,8 @@ fn merge_was_ours(repo: &Repo) -> bool {
     !noted.is_empty() && head.lines().count() == 1 && head.trim() == noted
 }
 
+/// The folder where the merge driver writes a record of each file it
+/// leaves in conflict (`lsms merge-file`'s [`crate::store::merge_record::Record`]).
 fn records(repo: &Repo) -> std::path::PathBuf {
     repo.git_dir.join("lsms-merge")
 }

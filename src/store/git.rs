@@ -778,8 +778,8 @@ pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120)
 /// the one command that clears them, since a git may still hold them.
 pub fn clear_leftovers(repo: &Repo) -> Result<Vec<String>> {
     let mut found = Vec::new();
-    git_locks(&repo.git_dir, &mut found);
-    git_locks_under(&repo.git_dir.join("refs"), &mut found, 0);
+    git_locks(&repo.git_dir, &mut found, 0);
+    git_locks(&repo.git_dir.join("refs"), &mut found, 8);
     if let Ok(dir) = std::fs::read_dir(&repo.root) {
         found.extend(
             dir.flatten()
@@ -817,30 +817,15 @@ pub fn clear_leftovers(repo: &Repo) -> Result<Vec<String>> {
     Ok(cleared)
 }
 
-/// The `*.lock` files directly in `dir`.
-fn git_locks(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        found.extend(
-            entries
-                .flatten()
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
-                .map(|e| e.path()),
-        );
-    }
-}
-
-/// The `*.lock` files in `dir` and the folders under it (a ref's lock,
-/// `refs/heads/main.lock`), not following links, a few levels deep.
-fn git_locks_under(dir: &Path, found: &mut Vec<std::path::PathBuf>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    git_locks(dir, found);
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                git_locks_under(&e.path(), found, depth + 1);
-            }
+/// The `*.lock` files in `dir`, and in the folders `depth` levels under
+/// it (a ref's lock, `refs/heads/main.lock`), not following links.
+fn git_locks(dir: &Path, found: &mut Vec<std::path::PathBuf>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().ends_with(".lock") {
+            found.push(e.path());
+        } else if depth > 0 && e.file_type().is_ok_and(|t| t.is_dir()) {
+            git_locks(&e.path(), found, depth - 1);
         }
     }
 }
