@@ -227,7 +227,7 @@ record! {
     /// not disposed of, whatever its retention. Who placed it, when, why.
     pub struct Hold {
         at: Stamp = Req(Time),
-        by: String = Req(Line) [personal],
+        by: String = Req(Line) [personal, staff],
         reason: String = Req(Text) [personal],
     }
     extra: Mapping

@@ -235,7 +235,7 @@ pub fn rekey(inc: &mut Incident, me: &Identity, to: &[(String, Recipient)]) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::incident::{Entry, Person};
+    use crate::model::incident::{Entry, Hold, Person, Void};
     use crate::model::{Id, Party, Role};
 
     fn keys() -> (Identity, Vec<(String, Recipient)>) {
@@ -271,6 +271,15 @@ mod tests {
             to: Some("investigating".into()),
             ..Default::default()
         });
+        // Who placed a hold or voided the record is a team member, named
+        // plain as every history entry's actor is; why is sealed.
+        inc.hold = Some(Hold {
+            by: "rpatel".into(),
+            reason: "Claim by Jo's solicitor".into(),
+            ..Default::default()
+        });
+        inc.void =
+            Some(Void { by: "asmith".into(), reason: "Entered twice for Jo".into(), ..Default::default() });
         inc
     }
 
@@ -282,10 +291,10 @@ mod tests {
         let carry = carry_unopened(&mut inc);
         seal_all(&mut inc, &to, carry).unwrap();
         let text = inc.to_yaml();
-        for s in ["Jo Bloggs", "waiting room", "A. Nurse", "Rang Jo"] {
+        for s in ["Jo Bloggs", "waiting room", "A. Nurse", "Rang Jo", "solicitor", "Entered twice"] {
             assert!(!text.contains(s), "{s} in\n{text}");
         }
-        for s in ["physical-assault", "jfowlis", "investigating"] {
+        for s in ["physical-assault", "jfowlis", "investigating", "by: rpatel", "by: asmith"] {
             assert!(text.contains(s), "{s} not in\n{text}");
         }
         let mut opened = inc.clone();
