@@ -841,7 +841,7 @@ use std::os::unix::fs::DirBuilderExt;
 /// The text of `lsms.yaml`: a regular file (a link to one is followed) of
 /// at most [`fsio::MAX_CONFIG`]; a FIFO, device, socket or folder there is
 /// named, never opened to wait on.
-fn read_config(path: &Path) -> Result<String> {
+pub(crate) fn read_config(path: &Path) -> Result<String> {
     use fsio::NotRead;
     let bytes = fsio::read_bounded(path, fsio::MAX_CONFIG, true).map_err(|e| match e {
         NotRead::Special(what) => Error::failed_with(

@@ -301,15 +301,28 @@ impl Store {
 pub fn with_encryption(text: &str, e: &crate::store::config::Encryption) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     let mut skipping = false;
+    // Blank and comment lines met in the block: the block's own where an
+    // indented line of it follows, else kept with what comes after.
+    let mut pending = String::new();
     for line in text.split_inclusive('\n') {
-        let top = !line.starts_with([' ', '\t', '\n', '\r', '#']);
-        if top {
-            skipping = line.starts_with("encryption:");
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            if skipping {
+                pending.push_str(line);
+            } else {
+                out.push_str(line);
+            }
+            continue;
         }
+        if !line.starts_with([' ', '\t']) {
+            skipping = line.starts_with("encryption:");
+            out.push_str(&pending);
+        }
+        pending.clear();
         if !skipping {
             out.push_str(line);
         }
     }
+    out.push_str(&pending);
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
@@ -332,11 +345,31 @@ impl Store {
     /// store's settings are never written unreadable). Hold the lock.
     pub fn write_encryption(&mut self, e: &crate::store::config::Encryption) -> Result<()> {
         let path = self.root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+        let text = super::read_config(&path)?;
         let new = with_encryption(&text, e);
         let config = super::config::Config::parse(&path.display().to_string(), &new)?;
         fsio::write_atomic(&path, new.as_bytes(), fsio::Mode::Replace).map_err(Error::io("write", &path))?;
         self.config = config;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::config::Encryption;
+
+    #[test]
+    fn only_the_encryption_block_is_replaced_and_comments_around_it_are_kept() {
+        let text = "trust: T\n# Sealing\nencryption:\n  sealed: false\n  # hand note\n\n  recipients:\n    a: \"age1x\"\n\n# Which files a commit holds\ngit: { commit: false }\n";
+        let e = Encryption { sealed: true, recipients: vec![("b".into(), "age1y".into())] };
+        assert_eq!(
+            with_encryption(text, &e),
+            "trust: T\n# Sealing\n\n# Which files a commit holds\ngit: { commit: false }\n\
+             encryption:\n  sealed: true\n  recipients:\n    b: \"age1y\"\n"
+        );
+        // A comment at the end stays, before the block.
+        let e = Encryption { sealed: false, recipients: Vec::new() };
+        assert_eq!(with_encryption("encryption:\n  sealed: true\n# last\n", &e), "# last\n");
     }
 }
