@@ -988,8 +988,9 @@ fn folder_of(root: &Path, sha256: &str) -> std::result::Result<OwnedFd, Fault> {
 }
 
 /// Is the object present, itself, with its recorded size? (a stat, no
-/// reading, but of a small file that may be a Git LFS pointer)
-pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
+/// reading, but of a small file that may be a Git LFS pointer, or, in a
+/// `sealed` store, an age file)
+pub fn stat(root: &Path, sha256: &str, size: u64, sealed: bool) -> Option<Fault> {
     let sub = match folder_of(root, sha256) {
         Ok(sub) => sub,
         Err(f) => return Some(f),
@@ -1002,9 +1003,11 @@ pub fn stat(root: &Path, sha256: &str, size: u64) -> Option<Fault> {
             Some(Fault::NotAFile(not_regular(m.file_type()).unwrap_or("not a regular file")))
         }
         // A sealed file is longer than the original: that it is an age
-        // file is what a look can tell; `evidence verify` opens it.
+        // file is what a look can tell; `evidence verify` opens it. In a
+        // plain store an age file is evidence as it was given (sent
+        // encrypted), of its recorded size.
         Ok(m) if m.len() != size => {
-            if open_in(&sub, sha256).is_ok_and(|mut f| is_age_file(&mut f)) {
+            if sealed && open_in(&sub, sha256).is_ok_and(|mut f| is_age_file(&mut f)) {
                 None
             } else {
                 Some(pointer_fault(&sub, sha256, m.len()).unwrap_or(Fault::Size(m.len())))
@@ -1089,7 +1092,7 @@ pub fn stat_problems(
         if !crate::model::incident::is_sha256(sha) {
             continue;
         }
-        let Some(f) = stat(&store.root, sha, *size) else { continue };
+        let Some(f) = stat(&store.root, sha, *size, store.is_sealed()) else { continue };
         let rel = rel_path(sha);
         let name = crate::model::text::for_terminal(name, false);
         match f {
@@ -1150,7 +1153,7 @@ mod tests {
         let names: Vec<_> = fs::read_dir(root.join(DIR)).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temp file left behind: {names:?}");
         assert_eq!(verify(&root, &first.sha256, first.size, &Keys::plain()), None);
-        assert_eq!(stat(&root, &first.sha256, first.size + 1), Some(Fault::Size(first.size)));
+        assert_eq!(stat(&root, &first.sha256, first.size + 1, false), Some(Fault::Size(first.size)));
     }
 
     #[test]
@@ -1188,7 +1191,7 @@ mod tests {
         assert_eq!(stored.size, original.len() as u64);
         let on_disk = fs::read(root.join(rel_path(&stored.sha256))).unwrap();
         assert!(on_disk.starts_with(crate::seal::AGE_MAGIC));
-        assert_eq!(stat(&root, &stored.sha256, stored.size), None, "an age file, looked at");
+        assert_eq!(stat(&root, &stored.sha256, stored.size, true), None, "an age file, looked at");
         assert_eq!(verify(&root, &stored.sha256, stored.size, &sealing()), Some(Fault::NoKey));
         let opening = Keys { to: Vec::new(), id: Some(&me), sealed: true };
         assert_eq!(verify(&root, &stored.sha256, stored.size, &opening), None);
@@ -1222,6 +1225,11 @@ mod tests {
             read_object(&root, &stored.sha256, &keys).unwrap().read_to_end(&mut back).unwrap();
             assert_eq!(back, sent);
         }
+        // Cut short, it is named by a look, as a plain file would be.
+        let path = root.join(rel_path(&stored.sha256));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(&path, &sent[..30]).unwrap();
+        assert_eq!(stat(&root, &stored.sha256, stored.size, false), Some(Fault::Size(30)));
     }
 
     #[test]
