@@ -243,6 +243,8 @@ fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
                 };
                 if !inc.add_evidence(&act, e) {
                     let held = inc.evidence_with(&s.sha256).map_or(name.as_str(), |h| h.name.as_str());
+                    // Without a key the name on the record is still sealed.
+                    let held = if crate::seal::is_sealed(held) { crate::seal::SHOWN } else { held };
                     skipped.push(format!(
                         "{}: already on {id} as {} (sha256 {}…): skipped{}",
                         for_terminal(name, false),

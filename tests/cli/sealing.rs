@@ -479,6 +479,9 @@ fn evidence_names_and_notes_are_sealed_and_export_opens_them_with_the_key() {
     assert!(!text.contains("Quaxley") && !text.contains("Oddsocks"), "{text}");
     bare(&s, &["evidence", "list", &id]).ok().prints("(sealed)");
     bare(&s, &["evidence", "verify", &id]).ok();
+    // The same file again: skipped, its name on the record shown sealed.
+    let again = bare(&s, &["evidence", "add", &id, f]).ok().says("already on").says("as (sealed)");
+    assert!(!again.stderr.contains("sealed:v1"), "{}", again.stderr);
     let out = s.tmp.path().join("out");
     let to = out.to_str().unwrap();
     bare(&s, &["evidence", "export", &id, "--to", to, "--recipient", "Police"])
