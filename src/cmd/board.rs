@@ -93,20 +93,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // from its history, as `due` reads it.
     // A void record (entered in error) counts nowhere: only how many were
     // left out is kept, to say so.
+    let rules = super::deadline_rules(&store);
     let (items, bad) = gather_all(&store, true, |i| {
         if i.void.is_some() {
             return Some(None);
         }
-        board::item(
-            &i,
-            &periods,
-            tz,
-            store.config.cdao.as_ref(),
-            &store.config.retention,
-            &store.config.leavers,
-            ctx.now,
-        )
-        .map(Some)
+        board::item(&i, &periods, tz, &rules, ctx.now).map(Some)
     })?;
     let voids = items.iter().filter(|i| i.is_none()).count();
     let items: Vec<_> = items.into_iter().flatten().collect();

@@ -37,6 +37,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             "add intake: { from: 'LSMS <lsms@trust.nhs.uk>', send: 'sendmail -t -i' } (or outbox: DIR) to lsms.yaml",
         ));
     }
+    // In a sealed store the reporter's name and address open only with a
+    // key: asked to tell without one, nothing is done; told by lsms.yaml
+    // to, the case closes and `due` lists the reporter as not told.
+    let opens = !store.is_sealed() || store.identity()?.is_some();
+    if args.tell_reporter && !opens {
+        return Err(store.no_identity("--tell-reporter (the reporter's name and address)"));
+    }
     let inc = match (&args.outcome, &args.note) {
         (Some(outcome), Some(note)) => {
             let outcome = Outcome::parse(outcome).map_err(|m| Error::failed(format!("--outcome: {m}")))?;
@@ -62,7 +69,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     };
     if args.tell_reporter || (always && store.config.intake.send.is_some()) {
-        tell(ctx, &store, &inc, args.tell_reporter)?;
+        if opens {
+            tell(ctx, &store, &inc, args.tell_reporter)?;
+        } else {
+            ctx.say(format!(
+                "{}: the reporter was not told: this store is sealed and you have no identity                  (`lsms due` lists it; a recipient's `lsms close {} --tell-reporter` tells them)",
+                inc.id, inc.id
+            ));
+        }
     }
     Ok(())
 }

@@ -574,6 +574,18 @@ pub fn record_disclosure(
     Ok(())
 }
 
+/// The store's rules for deadlines, from lsms.yaml: what `due`, `list`'s
+/// overdue column and the board read alike.
+pub fn deadline_rules(store: &Store) -> crate::report::due::Rules<'_> {
+    let c = &store.config;
+    crate::report::due::Rules {
+        cdao: c.cdao.as_ref(),
+        retention: &c.retention,
+        leavers: &c.leavers,
+        tell_within: c.intake.send.is_some().then_some(c.intake.tell_within_working_days),
+    }
+}
+
 /// A guard's refusal as an error (exit 1).
 pub fn refused(r: Refusal) -> Error {
     Error::Failed { message: r.message, help: r.help }

@@ -5,7 +5,7 @@ use super::{Ctx, emit, finish_scan, gather};
 use crate::error::{Error, Result};
 use crate::query::DefaultStatus;
 use crate::render::{self, Rows};
-use crate::report::due::{assignee_left, deadlines, email_deadlines, parse_within};
+use crate::report::due::{all_deadlines, parse_within};
 
 /// Deadlines that are overdue or fall due soon
 #[derive(Debug, clap::Args)]
@@ -50,15 +50,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map_err(|m| Error::usage(format!("--within: {m}"), "for example --within 7d"))?;
     let filter = ctx.filter(&args.filter, DefaultStatus::All, &store)?;
     let horizon = ctx.now + within;
+    let rules = super::deadline_rules(&store);
     let (items, bad) = gather(&store, true, |i| {
         filter.matches(&i).then(|| {
-            let ds: Vec<_> = deadlines(&i, tz, store.config.cdao.as_ref(), &store.config.retention)
-                .into_iter()
-                .chain(assignee_left(&i, tz, &store.config.leavers))
-                .chain(email_deadlines(&i, tz, store.config.intake.tell_within_working_days))
-                .filter(|d| d.due <= horizon)
-                .collect();
-            let held = i.hold.is_some();
+            let ds: Vec<_> = all_deadlines(&i, tz, &rules).into_iter().filter(|d| d.due <= horizon).collect();
+            // Kept past retention: held, with its retention review among the rows.
+            let held = i.hold.is_some() && ds.iter().any(|d| d.kind == "retention");
             (held, ds.into_iter().map(|d| (d, i.id.clone(), i.assignee.clone())).collect::<Vec<_>>())
         })
     })?;

@@ -85,7 +85,7 @@ fn cell(
     inc: &Incident,
     column: &str,
     tz: Tz,
-    rules: (Option<&crate::model::notify::CdaoRule>, &crate::model::retention::Retention),
+    rules: &crate::report::due::Rules<'_>,
     human: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> String {
@@ -108,7 +108,7 @@ fn cell(
         "harm" => inc.harm.map(|h| h.to_string()).unwrap_or_default(),
         "outcome" => inc.outcome.map(|h| h.to_string()).unwrap_or_default(),
         "summary" => inc.summary.clone(),
-        "overdue" if is_overdue(inc, tz, rules.0, rules.1, now) => "overdue".into(),
+        "overdue" if is_overdue(inc, tz, rules, now) => "overdue".into(),
         "late" if is_late(inc) => "late".into(),
         "overdue" | "late" => String::new(),
         // Any other field the record declares, by its path (`weapon`,
@@ -160,11 +160,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // Each match is kept as its sort key, id and cells joined by \x1f:
     // small, so a store of 100,000 incidents lists in little memory.
     let history = filter.grep.is_some() || columns.iter().any(|c| c == "overdue");
-    let rules = (store.config.cdao.as_ref(), &store.config.retention);
+    let rules = super::deadline_rules(&store);
     let (mut hits, bad) = gather(&store, history, |i| {
         filter.matches(&i).then(|| {
-            let cells: Vec<String> =
-                columns.iter().map(|c| cell(&i, c, tz, rules, human, ctx.now).replace('\x1f', " ")).collect();
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| cell(&i, c, tz, &rules, human, ctx.now).replace('\x1f', " "))
+                .collect();
             (query::sort_key(&i, sort), i.id, cells.join("\x1f"))
         })
     })?;

@@ -5,7 +5,7 @@
 //! records, the store's zone and "now".
 
 use super::Period;
-use super::due::{assignee_left, deadlines};
+use super::due::{Rules, all_deadlines};
 use super::figure::Days;
 use super::summary::{self, Dimension, Facts, Known, Prior, Summary};
 use crate::model::*;
@@ -85,26 +85,14 @@ fn within(t: DateTime<Utc>, p: &Period, tz: Tz) -> bool {
 
 /// What the board needs of `inc`, or `None` when it counts nowhere (a
 /// void record, entered in error, counts nowhere).
-pub fn item(
-    inc: &Incident,
-    ps: &Periods,
-    tz: Tz,
-    cdao: Option<&crate::model::notify::CdaoRule>,
-    retention: &crate::model::retention::Retention,
-    leavers: &crate::model::team::Leavers,
-    now: DateTime<Utc>,
-) -> Option<Item> {
+pub fn item(inc: &Incident, ps: &Periods, tz: Tz, rules: &Rules<'_>, now: DateTime<Utc>) -> Option<Item> {
     if inc.void.is_some() {
         return None;
     }
     let at = inc.occurred_at.to_utc();
     let open = inc.status != Status::Closed;
-    let overdue: Vec<&'static str> = deadlines(inc, tz, cdao, retention)
-        .into_iter()
-        .chain(assignee_left(inc, tz, leavers))
-        .filter(|d| d.due < now)
-        .map(|d| d.kind)
-        .collect();
+    let overdue: Vec<&'static str> =
+        all_deadlines(inc, tz, rules).into_iter().filter(|d| d.due < now).map(|d| d.kind).collect();
     let (n, p, l) = (within(at, &ps.now, tz), within(at, &ps.previous, tz), within(at, &ps.last_year, tz));
     let held = inc.hold.is_some();
     if !(n || p || l || open || held || !overdue.is_empty()) {

@@ -30,7 +30,8 @@ fn local(d: chrono::NaiveDate, t: NaiveTime, tz: Tz) -> DateTime<Utc> {
 
 /// Every kind of deadline, in the order a board reads them, each with
 /// what it is in plain English.
-pub const KINDS: [(&str, &str); 8] = [
+pub const KINDS: [(&str, &str); 10] = [
+    ("triage", "Reported by email, not yet triaged (one working day)"),
     ("assign", "Not yet assigned (one working day)"),
     ("assignee-left", "Assignee has left the team"),
     ("cdao", "Controlled Drugs Accountable Officer not yet told"),
@@ -39,7 +40,29 @@ pub const KINDS: [(&str, &str); 8] = [
     ("stale", "Awaiting others, no news for 7 days"),
     ("review", "Sanction review"),
     ("retention", "Retention review"),
+    ("reporter-told", "Reporter not yet told the outcome"),
 ];
+
+/// What a store's settings say of its deadlines.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// Telling the Controlled Drugs Accountable Officer (`None`: off).
+    pub cdao: Option<&'a CdaoRule>,
+    pub retention: &'a Retention,
+    pub leavers: &'a Leavers,
+    /// The working days to tell a reporter the outcome, where lsms.yaml
+    /// gives a way to send email (`None`: no such deadline).
+    pub tell_within: Option<u32>,
+}
+
+/// Every deadline of one incident, of every kind: what `due` lists, the
+/// board counts and `list`'s overdue column marks.
+pub fn all_deadlines(inc: &Incident, tz: Tz, rules: &Rules<'_>) -> Vec<Deadline> {
+    let mut out = deadlines(inc, tz, rules.cdao, rules.retention);
+    out.extend(assignee_left(inc, tz, rules.leavers));
+    out.extend(email_deadlines(inc, tz, rules.tell_within));
+    out
+}
 
 /// Every deadline of one incident, soonest first; `cdao` is the store's
 /// rule for telling the Controlled Drugs Accountable Officer (`None`: off),
@@ -173,11 +196,12 @@ pub fn assignee_left(inc: &Incident, tz: Tz, leavers: &Leavers) -> Option<Deadli
 /// triage, one working day after the report, until an LSMS has set its
 /// category and summary (`model::intake::awaits_triage`); and, once it is
 /// closed, telling the reporter the outcome within `tell_within` working
-/// days, where they gave an address, until a `reporter-told` entry.
-pub fn email_deadlines(inc: &Incident, tz: Tz, tell_within: u32) -> Vec<Deadline> {
+/// days (where the store can send email), where they gave an address,
+/// until a `reporter-told` entry.
+fn email_deadlines(inc: &Incident, tz: Tz, tell_within: Option<u32>) -> Vec<Deadline> {
     use crate::model::intake::reporter_untold;
     let mut out: Vec<Deadline> = triage(inc, tz).into_iter().collect();
-    if let (true, Some(closed)) = (reporter_untold(inc), inc.closed_at) {
+    if let (true, Some(closed), Some(tell_within)) = (reporter_untold(inc), inc.closed_at, tell_within) {
         let c = closed.with_timezone(&tz);
         out.push(Deadline {
             due: local(add_working_days(c.date_naive(), tell_within), c.time(), tz),
@@ -208,16 +232,9 @@ pub fn triage(inc: &Incident, tz: Tz) -> Option<Deadline> {
     })
 }
 
-/// Is any deadline of this incident past? (A triage too; the reporter's
-/// being told waits on lsms.yaml's days, which `due` reads.)
-pub fn is_overdue(
-    inc: &Incident,
-    tz: Tz,
-    cdao: Option<&CdaoRule>,
-    retention: &Retention,
-    now: DateTime<Utc>,
-) -> bool {
-    deadlines(inc, tz, cdao, retention).iter().chain(triage(inc, tz).as_ref()).any(|d| d.due < now)
+/// Is any deadline of this incident past?
+pub fn is_overdue(inc: &Incident, tz: Tz, rules: &Rules<'_>, now: DateTime<Utc>) -> bool {
+    all_deadlines(inc, tz, rules).iter().any(|d| d.due < now)
 }
 
 /// Was it reported more than 24 hours after it occurred?
@@ -274,8 +291,10 @@ mod tests {
         let due = &deadlines(&i, LON, None, &Retention::default())[0];
         assert_eq!(due.kind, "assign");
         assert_eq!(due.due, at("2026-04-07T15:00:00+01:00"), "Good Friday and Easter Monday skipped");
-        assert!(!is_overdue(&i, LON, None, &Retention::default(), at("2026-04-07T14:00:00+01:00")));
-        assert!(is_overdue(&i, LON, None, &Retention::default(), at("2026-04-07T16:00:00+01:00")));
+        let (retention, leavers) = (Retention::default(), Default::default());
+        let rules = Rules { cdao: None, retention: &retention, leavers: &leavers, tell_within: None };
+        assert!(!is_overdue(&i, LON, &rules, at("2026-04-07T14:00:00+01:00")));
+        assert!(is_overdue(&i, LON, &rules, at("2026-04-07T16:00:00+01:00")));
     }
 
     #[test]

@@ -749,3 +749,29 @@ fn a_date_alone_is_counted_as_time_not_known_not_at_midnight() {
     assert!(html.contains(">Time not known</th>"));
     assert!(html.contains("2 incidents given with a date alone (time not known) are counted by day"));
 }
+
+#[test]
+fn the_board_due_and_list_count_the_same_overdue_deadlines_a_triage_among_them() {
+    let s = Store::new();
+    let id = s.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "Reported by email",
+        "--flag",
+        "triage",
+        "--occurred",
+        "2026-11-16 09:00",
+        "--reported",
+        "2026-11-16 09:00",
+    ]);
+    s.run(&["assign", &id, "--to", "asmith"]).ok();
+    let due = s.run(&["due", "--format", "tsv"]).ok().stdout;
+    assert!(due.lines().any(|l| l.contains("\toverdue\ttriage\t")), "{due}");
+    let listed = s.run(&["list", "--columns", "id,overdue", "--format", "tsv"]).ok().stdout;
+    assert!(listed.contains(&format!("{id}\toverdue")), "{listed}");
+    let html = board(&s, &["--period", "2026/27"]);
+    let row =
+        r#"<tr><th scope="row">Reported by email, not yet triaged (one working day)</th><td>1</td></tr>"#;
+    assert!(html.contains(row), "no overdue triage on the board");
+}

@@ -162,6 +162,11 @@ fn dispose_is_refused_under_hold_before_retention_ends_and_while_open_leaving_th
         .says(&format!("{a} was disposed of already, on 2026-11-25 by tester"));
     s.run(&["dispose", &a[9..], "--reason", "Again"]).fails(1).says("was disposed of already");
     assert_eq!(s.snapshot(), before);
+    // A hold on a case whose retention is years off is not said to keep
+    // anything past retention.
+    s.run(&["hold", &recent, "--reason", "Inquiry"]).ok();
+    let out = s.run(&["due", "--within", "1d"]).ok();
+    assert!(!out.stderr.contains("kept past retention"), "{}", out.stderr);
 }
 
 #[test]

@@ -695,13 +695,28 @@ fn a_setting_tells_every_reporter_at_the_closing_and_an_anonymous_one_is_never_w
     assert_eq!(names(&sent).len(), 2);
     // Without a way to send, --tell-reporter changes nothing.
     let plain = Store::new();
-    let id = plain.report(&["--category", "theft", "--summary", "x", "--reporter-email", "a@nhs.net"]);
+    let id = plain.report(&[
+        "--category",
+        "theft",
+        "--summary",
+        "x",
+        "--reporter-email",
+        "a@nhs.net",
+        "--occurred",
+        "2026-10-01 09:00",
+        "--reported",
+        "2026-10-01 09:00",
+    ]);
     let before = plain.snapshot();
     plain
         .run(&["close", &id, "--outcome", "no-further-action", "--note", "n", "--tell-reporter"])
         .fails(1)
         .says("no way to send");
     assert_eq!(plain.snapshot(), before);
+    // Nor does due ask for a telling it has no way to make, closed long ago.
+    plain.run(&["close", &id, "--outcome", "no-further-action", "--note", "n", "--on", "2026-11-02"]).ok();
+    let due = plain.run(&["due", "--format", "tsv"]).ok().stdout;
+    assert!(!due.contains("reporter-told"), "{due}");
 }
 
 #[test]

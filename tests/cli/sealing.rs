@@ -888,3 +888,44 @@ fn age_decrypt(k: &Key, file: &Path) -> String {
     let plain = age::decrypt(&id, &std::fs::read(file).unwrap()).unwrap();
     String::from_utf8(plain).unwrap()
 }
+
+#[test]
+fn the_reporter_is_told_only_by_someone_who_can_open_their_name_and_address() {
+    let k = key();
+    let s = sealed_store(&[&k]);
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}intake:\n  from: lsms@test.nhs.uk\n  outbox: ../outbox\n")).unwrap();
+    let id = with(
+        &s,
+        &k,
+        &[
+            "report",
+            "--category",
+            "theft",
+            "--summary",
+            "Bike",
+            "--reporter",
+            NAME,
+            "--reporter-email",
+            "zq@nhs.net",
+        ],
+    )
+    .ok()
+    .stdout
+    .trim()
+    .to_string();
+    let outbox = s.tmp.path().join("outbox/new");
+    let before = s.snapshot();
+    bare(&s, &["close", &id, "--outcome", "no-further-action", "--note", "x", "--tell-reporter"])
+        .fails(1)
+        .says("lsms keys new");
+    assert_eq!(s.snapshot(), before, "nothing closed, nothing recorded");
+    assert_eq!(std::fs::read_dir(&outbox).map(|d| d.count()).unwrap_or(0), 0, "nothing sent");
+    // The key holder tells them, at their own address.
+    with(&s, &k, &["close", &id, "--outcome", "no-further-action", "--note", "x", "--tell-reporter"]).ok();
+    let sent: Vec<_> = std::fs::read_dir(&outbox).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(sent.len(), 1);
+    let msg = std::fs::read_to_string(&sent[0]).unwrap();
+    assert!(msg.contains("zq@nhs.net") && !msg.contains("sealed:"), "{msg}");
+}
