@@ -156,7 +156,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let now = crate::model::time::in_zone(ctx.now, tz);
 
     // The evidence first (re-hashed as copied), then the page that lists the copies.
-    let chosen: Vec<_> = inc.evidence.iter().collect();
+    // With the names left out, each copy goes out as `item-N` (its
+    // extension kept, so that it opens), as the manifest numbers it.
+    let renamed: Vec<crate::model::Evidence> = inc
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(n, e)| match omit.has("evidence.name") {
+            true => crate::model::Evidence { name: item_name(n + 1, &e.name), ..e.clone() },
+            false => e.clone(),
+        })
+        .collect();
+    let chosen: Vec<_> = renamed.iter().collect();
     let copied = match &evidence_dir {
         Some(dir) => Some(super::evidence::copy_all_out(ctx, &store, &chosen, dir, "--with-evidence")?),
         None => None,
@@ -226,4 +237,17 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ctx.say(format!("{} evidence file(s) and SHA256SUMS are in {}.", c.files.len(), dir.display()));
     }
     Ok(())
+}
+
+/// `item-N`, with the extension of `name` where it is a short plain one
+/// (`item-2.jpg`): the file opens, and says nothing of what it was called.
+fn item_name(n: usize, name: &str) -> String {
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|x| x.to_str())
+        .filter(|x| x.len() <= 8 && x.chars().all(|c| c.is_ascii_alphanumeric()));
+    match ext {
+        Some(x) => format!("item-{n}.{x}"),
+        None => format!("item-{n}"),
+    }
 }

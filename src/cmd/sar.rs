@@ -194,12 +194,8 @@ fn redact_case(inc: &Incident, searched: &[String], tz: chrono_tz::Tz, review: &
             if let Some(f) = &e.field {
                 let _ = write!(what, " {f}");
             }
-            let change = match (&e.from, &e.to) {
-                (Some(a), Some(b)) => format!("{a} → {b}"),
-                (None, Some(b)) => b.clone(),
-                (Some(a), None) => a.clone(),
-                (None, None) => String::new(),
-            };
+            let change = crate::model::incident::change_shown(&e.action, e.from.as_deref(), e.to.as_deref())
+                .unwrap_or_default();
             let detail = [change, e.detail.clone().unwrap_or_default()].join("\n").trim().to_string();
             vec![when(&e.at), what, red("history", &detail)]
         })

@@ -294,21 +294,8 @@ pub fn text(inc: &Incident, tz: Tz, linked: &[Linked]) -> String {
         if let Some(f) = &e.field {
             let _ = write!(line, " {f}");
         }
-        match (&e.from, &e.to) {
-            (Some(a), Some(b)) => {
-                let _ = write!(line, ": {a} → {b}");
-            }
-            (None, Some(b)) => {
-                let _ = write!(line, ": {b}");
-            }
-            // What was withdrawn is said as it was, not as a change to nothing.
-            (Some(a), None) if e.action == "withdrawn" => {
-                let _ = write!(line, ": {a}");
-            }
-            (Some(a), None) => {
-                let _ = write!(line, ": {a} → (none)");
-            }
-            (None, None) => {}
+        if let Some(c) = crate::model::incident::change_shown(&e.action, e.from.as_deref(), e.to.as_deref()) {
+            let _ = write!(line, ": {c}");
         }
         if let Some(d) = &e.detail {
             let _ = write!(line, " — {}", d.trim_end().replace('\n', "\n      "));

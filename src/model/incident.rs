@@ -253,6 +253,19 @@ record! {
     extra: Mapping
 }
 
+/// The change a history entry records, as people read it: `a → b`; a
+/// value set, `b`; a value cleared, `a → (none)`; what was withdrawn, as
+/// it was. `None` where it records no value.
+pub fn change_shown(action: &str, from: Option<&str>, to: Option<&str>) -> Option<String> {
+    match (from, to) {
+        (Some(a), Some(b)) => Some(format!("{a} → {b}")),
+        (None, Some(b)) => Some(b.to_string()),
+        (Some(a), None) if action == "withdrawn" => Some(a.to_string()),
+        (Some(a), None) => Some(format!("{a} → (none)")),
+        (None, None) => None,
+    }
+}
+
 /// The history entries of `lsms hold` and `lsms release`.
 pub const HOLD_ACTIONS: [&str; 2] = ["held", "released"];
 
@@ -460,3 +473,17 @@ impl Incident {
 /// The record's schema number: a file of another is not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Schema1;
+
+#[cfg(test)]
+mod tests {
+    use super::change_shown;
+
+    #[test]
+    fn a_change_reads_as_set_changed_cleared_or_withdrawn() {
+        assert_eq!(change_shown("updated", Some("a"), Some("b")).as_deref(), Some("a → b"));
+        assert_eq!(change_shown("updated", None, Some("b")).as_deref(), Some("b"));
+        assert_eq!(change_shown("updated", Some("a"), None).as_deref(), Some("a → (none)"));
+        assert_eq!(change_shown("withdrawn", Some("a"), None).as_deref(), Some("a"));
+        assert_eq!(change_shown("note", None, None), None);
+    }
+}

@@ -189,7 +189,8 @@ fn record_rows(inc: &Incident, omit: &Omit) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     for d in <Incident as Record>::fields() {
         let top = d.path.split('.').next().unwrap_or_default();
-        if d.nested || LISTS.contains(&top) || d.path == "schema" || omit.has(&d.path) {
+        // Losses and the lists have sections of their own.
+        if d.nested || LISTS.contains(&top) || top == "losses" || d.path == "schema" || omit.has(&d.path) {
             continue;
         }
         if let Some(Some(v)) = inc.shown(&d.path) {
@@ -210,6 +211,56 @@ fn record_rows(inc: &Incident, omit: &Omit) -> Vec<(String, String)> {
 /// `v` unless `path` is left out.
 fn kept(omit: &Omit, path: &str, v: Option<String>) -> String {
     if omit.has(path) { LEFT_OUT.to_string() } else { v.unwrap_or_default() }
+}
+
+/// The values of the fields left out, as text, longest first: where the
+/// history or the custody of a file repeats one (a notification's entry
+/// names its reference), it is left out there too.
+fn left_out_values(inc: &Incident, omit: &Omit) -> Vec<String> {
+    use crate::model::incident::{Link, Notice, Person, Sanction};
+    fn of<T: Record>(items: &[T], key: Option<&str>) -> Vec<String> {
+        let keys: Vec<&str> = match key {
+            Some(k) => vec![k],
+            None => T::KEYS.to_vec(),
+        };
+        items.iter().flat_map(|x| keys.iter().filter_map(|k| x.shown(k).flatten())).collect()
+    }
+    let mut out = Vec::new();
+    for p in &omit.0 {
+        let (list, key) = match p.split_once('.') {
+            Some((l, k)) => (l, Some(k)),
+            None => (p.as_str(), None),
+        };
+        out.extend(match list {
+            "people" => of::<Person>(&inc.people, key),
+            "sanctions" => of::<Sanction>(&inc.sanctions, key),
+            "links" => of::<Link>(&inc.links, key),
+            "notified" => of::<Notice>(&inc.notified, key),
+            "evidence" => of::<Evidence>(&inc.evidence, key),
+            // The history's own fields are left out cell by cell.
+            "history" => Vec::new(),
+            _ => inc.shown(p).flatten().into_iter().collect(),
+        });
+    }
+    // A word of one or two letters is no value worth hiding in text.
+    out.retain(|v| v.trim().chars().count() > 2);
+    out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    out.dedup();
+    out
+}
+
+/// `text` with each of the `hidden` values in it left out.
+fn scrub(text: &str, hidden: &[String]) -> String {
+    hidden.iter().fold(text.to_string(), |t, v| t.replace(v.as_str(), LEFT_OUT))
+}
+
+impl Omit {
+    /// Is a history entry changing `field` to be left out whole: the field,
+    /// or a field inside it (`people.name` takes a change of `people`,
+    /// whose values hold the names)?
+    fn change_of(&self, field: &str) -> bool {
+        self.has(field) || self.0.iter().any(|o| o.strip_prefix(field).is_some_and(|r| r.starts_with('.')))
+    }
 }
 
 /// The case file: one page, printable.
@@ -251,11 +302,18 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
         let rows: Vec<Vec<String>> = inc
             .people
             .iter()
-            .map(|p| vec![p.role.to_string(), p.party.to_string(), kept(omit, "people.name", p.name.clone())])
+            .map(|p| {
+                vec![
+                    kept(omit, "people.role", Some(p.role.to_string())),
+                    kept(omit, "people.party", Some(p.party.to_string())),
+                    kept(omit, "people.name", p.name.clone()),
+                ]
+            })
             .collect();
         b.push_str(&grid(&["Role", "Party", "Name"], &[22, 18, 60], &rows));
     }
 
+    let hidden = left_out_values(inc, omit);
     // The history, in the order things happened.
     if !omit.has("history") {
         b.push_str("<h2>History</h2>");
@@ -264,28 +322,28 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
         let rows: Vec<Vec<String>> = hist
             .iter()
             .map(|e| {
-                let field_left_out = e.field.as_deref().is_some_and(|f| omit.has(f));
-                let change = match (&e.from, &e.to) {
-                    _ if field_left_out => LEFT_OUT.to_string(),
-                    (Some(a), Some(b)) => format!("{a} → {b}"),
-                    (None, Some(b)) => b.clone(),
-                    (Some(a), None) => a.clone(),
-                    (None, None) => String::new(),
+                let field_left_out = e.field.as_deref().is_some_and(|f| omit.change_of(f));
+                let from = e.from.as_ref().map(|v| kept(omit, "history.from", Some(v.clone())));
+                let to = e.to.as_ref().map(|v| kept(omit, "history.to", Some(v.clone())));
+                let change = match field_left_out {
+                    true => LEFT_OUT.to_string(),
+                    false => crate::model::incident::change_shown(&e.action, from.as_deref(), to.as_deref())
+                        .unwrap_or_default(),
                 };
-                let mut what = e.action.clone();
+                let mut what = kept(omit, "history.action", Some(e.action.clone()));
                 if let Some(f) = &e.field {
                     what.push(' ');
-                    what.push_str(f);
+                    what.push_str(&kept(omit, "history.field", Some(f.clone())));
                 }
                 let detail = if field_left_out { None } else { e.detail.clone() };
                 vec![
-                    when(&e.at, tz),
+                    kept(omit, "history.at", Some(when(&e.at, tz))),
                     kept(omit, "history.by", Some(e.by.clone())),
                     what,
                     kept(
                         omit,
                         "history.detail",
-                        Some([change, detail.unwrap_or_default()].join("\n").trim().to_string()),
+                        Some(scrub([change, detail.unwrap_or_default()].join("\n").trim(), &hidden)),
                     ),
                 ]
             })
@@ -303,8 +361,8 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 .iter()
                 .map(|r| {
                     vec![
-                        r.id.to_string(),
-                        r.kind.to_string(),
+                        kept(omit, "links.id", Some(r.id.to_string())),
+                        kept(omit, "links.as", Some(r.kind.to_string())),
                         r.summary.clone().unwrap_or_else(|| "(could not be read)".into()),
                     ]
                 })
@@ -322,11 +380,12 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 .sanctions
                 .iter()
                 .map(|s| {
+                    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string());
                     vec![
-                        s.class.to_string(),
+                        kept(omit, "sanctions.class", Some(s.class.to_string())),
                         kept(omit, "sanctions.kind", Some(s.kind.clone())),
-                        s.date.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
-                        s.review_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                        kept(omit, "sanctions.date", day(s.date)),
+                        kept(omit, "sanctions.review_on", day(s.review_on)),
                         kept(omit, "sanctions.note", s.note.clone()),
                     ]
                 })
@@ -341,8 +400,8 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
             Some(l) => b.push_str(&pairs(
                 "In pounds",
                 &[
-                    ("Estimated".into(), l.estimated.to_string()),
-                    ("Recovered".into(), l.recovered.to_string()),
+                    ("Estimated".into(), kept(omit, "losses.estimated", Some(l.estimated.to_string()))),
+                    ("Recovered".into(), kept(omit, "losses.recovered", Some(l.recovered.to_string()))),
                 ],
             )),
             None => b.push_str(r#"<p class="note">None recorded.</p>"#),
@@ -359,8 +418,8 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 .iter()
                 .map(|n| {
                     vec![
-                        n.to.to_string(),
-                        n.date.format("%d/%m/%Y").to_string(),
+                        kept(omit, "notified.to", Some(n.to.to_string())),
+                        kept(omit, "notified.date", Some(n.date.format("%d/%m/%Y").to_string())),
                         kept(omit, "notified.ref", n.reference.clone()),
                         kept(omit, "notified.note", n.note.clone()),
                     ]
@@ -378,10 +437,10 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
         for (n, e) in inc.evidence.iter().enumerate() {
             let _ = write!(b, "<h3>Item {}</h3>", n + 1);
             let mut rows = vec![
-                ("SHA-256".to_string(), e.sha256.clone()),
+                ("SHA-256".to_string(), kept(omit, "evidence.sha256", Some(e.sha256.clone()))),
                 ("Name".into(), kept(omit, "evidence.name", Some(e.name.clone()))),
-                ("Size".into(), format!("{} bytes", e.size)),
-                ("Added".into(), when(&e.added_at, tz)),
+                ("Size".into(), kept(omit, "evidence.size", Some(format!("{} bytes", e.size)))),
+                ("Added".into(), kept(omit, "evidence.added_at", Some(when(&e.added_at, tz)))),
                 ("Added by".into(), kept(omit, "evidence.added_by", Some(e.added_by.clone()))),
                 ("Origin".into(), kept(omit, "evidence.source", e.source.clone())),
             ];
@@ -392,7 +451,8 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 let copy = copies.iter().find(|(sha, _)| *sha == e.sha256).map(|(_, n)| n.clone());
                 rows.push(("Copy beside this file".into(), copy.unwrap_or_else(|| "not copied".into())));
             }
-            // Custody: every history entry that names the file by its hash.
+            // Custody: every history entry that names the file by its hash,
+            // as the history shows it.
             let custody: Vec<String> = inc
                 .history
                 .iter()
@@ -400,7 +460,15 @@ pub fn html(inc: &Incident, c: &CaseFile<'_>) -> String {
                 .map(|h| {
                     let first = h.detail.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
                     let detail = if h.action == "evidence-added" { "" } else { first };
-                    format!("{} {} by {} {detail}", when(&h.at, tz), h.action, h.by).trim_end().to_string()
+                    format!(
+                        "{} {} by {} {}",
+                        kept(omit, "history.at", Some(when(&h.at, tz))),
+                        kept(omit, "history.action", Some(h.action.clone())),
+                        kept(omit, "history.by", Some(h.by.clone())),
+                        kept(omit, "history.detail", Some(scrub(detail, &hidden)))
+                    )
+                    .trim_end()
+                    .to_string()
                 })
                 .collect();
             rows.push(("Custody".into(), custody.join("\n")));

@@ -151,6 +151,42 @@ fn a_field_left_out_is_not_in_the_file_and_the_file_says_so() {
 }
 
 #[test]
+fn every_field_left_out_is_out_of_the_page_the_history_and_the_copies() {
+    let s = Store::new();
+    let id = case(&s);
+    // A person added later: the history's change of `people` holds the name.
+    s.run(&["update", &id, "--person", "witness:staff:Zed Quux"]).ok();
+    let out = s.tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let (html, ev) = (out.join("case.html"), out.join("evidence"));
+    s.run(&[
+        "casefile",
+        &id,
+        "--to",
+        "insurer",
+        "--basis",
+        "Contract",
+        "--output",
+        p(&html),
+        "--with-evidence",
+        p(&ev),
+        "--omit",
+        "people.name,losses.estimated,history.by,sanctions.note,notified.ref,evidence.name,evidence.source",
+    ])
+    .ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    for gone in
+        ["Rex Ombwe", "Zed Quux", "40.00", "by tester", "Sent by post", "MP/1", "still.jpg", "Estates CCTV"]
+    {
+        assert!(!page.contains(gone), "{gone:?} was to be left out");
+    }
+    // The copy goes out under a number, with its extension.
+    let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
+    assert!(sums.trim().ends_with("  item-1.jpg") && !sums.contains("still"), "{sums}");
+    assert!(ev.join("item-1.jpg").is_file());
+}
+
+#[test]
 fn bad_case_file_requests_are_refused_and_leave_the_store_as_it_was() {
     let s = Store::new();
     let id = case(&s);
