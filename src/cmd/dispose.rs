@@ -33,7 +33,7 @@ README's \"Holds and disposal\" says how to remove them too.
 
 Examples:
   lsms dispose --due
-  lsms dispose --due --format ids | xargs lsms dispose --reason 'Review 2036'
+  lsms dispose --due --format ids | xargs -r lsms dispose --reason 'Review 2036'
   lsms dispose 7QF3 AB12 --reason 'Retention ended; reviewed 1/4/2036'")]
 pub struct Args {
     /// The incidents' ids, or their last four characters

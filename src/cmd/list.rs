@@ -23,7 +23,7 @@ Examples:
   lsms list
   lsms list --all --category theft --site 'Hollins Park' --since 2026-01-01
   lsms list --unassigned --sort reported --reverse --limit 10
-  lsms list --format ids | xargs -n1 lsms show
+  lsms list --format ids | xargs -r -n1 lsms show
   lsms list --all --format csv --columns id,category,occurred,site \\
       > incidents.csv";
 

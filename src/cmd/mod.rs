@@ -56,7 +56,7 @@ Examples:
   lsms report --category theft --summary 'Laptop taken from ward office' \\
       --occurred 'yesterday 22:00'
   lsms list --category physical-assault,non-physical-assault --since 2026-10-01
-  lsms list --format ids | xargs -n1 lsms show
+  lsms list --format ids | xargs -r -n1 lsms show
   lsms check
 
 The store is -C/--store DIR, else $LSMS_STORE, else the nearest folder

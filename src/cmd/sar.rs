@@ -117,6 +117,46 @@ fn redact_case(inc: &Incident, searched: &[String], tz: chrono_tz::Tz, review: &
             "{id}: {unnamed} person(s) recorded without a name: a name of theirs in the text is not known to lsms and was not replaced; read the text"
         ));
     }
+    // Names the record held once and holds no longer (a person withdrawn,
+    // a name corrected) stand in the history's changes: redacted too.
+    let mut known: Vec<String> =
+        others.iter().filter_map(|o| o.name.as_deref()).map(|n| words(n).join(" ")).collect();
+    for e in &inc.history {
+        let values = [e.from.as_deref(), e.to.as_deref()];
+        let named: Vec<(String, String)> = match e.field.as_deref() {
+            // `role:party:name` items, `; ` between them (withdraw::person_text).
+            Some("people") => values
+                .iter()
+                .flatten()
+                .flat_map(|v| v.split("; "))
+                .filter_map(|item| {
+                    let mut it = item.splitn(3, ':');
+                    let (role, party, name) = (it.next()?, it.next()?, it.next()?);
+                    Some((name.to_string(), format!("[earlier {role}, {party}]")))
+                })
+                .collect(),
+            Some("reporter.name") => {
+                values.iter().flatten().map(|n| (n.to_string(), "[earlier reporter]".to_string())).collect()
+            }
+            _ => Vec::new(),
+        };
+        for (name, label) in named {
+            let folded = words(&name).join(" ");
+            match names_subject(searched, &name) {
+                Names::Yes => subject_names.push(name),
+                _ if known.contains(&folded) => {}
+                m => {
+                    if m == Names::Maybe {
+                        review.0.push(format!(
+                            "{id} history: {name:?} may be the subject: shown as {label}; decide"
+                        ));
+                    }
+                    known.push(folded);
+                    others.push(Other { label, name: Some(name) });
+                }
+            }
+        }
+    }
     let mut subject: Vec<&str> = subject_names.iter().map(String::as_str).collect();
     let searched_name = searched.join(" ");
     subject.push(&searched_name);
@@ -352,6 +392,7 @@ pub fn run(ctx: &Ctx, store: &Store, req: &Request<'_>) -> Result<()> {
         marking: "OFFICIAL-SENSITIVE".into(),
         searched: searched_rows,
         cases,
+        copied: req.with_evidence,
     };
     let html = sar_html(&sar);
     let json = serde_json::json!({

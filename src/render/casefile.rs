@@ -509,6 +509,8 @@ pub struct Sar {
     /// What was searched, when and by whom, as (label, value).
     pub searched: Vec<(String, String)>,
     pub cases: Vec<SarCase>,
+    /// The evidence files were copied beside the bundle (`--with-evidence`).
+    pub copied: bool,
 }
 
 pub const SAR_PEOPLE: [&str; 3] = ["Role", "Party", "Who"];
@@ -546,11 +548,16 @@ pub fn sar_html(s: &Sar) -> String {
     for c in &s.cases {
         let _ = write!(b, r#"<section class="incident"><h2>Incident {}</h2>"#, escape(&c.id));
         b.push_str(&pairs("What the register holds", &c.fields));
+        let evidence_head = if s.copied {
+            "Evidence held (copied into evidence/)"
+        } else {
+            "Evidence held (listed, not copied)"
+        };
         for (head, cols, widths, rows) in [
             ("People involved", &SAR_PEOPLE[..], &[22, 18, 60][..], &c.people),
             ("Sanctions", &SAR_SANCTIONS[..], &[14, 24, 14, 48][..], &c.sanctions),
             ("History", &SAR_HISTORY[..], &[17, 17, 66][..], &c.history),
-            ("Evidence held (listed, not copied)", &SAR_EVIDENCE[..], &[30, 28, 12, 15, 15][..], &c.evidence),
+            (evidence_head, &SAR_EVIDENCE[..], &[30, 28, 12, 15, 15][..], &c.evidence),
         ] {
             if !rows.is_empty() {
                 let _ = write!(b, "<h3>{}</h3>", escape(head));

@@ -506,6 +506,8 @@ fn a_bundle_lists_evidence_and_copies_it_only_when_asked() {
     assert!(json.contains("Statement of [witness 1, staff].txt"), "listed, its name redacted:\n{json}");
     assert!(!json.contains("Patel"));
     assert!(!dir.join("evidence").exists(), "not copied unless asked");
+    let page = std::fs::read_to_string(dir.join("subject-access.html")).unwrap();
+    assert!(page.contains("Evidence held (listed, not copied)"));
     let review = std::fs::read_to_string(dir.join("REVIEW-BEFORE-RELEASE.txt")).unwrap();
     assert!(review.contains("content is not redacted"), "{review}");
     let dir2 = s.tmp.path().join("sar2");
@@ -516,6 +518,8 @@ fn a_bundle_lists_evidence_and_copies_it_only_when_asked() {
     assert_eq!(sha256_of(&ev.join(name)), sha);
     assert_eq!(name, "Statement of [witness 1, staff].txt", "copied under its redacted name");
     assert_eq!(mode(&ev.join(name)), 0o600);
+    let page = std::fs::read_to_string(dir2.join("subject-access.html")).unwrap();
+    assert!(page.contains("Evidence held (copied into evidence/)") && !page.contains("not copied"));
 }
 
 #[test]
@@ -619,4 +623,31 @@ fn evidence_given_out_with_evidence_export_is_in_the_log_too() {
     assert!(log.stdout.contains(r#""recipient":"Merseyside Police: CID""#), "{}", log.stdout);
     // It names no body, so a filter by body leaves it out.
     assert_eq!(s.run(&["disclosures", "--to", "police", "--format", "tsv"]).ok().stdout, "");
+}
+
+#[test]
+fn a_name_the_record_held_once_is_redacted_from_the_subject_access_history() {
+    let s = Store::new();
+    let id = s.report(&[
+        "--category",
+        "harassment",
+        "--summary",
+        "Shouting in the corridor",
+        "--reporter",
+        "Bob Reporterson",
+        "--person",
+        "victim:staff:Ada Lovelace",
+    ]);
+    s.run(&["update", &id, "--person", "witness:staff:Zed Quuxley"]).ok();
+    s.run(&["withdraw", &id, "person", "2", "--reason", "Entered on the wrong case"]).ok();
+    s.run(&["update", &id, "--reporter", "Robin Reporterson"]).ok();
+    let dir = s.tmp.path().join("sar");
+    s.run(&["person", "Ada Lovelace", "--sar", "-o", p(&dir)]).ok();
+    for f in ["subject-access.html", "subject-access.json"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for gone in ["Quuxley", "Reporterson"] {
+            assert!(!text.contains(gone), "{f} names {gone}");
+        }
+        assert!(text.contains("Ada Lovelace"), "{f}: the subject's own name stays");
+    }
 }
