@@ -154,6 +154,8 @@ pub fn linked(
         *cell = match (*hidden, *cell) {
             (true, Cell::Under(u)) => Cell::Under(u),
             (true, _) => Cell::Hidden,
+            // Shown elsewhere: as the rule shows it there (rounded under `nhs`).
+            (false, shown) if !shown.hidden() => shown,
             (false, _) => Cell::Shown(values[*r][*c]),
         };
     }
@@ -308,6 +310,11 @@ mod tests {
         // No rule, no change; nhs hides nothing more.
         assert_eq!(text(&table(None, &[vec![3, 9, 12]], true, false)), [["3", "9", "12"]]);
         assert_eq!(text(&table(Some(Rule::Nhs), &[vec![3, 9, 12]], true, false)), [["*", "10", "10"]]);
+        // A total printed elsewhere too is rounded here as it is there.
+        assert_eq!(
+            text(&linked(Some(Rule::Nhs), &[vec![14, 19, 33]], true, false, &[(0, 2, false)])),
+            [["15", "20", "35"]]
+        );
     }
 
     #[test]
