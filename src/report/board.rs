@@ -252,9 +252,16 @@ pub fn category_label(c: &str) -> String {
     }
 }
 
-/// `lone-worker-alarm` as `Lone worker alarm`.
+/// The initialisms among lsms's words, written in capitals.
+const INITIALISMS: [&str; 7] = ["cdao", "hse", "nhsbsa", "ico", "nhs", "riddor", "cctv"];
+
+/// `lone-worker-alarm` as `Lone worker alarm`; `cdao` as `CDAO`.
 pub fn sentence(word: &str) -> String {
-    let s = word.replace(['-', '_'], " ");
+    let words: Vec<String> = word
+        .split(['-', '_'])
+        .map(|w| if INITIALISMS.contains(&w) { w.to_uppercase() } else { w.to_string() })
+        .collect();
+    let s = words.join(" ");
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -310,6 +317,9 @@ mod tests {
     fn labels_are_plain_english() {
         assert_eq!(category_label("non-physical-assault"), "Non-physical assault");
         assert_eq!(category_label("lone-worker-alarm"), "Lone worker alarm");
+        assert_eq!(sentence("cdao"), "CDAO");
+        assert_eq!(sentence("riddor-decision"), "RIDDOR decision");
+        assert_eq!(sentence("not-reportable"), "Not reportable");
         assert_eq!(deadline_label("assign"), "Not yet assigned (one working day)");
     }
 }
