@@ -230,6 +230,18 @@ pub fn attachment_name(given: Option<&str>, n: usize) -> String {
     }
 }
 
+/// The summary as the report gave it (for a report by email, its
+/// subject): the value the first change of the summary replaced, else
+/// the summary. An LSMS's own summary, written at triage, may name
+/// someone the reporter did not, and never goes back to them.
+pub fn summary_as_reported(inc: &Incident) -> &str {
+    inc.history
+        .iter()
+        .find(|e| e.field.as_deref() == Some("summary"))
+        .and_then(|e| e.from.as_deref())
+        .unwrap_or(&inc.summary)
+}
+
 /// The names a template may use, each with what it stands for.
 pub const PLACES: [(&str, &str); 6] = [
     ("reference", "the incident's reference (its id)"),
@@ -323,6 +335,26 @@ mod tests {
 
     fn at(s: &str) -> Stamp {
         chrono::DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn the_reporter_hears_their_own_summary_never_the_lsmss() {
+        use crate::model::incident::Entry;
+        let mut inc = Incident { summary: "Assault at A&E".into(), ..Default::default() };
+        assert_eq!(summary_as_reported(&inc), "Assault at A&E");
+        for (from, to) in
+            [("Assault at A&E", "Assault by J. Smith (bed 4)"), ("Assault by J. Smith (bed 4)", "x")]
+        {
+            inc.history.push(Entry {
+                action: "updated".into(),
+                field: Some("summary".into()),
+                from: Some(from.into()),
+                to: Some(to.into()),
+                ..Default::default()
+            });
+        }
+        inc.summary = "x".into();
+        assert_eq!(summary_as_reported(&inc), "Assault at A&E");
     }
 
     #[test]

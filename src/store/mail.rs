@@ -62,7 +62,7 @@ pub fn build(
     let value = |name: &str| -> Option<String> {
         Some(match name {
             "reference" => inc.id.to_string(),
-            "summary" => inc.summary.clone(),
+            "summary" => crate::model::intake::summary_as_reported(inc).to_string(),
             "trust" => trust.to_string(),
             "contact" => cfg.contact.clone(),
             "reported" => reported.clone(),
