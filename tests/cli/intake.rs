@@ -882,3 +882,28 @@ fn text_that_is_not_an_email_is_kept_as_failed_not_made_a_case() {
     }
     assert!(s.run(&["list", "--all", "--format", "ids"]).ok().stdout.is_empty(), "no case made of junk");
 }
+
+#[test]
+fn an_answer_not_sent_from_standard_input_is_kept_and_sent_when_the_copy_is_taken() {
+    let (s, sent) = sending_store("");
+    let cfg = s.root.join("lsms.yaml");
+    let good = std::fs::read_to_string(&cfg).unwrap();
+    let script = s.tmp.path().join("sendmail");
+    let broken = good.replace(&format!("send: '{} -t -i'", script.display()), "send: '/bin/false'");
+    assert_ne!(broken, good);
+    std::fs::write(&cfg, &broken).unwrap();
+    let mut c = s.cmd(&["intake", "-"]);
+    c.write_stdin(ASSAULT);
+    let out = run(c).fails(1).says("the answer was not sent").says("kept as .lsms/intake/failed/");
+    assert_eq!(incidents(&s).len(), 1, "the case is written: {}", out.stderr);
+    let copies: Vec<String> =
+        names(&s.root.join(".lsms/intake/failed")).into_iter().filter(|n| n.ends_with(".eml")).collect();
+    assert_eq!(copies.len(), 1);
+    // Sending put right: the copy taken in sends the answer, and no second case.
+    std::fs::write(&cfg, &good).unwrap();
+    let mut c = s.cmd(&["intake", "-"]);
+    c.write_stdin(std::fs::read(s.root.join(".lsms/intake/failed").join(&copies[0])).unwrap());
+    run(c).ok();
+    assert_eq!(incidents(&s).len(), 1);
+    assert_eq!(names(&sent).len(), 1, "the acknowledgement, once");
+}

@@ -271,8 +271,10 @@ pub fn stdin(run: &mut Run<'_>) -> Result<Tally> {
     } else {
         run.take(&raw)
     };
+    // Kept when it failed, or when its answer was not sent: no later run
+    // sees standard input again, and taking the copy sends the answer.
     let shown = match &fate {
-        Fate::Failed(why) => match keep_failed(run, &raw, why) {
+        Fate::Failed(why) | Fate::Retry(_, why) => match keep_failed(run, &raw, why) {
             Ok(kept) => format!("standard input (kept as {kept})"),
             Err(e) => format!("standard input (not kept: {e})"),
         },

@@ -250,7 +250,7 @@ impl Tally {
         }
         for (name, why) in &self.retry {
             lines.push(format!(
-                "  {name}: taken, but the answer was not sent: {why} (tried again on the next run)"
+                "  {name}: taken, but the answer was not sent: {why} (sent when the message is taken again)"
             ));
         }
         Err(Error::failed_with(
