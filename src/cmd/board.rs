@@ -7,6 +7,7 @@ use crate::report::Period;
 use crate::report::board::{self, Periods};
 use crate::report::summary::Known;
 use crate::report::suppress::Rule;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use std::path::PathBuf;
 
 /// The board's security report: one self-contained HTML file to open or print
@@ -51,8 +52,9 @@ pub struct Args {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Hide small counts, for a report that is published: `small` shows 1 to 4 as "<5" (and hides one more figure where a total would give one away), `nhs` shows 1 to 7 as "*" and rounds the rest to the nearest 5
-    #[arg(long, value_name = "RULE", value_parser = ["small", "nhs"], conflicts_with = "suppress_small")]
-    pub suppress: Option<String>,
+    #[arg(long, value_name = "RULE", value_parser = PossibleValuesParser::new(["small", "nhs"]).try_map(|s| Rule::parse(&s)),
+          conflicts_with = "suppress_small")]
+    pub suppress: Option<Rule>,
     /// The same as --suppress small
     #[arg(long)]
     pub suppress_small: bool,
@@ -115,14 +117,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut b = board::build(&items, periods, &known, &store.config.trust, made);
     b.disposed = super::dispose::disposed_in(&store, span) as u64;
     let print = Print { marking: &marking, commentary: words.as_deref() };
-    let rule = match (&args.suppress, args.suppress_small) {
-        (Some(r), _) => Some(
-            Rule::parse(r)
-                .map_err(|e| Error::usage(format!("--suppress: {e}"), "see `lsms board --help`"))?,
-        ),
-        (None, true) => Some(Rule::Small),
-        (None, false) => None,
-    };
+    let rule = args.suppress.or(args.suppress_small.then_some(Rule::Small));
     // At OFFICIAL the hotspot grids hide small counts even when the rest
     // is shown whole: one incident at a site or an hour can point to a
     // member of staff. OFFICIAL-SENSITIVE shows them whole.

@@ -145,7 +145,7 @@ fn xlsx(ctx: &Ctx, args: &Args, store: &crate::store::Store, filter: &crate::que
                     .collect();
                 plan.iter()
                     .map(|(_, src)| match *src {
-                        Source::Column(c) | Source::Code(c) => typed[c].clone(),
+                        Source::Column(c) => typed[c].clone(),
                         Source::Words(c) => match &typed[c] {
                             XCell::Text(t) => XCell::Text(words(&columns[c], t)),
                             other => other.clone(),

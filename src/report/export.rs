@@ -58,8 +58,6 @@ pub enum Source {
     Column(usize),
     /// The export's column at this place, its words as people read them.
     Words(usize),
-    /// The category's word, for a script or a lookup (`category_code`).
-    Code(usize),
 }
 
 /// The spreadsheet's columns: the export's, the reference (`id`) first
@@ -74,7 +72,8 @@ pub fn sheet(personal: bool) -> Vec<(String, Source)> {
             "uuid" => uuid = Some(i),
             "category" => {
                 out.push((c.clone(), Source::Words(i)));
-                out.push(("category_code".to_string(), Source::Code(i)));
+                // The category's word, for a script or a lookup.
+                out.push(("category_code".to_string(), Source::Column(i)));
             }
             w if WORDS.contains(&w) => out.push((c.clone(), Source::Words(i))),
             _ => out.push((c.clone(), Source::Column(i))),
