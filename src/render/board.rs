@@ -58,22 +58,7 @@ fn figure_text(f: Figure, cell: Option<Cell>) -> String {
 
 /// `£1,527.70`.
 fn pounds(m: Money) -> String {
-    let text = m.to_string();
-    let (w, f) = text.split_once('.').unwrap_or((&text, "00"));
-    format!("£{}.{f:0<2}", thousands(w))
-}
-
-/// `1527` as `1,527`.
-fn thousands(w: &str) -> String {
-    let digits: Vec<char> = w.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(*c);
-    }
-    out
+    format!("£{}", m.grouped())
 }
 
 /// An id for an element, unique on the page.
@@ -192,7 +177,12 @@ fn bars(out: &mut String, ids: &mut u32, title: &str, items: &[(String, Cell)], 
     let hatch = svg_open(out, ids, w, h, title, &desc);
     for t in &ticks {
         let x = at(*t);
-        let tick = if money { format!("£{}", thousands(&(t / 100).to_string())) } else { t.to_string() };
+        // An axis's pounds are whole: `£1,500`.
+        let tick = if money {
+            format!("£{}", Money(t / 100 * 100).grouped().trim_end_matches(".00"))
+        } else {
+            t.to_string()
+        };
         let _ = write!(
             out,
             r##"<line x1="{x}" y1="{top}" x2="{x}" y2="{}" stroke="#ddd"/><text x="{x}" y="{}" text-anchor="middle" class="a">{}</text>"##,
