@@ -150,7 +150,6 @@ impl Meta {
                 ));
             }
         }
-        let _ = &cfg.anonymous;
         Ok(Meta { key, message_id, answers, subject, date, name, address, from_address, automatic })
     }
 }

@@ -493,18 +493,25 @@ impl Run<'_> {
         self.index.by_message.insert(norm(&mail.key), (id.clone(), true));
         self.index.ids.insert(id.clone());
         if self.commit {
-            let mut objs: Vec<String> = inc.evidence.iter().map(|e| objects::rel_path(&e.sha256)).collect();
-            objs.sort();
-            objs.dedup();
-            let who = self.ctx.ident(&self.store, &self.actor);
-            crate::store::git::Repo::open(&self.store.root)
-                .and_then(|r| {
-                    r.commit_files_with(&[id.rel_path()], &objs, &format!("{id}: reported"), &who)
-                        .map_err(|e| Error::failed(e.to_string()))
-                })
-                .map_err(|e| format!("{id} written but not committed: {e}"))?;
+            self.commit_case(&id, &inc.evidence, "reported")?;
         }
         Ok(inc)
+    }
+
+    /// Commits a case's file with the evidence files `added` to it.
+    fn commit_case(&self, id: &Id, added: &[Evidence], what: &str) -> std::result::Result<(), String> {
+        let mut objs: Vec<String> = added.iter().map(|e| objects::rel_path(&e.sha256)).collect();
+        objs.sort();
+        objs.dedup();
+        let who = self.ctx.ident(&self.store, &self.actor);
+        crate::store::git::commit_with(
+            &self.store.root,
+            &[id.rel_path()],
+            &objs,
+            &format!("{id}: {what}"),
+            &who,
+        )
+        .map_err(|e| e.to_string())
     }
 
     /// A reply: its text a note on the case, its attachments evidence.
@@ -526,32 +533,22 @@ impl Run<'_> {
         let at = self.now();
         let key = mail.key.clone();
         let id2 = id.clone();
-        let done = self.place_and(staged, move |store, lock, records| {
-            store.update_held(lock, &id2, false, |inc, _| {
+        let (done, added) = self.place_and(staged, move |store, lock, records| {
+            let added = records.clone();
+            let done = store.update_held(lock, &id2, false, |inc, _| {
                 super::refuse_void(inc)?;
                 let act = Act::now(&actor, at);
-                let mut e = act.entry(EMAIL_REPLY);
-                e.detail = Some(detail);
-                inc.history.push(e);
+                inc.note(&act, &detail).map_err(super::refused)?;
                 for r in records {
                     inc.add_evidence(&act, r);
                 }
                 Ok(())
-            })
+            })?;
+            Ok((done, added))
         })?;
         self.index.by_message.insert(norm(&key), (id.clone(), false));
         if self.commit && done.written {
-            let mut objs: Vec<String> =
-                done.incident.evidence.iter().map(|e| objects::rel_path(&e.sha256)).collect();
-            objs.sort();
-            objs.dedup();
-            let who = self.ctx.ident(&self.store, &self.actor);
-            crate::store::git::Repo::open(&self.store.root)
-                .and_then(|r| {
-                    r.commit_files_with(&[id.rel_path()], &objs, &format!("{id}: note"), &who)
-                        .map_err(|e| Error::failed(e.to_string()))
-                })
-                .map_err(|e| format!("{id} written but not committed: {e}"))?;
+            self.commit_case(id, &added, "note")?;
         }
         Ok(())
     }
