@@ -472,6 +472,9 @@ fn intake(f: Option<IntakeFile>, categories: &[String], path: &str) -> Result<In
             .map_err(|m| format!("intake.{key}: {m}"))?;
     }
     if let Some(b) = f.tell_reporter {
+        if b && out.send.is_none() {
+            return Err("intake: tell_reporter: true needs a way to send: add send: 'sendmail -t -i' (or outbox: DIR)".into());
+        }
         out.tell_reporter = b;
     }
     if let Some(n) = f.tell_within_working_days {

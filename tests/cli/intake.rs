@@ -907,3 +907,12 @@ fn an_answer_not_sent_from_standard_input_is_kept_and_sent_when_the_copy_is_take
     assert_eq!(incidents(&s).len(), 1);
     assert_eq!(names(&sent).len(), 1, "the acknowledgement, once");
 }
+
+#[test]
+fn telling_every_reporter_without_a_way_to_send_is_refused_when_lsms_yaml_is_read() {
+    let s = Store::new();
+    let cfg = s.root.join("lsms.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}intake:\n  tell_reporter: true\n")).unwrap();
+    s.run(&["list"]).fails(1).says("tell_reporter: true needs a way to send");
+}
