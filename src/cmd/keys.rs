@@ -62,40 +62,29 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 /// Where `keys new` writes: --identity or $LSMS_IDENTITY where given,
 /// else the config folder.
 fn new(ctx: &Ctx) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    let path =
-        match ctx.identity.clone().or_else(|| {
-            std::env::var_os("LSMS_IDENTITY").filter(|v| !v.is_empty()).map(std::path::PathBuf::from)
-        }) {
-            Some(p) => p,
-            None => {
-                let dir = config_dir().ok_or_else(|| {
-                    Error::failed_with(
-                        "no config folder: neither $XDG_CONFIG_HOME nor $HOME is set",
-                        "give where to keep it: lsms keys new --identity FILE",
-                    )
-                })?;
-                std::fs::DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(&dir)
-                    .map_err(Error::io("make", &dir))?;
-                dir.join(IDENTITY_FILE)
-            }
-        };
-    if std::fs::symlink_metadata(&path).is_ok() {
-        return Err(Error::failed_with(
-            format!(
-                "{} is already there: an identity is never overwritten (what was sealed to it would be lost)",
-                path.display()
-            ),
-            "`lsms keys list` shows the recipients; to make a second identity, give another file with --identity FILE",
-        ));
-    }
+    let path = match crate::store::seal::given_identity(ctx.identity.as_deref()) {
+        Some(p) => p,
+        None => {
+            let dir = config_dir().ok_or_else(|| {
+                Error::failed_with(
+                    "no config folder: neither $XDG_CONFIG_HOME nor $HOME is set",
+                    "give where to keep it: lsms keys new --identity FILE",
+                )
+            })?;
+            crate::store::fsio::mkdirs(&dir)?;
+            dir.join(IDENTITY_FILE)
+        }
+    };
     let (text, public) = crate::seal::new_identity(&ctx.now.to_rfc3339());
     crate::store::fsio::write_atomic(&path, text.as_bytes(), crate::store::Mode::CreateNew).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::failed(format!("{} is already there: an identity is never overwritten", path.display()))
+            Error::failed_with(
+                format!(
+                    "{} is already there: an identity is never overwritten (what was sealed to it would be lost)",
+                    path.display()
+                ),
+                "`lsms keys list` shows the recipients; to make a second identity, give another file with --identity FILE",
+            )
         } else {
             Error::io("write", &path)(e)
         }

@@ -41,13 +41,16 @@ pub fn config_dir() -> Option<PathBuf> {
 /// Where the identity is: `--identity FILE`, `$LSMS_IDENTITY`, then the
 /// config folder (where a file is there). `None`: no identity anywhere.
 pub fn identity_path(flag: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = flag {
-        return Some(p.to_path_buf());
-    }
-    if let Some(p) = std::env::var_os("LSMS_IDENTITY").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    config_dir().map(|d| d.join(IDENTITY_FILE)).filter(|p| std::fs::symlink_metadata(p).is_ok())
+    given_identity(flag).or_else(|| {
+        config_dir().map(|d| d.join(IDENTITY_FILE)).filter(|p| std::fs::symlink_metadata(p).is_ok())
+    })
+}
+
+/// The identity file named by `--identity` (`flag`), else by
+/// `$LSMS_IDENTITY`, if either is given.
+pub fn given_identity(flag: Option<&Path>) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("LSMS_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from))
 }
 
 /// Reads an identity file: refused when others may read it (the fix
