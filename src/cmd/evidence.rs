@@ -544,6 +544,7 @@ pub(crate) fn copy_all_out(
     taken.insert("SHA256SUMS".to_string());
     let mut written: Vec<PathBuf> = Vec::new();
     let mut out: Vec<(String, String)> = Vec::new();
+    let keys = store.evidence_keys();
     let copied = (|| -> Result<()> {
         for e in chosen {
             // One name the folder's file system will not take (too long
@@ -555,7 +556,7 @@ pub(crate) fn copy_all_out(
             let mut plain = false;
             loop {
                 taken.insert(name.clone());
-                match copy_out(store, e, &dir.join(&name), &mut written) {
+                match copy_out(store, &keys, e, &dir.join(&name), &mut written) {
                     Ok(()) => break,
                     Err(NameErr::Taken) => name = distinct_name(&name, &taken),
                     Err(NameErr::Refused(_)) if !plain => {
@@ -582,19 +583,12 @@ pub(crate) fn copy_all_out(
         written.push(path);
         Ok(())
     })();
-    let undo = |written: &[PathBuf]| {
-        for p in written {
-            let _ = std::fs::remove_file(p);
-        }
-        if made {
-            let _ = std::fs::remove_dir(dir);
-        }
-    };
+    let done = CopiedOut { files: out, written, made, dir: dir.to_path_buf() };
     if let Err(e) = copied {
-        undo(&written);
+        done.undo();
         return Err(e);
     }
-    Ok(CopiedOut { files: out, written, made, dir: dir.to_path_buf() })
+    Ok(done)
 }
 
 /// Makes the folder `option` names (owner-only), or checks that it is an
@@ -662,7 +656,13 @@ enum NameErr {
 
 /// Copies one object out to `dest` (a new file), re-hashing it: a copy
 /// that does not match its recorded hash and size is removed and refused.
-fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>) -> Result<(), NameErr> {
+fn copy_out(
+    store: &Store,
+    keys: &objects::Keys<'_>,
+    e: &Evidence,
+    dest: &Path,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), NameErr> {
     use std::os::unix::fs::OpenOptionsExt;
     let fault = |f: Fault| {
         let rel = objects::rel_path(&e.sha256);
@@ -671,8 +671,7 @@ fn copy_out(store: &Store, e: &Evidence, dest: &Path, written: &mut Vec<PathBuf>
             format!("{}; `lsms evidence verify` lists every file that is not as recorded", f.help(&rel)),
         ))
     };
-    let keys = store.evidence_keys();
-    let mut src = match objects::read_object(&store.root, &e.sha256, &keys) {
+    let mut src = match objects::read_object(&store.root, &e.sha256, keys) {
         Ok(r) => r,
         Err(Fault::NoKey) => return Err(NameErr::Other(store.no_identity("copying sealed evidence out"))),
         Err(f) => return Err(fault(f)),

@@ -389,8 +389,9 @@ impl Run<'_> {
         let lock = self.store.lock().map_err(|e| e.to_string())?;
         let mut stored = Vec::new();
         let mut placed = Ok(());
+        let keys = self.store.evidence_keys();
         for (s, _) in &staged {
-            match objects::place(&self.store.root, s, &self.store.evidence_keys()) {
+            match objects::place(&self.store.root, s, &keys) {
                 Ok(x) => stored.push(x),
                 Err(e) => {
                     placed = Err(e);
