@@ -6,7 +6,7 @@ use super::args::Format;
 use super::{Ctx, emit, finish_scan, gather, text_or_stdin};
 use crate::error::{Error, Result};
 use crate::model::retention::Applied;
-use crate::model::workflow::Refusal;
+use crate::model::workflow::{Refusal, refuse};
 use crate::model::{Id, Incident, Status};
 use crate::render::{self, Rows};
 use crate::store::disposals::{self, Certificate};
@@ -64,7 +64,6 @@ fn day(t: &crate::model::Stamp, tz: chrono_tz::Tz) -> String {
 /// disposed of under.
 fn may_go(inc: &Incident, store: &Store, today: chrono::NaiveDate) -> Result<Applied, Refusal> {
     let id = &inc.id;
-    let refuse = |message: String, help: String| Refusal { message, help: Some(help) };
     if inc.status != Status::Closed && inc.void.is_none() {
         return Err(refuse(
             format!("{id} is open ({}): only a closed case is disposed of", inc.status),
@@ -82,7 +81,7 @@ fn may_go(inc: &Incident, store: &Store, today: chrono::NaiveDate) -> Result<App
         ));
     }
     let Some(a) = store.config.retention.applied(inc, store.config.tz) else {
-        return Err(refuse(format!("{id} has no retention period yet"), "close it first".into()));
+        return Err(refuse(format!("{id} has no retention period yet"), "close it first"));
     };
     if a.ends > today {
         return Err(refuse(

@@ -9,7 +9,7 @@
 use super::enums::LinkKind;
 use super::id::Id;
 use super::incident::{Incident, Link};
-use super::workflow::{Act, Refusal};
+use super::workflow::{Act, Refusal, refuse};
 
 /// How a link of `kind` from A to B is held on B.
 pub fn inverse(kind: LinkKind) -> LinkKind {
@@ -17,10 +17,6 @@ pub fn inverse(kind: LinkKind) -> LinkKind {
         LinkKind::DuplicateOf => LinkKind::Related,
         k => k,
     }
-}
-
-fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
-    Refusal { message: message.into(), help: Some(help.into()) }
 }
 
 fn has(inc: &Incident, other: &Id, kind: LinkKind) -> bool {

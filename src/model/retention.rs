@@ -11,7 +11,7 @@
 
 use super::enums::{Harm, RiddorStatus, Status};
 use super::incident::{HOLD_ACTIONS, Hold, Incident};
-use super::workflow::{Act, Refusal};
+use super::workflow::{Act, Refusal, refuse};
 use chrono::{Months, NaiveDate};
 use chrono_tz::Tz;
 
@@ -199,10 +199,6 @@ impl Retention {
     }
 }
 
-fn refuse(message: String, help: String) -> Refusal {
-    Refusal { message, help: Some(help) }
-}
-
 impl Incident {
     /// Places a legal or inquiry hold: who, when, why, and a `held` entry
     /// in the history. Refused: an empty reason, and a record already held
@@ -212,8 +208,8 @@ impl Incident {
         let reason = reason.trim_end();
         if reason.trim().is_empty() {
             return Err(refuse(
-                "the reason is empty: a hold says why (the inquiry, claim or request it is for)".into(),
-                "say why with --reason TEXT".into(),
+                "the reason is empty: a hold says why (the inquiry, claim or request it is for)",
+                "say why with --reason TEXT",
             ));
         }
         if let Some(h) = &self.hold {
@@ -250,7 +246,7 @@ impl Incident {
                     "the release is dated before the hold was placed ({})",
                     h.at.format("%d/%m/%Y %H:%M")
                 ),
-                "give --on a date after the hold".into(),
+                "give --on a date after the hold",
             ));
         }
         self.hold = None;

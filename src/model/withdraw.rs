@@ -11,14 +11,10 @@ use super::enums::{Authority, LinkKind, Status};
 use super::id::Id;
 use super::incident::{Evidence, Incident, Link, Notice, Person, Sanction};
 use super::money::Money;
-use super::workflow::{Act, Refusal};
+use super::workflow::{Act, Refusal, refuse};
 
 /// The history entry's action.
 pub const ACTION: &str = "withdrawn";
-
-fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
-    Refusal { message: message.into(), help: Some(help.into()) }
-}
 
 /// The reason, trimmed; an empty one is refused.
 fn reason_of(reason: &str) -> Result<String, Refusal> {

@@ -49,7 +49,8 @@ pub struct Refusal {
     pub help: Option<String>,
 }
 
-fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
+/// A refusal with the command that puts it right.
+pub(crate) fn refuse(message: impl Into<String>, help: impl Into<String>) -> Refusal {
     Refusal { message: message.into(), help: Some(help.into()) }
 }
 
