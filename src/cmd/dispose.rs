@@ -309,18 +309,6 @@ fn dispose(ctx: &Ctx, args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// How many records the register says were disposed of under retention
-/// in `[start, end)` (all of them for `None`).
-pub fn disposed_in(
-    store: &Store,
-    span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
-) -> usize {
-    disposals::disposal_times(store)
-        .iter()
-        .filter(|t| span.is_none_or(|(s, e)| s <= t.to_utc() && t.to_utc() < e))
-        .count()
-}
-
 /// Says on stderr how many records were disposed of under retention in
 /// the span (`period` in words): talk, never a row of the figures.
 pub fn say_disposed(
@@ -329,7 +317,7 @@ pub fn say_disposed(
     span: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     period: &str,
 ) {
-    let n = disposed_in(store, span);
+    let n = disposals::disposed_in(store, span);
     if n > 0 {
         ctx.say(format!(
             "note: {n} record(s) disposed of under retention {period} (the register of disposals; not in these figures)"

@@ -8,6 +8,7 @@
 use super::{Mode, Store, fsio};
 use crate::error::{Error, Result};
 use crate::model::{Id, IdQuery};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -140,22 +141,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// When each record in the register was disposed of, read from each
-/// certificate's `disposed_at:` line alone (for counting: figures need no
-/// more, and a register of thousands is read in a blink). A file without
-/// one is left out here; `check` names it.
-pub fn disposal_times(store: &Store) -> Vec<crate::model::Stamp> {
-    let mut files = Vec::new();
-    walk(&store.root.join(DIR), &mut files);
-    files
+/// How many records the register says were disposed of under retention
+/// in `[start, end)` (all of them for `None`). A certificate that cannot
+/// be read is not counted here; `check` names it.
+pub fn disposed_in(store: &Store, span: Option<(DateTime<Utc>, DateTime<Utc>)>) -> usize {
+    all(store)
+        .0
         .iter()
-        .filter_map(|f| {
-            let bytes = fsio::read_bounded(f, 64 << 10, false).ok()?;
-            let text = String::from_utf8(bytes).ok()?;
-            let line = text.lines().find_map(|l| l.strip_prefix("disposed_at:"))?;
-            crate::model::time::parse_stored(line.trim().trim_matches(['\'', '"'])).ok()
-        })
-        .collect()
+        .filter_map(|c| crate::model::time::parse_stored(&c.disposed_at).ok())
+        .filter(|t| span.is_none_or(|(s, e)| s <= t.to_utc() && t.to_utc() < e))
+        .count()
 }
 
 /// The certificate of a record an id argument names, where it was
