@@ -439,14 +439,7 @@ impl Store {
                 if std::fs::symlink_metadata(self.path_of(&id)).is_ok() {
                     Ok(id)
                 } else if let Some(Ok(c)) = disposals::find(self, &id) {
-                    Err(Error::failed_with(
-                        format!(
-                            "{id} was disposed of under retention on {} (its certificate: {})",
-                            c.disposed_on().map(|d| d.to_string()).unwrap_or_default(),
-                            disposals::rel_path(&id)
-                        ),
-                        "a disposed record is gone from the register; its certificate says what it was",
-                    ))
+                    Err(disposed(&c))
                 } else {
                     Err(Error::failed_with(
                         format!("no incident {id} in this store"),
@@ -466,10 +459,13 @@ impl Store {
                     .collect();
                 match found.as_slice() {
                     [one] => Ok(one.clone()),
-                    [] => Err(Error::failed_with(
-                        format!("no incident ends in {suffix}"),
-                        "`lsms list --all --format ids` lists every id",
-                    )),
+                    [] => Err(match disposals::of_arg(self, arg) {
+                        Some(c) => disposed(&c),
+                        None => Error::failed_with(
+                            format!("no incident ends in {suffix}"),
+                            "`lsms list --all --format ids` lists every id",
+                        ),
+                    }),
                     many => Err(Error::failed_with(
                         format!(
                             "{suffix} is ambiguous: it ends {} incidents: {}",
@@ -482,7 +478,22 @@ impl Store {
             }
         }
     }
+}
 
+/// A record's id given after it was disposed of: when, and its certificate.
+fn disposed(c: &disposals::Certificate) -> Error {
+    let cert = Id::parse(&c.id).map(|id| disposals::rel_path(&id)).unwrap_or_default();
+    Error::failed_with(
+        format!(
+            "{} was disposed of under retention on {} (its certificate: {cert})",
+            c.id,
+            c.disposed_on().map(|d| d.to_string()).unwrap_or_default()
+        ),
+        "a disposed record is gone from the register; its certificate says what it was",
+    )
+}
+
+impl Store {
     /// Loads one incident by id argument. A file that does not parse is an
     /// error naming it.
     pub fn load(&self, arg: &str) -> Result<Loaded> {

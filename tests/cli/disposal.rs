@@ -250,6 +250,10 @@ fn a_disposed_record_is_gone_from_every_read_command_and_figure_while_the_count_
     assert_eq!(ids, format!("{kept}\n"));
     s.run(&["show", &gone]).fails(1).says(&format!("{gone} was disposed of under retention on 2026-11-25"));
     s.run(&["note", &gone, "x"]).fails(1).says("was disposed of under retention");
+    // By its last four characters too, as every command takes an id.
+    s.run(&["show", &gone[9..]])
+        .fails(1)
+        .says(&format!("{gone} was disposed of under retention on 2026-11-25"));
     let export = json(&s, &["export", "--format", "json", "--include-personal"]);
     assert_eq!(export.as_array().unwrap().len(), 1, "{export}");
     let person = s.run(&["person", "Ysolde Farthing", "--format", "tsv"]).ok().stdout;
