@@ -57,6 +57,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             done.incident
         }
         // --tell-reporter alone: a case closed already.
+        _ if args.on.on.is_some() => {
+            return Err(Error::usage(
+                "--on dates the closing: give it with --outcome and --note",
+                "lsms close ID --outcome O --note TEXT --on WHEN",
+            ));
+        }
         _ => {
             let current = store.load(&args.id)?.incident;
             if current.status != Status::Closed {

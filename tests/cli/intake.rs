@@ -651,7 +651,8 @@ fn the_reporter_is_told_the_outcome_in_plain_words_and_due_says_when_they_are_no
             && l.contains(&format!("lsms close {id} --tell-reporter"))),
         "{due}"
     );
-    // Told on a case closed already.
+    // Told on a case closed already (--on dates a closing, not a telling).
+    s.run(&["close", &id, "--tell-reporter", "--on", "2026-11-26"]).fails(2).says("--on dates the closing");
     s.run(&["close", &id, "--tell-reporter"]).ok().says("the reporter was told the outcome");
     let got = sent_messages(&sent);
     assert_eq!(got.len(), 2, "the acknowledgement, then the outcome");
