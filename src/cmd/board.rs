@@ -114,8 +114,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let made = ctx.now.with_timezone(&tz).format("%-d %B %Y %H:%M").to_string();
     let span = Some((period.start(tz), period.end(tz)));
-    let mut b = board::build(&items, periods, &known, &store.config.trust, made);
-    b.disposed = crate::store::disposals::disposed_in(&store, span) as u64;
+    let disposed = crate::store::disposals::disposed_in(&store, span) as u64;
+    let b = board::build(&items, periods, &known, &store.config.trust, made, disposed);
     let print = Print { marking: &marking, commentary: words.as_deref() };
     let rule = args.suppress.or(args.suppress_small.then_some(Rule::Small));
     // At OFFICIAL the hotspot grids hide small counts even when the rest

@@ -9,7 +9,7 @@
 use crate::model::{Money, SanctionClass};
 use crate::report::board::{AGE_BANDS, Board, category_label, deadline_label, sentence};
 use crate::report::summary::{Column, Earlier, Figure, Key, Metric, Prior, Row};
-use crate::report::suppress::{self, Cell, Rule, one, ticks};
+use crate::report::suppress::{self, Cell, Rule, one};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -1280,9 +1280,39 @@ pub fn html(b: &Board, show: Show, partial: Option<&str>, print: Print) -> Strin
     o
 }
 
+/// Round tick values for an axis from 0 to at least `max`: steps of 1, 2
+/// or 5 times a power of ten, at most about six of them. The last tick is
+/// the axis's top.
+fn ticks(max: u64) -> Vec<u64> {
+    let max = max.max(1);
+    let mut step = 1u64;
+    'out: loop {
+        for m in [1, 2, 5] {
+            let s = step.saturating_mul(m);
+            if max.div_ceil(s) <= 5 {
+                step = s;
+                break 'out;
+            }
+        }
+        step = step.saturating_mul(10);
+    }
+    let top = max.div_ceil(step) * step;
+    (0..=top / step).map(|i| i * step).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(0), [0, 1]);
+        assert_eq!(ticks(4), [0, 1, 2, 3, 4]);
+        assert_eq!(ticks(7), [0, 2, 4, 6, 8]);
+        assert_eq!(ticks(23), [0, 5, 10, 15, 20, 25]);
+        assert_eq!(ticks(160), [0, 50, 100, 150, 200]);
+        assert_eq!(ticks(331_940), [0, 100_000, 200_000, 300_000, 400_000]);
+    }
 
     #[test]
     fn commentary_is_escaped_with_paragraphs_bullets_and_emphasis() {

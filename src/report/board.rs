@@ -157,7 +157,7 @@ pub struct Board {
     /// Records under a legal or inquiry hold now (kept past retention).
     pub held: u64,
     /// Records disposed of under retention in the period, from the
-    /// register of disposals (set by the caller, who reads it).
+    /// register of disposals.
     pub disposed: u64,
 }
 
@@ -176,7 +176,9 @@ fn median_p90(mut days: Vec<i64>) -> (Option<Days>, Option<i64>) {
 }
 
 /// Adds up the board's figures from what `item` kept of each incident.
-pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: String) -> Board {
+/// `disposed`: how many records the register of disposals says went in
+/// the period.
+pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: String, disposed: u64) -> Board {
     let facts = |pick: fn(&Item) -> bool, site: bool| -> Vec<Facts> {
         items
             .iter()
@@ -238,7 +240,7 @@ pub fn build(items: &[Item], ps: Periods, known: &Known, trust: &str, made: Stri
         clock,
         time_unknown,
         held: items.iter().filter(|i| i.held).count() as u64,
-        disposed: 0,
+        disposed,
     }
 }
 
@@ -305,7 +307,7 @@ mod tests {
         };
         let item = |kind| Item { overdue: vec![kind], ..Item::default() };
         let items: Vec<Item> = super::super::due::KINDS.iter().map(|(k, _)| item(*k)).collect();
-        let b = build(&items, Periods::of(period), &known, "T", "now".into());
+        let b = build(&items, Periods::of(period), &known, "T", "now".into(), 0);
         for (kind, label) in super::super::due::KINDS {
             assert!(b.overdue.contains(&(kind, 1)), "{kind} is counted: {:?}", b.overdue);
             assert_eq!(deadline_label(kind), label);

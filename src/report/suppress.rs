@@ -235,26 +235,6 @@ pub fn linked(
     }
 }
 
-/// Round tick values for an axis from 0 to at least `max`: steps of 1, 2
-/// or 5 times a power of ten, at most about six of them. The last tick is
-/// the axis's top.
-pub fn ticks(max: u64) -> Vec<u64> {
-    let max = max.max(1);
-    let mut step = 1u64;
-    'out: loop {
-        for m in [1, 2, 5] {
-            let s = step.saturating_mul(m);
-            if max.div_ceil(s) <= 5 {
-                step = s;
-                break 'out;
-            }
-        }
-        step = step.saturating_mul(10);
-    }
-    let top = max.div_ceil(step) * step;
-    (0..=top / step).map(|i| i * step).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,15 +315,5 @@ mod tests {
         // A total hidden there is hidden here, and no line gives it away.
         let cells = linked(None, &[vec![3, 9, 12]], true, false, &[(0, 2, true)]);
         assert_eq!(text(&cells), [["[c]", "9", "[c]"]], "the 3 would be 12 less 9");
-    }
-
-    #[test]
-    fn ticks_are_round() {
-        assert_eq!(ticks(0), [0, 1]);
-        assert_eq!(ticks(4), [0, 1, 2, 3, 4]);
-        assert_eq!(ticks(7), [0, 2, 4, 6, 8]);
-        assert_eq!(ticks(23), [0, 5, 10, 15, 20, 25]);
-        assert_eq!(ticks(160), [0, 50, 100, 150, 200]);
-        assert_eq!(ticks(331_940), [0, 100_000, 200_000, 300_000, 400_000]);
     }
 }
