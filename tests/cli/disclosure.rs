@@ -46,11 +46,6 @@ fn case(s: &Store) -> String {
     id
 }
 
-fn sha256_of(path: &Path) -> String {
-    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
-}
-
 #[test]
 fn a_case_file_holds_the_case_and_its_manifest_and_the_disclosure_is_recorded() {
     let s = Store::new();
@@ -104,7 +99,7 @@ fn a_case_file_holds_the_case_and_its_manifest_and_the_disclosure_is_recorded() 
     // The evidence copy, its SHA256SUMS, and its hash in the manifest.
     let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
     let (sha, name) = sums.trim().split_once("  ").unwrap();
-    assert_eq!(sha256_of(&ev.join(name)), sha, "the copy is the file recorded");
+    assert_eq!(sha256sum(&ev.join(name)), sha, "the copy is the file recorded");
     assert!(page.contains(sha), "the manifest gives the file's SHA-256");
     // The disclosure on the record: to whom, basis, what went.
     let yaml = s.read(&id);
@@ -515,7 +510,7 @@ fn a_bundle_lists_evidence_and_copies_it_only_when_asked() {
     let ev = dir2.join("evidence").join(&a);
     let sums = std::fs::read_to_string(ev.join("SHA256SUMS")).unwrap();
     let (sha, name) = sums.trim().split_once("  ").unwrap();
-    assert_eq!(sha256_of(&ev.join(name)), sha);
+    assert_eq!(sha256sum(&ev.join(name)), sha);
     assert_eq!(name, "Statement of [witness 1, staff].txt", "copied under its redacted name");
     assert_eq!(mode(&ev.join(name)), 0o600);
     let page = std::fs::read_to_string(dir2.join("subject-access.html")).unwrap();

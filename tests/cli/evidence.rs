@@ -7,18 +7,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
-/// The SHA-256 of a file as coreutils' `sha256sum` computes it: an
-/// implementation other than the one lsms uses.
-fn sha256sum(p: &Path) -> String {
-    let out = Proc::new("sha256sum").arg(p).output().expect("sha256sum");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_string()
-}
-
-fn object(s: &Store, sha: &str) -> PathBuf {
-    s.root.join(format!("evidence/{}/{sha}", &sha[..2]))
-}
-
 /// A store with one incident and a folder of files to add.
 fn setup() -> (Store, String, PathBuf) {
     let s = Store::new();
@@ -47,7 +35,7 @@ fn add_copies_files_in_by_hash_and_records_them_with_history() {
     let (ha, hb) = (sha256sum(&a), sha256sum(&b));
     assert_eq!(out.stdout, format!("{ha}  still.jpg\n{hb}  still.jpg\n"));
     for (h, src) in [(&ha, &a), (&hb, &b)] {
-        let obj = object(&s, h);
+        let obj = s.object(h);
         assert_eq!(std::fs::read(&obj).unwrap(), std::fs::read(src).unwrap());
         let mode = std::fs::metadata(&obj).unwrap().permissions().mode();
         assert_eq!(mode & 0o222, 0, "read-only: {mode:o}");
@@ -161,7 +149,7 @@ fn verify_and_check_find_a_changed_or_missing_file() {
     s.run(&["evidence", "verify"]).ok().says("Verified 2 evidence file(s) of 1 incident(s)");
     s.run(&["evidence", "verify", &id]).ok().says("Verified 2");
     // Tampering: make it writable, change one byte (the size stays).
-    let obj = object(&s, &sha256sum(&a));
+    let obj = s.object(&sha256sum(&a));
     std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
     let mut bytes = std::fs::read(&obj).unwrap();
     bytes[0] ^= 1;
@@ -215,7 +203,7 @@ fn a_big_sparse_file_is_streamed_in() {
     let out = s.run(&["evidence", "add", &id, p(&big)]).ok();
     let h = sha256sum(&big);
     assert_eq!(out.stdout, format!("{h}  cctv.mp4\n"));
-    assert_eq!(std::fs::metadata(object(&s, &h)).unwrap().len(), 50 << 20);
+    assert_eq!(std::fs::metadata(s.object(&h)).unwrap().len(), 50 << 20);
     assert!(s.read(&id).contains("size: 52428800"));
 }
 
@@ -376,7 +364,7 @@ fn evidence_added_in_one_clone_reaches_another_through_sync() {
     crate::sync::as_who(&a, "a", &["sync"]).ok();
     crate::sync::as_who(&b, "b", &["sync"]).ok();
     let h = sha256sum(&file);
-    assert_eq!(std::fs::read(object(&b, &h)).unwrap(), std::fs::read(&file).unwrap());
+    assert_eq!(std::fs::read(b.object(&h)).unwrap(), std::fs::read(&file).unwrap());
     b.run(&["evidence", "verify"]).ok().says("Verified 1 evidence file(s)");
     b.run(&["check"]).ok();
     for s in [&a, &b] {
@@ -401,7 +389,7 @@ fn evidence_added_in_one_clone_reaches_another_through_sync() {
         s.run(&["evidence", "verify"]).ok().says("Verified 3");
     }
     // A changed evidence file is not lsms's own: sync refuses it by name.
-    let obj = object(&a, &h);
+    let obj = a.object(&h);
     std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::write(&obj, b"camera 4, 14:25 to 14:41").unwrap();
     crate::sync::as_who(&a, "a", &["sync"]).fails(1).says("not lsms's own").says(&h);

@@ -10,16 +10,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
-fn sha256sum(p: &Path) -> String {
-    let out = Proc::new("sha256sum").arg(p).output().expect("sha256sum");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_string()
-}
-
-fn object(s: &Store, sha: &str) -> PathBuf {
-    s.root.join(format!("evidence/{}/{sha}", &sha[..2]))
-}
-
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
@@ -42,7 +32,7 @@ fn every_recorded_file_is_whole(s: &Store) {
             serde_json::from_str(&s.run(&["show", id, "--format", "json"]).ok().stdout).unwrap();
         for e in json["evidence"].as_array().into_iter().flatten() {
             let sha = e["sha256"].as_str().unwrap();
-            let obj = object(s, sha);
+            let obj = s.object(sha);
             assert!(obj.is_file(), "{id} records {sha}, which is gone from the store");
             assert_eq!(sha256sum(&obj), sha, "{id}: {sha} holds other bytes");
         }
@@ -134,7 +124,7 @@ fn a_failed_add_keeps_a_file_another_incident_records_when_it_restored_it() {
     let h = sha256sum(&file);
     s.run(&["void", &other, "--reason", "a duplicate"]).ok();
     s.run(&["evidence", "add", &other, p(&file)]).fails(1).says("is void");
-    assert!(object(&s, &h).is_file(), "the refused add removed a recorded file");
+    assert!(s.object(&h).is_file(), "the refused add removed a recorded file");
     every_recorded_file_is_whole(&s);
 }
 
@@ -143,7 +133,7 @@ fn adding_the_original_restores_a_copy_with_other_bytes_of_the_same_size() {
     let (s, id, file) = setup();
     s.run(&["evidence", "add", &id, p(&file)]).ok();
     let h = sha256sum(&file);
-    let obj = object(&s, &h);
+    let obj = s.object(&h);
     std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::write(&obj, b"camera 4, 14:25 to 14:41").unwrap();
     s.run(&["evidence", "verify"]).fails(1).says("changed");
@@ -166,7 +156,7 @@ fn verify_and_check_name_a_link_or_fifo_in_place_of_an_evidence_file() {
     let (s, id, file) = setup();
     s.run(&["evidence", "add", &id, p(&file)]).ok();
     let h = sha256sum(&file);
-    let obj = object(&s, &h);
+    let obj = s.object(&h);
     // A link to a perfect copy outside the store: not what the store holds.
     let outside = s.tmp.path().join("elsewhere.mp4");
     std::fs::copy(&file, &outside).unwrap();
@@ -312,7 +302,7 @@ fn a_git_lfs_pointer_not_fetched_is_a_warning_and_one_to_another_file_a_change()
     s.run(&["evidence", "add", &id, p(&file)]).ok();
     let h = sha256sum(&file);
     let size = std::fs::metadata(&file).unwrap().len();
-    let obj = object(&s, &h);
+    let obj = s.object(&h);
     std::fs::set_permissions(&obj, std::fs::Permissions::from_mode(0o644)).unwrap();
     // What a clone holds before `git lfs pull`: a pointer to this file.
     std::fs::write(&obj, pointer(&h, size)).unwrap();

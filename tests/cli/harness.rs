@@ -135,6 +135,11 @@ impl Store {
         self.root.join(format!("incidents/{}/{}/{id}.yaml", &id[..4], &id[4..6]))
     }
 
+    /// Where the store keeps the evidence file of this SHA-256.
+    pub fn object(&self, sha: &str) -> PathBuf {
+        self.root.join(format!("evidence/{}/{sha}", &sha[..2]))
+    }
+
     pub fn read(&self, id: &str) -> String {
         std::fs::read_to_string(self.path_of(id)).unwrap()
     }
@@ -274,4 +279,12 @@ pub fn every_page_marked(pages: &[String], marking: &str, what: &str) {
             "{what}: page {n} of {m} has no page number:\n{page}"
         );
     }
+}
+
+/// A file's SHA-256 as coreutils' `sha256sum` computes it: an
+/// implementation other than the one lsms uses.
+pub fn sha256sum(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum").arg(path).output().expect("sha256sum");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap().to_string()
 }

@@ -623,17 +623,6 @@ fn html_escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// The SHA-256 of a file, by `sha256sum` (an outside reader, not lsms).
-fn sha256sum(path: &Path) -> String {
-    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
-}
-
-fn object(s: &Store, sha: &str) -> PathBuf {
-    s.root.join("evidence").join(&sha[..2]).join(sha)
-}
-
 const MARKER: &[u8] = b"CCTV still of Ptolemy Thistlewaite\0\x01binary tail";
 
 #[test]
@@ -647,7 +636,7 @@ fn sealed_evidence_is_an_age_file_under_the_originals_hash_verified_and_exported
     let f = file.to_str().unwrap();
     // Added without an identity: sealing needs only the public keys.
     bare(&s, &["evidence", "add", &id, f]).ok();
-    let stored = std::fs::read(object(&s, &sha)).unwrap();
+    let stored = std::fs::read(s.object(&sha)).unwrap();
     assert!(stored.starts_with(b"age-encryption.org/v1\n"), "an age file under the original's hash");
     assert!(!stored.windows(7).any(|w| w == b"Ptolemy"), "the contents are sealed");
     let text = s.read(&id);
@@ -696,7 +685,7 @@ fn sealed_evidence_is_an_age_file_under_the_originals_hash_verified_and_exported
     assert_eq!(std::fs::read(ev.join(name)).unwrap(), MARKER);
     // A damaged sealed copy is named with the key, and re-adding the
     // original restores it, sealed again.
-    let path = object(&s, &sha);
+    let path = s.object(&sha);
     let mut bytes = stored.clone();
     let n = bytes.len();
     bytes[n - 5] ^= 0x40;
@@ -765,7 +754,7 @@ fn seal_unseal_and_rekey_turn_every_evidence_file_in_their_one_commit_and_a_reke
     std::fs::write(&file, MARKER).unwrap();
     let sha = sha256sum(&file);
     bare(&a, &["evidence", "add", &id, file.to_str().unwrap()]).ok();
-    let path = object(&a, &sha);
+    let path = a.object(&sha);
     assert_eq!(std::fs::read(&path).unwrap(), MARKER, "plain before the store is sealed");
     let rel = format!("evidence/{}/{sha}", &sha[..2]);
     let commits = |s: &Store| git(&s.root, &["rev-list", "--count", "HEAD"]).trim().parse::<u32>().unwrap();
@@ -794,11 +783,11 @@ fn seal_unseal_and_rekey_turn_every_evidence_file_in_their_one_commit_and_a_reke
     assert_ne!(rekeyed, sealed, "each file sealed anew");
     bare(&a, &["sync"]).ok();
     bare(&b, &["sync"]).ok();
-    assert_eq!(std::fs::read(object(&b, &sha)).unwrap(), rekeyed);
+    assert_eq!(std::fs::read(b.object(&sha)).unwrap(), rekeyed);
     with(&b, &kb, &["evidence", "verify", &id]).ok().says("all as recorded");
 
     // Someone else's change to a sealed file is still refused by sync.
-    let theirs = object(&b, &sha);
+    let theirs = b.object(&sha);
     let mut bytes = rekeyed.clone();
     let n = bytes.len();
     bytes[n - 3] ^= 1;
