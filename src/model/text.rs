@@ -225,7 +225,7 @@ pub fn comments(text: &str) -> Vec<(usize, &str)> {
 
 /// Bidirectional controls, which make a terminal show text in another
 /// order than it is ("Trojan source").
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 

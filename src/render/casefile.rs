@@ -20,21 +20,14 @@ use std::fmt::Write;
 pub fn text(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 11);
     o.push_str("<bdi>");
+    let mut buf = [0u8; 4];
     for c in s.chars() {
         match c {
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-                let _ = write!(o, "[U+{:04X}]", c as u32);
-            }
             '\n' | '\t' => o.push(c),
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() => {
+            c if c.is_control() || crate::model::text::is_bidi_control(c) => {
                 let _ = write!(o, "[U+{:04X}]", c as u32);
             }
-            c => o.push(c),
+            c => o.push_str(&escape(c.encode_utf8(&mut buf))),
         }
     }
     o.push_str("</bdi>");
