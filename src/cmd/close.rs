@@ -109,11 +109,10 @@ fn tell(ctx: &Ctx, store: &Store, inc: &Incident, asked: bool) -> Result<()> {
         }
         return Ok(());
     };
-    let answers = inc
-        .refs
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(REF_SYSTEM))
-        .map(|(_, r)| r.trim_start_matches('<').trim_end_matches('>').to_string())
+    // The report's Message-ID, to thread on (a message without one is
+    // known by the hash of its bytes, which threads on nothing).
+    let answers = crate::model::refs::position(&inc.refs, REF_SYSTEM)
+        .map(|i| inc.refs[i].1.trim().trim_start_matches('<').trim_end_matches('>').to_string())
         .filter(|r| !r.starts_with("sha256:"));
     let msg = crate::store::mail::build(
         cfg,
